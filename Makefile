@@ -1,0 +1,119 @@
+# kiosk: a privacy-first intake kiosk. See README.md.
+#
+#   make            build build/kiosk
+#   make demo       run the kiosk full-screen on a throwaway demo set-up
+#   make check      build everything and run every test (normal + ASan/UBSan)
+#   make asan       sanitizer build in build-asan/
+#   make bench      performance figures beside their references
+#   make fuzz       run the fuzz harnesses for longer
+#   make i18n       regenerate locales/kiosk.pot and merge the PO files
+#   make deps       install missing Debian 12 packages (apt-get, as root or via sudo)
+#   make install    install under $(DESTDIR)$(PREFIX)
+
+PREFIX	?= /usr/local
+BINDIR	?= $(PREFIX)/bin
+DATADIR	?= $(PREFIX)/share/kiosk
+LOCALEDIR ?= $(PREFIX)/share/locale
+MANDIR	?= $(PREFIX)/share/man
+
+CC	?= cc
+PKGS	 = ncursesw sqlite3 libsodium inih cairo pangocairo libqrencode fribidi libutf8proc
+PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null | sed 's/-D_XOPEN_SOURCE=600//; s/-D_DEFAULT_SOURCE//')
+PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null) $(shell cups-config --libs 2>/dev/null)
+
+WARN	 = -Wall -Wextra -Werror -Wshadow -Wpointer-arith -Wstrict-prototypes \
+	   -Wmissing-prototypes -Wno-unused-parameter -Wformat=2 -Wvla
+DEFS	 = -D_GNU_SOURCE -DLOCALEDIR='"$(LOCALEDIR)"' -DDATADIR='"$(DATADIR)"'
+CFLAGS	?= -O2 -g
+ALL_CFLAGS = -std=c11 $(WARN) $(DEFS) -fstack-protector-strong -D_FORTIFY_SOURCE=2 \
+	     -fno-strict-aliasing $(PKG_CFLAGS) $(CFLAGS)
+ASAN_CFLAGS = -std=c11 $(WARN) $(DEFS) -O1 -g -fno-omit-frame-pointer \
+	     -fsanitize=address,undefined -fno-sanitize-recover=undefined $(PKG_CFLAGS)
+
+SRCS	 := $(sort $(wildcard kiosk/*.c))
+LIB_SRCS := $(filter-out kiosk/main.c,$(SRCS))
+OBJS	 := $(SRCS:kiosk/%.c=build/obj/%.o)
+LIB_OBJS := $(LIB_SRCS:kiosk/%.c=build/obj/%.o)
+AOBJS	 := $(SRCS:kiosk/%.c=build-asan/obj/%.o)
+ALIB_OBJS := $(LIB_SRCS:kiosk/%.c=build-asan/obj/%.o)
+UNIT_SRCS := $(sort $(wildcard tests/unit/t_*.c))
+UNITS	 := $(UNIT_SRCS:tests/unit/%.c=build/tests/%)
+AUNITS	 := $(UNIT_SRCS:tests/unit/%.c=build-asan/tests/%)
+PO	 := $(sort $(wildcard locales/*.po))
+MO	 := $(PO:locales/%.po=build/locale/%/LC_MESSAGES/kiosk.mo)
+AMO	 := $(PO:locales/%.po=build-asan/locale/%/LC_MESSAGES/kiosk.mo)
+
+# Debian 12 packages: build, run, and test. See README "Dependencies".
+DEB_PKGS = build-essential pkg-config libncurses-dev libsqlite3-dev libsodium-dev \
+	   libcups2-dev libinih-dev libcairo2-dev libpango1.0-dev libqrencode-dev \
+	   libfribidi-dev libutf8proc-dev gettext locales fonts-noto-core \
+	   tmux poppler-utils cups-daemon cups-client perl clang valgrind gdb \
+	   dialog sqlite3 python3 time
+
+.PHONY: all asan check demo bench fuzz i18n deps install clean units mo
+
+all: build/kiosk mo
+
+mo: $(MO)
+
+build/kiosk: $(OBJS)
+	$(CC) $(ALL_CFLAGS) -o $@ $(OBJS) $(PKG_LIBS) $(LDFLAGS)
+
+build/obj/%.o: kiosk/%.c kiosk/*.h | build/obj
+	$(CC) $(ALL_CFLAGS) -c -o $@ $<
+
+build/tests/%: tests/unit/%.c $(LIB_OBJS) tests/tap.h | build/tests
+	$(CC) $(ALL_CFLAGS) -Ikiosk -o $@ $< $(LIB_OBJS) $(PKG_LIBS)
+
+build/locale/%/LC_MESSAGES/kiosk.mo: locales/%.po
+	@mkdir -p $(dir $@)
+	msgfmt --check -o $@ $<
+
+build/obj build/tests build-asan/obj build-asan/tests:
+	mkdir -p $@
+
+asan: build-asan/kiosk $(AUNITS) $(AMO)
+
+build-asan/kiosk: $(AOBJS)
+	$(CC) $(ASAN_CFLAGS) -o $@ $(AOBJS) $(PKG_LIBS)
+
+build-asan/obj/%.o: kiosk/%.c kiosk/*.h | build-asan/obj
+	$(CC) $(ASAN_CFLAGS) -c -o $@ $<
+
+build-asan/tests/%: tests/unit/%.c $(ALIB_OBJS) tests/tap.h | build-asan/tests
+	$(CC) $(ASAN_CFLAGS) -Ikiosk -o $@ $< $(ALIB_OBJS) $(PKG_LIBS)
+
+build-asan/locale/%/LC_MESSAGES/kiosk.mo: locales/%.po
+	@mkdir -p $(dir $@)
+	msgfmt --check -o $@ $<
+
+units: $(UNITS)
+
+deps:
+	@sh tests/deps.sh $(DEB_PKGS)
+
+check: deps all units asan
+	@sh tests/run.sh
+
+demo: deps all
+	@sh tests/demo.sh
+
+bench: deps all
+	@sh tests/bench/run.sh
+
+fuzz: deps
+	@sh tests/fuzz/run.sh 300
+
+i18n:
+	@sh locales/update.sh
+
+install: all
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(DATADIR)/forms $(DESTDIR)$(DATADIR)/printers
+	install -m 0755 build/kiosk $(DESTDIR)$(BINDIR)/kiosk
+	install -m 0644 forms/*.csv $(DESTDIR)$(DATADIR)/forms/
+	for mo in $(MO); do l=$${mo#build/locale/}; l=$${l%%/*}; \
+	  install -d $(DESTDIR)$(LOCALEDIR)/$$l/LC_MESSAGES; \
+	  install -m 0644 $$mo $(DESTDIR)$(LOCALEDIR)/$$l/LC_MESSAGES/kiosk.mo; done
+
+clean:
+	rm -rf build build-asan

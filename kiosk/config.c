@@ -1,0 +1,360 @@
+/*
+ * config: read and validate the kiosk's INI file with inih.
+ *
+ * inih's Debian build cuts lines at 200 bytes and calls the handler with
+ * the cut value; so any non-zero return from ini_parse is fatal, and values
+ * are checked to be valid UTF-8. Translated text never lives here.
+ */
+#include <errno.h>
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <wchar.h>
+
+#include <ini.h>
+
+#include "config.h"
+#include "util.h"
+
+struct parse {
+	struct config	*cfg;
+	char		*dir;		/* directory of the config file */
+	char		*error;		/* first semantic error */
+	int		 line;
+};
+
+static int
+utf8_valid(const char *s)
+{
+	mbstate_t st;
+	size_t len = strlen(s), n;
+
+	memset(&st, 0, sizeof st);
+	while (len > 0) {
+		n = mbrtowc(NULL, s, len, &st);
+		if (n == (size_t)-1 || n == (size_t)-2)
+			return 0;
+		if (n == 0)
+			break;
+		s += n;
+		len -= n;
+	}
+	return 1;
+}
+
+static char *
+resolve(struct parse *p, const char *v)
+{
+	char *out;
+
+	if (*v == '/' || *p->dir == '\0')
+		return xstrdup(v);
+	xasprintf(&out, "%s/%s", p->dir, v);
+	return out;
+}
+
+static void
+set_str(char **dst, const char *v)
+{
+	free(*dst);
+	*dst = xstrdup(v);
+}
+
+static int
+set_int(struct parse *p, int *dst, const char *key, const char *v, int min,
+    int max)
+{
+	char *end;
+	long n;
+
+	errno = 0;
+	n = strtol(v, &end, 10);
+	if (errno != 0 || *v == '\0' || *end != '\0' || n < min || n > max) {
+		xasprintf(&p->error, "%s must be a whole number from %d to %d",
+		    key, min, max);
+		return 0;
+	}
+	*dst = (int)n;
+	return 1;
+}
+
+static int
+set_bool(struct parse *p, int *dst, const char *key, const char *v)
+{
+	if (strcmp(v, "yes") == 0 || strcmp(v, "true") == 0 ||
+	    strcmp(v, "1") == 0)
+		*dst = 1;
+	else if (strcmp(v, "no") == 0 || strcmp(v, "false") == 0 ||
+	    strcmp(v, "0") == 0)
+		*dst = 0;
+	else {
+		xasprintf(&p->error, "%s must be yes or no", key);
+		return 0;
+	}
+	return 1;
+}
+
+static int
+set_langs(struct parse *p, const char *v)
+{
+	struct config *cfg = p->cfg;
+	char *copy, *tok, *save;
+	int i;
+
+	for (i = 0; i < cfg->nlangs; i++)
+		free(cfg->langs[i]);
+	cfg->nlangs = 0;
+	copy = xstrdup(v);
+	for (tok = strtok_r(copy, " \t,", &save); tok != NULL;
+	    tok = strtok_r(NULL, " \t,", &save)) {
+		if (cfg->nlangs == CONFIG_MAX_LANGS) {
+			xasprintf(&p->error, "languages: at most %d",
+			    CONFIG_MAX_LANGS);
+			free(copy);
+			return 0;
+		}
+		if (strlen(tok) > 15 || strspn(tok,
+		    "abcdefghijklmnopqrstuvwxyz-_ABCDEFGHIJKLMNOPQRSTUVWXYZ") !=
+		    strlen(tok)) {
+			xasprintf(&p->error, "languages: \"%s\" is not a "
+			    "language code such as en or es", tok);
+			free(copy);
+			return 0;
+		}
+		cfg->langs[cfg->nlangs++] = xstrdup(tok);
+	}
+	free(copy);
+	if (cfg->nlangs == 0) {
+		xasprintf(&p->error, "languages: name at least one language");
+		return 0;
+	}
+	return 1;
+}
+
+static int
+one_of(struct parse *p, char **dst, const char *key, const char *v,
+    const char *const *allowed)
+{
+	size_t i;
+
+	for (i = 0; allowed[i] != NULL; i++) {
+		if (strcmp(v, allowed[i]) == 0) {
+			set_str(dst, v);
+			return 1;
+		}
+	}
+	xasprintf(&p->error, "%s: \"%s\" is not one of the allowed values",
+	    key, v);
+	return 0;
+}
+
+static int
+handler(void *arg, const char *section, const char *key, const char *v)
+{
+	static const char *const bidi[] = { "terminal", "app", "off", NULL };
+	static const char *const theme[] = { "default", "high-contrast",
+	    "mono", NULL };
+	struct parse *p = arg;
+	struct config *cfg = p->cfg;
+
+	if (p->error != NULL)
+		return 0;
+	if (!utf8_valid(v)) {
+		xasprintf(&p->error, "[%s] %s: value is not valid UTF-8 "
+		    "(or longer than 200 bytes)", section, key);
+		return 0;
+	}
+	if (strcmp(section, "kiosk") == 0) {
+		if (strcmp(key, "name") == 0) {
+			if (*v == '\0' || strspn(v, "abcdefghijklmnopqrstuvwxyz"
+			    "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_") !=
+			    strlen(v) || strlen(v) > 40) {
+				xasprintf(&p->error, "name: use 1 to 40 "
+				    "letters, digits, - or _");
+				return 0;
+			}
+			set_str(&cfg->name, v);
+		} else if (strcmp(key, "data_dir") == 0) {
+			free(cfg->data_dir);
+			cfg->data_dir = resolve(p, v);
+		} else if (strcmp(key, "forms_dir") == 0) {
+			free(cfg->forms_dir);
+			cfg->forms_dir = resolve(p, v);
+		} else if (strcmp(key, "locale_dir") == 0) {
+			free(cfg->locale_dir);
+			cfg->locale_dir = resolve(p, v);
+		} else if (strcmp(key, "languages") == 0)
+			return set_langs(p, v);
+		else if (strcmp(key, "idle_timeout") == 0)
+			return set_int(p, &cfg->idle_timeout, key, v, 10, 3600);
+		else if (strcmp(key, "idle_warning") == 0)
+			return set_int(p, &cfg->idle_warning, key, v, 20, 600);
+		else if (strcmp(key, "demo") == 0)
+			return set_bool(p, &cfg->demo, key, v);
+		else if (strcmp(key, "bidi") == 0)
+			return one_of(p, &cfg->bidi, key, v, bidi);
+		else if (strcmp(key, "theme") == 0)
+			return one_of(p, &cfg->theme, key, v, theme);
+		else if (strcmp(key, "volunteer_pins") == 0)
+			set_str(&cfg->volunteer_pins, v);
+		else if (strcmp(key, "staff_pin") == 0)
+			set_str(&cfg->staff_pin, v);
+		else
+			goto unknown;
+		return 1;
+	}
+	if (strcmp(section, "office") == 0) {
+		if (strcmp(key, "public_key") == 0) {
+			free(cfg->office_pub);
+			cfg->office_pub = resolve(p, v);
+		} else if (strcmp(key, "name") == 0)
+			set_str(&cfg->office_name, v);
+		else if (strcmp(key, "address") == 0)
+			set_str(&cfg->office_address, v);
+		else if (strcmp(key, "hours") == 0)
+			set_str(&cfg->office_hours, v);
+		else
+			goto unknown;
+		return 1;
+	}
+	if (strcmp(section, "printer") == 0) {
+		if (strcmp(key, "destination") == 0)
+			set_str(&cfg->printer_dest, v);
+		else if (strcmp(key, "save_dir") == 0) {
+			free(cfg->printer_save_dir);
+			cfg->printer_save_dir = resolve(p, v);
+		} else if (strcmp(key, "profile") == 0)
+			set_str(&cfg->printer_profile, v);
+		else if (strcmp(key, "profiles_dir") == 0) {
+			free(cfg->printer_profiles_dir);
+			cfg->printer_profiles_dir = resolve(p, v);
+		} else if (strcmp(key, "timeout") == 0)
+			return set_int(p, &cfg->printer_timeout, key, v, 5, 600);
+		else
+			goto unknown;
+		return 1;
+	}
+	xasprintf(&p->error, "unknown section [%s]", section);
+	return 0;
+unknown:
+	xasprintf(&p->error, "unknown key \"%s\" in [%s]", key, section);
+	return 0;
+}
+
+struct config *
+config_load(const char *path, char **cause)
+{
+	struct parse p;
+	struct config *cfg;
+	char *slash;
+	int r;
+
+	if (access(path, R_OK) != 0) {
+		xasprintf(cause, "%s: cannot read config file: %s", path,
+		    strerror(errno));
+		return NULL;
+	}
+	cfg = xcalloc(1, sizeof *cfg);
+	cfg->path = xstrdup(path);
+	cfg->idle_timeout = 120;
+	cfg->idle_warning = 20;
+	cfg->printer_timeout = 30;
+	cfg->bidi = xstrdup("terminal");
+	cfg->theme = xstrdup("default");
+	cfg->printer_profile = xstrdup("receipt-80mm");
+
+	memset(&p, 0, sizeof p);
+	p.cfg = cfg;
+	p.dir = xstrdup(path);
+	if ((slash = strrchr(p.dir, '/')) != NULL)
+		*slash = '\0';
+	else
+		*p.dir = '\0';
+
+	r = ini_parse(path, handler, &p);
+	free(p.dir);
+	if (r != 0 || p.error != NULL) {
+		if (r > 0 && p.error != NULL)
+			xasprintf(cause, "%s:%d: %s", path, r, p.error);
+		else if (r > 0)
+			xasprintf(cause, "%s:%d: cannot parse this line (is it "
+			    "longer than 200 bytes?)", path, r);
+		else if (r == -1)
+			xasprintf(cause, "%s: cannot open config file", path);
+		else
+			xasprintf(cause, "%s: %s", path,
+			    p.error ? p.error : "cannot read config file");
+		free(p.error);
+		config_free(cfg);
+		return NULL;
+	}
+	if (cfg->name == NULL)
+		cfg->name = xstrdup("kiosk");
+	if (cfg->data_dir == NULL) {
+		xasprintf(cause, "%s: [kiosk] data_dir is not set", path);
+		goto fail;
+	}
+	if (cfg->forms_dir == NULL) {
+		xasprintf(cause, "%s: [kiosk] forms_dir is not set", path);
+		goto fail;
+	}
+	if (cfg->nlangs == 0) {
+		xasprintf(cause, "%s: [kiosk] languages is not set", path);
+		goto fail;
+	}
+	if (cfg->office_pub == NULL) {
+		xasprintf(cause, "%s: [office] public_key is not set", path);
+		goto fail;
+	}
+	if (cfg->printer_profiles_dir == NULL) {
+		if (access("printers/receipt-80mm.profile", R_OK) == 0)
+			cfg->printer_profiles_dir = xstrdup("printers");
+		else
+			cfg->printer_profiles_dir = xstrdup(DATADIR "/printers");
+	}
+	return cfg;
+fail:
+	config_free(cfg);
+	return NULL;
+}
+
+void
+config_free(struct config *cfg)
+{
+	int i;
+
+	if (cfg == NULL)
+		return;
+	free(cfg->path);
+	free(cfg->name);
+	free(cfg->data_dir);
+	free(cfg->forms_dir);
+	for (i = 0; i < cfg->nlangs; i++)
+		free(cfg->langs[i]);
+	free(cfg->bidi);
+	free(cfg->theme);
+	free(cfg->locale_dir);
+	free(cfg->volunteer_pins);
+	free(cfg->staff_pin);
+	free(cfg->office_pub);
+	free(cfg->office_name);
+	free(cfg->office_address);
+	free(cfg->office_hours);
+	free(cfg->printer_dest);
+	free(cfg->printer_save_dir);
+	free(cfg->printer_profile);
+	free(cfg->printer_profiles_dir);
+	free(cfg);
+}
+
+int
+config_has_lang(const struct config *cfg, const char *code)
+{
+	int i;
+
+	for (i = 0; i < cfg->nlangs; i++)
+		if (strcmp(cfg->langs[i], code) == 0)
+			return 1;
+	return 0;
+}

@@ -1,0 +1,52 @@
+/*
+ * config: the kiosk's INI file (inih), validated into struct config.
+ *
+ * Unknown sections or keys are errors, so a typo is caught at start-up,
+ * and every error names the file and line. Relative paths in the file
+ * are taken relative to the directory holding the config file.
+ */
+#ifndef KIOSK_CONFIG_H
+#define KIOSK_CONFIG_H
+
+#define CONFIG_DEFAULT_PATH	"/etc/kiosk/kiosk.ini"
+#define CONFIG_MAX_LANGS	16
+
+struct config {
+	char	*path;
+
+	/* [kiosk] */
+	char	*name;			/* kiosk name, used in batch file names */
+	char	*data_dir;
+	char	*forms_dir;
+	char	*langs[CONFIG_MAX_LANGS];	/* codes, in display order */
+	int	 nlangs;
+	int	 idle_timeout;		/* seconds, >= 10 */
+	int	 idle_warning;		/* seconds of countdown, >= 20 */
+	int	 demo;			/* demo mode: a quit key on the language screen */
+	char	*bidi;			/* "terminal", "app" or "off" */
+	char	*theme;			/* "default", "high-contrast", "mono" */
+	char	*locale_dir;		/* where kiosk.mo catalogs live, or NULL */
+	char	*volunteer_pins;	/* crypto_pwhash_str hashes, "N:hash" list */
+	char	*staff_pin;		/* crypto_pwhash_str hash or NULL */
+
+	/* [office] */
+	char	*office_pub;
+	char	*office_name;
+	char	*office_address;
+	char	*office_hours;
+
+	/* [printer] */
+	char	*printer_dest;
+	char	*printer_save_dir;
+	char	*printer_profile;	/* "receipt-80mm", "a4", ... */
+	char	*printer_profiles_dir;
+	int	 printer_timeout;	/* seconds to wait for a job to complete */
+};
+
+/* Returns NULL and sets *cause ("FILE:LINE: ...") on any error. */
+struct config	*config_load(const char *path, char **cause);
+void		 config_free(struct config *);
+/* Is code one of the configured languages? */
+int		 config_has_lang(const struct config *, const char *);
+
+#endif

@@ -1,0 +1,217 @@
+/*
+ * form: XLSForm definitions (CSV and Markdown layouts) and the answers of
+ * one session held against them.
+ *
+ * A struct form is immutable after form_load() and owns every string in it.
+ * A struct form_state holds one resident's answers; its values live in
+ * secure memory from vault (guard pages, mlock) and form_state_free() wipes
+ * them. Every temporary string the engine makes from an answer (expression
+ * results, interpolated labels) is wiped before it is freed.
+ *
+ * This module never prints and never exits; errors come back as -1 and an
+ * English message naming file, sheet, row and column.
+ *
+ * Items. The session walks a flat list of items. Outside repeats an item is
+ * one survey row. A begin_repeat row expands to its instances: each instance
+ * repeats the rows inside it, with the instance number (1-based) in
+ * item->instance. The item list is rebuilt when an instance is added or
+ * removed, so item indices are only valid until the next
+ * form_state_repeat_add()/form_state_repeat_remove().
+ */
+#ifndef KIOSK_FORM_H
+#define KIOSK_FORM_H
+
+#include <stddef.h>
+
+struct buf;
+
+enum form_type {
+	FT_TEXT,
+	FT_INTEGER,
+	FT_DECIMAL,
+	FT_DATE,
+	FT_TIME,
+	FT_SELECT_ONE,
+	FT_SELECT_MULTIPLE,
+	FT_NOTE,
+	FT_ACKNOWLEDGE,
+	FT_CALCULATE,
+	FT_HIDDEN,
+	FT_BEGIN_GROUP,
+	FT_END_GROUP,
+	FT_BEGIN_REPEAT,
+	FT_END_REPEAT,
+	FT_START,
+	FT_END,
+	FT_TODAY
+};
+
+/*
+ * A translatable text: one string per language of the form (indexed like
+ * form->langs) plus the untranslated column ("label" without ::lang).
+ * form_text() picks the language, then falls back to the untranslated
+ * text, then to the first language that has one. Never NULL: "" if none.
+ */
+struct form_text {
+	char	 *plain;
+	char	**by_lang;	/* form->nlangs entries, each may be NULL */
+};
+
+struct form_choice {
+	char		 *name;
+	struct form_text  label;
+	char		**extra;	/* other columns, for choice_filter */
+	char		**extra_names;
+	size_t		  nextra;
+};
+
+struct form_list {
+	char			*name;
+	struct form_choice	*choices;
+	size_t			 nchoices;
+};
+
+struct form_question {
+	enum form_type		 type;
+	char			*name;
+	struct form_text	 label;
+	struct form_text	 hint;
+	struct form_text	 required_message;
+	struct form_text	 constraint_message;
+	char			*required;	/* "yes"/"true()" or an expression, or NULL */
+	char			*constraint;	/* expression or NULL */
+	char			*relevant;	/* expression or NULL */
+	char			*calculation;	/* expression or NULL */
+	char			*default_value;
+	char			*read_only;
+	char			*choice_filter;
+	char			*appearance;	/* raw, e.g. "field-list", "multiline" */
+	char			*repeat_count;	/* begin_repeat: expression or number */
+	const struct form_list	*list;		/* select_* only */
+	int			 or_other;
+	int			 row;		/* 1-based row in the survey sheet */
+	int			 parent;	/* index of enclosing begin_*, or -1 */
+	void			*priv;		/* engine data (compiled expressions) */
+};
+
+struct form_lang {
+	char	*name;		/* as written in the header: "Español" or "Spanish" */
+	char	*code;		/* "es", or "" when the header had no (code) */
+};
+
+struct form {
+	char			*path;
+	char			*id;		/* settings form_id, or file stem */
+	char			*version;	/* settings version, or "" */
+	struct form_text	 title;		/* settings form_title */
+	struct form_text	 next_steps;	/* settings next_steps (ticket) */
+	int			 ticket_shows_title; /* settings ticket_show_service=yes */
+	struct form_lang	*langs;
+	size_t			 nlangs;
+	struct form_question	*questions;
+	size_t			 nquestions;
+	struct form_list	*lists;
+	size_t			 nlists;
+	void			*priv;
+};
+
+/* Loading. Returns NULL and sets *cause ("FILE: sheet S, row R, column C: ..."). */
+struct form	*form_load(const char *path, char **cause);
+/* Load from memory (fuzzing, tests). name is used in messages. */
+struct form	*form_load_mem(const char *name, const char *data, size_t len,
+		    char **cause);
+void		 form_free(struct form *);
+
+/*
+ * Check a form for every problem, not just the first. Each problem is
+ * appended to *problems as one line ending in '\n'. Returns the number
+ * of problems (0 when the form is valid). A problem that means "not
+ * supported at a kiosk" contains the words "not supported".
+ */
+int		 form_check(const char *path, struct buf *problems);
+
+/* Index of a language by code ("es") or -1. */
+int		 form_lang_index(const struct form *, const char *code);
+const char	*form_text(const struct form *, const struct form_text *,
+		    const char *lang_code);
+const struct form_question *form_question_by_name(const struct form *,
+		    const char *);
+
+/* ---- one session's answers ---- */
+
+struct form_item {
+	const struct form_question	*q;
+	int				 qindex;	/* into form->questions */
+	int				 instance;	/* repeat instance, 0 outside */
+};
+
+struct form_state	*form_state_new(const struct form *);
+void			 form_state_free(struct form_state *);	/* wipes */
+
+size_t			 form_state_nitems(const struct form_state *);
+const struct form_item	*form_state_item(const struct form_state *, size_t);
+
+/* Is the item relevant (its own and every enclosing group's relevant)? */
+int			 form_state_relevant(struct form_state *, size_t);
+/* Current value; "" when unanswered. Valid until the next set. */
+const char		*form_state_value(struct form_state *, size_t);
+/*
+ * Set a value (select_multiple: choice names separated by one space).
+ * Re-runs calculations that depend on it. -1 if the value does not fit
+ * the answer store (*cause set).
+ */
+int			 form_state_set(struct form_state *, size_t,
+			    const char *, char **cause);
+/*
+ * Validate one item as on Enter: required, type (integer, decimal, date
+ * YYYY-MM-DD, time HH:MM), constraint. Returns 0 if fine; otherwise -1 and
+ * *msg is the message in lang (the form's required_message or
+ * constraint_message in that language, else a generic message taken from
+ * the caller-supplied msgs). Messages are allocated; caller frees.
+ */
+struct form_msgs {
+	const char	*required;	/* "This answer is required." */
+	const char	*integer;	/* "Please enter a whole number." */
+	const char	*decimal;	/* "Please enter a number." */
+	const char	*date;		/* "Please enter a date as YYYY-MM-DD." */
+	const char	*time;		/* "Please enter a time as HH:MM." */
+	const char	*constraint;	/* "This answer is not allowed." */
+};
+int			 form_state_check(struct form_state *, size_t,
+			    const char *lang, const struct form_msgs *,
+			    char **msg);
+/* Check every relevant item; index of the first failing or -1. */
+long			 form_state_check_all(struct form_state *,
+			    const char *lang, const struct form_msgs *,
+			    char **msg);
+/*
+ * Label or hint with ${name} references replaced by current values.
+ * Allocated; the caller frees it with freezero_str().
+ */
+char			*form_state_label(struct form_state *, size_t,
+			    const char *lang);
+char			*form_state_hint(struct form_state *, size_t,
+			    const char *lang);
+/* Choices of a select item after choice_filter; returns count, fills idx. */
+size_t			 form_state_choices(struct form_state *, size_t,
+			    const struct form_choice ***out);
+/* Repeats: add or remove the last instance of the begin_repeat at item. */
+int			 form_state_repeat_add(struct form_state *, size_t);
+int			 form_state_repeat_remove(struct form_state *, size_t);
+int			 form_state_repeat_count(struct form_state *, int qindex);
+
+/*
+ * The submission: call fn once per output column, in form order, with
+ * the column name, the value, and whether it is relevant. Groups and
+ * notes produce no column; select_multiple produces its own column
+ * (space-separated names) then one column "name/choice" with "0"/"1" per
+ * choice; repeats produce "name[instance]" columns. Metadata types
+ * (start, end, today) produce their value. Values of non-relevant
+ * questions are passed as "" with relevant=0.
+ */
+typedef void (*form_column_fn)(void *arg, const char *column,
+		    const char *value, int relevant);
+void			 form_state_columns(struct form_state *,
+			    form_column_fn, void *arg);
+
+#endif

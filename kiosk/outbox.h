@@ -1,0 +1,67 @@
+/*
+ * outbox: the kiosk's side of the sealed trip to the office.
+ *
+ * It owns the kiosk's store (SQLite, through store), its Ed25519 identity
+ * (through vault, made on first run in data_dir) and the pinned office
+ * public key. A submission enters as a struct record (plaintext in secure
+ * memory), is sealed to the office key at once and committed durably; from
+ * then on the kiosk holds only ciphertext. Export writes the sealed
+ * records into one signed batch file; an acknowledgement from the office
+ * lets the kiosk delete what the office has safely received.
+ *
+ * Never prints, never exits; every error returns -1 with *cause set.
+ */
+#ifndef KIOSK_OUTBOX_H
+#define KIOSK_OUTBOX_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+struct config;
+struct record;
+
+struct outbox;
+
+/* What a submission carries besides its answers (all inside the seal). */
+struct outbox_meta {
+	const char	*date;		/* YYYY-MM-DD, no time of day */
+	const char	*form_id;
+	const char	*form_version;
+	const char	*lang;
+	const char	*claim;		/* claim code, e.g. 7KQ2-M9XD-4TRB */
+	int		 assisted_by;	/* volunteer number, 0 if none */
+};
+
+/* Opens data_dir/kiosk.db, loads office.pub and the kiosk identity. */
+struct outbox	*outbox_open(const struct config *, char **cause);
+void		 outbox_close(struct outbox *);
+
+/*
+ * Seal meta and the record's columns to the office key and commit them.
+ * Returns 0 only once the sealed record is durable on disk (the caller may
+ * then tell the resident it is saved), with *seq its sequence number.
+ * The record is not freed.
+ */
+int		 outbox_submit(struct outbox *, const struct outbox_meta *,
+		    const struct record *, uint64_t *seq, char **cause);
+
+/* Number of sealed submissions waiting for the office's acknowledgement. */
+int		 outbox_waiting(struct outbox *, long *n, char **cause);
+
+/*
+ * Write every unacknowledged record into one signed batch in dir, verify it
+ * by reading it back, then mark the records exported. *path (allocated) is
+ * the batch file, *count the number of records in it. Any acknowledgement
+ * found in dir is applied first.
+ */
+int		 outbox_export(struct outbox *, const char *dir, char **path,
+		    long *count, char **cause);
+
+/* Apply an acknowledgement file (verified against office.pub). */
+int		 outbox_apply_ack(struct outbox *, const char *path,
+		    long *deleted, char **cause);
+
+/* The kiosk's public key fingerprint, for staff to compare on paper. */
+const char	*outbox_fingerprint(struct outbox *);
+
+#endif

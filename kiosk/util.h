@@ -1,0 +1,71 @@
+/*
+ * util: allocation that never returns NULL, growable byte buffers, error
+ * strings and the staff log.
+ *
+ * Allocation failure is fatal at once (fatal() restores nothing, it is only
+ * reached when malloc fails); every other error is returned to the caller as
+ * -1 plus an English message in *cause that the caller owns and frees.
+ *
+ * The log is for staff, in English, and must never receive an answer, a
+ * claim code, a form id or a language: log lines describe events, not data.
+ */
+#ifndef KIOSK_UTIL_H
+#define KIOSK_UTIL_H
+
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define nitems(a) (sizeof(a) / sizeof((a)[0]))
+
+void	*xmalloc(size_t);
+void	*xcalloc(size_t, size_t);
+void	*xreallocarray(void *, size_t, size_t);
+char	*xstrdup(const char *);
+char	*xstrndup(const char *, size_t);
+int	 xasprintf(char **, const char *, ...)
+	    __attribute__((format(printf, 2, 3)));
+int	 xvasprintf(char **, const char *, va_list);
+void	 fatal(const char *, ...)
+	    __attribute__((format(printf, 1, 2), noreturn));
+
+/* Zero then free a string or buffer that may have held resident data. */
+void	 freezero_str(char *);
+void	 freezero(void *, size_t);
+
+/*
+ * A growable byte buffer for data that is NOT secret (file contents of
+ * batches, manifests, CSV lines of public names). buf_add may reallocate:
+ * pointers into data are invalid afterwards.
+ */
+struct buf {
+	unsigned char	*data;
+	size_t		 len;
+	size_t		 cap;
+};
+void	 buf_add(struct buf *, const void *, size_t);
+void	 buf_adds(struct buf *, const char *);
+void	 buf_addf(struct buf *, const char *, ...)
+	    __attribute__((format(printf, 2, 3)));
+void	 buf_addc(struct buf *, char);
+char	*buf_cstr(struct buf *);	/* NUL-terminates, returns data */
+void	 buf_free(struct buf *);		/* zeroes before freeing */
+
+/* Whole-file helpers. read_file returns -1 and sets *cause on error. */
+int	 read_file(const char *, struct buf *, size_t max, char **cause);
+int	 mkdir_p(const char *, int mode, char **cause);
+int	 path_exists(const char *);
+
+/* Hex encoding (lower case). hex_decode returns -1 on bad input. */
+void	 hex_encode(char *out, const unsigned char *, size_t);
+int	 hex_decode(unsigned char *out, size_t outlen, const char *, size_t);
+
+/* Staff log: English, events only, never data. */
+void	 log_open(const char *path);
+void	 log_close(void);
+void	 log_msg(const char *, ...) __attribute__((format(printf, 1, 2)));
+
+/* Today's date as YYYY-MM-DD in local time (no time of day). */
+void	 today_ymd(char out[11]);
+
+#endif
