@@ -106,6 +106,8 @@ struct form {
 	struct form_text	 title;		/* settings form_title */
 	struct form_text	 next_steps;	/* settings next_steps (ticket) */
 	int			 ticket_shows_title; /* settings ticket_show_service=yes */
+	int			 info_only;	/* settings info_only=yes: pages to read, no submission */
+	int			 order;		/* settings menu_order (service screen), default 100 */
 	struct form_lang	*langs;
 	size_t			 nlangs;
 	struct form_question	*questions;
