@@ -57,13 +57,16 @@ all: build/kiosk mo
 mo: $(MO)
 
 build/kiosk: $(OBJS)
-	$(CC) $(ALL_CFLAGS) -o $@ $(OBJS) $(PKG_LIBS) $(LDFLAGS)
+	@echo "  LD      $@"
+	@$(CC) $(ALL_CFLAGS) -o $@ $(OBJS) $(PKG_LIBS) $(LDFLAGS)
 
 build/obj/%.o: kiosk/%.c kiosk/*.h | build/obj
-	$(CC) $(ALL_CFLAGS) -c -o $@ $<
+	@echo "  CC      $<"
+	@$(CC) $(ALL_CFLAGS) -c -o $@ $<
 
 build/tests/%: tests/unit/%.c $(LIB_OBJS) tests/tap.h | build/tests
-	$(CC) $(ALL_CFLAGS) -Ikiosk -o $@ $< $(LIB_OBJS) $(PKG_LIBS)
+	@echo "  CCLD    $@"
+	@$(CC) $(ALL_CFLAGS) -Ikiosk -o $@ $< $(LIB_OBJS) $(PKG_LIBS)
 
 build/locale/%/LC_MESSAGES/kiosk.mo: locales/%.po
 	@mkdir -p $(dir $@)
@@ -75,13 +78,16 @@ build/obj build/tests build-asan/obj build-asan/tests:
 asan: build-asan/kiosk $(AUNITS) $(AMO)
 
 build-asan/kiosk: $(AOBJS)
-	$(CC) $(ASAN_CFLAGS) -o $@ $(AOBJS) $(PKG_LIBS)
+	@echo "  LD      $@"
+	@$(CC) $(ASAN_CFLAGS) -o $@ $(AOBJS) $(PKG_LIBS)
 
 build-asan/obj/%.o: kiosk/%.c kiosk/*.h | build-asan/obj
-	$(CC) $(ASAN_CFLAGS) -c -o $@ $<
+	@echo "  CC-ASAN $<"
+	@$(CC) $(ASAN_CFLAGS) -c -o $@ $<
 
 build-asan/tests/%: tests/unit/%.c $(ALIB_OBJS) tests/tap.h | build-asan/tests
-	$(CC) $(ASAN_CFLAGS) -Ikiosk -o $@ $< $(ALIB_OBJS) $(PKG_LIBS)
+	@echo "  CCLD    $@"
+	@$(CC) $(ASAN_CFLAGS) -Ikiosk -o $@ $< $(ALIB_OBJS) $(PKG_LIBS)
 
 build-asan/locale/%/LC_MESSAGES/kiosk.mo: locales/%.po
 	@mkdir -p $(dir $@)
