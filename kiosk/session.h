@@ -1,0 +1,114 @@
+/*
+ * session: one resident's visit, independent of the screen.
+ *
+ * States, and the function that moves between them:
+ *
+ *   LANG --session_pick_lang--> SERVICE --session_pick_service--> PAGE ...
+ *    ^                            |  (info_only form) --> PAGE ... --> SERVICE
+ *    |                            v
+ *    |   PAGE --session_next--> PAGE --session_next--> REVIEW
+ *    |     ^---session_back------'        session_edit <--'   |
+ *    |                                                session_submit
+ *    |                                                         v
+ *    +----------------session_finish---------------------- TICKET
+ *    +----------------session_wipe (idle, quick exit) ---- any state
+ *
+ * A page is one question, or a whole field-list group. The session owns
+ * the resident's answers (form_state, in secure memory) and the claim
+ * code (secure memory), and wipes both on session_wipe/session_finish.
+ * The answers are sealed and committed (outbox) before TICKET is reached;
+ * if that fails the session stays on REVIEW with every answer kept.
+ *
+ * Never draws and never exits. Messages for the resident come back
+ * translated (gettext or the form's own translations).
+ */
+#ifndef KIOSK_SESSION_H
+#define KIOSK_SESSION_H
+
+#include <stddef.h>
+#include <time.h>
+
+struct config;
+struct form;
+struct form_state;
+struct outbox;
+
+enum session_screen {
+	SESSION_LANG,
+	SESSION_SERVICE,
+	SESSION_PAGE,
+	SESSION_REVIEW,
+	SESSION_TICKET
+};
+
+enum session_ticket {
+	TICKET_NONE,
+	TICKET_PRINTING,	/* job sent; polling until done or deadline */
+	TICKET_PRINTED,
+	TICKET_SAVED,		/* saved as PDF in save_dir (demo, tests) */
+	TICKET_FAILED,		/* printer failed; job cancelled */
+	TICKET_NO_PRINTER	/* nothing configured: code only on screen */
+};
+
+struct session {
+	const struct config	*cfg;
+	struct outbox		*outbox;
+	struct form		**forms;	/* valid forms, in menu order */
+	size_t			 nforms;
+
+	enum session_screen	 screen;
+	char			 lang[16];	/* current language code */
+	struct form		*form;		/* chosen service */
+	struct form_state	*state;
+	size_t			 page;		/* first item of the page */
+	size_t			*history;	/* pages visited, for Back */
+	size_t			 nhistory;
+	int			 editing;	/* came from REVIEW to change one */
+	int			 assisted_by;	/* volunteer number or 0 */
+
+	char			*claim;		/* secure memory, or NULL */
+	enum session_ticket	 ticket;
+	int			 job_id;
+	time_t			 deadline;
+	char			*ticket_path;	/* saved PDF (demo), or NULL */
+	char			*ticket_why;	/* why printing failed (English, for the log) */
+};
+
+struct session	*session_new(const struct config *, struct outbox *,
+		    char **cause);
+void		 session_free(struct session *);
+
+/* Load every form in forms_dir; bad forms are logged and left out. */
+void		 session_load_forms(struct session *);
+
+void		 session_pick_lang(struct session *, const char *code);
+/* Switch language mid-session; answers are kept (stored as choice names). */
+void		 session_set_lang(struct session *, const char *code);
+int		 session_pick_service(struct session *, size_t);
+
+/* Items on the current page (indices into the form_state item list). */
+size_t		 session_page_items(struct session *, size_t *out, size_t max);
+/* Validate the page and move on; -1 with *msg (translated) if invalid. */
+int		 session_next(struct session *, char **msg);
+void		 session_back(struct session *);
+/* Page number and total (relevant pages), for "3 of 8". */
+void		 session_progress(struct session *, int *n, int *total);
+/* REVIEW: the relevant answered items, in order. Caller frees *out. */
+size_t		 session_review_items(struct session *, size_t **out);
+void		 session_edit(struct session *, size_t item);
+
+/* Seal, commit, then make the ticket; -1 with *msg (translated). */
+int		 session_submit(struct session *, char **msg);
+/* Follow the print job; call from the UI loop while TICKET_PRINTING. */
+void		 session_poll_ticket(struct session *);
+/* Resident is done: wipe and return to LANG. */
+void		 session_finish(struct session *);
+/* Wipe everything now (idle timeout, quick exit). */
+void		 session_wipe(struct session *);
+/* Is there anything of the resident's to lose (for the idle warning)? */
+int		 session_active(const struct session *);
+
+/* Translated generic messages for form_state_check. */
+const struct form_msgs *session_msgs(void);
+
+#endif
