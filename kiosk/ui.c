@@ -1,0 +1,1531 @@
+/*
+ * ui: the full-screen kiosk (see ui.h).
+ *
+ * Every pass of the loop redraws the whole screen from the session's
+ * state (erase, draw, refresh; ncurses sends only what changed), then waits
+ * up to a quarter of a second for a key. There is no other screen state to
+ * go stale, so a resize or a language switch needs nothing special.
+ *
+ * What it must never do: leave a resident's answer on the screen, in the
+ * terminal's scrollback or in its own buffers after a wipe; let a key reach
+ * a shell; show English that did not come through gettext or the form.
+ *
+ * The text being typed lives in a secure buffer (vault) and is wiped when
+ * it is stored in the session or thrown away.
+ */
+#include <errno.h>
+#include <limits.h>
+#include <locale.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include <wchar.h>
+
+#include <curses.h>
+
+#include "claim.h"
+#include "config.h"
+#include "form.h"
+#include "i18n.h"
+#include "session.h"
+#include "text.h"
+#include "ui.h"
+#include "util.h"
+#include "vault.h"
+
+#define MIN_COLS	60
+#define MIN_ROWS	20
+#define FIELD_MAX	2048
+#define MAX_HITS	64
+#define PAGE_MAX	64
+
+volatile sig_atomic_t ui_stop;
+
+/* What a tap on a region of the screen does. */
+enum hit_action {
+	HIT_OPTION,	/* arg: option index in the focused list */
+	HIT_ENTER,
+	HIT_BACK,
+	HIT_LANG,
+	HIT_EXIT,
+	HIT_FOCUS	/* arg: item index on the page */
+};
+
+struct hit {
+	int		y, x, h, w;
+	enum hit_action	action;
+	int		arg;
+	int		focus;
+};
+
+struct ui {
+	struct session		*s;
+	const struct config	*cfg;
+	int			 mono;
+
+	int			 cursor;	/* highlighted row of a list */
+	int			 top;		/* first row shown of a long list */
+	int			 focus;		/* input on a field-list page */
+	int			 lang_return;	/* language picker opened mid-visit */
+	enum session_screen	 shown;		/* screen the cursor belongs to */
+	size_t			 shown_page;
+
+	char			*field;		/* secure, FIELD_MAX bytes */
+	size_t			 flen, fpos;
+	long			 field_item;	/* item the field edits, or -1 */
+
+	char			*msg;		/* message for the resident */
+	time_t			 last_key;
+
+	struct hit		 hits[MAX_HITS];
+	int			 nhits;
+	int			 cur_y, cur_x;	/* where the text cursor goes */
+	int			 show_cursor;
+};
+
+enum {
+	PAIR_TITLE = 1,
+	PAIR_SELECT,
+	PAIR_ERROR,
+	PAIR_KEYS
+};
+
+/* ---- drawing helpers ---- */
+
+static int
+is_rtl_lang(struct ui *u)
+{
+	return i18n_lang(u->s->lang)->rtl;
+}
+
+static int
+bidi_app(struct ui *u)
+{
+	return strcmp(u->cfg->bidi, "app") == 0;
+}
+
+/* Draw one line of at most w columns at y, x; right-aligned for RTL. */
+static void
+put_line(struct ui *u, int y, int x, int w, const char *s, size_t len,
+    attr_t attr)
+{
+	char *vis = NULL;
+	size_t fit;
+	int width;
+
+	if (y < 0 || y >= LINES || w <= 0)
+		return;
+	if (bidi_app(u) && text_is_rtl(s)) {
+		vis = text_visual(s, len);
+		s = vis;
+		len = strlen(vis);
+	}
+	fit = text_fit(s, len, w);
+	width = text_nwidth(s, fit);
+	if ((vis != NULL || (is_rtl_lang(u) && bidi_app(u))) && width < w)
+		x += w - width;
+	attron(attr);
+	mvaddnstr(y, x, s, (int)fit);
+	attroff(attr);
+	freezero_str(vis);
+}
+
+struct wrapctx {
+	struct ui	*u;
+	int		 y, x, w, maxy;
+	attr_t		 attr;
+	int		 lines;
+	int		 dry;
+};
+
+static void
+wrap_line(void *arg, const char *s, size_t len)
+{
+	struct wrapctx *c = arg;
+
+	if (!c->dry && c->y + c->lines < c->maxy)
+		put_line(c->u, c->y + c->lines, c->x, c->w, s, len, c->attr);
+	c->lines++;
+}
+
+/* Draw wrapped text; returns the number of lines it takes. */
+static int
+put_wrapped(struct ui *u, int y, int x, int w, int maxy, const char *s,
+    attr_t attr)
+{
+	struct wrapctx c = { u, y, x, w, maxy, attr, 0, 0 };
+
+	text_wrap(s, w, wrap_line, &c);
+	return c.lines;
+}
+
+static int
+wrapped_lines(struct ui *u, int w, const char *s)
+{
+	struct wrapctx c = { u, 0, 0, w, 0, 0, 0, 1 };
+
+	text_wrap(s, w, wrap_line, &c);
+	return c.lines;
+}
+
+static void
+add_hit(struct ui *u, int y, int x, int h, int w, enum hit_action a, int arg,
+    int focus)
+{
+	struct hit *hit;
+
+	if (u->nhits == MAX_HITS)
+		return;
+	hit = &u->hits[u->nhits++];
+	hit->y = y;
+	hit->x = x;
+	hit->h = h;
+	hit->w = w;
+	hit->action = a;
+	hit->arg = arg;
+	hit->focus = focus;
+}
+
+static void
+draw_header(struct ui *u, const char *title)
+{
+	char right[32] = "";
+	int at, total;
+
+	attron(A_REVERSE | A_BOLD);
+	mvhline(0, 0, ' ', COLS);
+	attroff(A_REVERSE | A_BOLD);
+	if (u->s->screen == SESSION_PAGE) {
+		session_progress(u->s, &at, &total);
+		if (total > 0)
+			snprintf(right, sizeof right, " %d / %d ", at, total);
+	}
+	put_line(u, 0, 1, COLS - 2 - (int)strlen(right), title,
+	    strlen(title), A_REVERSE | A_BOLD);
+	if (*right != '\0') {
+		attron(A_REVERSE | A_BOLD);
+		mvaddstr(0, COLS - (int)strlen(right), right);
+		attroff(A_REVERSE | A_BOLD);
+	}
+}
+
+struct key_hint {
+	const char	*text;
+	enum hit_action	 action;
+};
+
+/* The key hints, on the last lines, each also a tap target. */
+static int
+draw_footer(struct ui *u, const struct key_hint *hints, int n)
+{
+	int i, w, x, y, rows = 1, total = 0;
+
+	for (i = 0; i < n; i++) {
+		w = text_width(hints[i].text) + 2;
+		if (total + w + 1 > COLS) {
+			rows++;
+			total = 0;
+		}
+		total += w + 1;
+	}
+	y = LINES - rows;
+	x = 0;
+	attron(A_REVERSE);
+	for (i = y; i < LINES; i++)
+		mvhline(i, 0, ' ', COLS);
+	attroff(A_REVERSE);
+	for (i = 0; i < n; i++) {
+		w = text_width(hints[i].text) + 2;
+		if (x + w > COLS) {
+			y++;
+			x = 0;
+		}
+		attron(A_REVERSE | A_BOLD);
+		mvaddstr(y, x + 1, hints[i].text);
+		attroff(A_REVERSE | A_BOLD);
+		add_hit(u, y, x, 1, w, hints[i].action, 0, -1);
+		x += w + 1;
+	}
+	return rows;
+}
+
+static void
+draw_message(struct ui *u, int y)
+{
+	char *line;
+
+	if (u->msg == NULL || y >= LINES)
+		return;
+	/* Not by colour alone: a "!" mark and bold reverse. */
+	xasprintf(&line, "! %s", u->msg);
+	put_wrapped(u, y, 2, COLS - 4, LINES - 2, line, A_BOLD |
+	    (u->mono ? A_REVERSE : COLOR_PAIR(PAIR_ERROR)));
+	free(line);
+}
+
+static void
+set_msg(struct ui *u, char *msg)
+{
+	free(u->msg);
+	u->msg = msg;
+}
+
+/* ---- the text field ---- */
+
+static void
+field_clear(struct ui *u)
+{
+	vault_wipe(u->field, FIELD_MAX);
+	u->flen = u->fpos = 0;
+	u->field_item = -1;
+}
+
+static void
+field_load(struct ui *u, size_t item)
+{
+	const char *v;
+	size_t n;
+
+	field_clear(u);
+	v = form_state_value(u->s->state, item);
+	n = strlen(v);
+	if (n >= FIELD_MAX)
+		n = FIELD_MAX - 1;
+	memcpy(u->field, v, n);
+	u->flen = u->fpos = n;
+	u->field[n] = '\0';
+	u->field_item = (long)item;
+}
+
+/* Put the field's text into the session. */
+static void
+field_store(struct ui *u)
+{
+	char *cause = NULL;
+
+	if (u->field_item < 0 || u->s->state == NULL)
+		return;
+	u->field[u->flen] = '\0';
+	if (form_state_set(u->s->state, (size_t)u->field_item, u->field,
+	    &cause) != 0) {
+		log_msg("answer not stored: %s", cause);
+		free(cause);
+	}
+}
+
+static void
+field_insert(struct ui *u, wint_t wc)
+{
+	char mb[MB_LEN_MAX];
+	mbstate_t st;
+	size_t n;
+
+	memset(&st, 0, sizeof st);
+	n = wcrtomb(mb, (wchar_t)wc, &st);
+	if (n == (size_t)-1 || u->flen + n >= FIELD_MAX)
+		return;
+	memmove(u->field + u->fpos + n, u->field + u->fpos,
+	    u->flen - u->fpos);
+	memcpy(u->field + u->fpos, mb, n);
+	u->flen += n;
+	u->fpos += n;
+	u->field[u->flen] = '\0';
+	vault_wipe(mb, sizeof mb);
+}
+
+static void
+field_delete(struct ui *u, size_t from, size_t to)
+{
+	if (to <= from)
+		return;
+	memmove(u->field + from, u->field + to, u->flen - to);
+	u->flen -= to - from;
+	vault_wipe(u->field + u->flen, FIELD_MAX - u->flen);
+	u->fpos = from;
+}
+
+/* Editing keys; returns 1 if the key was used. */
+static int
+field_key(struct ui *u, int r, wint_t k)
+{
+	if (r == OK) {
+		if (k == 8 || k == 127) {
+			field_delete(u, text_prev(u->field, u->flen, u->fpos),
+			    u->fpos);
+			return 1;
+		}
+		if (k < 32 || (k >= 0x7f && k < 0xa0))
+			return 0;
+		/* A combining mark joins the letter before it. */
+		field_insert(u, k);
+		return 1;
+	}
+	switch (k) {
+	case KEY_BACKSPACE:
+		field_delete(u, text_prev(u->field, u->flen, u->fpos), u->fpos);
+		return 1;
+	case KEY_DC:
+		field_delete(u, u->fpos, text_next(u->field, u->flen, u->fpos));
+		return 1;
+	case KEY_LEFT:
+		u->fpos = text_prev(u->field, u->flen, u->fpos);
+		return 1;
+	case KEY_RIGHT:
+		u->fpos = text_next(u->field, u->flen, u->fpos);
+		return 1;
+	case KEY_HOME:
+		u->fpos = 0;
+		return 1;
+	case KEY_END:
+		u->fpos = u->flen;
+		return 1;
+	}
+	return 0;
+}
+
+/* Draw the field box; remember where the cursor goes. */
+static int
+draw_field(struct ui *u, int y, int x, int w, int rows)
+{
+	size_t start = 0, fit;
+	int before;
+
+	if (w < 4)
+		return 1;
+	attron(A_UNDERLINE);
+	for (int i = 0; i < rows; i++)
+		mvhline(y + i, x, ' ', w);
+	attroff(A_UNDERLINE);
+	/* Scroll horizontally so the cursor stays visible. */
+	while (text_nwidth(u->field + start, u->fpos - start) > w - 1)
+		start = text_next(u->field, u->flen, start);
+	fit = text_fit(u->field + start, u->flen - start, w - 1);
+	attron(A_UNDERLINE | A_BOLD);
+	mvaddnstr(y, x, u->field + start, (int)fit);
+	attroff(A_UNDERLINE | A_BOLD);
+	before = text_nwidth(u->field + start, u->fpos - start);
+	u->cur_y = y;
+	u->cur_x = x + before;
+	u->show_cursor = 1;
+	return rows;
+}
+
+/* ---- lists ---- */
+
+static const char *
+choice_label(struct ui *u, const struct form_choice *c)
+{
+	return form_text(u->s->form, &c->label, u->s->lang);
+}
+
+/* Is choice name in the space-separated value? */
+static int
+value_has(const char *value, const char *name)
+{
+	size_t n = strlen(name);
+	const char *p = value;
+
+	while ((p = strstr(p, name)) != NULL) {
+		if ((p == value || p[-1] == ' ') &&
+		    (p[n] == ' ' || p[n] == '\0'))
+			return 1;
+		p += n;
+	}
+	return 0;
+}
+
+/* Toggle name in a select_multiple value. */
+static void
+toggle_value(struct ui *u, size_t item, const char *name)
+{
+	const char *v = form_state_value(u->s->state, item);
+	struct buf b = { 0 };
+	char *copy, *tok, *save, *cause = NULL;
+	int found = 0;
+
+	copy = xstrdup(v);
+	for (tok = strtok_r(copy, " ", &save); tok != NULL;
+	    tok = strtok_r(NULL, " ", &save)) {
+		if (strcmp(tok, name) == 0) {
+			found = 1;
+			continue;
+		}
+		if (b.len)
+			buf_addc(&b, ' ');
+		buf_adds(&b, tok);
+	}
+	if (!found) {
+		if (b.len)
+			buf_addc(&b, ' ');
+		buf_adds(&b, name);
+	}
+	if (form_state_set(u->s->state, item, buf_cstr(&b), &cause) != 0) {
+		log_msg("answer not stored: %s", cause);
+		free(cause);
+	}
+	freezero_str(copy);
+	buf_free(&b);
+}
+
+static void
+pick_choice(struct ui *u, size_t item, int idx)
+{
+	const struct form_choice **ch;
+	size_t n;
+	char *cause = NULL;
+	const struct form_question *q = form_state_item(u->s->state, item)->q;
+
+	n = form_state_choices(u->s->state, item, &ch);
+	if (idx < 0 || (size_t)idx >= n)
+		return;
+	if (q->type == FT_SELECT_MULTIPLE)
+		toggle_value(u, item, ch[idx]->name);
+	else if (form_state_set(u->s->state, item, ch[idx]->name,
+	    &cause) != 0) {
+		log_msg("answer not stored: %s", cause);
+		free(cause);
+	}
+	u->cursor = idx;
+	set_msg(u, NULL);
+}
+
+/*
+ * Draw a numbered list from y, at most maxrows rows, keeping the cursor in
+ * view. marks: 0 plain, 1 radio, 2 checkbox; checked says which are set.
+ */
+static int
+draw_list(struct ui *u, int y, int maxrows, const char **labels,
+    const int *checked, int n, int marks, int focus)
+{
+	char *line;
+	const char *box;
+	int i, row, used = 0, lines;
+
+	if (maxrows < 1)
+		maxrows = 1;
+	if (u->cursor >= 0 && u->cursor < u->top)
+		u->top = u->cursor;
+	while (u->cursor >= 0 && u->cursor >= u->top + maxrows)
+		u->top++;
+	if (u->top > 0 && n <= maxrows)
+		u->top = 0;
+	row = y;
+	if (u->top > 0) {
+		mvaddstr(row, 2, "↑ …");
+		row++;
+		used++;
+	}
+	for (i = u->top; i < n && used < maxrows; i++) {
+		if (marks == 1)
+			box = checked[i] ? "(•) " : "( ) ";
+		else if (marks == 2)
+			box = checked[i] ? "[x] " : "[ ] ";
+		else
+			box = "";
+		if (i < 9)
+			xasprintf(&line, "%s%d. %s%s", i == u->cursor ?
+			    "▶ " : "  ", i + 1, box, labels[i]);
+		else
+			xasprintf(&line, "%s   %s%s", i == u->cursor ?
+			    "▶ " : "  ", box, labels[i]);
+		lines = wrapped_lines(u, COLS - 6, line);
+		if (used + lines > maxrows && used > 0) {
+			free(line);
+			break;
+		}
+		put_wrapped(u, row, 2, COLS - 6, y + maxrows, line,
+		    i == u->cursor ? (A_REVERSE | A_BOLD) : A_NORMAL);
+		add_hit(u, row, 0, lines, COLS, HIT_OPTION, i, focus);
+		row += lines;
+		used += lines;
+		free(line);
+	}
+	if (i < n && row < LINES)
+		mvaddstr(row, 2, "↓ …");
+	return row - y + 1;
+}
+
+/* ---- screens ---- */
+
+static void
+draw_lang(struct ui *u)
+{
+	const char *labels[CONFIG_MAX_LANGS];
+	int i, y;
+	struct key_hint keys[3];
+	int nk = 0;
+
+	for (i = 0; i < u->cfg->nlangs; i++)
+		labels[i] = i18n_lang(u->cfg->langs[i])->native;
+	draw_header(u, _("Welcome"));
+	/* A greeting in every language, since we do not know theirs yet. */
+	y = 2;
+	y += put_wrapped(u, y, 2, COLS - 4, LINES - 3,
+	    _("Choose your language."), A_BOLD);
+	y++;
+	draw_list(u, y, LINES - y - 3, labels, NULL, u->cfg->nlangs, 0, -1);
+	keys[nk++] = (struct key_hint){ _("Enter: continue"), HIT_ENTER };
+	if (u->lang_return)
+		keys[nk++] = (struct key_hint){ _("Esc: back"), HIT_BACK };
+	if (u->cfg->demo && !u->lang_return)
+		keys[nk++] = (struct key_hint){ _("Q: quit the demo"),
+		    HIT_EXIT };
+	draw_footer(u, keys, nk);
+}
+
+static void
+draw_service(struct ui *u)
+{
+	const char **labels;
+	size_t i;
+	int y;
+	struct key_hint keys[] = {
+		{ _("Enter: continue"), HIT_ENTER },
+		{ _("Esc: back"), HIT_BACK },
+		{ _("F2: language"), HIT_LANG },
+	};
+
+	draw_header(u, _("What do you need today?"));
+	y = 2;
+	y += put_wrapped(u, y, 2, COLS - 4, LINES - 3,
+	    _("Choose a service. Use the number keys or the arrow keys, then "
+	    "press Enter."), A_NORMAL);
+	y++;
+	if (u->s->nforms == 0) {
+		put_wrapped(u, y, 2, COLS - 4, LINES - 3, _("No services are "
+		    "available right now. Please ask a staff member."), A_BOLD);
+	} else {
+		labels = xreallocarray(NULL, u->s->nforms, sizeof *labels);
+		for (i = 0; i < u->s->nforms; i++)
+			labels[i] = form_text(u->s->forms[i],
+			    &u->s->forms[i]->title, u->s->lang);
+		draw_list(u, y, LINES - y - 3, labels, NULL,
+		    (int)u->s->nforms, 0, -1);
+		free(labels);
+	}
+	draw_message(u, LINES - 4);
+	draw_footer(u, keys, nitems(keys));
+}
+
+/* Draw one item of a page; returns rows used. */
+static int
+draw_item(struct ui *u, size_t item, int pos, int y, int maxy, int focused)
+{
+	const struct form_question *q = form_state_item(u->s->state, item)->q;
+	const struct form_choice **ch;
+	const char **labels;
+	int *checked, rows = 0, n, i, fieldrows;
+	char *label, *hint;
+	const char *v;
+
+	label = form_state_label(u->s->state, item, u->s->lang);
+	hint = form_state_hint(u->s->state, item, u->s->lang);
+	rows += put_wrapped(u, y, 2, COLS - 4, maxy, label, A_BOLD);
+	if (hint != NULL && *hint != '\0')
+		rows += put_wrapped(u, y + rows, 2, COLS - 4, maxy, hint,
+		    A_DIM);
+	freezero_str(label);
+	freezero_str(hint);
+	rows++;
+	switch (q->type) {
+	case FT_NOTE:
+		break;
+	case FT_SELECT_ONE:
+	case FT_SELECT_MULTIPLE:
+	case FT_ACKNOWLEDGE:
+		v = form_state_value(u->s->state, item);
+		if (q->type == FT_ACKNOWLEDGE) {
+			static const char *ok_label[1];
+			static int ok_checked[1];
+
+			ok_label[0] = _("Yes, I understand");
+			ok_checked[0] = strcmp(v, "OK") == 0;
+			if (focused)
+				rows += draw_list(u, y + rows, maxy - y - rows,
+				    ok_label, ok_checked, 1, 2, pos);
+			break;
+		}
+		n = (int)form_state_choices(u->s->state, item, &ch);
+		labels = xreallocarray(NULL, (size_t)n + 1, sizeof *labels);
+		checked = xreallocarray(NULL, (size_t)n + 1, sizeof *checked);
+		for (i = 0; i < n; i++) {
+			labels[i] = choice_label(u, ch[i]);
+			checked[i] = q->type == FT_SELECT_ONE ?
+			    strcmp(v, ch[i]->name) == 0 : value_has(v,
+			    ch[i]->name);
+		}
+		if (focused)
+			rows += draw_list(u, y + rows, maxy - y - rows, labels,
+			    checked, n, q->type == FT_SELECT_ONE ? 1 : 2, pos);
+		else {
+			/* Not focused: the answers so far, on one line. */
+			struct buf b = { 0 };
+			for (i = 0; i < n; i++) {
+				if (!checked[i])
+					continue;
+				if (b.len)
+					buf_adds(&b, ", ");
+				buf_adds(&b, labels[i]);
+			}
+			rows += put_wrapped(u, y + rows, 4, COLS - 8, maxy,
+			    b.len ? buf_cstr(&b) : "—", A_NORMAL);
+			add_hit(u, y + rows - 1, 0, 1, COLS, HIT_FOCUS, pos,
+			    pos);
+			buf_free(&b);
+		}
+		free(labels);
+		free(checked);
+		break;
+	default:
+		fieldrows = q->appearance != NULL &&
+		    strstr(q->appearance, "multiline") ? 3 : 1;
+		if (focused) {
+			if (u->field_item != (long)item)
+				field_load(u, item);
+			rows += draw_field(u, y + rows, 4, COLS - 10,
+			    fieldrows);
+		} else {
+			v = form_state_value(u->s->state, item);
+			attron(A_UNDERLINE);
+			mvhline(y + rows, 4, ' ', COLS - 10);
+			attroff(A_UNDERLINE);
+			put_line(u, y + rows, 4, COLS - 10, v, strlen(v),
+			    A_UNDERLINE);
+			add_hit(u, y + rows, 0, 1, COLS, HIT_FOCUS, pos, pos);
+			rows++;
+		}
+		break;
+	}
+	return rows + 1;
+}
+
+static int
+item_takes_input(struct ui *u, size_t item)
+{
+	return form_state_item(u->s->state, item)->q->type != FT_NOTE;
+}
+
+static void
+draw_page(struct ui *u)
+{
+	size_t items[PAGE_MAX], n, i;
+	int y, focus;
+	struct key_hint keys[] = {
+		{ _("Enter: next"), HIT_ENTER },
+		{ _("Esc: back"), HIT_BACK },
+		{ _("F2: language"), HIT_LANG },
+		{ _("F10: erase and leave"), HIT_EXIT },
+	};
+	const char *title;
+
+	title = form_text(u->s->form, &u->s->form->title, u->s->lang);
+	draw_header(u, title);
+	n = session_page_items(u->s, items, PAGE_MAX);
+	/* Keep the focus on something that takes input. */
+	focus = u->focus;
+	if (focus >= (int)n)
+		focus = (int)n - 1;
+	while (focus >= 0 && focus < (int)n &&
+	    !item_takes_input(u, items[focus]) && focus + 1 < (int)n)
+		focus++;
+	u->focus = focus < 0 ? 0 : focus;
+	y = 2;
+	for (i = 0; i < n && y < LINES - 4; i++)
+		y += draw_item(u, items[i], (int)i, y, LINES - 4,
+		    (int)i == u->focus);
+	draw_message(u, LINES - 4);
+	draw_footer(u, keys, nitems(keys));
+}
+
+static void
+draw_review(struct ui *u)
+{
+	size_t *items, n, i;
+	const char **labels;
+	char **owned;
+	const char *v;
+	const struct form_question *q;
+	const struct form_choice **ch;
+	size_t nch, j;
+	struct buf b;
+	int y;
+	struct key_hint keys[] = {
+		{ _("Enter: change or send"), HIT_ENTER },
+		{ _("Esc: back"), HIT_BACK },
+		{ _("F2: language"), HIT_LANG },
+		{ _("F10: erase and leave"), HIT_EXIT },
+	};
+
+	draw_header(u, _("Check your answers"));
+	y = 2;
+	y += put_wrapped(u, y, 2, COLS - 4, LINES - 3, _("Check your answers. "
+	    "To change one, choose it and press Enter. When all is right, "
+	    "choose Send."), A_NORMAL);
+	y++;
+	n = session_review_items(u->s, &items);
+	labels = xreallocarray(NULL, n + 1, sizeof *labels);
+	owned = xreallocarray(NULL, n + 1, sizeof *owned);
+	for (i = 0; i < n; i++) {
+		char *label = form_state_label(u->s->state, items[i],
+		    u->s->lang);
+
+		q = form_state_item(u->s->state, items[i])->q;
+		v = form_state_value(u->s->state, items[i]);
+		memset(&b, 0, sizeof b);
+		buf_adds(&b, label);
+		buf_adds(&b, ": ");
+		if (*v == '\0')
+			buf_adds(&b, "—");
+		else if (q->type == FT_SELECT_ONE ||
+		    q->type == FT_SELECT_MULTIPLE) {
+			int first = 1;
+
+			nch = form_state_choices(u->s->state, items[i], &ch);
+			for (j = 0; j < nch; j++) {
+				if (!(q->type == FT_SELECT_ONE ?
+				    strcmp(v, ch[j]->name) == 0 :
+				    value_has(v, ch[j]->name)))
+					continue;
+				if (!first)
+					buf_adds(&b, ", ");
+				buf_adds(&b, choice_label(u, ch[j]));
+				first = 0;
+			}
+		} else if (q->type == FT_ACKNOWLEDGE)
+			buf_adds(&b, _("Yes, I understand"));
+		else
+			buf_adds(&b, v);
+		owned[i] = buf_cstr(&b);
+		labels[i] = owned[i];
+		freezero_str(label);
+	}
+	labels[n] = _("Send my answers");
+	owned[n] = NULL;
+	draw_list(u, y, LINES - y - 4, labels, NULL, (int)n + 1, 0, -1);
+	for (i = 0; i < n; i++)
+		freezero_str(owned[i]);
+	free(owned);
+	free(labels);
+	free(items);
+	draw_message(u, LINES - 4);
+	draw_footer(u, keys, nitems(keys));
+}
+
+/* A 5x5 block font for the claim code, Crockford's alphabet and '-'. */
+static const char *
+glyph(char c, int row)
+{
+	static const struct {
+		char		 c;
+		const char	*rows[5];
+	} font[] = {
+	{ '0', { " ### ", "#   #", "#   #", "#   #", " ### " } },
+	{ '1', { "  #  ", " ##  ", "  #  ", "  #  ", " ### " } },
+	{ '2', { " ### ", "#   #", "  ## ", " #   ", "#####" } },
+	{ '3', { "#### ", "    #", " ### ", "    #", "#### " } },
+	{ '4', { "#   #", "#   #", "#####", "    #", "    #" } },
+	{ '5', { "#####", "#    ", "#### ", "    #", "#### " } },
+	{ '6', { " ### ", "#    ", "#### ", "#   #", " ### " } },
+	{ '7', { "#####", "    #", "   # ", "  #  ", "  #  " } },
+	{ '8', { " ### ", "#   #", " ### ", "#   #", " ### " } },
+	{ '9', { " ### ", "#   #", " ####", "    #", " ### " } },
+	{ 'A', { " ### ", "#   #", "#####", "#   #", "#   #" } },
+	{ 'B', { "#### ", "#   #", "#### ", "#   #", "#### " } },
+	{ 'C', { " ####", "#    ", "#    ", "#    ", " ####" } },
+	{ 'D', { "#### ", "#   #", "#   #", "#   #", "#### " } },
+	{ 'E', { "#####", "#    ", "#### ", "#    ", "#####" } },
+	{ 'F', { "#####", "#    ", "#### ", "#    ", "#    " } },
+	{ 'G', { " ####", "#    ", "#  ##", "#   #", " ####" } },
+	{ 'H', { "#   #", "#   #", "#####", "#   #", "#   #" } },
+	{ 'J', { "    #", "    #", "    #", "#   #", " ### " } },
+	{ 'K', { "#   #", "#  # ", "###  ", "#  # ", "#   #" } },
+	{ 'M', { "#   #", "## ##", "# # #", "#   #", "#   #" } },
+	{ 'N', { "#   #", "##  #", "# # #", "#  ##", "#   #" } },
+	{ 'P', { "#### ", "#   #", "#### ", "#    ", "#    " } },
+	{ 'Q', { " ### ", "#   #", "# # #", "#  # ", " ## #" } },
+	{ 'R', { "#### ", "#   #", "#### ", "#  # ", "#   #" } },
+	{ 'S', { " ####", "#    ", " ### ", "    #", "#### " } },
+	{ 'T', { "#####", "  #  ", "  #  ", "  #  ", "  #  " } },
+	{ 'V', { "#   #", "#   #", "#   #", " # # ", "  #  " } },
+	{ 'W', { "#   #", "#   #", "# # #", "## ##", "#   #" } },
+	{ 'X', { "#   #", " # # ", "  #  ", " # # ", "#   #" } },
+	{ 'Y', { "#   #", " # # ", "  #  ", "  #  ", "  #  " } },
+	{ 'Z', { "#####", "   # ", "  #  ", " #   ", "#####" } },
+	};
+	size_t i;
+
+	for (i = 0; i < nitems(font); i++)
+		if (font[i].c == c)
+			return font[i].rows[row];
+	return "     ";
+}
+
+/* The claim code in large type; returns rows used. */
+static int
+draw_big_code(struct ui *u, int y, const char *code)
+{
+	int groups_per_line, gw = 4 * 6 - 1, g, row, i, x, line = 0, c;
+	const char *p;
+
+	groups_per_line = (COLS - 4 + 3) / (gw + 3);
+	if (groups_per_line > 3)
+		groups_per_line = 3;
+	if (groups_per_line < 1)
+		groups_per_line = 1;
+	for (g = 0; g < 3; g++) {
+		if (g % groups_per_line == 0 && g > 0)
+			line++;
+		x = (COLS - (groups_per_line * (gw + 3) - 3)) / 2 +
+		    (g % groups_per_line) * (gw + 3);
+		for (row = 0; row < 5; row++) {
+			for (i = 0; i < 4; i++) {
+				c = code[g * 5 + i];
+				for (p = glyph((char)c, row); *p; p++) {
+					if (*p == '#') {
+						attron(A_BOLD);
+						mvaddstr(y + line * 6 + row,
+						    x + i * 6 + (int)(p -
+						    glyph((char)c, row)), "█");
+						attroff(A_BOLD);
+					}
+				}
+			}
+		}
+	}
+	return (line + 1) * 6;
+}
+
+static void
+draw_ticket(struct ui *u)
+{
+	char *line = NULL;
+	const char *status;
+	int y;
+	struct key_hint keys[] = {
+		{ _("Enter: I am done"), HIT_ENTER },
+		{ _("F2: language"), HIT_LANG },
+	};
+
+	draw_header(u, _("Your claim code"));
+	y = 2;
+	switch (u->s->ticket) {
+	case TICKET_PRINTING:
+		status = _("Your answers are saved and sealed. Your ticket is "
+		    "printing…");
+		break;
+	case TICKET_PRINTED:
+		status = _("Your answers are saved and sealed. Take your "
+		    "ticket from the printer.");
+		break;
+	case TICKET_SAVED:
+		status = _("Your answers are saved and sealed. The ticket was "
+		    "saved as a file (demo):");
+		break;
+	case TICKET_FAILED:
+		status = _("Your answers are saved and sealed, but the printer "
+		    "is not working. Please write down your code now.");
+		break;
+	default:
+		status = _("Your answers are saved and sealed. Please write "
+		    "down your code now.");
+		break;
+	}
+	y += put_wrapped(u, y, 2, COLS - 4, LINES - 3, status,
+	    u->s->ticket == TICKET_FAILED ? A_BOLD | A_REVERSE : A_BOLD);
+	if (u->s->ticket == TICKET_SAVED && u->s->ticket_path != NULL)
+		y += put_wrapped(u, y, 4, COLS - 6, LINES - 3,
+		    u->s->ticket_path, A_NORMAL);
+	y++;
+	if (u->s->claim != NULL) {
+		if (LINES - y - 6 >= 12 || (COLS >= 80 && LINES - y - 6 >= 6))
+			y += draw_big_code(u, y, u->s->claim);
+		xasprintf(&line, "%s: %s", _("Your claim code"), u->s->claim);
+		y += put_wrapped(u, y, 2, COLS - 4, LINES - 3, line, A_BOLD);
+		freezero_str(line);
+	}
+	y++;
+	put_wrapped(u, y, 2, COLS - 4, LINES - 3, u->s->ticket ==
+	    TICKET_PRINTED || u->s->ticket == TICKET_PRINTING ?
+	    _("Press Enter when you have your ticket.") :
+	    _("Press Enter when you have written down your code."), A_NORMAL);
+	draw_footer(u, keys, nitems(keys));
+}
+
+static void
+draw_too_small(struct ui *u)
+{
+	char *line;
+
+	xasprintf(&line, _("Please make this window larger (at least %d "
+	    "columns and %d lines)."), MIN_COLS, MIN_ROWS);
+	put_wrapped(u, 0, 0, COLS, LINES, line, A_BOLD);
+	free(line);
+}
+
+static void
+draw_idle_warning(struct ui *u, int left)
+{
+	char *line;
+	int w = COLS - 8, h = 7, y = (LINES - 7) / 2, x = 4, i;
+
+	for (i = 0; i < h; i++) {
+		attron(A_REVERSE);
+		mvhline(y + i, x, ' ', w);
+		attroff(A_REVERSE);
+	}
+	put_wrapped(u, y + 1, x + 2, w - 4, y + 3, _("Are you still there?"),
+	    A_REVERSE | A_BOLD);
+	xasprintf(&line, ngettext("Your answers will be erased in %d "
+	    "second.", "Your answers will be erased in %d seconds.", left),
+	    left);
+	put_wrapped(u, y + 3, x + 2, w - 4, y + 5, line, A_REVERSE | A_BOLD);
+	free(line);
+	put_wrapped(u, y + 5, x + 2, w - 4, y + 6, _("Press any key to keep "
+	    "going."), A_REVERSE);
+}
+
+static void
+draw(struct ui *u, int idle_left)
+{
+	u->nhits = 0;
+	u->show_cursor = 0;
+	erase();
+	if (COLS < MIN_COLS || LINES < MIN_ROWS) {
+		draw_too_small(u);
+		refresh();
+		return;
+	}
+	switch (u->s->screen) {
+	case SESSION_LANG:
+		draw_lang(u);
+		break;
+	case SESSION_SERVICE:
+		draw_service(u);
+		break;
+	case SESSION_PAGE:
+		draw_page(u);
+		break;
+	case SESSION_REVIEW:
+		draw_review(u);
+		break;
+	case SESSION_TICKET:
+		draw_ticket(u);
+		break;
+	}
+	if (idle_left >= 0) {
+		draw_idle_warning(u, idle_left);
+		u->show_cursor = 0;
+	}
+	if (u->show_cursor) {
+		curs_set(1);
+		move(u->cur_y, u->cur_x);
+	} else
+		curs_set(0);
+	refresh();
+}
+
+/* ---- input ---- */
+
+/* Reset per-screen state when the screen or page changes. */
+static void
+sync_screen(struct ui *u)
+{
+	size_t items[PAGE_MAX], n, i;
+	const struct form_question *q;
+	const struct form_choice **ch;
+	const char *v;
+	size_t nch, j;
+
+	if (u->s->screen == u->shown && (u->s->screen != SESSION_PAGE ||
+	    u->s->page == u->shown_page))
+		return;
+	field_clear(u);
+	u->shown = u->s->screen;
+	u->shown_page = u->s->page;
+	u->cursor = 0;
+	u->top = 0;
+	u->focus = 0;
+	if (u->s->screen == SESSION_LANG && u->lang_return) {
+		for (i = 0; i < (size_t)u->cfg->nlangs; i++)
+			if (strcmp(u->cfg->langs[i], u->s->lang) == 0)
+				u->cursor = (int)i;
+	}
+	if (u->s->screen == SESSION_REVIEW) {
+		size_t *ri;
+		u->cursor = (int)session_review_items(u->s, &ri);
+		free(ri);
+	}
+	if (u->s->screen == SESSION_PAGE) {
+		n = session_page_items(u->s, items, PAGE_MAX);
+		u->cursor = -1;
+		for (i = 0; i < n; i++) {
+			q = form_state_item(u->s->state, items[i])->q;
+			if (q->type == FT_NOTE)
+				continue;
+			u->focus = (int)i;
+			if (q->type == FT_SELECT_ONE) {
+				v = form_state_value(u->s->state, items[i]);
+				nch = form_state_choices(u->s->state, items[i],
+				    &ch);
+				for (j = 0; j < nch; j++)
+					if (strcmp(ch[j]->name, v) == 0)
+						u->cursor = (int)j;
+			} else if (q->type == FT_SELECT_MULTIPLE ||
+			    q->type == FT_ACKNOWLEDGE)
+				u->cursor = 0;
+			break;
+		}
+	}
+}
+
+static long
+focused_item(struct ui *u, const struct form_question **q)
+{
+	size_t items[PAGE_MAX], n;
+
+	n = session_page_items(u->s, items, PAGE_MAX);
+	if (n == 0 || u->focus < 0 || (size_t)u->focus >= n)
+		return -1;
+	*q = form_state_item(u->s->state, items[u->focus])->q;
+	return (long)items[u->focus];
+}
+
+static void
+do_wipe(struct ui *u)
+{
+	field_clear(u);
+	set_msg(u, NULL);
+	session_wipe(u->s);
+	u->lang_return = 0;
+	u->shown = (enum session_screen)-1;
+	/* Clear the terminal itself, not only our idea of it. */
+	clear();
+	refresh();
+}
+
+static void
+do_enter(struct ui *u)
+{
+	char *msg = NULL;
+	size_t *items, n;
+
+	switch (u->s->screen) {
+	case SESSION_LANG:
+		if (u->cursor < 0 || u->cursor >= u->cfg->nlangs)
+			return;
+		if (u->lang_return) {
+			session_set_lang(u->s, u->cfg->langs[u->cursor]);
+			u->s->screen = (enum session_screen)u->lang_return - 1;
+			u->lang_return = 0;
+			u->shown = SESSION_LANG;
+			/* Keep the page's cursor: force a resync of lists. */
+			u->shown = (enum session_screen)-1;
+			return;
+		}
+		session_pick_lang(u->s, u->cfg->langs[u->cursor]);
+		break;
+	case SESSION_SERVICE:
+		if (u->cursor >= 0)
+			session_pick_service(u->s, (size_t)u->cursor);
+		break;
+	case SESSION_PAGE:
+		field_store(u);
+		if (session_next(u->s, &msg) != 0) {
+			set_msg(u, msg);
+			return;
+		}
+		field_clear(u);
+		break;
+	case SESSION_REVIEW:
+		n = session_review_items(u->s, &items);
+		if (u->cursor >= 0 && (size_t)u->cursor < n)
+			session_edit(u->s, items[u->cursor]);
+		else if ((size_t)u->cursor == n) {
+			if (session_submit(u->s, &msg) != 0) {
+				set_msg(u, msg);
+				free(items);
+				return;
+			}
+		}
+		free(items);
+		break;
+	case SESSION_TICKET:
+		if (u->s->ticket == TICKET_PRINTING)
+			return;
+		do_wipe(u);
+		return;
+	}
+	set_msg(u, NULL);
+}
+
+static void
+do_back(struct ui *u)
+{
+	if (u->s->screen == SESSION_LANG && u->lang_return) {
+		u->s->screen = (enum session_screen)u->lang_return - 1;
+		u->lang_return = 0;
+		u->shown = (enum session_screen)-1;
+		return;
+	}
+	if (u->s->screen == SESSION_TICKET)
+		return;
+	if (u->s->screen == SESSION_PAGE)
+		field_store(u);
+	field_clear(u);
+	set_msg(u, NULL);
+	session_back(u->s);
+	if (u->s->screen == SESSION_LANG)
+		do_wipe(u);
+}
+
+static void
+do_lang(struct ui *u)
+{
+	if (u->s->screen == SESSION_LANG)
+		return;
+	if (u->s->screen == SESSION_PAGE)
+		field_store(u);
+	field_clear(u);
+	set_msg(u, NULL);
+	u->lang_return = (int)u->s->screen + 1;
+	u->s->screen = SESSION_LANG;
+}
+
+/* Up/down/digits on the current list. */
+static void
+list_key(struct ui *u, int r, wint_t k)
+{
+	const struct form_question *q = NULL;
+	long item = -1;
+	size_t *ri;
+	int n = 0;
+
+	switch (u->s->screen) {
+	case SESSION_LANG:
+		n = u->cfg->nlangs;
+		break;
+	case SESSION_SERVICE:
+		n = (int)u->s->nforms;
+		break;
+	case SESSION_REVIEW:
+		n = (int)session_review_items(u->s, &ri) + 1;
+		free(ri);
+		break;
+	case SESSION_PAGE:
+		if ((item = focused_item(u, &q)) < 0)
+			return;
+		if (q->type == FT_ACKNOWLEDGE)
+			n = 1;
+		else if (q->type == FT_SELECT_ONE ||
+		    q->type == FT_SELECT_MULTIPLE) {
+			const struct form_choice **ch;
+			n = (int)form_state_choices(u->s->state, (size_t)item,
+			    &ch);
+		} else
+			return;
+		break;
+	default:
+		return;
+	}
+	if (n == 0)
+		return;
+	if (r == KEY_CODE_YES && k == KEY_UP) {
+		u->cursor = u->cursor <= 0 ? 0 : u->cursor - 1;
+		if (q != NULL && q->type == FT_SELECT_ONE)
+			pick_choice(u, (size_t)item, u->cursor);
+	} else if (r == KEY_CODE_YES && k == KEY_DOWN) {
+		u->cursor = u->cursor + 1 >= n ? n - 1 : u->cursor + 1;
+		if (q != NULL && q->type == FT_SELECT_ONE)
+			pick_choice(u, (size_t)item, u->cursor);
+	} else if (r == OK && k >= '1' && k <= '9' && (int)(k - '1') < n) {
+		u->cursor = (int)(k - '1');
+		if (q != NULL && q->type == FT_ACKNOWLEDGE) {
+			char *cause = NULL;
+			const char *v = form_state_value(u->s->state,
+			    (size_t)item);
+			if (form_state_set(u->s->state, (size_t)item,
+			    strcmp(v, "OK") == 0 ? "" : "OK", &cause) != 0)
+				free(cause);
+		} else if (q != NULL)
+			pick_choice(u, (size_t)item, u->cursor);
+	} else if (r == OK && k == ' ' && q != NULL) {
+		if (q->type == FT_ACKNOWLEDGE) {
+			char *cause = NULL;
+			const char *v = form_state_value(u->s->state,
+			    (size_t)item);
+			if (form_state_set(u->s->state, (size_t)item,
+			    strcmp(v, "OK") == 0 ? "" : "OK", &cause) != 0)
+				free(cause);
+		} else if (u->cursor >= 0)
+			pick_choice(u, (size_t)item, u->cursor);
+	}
+}
+
+static void
+focus_move(struct ui *u, int dir)
+{
+	size_t items[PAGE_MAX], n;
+	int f = u->focus;
+
+	n = session_page_items(u->s, items, PAGE_MAX);
+	field_store(u);
+	field_clear(u);
+	do {
+		f += dir;
+	} while (f >= 0 && f < (int)n && !item_takes_input(u, items[f]));
+	if (f < 0 || f >= (int)n)
+		return;
+	u->focus = f;
+	u->cursor = 0;
+	u->top = 0;
+}
+
+static void
+do_hit(struct ui *u, struct hit *h)
+{
+	switch (h->action) {
+	case HIT_OPTION:
+		if (u->s->screen == SESSION_PAGE) {
+			const struct form_question *q;
+			long item;
+
+			if (h->focus >= 0 && h->focus != u->focus)
+				focus_move(u, h->focus - u->focus);
+			if ((item = focused_item(u, &q)) < 0)
+				return;
+			if (q->type == FT_ACKNOWLEDGE)
+				list_key(u, OK, '1');
+			else
+				pick_choice(u, (size_t)item, h->arg);
+		} else if (u->cursor == h->arg)
+			do_enter(u);	/* a second tap confirms */
+		else
+			u->cursor = h->arg;
+		break;
+	case HIT_FOCUS:
+		focus_move(u, h->arg - u->focus);
+		break;
+	case HIT_ENTER:
+		do_enter(u);
+		break;
+	case HIT_BACK:
+		do_back(u);
+		break;
+	case HIT_LANG:
+		do_lang(u);
+		break;
+	case HIT_EXIT:
+		if (u->s->screen == SESSION_LANG && u->cfg->demo &&
+		    !u->lang_return)
+			ui_stop = 2;
+		else
+			do_wipe(u);
+		break;
+	}
+}
+
+static void
+mouse_key(struct ui *u)
+{
+	MEVENT ev;
+	int i;
+
+	if (getmouse(&ev) != OK)
+		return;
+	if (!(ev.bstate & (BUTTON1_CLICKED | BUTTON1_RELEASED |
+	    BUTTON1_PRESSED)))
+		return;
+	if (ev.bstate & BUTTON1_PRESSED && !(ev.bstate & BUTTON1_RELEASED) &&
+	    !(ev.bstate & BUTTON1_CLICKED))
+		return;
+	for (i = u->nhits - 1; i >= 0; i--) {
+		struct hit *h = &u->hits[i];
+
+		if (ev.y >= h->y && ev.y < h->y + h->h && ev.x >= h->x &&
+		    ev.x < h->x + h->w) {
+			do_hit(u, h);
+			return;
+		}
+	}
+}
+
+static void
+handle_key(struct ui *u, int r, wint_t k)
+{
+	const struct form_question *q = NULL;
+	long item;
+
+	if (r == KEY_CODE_YES) {
+		switch (k) {
+		case KEY_MOUSE:
+			mouse_key(u);
+			return;
+		case KEY_RESIZE:
+			return;
+		case KEY_F(2):
+			do_lang(u);
+			return;
+		case KEY_F(10):
+			do_wipe(u);
+			return;
+		case KEY_ENTER:
+			do_enter(u);
+			return;
+		case KEY_BTAB:
+			if (u->s->screen == SESSION_PAGE)
+				focus_move(u, -1);
+			return;
+		}
+	} else {
+		switch (k) {
+		case '\r':
+		case '\n':
+			do_enter(u);
+			return;
+		case 27:	/* Esc */
+			do_back(u);
+			return;
+		case '\t':
+			if (u->s->screen == SESSION_PAGE)
+				focus_move(u, 1);
+			return;
+		case 'q':
+		case 'Q':
+			if (u->s->screen == SESSION_LANG && u->cfg->demo &&
+			    !u->lang_return) {
+				ui_stop = 2;
+				return;
+			}
+			break;
+		}
+	}
+	if (u->s->screen == SESSION_PAGE &&
+	    (item = focused_item(u, &q)) >= 0 && q->type != FT_NOTE &&
+	    q->type != FT_SELECT_ONE && q->type != FT_SELECT_MULTIPLE &&
+	    q->type != FT_ACKNOWLEDGE) {
+		if (u->field_item != item)
+			field_load(u, (size_t)item);
+		if (field_key(u, r, k)) {
+			set_msg(u, NULL);
+			return;
+		}
+		if (r == KEY_CODE_YES && (k == KEY_DOWN || k == KEY_UP))
+			focus_move(u, k == KEY_DOWN ? 1 : -1);
+		return;
+	}
+	list_key(u, r, k);
+}
+
+static void
+setup_colours(struct ui *u)
+{
+	u->mono = !has_colors() || strcmp(u->cfg->theme, "mono") == 0;
+	if (u->mono)
+		return;
+	start_color();
+	use_default_colors();
+	if (strcmp(u->cfg->theme, "high-contrast") == 0) {
+		init_pair(PAIR_TITLE, COLOR_BLACK, COLOR_WHITE);
+		init_pair(PAIR_ERROR, COLOR_WHITE, COLOR_RED);
+		bkgd(COLOR_PAIR(PAIR_TITLE));
+	} else {
+		init_pair(PAIR_TITLE, COLOR_WHITE, COLOR_BLUE);
+		init_pair(PAIR_ERROR, COLOR_WHITE, COLOR_RED);
+	}
+}
+
+void
+ui_emergency_restore(void)
+{
+	/* Leave the alternate screen, show the cursor, reset attributes. */
+	static const char reset[] = "\033[0m\033[?25h\033[?1000l\033[?1049l"
+	    "\033[2J\033[H";
+	ssize_t r;
+
+	r = write(STDOUT_FILENO, reset, sizeof reset - 1);
+	(void)r;
+}
+
+int
+ui_run(struct session *s, const struct config *cfg, char **cause)
+{
+	struct ui u;
+	SCREEN *scr;
+	wint_t k;
+	int r, left, warn;
+	time_t now;
+
+	if (!i18n_utf8()) {
+		xasprintf(cause, "the terminal's locale is not UTF-8 (LANG=%s); "
+		    "set LANG to a UTF-8 locale such as en_US.UTF-8",
+		    getenv("LANG") ? getenv("LANG") : "");
+		return -1;
+	}
+	if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO)) {
+		xasprintf(cause, "the kiosk needs a terminal");
+		return -1;
+	}
+	if ((scr = newterm(NULL, stdout, stdin)) == NULL) {
+		xasprintf(cause, "cannot start the screen (TERM=%s)",
+		    getenv("TERM") ? getenv("TERM") : "unset");
+		return -1;
+	}
+	set_term(scr);
+	memset(&u, 0, sizeof u);
+	u.s = s;
+	u.cfg = cfg;
+	u.field = vault_secure_alloc(FIELD_MAX);
+	u.field_item = -1;
+	u.shown = (enum session_screen)-1;
+
+	raw();		/* Ctrl-C, Ctrl-Z, Ctrl-\ arrive as keys */
+	noecho();
+	nonl();
+	keypad(stdscr, TRUE);
+	set_escdelay(25);
+	timeout(250);
+	curs_set(0);
+	mousemask(BUTTON1_PRESSED | BUTTON1_RELEASED | BUTTON1_CLICKED, NULL);
+	mouseinterval(0);
+	setup_colours(&u);
+	session_set_lang(s, cfg->langs[0]);
+	u.last_key = time(NULL);
+
+	while (!ui_stop) {
+		sync_screen(&u);
+		now = time(NULL);
+		left = -1;
+		warn = session_active(s) || u.lang_return;
+		if (warn && now - u.last_key >= cfg->idle_timeout) {
+			left = (int)(cfg->idle_timeout + cfg->idle_warning -
+			    (now - u.last_key));
+			if (left <= 0) {
+				log_msg("idle: session wiped");
+				do_wipe(&u);
+				u.last_key = now;
+				continue;
+			}
+		}
+		if (s->screen == SESSION_TICKET)
+			session_poll_ticket(s);
+		draw(&u, left);
+		r = get_wch(&k);
+		if (r == ERR)
+			continue;
+		u.last_key = time(NULL);
+		if (left >= 0 && !(r == KEY_CODE_YES && k == KEY_RESIZE))
+			continue;	/* any key only extends the time */
+		handle_key(&u, r, k);
+	}
+	field_clear(&u);
+	session_wipe(s);
+	clear();
+	refresh();
+	endwin();
+	delscreen(scr);
+	vault_secure_free(u.field);
+	free(u.msg);
+	return 0;
+}
