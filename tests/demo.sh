@@ -1,0 +1,69 @@
+#!/bin/sh
+# make demo: run the kiosk full-screen on a throwaway set-up in ./demo
+# (git-ignored): a demo office key made on first run, the forms in forms/,
+# tickets saved as PDF files in demo/tickets. In demo mode only, Q on the
+# language screen quits.
+set -eu
+top=$(cd "$(dirname "$0")/.." && pwd)
+cd "$top"
+. tests/env.sh
+D="$top/demo"
+mkdir -p "$D/office"
+chmod 700 "$D"
+pass="$D/office/passphrase.txt"
+if [ ! -f "$pass" ]; then
+	echo "demo passphrase - never use for real data" > "$pass"
+	chmod 600 "$pass"
+fi
+if [ ! -f "$D/office/office.pub" ]; then
+	echo "Making a demo office key in demo/office (this takes a second)..."
+	"$KIOSK" keygen --out "$D/office" --passphrase-file "$pass"
+fi
+langs=""
+for l in en es bn ar ur gu tr pl ht; do
+	if [ "$l" = en ] || [ -f "locales/$l.po" ]; then langs="$langs $l"; fi
+done
+cat > "$D/kiosk.ini" <<INI
+; Demo configuration, written by make demo. Not for real use.
+[kiosk]
+name = demo
+data_dir = data
+forms_dir = ../forms
+locale_dir = ../build/locale
+languages =$langs
+idle_timeout = 120
+demo = yes
+
+[office]
+public_key = office/office.pub
+name = Office of Immigrant Affairs (demo)
+address = City Hall, 330 Passaic Street, Passaic, NJ (demo address)
+hours = Monday to Friday, 9:00 to 17:00 (demo hours)
+
+[printer]
+save_dir = tickets
+profiles_dir = ../printers
+profile = receipt-80mm
+INI
+if [ ! -t 0 ] || [ ! -t 1 ]; then
+	echo "make demo needs a terminal: run it from a terminal window." >&2
+	exit 1
+fi
+"$KIOSK" run --config "$D/kiosk.ini" || true
+cat <<TXT
+
+The demo kiosk has stopped. What was entered is sealed to the demo office
+key in demo/data; the kiosk itself cannot read it. To do what staff do:
+
+  1. Export to a "USB stick" (here a folder):
+       build/kiosk export --config demo/kiosk.ini --to demo/usb
+  2. At the office, open the batch into CSV and JSON Lines:
+       build/kiosk open --key demo/office/office.key \\
+           --passphrase-file demo/office/passphrase.txt \\
+           --out demo/office/opened demo/usb/*.kib
+     then look at demo/office/opened/*.csv
+
+The demo passphrase is: $(cat "$pass")
+Tickets saved as PDF files are in demo/tickets. Remove everything with:
+  rm -rf demo
+TXT
