@@ -1,0 +1,277 @@
+#!/bin/sh
+# Content checks for the shipped intake forms in forms/ (TAP).
+#  - `kiosk forms check FILE` passes (SKIP while the command is not implemented);
+#  - every label, hint, choice label, required_message, constraint_message,
+#    form_title and next_steps is filled in all nine languages;
+#  - no question asks for a field we never collect (SSN, A-number, status,
+#    country of birth, exact date of birth, home address, document numbers);
+#  - tickets of sensitive services carry no revealing words; placeholders in
+#    forms are listed in forms/README.md; ${refs}, lists and names are sound.
+# The checker runs once against a deliberately bad form first, to prove that
+# it can fail.
+. "$(dirname "$0")/../env.sh"
+cd "$KIOSK_TOP" || exit 1
+exec python3 - "$@" <<'PY'
+import csv, glob, io, os, re, subprocess, sys
+
+LANGS = ["en", "es", "bn", "ar", "ur", "gu", "tr", "pl", "ht"]
+SURVEY_TEXT = ["label", "hint", "required_message", "constraint_message"]
+NO_LABEL_TYPES = {"calculate", "begin_group", "begin group", "end_group", "end group",
+                  "begin_repeat", "begin repeat", "end_repeat", "end repeat",
+                  "start", "end", "today", "hidden"}
+REFUSED_TYPES = {"geopoint", "geotrace", "geoshape", "image", "audio", "video",
+                 "file", "barcode", "background-audio", "signature", "gps"}
+FORBIDDEN_NAME = re.compile(
+    r"ssn|social_?sec|a_?number|alien|immigration_?status|(^|_)status$|"
+    r"country_?of_?birth|birth_?country|born|date_?of_?birth|(^|_)dob($|_)|"
+    r"birth_?date|birthday|(^|_)address|street_?addr|house_?num|apt|apartment|"
+    r"doc(ument)?_?(num|no|id)|passport_?(num|no)|license_?(num|no)|photo|selfie",
+    re.I)
+FORBIDDEN_LABEL = re.compile(
+    r"social security|\bSSN\b|A-number|alien number|immigration status|"
+    r"country of birth|where were you born|date of birth|birthday|"
+    r"home address|street address|apartment number|document number|"
+    r"passport number|license number|"
+    r"seguro social|n[úu]mero A\b|estatus migratorio|estado migratorio|"
+    r"pa[íi]s de nacimiento|d[óo]nde naci[óo]|fecha de nacimiento|"
+    r"direcci[óo]n de su casa|domicilio|n[úu]mero de(l)? (documento|pasaporte|licencia)",
+    re.I)
+SENSITIVE_TICKET = re.compile(
+    r"visa|crime|victim|abuse|violen|\bICE\b|immigra|deport|discriminat|"
+    r"\bbias\b|enforcement|lawyer|attorney|legal|police", re.I)
+PLACEHOLDER = re.compile(r"\(973\) 555-01\d\d")
+
+
+def lang_of(col):
+    m = re.search(r"\(([A-Za-z-]+)\)\s*$", col)
+    return m.group(1) if m else None
+
+
+def parse(text):
+    """Split a pyxform CSV into sheets: {sheet: (header, [rows as dicts])}."""
+    sheets, cur = {}, None
+    for n, row in enumerate(csv.reader(io.StringIO(text)), 1):
+        if not any(c.strip() for c in row):
+            continue
+        if row[0].strip():
+            cur = row[0].strip().lower()
+            sheets[cur] = [None, []]
+            continue
+        if cur is None:
+            raise ValueError("row %d: data before any sheet name" % n)
+        if sheets[cur][0] is None:
+            sheets[cur][0] = [c.strip() for c in row]
+            continue
+        hdr = sheets[cur][0]
+        d = {"_row": n}
+        for i, c in enumerate(row):
+            if i < len(hdr) and hdr[i]:
+                d[hdr[i].lower()] = c
+        sheets[cur][1].append(d)
+    return sheets
+
+
+def texts(hdr, base):
+    """Columns base::Lang (code) present in the header, by code."""
+    out = {}
+    for h in hdr:
+        hl = h.lower()
+        if hl.startswith(base + "::"):
+            out[lang_of(h)] = hl
+    return out
+
+
+def check(name, raw, readme):
+    """Return a list of problems in one form file."""
+    p = []
+    if raw.startswith(b"\xef\xbb\xbf"):
+        p.append("starts with a byte-order mark")
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as e:
+        return ["not UTF-8: %s" % e]
+    try:
+        sheets = parse(text)
+    except (ValueError, csv.Error) as e:
+        return ["CSV: %s" % e]
+    for s in ("survey", "settings"):
+        if s not in sheets or sheets[s][0] is None:
+            p.append("no %s sheet" % s)
+    if p:
+        return p
+    shdr, survey = sheets["survey"]
+    chdr, choices = sheets.get("choices", [[], []])
+    thdr, settings = sheets["settings"]
+    chdr = chdr or []
+    cols = {b: texts(shdr, b) for b in SURVEY_TEXT}
+    for b in ("label", "hint", "required_message", "constraint_message"):
+        missing = [l for l in LANGS if l not in cols[b]]
+        if missing:
+            p.append("survey has no %s column for %s" % (b, " ".join(missing)))
+
+    def full(row, base, colmap, where, need):
+        vals = {l: row.get(colmap[l], "").strip() for l in LANGS if l in colmap}
+        if need or any(vals.values()):
+            empty = [l for l in LANGS if not vals.get(l)]
+            if empty:
+                p.append("%s: %s empty in %s" % (where, base, " ".join(empty)))
+
+    names, lists_used = {}, set()
+    alltext = []
+    for r in survey:
+        typ = re.sub(r"\s+", " ", r.get("type", "").strip())
+        nm = r.get("name", "").strip()
+        where = "survey row %d (%s)" % (r["_row"], nm or typ)
+        base = typ.split(" ")[0]
+        if not typ:
+            p.append("%s: no type" % where)
+            continue
+        if base.lower() in REFUSED_TYPES:
+            p.append("%s: type %s is never allowed at a kiosk" % (where, base))
+        if nm:
+            if nm in names:
+                p.append("%s: duplicate name %s" % (where, nm))
+            names[nm] = typ
+            if FORBIDDEN_NAME.search(nm):
+                p.append("%s: name looks like a forbidden field" % where)
+        elif typ not in ("end_group", "end group", "end_repeat", "end repeat"):
+            p.append("%s: no name" % where)
+        if typ.startswith("select_one ") or typ.startswith("select_multiple "):
+            lists_used.add(typ.split(" ")[1])
+        if base == "date" and re.search(r"birth|dob|born", nm, re.I):
+            p.append("%s: an exact date of birth is never collected" % where)
+        full(r, "label", cols["label"], where,
+             typ.lower() not in NO_LABEL_TYPES)
+        full(r, "hint", cols["hint"], where, False)
+        full(r, "required_message", cols["required_message"], where,
+             bool(r.get("required", "").strip()) and
+             r.get("required", "").strip().lower() not in ("no", "false()"))
+        full(r, "constraint_message", cols["constraint_message"], where,
+             bool(r.get("constraint", "").strip()))
+        st = r.get("store", "").strip().lower()
+        if st not in ("", "yes", "no"):
+            p.append("%s: store must be yes, no or empty" % where)
+        for b in SURVEY_TEXT:
+            for l in LANGS:
+                if l in cols[b]:
+                    alltext.append(r.get(cols[b][l], ""))
+        if base != "note":
+            for b in ("label",):
+                for l in ("en", "es"):
+                    v = r.get(cols[b].get(l, ""), "")
+                    if FORBIDDEN_LABEL.search(v):
+                        p.append("%s: %s label asks for a forbidden field: %r"
+                                 % (where, l, FORBIDDEN_LABEL.search(v).group(0)))
+    # references
+    for r in survey:
+        for col in ("relevant", "constraint", "calculation", "required",
+                    "choice_filter", "label::english (en)"):
+            for ref in re.findall(r"\$\{([^}]*)\}", r.get(col, "")):
+                if ref not in names:
+                    p.append("survey row %d: ${%s} names no question" % (r["_row"], ref))
+    # choices
+    clab = texts(chdr, "label")
+    if choices and [l for l in LANGS if l not in clab]:
+        p.append("choices have no label column for %s"
+                 % " ".join(l for l in LANGS if l not in clab))
+    seen, lists = set(), set()
+    for c in choices:
+        ln, cn = c.get("list_name", c.get("list name", "")).strip(), c.get("name", "").strip()
+        where = "choices row %d (%s/%s)" % (c["_row"], ln, cn)
+        if not ln or not cn:
+            p.append("%s: list_name and name are required" % where)
+        if (ln, cn) in seen:
+            p.append("%s: duplicate choice" % where)
+        seen.add((ln, cn))
+        lists.add(ln)
+        full(c, "label", clab, where, True)
+        for l in ("en", "es"):
+            v = c.get(clab.get(l, ""), "")
+            if FORBIDDEN_LABEL.search(v):
+                p.append("%s: choice asks for a forbidden field" % where)
+        alltext.extend(c.get(clab[l], "") for l in LANGS if l in clab)
+    for ln in sorted(lists_used - lists):
+        p.append("choice list %s is used but not defined" % ln)
+    for ln in sorted(lists - lists_used):
+        p.append("choice list %s is defined but not used" % ln)
+    # settings
+    if len(settings) != 1:
+        p.append("settings must have exactly one data row")
+    else:
+        s = settings[0]
+        for key in ("form_id", "version", "ticket_show_service", "info_only", "menu_order"):
+            if not s.get(key, "").strip():
+                p.append("settings: %s is empty" % key)
+        for b in ("form_title", "next_steps"):
+            tc = texts(thdr, b)
+            if [l for l in LANGS if l not in tc]:
+                p.append("settings have no %s column for %s"
+                         % (b, " ".join(l for l in LANGS if l not in tc)))
+            full(s, b, tc, "settings", True)
+            alltext.extend(s.get(tc[l], "") for l in LANGS if l in tc)
+            for l in LANGS:
+                if "${" in s.get(tc.get(l, ""), ""):
+                    p.append("settings: %s (%s) must not show answers" % (b, l))
+        ns = texts(thdr, "next_steps")
+        if s.get("ticket_show_service", "").strip().lower() == "no":
+            for l in ("en", "es"):
+                m = SENSITIVE_TICKET.search(s.get(ns.get(l, ""), ""))
+                if m:
+                    p.append("settings: next_steps (%s) reveals the service on the"
+                             " ticket: %r" % (l, m.group(0)))
+        info = s.get("info_only", "").strip().lower()
+        if info == "yes":
+            for r in survey:
+                if r.get("type", "").strip() not in ("note", "begin_group", "end_group",
+                                                      "begin group", "end group"):
+                    p.append("info_only form has a question at row %d" % r["_row"])
+        if s.get("menu_order", "").strip() and not s["menu_order"].strip().isdigit():
+            p.append("settings: menu_order is not a number")
+    for t in alltext:
+        for ph in PLACEHOLDER.findall(t):
+            if ph not in readme:
+                p.append("placeholder %s is not listed in forms/README.md" % ph)
+    return sorted(set(p), key=p.index)
+
+
+n = 0
+def tap(ok, desc, extra=()):
+    global n
+    n += 1
+    print("%s %d - %s" % ("ok" if ok else "not ok", n, desc))
+    for line in extra:
+        print("#   " + line)
+
+BAD = ("survey\n,type,name,label::English (en),label::Español (es)\n"
+       ",date,date_of_birth,What is your date of birth?,\n"
+       ",select_one nolist,q,Question,Pregunta\n"
+       "settings\n,form_id\n,bad\n").encode()
+tap(len(check("bad", BAD, "")) >= 4, "the checker finds the problems in a bad form")
+
+readme = open("forms/README.md", encoding="utf-8").read() if os.path.exists("forms/README.md") else ""
+tap(bool(readme), "forms/README.md exists")
+files = sorted(glob.glob("forms/*.csv"))
+tap(len(files) >= 5, "forms/ holds the five forms (%d found)" % len(files))
+ids = {}
+kiosk = os.environ.get("KIOSK", "build/kiosk")
+for f in files:
+    raw = open(f, "rb").read()
+    probs = check(f, raw, readme)
+    tap(not probs, "%s: content (nine languages, no forbidden fields)" % f, probs[:40])
+    m = re.search(r"^,form_id,.*\n,([^,\n]*)", raw.decode("utf-8", "replace"), re.M)
+    fid = m.group(1) if m else f
+    tap(fid not in ids, "%s: form_id %s is unique" % (f, fid))
+    ids[fid] = f
+    if not os.access(kiosk, os.X_OK):
+        print("ok %d - %s: kiosk forms check # SKIP %s not built" % (n + 1, f, kiosk))
+        n += 1
+        continue
+    r = subprocess.run([kiosk, "forms", "check", f], capture_output=True, text=True)
+    out = (r.stdout + r.stderr).strip()
+    if "not implemented" in out:
+        print("ok %d - %s: kiosk forms check # SKIP forms check not implemented" % (n + 1, f))
+        n += 1
+        continue
+    tap(r.returncode == 0, "%s: kiosk forms check" % f, out.splitlines()[:40])
+print("1..%d" % n)
+PY
