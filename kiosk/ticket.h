@@ -25,6 +25,7 @@ struct ticket_profile {
 	double	body_pt;	/* next steps, address */
 	double	small_pt;	/* English staff text */
 	double	qr_module_mm;	/* snapped to the printer's dot pitch */
+	double	dpi;		/* printer resolution; 203 for receipts */
 };
 
 struct ticket {
@@ -50,5 +51,7 @@ int	ticket_profile_load(const char *dir, const char *name,
 /* Render the ticket as a PDF into out. */
 int	ticket_render(const struct ticket *, const struct ticket_profile *,
 	    struct buf *out, char **cause);
+/* The font family list used for a language code (for tests and status). */
+const char *ticket_font(const char *lang);
 
 #endif

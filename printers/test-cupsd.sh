@@ -62,7 +62,8 @@ s.listen(8)
 with open(portfile + ".tmp", "w") as f:
     f.write("%d\n" % s.getsockname()[1])
 os.rename(portfile + ".tmp", portfile)
-n = 0
+n = max([int(f[4:-4]) for f in os.listdir(out)
+         if f.startswith("job-") and f.endswith(".pdf")] + [0])
 while True:
     c, _ = s.accept()
     n += 1
@@ -114,11 +115,11 @@ hp=${uri%%/*}; hp=${hp%%\?*}
 host=${hp%:*}; port=${hp##*:}
 [ "$port" = "$hp" ] && port=9100
 file=${6:-/dev/stdin}
-while ! exec 3<>"/dev/tcp/$host/$port"; do
+until { exec 3<>"/dev/tcp/$host/$port"; } 2>/dev/null; do
 	echo "STATE: +connecting-to-device" >&2
 	echo "INFO: The printer may not exist or is unavailable at this time." >&2
 	sleep 2
-done 2>/dev/null
+done
 echo "STATE: -connecting-to-device" >&2
 echo "INFO: Connected to printer." >&2
 cat "$file" >&3 || exit 1
