@@ -1,16 +1,120 @@
-/* cmd-pin: placeholder until the real command lands. NOT DONE. */
+/*
+ * cmd-pin: `kiosk pin set volunteer N | staff` stores a PIN as a
+ * crypto_pwhash_str hash in the config file. The PIN itself is never
+ * written anywhere.
+ */
+#include <getopt.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 
 #include "cmd.h"
+#include "config.h"
+#include "util.h"
+#include "vault.h"
+
+static int
+pin_ok(const char *pin)
+{
+	size_t n = strlen(pin);
+
+	return n >= 4 && n <= 12 && strspn(pin, "0123456789") == n;
+}
 
 static int
 cmd_pin_exec(const struct cmd_entry *e, int argc, char **argv)
 {
-	cmd_error("%s: not implemented yet", e->name);
-	return 1;
+	static const struct option opts[] = {
+		{ "config", required_argument, NULL, 'c' },
+		{ "pin-file", required_argument, NULL, 'p' },
+		{ NULL, 0, NULL, 0 }
+	};
+	struct config *cfg = NULL;
+	const char *config = NULL, *pinfile = NULL, *who;
+	char hash[128], *pin = NULL, *cause = NULL, key[16];
+	char *endp;
+	long n = 0;
+	int ch, rc = 1;
+
+	optind = 1;
+	while ((ch = getopt_long(argc, argv, "c:p:", opts, NULL)) != -1) {
+		switch (ch) {
+		case 'c':
+			config = optarg;
+			break;
+		case 'p':
+			pinfile = optarg;
+			break;
+		default:
+			return cmd_usage(e, "unknown option");
+		}
+	}
+	argc -= optind;
+	argv += optind;
+	if (argc < 2 || strcmp(argv[0], "set") != 0)
+		return cmd_usage(e, "say which PIN to set");
+	who = argv[1];
+	if (strcmp(who, "volunteer") == 0) {
+		if (argc != 3)
+			return cmd_usage(e, "give the volunteer's number "
+			    "(1 to 99)");
+		n = strtol(argv[2], &endp, 10);
+		if (*endp != '\0' || n < 1 || n > 99)
+			return cmd_usage(e, "the volunteer's number must be "
+			    "1 to 99");
+		snprintf(key, sizeof key, "%ld", n);
+	} else if (strcmp(who, "staff") == 0) {
+		if (argc != 2)
+			return cmd_usage(e, "unexpected argument \"%s\"",
+			    argv[2]);
+		snprintf(key, sizeof key, "pin");
+	} else
+		return cmd_usage(e, "set volunteer N, or set staff");
+
+	if ((cfg = cmd_load_config(config)) == NULL)
+		return 1;
+	if (vault_init() != 0) {
+		cmd_error("libsodium could not start");
+		goto out;
+	}
+	if ((pin = cmd_passphrase(pinfile, "New PIN (4 to 12 digits): ",
+	    1)) == NULL)
+		goto out;
+	if (!pin_ok(pin)) {
+		cmd_error("a PIN is 4 to 12 digits");
+		goto out;
+	}
+	if (vault_pin_hash(hash, pin, &cause) != 0 ||
+	    config_set_value(cfg->path, n ? "volunteers" : "staff", key, hash,
+	    &cause) != 0) {
+		cmd_error("%s", cause);
+		goto out;
+	}
+	if (n)
+		printf("PIN for volunteer %ld saved in %s\n", n, cfg->path);
+	else
+		printf("staff PIN saved in %s\n", cfg->path);
+	rc = 0;
+out:
+	freezero_str(pin);
+	free(cause);
+	config_free(cfg);
+	return rc;
 }
 
 const struct cmd_entry cmd_pin_entry = {
-	"pin", "pin", "(not implemented yet)", "(not implemented yet)",
+	"pin",
+	"pin set volunteer N | staff [--config FILE] [--pin-file F]",
+	"Set a volunteer's or the staff PIN.",
+	"A volunteer presses F5 at the kiosk and types their PIN to mark a "
+	"session as assisted (\"assisted by volunteer N\", inside the sealed "
+	"record). Staff press F9 and type the staff PIN to reach the staff "
+	"menu.\n\n"
+	"The PIN (4 to 12 digits) is asked twice on the terminal, or read "
+	"from the first line of --pin-file. Only its Argon2id hash "
+	"(crypto_pwhash_str) is stored, in [volunteers] or [staff] of the "
+	"config file; the rest of the file is kept as it is. Restart the kiosk "
+	"to use a new PIN. Five wrong PINs in a row lock the PIN prompt for a "
+	"time that doubles with each further lock.",
 	cmd_pin_exec
 };

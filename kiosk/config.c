@@ -6,6 +6,8 @@
  * are checked to be valid UTF-8. Translated text never lives here.
  */
 #include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
@@ -196,10 +198,8 @@ handler(void *arg, const char *section, const char *key, const char *v)
 			return one_of(p, &cfg->bidi, key, v, bidi);
 		else if (strcmp(key, "theme") == 0)
 			return one_of(p, &cfg->theme, key, v, theme);
-		else if (strcmp(key, "volunteer_pins") == 0)
-			set_str(&cfg->volunteer_pins, v);
-		else if (strcmp(key, "staff_pin") == 0)
-			set_str(&cfg->staff_pin, v);
+		else if (strcmp(key, "usb_roots") == 0)
+			set_str(&cfg->usb_roots, v);
 		else
 			goto unknown;
 		return 1;
@@ -216,6 +216,35 @@ handler(void *arg, const char *section, const char *key, const char *v)
 			set_str(&cfg->office_hours, v);
 		else
 			goto unknown;
+		return 1;
+	}
+	if (strcmp(section, "volunteers") == 0) {
+		char *end;
+		long n;
+
+		n = strtol(key, &end, 10);
+		if (*end != '\0' || n < 1 || n > 99 ||
+		    strncmp(v, "$argon2id$", 10) != 0) {
+			xasprintf(&p->error, "[volunteers]: each line is "
+			    "NUMBER = PIN hash (made with kiosk pin set)");
+			return 0;
+		}
+		if (cfg->nvolunteers == CONFIG_MAX_VOLUNTEERS) {
+			xasprintf(&p->error, "[volunteers]: too many");
+			return 0;
+		}
+		cfg->volunteers[cfg->nvolunteers].number = (int)n;
+		cfg->volunteers[cfg->nvolunteers++].hash = xstrdup(v);
+		return 1;
+	}
+	if (strcmp(section, "staff") == 0) {
+		if (strcmp(key, "pin") != 0 ||
+		    strncmp(v, "$argon2id$", 10) != 0) {
+			xasprintf(&p->error, "[staff]: pin = PIN hash (made "
+			    "with kiosk pin set staff)");
+			return 0;
+		}
+		set_str(&cfg->staff_pin, v);
 		return 1;
 	}
 	if (strcmp(section, "printer") == 0) {
@@ -263,6 +292,7 @@ config_load(const char *path, char **cause)
 	cfg->bidi = xstrdup("terminal");
 	cfg->theme = xstrdup("default");
 	cfg->printer_profile = xstrdup("receipt-80mm");
+	cfg->usb_roots = xstrdup("/media /run/media /mnt");
 
 	memset(&p, 0, sizeof p);
 	p.cfg = cfg;
@@ -335,7 +365,9 @@ config_free(struct config *cfg)
 	free(cfg->bidi);
 	free(cfg->theme);
 	free(cfg->locale_dir);
-	free(cfg->volunteer_pins);
+	free(cfg->usb_roots);
+	for (i = 0; i < cfg->nvolunteers; i++)
+		free(cfg->volunteers[i].hash);
 	free(cfg->staff_pin);
 	free(cfg->office_pub);
 	free(cfg->office_name);
@@ -357,4 +389,68 @@ config_has_lang(const struct config *cfg, const char *code)
 		if (strcmp(cfg->langs[i], code) == 0)
 			return 1;
 	return 0;
+}
+
+int
+config_set_value(const char *path, const char *section, const char *key,
+    const char *value, char **cause)
+{
+	struct buf in = { 0 }, out = { 0 };
+	char *line, *next, *tmp = NULL, *want;
+	int in_section = 0, done = 0, seen_section = 0, fd = -1, rc = -1;
+	size_t klen = strlen(key), n;
+
+	if (read_file(path, &in, 1 << 20, cause) != 0)
+		return -1;
+	xasprintf(&want, "[%s]", section);
+	for (line = buf_cstr(&in); *line != '\0'; line = next) {
+		next = strchr(line, '\n');
+		next = next ? next + 1 : line + strlen(line);
+		n = (size_t)(next - line);
+		if (line[0] == '[') {
+			if (in_section && !done) {
+				buf_addf(&out, "%s = %s\n", key, value);
+				done = 1;
+			}
+			in_section = strncmp(line, want, strlen(want)) == 0;
+			seen_section |= in_section;
+		} else if (in_section && !done && strncmp(line, key, klen) == 0 &&
+		    strchr(" \t=", line[klen]) != NULL) {
+			buf_addf(&out, "%s = %s\n", key, value);
+			done = 1;
+			continue;
+		}
+		buf_add(&out, line, n);
+	}
+	if (!done) {
+		if (out.len > 0 && out.data[out.len - 1] != '\n')
+			buf_addc(&out, '\n');
+		if (!seen_section)
+			buf_addf(&out, "\n%s\n", want);
+		buf_addf(&out, "%s = %s\n", key, value);
+	}
+	xasprintf(&tmp, "%s.tmp", path);
+	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC,
+	    0600);
+	if (fd == -1 || write(fd, out.data, out.len) != (ssize_t)out.len ||
+	    fsync(fd) != 0) {
+		xasprintf(cause, "%s: %s", tmp, strerror(errno));
+		if (fd != -1)
+			unlink(tmp);
+		goto out;
+	}
+	if (rename(tmp, path) != 0) {
+		xasprintf(cause, "%s: %s", path, strerror(errno));
+		unlink(tmp);
+		goto out;
+	}
+	rc = 0;
+out:
+	if (fd != -1)
+		close(fd);
+	free(tmp);
+	free(want);
+	buf_free(&in);
+	buf_free(&out);
+	return rc;
 }

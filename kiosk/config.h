@@ -10,6 +10,7 @@
 
 #define CONFIG_DEFAULT_PATH	"/etc/kiosk/kiosk.ini"
 #define CONFIG_MAX_LANGS	16
+#define CONFIG_MAX_VOLUNTEERS	99
 
 struct config {
 	char	*path;
@@ -26,8 +27,17 @@ struct config {
 	char	*bidi;			/* "terminal", "app" or "off" */
 	char	*theme;			/* "default", "high-contrast", "mono" */
 	char	*locale_dir;		/* where kiosk.mo catalogs live, or NULL */
-	char	*volunteer_pins;	/* crypto_pwhash_str hashes, "N:hash" list */
-	char	*staff_pin;		/* crypto_pwhash_str hash or NULL */
+	char	*usb_roots;		/* where staff export looks for sticks */
+
+	/* [volunteers] N = crypto_pwhash_str hash, one line each */
+	struct config_pin {
+		int	 number;
+		char	*hash;
+	}	 volunteers[CONFIG_MAX_VOLUNTEERS];
+	int	 nvolunteers;
+
+	/* [staff] pin = crypto_pwhash_str hash */
+	char	*staff_pin;
 
 	/* [office] */
 	char	*office_pub;
@@ -46,6 +56,12 @@ struct config {
 /* Returns NULL and sets *cause ("FILE:LINE: ...") on any error. */
 struct config	*config_load(const char *path, char **cause);
 void		 config_free(struct config *);
+/*
+ * Set or replace one line in an INI file, keeping everything else as it
+ * is: key in [section] becomes value. Writes a temp file and renames it.
+ */
+int		 config_set_value(const char *path, const char *section,
+		    const char *key, const char *value, char **cause);
 /* Is code one of the configured languages? */
 int		 config_has_lang(const struct config *, const char *);
 
