@@ -51,25 +51,30 @@
 #define QR_QUIET	4	/* modules of quiet zone on each side */
 #define MAX_BLOCKS	32
 
-/* Font family lists per language; fontconfig falls back after them. */
+/*
+ * Font family lists per language. Noto Sans comes first so that digits,
+ * Latin headings and punctuation look the same on every ticket (Noto
+ * Nastaliq Urdu's own Latin is ornate); the script's font is picked by
+ * coverage for everything Noto Sans lacks, and fontconfig falls back after.
+ */
 static const struct {
 	const char	*lang;
 	const char	*family;
 } ticket_fonts[] = {
-	{ "bn", "Noto Sans Bengali,Noto Sans" },
-	{ "ar", "Noto Naskh Arabic,Noto Sans Arabic,Noto Sans" },
-	{ "fa", "Noto Naskh Arabic,Noto Sans Arabic,Noto Sans" },
-	{ "ur", "Noto Nastaliq Urdu,Noto Naskh Arabic,Noto Sans" },
-	{ "gu", "Noto Sans Gujarati,Noto Sans" },
-	{ "hi", "Noto Sans Devanagari,Noto Sans" },
-	{ "ne", "Noto Sans Devanagari,Noto Sans" },
-	{ "pa", "Noto Sans Gurmukhi,Noto Sans" },
-	{ "ta", "Noto Sans Tamil,Noto Sans" },
-	{ "am", "Noto Sans Ethiopic,Noto Sans" },
-	{ "ti", "Noto Sans Ethiopic,Noto Sans" },
-	{ "my", "Noto Sans Myanmar,Noto Sans" },
-	{ "km", "Noto Sans Khmer,Noto Sans" },
-	{ "he", "Noto Sans Hebrew,Noto Sans" },
+	{ "bn", "Noto Sans,Noto Sans Bengali" },
+	{ "ar", "Noto Sans,Noto Naskh Arabic,Noto Sans Arabic" },
+	{ "fa", "Noto Sans,Noto Naskh Arabic,Noto Sans Arabic" },
+	{ "ur", "Noto Sans,Noto Nastaliq Urdu,Noto Naskh Arabic" },
+	{ "gu", "Noto Sans,Noto Sans Gujarati" },
+	{ "hi", "Noto Sans,Noto Sans Devanagari" },
+	{ "ne", "Noto Sans,Noto Sans Devanagari" },
+	{ "pa", "Noto Sans,Noto Sans Gurmukhi" },
+	{ "ta", "Noto Sans,Noto Sans Tamil" },
+	{ "am", "Noto Sans,Noto Sans Ethiopic" },
+	{ "ti", "Noto Sans,Noto Sans Ethiopic" },
+	{ "my", "Noto Sans,Noto Sans Myanmar" },
+	{ "km", "Noto Sans,Noto Sans Khmer" },
+	{ "he", "Noto Sans,Noto Sans Hebrew" },
 };
 #define FONT_DEFAULT	"Noto Sans"
 #define FONT_CODE	"Noto Sans Mono,DejaVu Sans Mono,Noto Sans"

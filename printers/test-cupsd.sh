@@ -16,13 +16,15 @@
 #             as DIR/out/job-N.pdf (written as .part, renamed when complete)
 #   Offline   raw queue, socket:// to a port nobody listens on: jobs stay
 #             "processing" forever, like a receipt printer that is unplugged
+#   Stuck     raw queue to a listener that accepts and never reads: jobs
+#             stay "processing" with no error reported anywhere
 #   Disabled  raw queue to the listener, but stopped (cupsdisable)
 #   Rejecting raw queue to the listener that refuses new jobs (cupsreject)
 #
 # Debian 12 puts the socket backend in the "cups" package, which also starts
 # a system scheduler; we do not want that. So cupsd gets a private ServerBin
 # (symlinks to /usr/lib/cups) and, when /usr/lib/cups/backend/socket is
-# missing, a small AppSocket backend of our own (bash /dev/tcp). Backends
+# missing, a small AppSocket backend of our own (python3). Backends
 # run as user lp, so DIR must be traversable (this script makes it 0755).
 set -eu
 
@@ -53,19 +55,33 @@ stop() {
 listener() {
 	# Accept connections one after another; each connection is one job.
 	cat >"$dir/listener.py" <<'EOF'
-import os, socket, sys
+import os, socket, sys, threading
 out, portfile = sys.argv[1], sys.argv[2]
-s = socket.socket()
-s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-s.bind(("127.0.0.1", 0))
-s.listen(8)
+
+def listen():
+    s = socket.socket()
+    s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    s.bind(("127.0.0.1", 0))
+    s.listen(8)
+    return s
+
+def stuck(s):
+    # A printer that takes the connection and never reads: jobs hang in
+    # "processing" with no error anywhere, until the kiosk's deadline.
+    held = []
+    while True:
+        c, _ = s.accept()
+        held.append(c)
+
+good, bad = listen(), listen()
+threading.Thread(target=stuck, args=(bad,), daemon=True).start()
 with open(portfile + ".tmp", "w") as f:
-    f.write("%d\n" % s.getsockname()[1])
+    f.write("%d %d\n" % (good.getsockname()[1], bad.getsockname()[1]))
 os.rename(portfile + ".tmp", portfile)
 n = max([int(f[4:-4]) for f in os.listdir(out)
          if f.startswith("job-") and f.endswith(".pdf")] + [0])
 while True:
-    c, _ = s.accept()
+    c, _ = good.accept()
     n += 1
     part = os.path.join(out, "job-%d.part" % n)
     with open(part, "wb") as f:
@@ -102,30 +118,46 @@ serverbin() {
 	done
 	[ -e "$sb/backend/socket" ] && return 0
 	cat >"$sb/backend/socket" <<'EOF'
-#!/bin/bash
-# Minimal AppSocket (JetDirect) backend for the private test scheduler:
-# send the job to host:port; retry every 2 s while nobody listens, like the
-# real socket backend, so the job stays "processing".
-if [ $# -eq 0 ]; then
-	echo 'network socket "Unknown" "AppSocket (test-cupsd.sh)"'
-	exit 0
-fi
-uri=${DEVICE_URI#socket://}
-hp=${uri%%/*}; hp=${hp%%\?*}
-host=${hp%:*}; port=${hp##*:}
-[ "$port" = "$hp" ] && port=9100
-file=${6:-/dev/stdin}
-until { exec 3<>"/dev/tcp/$host/$port"; } 2>/dev/null; do
-	echo "STATE: +connecting-to-device" >&2
-	echo "INFO: The printer may not exist or is unavailable at this time." >&2
-	sleep 2
-done
-echo "STATE: -connecting-to-device" >&2
-echo "INFO: Connected to printer." >&2
-cat "$file" >&3 || exit 1
-exec 3>&-
-echo "INFO: Ready to print." >&2
-exit 0
+#!/usr/bin/python3
+# Minimal AppSocket (JetDirect) backend for the private test scheduler,
+# behaving like CUPS's own: retry every 2 s while nobody listens (the job
+# stays "processing"), send the job, then wait for the printer to close
+# the connection (waiteof=true).
+import os, socket, sys, time
+from urllib.parse import urlsplit
+if len(sys.argv) == 1:
+    print('network socket "Unknown" "AppSocket (test-cupsd.sh)"')
+    sys.exit(0)
+u = urlsplit(os.environ["DEVICE_URI"])
+host, port = u.hostname, u.port or 9100
+data = open(sys.argv[6], "rb") if len(sys.argv) > 6 else sys.stdin.buffer
+err = sys.stderr
+while True:
+    try:
+        s = socket.create_connection((host, port), timeout=10)
+        break
+    except OSError:
+        err.write("STATE: +connecting-to-device\n")
+        err.write("INFO: The printer may not exist or is unavailable "
+                  "at this time.\n")
+        err.flush()
+        time.sleep(2)
+err.write("STATE: -connecting-to-device\nINFO: Connected to printer.\n")
+err.flush()
+s.settimeout(None)
+while True:
+    b = data.read(65536)
+    if not b:
+        break
+    s.sendall(b)
+s.shutdown(socket.SHUT_WR)
+err.write("INFO: Waiting for printer to finish.\n")
+err.flush()
+while s.recv(4096):
+    pass
+s.close()
+err.write("INFO: Ready to print.\n")
+sys.exit(0)
 EOF
 	chmod 0755 "$sb/backend/socket"
 }
@@ -176,7 +208,7 @@ ErrorLog $dir/log/error_log
 PageLog $dir/log/page_log
 EOF
 	listener
-	port=$(cat "$dir/listener.port")
+	read -r port stuckport <"$dir/listener.port"
 	deadport=$(free_port)
 	cupsd -f -c "$dir/conf/cupsd.conf" -s "$dir/conf/cups-files.conf" \
 	    >"$dir/log/cupsd.out" 2>&1 &
@@ -199,6 +231,7 @@ EOF
 	lpadmin -p PDF -v "socket://127.0.0.1:$port" -m raw -E 2>/dev/null
 	lpadmin -p Offline -v "socket://127.0.0.1:$deadport" -m raw -E \
 	    2>/dev/null
+	lpadmin -p Stuck -v "socket://127.0.0.1:$stuckport" -m raw -E 2>/dev/null
 	lpadmin -p Disabled -v "socket://127.0.0.1:$port" -m raw -E 2>/dev/null
 	cupsdisable -r "paused by test-cupsd.sh" Disabled
 	lpadmin -p Rejecting -v "socket://127.0.0.1:$port" -m raw -E \
@@ -209,6 +242,7 @@ EOF
 CUPS_SERVER='$sock'; export CUPS_SERVER
 TEST_CUPSD_OUT='$dir/out'; export TEST_CUPSD_OUT
 TEST_CUPSD_PORT=$port; export TEST_CUPSD_PORT
+TEST_CUPSD_DEADPORT=$deadport; export TEST_CUPSD_DEADPORT
 EOF
 }
 
