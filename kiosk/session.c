@@ -610,6 +610,68 @@ session_poll_ticket(struct session *s)
 	free(why);
 }
 
+int
+session_test_print(struct session *s, char **msg)
+{
+	const struct config *cfg = s->cfg;
+	struct ticket_profile prof;
+	struct ticket t;
+	struct buf pdf = { 0 };
+	char date[11], *cause = NULL, *why = NULL;
+	enum print_result r = PRINT_FAILED;
+	time_t deadline;
+	int job, rc = -1;
+
+	*msg = NULL;
+	if (cfg->printer_dest == NULL) {
+		*msg = xstrdup(_("No printer is configured."));
+		return -1;
+	}
+	today_ymd(date);
+	memset(&t, 0, sizeof t);
+	t.lang = s->lang;
+	t.office_name = cfg->office_name ? cfg->office_name : "";
+	t.office_address = cfg->office_address;
+	t.office_hours = cfg->office_hours;
+	t.claim = "0000-0000-0000";
+	t.date = date;
+	t.next_steps = _("This is a test ticket. It belongs to no one.");
+	t.h_code = _("Your claim code");
+	t.h_date = _("Date");
+	t.h_next = _("Next steps");
+	t.h_keep = _("Keep this ticket. It has no personal information on it.");
+	if (ticket_profile_load(cfg->printer_profiles_dir,
+	    cfg->printer_profile, &prof, &cause) != 0 ||
+	    ticket_render(&t, &prof, &pdf, &cause) != 0 ||
+	    print_submit(cfg->printer_dest, prof.media, pdf.data, pdf.len,
+	    &job, &cause) != 0) {
+		log_msg("test print failed: %s", cause);
+		xasprintf(msg, "%s %s", _("The test ticket did not print:"),
+		    cause);
+		free(cause);
+		goto out;
+	}
+	deadline = time(NULL) + cfg->printer_timeout;
+	while ((r = print_poll(cfg->printer_dest, job, &why)) ==
+	    PRINT_PENDING && time(NULL) < deadline)
+		usleep(200 * 1000);
+	if (r == PRINT_DONE) {
+		*msg = xstrdup(_("The test ticket printed."));
+		rc = 0;
+	} else {
+		if (print_cancel(cfg->printer_dest, job, &cause) != 0) {
+			log_msg("cancel test job %d: %s", job, cause);
+			free(cause);
+		}
+		xasprintf(msg, "%s %s", _("The test ticket did not print:"),
+		    why ? why : _("the printer did not finish in time."));
+	}
+	free(why);
+out:
+	buf_free(&pdf);
+	return rc;
+}
+
 void
 session_wipe(struct session *s)
 {

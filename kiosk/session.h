@@ -108,6 +108,13 @@ void		 session_wipe(struct session *);
 /* Is there anything of the resident's to lose (for the idle warning)? */
 int		 session_active(const struct session *);
 
+/*
+ * Staff: print a sample ticket (no claim code of anyone's) to the
+ * configured printer and follow it to the end. Returns 0 if it printed;
+ * *msg (allocated, translated) says what happened either way.
+ */
+int		 session_test_print(struct session *, char **msg);
+
 /* Translated generic messages for form_state_check. */
 const struct form_msgs *session_msgs(void);
 

@@ -13,6 +13,7 @@
  * The text being typed lives in a secure buffer (vault) and is wiped when
  * it is stored in the session or thrown away.
  */
+#include <dirent.h>
 #include <errno.h>
 #include <limits.h>
 #include <locale.h>
@@ -29,6 +30,8 @@
 #include "config.h"
 #include "form.h"
 #include "i18n.h"
+#include "outbox.h"
+#include "print.h"
 #include "session.h"
 #include "text.h"
 #include "ui.h"
@@ -50,7 +53,9 @@ enum hit_action {
 	HIT_BACK,
 	HIT_LANG,
 	HIT_EXIT,
-	HIT_FOCUS	/* arg: item index on the page */
+	HIT_FOCUS,	/* arg: item index on the page */
+	HIT_VOLUNTEER,
+	HIT_STAFF
 };
 
 struct hit {
@@ -79,10 +84,31 @@ struct ui {
 	char			*msg;		/* message for the resident */
 	time_t			 last_key;
 
+	/* PIN prompt and staff menu, drawn over the resident's screens. */
+	int			 mode;		/* MODE_* */
+	char			 pin[16];
+	size_t			 pinlen;
+	int			 vol_number;
+	int			 fails;		/* wrong PINs since the last lock */
+	int			 locks;
+	time_t			 locked_until;
+	char			*staff_msg;
+	char			**sticks;
+	int			 nsticks;
+
 	struct hit		 hits[MAX_HITS];
 	int			 nhits;
 	int			 cur_y, cur_x;	/* where the text cursor goes */
 	int			 show_cursor;
+};
+
+enum {
+	MODE_NORMAL,
+	MODE_VOL_NUMBER,	/* volunteer types their number */
+	MODE_VOL_PIN,		/* ... then their PIN */
+	MODE_STAFF_PIN,
+	MODE_STAFF,		/* the staff menu */
+	MODE_STICKS		/* choose one stick to export to */
 };
 
 enum {
@@ -91,6 +117,10 @@ enum {
 	PAIR_ERROR,
 	PAIR_KEYS
 };
+
+static void	draw_pin(struct ui *);
+static void	draw_staff(struct ui *);
+static void	enter_mode(struct ui *, int);
 
 /* ---- drawing helpers ---- */
 
@@ -202,8 +232,17 @@ draw_header(struct ui *u, const char *title)
 		if (total > 0)
 			snprintf(right, sizeof right, " %d / %d ", at, total);
 	}
-	put_line(u, 0, 1, COLS - 2 - (int)strlen(right), title,
-	    strlen(title), A_REVERSE | A_BOLD);
+	if (u->s->assisted_by > 0 && u->s->screen != SESSION_LANG) {
+		char *t;
+
+		xasprintf(&t, "%s · %s %d", title, _("assisted by volunteer"),
+		    u->s->assisted_by);
+		put_line(u, 0, 1, COLS - 2 - (int)strlen(right), t, strlen(t),
+		    A_REVERSE | A_BOLD);
+		free(t);
+	} else
+		put_line(u, 0, 1, COLS - 2 - (int)strlen(right), title,
+		    strlen(title), A_REVERSE | A_BOLD);
 	if (*right != '\0') {
 		attron(A_REVERSE | A_BOLD);
 		mvaddstr(0, COLS - (int)strlen(right), right);
@@ -554,7 +593,7 @@ draw_lang(struct ui *u)
 {
 	const char *labels[CONFIG_MAX_LANGS];
 	int i, y;
-	struct key_hint keys[3];
+	struct key_hint keys[5];
 	int nk = 0;
 
 	for (i = 0; i < u->cfg->nlangs; i++)
@@ -569,6 +608,11 @@ draw_lang(struct ui *u)
 	keys[nk++] = (struct key_hint){ _("Enter: continue"), HIT_ENTER };
 	if (u->lang_return)
 		keys[nk++] = (struct key_hint){ _("Esc: back"), HIT_BACK };
+	if (!u->lang_return) {
+		keys[nk++] = (struct key_hint){ _("F5: volunteer"),
+		    HIT_VOLUNTEER };
+		keys[nk++] = (struct key_hint){ _("F9: staff"), HIT_STAFF };
+	}
 	if (u->cfg->demo && !u->lang_return)
 		keys[nk++] = (struct key_hint){ _("Q: quit the demo"),
 		    HIT_EXIT };
@@ -997,6 +1041,14 @@ draw(struct ui *u, int idle_left)
 		refresh();
 		return;
 	}
+	if (u->mode == MODE_STAFF || u->mode == MODE_STICKS) {
+		draw_staff(u);
+		if (idle_left >= 0)
+			draw_idle_warning(u, idle_left);
+		curs_set(0);
+		refresh();
+		return;
+	}
 	switch (u->s->screen) {
 	case SESSION_LANG:
 		draw_lang(u);
@@ -1014,6 +1066,10 @@ draw(struct ui *u, int idle_left)
 		draw_ticket(u);
 		break;
 	}
+	if (u->mode != MODE_NORMAL) {
+		draw_pin(u);
+		u->show_cursor = 0;
+	}
 	if (idle_left >= 0) {
 		draw_idle_warning(u, idle_left);
 		u->show_cursor = 0;
@@ -1024,6 +1080,440 @@ draw(struct ui *u, int idle_left)
 	} else
 		curs_set(0);
 	refresh();
+}
+
+
+/* ---- volunteer and staff PINs, the staff menu ---- */
+
+#define PIN_TRIES	5
+#define PIN_LOCK	30	/* seconds; doubles with each further lock */
+
+static void
+pin_clear(struct ui *u)
+{
+	vault_wipe(u->pin, sizeof u->pin);
+	u->pinlen = 0;
+}
+
+static void
+enter_mode(struct ui *u, int mode)
+{
+	pin_clear(u);
+	u->mode = mode;
+	u->cursor = 0;
+	u->top = 0;
+}
+
+static void
+leave_mode(struct ui *u)
+{
+	pin_clear(u);
+	u->mode = MODE_NORMAL;
+	free(u->staff_msg);
+	u->staff_msg = NULL;
+	u->shown = (enum session_screen)-1;	/* resync the cursor */
+}
+
+static int
+pin_locked(struct ui *u)
+{
+	return time(NULL) < u->locked_until;
+}
+
+static void
+pin_failed(struct ui *u)
+{
+	if (++u->fails >= PIN_TRIES) {
+		u->fails = 0;
+		u->locks++;
+		u->locked_until = time(NULL) +
+		    ((time_t)PIN_LOCK << (u->locks > 10 ? 10 : u->locks - 1));
+		log_msg("PIN prompt locked after %d wrong PINs", PIN_TRIES);
+	}
+	pin_clear(u);
+}
+
+static void
+pin_submit(struct ui *u)
+{
+	int i, ok = 0;
+
+	u->pin[u->pinlen] = '\0';
+	switch (u->mode) {
+	case MODE_VOL_NUMBER:
+		u->vol_number = atoi(u->pin);
+		pin_clear(u);
+		u->mode = MODE_VOL_PIN;
+		return;
+	case MODE_VOL_PIN:
+		for (i = 0; i < u->cfg->nvolunteers; i++)
+			if (u->cfg->volunteers[i].number == u->vol_number &&
+			    vault_pin_verify(u->cfg->volunteers[i].hash,
+			    u->pin))
+				ok = 1;
+		if (!ok) {
+			pin_failed(u);
+			u->mode = pin_locked(u) ? MODE_VOL_PIN : MODE_VOL_NUMBER;
+			free(u->staff_msg);
+			u->staff_msg = xstrdup(_("That number and PIN do not "
+			    "match."));
+			return;
+		}
+		u->fails = 0;
+		u->s->assisted_by = u->vol_number;
+		log_msg("session marked as assisted by volunteer %d",
+		    u->vol_number);
+		leave_mode(u);
+		return;
+	case MODE_STAFF_PIN:
+		if (u->cfg->staff_pin == NULL ||
+		    !vault_pin_verify(u->cfg->staff_pin, u->pin)) {
+			pin_failed(u);
+			free(u->staff_msg);
+			u->staff_msg = xstrdup(_("Wrong PIN."));
+			return;
+		}
+		u->fails = 0;
+		log_msg("staff menu opened");
+		/* Nothing of a resident's may be open behind the menu. */
+		field_clear(u);
+		session_wipe(u->s);
+		enter_mode(u, MODE_STAFF);
+		free(u->staff_msg);
+		u->staff_msg = NULL;
+		return;
+	}
+}
+
+static void
+pin_key(struct ui *u, int r, wint_t k)
+{
+	if (r == OK && k == 27) {
+		leave_mode(u);
+		return;
+	}
+	if (pin_locked(u))
+		return;
+	if (r == OK && (k == '\r' || k == '\n')) {
+		if (u->pinlen > 0)
+			pin_submit(u);
+		return;
+	}
+	if ((r == OK && (k == 8 || k == 127)) ||
+	    (r == KEY_CODE_YES && k == KEY_BACKSPACE)) {
+		if (u->pinlen > 0)
+			u->pin[--u->pinlen] = '\0';
+		return;
+	}
+	if (r == OK && k >= '0' && k <= '9' && u->pinlen < 12)
+		u->pin[u->pinlen++] = (char)k;
+}
+
+static void
+draw_pin(struct ui *u)
+{
+	char *line = NULL, dots[40];
+	const char *prompt;
+	int w = COLS - 8, y = (LINES - 9) / 2, x = 4, i;
+	size_t j;
+
+	for (i = 0; i < 9; i++) {
+		attron(A_REVERSE);
+		mvhline(y + i, x, ' ', w);
+		attroff(A_REVERSE);
+	}
+	switch (u->mode) {
+	case MODE_VOL_NUMBER:
+		prompt = _("Volunteer: type your volunteer number, then press "
+		    "Enter.");
+		break;
+	case MODE_VOL_PIN:
+		prompt = _("Volunteer: type your PIN, then press Enter.");
+		break;
+	default:
+		prompt = _("Staff: type the staff PIN, then press Enter.");
+		break;
+	}
+	put_wrapped(u, y + 1, x + 2, w - 4, y + 3, prompt, A_REVERSE | A_BOLD);
+	if (u->mode == MODE_VOL_NUMBER)
+		snprintf(dots, sizeof dots, "%.*s", (int)u->pinlen, u->pin);
+	else {
+		for (j = 0; j < u->pinlen && j < 12; j++)
+			dots[j] = '*';
+		dots[j] = '\0';
+	}
+	mvhline(y + 4, x + 2, '_', 14);
+	mvaddstr(y + 4, x + 2, dots);
+	if (pin_locked(u)) {
+		xasprintf(&line, _("Too many wrong PINs. Try again in %ld "
+		    "seconds."), (long)(u->locked_until - time(NULL)));
+		put_wrapped(u, y + 6, x + 2, w - 4, y + 8, line,
+		    A_REVERSE | A_BOLD);
+		free(line);
+	} else if (u->staff_msg != NULL)
+		put_wrapped(u, y + 6, x + 2, w - 4, y + 8, u->staff_msg,
+		    A_REVERSE | A_BOLD);
+	put_wrapped(u, y + 7, x + 2, w - 4, y + 9, _("Esc: cancel"),
+	    A_REVERSE);
+}
+
+/* Mounted filesystems under the configured roots (/media, /run/media, /mnt). */
+static void
+find_sticks(struct ui *u)
+{
+	FILE *f;
+	char line[4096], dev[1024], mnt[1024], *roots, *root, *save, *p, *q;
+	size_t n;
+	int i;
+
+	for (i = 0; i < u->nsticks; i++)
+		free(u->sticks[i]);
+	free(u->sticks);
+	u->sticks = NULL;
+	u->nsticks = 0;
+	if ((f = fopen("/proc/mounts", "r")) == NULL)
+		return;
+	while (fgets(line, sizeof line, f) != NULL) {
+		if (sscanf(line, "%1023s %1023s", dev, mnt) != 2)
+			continue;
+		/* Undo the octal escapes of /proc/mounts (\040 is a space). */
+		for (p = q = mnt; *p != '\0'; p++) {
+			if (p[0] == '\\' && p[1] >= '0' && p[1] <= '7' &&
+			    p[2] >= '0' && p[2] <= '7' && p[3] >= '0' &&
+			    p[3] <= '7') {
+				*q++ = (char)((p[1] - '0') * 64 +
+				    (p[2] - '0') * 8 + (p[3] - '0'));
+				p += 3;
+			} else
+				*q++ = *p;
+		}
+		*q = '\0';
+		roots = xstrdup(u->cfg->usb_roots);
+		for (root = strtok_r(roots, " ", &save); root != NULL;
+		    root = strtok_r(NULL, " ", &save)) {
+			n = strlen(root);
+			if (strncmp(mnt, root, n) == 0 && mnt[n] == '/' &&
+			    u->nsticks < 16) {
+				u->sticks = xreallocarray(u->sticks,
+				    (size_t)u->nsticks + 1, sizeof *u->sticks);
+				u->sticks[u->nsticks++] = xstrdup(mnt);
+				break;
+			}
+		}
+		free(roots);
+	}
+	fclose(f);
+}
+
+static void
+staff_export(struct ui *u, const char *dir)
+{
+	char *path = NULL, *cause = NULL;
+	long count = 0;
+
+	free(u->staff_msg);
+	u->staff_msg = NULL;
+	if (outbox_export(u->s->outbox, dir, &path, &count, &cause) != 0) {
+		log_msg("staff export to %s failed: %s", dir, cause);
+		xasprintf(&u->staff_msg, "%s %s", _("Export failed. Nothing "
+		    "was marked as exported:"), cause);
+		free(cause);
+		return;
+	}
+	log_msg("staff export: %ld submissions to %s", count, path);
+	xasprintf(&u->staff_msg, ngettext("Exported %ld submission to %s. "
+	    "The file was read back and verified.", "Exported %ld submissions "
+	    "to %s. The file was read back and verified.", count), count, path);
+	free(path);
+}
+
+static void
+staff_ack(struct ui *u)
+{
+	char *cause = NULL, *path;
+	long deleted = 0, total = 0;
+	int i, found = 0, failed = 0;
+	DIR *d;
+	struct dirent *de;
+	size_t n;
+
+	free(u->staff_msg);
+	u->staff_msg = NULL;
+	find_sticks(u);
+	for (i = 0; i < u->nsticks; i++) {
+		if ((d = opendir(u->sticks[i])) == NULL)
+			continue;
+		while ((de = readdir(d)) != NULL) {
+			n = strlen(de->d_name);
+			if (n < 5 || strcmp(de->d_name + n - 4, ".ack") != 0)
+				continue;
+			found++;
+			xasprintf(&path, "%s/%s", u->sticks[i], de->d_name);
+			if (outbox_apply_ack(u->s->outbox, path, &deleted,
+			    &cause) != 0) {
+				log_msg("acknowledgement %s refused: %s", path,
+				    cause);
+				free(cause);
+				cause = NULL;
+				failed++;
+			} else
+				total += deleted;
+			free(path);
+		}
+		closedir(d);
+	}
+	if (found == 0)
+		u->staff_msg = xstrdup(_("No acknowledgement file (.ack) was "
+		    "found on a USB stick."));
+	else if (failed > 0)
+		u->staff_msg = xstrdup(_("An acknowledgement was refused: its "
+		    "signature or its numbers are wrong. Nothing was deleted "
+		    "for it. See the log."));
+	else
+		xasprintf(&u->staff_msg, ngettext("Acknowledgement accepted: "
+		    "%ld submission the office has received was deleted here.",
+		    "Acknowledgement accepted: %ld submissions the office has "
+		    "received were deleted here.", total), total);
+}
+
+static void
+staff_printer_status(struct ui *u)
+{
+	struct print_state st;
+	char *cause = NULL;
+
+	free(u->staff_msg);
+	u->staff_msg = NULL;
+	if (u->cfg->printer_dest == NULL) {
+		u->staff_msg = xstrdup(_("No printer is configured."));
+		return;
+	}
+	if (print_dest_state(u->cfg->printer_dest, &st, &cause) != 0) {
+		xasprintf(&u->staff_msg, "%s: %s", u->cfg->printer_dest, cause);
+		free(cause);
+		return;
+	}
+	xasprintf(&u->staff_msg, "%s: %s. %s: %s. %s", u->cfg->printer_dest,
+	    st.state == 3 ? _("idle") : st.state == 4 ? _("printing") :
+	    _("stopped"), _("Reasons"), *st.reasons ? st.reasons : "none",
+	    st.message);
+}
+
+static void
+staff_choose(struct ui *u)
+{
+	char *msg = NULL;
+
+	switch (u->cursor) {
+	case 0:
+		find_sticks(u);
+		if (u->nsticks == 0) {
+			free(u->staff_msg);
+			u->staff_msg = xstrdup(_("No USB stick found. Insert "
+			    "one, wait a moment and try again."));
+		} else if (u->nsticks == 1)
+			staff_export(u, u->sticks[0]);
+		else {
+			u->mode = MODE_STICKS;
+			u->cursor = 0;
+		}
+		break;
+	case 1:
+		staff_ack(u);
+		break;
+	case 2:
+		staff_printer_status(u);
+		break;
+	case 3:
+		session_test_print(u->s, &msg);
+		free(u->staff_msg);
+		u->staff_msg = msg;
+		break;
+	case 4:
+		log_msg("staff menu closed");
+		leave_mode(u);
+		break;
+	}
+}
+
+static void
+staff_key(struct ui *u, int r, wint_t k)
+{
+	int n = u->mode == MODE_STICKS ? u->nsticks : 5;
+
+	if (r == OK && k == 27) {
+		if (u->mode == MODE_STICKS)
+			u->mode = MODE_STAFF;
+		else
+			leave_mode(u);
+		return;
+	}
+	if (r == KEY_CODE_YES && k == KEY_UP && u->cursor > 0)
+		u->cursor--;
+	else if (r == KEY_CODE_YES && k == KEY_DOWN && u->cursor + 1 < n)
+		u->cursor++;
+	else if (r == OK && k >= '1' && k <= '9' && (int)(k - '1') < n)
+		u->cursor = (int)(k - '1');
+	else if ((r == OK && (k == '\r' || k == '\n')) ||
+	    (r == KEY_CODE_YES && k == KEY_ENTER)) {
+		if (u->mode == MODE_STICKS) {
+			u->mode = MODE_STAFF;
+			if (u->cursor < u->nsticks)
+				staff_export(u, u->sticks[u->cursor]);
+			u->cursor = 0;
+		} else
+			staff_choose(u);
+	}
+}
+
+static void
+draw_staff(struct ui *u)
+{
+	const char *labels[16];
+	char *line;
+	long waiting = -1;
+	char *cause = NULL;
+	int y, n, i;
+	struct key_hint keys[] = {
+		{ _("Enter: choose"), HIT_ENTER },
+		{ _("Esc: leave the staff menu"), HIT_BACK },
+	};
+
+	draw_header(u, _("Staff menu"));
+	y = 2;
+	if (outbox_waiting(u->s->outbox, &waiting, &cause) != 0) {
+		log_msg("waiting count: %s", cause);
+		free(cause);
+	}
+	xasprintf(&line, "%s %ld", _("Submissions waiting for the office:"),
+	    waiting);
+	y += put_wrapped(u, y, 2, COLS - 4, LINES - 3, line, A_BOLD);
+	free(line);
+	xasprintf(&line, "%s %s", _("This kiosk's identity:"),
+	    outbox_fingerprint(u->s->outbox));
+	y += put_wrapped(u, y, 2, COLS - 4, LINES - 3, line, A_NORMAL);
+	free(line);
+	y++;
+	if (u->mode == MODE_STICKS) {
+		y += put_wrapped(u, y, 2, COLS - 4, LINES - 3, _("More than "
+		    "one USB stick is in. Choose the one to export to."),
+		    A_BOLD);
+		for (i = 0; i < u->nsticks && i < 16; i++)
+			labels[i] = u->sticks[i];
+		n = u->nsticks < 16 ? u->nsticks : 16;
+	} else {
+		labels[0] = _("Export to a USB stick");
+		labels[1] = _("Read an acknowledgement from the USB stick");
+		labels[2] = _("Printer status");
+		labels[3] = _("Print a test ticket");
+		labels[4] = _("Leave the staff menu");
+		n = 5;
+	}
+	y += draw_list(u, y, LINES - y - 6, labels, NULL, n, 0, -1);
+	if (u->staff_msg != NULL)
+		put_wrapped(u, LINES - 5, 2, COLS - 4, LINES - 1, u->staff_msg,
+		    A_BOLD);
+	draw_footer(u, keys, nitems(keys));
 }
 
 /* ---- input ---- */
@@ -1098,6 +1588,8 @@ do_wipe(struct ui *u)
 	field_clear(u);
 	set_msg(u, NULL);
 	session_wipe(u->s);
+	if (u->mode != MODE_NORMAL)
+		leave_mode(u);
 	u->lang_return = 0;
 	u->shown = (enum session_screen)-1;
 	/* Clear the terminal itself, not only our idea of it. */
@@ -1316,6 +1808,12 @@ do_hit(struct ui *u, struct hit *h)
 	case HIT_LANG:
 		do_lang(u);
 		break;
+	case HIT_VOLUNTEER:
+		enter_mode(u, MODE_VOL_NUMBER);
+		break;
+	case HIT_STAFF:
+		enter_mode(u, MODE_STAFF_PIN);
+		break;
 	case HIT_EXIT:
 		if (u->s->screen == SESSION_LANG && u->cfg->demo &&
 		    !u->lang_return)
@@ -1357,6 +1855,30 @@ handle_key(struct ui *u, int r, wint_t k)
 	const struct form_question *q = NULL;
 	long item;
 
+	if (u->mode == MODE_STAFF || u->mode == MODE_STICKS) {
+		staff_key(u, r, k);
+		return;
+	}
+	if (u->mode != MODE_NORMAL) {
+		pin_key(u, r, k);
+		return;
+	}
+	if (r == KEY_CODE_YES && k == KEY_F(5) &&
+	    u->s->screen != SESSION_TICKET) {
+		if (u->s->screen == SESSION_PAGE)
+			field_store(u);
+		enter_mode(u, MODE_VOL_NUMBER);
+		free(u->staff_msg);
+		u->staff_msg = NULL;
+		return;
+	}
+	if (r == KEY_CODE_YES && k == KEY_F(9) &&
+	    u->s->screen == SESSION_LANG && !u->lang_return) {
+		enter_mode(u, MODE_STAFF_PIN);
+		free(u->staff_msg);
+		u->staff_msg = NULL;
+		return;
+	}
 	if (r == KEY_CODE_YES) {
 		switch (k) {
 		case KEY_MOUSE:
@@ -1497,7 +2019,8 @@ ui_run(struct session *s, const struct config *cfg, char **cause)
 		sync_screen(&u);
 		now = time(NULL);
 		left = -1;
-		warn = session_active(s) || u.lang_return;
+		warn = session_active(s) || u.lang_return ||
+		    u.mode != MODE_NORMAL;
 		if (warn && now - u.last_key >= cfg->idle_timeout) {
 			left = (int)(cfg->idle_timeout + cfg->idle_warning -
 			    (now - u.last_key));
@@ -1526,6 +2049,11 @@ ui_run(struct session *s, const struct config *cfg, char **cause)
 	endwin();
 	delscreen(scr);
 	vault_secure_free(u.field);
+	pin_clear(&u);
 	free(u.msg);
+	free(u.staff_msg);
+	for (r = 0; r < u.nsticks; r++)
+		free(u.sticks[r]);
+	free(u.sticks);
 	return 0;
 }
