@@ -1,16 +1,401 @@
-/* cmd-forms: placeholder until the real command lands. NOT DONE. */
+/*
+ * cmd-forms: `kiosk forms check [FILE|DIR...]` lists every problem of each
+ * form; `kiosk forms fill FILE [--lang CODE]` is a dry run without the
+ * screen: name=value lines on stdin, the submission as JSON on stdout.
+ * `kiosk forms dump FILE` (not in the help) prints the raw sheets as JSON
+ * for the conformance test.
+ *
+ * fill handles answers typed by a form author, not a resident, but still
+ * keeps them in secure memory and wipes its buffers: never write an answer
+ * anywhere but stdout (the JSON) or stderr (no: only names and messages).
+ */
+#include <sys/stat.h>
+
+#include <dirent.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
 
 #include "cmd.h"
+#include "config.h"
+#include "form.h"
+#include "util.h"
+#include "vault.h"
+
+static int
+form_file(const char *name)
+{
+	size_t n = strlen(name);
+
+	if (name[0] == '.')
+		return 0;
+	return (n > 4 && strcmp(name + n - 4, ".csv") == 0) ||
+	    (n > 3 && strcmp(name + n - 3, ".md") == 0);
+}
+
+static int
+cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* Check one file; returns 1 if it has errors, 2 if only warnings. */
+static int
+check_one(const char *path, int *nforms)
+{
+	struct buf b = { 0 };
+	int n, errors = 0;
+	char *line, *s, *save = NULL;
+
+	(*nforms)++;
+	n = form_check(path, &b);
+	if (n == 0) {
+		printf("%s: ok\n", path);
+		buf_free(&b);
+		return 0;
+	}
+	s = buf_cstr(&b);
+	for (line = strtok_r(s, "\n", &save); line != NULL;
+	    line = strtok_r(NULL, "\n", &save)) {
+		printf("%s\n", line);
+		if (strstr(line, ": warning: ") == NULL)
+			errors++;
+	}
+	buf_free(&b);
+	return errors ? 1 : 2;
+}
+
+static int
+check_path(const char *path, int *nforms, int *ninvalid, int *nwarned)
+{
+	struct stat sb;
+	DIR *d;
+	struct dirent *de;
+	char **names = NULL, *p;
+	size_t n = 0, i;
+	int r;
+
+	if (stat(path, &sb) != 0 || !S_ISDIR(sb.st_mode)) {
+		r = check_one(path, nforms);
+		if (r == 1)
+			(*ninvalid)++;
+		else if (r == 2)
+			(*nwarned)++;
+		return 0;
+	}
+	if ((d = opendir(path)) == NULL) {
+		cmd_error("%s: cannot open the folder", path);
+		(*ninvalid)++;
+		return -1;
+	}
+	while ((de = readdir(d)) != NULL) {
+		if (!form_file(de->d_name))
+			continue;
+		names = xreallocarray(names, n + 1, sizeof *names);
+		names[n++] = xstrdup(de->d_name);
+	}
+	closedir(d);
+	qsort(names, n, sizeof *names, cmp_str);
+	for (i = 0; i < n; i++) {
+		xasprintf(&p, "%s/%s", path, names[i]);
+		r = check_one(p, nforms);
+		if (r == 1)
+			(*ninvalid)++;
+		else if (r == 2)
+			(*nwarned)++;
+		free(p);
+		free(names[i]);
+	}
+	free(names);
+	return 0;
+}
+
+static int
+forms_check(const struct cmd_entry *e, int argc, char **argv)
+{
+	struct config *cfg;
+	int i, nforms = 0, ninvalid = 0, nwarned = 0;
+
+	if (argc == 0) {
+		if ((cfg = cmd_load_config(NULL)) == NULL)
+			return cmd_usage(e, "give a form or a folder, or set "
+			    "KIOSK_CONFIG");
+		check_path(cfg->forms_dir, &nforms, &ninvalid, &nwarned);
+		config_free(cfg);
+	}
+	for (i = 0; i < argc; i++)
+		check_path(argv[i], &nforms, &ninvalid, &nwarned);
+	printf("%d form%s checked, %d invalid, %d with warnings\n", nforms,
+	    nforms == 1 ? "" : "s", ninvalid, nwarned);
+	return (ninvalid > 0 || nwarned > 0) ? 1 : 0;
+}
+
+static void
+json_str(struct buf *o, const char *s)
+{
+	const unsigned char *p;
+
+	buf_addc(o, '"');
+	for (p = (const unsigned char *)s; *p != '\0'; p++) {
+		if (*p == '"' || *p == '\\') {
+			buf_addc(o, '\\');
+			buf_addc(o, (char)*p);
+		} else if (*p == '\n')
+			buf_adds(o, "\\n");
+		else if (*p == '\t')
+			buf_adds(o, "\\t");
+		else if (*p == '\r')
+			buf_adds(o, "\\r");
+		else if (*p < 0x20)
+			buf_addf(o, "\\u%04x", *p);
+		else
+			buf_addc(o, (char)*p);
+	}
+	buf_addc(o, '"');
+}
+
+static void
+add_column(void *arg, const char *column, const char *value, int relevant)
+{
+	struct buf *o = arg;
+
+	if (o->len > 1)
+		buf_adds(o, ", ");
+	json_str(o, column);
+	buf_adds(o, ": ");
+	json_str(o, value);
+	(void)relevant;
+}
+
+/* Find the item for "name" or "name[N]", adding repeat instances. */
+static long
+fill_item(struct form_state *st, const struct form *f, const char *key)
+{
+	const struct form_question *q;
+	const struct form_item *it;
+	char *name, *br;
+	int inst = 0, rep;
+	size_t i, n;
+
+	name = xstrdup(key);
+	if ((br = strchr(name, '[')) != NULL) {
+		inst = atoi(br + 1);
+		*br = '\0';
+		if (inst < 1 || inst > FORM_REPEAT_MAX) {
+			free(name);
+			return -1;
+		}
+	}
+	q = form_question_by_name(f, name);
+	free(name);
+	if (q == NULL)
+		return -1;
+	/* Enclosing repeat. */
+	rep = -1;
+	for (int p = q->parent; p >= 0; p = f->questions[p].parent) {
+		if (f->questions[p].type == FT_BEGIN_REPEAT) {
+			rep = p;
+			break;
+		}
+	}
+	if (rep >= 0 && inst == 0)
+		inst = 1;
+	if (rep < 0 && inst != 0)
+		return -1;
+	while (rep >= 0 && form_state_repeat_count(st, rep) < inst) {
+		n = form_state_nitems(st);
+		for (i = 0; i < n; i++)
+			if (form_state_item(st, i)->qindex == rep)
+				break;
+		if (i == n || form_state_repeat_add(st, i) != 0)
+			return -1;
+	}
+	n = form_state_nitems(st);
+	for (i = 0; i < n; i++) {
+		it = form_state_item(st, i);
+		if (it->q == q && it->instance == inst)
+			return (long)i;
+	}
+	return -1;
+}
+
+static int
+forms_fill(const struct cmd_entry *e, int argc, char **argv)
+{
+	struct form *f = NULL;
+	struct form_state *st = NULL;
+	struct buf in = { 0 }, out = { 0 };
+	const struct form_question *q;
+	struct form_msgs msgs = {
+		"This answer is required.",
+		"Please enter a whole number.",
+		"Please enter a number.",
+		"Please enter a date as YYYY-MM-DD.",
+		"Please enter a time as HH:MM.",
+		"This answer is not allowed.",
+	};
+	const char *path = NULL, *lang = NULL, *now;
+	char *cause = NULL, *line, *save = NULL, *eq, *msg;
+	int i, rc = 1, bad = 0, lineno = 0;
+	long item;
+	size_t k, n;
+	ssize_t r;
+	char chunk[4096];
+
+	for (i = 0; i < argc; i++) {
+		if (strcmp(argv[i], "--lang") == 0 && i + 1 < argc)
+			lang = argv[++i];
+		else if (strncmp(argv[i], "--lang=", 7) == 0)
+			lang = argv[i] + 7;
+		else if (argv[i][0] == '-')
+			return cmd_usage(e, "unknown option %s", argv[i]);
+		else if (path == NULL)
+			path = argv[i];
+		else
+			return cmd_usage(e, "one form at a time");
+	}
+	if (path == NULL)
+		return cmd_usage(e, "forms fill needs a form file");
+	if (vault_init() != 0) {
+		cmd_error("cannot start libsodium");
+		return 1;
+	}
+	if ((f = form_load(path, &cause)) == NULL) {
+		cmd_error("%s", cause);
+		free(cause);
+		return 1;
+	}
+	if (lang != NULL && f->nlangs > 0 && form_lang_index(f, lang) < 0) {
+		cmd_error("%s: the form has no language \"%s\"", path, lang);
+		goto out;
+	}
+	st = form_state_new(f);
+	if ((now = getenv("KIOSK_FORMS_NOW")) != NULL)
+		form_state_set_now(st, strtol(now, NULL, 10));
+	while ((r = read(STDIN_FILENO, chunk, sizeof chunk)) > 0) {
+		buf_add(&in, chunk, (size_t)r);
+		if (in.len > 16u * 1024 * 1024)
+			break;
+	}
+	explicit_bzero(chunk, sizeof chunk);
+	for (line = strtok_r(buf_cstr(&in), "\n", &save); line != NULL;
+	    line = strtok_r(NULL, "\n", &save)) {
+		lineno++;
+		n = strlen(line);
+		if (n > 0 && line[n - 1] == '\r')
+			line[--n] = '\0';
+		if (n == 0 || line[0] == '#')
+			continue;
+		if ((eq = strchr(line, '=')) == NULL) {
+			cmd_error("stdin line %d: expected name=value", lineno);
+			bad = 1;
+			continue;
+		}
+		*eq = '\0';
+		if ((item = fill_item(st, f, line)) < 0) {
+			cmd_error("stdin line %d: the form has no question "
+			    "\"%s\"", lineno, line);
+			bad = 1;
+			continue;
+		}
+		q = form_state_item(st, (size_t)item)->q;
+		if (q->type == FT_CALCULATE || q->type == FT_NOTE ||
+		    q->type == FT_BEGIN_GROUP || q->type == FT_BEGIN_REPEAT ||
+		    q->type == FT_END_GROUP || q->type == FT_END_REPEAT ||
+		    q->calculation != NULL) {
+			cmd_error("stdin line %d: \"%s\" is not answered by "
+			    "the resident", lineno, line);
+			bad = 1;
+			continue;
+		}
+		if (form_state_set(st, (size_t)item, eq + 1, &cause) != 0) {
+			fprintf(stderr, "%s: %s\n", line, cause);
+			free(cause);
+			bad = 1;
+		}
+	}
+	if (bad)
+		goto out;
+	n = form_state_nitems(st);
+	for (k = 0; k < n; k++) {
+		if (form_state_check(st, k, lang, &msgs, &msg) != 0) {
+			const struct form_item *it = form_state_item(st, k);
+			if (it->instance > 0)
+				fprintf(stderr, "%s[%d]: %s\n", it->q->name,
+				    it->instance, msg);
+			else
+				fprintf(stderr, "%s: %s\n", it->q->name, msg);
+			free(msg);
+			bad = 1;
+		}
+	}
+	if (bad)
+		goto out;
+	buf_addc(&out, '{');
+	form_state_columns(st, add_column, &out);
+	buf_adds(&out, "}\n");
+	fwrite(out.data, 1, out.len, stdout);
+	fflush(stdout);
+	rc = 0;
+out:
+	buf_free(&in);
+	buf_free(&out);
+	form_state_free(st);
+	form_free(f);
+	return rc;
+}
+
+static int
+forms_dump(const struct cmd_entry *e, int argc, char **argv)
+{
+	struct buf out = { 0 };
+	char *cause = NULL;
+
+	if (argc != 1)
+		return cmd_usage(e, "forms dump needs one form file");
+	if (form_dump(argv[0], &out, &cause) != 0) {
+		cmd_error("%s", cause);
+		free(cause);
+		return 1;
+	}
+	fwrite(out.data, 1, out.len, stdout);
+	buf_free(&out);
+	return 0;
+}
 
 static int
 cmd_forms_exec(const struct cmd_entry *e, int argc, char **argv)
 {
-	cmd_error("%s: not implemented yet", e->name);
-	return 1;
+	if (argc < 2)
+		return cmd_usage(e, "forms needs a subcommand: check or fill");
+	if (strcmp(argv[1], "check") == 0)
+		return forms_check(e, argc - 2, argv + 2);
+	if (strcmp(argv[1], "fill") == 0)
+		return forms_fill(e, argc - 2, argv + 2);
+	if (strcmp(argv[1], "dump") == 0)
+		return forms_dump(e, argc - 2, argv + 2);
+	return cmd_usage(e, "unknown forms subcommand \"%s\"", argv[1]);
 }
 
 const struct cmd_entry cmd_forms_entry = {
-	"forms", "forms", "(not implemented yet)", "(not implemented yet)",
+	"forms",
+	"forms check [FILE|DIR...] | forms fill FILE [--lang CODE]",
+	"Check XLSForm files, or fill one in without the screen.",
+	"kiosk forms check loads each form (a .csv or .md XLSForm, or every "
+	"such file in a folder; with no argument, the forms_dir of the "
+	"config) and prints every problem it finds, each naming the file, "
+	"sheet, row and column: unknown types, missing choice lists, "
+	"references to unknown ${names}, expression errors, duplicate names, "
+	"types a kiosk does not support, and languages missing a label "
+	"(a warning). It exits 1 when any form has a problem.\n\n"
+	"kiosk forms fill FILE [--lang CODE] is a dry run. It reads answers "
+	"as name=value lines on stdin (select_multiple values separated by "
+	"spaces; name[N] for instance N of a repeat), applies relevance, "
+	"defaults, calculations, constraints and required, and prints the "
+	"final submission as one JSON object on stdout, where a question "
+	"that is not relevant has an empty value. Otherwise it prints each "
+	"violation as \"name: message\" on stderr, in the chosen language, "
+	"and exits 1.",
 	cmd_forms_exec
 };

@@ -131,6 +131,18 @@ void		 form_free(struct form *);
  * supported at a kiosk" contains the words "not supported".
  */
 int		 form_check(const char *path, struct buf *problems);
+/* The same for a form in memory (fuzzing, tests). */
+int		 form_check_mem(const char *name, const char *data, size_t len,
+		    struct buf *problems);
+/*
+ * The raw sheets of a form file as JSON, as pyxform reads them (for
+ * comparing with pyxform's own parse): {"sheet_names": [...], "survey":
+ * [{header: cell, ...}], "survey_header": [{header: null}], ...}.
+ */
+int		 form_dump(const char *path, struct buf *out, char **cause);
+
+/* Most instances of one repeat. */
+#define FORM_REPEAT_MAX	50
 
 /* Index of a language by code ("es") or -1. */
 int		 form_lang_index(const struct form *, const char *code);
@@ -149,6 +161,8 @@ struct form_item {
 
 struct form_state	*form_state_new(const struct form *);
 void			 form_state_free(struct form_state *);	/* wipes */
+/* Fix the clock for today(), now() and start/end (tests); 0: real time. */
+void			 form_state_set_now(struct form_state *, long);
 
 size_t			 form_state_nitems(const struct form_state *);
 const struct form_item	*form_state_item(const struct form_state *, size_t);
@@ -160,7 +174,9 @@ const char		*form_state_value(struct form_state *, size_t);
 /*
  * Set a value (select_multiple: choice names separated by one space).
  * Re-runs calculations that depend on it. -1 if the value does not fit
- * the answer store (*cause set).
+ * the answer store (*cause set). When a begin_repeat has a repeat_count
+ * that depends on this answer, its instances follow the new count, and
+ * item indices after it change as with form_state_repeat_add().
  */
 int			 form_state_set(struct form_state *, size_t,
 			    const char *, char **cause);

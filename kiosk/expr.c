@@ -1,0 +1,1551 @@
+/*
+ * expr: compile and evaluate the XPath subset of XLSForm (see expr.h).
+ *
+ * Grammar (XPath 1.0 precedence, lowest first):
+ *   or    := and ("or" and)*
+ *   and   := eq ("and" eq)*
+ *   eq    := rel (("=" | "!=") rel)*
+ *   rel   := add (("<" | "<=" | ">" | ">=") add)*
+ *   add   := mul (("+" | "-") mul)*
+ *   mul   := unary (("*" | "div" | "mod") unary)*
+ *   unary := "-" unary | primary
+ *   primary := NUMBER | STRING | ${name} | "." | "(" or ")" | NAME "(" args ")"
+ * Paths (/a/b, .., @x, [pred]) are refused as "not supported".
+ *
+ * Every node records the depth of its subtree and the parser refuses a
+ * tree deeper than EXPR_MAX_DEPTH, so the recursive evaluator and free are
+ * bounded. Must never keep a copy of a value after an evaluation returns:
+ * strings made during evaluation are wiped before they are freed.
+ */
+#include <ctype.h>
+#include <math.h>
+#include <regex.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "expr.h"
+#include "util.h"
+
+enum node_type {
+	N_NUM, N_STR, N_REF, N_SELF, N_OR, N_AND, N_EQ, N_NE, N_LT, N_LE,
+	N_GT, N_GE, N_ADD, N_SUB, N_MUL, N_DIV, N_MOD, N_NEG, N_CALL
+};
+
+enum func {
+	F_IF, F_COALESCE, F_SELECTED, F_COUNT_SELECTED, F_SELECTED_AT,
+	F_CHOICE_NAME, F_STRING_LENGTH, F_REGEX, F_CONCAT, F_CONTAINS,
+	F_STARTS_WITH, F_ENDS_WITH, F_SUBSTR, F_NORMALIZE_SPACE, F_NUMBER,
+	F_INT, F_ROUND, F_TODAY, F_NOW, F_DATE, F_FORMAT_DATE,
+	F_DECIMAL_DATE_TIME, F_COUNT, F_SUM, F_NOT, F_TRUE, F_FALSE, F_BOOLEAN,
+	F_STRING, F_FLOOR, F_CEILING, F_ABS, F_POW, F_MIN, F_MAX,
+	F_STRING_LENGTH0, F_SUBSTRING_BEFORE, F_SUBSTRING_AFTER, F_TRANSLATE,
+	F_ONCE, F_BOOLEAN_FROM_STRING, F_JOIN, F_UPPER, F_LOWER
+};
+
+static const struct {
+	const char	*name;
+	enum func	 f;
+	int		 min, max;	/* max -1: any */
+} funcs[] = {
+	{ "if", F_IF, 3, 3 },
+	{ "coalesce", F_COALESCE, 2, 2 },
+	{ "selected", F_SELECTED, 2, 2 },
+	{ "count-selected", F_COUNT_SELECTED, 1, 1 },
+	{ "selected-at", F_SELECTED_AT, 2, 2 },
+	{ "jr:choice-name", F_CHOICE_NAME, 2, 2 },
+	{ "string-length", F_STRING_LENGTH, 0, 1 },
+	{ "regex", F_REGEX, 2, 2 },
+	{ "concat", F_CONCAT, 0, -1 },
+	{ "contains", F_CONTAINS, 2, 2 },
+	{ "starts-with", F_STARTS_WITH, 2, 2 },
+	{ "ends-with", F_ENDS_WITH, 2, 2 },
+	{ "substr", F_SUBSTR, 2, 3 },
+	{ "normalize-space", F_NORMALIZE_SPACE, 0, 1 },
+	{ "number", F_NUMBER, 0, 1 },
+	{ "int", F_INT, 1, 1 },
+	{ "round", F_ROUND, 1, 2 },
+	{ "today", F_TODAY, 0, 0 },
+	{ "now", F_NOW, 0, 0 },
+	{ "date", F_DATE, 1, 1 },
+	{ "format-date", F_FORMAT_DATE, 2, 2 },
+	{ "decimal-date-time", F_DECIMAL_DATE_TIME, 1, 1 },
+	{ "count", F_COUNT, 1, 1 },
+	{ "sum", F_SUM, 1, 1 },
+	{ "not", F_NOT, 1, 1 },
+	{ "true", F_TRUE, 0, 0 },
+	{ "false", F_FALSE, 0, 0 },
+	{ "boolean", F_BOOLEAN, 1, 1 },
+	{ "string", F_STRING, 0, 1 },
+	{ "floor", F_FLOOR, 1, 1 },
+	{ "ceiling", F_CEILING, 1, 1 },
+	{ "abs", F_ABS, 1, 1 },
+	{ "pow", F_POW, 2, 2 },
+	{ "min", F_MIN, 1, -1 },
+	{ "max", F_MAX, 1, -1 },
+	{ "substring-before", F_SUBSTRING_BEFORE, 2, 2 },
+	{ "substring-after", F_SUBSTRING_AFTER, 2, 2 },
+	{ "translate", F_TRANSLATE, 3, 3 },
+	{ "once", F_ONCE, 1, 1 },
+	{ "boolean-from-string", F_BOOLEAN_FROM_STRING, 1, 1 },
+	{ "join", F_JOIN, 2, -1 },
+};
+
+struct node {
+	enum node_type	 type;
+	int		 depth;
+	double		 num;
+	char		*str;
+	int		 ref;
+	enum func	 f;
+	struct node	**args;
+	size_t		 nargs;
+	regex_t		*re;	/* regex() with a literal pattern */
+};
+
+struct expr {
+	struct node	*root;
+	int		*refs;
+	size_t		 nrefs;
+	int		 self;
+};
+
+/* ---- parser ---- */
+
+enum tok {
+	T_END, T_NUM, T_STR, T_REF, T_NAME, T_DOT, T_LP, T_RP, T_COMMA,
+	T_PLUS, T_MINUS, T_STAR, T_EQ, T_NE, T_LT, T_LE, T_GT, T_GE, T_OR,
+	T_AND, T_DIV, T_MOD, T_OTHER
+};
+
+struct parser {
+	const char	*src;
+	size_t		 pos;		/* of the current token */
+	size_t		 next;		/* after it */
+	enum tok	 tok;
+	char		*text;		/* T_NUM, T_STR, T_REF, T_NAME */
+	int		 prev_operand;	/* the previous token ends an operand */
+	int		 depth;
+	char		*error;
+	expr_resolve_fn	 resolve;
+	void		*arg;
+	struct expr	*e;
+};
+
+static int
+name_char(int c, int first)
+{
+	if (isalpha(c) || c == '_' || (c & 0x80))
+		return 1;
+	if (first)
+		return 0;
+	return isdigit(c) || c == '-' || c == '.' || c == ':';
+}
+
+static void
+perror_at(struct parser *p, size_t pos, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+static void
+perror_at(struct parser *p, size_t pos, const char *fmt, ...)
+{
+	va_list ap;
+	char *m;
+
+	if (p->error != NULL)
+		return;
+	va_start(ap, fmt);
+	xvasprintf(&m, fmt, ap);
+	va_end(ap);
+	xasprintf(&p->error, "position %zu: %s", pos + 1, m);
+	free(m);
+}
+
+static void
+lex(struct parser *p)
+{
+	const char *s = p->src;
+	size_t i = p->next, j;
+	int c;
+	char q;
+
+	free(p->text);
+	p->text = NULL;
+	if (p->tok != T_END || p->pos != 0 || p->next != 0) {
+		p->prev_operand = (p->tok == T_NUM || p->tok == T_STR ||
+		    p->tok == T_REF || p->tok == T_DOT || p->tok == T_RP);
+	}
+	while (s[i] == ' ' || s[i] == '\t' || s[i] == '\n' || s[i] == '\r')
+		i++;
+	p->pos = i;
+	c = (unsigned char)s[i];
+	if (c == '\0') {
+		p->tok = T_END;
+		p->next = i;
+		return;
+	}
+	if (isdigit(c) || (c == '.' && isdigit((unsigned char)s[i + 1]))) {
+		j = i;
+		while (isdigit((unsigned char)s[j]))
+			j++;
+		if (s[j] == '.') {
+			j++;
+			while (isdigit((unsigned char)s[j]))
+				j++;
+		}
+		p->tok = T_NUM;
+		p->text = xstrndup(s + i, j - i);
+		p->next = j;
+		return;
+	}
+	if (c == '\'' || c == '"') {
+		q = (char)c;
+		j = i + 1;
+		while (s[j] != '\0' && s[j] != q)
+			j++;
+		if (s[j] != q) {
+			perror_at(p, i, "a string is not closed");
+			p->tok = T_END;
+			p->next = j;
+			return;
+		}
+		p->tok = T_STR;
+		p->text = xstrndup(s + i + 1, j - i - 1);
+		p->next = j + 1;
+		return;
+	}
+	if (c == '$' && s[i + 1] == '{') {
+		j = i + 2;
+		while (s[j] != '\0' && s[j] != '}')
+			j++;
+		if (s[j] != '}') {
+			perror_at(p, i, "${ is not closed");
+			p->tok = T_END;
+			p->next = j;
+			return;
+		}
+		p->tok = T_REF;
+		p->text = xstrndup(s + i + 2, j - i - 2);
+		p->next = j + 1;
+		return;
+	}
+	if (name_char(c, 1)) {
+		j = i;
+		while (name_char((unsigned char)s[j], 0))
+			j++;
+		/* A name may not end in '.', '-' or ':' followed by nothing. */
+		p->next = j;
+		p->text = xstrndup(s + i, j - i);
+		p->tok = T_NAME;
+		if (p->prev_operand) {
+			if (strcmp(p->text, "and") == 0)
+				p->tok = T_AND;
+			else if (strcmp(p->text, "or") == 0)
+				p->tok = T_OR;
+			else if (strcmp(p->text, "div") == 0)
+				p->tok = T_DIV;
+			else if (strcmp(p->text, "mod") == 0)
+				p->tok = T_MOD;
+		}
+		return;
+	}
+	p->next = i + 1;
+	switch (c) {
+	case '.':
+		p->tok = (s[i + 1] == '.') ? T_OTHER : T_DOT;
+		break;
+	case '(':
+		p->tok = T_LP;
+		break;
+	case ')':
+		p->tok = T_RP;
+		break;
+	case ',':
+		p->tok = T_COMMA;
+		break;
+	case '+':
+		p->tok = T_PLUS;
+		break;
+	case '-':
+		p->tok = T_MINUS;
+		break;
+	case '*':
+		p->tok = p->prev_operand ? T_STAR : T_OTHER;
+		break;
+	case '=':
+		p->tok = T_EQ;
+		break;
+	case '!':
+		if (s[i + 1] == '=') {
+			p->tok = T_NE;
+			p->next = i + 2;
+		} else
+			p->tok = T_OTHER;
+		break;
+	case '<':
+		if (s[i + 1] == '=') {
+			p->tok = T_LE;
+			p->next = i + 2;
+		} else
+			p->tok = T_LT;
+		break;
+	case '>':
+		if (s[i + 1] == '=') {
+			p->tok = T_GE;
+			p->next = i + 2;
+		} else
+			p->tok = T_GT;
+		break;
+	default:
+		p->tok = T_OTHER;
+		break;
+	}
+}
+
+static void
+node_free(struct node *n)
+{
+	size_t i;
+
+	if (n == NULL)
+		return;
+	for (i = 0; i < n->nargs; i++)
+		node_free(n->args[i]);
+	free(n->args);
+	free(n->str);
+	if (n->re != NULL) {
+		regfree(n->re);
+		free(n->re);
+	}
+	free(n);
+}
+
+static struct node *
+node_new(enum node_type t)
+{
+	struct node *n = xcalloc(1, sizeof *n);
+
+	n->type = t;
+	n->depth = 1;
+	return n;
+}
+
+static void
+node_add(struct node *n, struct node *child)
+{
+	n->args = xreallocarray(n->args, n->nargs + 1, sizeof *n->args);
+	n->args[n->nargs++] = child;
+	if (child->depth + 1 > n->depth)
+		n->depth = child->depth + 1;
+}
+
+static int
+too_deep(struct parser *p, struct node *n, size_t pos)
+{
+	if (n->depth > EXPR_MAX_DEPTH) {
+		perror_at(p, pos, "the expression is nested too deeply");
+		return 1;
+	}
+	return 0;
+}
+
+static void
+add_ref(struct parser *p, int ref)
+{
+	size_t i;
+
+	for (i = 0; i < p->e->nrefs; i++) {
+		if (p->e->refs[i] == ref)
+			return;
+	}
+	p->e->refs = xreallocarray(p->e->refs, p->e->nrefs + 1, sizeof (int));
+	p->e->refs[p->e->nrefs++] = ref;
+}
+
+static struct node *parse_or(struct parser *);
+
+static struct node *
+make_ref(struct parser *p, const char *name, size_t pos)
+{
+	struct node *n;
+	int ref;
+	const char *c;
+
+	for (c = name; *c != '\0'; c++) {
+		if (!name_char((unsigned char)*c, c == name)) {
+			perror_at(p, pos, "\"${%s}\" is not a valid reference",
+			    name);
+			return NULL;
+		}
+	}
+	if (*name == '\0') {
+		perror_at(p, pos, "an empty reference ${}");
+		return NULL;
+	}
+	ref = p->resolve != NULL ? p->resolve(p->arg, name) : 0;
+	if (ref < 0) {
+		perror_at(p, pos, "there is no question named \"%s\"", name);
+		return NULL;
+	}
+	n = node_new(N_REF);
+	n->ref = ref;
+	n->str = xstrdup(name);
+	add_ref(p, ref);
+	return n;
+}
+
+static struct node *
+parse_call(struct parser *p, char *name, size_t pos)
+{
+	struct node *n, *a;
+	size_t i, apos;
+	int found = -1;
+	char *ref;
+
+	for (i = 0; i < nitems(funcs); i++) {
+		if (strcmp(funcs[i].name, name) == 0) {
+			found = (int)i;
+			break;
+		}
+	}
+	if (found < 0) {
+		perror_at(p, pos, "the function %s() is not supported at a "
+		    "kiosk", name);
+		return NULL;
+	}
+	n = node_new(N_CALL);
+	n->f = funcs[found].f;
+	lex(p);			/* past "(" */
+	if (p->tok != T_RP) {
+		for (;;) {
+			apos = p->pos;
+			if ((a = parse_or(p)) == NULL)
+				goto fail;
+			/* jr:choice-name's second argument names a question. */
+			if (n->f == F_CHOICE_NAME && n->nargs == 1) {
+				if (a->type != N_STR || strncmp(a->str, "${",
+				    2) != 0 || a->str[strlen(a->str) - 1] !=
+				    '}') {
+					perror_at(p, apos, "jr:choice-name() "
+					    "needs a question as '${name}'");
+					node_free(a);
+					goto fail;
+				}
+				ref = xstrndup(a->str + 2, strlen(a->str) - 3);
+				node_free(a);
+				a = make_ref(p, ref, apos);
+				free(ref);
+				if (a == NULL)
+					goto fail;
+			}
+			node_add(n, a);
+			if (p->tok == T_COMMA) {
+				lex(p);
+				continue;
+			}
+			break;
+		}
+	}
+	if (p->tok != T_RP) {
+		perror_at(p, p->pos, "expected ')' or ',' in the arguments of "
+		    "%s()", name);
+		goto fail;
+	}
+	lex(p);
+	if ((int)n->nargs < funcs[found].min || (funcs[found].max >= 0 &&
+	    (int)n->nargs > funcs[found].max)) {
+		if (funcs[found].min == funcs[found].max)
+			perror_at(p, pos, "%s() takes %d argument%s, not %zu",
+			    name, funcs[found].min, funcs[found].min == 1 ?
+			    "" : "s", n->nargs);
+		else
+			perror_at(p, pos, "%s() cannot take %zu arguments",
+			    name, n->nargs);
+		goto fail;
+	}
+	if ((n->f == F_COUNT || n->f == F_SUM) && n->args[0]->type != N_REF) {
+		perror_at(p, pos, "%s() needs a question ${name}", name);
+		goto fail;
+	}
+	if (n->f == F_REGEX && n->args[1]->type == N_STR) {
+		n->re = xmalloc(sizeof *n->re);
+		if (regcomp(n->re, n->args[1]->str, REG_EXTENDED | REG_NOSUB)
+		    != 0) {
+			free(n->re);
+			n->re = NULL;
+			perror_at(p, pos, "the regular expression \"%s\" is "
+			    "not valid", n->args[1]->str);
+			goto fail;
+		}
+	}
+	return n;
+fail:
+	node_free(n);
+	return NULL;
+}
+
+static struct node *
+parse_primary(struct parser *p)
+{
+	struct node *n;
+	size_t pos = p->pos;
+	char *name;
+
+	switch (p->tok) {
+	case T_NUM:
+		n = node_new(N_NUM);
+		n->num = strtod(p->text, NULL);
+		lex(p);
+		return n;
+	case T_STR:
+		n = node_new(N_STR);
+		n->str = p->text;
+		p->text = NULL;
+		lex(p);
+		return n;
+	case T_REF:
+		n = make_ref(p, p->text, pos);
+		lex(p);
+		return n;
+	case T_DOT:
+		n = node_new(N_SELF);
+		p->e->self = 1;
+		lex(p);
+		return n;
+	case T_LP:
+		lex(p);
+		if ((n = parse_or(p)) == NULL)
+			return NULL;
+		if (p->tok != T_RP) {
+			perror_at(p, p->pos, "expected ')'");
+			node_free(n);
+			return NULL;
+		}
+		lex(p);
+		return n;
+	case T_NAME:
+		name = p->text;
+		p->text = NULL;
+		lex(p);
+		if (p->tok != T_LP && p->resolve != NULL) {
+			/* A bare name: the caller may know it (choice_filter). */
+			char *slash;
+			int ref;
+			xasprintf(&slash, "/%s", name);
+			ref = p->resolve(p->arg, slash);
+			free(slash);
+			if (ref >= 0) {
+				n = node_new(N_REF);
+				n->ref = ref;
+				n->str = name;
+				add_ref(p, ref);
+				return n;
+			}
+		}
+		if (p->tok != T_LP) {
+			perror_at(p, pos, "\"%s\" is a path; paths are not "
+			    "supported at a kiosk, use ${name}", name);
+			free(name);
+			return NULL;
+		}
+		n = parse_call(p, name, pos);
+		free(name);
+		return n;
+	case T_END:
+		perror_at(p, pos, "the expression ends too early");
+		return NULL;
+	case T_OTHER:
+		if (strchr("/@[*", p->src[pos]) != NULL || (p->src[pos] ==
+		    '.' && p->src[pos + 1] == '.')) {
+			perror_at(p, pos, "paths are not supported at a kiosk, "
+			    "use ${name}");
+			return NULL;
+		}
+		/* FALLTHROUGH */
+	default:
+		perror_at(p, pos, "unexpected \"%.*s\"", (int)(p->next - pos),
+		    p->src + pos);
+		return NULL;
+	}
+}
+
+static struct node *
+parse_unary(struct parser *p)
+{
+	struct node *n, *a;
+	size_t pos = p->pos;
+
+	if (++p->depth > EXPR_MAX_DEPTH) {
+		perror_at(p, pos, "the expression is nested too deeply");
+		return NULL;
+	}
+	if (p->tok == T_MINUS) {
+		lex(p);
+		if ((a = parse_unary(p)) == NULL)
+			return NULL;
+		n = node_new(N_NEG);
+		node_add(n, a);
+	} else if ((n = parse_primary(p)) == NULL)
+		return NULL;
+	p->depth--;
+	if (too_deep(p, n, pos)) {
+		node_free(n);
+		return NULL;
+	}
+	return n;
+}
+
+/* One level of left-associative binary operators. */
+static struct node *
+parse_binary(struct parser *p, int level)
+{
+	static const struct {
+		enum tok	t;
+		enum node_type	n;
+		int		level;
+	} ops[] = {
+		{ T_OR, N_OR, 0 }, { T_AND, N_AND, 1 },
+		{ T_EQ, N_EQ, 2 }, { T_NE, N_NE, 2 },
+		{ T_LT, N_LT, 3 }, { T_LE, N_LE, 3 }, { T_GT, N_GT, 3 },
+		{ T_GE, N_GE, 3 },
+		{ T_PLUS, N_ADD, 4 }, { T_MINUS, N_SUB, 4 },
+		{ T_STAR, N_MUL, 5 }, { T_DIV, N_DIV, 5 }, { T_MOD, N_MOD, 5 },
+	};
+	struct node *l, *r, *n;
+	size_t i, pos = p->pos;
+	int found;
+
+	if (level > 5)
+		return parse_unary(p);
+	if ((l = parse_binary(p, level + 1)) == NULL)
+		return NULL;
+	for (;;) {
+		found = -1;
+		for (i = 0; i < nitems(ops); i++) {
+			if (ops[i].level == level && ops[i].t == p->tok)
+				found = (int)i;
+		}
+		if (found < 0)
+			return l;
+		lex(p);
+		if ((r = parse_binary(p, level + 1)) == NULL) {
+			node_free(l);
+			return NULL;
+		}
+		n = node_new(ops[found].n);
+		node_add(n, l);
+		node_add(n, r);
+		if (too_deep(p, n, pos)) {
+			node_free(n);
+			return NULL;
+		}
+		l = n;
+	}
+}
+
+static struct node *
+parse_or(struct parser *p)
+{
+	struct node *n;
+
+	if (++p->depth > EXPR_MAX_DEPTH) {
+		perror_at(p, p->pos, "the expression is nested too deeply");
+		return NULL;
+	}
+	n = parse_binary(p, 0);
+	p->depth--;
+	return n;
+}
+
+void
+expr_free(struct expr *e)
+{
+	if (e == NULL)
+		return;
+	node_free(e->root);
+	free(e->refs);
+	free(e);
+}
+
+struct expr *
+expr_compile(const char *src, expr_resolve_fn resolve, void *arg,
+    char **cause)
+{
+	struct parser p;
+	struct expr *e;
+
+	if (strlen(src) > EXPR_MAX_LEN) {
+		xasprintf(cause, "position 1: the expression is longer than %d "
+		    "characters", EXPR_MAX_LEN);
+		return NULL;
+	}
+	memset(&p, 0, sizeof p);
+	p.src = src;
+	p.resolve = resolve;
+	p.arg = arg;
+	p.e = e = xcalloc(1, sizeof *e);
+	lex(&p);
+	if (p.tok == T_END && p.error == NULL)
+		perror_at(&p, 0, "the expression is empty");
+	if (p.error == NULL)
+		e->root = parse_or(&p);
+	if (p.error == NULL && p.tok != T_END)
+		perror_at(&p, p.pos, "unexpected \"%.*s\" after the end of the "
+		    "expression", (int)(p.next - p.pos), src + p.pos);
+	free(p.text);
+	if (p.error != NULL) {
+		*cause = p.error;
+		expr_free(e);
+		return NULL;
+	}
+	return e;
+}
+
+size_t
+expr_refs(const struct expr *e, const int **refs)
+{
+	*refs = e->refs;
+	return e->nrefs;
+}
+
+int
+expr_uses_self(const struct expr *e)
+{
+	return e->self;
+}
+
+/* ---- values ---- */
+
+enum vtype { V_NUM, V_STR, V_BOOL };
+
+struct val {
+	enum vtype	 t;
+	double		 n;
+	const char	*s;	/* V_STR */
+	char		*own;	/* allocated (then s == own), wiped on free */
+	int		 node;	/* came from a reference */
+};
+
+static void
+val_clear(struct val *v)
+{
+	freezero_str(v->own);
+	v->own = NULL;
+	v->s = NULL;
+}
+
+static struct val
+vnum(double n)
+{
+	struct val v = { V_NUM, n, NULL, NULL, 0 };
+	return v;
+}
+
+static struct val
+vbool(int b)
+{
+	struct val v = { V_BOOL, b ? 1 : 0, NULL, NULL, 0 };
+	return v;
+}
+
+static struct val
+vstr_own(char *s)
+{
+	struct val v = { V_STR, 0, s, s, 0 };
+	return v;
+}
+
+static struct val
+vstr_const(const char *s)
+{
+	struct val v = { V_STR, 0, s, NULL, 0 };
+	return v;
+}
+
+static long
+days_from_civil(long y, unsigned m, unsigned d)
+{
+	long era;
+	unsigned yoe, doy, doe;
+
+	y -= m <= 2;
+	era = (y >= 0 ? y : y - 399) / 400;
+	yoe = (unsigned)(y - era * 400);
+	doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+	doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+	return era * 146097 + (long)doe - 719468;
+}
+
+static void
+civil_from_days(long z, int *y, int *m, int *d)
+{
+	long era, yy;
+	unsigned doe, yoe, doy, mp;
+
+	z += 719468;
+	era = (z >= 0 ? z : z - 146096) / 146097;
+	doe = (unsigned)(z - era * 146097);
+	yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+	yy = (long)yoe + era * 400;
+	doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+	mp = (5 * doy + 2) / 153;
+	*d = (int)(doy - (153 * mp + 2) / 5 + 1);
+	*m = (int)(mp < 10 ? mp + 3 : mp - 9);
+	*y = (int)(yy + (*m <= 2));
+}
+
+int
+expr_parse_date(const char *s, int *y, int *m, int *d)
+{
+	int i, mdays[] = { 31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
+
+	for (i = 0; i < 10; i++) {
+		if (i == 4 || i == 7) {
+			if (s[i] != '-')
+				return -1;
+		} else if (!isdigit((unsigned char)s[i]))
+			return -1;
+	}
+	*y = atoi(s);
+	*m = atoi(s + 5);
+	*d = atoi(s + 8);
+	if (*m < 1 || *m > 12 || *d < 1 || *d > mdays[*m - 1])
+		return -1;
+	if (*m == 2 && *d == 29 && !((*y % 4 == 0 && *y % 100 != 0) ||
+	    *y % 400 == 0))
+		return -1;
+	return 0;
+}
+
+/* XPath number(): optional blanks, optional '-', digits with one '.'. */
+int
+expr_parse_number(const char *s, double *out)
+{
+	const char *p = s;
+	int digits = 0;
+
+	while (isspace((unsigned char)*p))
+		p++;
+	if (*p == '-' || *p == '+')
+		p++;
+	while (isdigit((unsigned char)*p)) {
+		p++;
+		digits++;
+	}
+	if (*p == '.') {
+		p++;
+		while (isdigit((unsigned char)*p)) {
+			p++;
+			digits++;
+		}
+	}
+	while (isspace((unsigned char)*p))
+		p++;
+	if (*p != '\0' || digits == 0)
+		return -1;
+	*out = strtod(s, NULL);
+	return 0;
+}
+
+static double
+str_to_num(const char *s)
+{
+	double n;
+	int y, m, d, hh, mm, ss;
+
+	if (expr_parse_number(s, &n) == 0)
+		return n;
+	/* ODK converts dates to days since 1970-01-01. */
+	if (strlen(s) >= 10 && expr_parse_date(s, &y, &m, &d) == 0) {
+		n = (double)days_from_civil(y, (unsigned)m, (unsigned)d);
+		if (s[10] == 'T' && sscanf(s + 11, "%d:%d:%d", &hh, &mm,
+		    &ss) == 3)
+			n += (hh * 3600.0 + mm * 60.0 + ss) / 86400.0;
+		return n;
+	}
+	return NAN;
+}
+
+static double
+to_num(const struct val *v)
+{
+	if (v->t == V_STR)
+		return str_to_num(v->s);
+	return v->n;
+}
+
+static int
+to_bool(const struct val *v)
+{
+	switch (v->t) {
+	case V_NUM:
+		return v->n != 0 && !isnan(v->n);
+	case V_BOOL:
+		return v->n != 0;
+	default:
+		return v->s[0] != '\0';
+	}
+}
+
+static char *
+num_to_str(double n)
+{
+	char *s;
+	size_t len;
+
+	if (isnan(n))
+		return xstrdup("NaN");
+	if (isinf(n))
+		return xstrdup(n > 0 ? "Infinity" : "-Infinity");
+	if (n == floor(n) && fabs(n) < 1e15) {
+		xasprintf(&s, "%.0f", n == 0 ? 0.0 : n);
+		return s;
+	}
+	xasprintf(&s, "%.15g", n);
+	if (strtod(s, NULL) != n) {
+		free(s);
+		xasprintf(&s, "%.17g", n);
+	}
+	if (strchr(s, 'e') == NULL && strchr(s, '.') != NULL) {
+		len = strlen(s);
+		while (len > 0 && s[len - 1] == '0')
+			s[--len] = '\0';
+		if (len > 0 && s[len - 1] == '.')
+			s[--len] = '\0';
+	}
+	return s;
+}
+
+/* String value; may point into v (valid while v lives) or into *tmp. */
+static const char *
+to_str(const struct val *v, char **tmp)
+{
+	*tmp = NULL;
+	switch (v->t) {
+	case V_NUM:
+		return *tmp = num_to_str(v->n);
+	case V_BOOL:
+		return v->n != 0 ? "true" : "false";
+	default:
+		return v->s;
+	}
+}
+
+static struct val	eval(const struct node *, const struct expr_env *);
+
+static const char *
+env_value(const struct expr_env *env, int ref, size_t k)
+{
+	const char *s;
+
+	if (env == NULL || env->value == NULL)
+		return "";
+	s = env->value(env->arg, ref, k);
+	return s != NULL ? s : "";
+}
+
+static size_t
+env_count(const struct expr_env *env, int ref)
+{
+	if (env == NULL || env->count == NULL)
+		return 1;
+	return env->count(env->arg, ref);
+}
+
+/* Evaluate n to a string copy (wiped by the caller). */
+static char *
+eval_str(const struct node *n, const struct expr_env *env)
+{
+	struct val v = eval(n, env);
+	char *tmp, *out;
+	const char *s;
+
+	s = to_str(&v, &tmp);
+	out = tmp != NULL ? tmp : xstrdup(s);
+	val_clear(&v);
+	return out;
+}
+
+static double
+eval_num(const struct node *n, const struct expr_env *env)
+{
+	struct val v = eval(n, env);
+	double d = to_num(&v);
+
+	val_clear(&v);
+	return d;
+}
+
+static int
+eval_bool(const struct node *n, const struct expr_env *env)
+{
+	struct val v = eval(n, env);
+	int b = to_bool(&v);
+
+	val_clear(&v);
+	return b;
+}
+
+static int
+compare(enum node_type op, struct val *a, struct val *b)
+{
+	double x, y;
+	char *ta, *tb;
+	const char *sa, *sb;
+	int r;
+
+	if (op == N_EQ || op == N_NE) {
+		if (a->t == V_BOOL || b->t == V_BOOL)
+			r = to_bool(a) == to_bool(b);
+		else if (a->t == V_NUM || b->t == V_NUM) {
+			x = to_num(a);
+			y = to_num(b);
+			r = x == y;
+		} else {
+			sa = to_str(a, &ta);
+			sb = to_str(b, &tb);
+			r = strcmp(sa, sb) == 0;
+			freezero_str(ta);
+			freezero_str(tb);
+		}
+		return op == N_EQ ? r : !r;
+	}
+	x = to_num(a);
+	y = to_num(b);
+	switch (op) {
+	case N_LT:
+		return x < y;
+	case N_LE:
+		return x <= y;
+	case N_GT:
+		return x > y;
+	default:
+		return x >= y;
+	}
+}
+
+/* Number of UTF-8 code points. */
+static size_t
+u8len(const char *s)
+{
+	size_t n = 0;
+
+	for (; *s != '\0'; s++) {
+		if (((unsigned char)*s & 0xc0) != 0x80)
+			n++;
+	}
+	return n;
+}
+
+/* Byte offset of code point i (clamped to the end). */
+static size_t
+u8off(const char *s, size_t i)
+{
+	size_t off = 0, n = 0;
+
+	while (s[off] != '\0') {
+		if (((unsigned char)s[off] & 0xc0) != 0x80) {
+			if (n == i)
+				return off;
+			n++;
+		}
+		off++;
+	}
+	return off;
+}
+
+/* The k-th (0-based) space-separated token of s, into out; 0 if none. */
+static int
+token_at(const char *s, size_t k, const char **start, size_t *len)
+{
+	size_t i = 0, n;
+
+	for (;;) {
+		while (*s == ' ' || *s == '\t' || *s == '\n')
+			s++;
+		if (*s == '\0')
+			return 0;
+		n = strcspn(s, " \t\n");
+		if (i == k) {
+			*start = s;
+			*len = n;
+			return 1;
+		}
+		i++;
+		s += n;
+	}
+}
+
+static void
+today_parts(const struct expr_env *env, struct tm *tm)
+{
+	time_t t = (env != NULL && env->now != 0) ? env->now : time(NULL);
+
+	localtime_r(&t, tm);
+}
+
+static char *
+date_str(double days)
+{
+	int y, m, d;
+	char *s;
+
+	if (isnan(days) || fabs(days) > 1e8)
+		return xstrdup("");
+	civil_from_days((long)floor(days), &y, &m, &d);
+	xasprintf(&s, "%04d-%02d-%02d", y, m, d);
+	return s;
+}
+
+static char *
+format_date(const char *value, const char *fmt)
+{
+	static const char *mon[] = { "Jan", "Feb", "Mar", "Apr", "May", "Jun",
+	    "Jul", "Aug", "Sep", "Oct", "Nov", "Dec" };
+	static const char *wday[] = { "Sun", "Mon", "Tue", "Wed", "Thu",
+	    "Fri", "Sat" };
+	struct buf o = { 0 };
+	double days;
+	int y, m, d, hh = 0, mm = 0, ss = 0;
+	long z;
+	char *out;
+
+	days = str_to_num(value);
+	if (isnan(days))
+		return xstrdup("");
+	z = (long)floor(days);
+	civil_from_days(z, &y, &m, &d);
+	if (strlen(value) > 11 && value[10] == 'T')
+		sscanf(value + 11, "%d:%d:%d", &hh, &mm, &ss);
+	for (; *fmt != '\0'; fmt++) {
+		if (*fmt != '%' || fmt[1] == '\0') {
+			buf_addc(&o, *fmt);
+			continue;
+		}
+		switch (*++fmt) {
+		case 'Y':
+			buf_addf(&o, "%04d", y);
+			break;
+		case 'y':
+			buf_addf(&o, "%02d", y % 100);
+			break;
+		case 'm':
+			buf_addf(&o, "%02d", m);
+			break;
+		case 'n':
+			buf_addf(&o, "%d", m);
+			break;
+		case 'b':
+			buf_adds(&o, mon[m - 1]);
+			break;
+		case 'd':
+			buf_addf(&o, "%02d", d);
+			break;
+		case 'e':
+			buf_addf(&o, "%d", d);
+			break;
+		case 'a':
+			buf_adds(&o, wday[((z % 7) + 11) % 7]);
+			break;
+		case 'H':
+			buf_addf(&o, "%02d", hh);
+			break;
+		case 'h':
+			buf_addf(&o, "%d", hh);
+			break;
+		case 'M':
+			buf_addf(&o, "%02d", mm);
+			break;
+		case 'S':
+			buf_addf(&o, "%02d", ss);
+			break;
+		case '%':
+			buf_addc(&o, '%');
+			break;
+		default:
+			buf_addc(&o, '%');
+			buf_addc(&o, *fmt);
+		}
+	}
+	out = xstrdup(o.data != NULL ? (char *)o.data : "");
+	buf_free(&o);
+	return out;
+}
+
+static double
+round_half_away(double x, double digits)
+{
+	double f;
+
+	if (isnan(x) || isnan(digits))
+		return NAN;
+	if (digits > 15 || digits < -15)
+		return x;
+	f = pow(10, floor(digits));
+	return (x < 0 ? -floor(-x * f + 0.5) : floor(x * f + 0.5)) / f;
+}
+
+static struct val
+eval_call(const struct node *n, const struct expr_env *env)
+{
+	struct val v;
+	struct buf o = { 0 };
+	struct tm tm;
+	char *a = NULL, *b = NULL, *c = NULL, *s;
+	const char *t;
+	size_t i, k, len, cnt;
+	double x, y;
+	regex_t re;
+	int r;
+
+	switch (n->f) {
+	case F_IF:
+		return eval(n->args[eval_bool(n->args[0], env) ? 1 : 2], env);
+	case F_COALESCE:
+		a = eval_str(n->args[0], env);
+		if (a[0] != '\0')
+			return vstr_own(a);
+		freezero_str(a);
+		return vstr_own(eval_str(n->args[1], env));
+	case F_SELECTED:
+		a = eval_str(n->args[0], env);
+		b = eval_str(n->args[1], env);
+		r = 0;
+		for (k = 0; token_at(a, k, &t, &len); k++) {
+			if (len == strlen(b) && memcmp(t, b, len) == 0)
+				r = 1;
+		}
+		/* ODK trims the wanted value. */
+		if (!r && b[0] != '\0') {
+			const char *bt;
+			size_t blen;
+			if (token_at(b, 0, &bt, &blen))
+				for (k = 0; token_at(a, k, &t, &len); k++)
+					if (len == blen && memcmp(t, bt,
+					    len) == 0)
+						r = 1;
+		}
+		v = vbool(r);
+		goto out;
+	case F_COUNT_SELECTED:
+		a = eval_str(n->args[0], env);
+		for (k = 0; token_at(a, k, &t, &len); k++)
+			;
+		v = vnum((double)k);
+		goto out;
+	case F_SELECTED_AT:
+		a = eval_str(n->args[0], env);
+		x = eval_num(n->args[1], env);
+		if (!isnan(x) && x >= 0 && x < 1e9 &&
+		    token_at(a, (size_t)x, &t, &len))
+			v = vstr_own(xstrndup(t, len));
+		else
+			v = vstr_own(xstrdup(""));
+		goto out;
+	case F_CHOICE_NAME:
+		a = eval_str(n->args[0], env);
+		t = NULL;
+		if (env != NULL && env->choice_label != NULL)
+			t = env->choice_label(env->arg, n->args[1]->ref, a);
+		v = vstr_own(xstrdup(t != NULL ? t : ""));
+		goto out;
+	case F_STRING_LENGTH:
+	case F_STRING_LENGTH0:
+		if (n->nargs == 0)
+			a = xstrdup(env_value(env, EXPR_REF_SELF, 0));
+		else
+			a = eval_str(n->args[0], env);
+		v = vnum((double)u8len(a));
+		goto out;
+	case F_REGEX:
+		a = eval_str(n->args[0], env);
+		if (n->re != NULL)
+			r = regexec(n->re, a, 0, NULL, 0) == 0;
+		else {
+			b = eval_str(n->args[1], env);
+			r = 0;
+			if (regcomp(&re, b, REG_EXTENDED | REG_NOSUB) == 0) {
+				r = regexec(&re, a, 0, NULL, 0) == 0;
+				regfree(&re);
+			}
+		}
+		v = vbool(r);
+		goto out;
+	case F_CONCAT:
+	case F_JOIN:
+		i = 0;
+		if (n->f == F_JOIN) {
+			b = eval_str(n->args[0], env);
+			i = 1;
+		}
+		for (; i < n->nargs; i++) {
+			if (n->f == F_JOIN && n->args[i]->type == N_REF &&
+			    (cnt = env_count(env, n->args[i]->ref)) != 1) {
+				for (k = 0; k < cnt; k++) {
+					if (o.len > 0)
+						buf_adds(&o, b);
+					buf_adds(&o, env_value(env,
+					    n->args[i]->ref, k));
+				}
+				continue;
+			}
+			s = eval_str(n->args[i], env);
+			if (n->f == F_JOIN && o.len > 0)
+				buf_adds(&o, b);
+			buf_adds(&o, s);
+			freezero_str(s);
+		}
+		v = vstr_own(xstrdup(o.data != NULL ? (char *)o.data : ""));
+		buf_free(&o);
+		goto out;
+	case F_CONTAINS:
+	case F_STARTS_WITH:
+	case F_ENDS_WITH:
+		a = eval_str(n->args[0], env);
+		b = eval_str(n->args[1], env);
+		if (n->f == F_CONTAINS)
+			r = strstr(a, b) != NULL;
+		else if (n->f == F_STARTS_WITH)
+			r = strncmp(a, b, strlen(b)) == 0;
+		else
+			r = strlen(a) >= strlen(b) &&
+			    strcmp(a + strlen(a) - strlen(b), b) == 0;
+		v = vbool(r);
+		goto out;
+	case F_SUBSTRING_BEFORE:
+	case F_SUBSTRING_AFTER:
+		a = eval_str(n->args[0], env);
+		b = eval_str(n->args[1], env);
+		if ((s = strstr(a, b)) == NULL)
+			v = vstr_own(xstrdup(""));
+		else if (n->f == F_SUBSTRING_BEFORE)
+			v = vstr_own(xstrndup(a, (size_t)(s - a)));
+		else
+			v = vstr_own(xstrdup(s + strlen(b)));
+		goto out;
+	case F_SUBSTR:
+		a = eval_str(n->args[0], env);
+		len = u8len(a);
+		x = eval_num(n->args[1], env);
+		y = n->nargs > 2 ? eval_num(n->args[2], env) : (double)len;
+		if (isnan(x) || isnan(y)) {
+			v = vstr_own(xstrdup(""));
+			goto out;
+		}
+		if (x < 0)
+			x = 0;
+		if (y > (double)len)
+			y = (double)len;
+		if (x >= y) {
+			v = vstr_own(xstrdup(""));
+			goto out;
+		}
+		i = u8off(a, (size_t)x);
+		k = u8off(a, (size_t)y);
+		v = vstr_own(xstrndup(a + i, k - i));
+		goto out;
+	case F_NORMALIZE_SPACE:
+		if (n->nargs == 0)
+			a = xstrdup(env_value(env, EXPR_REF_SELF, 0));
+		else
+			a = eval_str(n->args[0], env);
+		for (k = 0; token_at(a, k, &t, &len); k++) {
+			if (k > 0)
+				buf_addc(&o, ' ');
+			buf_add(&o, t, len);
+		}
+		v = vstr_own(xstrdup(o.data != NULL ? (char *)o.data : ""));
+		buf_free(&o);
+		goto out;
+	case F_TRANSLATE:
+		a = eval_str(n->args[0], env);
+		b = eval_str(n->args[1], env);
+		c = eval_str(n->args[2], env);
+		for (s = a; *s != '\0'; s++) {
+			t = strchr(b, *s);
+			if (t == NULL)
+				buf_addc(&o, *s);
+			else if ((size_t)(t - b) < strlen(c))
+				buf_addc(&o, c[t - b]);
+		}
+		v = vstr_own(xstrdup(o.data != NULL ? (char *)o.data : ""));
+		buf_free(&o);
+		goto out;
+	case F_NUMBER:
+		if (n->nargs == 0)
+			return vnum(str_to_num(env_value(env,
+			    EXPR_REF_SELF, 0)));
+		v = eval(n->args[0], env);
+		x = v.t == V_BOOL ? v.n : to_num(&v);
+		val_clear(&v);
+		return vnum(x);
+	case F_INT:
+		x = eval_num(n->args[0], env);
+		return vnum(isnan(x) || isinf(x) ? x : trunc(x));
+	case F_ROUND:
+		x = eval_num(n->args[0], env);
+		y = n->nargs > 1 ? eval_num(n->args[1], env) : 0;
+		return vnum(round_half_away(x, y));
+	case F_FLOOR:
+		return vnum(floor(eval_num(n->args[0], env)));
+	case F_CEILING:
+		return vnum(ceil(eval_num(n->args[0], env)));
+	case F_ABS:
+		return vnum(fabs(eval_num(n->args[0], env)));
+	case F_POW:
+		x = eval_num(n->args[0], env);
+		y = eval_num(n->args[1], env);
+		return vnum(pow(x, y));
+	case F_MIN:
+	case F_MAX:
+		y = n->f == F_MIN ? INFINITY : -INFINITY;
+		for (i = 0; i < n->nargs; i++) {
+			x = eval_num(n->args[i], env);
+			if (isnan(x))
+				return vnum(NAN);
+			if (n->f == F_MIN ? x < y : x > y)
+				y = x;
+		}
+		return vnum(y);
+	case F_TODAY:
+		today_parts(env, &tm);
+		xasprintf(&s, "%04d-%02d-%02d", tm.tm_year + 1900,
+		    tm.tm_mon + 1, tm.tm_mday);
+		return vstr_own(s);
+	case F_NOW:
+		today_parts(env, &tm);
+		xasprintf(&s, "%04d-%02d-%02dT%02d:%02d:%02d.000%+03ld:%02ld",
+		    tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour,
+		    tm.tm_min, tm.tm_sec, tm.tm_gmtoff / 3600,
+		    labs(tm.tm_gmtoff % 3600) / 60);
+		return vstr_own(s);
+	case F_DATE:
+		v = eval(n->args[0], env);
+		if (v.t == V_STR) {
+			int yy, mm, dd;
+			if (strlen(v.s) >= 10 &&
+			    expr_parse_date(v.s, &yy, &mm, &dd) == 0) {
+				s = xstrndup(v.s, 10);
+				val_clear(&v);
+				return vstr_own(s);
+			}
+		}
+		x = to_num(&v);
+		val_clear(&v);
+		return vstr_own(date_str(x));
+	case F_FORMAT_DATE:
+		a = eval_str(n->args[0], env);
+		b = eval_str(n->args[1], env);
+		v = vstr_own(format_date(a, b));
+		goto out;
+	case F_DECIMAL_DATE_TIME:
+		return vnum(eval_num(n->args[0], env));
+	case F_COUNT:
+		return vnum((double)env_count(env, n->args[0]->ref));
+	case F_SUM:
+		cnt = env_count(env, n->args[0]->ref);
+		x = 0;
+		for (k = 0; k < cnt; k++)
+			x += str_to_num(env_value(env, n->args[0]->ref, k));
+		return vnum(x);
+	case F_NOT:
+		return vbool(!eval_bool(n->args[0], env));
+	case F_TRUE:
+		return vbool(1);
+	case F_FALSE:
+		return vbool(0);
+	case F_BOOLEAN:
+		return vbool(eval_bool(n->args[0], env));
+	case F_BOOLEAN_FROM_STRING:
+		a = eval_str(n->args[0], env);
+		v = vbool(strcmp(a, "true") == 0 || strcmp(a, "1") == 0);
+		goto out;
+	case F_STRING:
+		if (n->nargs == 0)
+			return vstr_own(xstrdup(env_value(env, EXPR_REF_SELF,
+			    0)));
+		return vstr_own(eval_str(n->args[0], env));
+	case F_ONCE:
+		return eval(n->args[0], env);
+	default:
+		return vstr_const("");
+	}
+out:
+	freezero_str(a);
+	freezero_str(b);
+	freezero_str(c);
+	return v;
+}
+
+static struct val
+eval(const struct node *n, const struct expr_env *env)
+{
+	struct val a, b, v;
+	double x, y;
+	int r;
+
+	switch (n->type) {
+	case N_NUM:
+		return vnum(n->num);
+	case N_STR:
+		return vstr_const(n->str);
+	case N_REF:
+		v = vstr_const(env_value(env, n->ref, 0));
+		v.node = 1;
+		return v;
+	case N_SELF:
+		v = vstr_const(env_value(env, EXPR_REF_SELF, 0));
+		v.node = 1;
+		return v;
+	case N_OR:
+		return vbool(eval_bool(n->args[0], env) ||
+		    eval_bool(n->args[1], env));
+	case N_AND:
+		return vbool(eval_bool(n->args[0], env) &&
+		    eval_bool(n->args[1], env));
+	case N_EQ:
+	case N_NE:
+	case N_LT:
+	case N_LE:
+	case N_GT:
+	case N_GE:
+		a = eval(n->args[0], env);
+		b = eval(n->args[1], env);
+		r = compare(n->type, &a, &b);
+		val_clear(&a);
+		val_clear(&b);
+		return vbool(r);
+	case N_NEG:
+		return vnum(-eval_num(n->args[0], env));
+	case N_CALL:
+		return eval_call(n, env);
+	default:
+		x = eval_num(n->args[0], env);
+		y = eval_num(n->args[1], env);
+		switch (n->type) {
+		case N_ADD:
+			return vnum(x + y);
+		case N_SUB:
+			return vnum(x - y);
+		case N_MUL:
+			return vnum(x * y);
+		case N_DIV:
+			return vnum(x / y);
+		default:
+			return vnum(fmod(x, y));
+		}
+	}
+}
+
+char *
+expr_eval_string(const struct expr *e, const struct expr_env *env)
+{
+	return eval_str(e->root, env);
+}
+
+int
+expr_eval_bool(const struct expr *e, const struct expr_env *env)
+{
+	return eval_bool(e->root, env);
+}

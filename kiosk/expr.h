@@ -1,0 +1,73 @@
+/*
+ * expr: the XPath subset that XLSForm columns use (relevant, constraint,
+ * calculation, required, default, choice_filter, repeat_count).
+ *
+ * expr_compile() parses once at load time into a tree whose depth is
+ * bounded (EXPR_MAX_DEPTH), so evaluation and freeing never recurse deeper
+ * than that. ${name} references are resolved to integers by the caller's
+ * resolve function; evaluation asks the caller's struct expr_env for their
+ * values, so this module knows nothing of forms or answers.
+ *
+ * Values are strings, as in ODK. Every string this module makes while
+ * evaluating is wiped before it is freed, because it may hold an answer.
+ * Never prints, never exits.
+ */
+#ifndef KIOSK_EXPR_H
+#define KIOSK_EXPR_H
+
+#include <stddef.h>
+#include <time.h>
+
+#define EXPR_MAX_LEN	8192
+#define EXPR_MAX_DEPTH	64
+#define EXPR_REF_SELF	(-2)	/* "." */
+
+struct expr;
+
+/*
+ * Resolve ${name} to a reference number >= 0, or -1 if there is no such
+ * question (a compile error). A bare name (XPath "name", as choice_filter
+ * uses for the columns of the choices sheet) is offered as "/name"; -1
+ * makes it a "paths are not supported" error.
+ */
+typedef int (*expr_resolve_fn)(void *arg, const char *name);
+
+struct expr_env {
+	void	*arg;
+	/*
+	 * The value of reference ref: the node at position k (0-based) of its
+	 * node set. Most references are one node; a reference from outside a
+	 * repeat to a question inside it is one node per instance. Return ""
+	 * for no value; the string must stay valid during the evaluation.
+	 */
+	const char	*(*value)(void *arg, int ref, size_t k);
+	size_t		 (*count)(void *arg, int ref);
+	/* Label of choice name in the list of ref's question, or NULL. */
+	const char	*(*choice_label)(void *arg, int ref, const char *name);
+	time_t		 now;	/* 0: time(NULL) */
+};
+
+/*
+ * Compile. On error returns NULL and *cause is "position N: ..." (N the
+ * 1-based character in src). An unsupported construct (paths, instance(),
+ * unknown functions) gives a message containing "not supported".
+ */
+struct expr	*expr_compile(const char *src, expr_resolve_fn, void *arg,
+		    char **cause);
+void		 expr_free(struct expr *);
+
+/* The references (resolved numbers, without duplicates) it reads. */
+size_t		 expr_refs(const struct expr *, const int **);
+/* Does it use "." (the current answer)? */
+int		 expr_uses_self(const struct expr *);
+
+/* Evaluate to a string; allocated, free it with freezero_str(). */
+char		*expr_eval_string(const struct expr *, const struct expr_env *);
+/* Evaluate to a boolean (XPath boolean() of the result). */
+int		 expr_eval_bool(const struct expr *, const struct expr_env *);
+
+/* Helpers shared with form-state.c. */
+int		 expr_parse_date(const char *, int *y, int *m, int *d);
+int		 expr_parse_number(const char *, double *);
+
+#endif

@@ -1,0 +1,1009 @@
+/*
+ * form-state: one resident's answers held against a loaded form: relevance,
+ * calculations, defaults, validation on Enter, label interpolation, choice
+ * filters, bounded repeats and the submission columns.
+ *
+ * Answers live in one secure arena (vault_secure_alloc: guard pages, mlock)
+ * and nowhere else; every temporary string made from an answer (expression
+ * values, labels) is wiped before it is freed, and form_state_free() wipes
+ * the arena. Must never print, log, or copy an answer to ordinary memory
+ * that outlives a call.
+ *
+ * After every change, recompute() brings the derived state up to date:
+ *
+ *   form_state_set ──> store value ──> recompute:
+ *                                        calculations (dependencies first)
+ *                                        relevance (form order, groups first)
+ *                                        repeat_count (may add/remove items)
+ *                                      repeated until nothing changes (≤ 4)
+ *
+ * A value of a question that is not relevant reads as "" in expressions and
+ * in the submission, as in ODK.
+ */
+#include <ctype.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "util.h"
+#include "vault.h"
+#include "form.h"
+#include "form-private.h"
+
+#define ARENA_MIN	4096
+#define ARENA_MAX	(64u * 1024 * 1024)
+#define VALUE_MAX	(64u * 1024)
+
+struct st_item {
+	struct form_item	 pub;
+	int			 parent;	/* item of the enclosing begin_* or -1 */
+	int			 relevant;
+	uint32_t		 off;		/* value in the arena, 0: none */
+	uint32_t		 len;
+};
+
+struct form_state {
+	const struct form	*f;
+	struct st_item		*items;
+	size_t			 nitems;
+	size_t			 cap;
+	int			*ninst;		/* per question: repeat instances */
+	int			*qitem;		/* per question: first item */
+	unsigned char		*arena;		/* secure */
+	size_t			 arena_cap;
+	size_t			 arena_used;
+	size_t			 ctx;		/* item being evaluated */
+	const struct form_choice *choice;	/* choice_filter */
+	const char		*lang;		/* jr:choice-name */
+	const struct form_choice **cbuf;
+	time_t			 now;
+};
+
+static const char *
+item_raw(struct form_state *st, size_t i)
+{
+	if (st->items[i].off == 0)
+		return "";
+	return (const char *)st->arena + st->items[i].off;
+}
+
+/* ---- the arena ---- */
+
+/* Move every live value into a fresh arena of at least need bytes. */
+static void
+arena_compact(struct form_state *st, size_t need)
+{
+	unsigned char *na;
+	size_t cap = st->arena_cap ? st->arena_cap : ARENA_MIN, used = 1, i;
+	size_t live = 1;
+
+	for (i = 0; i < st->nitems; i++)
+		if (st->items[i].off != 0)
+			live += st->items[i].len + 1;
+	while (cap < live + need)
+		cap *= 2;
+	if (cap < ARENA_MIN)
+		cap = ARENA_MIN;
+	na = vault_secure_alloc(cap);
+	for (i = 0; i < st->nitems; i++) {
+		if (st->items[i].off == 0)
+			continue;
+		memcpy(na + used, st->arena + st->items[i].off,
+		    st->items[i].len + 1);
+		st->items[i].off = (uint32_t)used;
+		used += st->items[i].len + 1;
+	}
+	vault_secure_free(st->arena);
+	st->arena = na;
+	st->arena_cap = cap;
+	st->arena_used = used;
+}
+
+static int
+store(struct form_state *st, size_t i, const char *v, char **cause)
+{
+	struct st_item *it = &st->items[i];
+	size_t len = strlen(v);
+
+	if (len > VALUE_MAX) {
+		if (cause != NULL)
+			xasprintf(cause, "the answer is longer than %u bytes",
+			    VALUE_MAX);
+		return -1;
+	}
+	if (it->off != 0 && it->len == len && memcmp(st->arena + it->off, v,
+	    len) == 0)
+		return 0;
+	if (it->off != 0) {
+		vault_wipe(st->arena + it->off, it->len + 1);
+		if (len <= it->len && len > 0) {
+			memcpy(st->arena + it->off, v, len + 1);
+			it->len = (uint32_t)len;
+			return 0;
+		}
+		it->off = 0;
+		it->len = 0;
+	}
+	if (len == 0)
+		return 0;
+	if (st->arena_used + len + 1 > st->arena_cap) {
+		arena_compact(st, len + 1);
+		if (st->arena_cap > ARENA_MAX) {
+			if (cause != NULL)
+				xasprintf(cause, "the answers do not fit in "
+				    "secure memory");
+			return -1;
+		}
+	}
+	memcpy(st->arena + st->arena_used, v, len + 1);
+	it->off = (uint32_t)st->arena_used;
+	it->len = (uint32_t)len;
+	st->arena_used += len + 1;
+	return 0;
+}
+
+/* ---- items ---- */
+
+static struct fq_priv *
+qp(const struct form *f, int q)
+{
+	return f->questions[q].priv;
+}
+
+static void
+item_push(struct form_state *st, int q, int inst, int parent)
+{
+	struct st_item *it;
+
+	if (st->nitems == st->cap) {
+		st->cap = st->cap ? st->cap * 2 : 64;
+		st->items = xreallocarray(st->items, st->cap, sizeof *st->items);
+	}
+	it = &st->items[st->nitems++];
+	memset(it, 0, sizeof *it);
+	it->pub.q = &st->f->questions[q];
+	it->pub.qindex = q;
+	it->pub.instance = inst;
+	it->parent = parent;
+	it->relevant = 1;
+}
+
+/*
+ * Lay out the items for the current instance counts, keeping the values
+ * of items that survive. Old values of removed instances are wiped.
+ */
+static void
+rebuild(struct form_state *st)
+{
+	const struct form *f = st->f;
+	struct st_item *old = st->items;
+	size_t nold = st->nitems, i, k;
+	int q, inst, rep, *pstack, sp, end;
+
+	st->items = NULL;
+	st->nitems = st->cap = 0;
+	pstack = xcalloc(f->nquestions + 2, sizeof *pstack);
+	sp = 0;
+	pstack[0] = -1;
+	for (q = 0; q < (int)f->nquestions; q++) {
+		const struct form_question *fq = &f->questions[q];
+		st->qitem[q] = (int)st->nitems;
+		if (fq->type == FT_END_GROUP || fq->type == FT_END_REPEAT) {
+			if (sp > 0)
+				sp--;
+			item_push(st, q, 0, pstack[sp]);
+			continue;
+		}
+		item_push(st, q, 0, pstack[sp]);
+		if (fq->type == FT_BEGIN_GROUP) {
+			pstack[++sp] = (int)st->nitems - 1;
+			continue;
+		}
+		if (fq->type != FT_BEGIN_REPEAT)
+			continue;
+		rep = (int)st->nitems - 1;
+		end = qp(f, q)->end;
+		if (end < 0)
+			end = (int)f->nquestions;
+		for (inst = 1; inst <= st->ninst[q]; inst++) {
+			int isp = 0, istack[EXPR_MAX_DEPTH + 64], k2;
+			istack[0] = rep;
+			for (k2 = q + 1; k2 < end; k2++) {
+				const struct form_question *iq =
+				    &f->questions[k2];
+				if (inst == 1)
+					st->qitem[k2] = (int)st->nitems;
+				if (iq->type == FT_END_GROUP) {
+					if (isp > 0)
+						isp--;
+					item_push(st, k2, inst, istack[isp]);
+					continue;
+				}
+				item_push(st, k2, inst, istack[isp]);
+				if (iq->type == FT_BEGIN_GROUP &&
+				    isp + 1 < (int)nitems(istack))
+					istack[++isp] = (int)st->nitems - 1;
+			}
+		}
+		if (st->ninst[q] == 0) {
+			for (k = (size_t)q + 1; k < (size_t)end; k++)
+				st->qitem[k] = -1;
+		}
+		q = end - 1;	/* the end_repeat comes next */
+		pstack[++sp] = rep;
+	}
+	free(pstack);
+	/* Carry values over: match (question, instance). */
+	for (i = 0, k = 0; i < nold; i++) {
+		if (old[i].off == 0)
+			continue;
+		for (k = 0; k < st->nitems; k++) {
+			if (st->items[k].pub.qindex == old[i].pub.qindex &&
+			    st->items[k].pub.instance == old[i].pub.instance)
+				break;
+		}
+		if (k < st->nitems) {
+			st->items[k].off = old[i].off;
+			st->items[k].len = old[i].len;
+			st->items[k].relevant = old[i].relevant;
+		} else
+			vault_wipe(st->arena + old[i].off, old[i].len + 1);
+	}
+	free(old);
+}
+
+/* The item of question q for instance inst (0 outside repeats), or -1. */
+static long
+find_item(struct form_state *st, int q, int inst)
+{
+	const struct form *f = st->f;
+	int rep = qp(f, q)->repeat, span;
+	long base;
+
+	if (rep < 0)
+		return st->qitem[q];
+	if (inst < 1 || inst > st->ninst[rep])
+		return -1;
+	span = qp(f, rep)->end - rep - 1;
+	base = st->qitem[rep] + 1;
+	return base + (long)(inst - 1) * span + (q - rep - 1);
+}
+
+/* ---- expression environment ---- */
+
+static const char *
+item_value_for_expr(struct form_state *st, long i)
+{
+	if (i < 0 || (size_t)i >= st->nitems)
+		return "";
+	if (!st->items[i].relevant)
+		return "";
+	return item_raw(st, (size_t)i);
+}
+
+static size_t
+env_count(void *arg, int ref)
+{
+	struct form_state *st = arg;
+	const struct form *f = st->f;
+	int rep, ctxrep;
+
+	if (ref < 0 || ref >= (int)f->nquestions)
+		return 1;
+	if (f->questions[ref].type == FT_BEGIN_REPEAT)
+		return (size_t)st->ninst[ref];
+	rep = qp(f, ref)->repeat;
+	if (rep < 0)
+		return 1;
+	ctxrep = qp(f, st->items[st->ctx].pub.qindex)->repeat;
+	if (ctxrep == rep && st->items[st->ctx].pub.instance > 0)
+		return 1;
+	return (size_t)st->ninst[rep];
+}
+
+static const char *
+env_value(void *arg, int ref, size_t k)
+{
+	struct form_state *st = arg;
+	const struct form *f = st->f;
+	const struct form_choice *c;
+	int rep, ctxrep;
+
+	if (ref == EXPR_REF_SELF)
+		return item_raw(st, st->ctx);
+	if (ref >= FORM_REF_CHOICE) {
+		if ((c = st->choice) == NULL)
+			return "";
+		ref -= FORM_REF_CHOICE;
+		if (ref == 0)
+			return c->name;
+		if (ref == 1)
+			return form_text(f, &c->label, st->lang);
+		ref -= 2;
+		return (size_t)ref < c->nextra ? c->extra[ref] : "";
+	}
+	if (ref < 0 || ref >= (int)f->nquestions)
+		return "";
+	rep = qp(f, ref)->repeat;
+	if (rep < 0)
+		return item_value_for_expr(st, st->qitem[ref]);
+	ctxrep = qp(f, st->items[st->ctx].pub.qindex)->repeat;
+	if (ctxrep == rep && st->items[st->ctx].pub.instance > 0)
+		return item_value_for_expr(st, find_item(st, ref,
+		    st->items[st->ctx].pub.instance));
+	return item_value_for_expr(st, find_item(st, ref, (int)k + 1));
+}
+
+static const char *
+env_choice_label(void *arg, int ref, const char *name)
+{
+	struct form_state *st = arg;
+	const struct form *f = st->f;
+	const struct form_list *l;
+	size_t i;
+
+	if (ref < 0 || ref >= (int)f->nquestions)
+		return NULL;
+	if ((l = f->questions[ref].list) == NULL)
+		return NULL;
+	for (i = 0; i < l->nchoices; i++) {
+		if (strcmp(l->choices[i].name, name) == 0)
+			return form_text(f, &l->choices[i].label, st->lang);
+	}
+	return NULL;
+}
+
+static void
+env_init(struct form_state *st, struct expr_env *env, size_t ctx)
+{
+	st->ctx = ctx;
+	env->arg = st;
+	env->value = env_value;
+	env->count = env_count;
+	env->choice_label = env_choice_label;
+	env->now = st->now;
+}
+
+static int
+eval_bool_at(struct form_state *st, const struct expr *e, size_t ctx)
+{
+	struct expr_env env;
+
+	env_init(st, &env, ctx);
+	return expr_eval_bool(e, &env);
+}
+
+static char *
+eval_str_at(struct form_state *st, const struct expr *e, size_t ctx)
+{
+	struct expr_env env;
+
+	env_init(st, &env, ctx);
+	return expr_eval_string(e, &env);
+}
+
+/* ---- recomputation ---- */
+
+static int
+update_relevance(struct form_state *st)
+{
+	struct fq_priv *pv;
+	size_t i;
+	int r, changed = 0;
+
+	for (i = 0; i < st->nitems; i++) {
+		pv = st->items[i].pub.q->priv;
+		r = 1;
+		if (st->items[i].parent >= 0 &&
+		    !st->items[st->items[i].parent].relevant)
+			r = 0;
+		else if (pv->relevant != NULL)
+			r = eval_bool_at(st, pv->relevant, i);
+		if (r != st->items[i].relevant) {
+			st->items[i].relevant = r;
+			changed = 1;
+		}
+	}
+	return changed;
+}
+
+static int
+update_calculations(struct form_state *st)
+{
+	const struct form *f = st->f;
+	const struct f_priv *fp = f->priv;
+	struct fq_priv *pv;
+	size_t c, n;
+	int q, inst, ninst, changed = 0;
+	long i;
+	char *v;
+
+	for (c = 0; c < fp->ncalc; c++) {
+		q = fp->calc_order[c];
+		pv = qp(f, q);
+		ninst = pv->repeat >= 0 ? st->ninst[pv->repeat] : 0;
+		for (inst = pv->repeat >= 0 ? 1 : 0; inst <= ninst; inst++) {
+			if ((i = find_item(st, q, inst)) < 0)
+				continue;
+			n = st->items[i].len;
+			v = st->items[i].relevant ? eval_str_at(st,
+			    pv->calculation, (size_t)i) : xstrdup("");
+			if (strlen(v) != n || strcmp(v, item_raw(st,
+			    (size_t)i)) != 0) {
+				if (store(st, (size_t)i, v, NULL) == 0)
+					changed = 1;
+			}
+			freezero_str(v);
+		}
+	}
+	return changed;
+}
+
+static int
+update_repeat_counts(struct form_state *st)
+{
+	const struct form *f = st->f;
+	struct fq_priv *pv;
+	size_t q;
+	char *v;
+	double n;
+	int want, changed = 0;
+
+	for (q = 0; q < f->nquestions; q++) {
+		pv = qp(f, (int)q);
+		if (f->questions[q].type != FT_BEGIN_REPEAT ||
+		    pv->repeat_count == NULL || st->qitem[q] < 0)
+			continue;
+		v = eval_str_at(st, pv->repeat_count, (size_t)st->qitem[q]);
+		want = 0;
+		if (expr_parse_number(v, &n) == 0 && n > 0)
+			want = n > FORM_REPEAT_MAX ? FORM_REPEAT_MAX : (int)n;
+		freezero_str(v);
+		if (!st->items[st->qitem[q]].relevant)
+			want = 0;
+		if (want != st->ninst[q]) {
+			st->ninst[q] = want;
+			changed = 1;
+		}
+	}
+	if (changed)
+		rebuild(st);
+	return changed;
+}
+
+static void
+recompute(struct form_state *st)
+{
+	int pass, changed;
+
+	for (pass = 0; pass < 4; pass++) {
+		changed = update_calculations(st);
+		changed |= update_relevance(st);
+		changed |= update_repeat_counts(st);
+		if (!changed)
+			break;
+	}
+}
+
+/* ---- public ---- */
+
+static void
+iso_now(char *out, size_t len, time_t t)
+{
+	struct tm tm;
+	long off;
+
+	localtime_r(&t, &tm);
+	off = tm.tm_gmtoff;
+	snprintf(out, len, "%04d-%02d-%02dT%02d:%02d:%02d.000%c%02ld:%02ld",
+	    tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour,
+	    tm.tm_min, tm.tm_sec, off < 0 ? '-' : '+', labs(off) / 3600,
+	    (labs(off) % 3600) / 60);
+}
+
+/* Defaults and metadata of the items of question q, instance inst. */
+static void
+apply_defaults(struct form_state *st, size_t from, size_t to)
+{
+	const struct form_question *q;
+	struct fq_priv *pv;
+	char buf[64], *v;
+	size_t i;
+
+	for (i = from; i < to; i++) {
+		q = st->items[i].pub.q;
+		pv = q->priv;
+		if (st->items[i].off != 0)
+			continue;
+		switch (q->type) {
+		case FT_START:
+			iso_now(buf, sizeof buf, st->now ? st->now : time(NULL));
+			store(st, i, buf, NULL);
+			continue;
+		case FT_TODAY:
+			if (st->now != 0) {
+				struct tm tm;
+				localtime_r(&st->now, &tm);
+				snprintf(buf, sizeof buf, "%04d-%02d-%02d",
+				    tm.tm_year + 1900, tm.tm_mon + 1,
+				    tm.tm_mday);
+			} else
+				today_ymd(buf);
+			store(st, i, buf, NULL);
+			continue;
+		default:
+			break;
+		}
+		if (pv->default_expr != NULL) {
+			v = eval_str_at(st, pv->default_expr, i);
+			store(st, i, v, NULL);
+			freezero_str(v);
+		} else if (q->default_value != NULL)
+			store(st, i, q->default_value, NULL);
+	}
+}
+
+struct form_state *
+form_state_new(const struct form *f)
+{
+	struct form_state *st;
+	size_t q;
+
+	st = xcalloc(1, sizeof *st);
+	st->f = f;
+	st->ninst = xcalloc(f->nquestions + 1, sizeof *st->ninst);
+	st->qitem = xcalloc(f->nquestions + 1, sizeof *st->qitem);
+	for (q = 0; q < f->nquestions; q++) {
+		if (f->questions[q].type == FT_BEGIN_REPEAT &&
+		    f->questions[q].repeat_count == NULL)
+			st->ninst[q] = 1;
+	}
+	st->arena_cap = ARENA_MIN;
+	st->arena = vault_secure_alloc(st->arena_cap);
+	st->arena_used = 1;
+	rebuild(st);
+	recompute(st);
+	apply_defaults(st, 0, st->nitems);
+	recompute(st);
+	return st;
+}
+
+void
+form_state_free(struct form_state *st)
+{
+	if (st == NULL)
+		return;
+	vault_secure_free(st->arena);
+	free(st->items);
+	free(st->ninst);
+	free(st->qitem);
+	free(st->cbuf);
+	free(st);
+}
+
+void
+form_state_set_now(struct form_state *st, long now)
+{
+	size_t i;
+
+	st->now = (time_t)now;
+	for (i = 0; i < st->nitems; i++) {
+		if (st->items[i].pub.q->type == FT_START ||
+		    st->items[i].pub.q->type == FT_TODAY) {
+			store(st, i, "", NULL);
+			apply_defaults(st, i, i + 1);
+		}
+	}
+	recompute(st);
+}
+
+size_t
+form_state_nitems(const struct form_state *st)
+{
+	return st->nitems;
+}
+
+const struct form_item *
+form_state_item(const struct form_state *st, size_t i)
+{
+	if (i >= st->nitems)
+		return NULL;
+	return &st->items[i].pub;
+}
+
+int
+form_state_relevant(struct form_state *st, size_t i)
+{
+	if (i >= st->nitems)
+		return 0;
+	return st->items[i].relevant;
+}
+
+const char *
+form_state_value(struct form_state *st, size_t i)
+{
+	if (i >= st->nitems)
+		return "";
+	return item_raw(st, i);
+}
+
+int
+form_state_set(struct form_state *st, size_t i, const char *v, char **cause)
+{
+	if (i >= st->nitems) {
+		if (cause != NULL)
+			xasprintf(cause, "no such item");
+		return -1;
+	}
+	if (store(st, i, v, cause) != 0)
+		return -1;
+	recompute(st);
+	return 0;
+}
+
+static int
+valid_integer(const char *s)
+{
+	if (*s == '-')
+		s++;
+	if (*s == '\0' || strlen(s) > 18)
+		return 0;
+	for (; *s != '\0'; s++)
+		if (!isdigit((unsigned char)*s))
+			return 0;
+	return 1;
+}
+
+static int
+valid_time(const char *s)
+{
+	if (!isdigit((unsigned char)s[0]) || !isdigit((unsigned char)s[1]) ||
+	    s[2] != ':' || !isdigit((unsigned char)s[3]) ||
+	    !isdigit((unsigned char)s[4]))
+		return 0;
+	if (atoi(s) > 23 || atoi(s + 3) > 59)
+		return 0;
+	if (s[5] == '\0')
+		return 1;
+	return s[5] == ':' && isdigit((unsigned char)s[6]) &&
+	    isdigit((unsigned char)s[7]) && atoi(s + 6) <= 59 && s[8] == '\0';
+}
+
+static int
+in_list(const struct form_list *l, const char *name, size_t len)
+{
+	size_t i;
+
+	if (l == NULL)
+		return 0;
+	for (i = 0; i < l->nchoices; i++) {
+		if (strlen(l->choices[i].name) == len &&
+		    memcmp(l->choices[i].name, name, len) == 0)
+			return 1;
+	}
+	return 0;
+}
+
+static int
+valid_choices(const struct form_question *q, const char *v)
+{
+	const char *p = v;
+	size_t n;
+
+	if (q->type == FT_SELECT_ONE)
+		return in_list(q->list, v, strlen(v));
+	for (;;) {
+		while (*p == ' ')
+			p++;
+		if (*p == '\0')
+			return 1;
+		n = strcspn(p, " ");
+		if (!in_list(q->list, p, n))
+			return 0;
+		p += n;
+	}
+}
+
+static char *
+message(struct form_state *st, const struct form_text *t, const char *lang,
+    const char *generic)
+{
+	const char *s = form_text(st->f, t, lang);
+
+	if (*s == '\0')
+		s = generic != NULL ? generic : "";
+	return xstrdup(s);
+}
+
+int
+form_state_check(struct form_state *st, size_t i, const char *lang,
+    const struct form_msgs *msgs, char **msg)
+{
+	const struct form_question *q;
+	struct fq_priv *pv;
+	const char *v;
+	double d;
+	int y, m, dd, required;
+
+	*msg = NULL;
+	if (i >= st->nitems || !st->items[i].relevant)
+		return 0;
+	q = st->items[i].pub.q;
+	pv = q->priv;
+	switch (q->type) {
+	case FT_NOTE:
+	case FT_CALCULATE:
+	case FT_HIDDEN:
+	case FT_BEGIN_GROUP:
+	case FT_END_GROUP:
+	case FT_BEGIN_REPEAT:
+	case FT_END_REPEAT:
+	case FT_START:
+	case FT_END:
+	case FT_TODAY:
+		return 0;
+	default:
+		break;
+	}
+	v = item_raw(st, i);
+	if (*v == '\0') {
+		required = pv->required_yes || (pv->required != NULL &&
+		    eval_bool_at(st, pv->required, i));
+		if (!required)
+			return 0;
+		*msg = message(st, &q->required_message, lang,
+		    msgs->required);
+		return -1;
+	}
+	switch (q->type) {
+	case FT_INTEGER:
+		if (!valid_integer(v)) {
+			*msg = xstrdup(msgs->integer);
+			return -1;
+		}
+		break;
+	case FT_DECIMAL:
+		if (expr_parse_number(v, &d) != 0) {
+			*msg = xstrdup(msgs->decimal);
+			return -1;
+		}
+		break;
+	case FT_DATE:
+		if (strlen(v) != 10 || expr_parse_date(v, &y, &m, &dd) != 0) {
+			*msg = xstrdup(msgs->date);
+			return -1;
+		}
+		break;
+	case FT_TIME:
+		if (!valid_time(v)) {
+			*msg = xstrdup(msgs->time);
+			return -1;
+		}
+		break;
+	case FT_SELECT_ONE:
+	case FT_SELECT_MULTIPLE:
+		if (!valid_choices(q, v)) {
+			*msg = xstrdup(msgs->constraint);
+			return -1;
+		}
+		break;
+	default:
+		break;
+	}
+	if (pv->constraint != NULL && !eval_bool_at(st, pv->constraint, i)) {
+		*msg = message(st, &q->constraint_message, lang,
+		    msgs->constraint);
+		return -1;
+	}
+	return 0;
+}
+
+long
+form_state_check_all(struct form_state *st, const char *lang,
+    const struct form_msgs *msgs, char **msg)
+{
+	size_t i;
+
+	*msg = NULL;
+	for (i = 0; i < st->nitems; i++) {
+		if (form_state_check(st, i, lang, msgs, msg) != 0)
+			return (long)i;
+	}
+	return -1;
+}
+
+/* Replace ${name} with current values; the result is wiped by the caller. */
+static char *
+interpolate(struct form_state *st, size_t i, const char *text)
+{
+	struct buf o = { 0 };
+	const char *p = text, *s, *e, *v;
+	char *name, *out;
+	const struct form_question *q;
+	int qi;
+
+	while ((s = strstr(p, "${")) != NULL &&
+	    (e = strchr(s, '}')) != NULL) {
+		buf_add(&o, p, (size_t)(s - p));
+		name = xstrndup(s + 2, (size_t)(e - s - 2));
+		q = form_question_by_name(st->f, name);
+		free(name);
+		if (q == NULL)
+			buf_add(&o, s, (size_t)(e - s + 1));
+		else {
+			qi = (int)(q - st->f->questions);
+			st->ctx = i;
+			v = env_value(st, qi, 0);
+			buf_adds(&o, v);
+		}
+		p = e + 1;
+	}
+	buf_adds(&o, p);
+	out = xstrdup((char *)o.data);
+	buf_free(&o);
+	return out;
+}
+
+char *
+form_state_label(struct form_state *st, size_t i, const char *lang)
+{
+	if (i >= st->nitems)
+		return xstrdup("");
+	return interpolate(st, i, form_text(st->f, &st->items[i].pub.q->label,
+	    lang));
+}
+
+char *
+form_state_hint(struct form_state *st, size_t i, const char *lang)
+{
+	if (i >= st->nitems)
+		return xstrdup("");
+	return interpolate(st, i, form_text(st->f, &st->items[i].pub.q->hint,
+	    lang));
+}
+
+size_t
+form_state_choices(struct form_state *st, size_t i,
+    const struct form_choice ***out)
+{
+	const struct form_question *q;
+	struct fq_priv *pv;
+	size_t k, n = 0;
+
+	*out = NULL;
+	if (i >= st->nitems || (q = st->items[i].pub.q)->list == NULL)
+		return 0;
+	pv = q->priv;
+	free(st->cbuf);
+	st->cbuf = xcalloc(q->list->nchoices + 1, sizeof *st->cbuf);
+	for (k = 0; k < q->list->nchoices; k++) {
+		if (pv->choice_filter != NULL) {
+			st->choice = &q->list->choices[k];
+			if (!eval_bool_at(st, pv->choice_filter, i)) {
+				st->choice = NULL;
+				continue;
+			}
+			st->choice = NULL;
+		}
+		st->cbuf[n++] = &q->list->choices[k];
+	}
+	*out = st->cbuf;
+	return n;
+}
+
+/* The begin_repeat question of the item (itself or its enclosing one). */
+static int
+repeat_of(struct form_state *st, size_t i)
+{
+	const struct form_item *it = &st->items[i].pub;
+	size_t q;
+
+	if (it->q->type == FT_BEGIN_REPEAT)
+		return it->qindex;
+	if (it->q->type == FT_END_REPEAT) {
+		for (q = 0; q < st->f->nquestions; q++)
+			if (qp(st->f, (int)q)->end == it->qindex)
+				return (int)q;
+		return -1;
+	}
+	return qp(st->f, it->qindex)->repeat;
+}
+
+int
+form_state_repeat_add(struct form_state *st, size_t i)
+{
+	size_t k;
+	int r;
+
+	if (i >= st->nitems || (r = repeat_of(st, i)) < 0)
+		return -1;
+	if (st->ninst[r] >= FORM_REPEAT_MAX ||
+	    st->f->questions[r].repeat_count != NULL)
+		return -1;
+	st->ninst[r]++;
+	rebuild(st);
+	for (k = 0; k < st->nitems; k++) {
+		if (st->items[k].pub.instance == st->ninst[r] &&
+		    qp(st->f, st->items[k].pub.qindex)->repeat == r)
+			apply_defaults(st, k, k + 1);
+	}
+	recompute(st);
+	return 0;
+}
+
+int
+form_state_repeat_remove(struct form_state *st, size_t i)
+{
+	int r;
+
+	if (i >= st->nitems || (r = repeat_of(st, i)) < 0)
+		return -1;
+	if (st->ninst[r] <= 0 || st->f->questions[r].repeat_count != NULL)
+		return -1;
+	st->ninst[r]--;
+	rebuild(st);
+	recompute(st);
+	return 0;
+}
+
+int
+form_state_repeat_count(struct form_state *st, int qindex)
+{
+	if (qindex < 0 || (size_t)qindex >= st->f->nquestions)
+		return 0;
+	return st->ninst[qindex];
+}
+
+void
+form_state_columns(struct form_state *st, form_column_fn fn, void *arg)
+{
+	const struct form_question *q;
+	const struct form_list *l;
+	struct fq_priv *pv;
+	struct buf col = { 0 };
+	char now[64], *name;
+	const char *v, *p;
+	size_t i, k, n;
+	int rel, sel;
+
+	iso_now(now, sizeof now, st->now ? st->now : time(NULL));
+	for (i = 0; i < st->nitems; i++) {
+		q = st->items[i].pub.q;
+		pv = q->priv;
+		if (!pv->columns)
+			continue;
+		if (q->type == FT_END)
+			store(st, i, now, NULL);
+		rel = st->items[i].relevant;
+		v = rel ? item_raw(st, i) : "";
+		if (st->items[i].pub.instance > 0)
+			xasprintf(&name, "%s[%d]", q->name,
+			    st->items[i].pub.instance);
+		else
+			name = xstrdup(q->name);
+		fn(arg, name, v, rel);
+		if (q->type == FT_SELECT_MULTIPLE && (l = q->list) != NULL) {
+			for (k = 0; k < l->nchoices; k++) {
+				sel = 0;
+				for (p = v; *p != '\0'; p += n) {
+					while (*p == ' ')
+						p++;
+					n = strcspn(p, " ");
+					if (n == strlen(l->choices[k].name) &&
+					    n > 0 && memcmp(p,
+					    l->choices[k].name, n) == 0)
+						sel = 1;
+				}
+				col.len = 0;
+				buf_addf(&col, "%s/%s", name,
+				    l->choices[k].name);
+				fn(arg, buf_cstr(&col), rel ? (sel ? "1" :
+				    "0") : "", rel);
+			}
+		}
+		free(name);
+	}
+	buf_free(&col);
+}

@@ -1,0 +1,1758 @@
+/*
+ * form: turn the sheets of an XLSForm (form-sheet.c) into a struct form,
+ * checking everything a kiosk needs: types, names, choice lists, groups and
+ * repeats, expressions (compiled by expr.c) and the order of calculations.
+ *
+ * Every problem is collected, not just the first, each naming the file,
+ * sheet, row and column: form_load() fails with the first error,
+ * form_check() lists them all. A problem that only a kiosk has (a type or
+ * column ODK knows but a kiosk cannot offer) says "not supported at a
+ * kiosk". Missing translations are warnings: the form still loads.
+ *
+ * Must never print, exit, or see an answer: this is the form, not a
+ * resident's session (that is form-state.c).
+ */
+#include <ctype.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "util.h"
+#include "form.h"
+#include "form-private.h"
+
+/* What a header cell means. */
+enum col {
+	C_NONE, C_TYPE, C_NAME, C_LABEL, C_HINT, C_REQUIRED, C_REQUIRED_MSG,
+	C_CONSTRAINT, C_CONSTRAINT_MSG, C_RELEVANT, C_CALCULATION, C_DEFAULT,
+	C_READ_ONLY, C_CHOICE_FILTER, C_APPEARANCE, C_REPEAT_COUNT,
+	C_LIST_NAME, C_IGNORED, C_UNSUPPORTED, C_OTHER
+};
+
+struct colspec {
+	enum col	 col;
+	int		 lang;		/* index into langs, -1 untranslated */
+	const char	*header;	/* as written */
+	char		*base;		/* lower-case name without language */
+};
+
+struct builder {
+	const char	*path;
+	struct form	*f;
+	struct buf	*problems;
+	int		 nerrors;
+	int		 nwarnings;
+	char		*first;
+	/* settings */
+	int		 allow_dup_choices;
+};
+
+static const struct {
+	const char	*name;
+	enum col	 col;
+	int		 translatable;
+} columns[] = {
+	{ "type", C_TYPE, 0 },
+	{ "name", C_NAME, 0 },
+	{ "label", C_LABEL, 1 },
+	{ "caption", C_LABEL, 1 },
+	{ "hint", C_HINT, 1 },
+	{ "required", C_REQUIRED, 0 },
+	{ "bind::required", C_REQUIRED, 0 },
+	{ "required_message", C_REQUIRED_MSG, 1 },
+	{ "jr:requiredmsg", C_REQUIRED_MSG, 1 },
+	{ "bind::jr:requiredmsg", C_REQUIRED_MSG, 1 },
+	{ "constraint", C_CONSTRAINT, 0 },
+	{ "bind::constraint", C_CONSTRAINT, 0 },
+	{ "constraint_message", C_CONSTRAINT_MSG, 1 },
+	{ "jr:constraintmsg", C_CONSTRAINT_MSG, 1 },
+	{ "bind::jr:constraintmsg", C_CONSTRAINT_MSG, 1 },
+	{ "relevant", C_RELEVANT, 0 },
+	{ "relevance", C_RELEVANT, 0 },
+	{ "bind::relevant", C_RELEVANT, 0 },
+	{ "calculation", C_CALCULATION, 0 },
+	{ "calculate", C_CALCULATION, 0 },
+	{ "bind::calculate", C_CALCULATION, 0 },
+	{ "default", C_DEFAULT, 0 },
+	{ "read_only", C_READ_ONLY, 0 },
+	{ "readonly", C_READ_ONLY, 0 },
+	{ "bind::readonly", C_READ_ONLY, 0 },
+	{ "choice_filter", C_CHOICE_FILTER, 0 },
+	{ "appearance", C_APPEARANCE, 0 },
+	{ "control::appearance", C_APPEARANCE, 0 },
+	{ "repeat_count", C_REPEAT_COUNT, 0 },
+	{ "jr:count", C_REPEAT_COUNT, 0 },
+	{ "control::jr:count", C_REPEAT_COUNT, 0 },
+	{ "list_name", C_LIST_NAME, 0 },
+	{ "list name", C_LIST_NAME, 0 },
+	{ "guidance_hint", C_IGNORED, 1 },
+	{ "form_title", C_IGNORED, 1 },
+	{ "next_steps", C_IGNORED, 1 },
+	{ "note", C_IGNORED, 0 },
+	{ "notes", C_IGNORED, 0 },
+	{ "comment", C_IGNORED, 0 },
+	{ "comments", C_IGNORED, 0 },
+	{ "media::image", C_UNSUPPORTED, 1 },
+	{ "media::big-image", C_UNSUPPORTED, 1 },
+	{ "media::audio", C_UNSUPPORTED, 1 },
+	{ "media::video", C_UNSUPPORTED, 1 },
+	{ "image", C_UNSUPPORTED, 1 },
+	{ "big-image", C_UNSUPPORTED, 1 },
+	{ "audio", C_UNSUPPORTED, 1 },
+	{ "video", C_UNSUPPORTED, 1 },
+	{ "parameters", C_UNSUPPORTED, 0 },
+	{ "trigger", C_UNSUPPORTED, 0 },
+	{ "save_to", C_UNSUPPORTED, 0 },
+	{ "intent", C_UNSUPPORTED, 0 },
+};
+
+/* Types ODK knows that a kiosk does not offer. */
+static const char *unsupported_types[] = {
+	"geopoint", "geotrace", "geoshape", "gps", "location", "image",
+	"photo", "audio", "video", "file", "barcode", "background-audio",
+	"background-geopoint", "xml-external", "csv-external", "range", "osm",
+	"datetime", "deviceid", "subscriberid", "simserial", "phonenumber",
+	"username", "email", "audit", "start-geopoint", "rank", "include",
+	"select_one_external", "select_multiple_external",
+	"select_one_from_file", "select_multiple_from_file", "begin loop",
+	"begin_loop", "end loop", "end_loop", "entity", "signature", "q image",
+	"instanceid", "uri:deviceid", "imei", "uri:email", "uri:username",
+	"uri:phonenumber", "uri:subscriberid", "uri:simserial", "hidden geopoint",
+	"table-list", "begin table-list", "end table-list", "ranking",
+	"phone number", "phonenumber", "end-geopoint"
+};
+
+static const struct {
+	const char	*name;
+	enum form_type	 type;
+} simple_types[] = {
+	{ "text", FT_TEXT }, { "string", FT_TEXT },
+	{ "integer", FT_INTEGER }, { "int", FT_INTEGER },
+	{ "decimal", FT_DECIMAL },
+	{ "date", FT_DATE }, { "time", FT_TIME },
+	{ "note", FT_NOTE },
+	{ "acknowledge", FT_ACKNOWLEDGE }, { "trigger", FT_ACKNOWLEDGE },
+	{ "calculate", FT_CALCULATE }, { "hidden", FT_HIDDEN },
+	{ "begin group", FT_BEGIN_GROUP }, { "begin_group", FT_BEGIN_GROUP },
+	{ "end group", FT_END_GROUP }, { "end_group", FT_END_GROUP },
+	{ "begin repeat", FT_BEGIN_REPEAT }, { "begin_repeat", FT_BEGIN_REPEAT },
+	{ "end repeat", FT_END_REPEAT }, { "end_repeat", FT_END_REPEAT },
+	{ "start", FT_START }, { "end", FT_END }, { "today", FT_TODAY },
+};
+
+static void __attribute__((format(printf, 6, 7)))
+problem(struct builder *b, int warning, const char *sheet, int row,
+    const char *col, const char *fmt, ...)
+{
+	va_list ap;
+	char *msg, *line;
+
+	va_start(ap, fmt);
+	xvasprintf(&msg, fmt, ap);
+	va_end(ap);
+	if (sheet == NULL)
+		xasprintf(&line, "%s: %s%s", b->path, warning ? "warning: " :
+		    "", msg);
+	else if (col == NULL)
+		xasprintf(&line, "%s: sheet %s, row %d: %s%s", b->path, sheet,
+		    row, warning ? "warning: " : "", msg);
+	else
+		xasprintf(&line, "%s: sheet %s, row %d, column %s: %s%s",
+		    b->path, sheet, row, col, warning ? "warning: " : "", msg);
+	free(msg);
+	if (b->problems != NULL) {
+		buf_adds(b->problems, line);
+		buf_addc(b->problems, '\n');
+	}
+	if (warning)
+		b->nwarnings++;
+	else {
+		b->nerrors++;
+		if (b->first == NULL) {
+			b->first = line;
+			line = NULL;
+		}
+	}
+	free(line);
+}
+
+/* ---- languages and headers ---- */
+
+static int
+lang_add(struct form *f, const char *spec)
+{
+	size_t i, n;
+	const char *open;
+	char *name, *code;
+
+	for (i = 0; i < f->nlangs; i++) {
+		n = strlen(f->langs[i].name);
+		if (f->langs[i].code[0] == '\0') {
+			if (strcasecmp(f->langs[i].name, spec) == 0)
+				return (int)i;
+		} else if (strncasecmp(spec, f->langs[i].name, n) == 0 &&
+		    strncmp(spec + n, " (", 2) == 0 &&
+		    strncmp(spec + n + 2, f->langs[i].code,
+		    strlen(f->langs[i].code)) == 0 &&
+		    strcmp(spec + n + 2 + strlen(f->langs[i].code), ")") == 0)
+			return (int)i;
+	}
+	n = strlen(spec);
+	open = strrchr(spec, '(');
+	if (open != NULL && n > 0 && spec[n - 1] == ')' && open > spec) {
+		name = xstrndup(spec, (size_t)(open - spec));
+		n = strlen(name);
+		while (n > 0 && isspace((unsigned char)name[n - 1]))
+			name[--n] = '\0';
+		code = xstrndup(open + 1, strlen(open + 1) - 1);
+	} else {
+		name = xstrdup(spec);
+		code = xstrdup("");
+	}
+	f->langs = xreallocarray(f->langs, f->nlangs + 1, sizeof *f->langs);
+	f->langs[f->nlangs].name = name;
+	f->langs[f->nlangs].code = code;
+	return (int)f->nlangs++;
+}
+
+/* Make a text's by_lang as long as the form's language list. */
+static void
+text_grow(struct form_text *t, size_t old, size_t nlangs)
+{
+	size_t i;
+
+	t->by_lang = xreallocarray(t->by_lang, nlangs ? nlangs : 1,
+	    sizeof (char *));
+	for (i = old; i < nlangs; i++)
+		t->by_lang[i] = NULL;
+}
+
+static void
+text_set(struct form_text *t, int lang, const char *s)
+{
+	if (s == NULL || *s == '\0')
+		return;
+	if (lang < 0) {
+		free(t->plain);
+		t->plain = xstrdup(s);
+	} else {
+		free(t->by_lang[lang]);
+		t->by_lang[lang] = xstrdup(s);
+	}
+}
+
+static void
+text_free(struct form_text *t, size_t nlangs)
+{
+	size_t i;
+
+	free(t->plain);
+	if (t->by_lang != NULL) {
+		for (i = 0; i < nlangs; i++)
+			free(t->by_lang[i]);
+	}
+	free(t->by_lang);
+}
+
+static int
+text_empty(const struct form_text *t, size_t nlangs)
+{
+	size_t i;
+
+	if (t->plain != NULL)
+		return 0;
+	for (i = 0; i < nlangs; i++) {
+		if (t->by_lang[i] != NULL)
+			return 0;
+	}
+	return 1;
+}
+
+/*
+ * Work out what each header cell of a section means. Translations are
+ * "label::Español (es)" or, legacy, "label:Español".
+ */
+static struct colspec *
+read_header(struct builder *b, const struct fs_section *s)
+{
+	struct colspec *cs;
+	size_t i, j, n;
+	char *lower, *sep, *lang;
+	const char *h;
+
+	cs = xcalloc(s->header.ncells ? s->header.ncells : 1, sizeof *cs);
+	for (i = 0; i < s->header.ncells; i++) {
+		h = s->header.cells[i];
+		cs[i].header = h;
+		cs[i].lang = -1;
+		cs[i].col = C_OTHER;
+		n = strlen(h);
+		lower = xmalloc(n + 1);
+		for (j = 0; j <= n; j++)
+			lower[j] = (char)tolower((unsigned char)h[j]);
+		cs[i].base = lower;
+		if (n == 0) {
+			cs[i].col = C_NONE;
+			continue;
+		}
+		lang = NULL;
+		/* Legacy bind:x and control:x name the same columns. */
+		{
+			static const char *pfx[] = { "bind::", "bind:",
+			    "control::", "control:" };
+			for (j = 0; j < nitems(pfx); j++) {
+				size_t pl = strlen(pfx[j]);
+				if (strncmp(lower, pfx[j], pl) == 0 &&
+				    lower[pl] != '\0') {
+					memmove(lower, lower + pl,
+					    strlen(lower + pl) + 1);
+					h += pl;
+					break;
+				}
+			}
+		}
+		for (j = 0; j < nitems(columns); j++) {
+			if (strcmp(lower, columns[j].name) == 0)
+				break;
+		}
+		if (j == nitems(columns)) {
+			/* A translation: base::lang, or base:lang. */
+			if ((sep = strstr(lower, "::")) != NULL) {
+				lang = (char *)h + (sep - lower) + 2;
+				*sep = '\0';
+			} else if ((sep = strchr(lower, ':')) != NULL) {
+				lang = (char *)h + (sep - lower) + 1;
+				*sep = '\0';
+			}
+			for (j = 0; j < nitems(columns); j++) {
+				if (strcmp(lower, columns[j].name) == 0)
+					break;
+			}
+			if (j == nitems(columns) && sep != NULL) {
+				/* bind::x, instance::x, body::x: not ours. */
+				if (strcmp(lower, "bind") == 0 ||
+				    strcmp(lower, "instance") == 0 ||
+				    strcmp(lower, "body") == 0 ||
+				    strcmp(lower, "control") == 0 ||
+				    strcmp(lower, "media") == 0)
+					cs[i].col = C_UNSUPPORTED;
+				continue;
+			}
+			if (j == nitems(columns))
+				continue;
+			if (!columns[j].translatable) {
+				cs[i].col = C_OTHER;
+				continue;
+			}
+			while (*lang == ' ')
+				lang++;
+			if (*lang == '\0') {
+				cs[i].col = columns[j].col;
+				continue;
+			}
+			cs[i].lang = lang_add(b->f, lang);
+		}
+		cs[i].col = columns[j].col;
+	}
+	return cs;
+}
+
+static void
+header_free(struct colspec *cs, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		free(cs[i].base);
+	free(cs);
+}
+
+/* ---- sections ---- */
+
+static int
+section_is(const struct fs_section *s, const char *name)
+{
+	return strcasecmp(s->name, name) == 0;
+}
+
+static const char *
+cell(const struct fs_row *r, size_t c)
+{
+	return c < r->ncells ? r->cells[c] : "";
+}
+
+static int
+yes(const char *s)
+{
+	return strcasecmp(s, "yes") == 0 || strcasecmp(s, "true") == 0 ||
+	    strcasecmp(s, "true()") == 0 || strcmp(s, "1") == 0;
+}
+
+static int
+no(const char *s)
+{
+	return *s == '\0' || strcasecmp(s, "no") == 0 ||
+	    strcasecmp(s, "false") == 0 || strcasecmp(s, "false()") == 0 ||
+	    strcmp(s, "0") == 0;
+}
+
+static void
+read_settings(struct builder *b, const struct fs_section *s)
+{
+	struct form *f = b->f;
+	struct colspec *cs;
+	const struct fs_row *r;
+	size_t i;
+	const char *v;
+	char *end;
+	long n;
+
+	if (s->nrows == 0)
+		return;
+	r = &s->rows[0];
+	cs = read_header(b, s);
+	for (i = 0; i < s->header.ncells; i++) {
+		v = cell(r, i);
+		if (*v == '\0')
+			continue;
+		if (strcmp(cs[i].base, "form_title") == 0 ||
+		    strcmp(cs[i].base, "next_steps") == 0) {
+			text_set(cs[i].base[0] == 'f' ? &f->title :
+			    &f->next_steps, cs[i].lang, v);
+		} else if (strcmp(cs[i].base, "form_id") == 0) {
+			free(f->id);
+			f->id = xstrdup(v);
+		} else if (strcmp(cs[i].base, "version") == 0) {
+			free(f->version);
+			f->version = xstrdup(v);
+		} else if (strcmp(cs[i].base, "ticket_show_service") == 0)
+			f->ticket_shows_title = yes(v);
+		else if (strcmp(cs[i].base, "info_only") == 0)
+			f->info_only = yes(v);
+		else if (strcmp(cs[i].base, "menu_order") == 0) {
+			n = strtol(v, &end, 10);
+			if (*end != '\0' || n < -100000 || n > 100000)
+				problem(b, 0, s->name, r->line, cs[i].header,
+				    "menu_order must be a whole number");
+			else
+				f->order = (int)n;
+		} else if (strcmp(cs[i].base, "allow_choice_duplicates") == 0)
+			b->allow_dup_choices = yes(v);
+	}
+	header_free(cs, s->header.ncells);
+}
+
+static struct form_list *
+list_find(struct form *f, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < f->nlists; i++) {
+		if (strcmp(f->lists[i].name, name) == 0)
+			return &f->lists[i];
+	}
+	return NULL;
+}
+
+static void
+read_choices(struct builder *b, const struct fs_section *s)
+{
+	struct form *f = b->f;
+	struct colspec *cs;
+	const struct fs_row *r;
+	struct form_list *l;
+	struct form_choice *c;
+	size_t i, j, k, nextra;
+	ssize_t cl = -1, cn = -1;
+	const char *ln, *nm;
+
+	cs = read_header(b, s);
+	nextra = 0;
+	for (i = 0; i < s->header.ncells; i++) {
+		if (cs[i].col == C_LIST_NAME)
+			cl = (ssize_t)i;
+		else if (cs[i].col == C_NAME || strcmp(cs[i].base, "value")
+		    == 0)
+			cn = (ssize_t)i;
+		else if (cs[i].col != C_LABEL && cs[i].col != C_NONE)
+			nextra++;
+	}
+	if (s->nrows > 0 && (cl < 0 || cn < 0)) {
+		problem(b, 0, s->name, s->header.ncells ? s->rows[0].line :
+		    s->line, NULL, "the choices sheet needs the columns "
+		    "list_name and name");
+		goto out;
+	}
+	for (j = 0; j < s->nrows; j++) {
+		r = &s->rows[j];
+		ln = cell(r, (size_t)cl);
+		nm = cell(r, (size_t)cn);
+		if (*ln == '\0') {
+			problem(b, 0, s->name, r->line, cs[cl].header,
+			    "a choice has no list name");
+			continue;
+		}
+		if (*nm == '\0') {
+			problem(b, 0, s->name, r->line, cs[cn].header,
+			    "a choice in list \"%s\" has no name", ln);
+			continue;
+		}
+		if ((l = list_find(f, ln)) == NULL) {
+			f->lists = xreallocarray(f->lists, f->nlists + 1,
+			    sizeof *f->lists);
+			l = &f->lists[f->nlists++];
+			memset(l, 0, sizeof *l);
+			l->name = xstrdup(ln);
+		}
+		for (k = 0; k < l->nchoices; k++) {
+			if (strcmp(l->choices[k].name, nm) == 0)
+				break;
+		}
+		if (k < l->nchoices && !b->allow_dup_choices) {
+			problem(b, 0, s->name, r->line, cs[cn].header,
+			    "the choice \"%s\" appears twice in list \"%s\"",
+			    nm, ln);
+			continue;
+		}
+		l->choices = xreallocarray(l->choices, l->nchoices + 1,
+		    sizeof *l->choices);
+		c = &l->choices[l->nchoices++];
+		memset(c, 0, sizeof *c);
+		c->name = xstrdup(nm);
+		text_grow(&c->label, 0, f->nlangs);
+		c->extra = xcalloc(nextra ? nextra : 1, sizeof (char *));
+		c->extra_names = xcalloc(nextra ? nextra : 1, sizeof (char *));
+		for (i = 0; i < s->header.ncells; i++) {
+			if ((ssize_t)i == cl || (ssize_t)i == cn ||
+			    cs[i].col == C_NONE)
+				continue;
+			if (cs[i].col == C_LABEL) {
+				text_set(&c->label, cs[i].lang, cell(r, i));
+				continue;
+			}
+			c->extra_names[c->nextra] = xstrdup(cs[i].header);
+			c->extra[c->nextra++] = xstrdup(cell(r, i));
+		}
+	}
+out:
+	header_free(cs, s->header.ncells);
+}
+
+/* ---- survey ---- */
+
+static int
+valid_name(const char *s)
+{
+	const unsigned char *p = (const unsigned char *)s;
+
+	if (!(isalpha(*p) || *p == '_' || *p >= 0x80))
+		return 0;
+	for (p++; *p != '\0'; p++) {
+		if (!(isalnum(*p) || *p == '_' || *p == '-' || *p == '.' ||
+		    *p >= 0x80))
+			return 0;
+	}
+	return 1;
+}
+
+/*
+ * Parse a type cell. Returns 0 and sets *type (and *list, *or_other);
+ * -1 unknown, -2 not supported.
+ */
+static int
+parse_type(const char *raw, enum form_type *type, char **list, int *or_other)
+{
+	char *t, *w, *p;
+	size_t i, n;
+	int rc = -1;
+
+	*list = NULL;
+	*or_other = 0;
+	/* Collapse blanks; keep case for list names. */
+	t = xstrdup(raw);
+	for (p = w = t; *p != '\0'; p++) {
+		if (isspace((unsigned char)*p)) {
+			if (w > t && w[-1] != ' ')
+				*w++ = ' ';
+		} else
+			*w++ = *p;
+	}
+	if (w > t && w[-1] == ' ')
+		w--;
+	*w = '\0';
+	n = strlen(t);
+	if (n > 9 && strcasecmp(t + n - 9, " or_other") == 0) {
+		*or_other = 1;
+		t[n - 9] = '\0';
+	} else if (n > 17 && strcasecmp(t + n - 17, " or specify other") ==
+	    0) {
+		*or_other = 1;
+		t[n - 17] = '\0';
+	}
+	p = t;
+	if (strncasecmp(p, "add ", 4) == 0 && strlen(p) > 11 &&
+	    strcasecmp(p + strlen(p) - 7, " prompt") == 0) {
+		p[strlen(p) - 7] = '\0';
+		p += 4;
+	}
+	if (strncasecmp(p, "q ", 2) == 0)
+		p += 2;
+	{
+		static const struct {
+			const char *prefix;
+			enum form_type type;
+		} sel[] = {
+			{ "select_one ", FT_SELECT_ONE },
+			{ "select one from ", FT_SELECT_ONE },
+			{ "select one using ", FT_SELECT_ONE },
+			{ "select one ", FT_SELECT_ONE },
+			{ "select1 ", FT_SELECT_ONE },
+			{ "select_multiple ", FT_SELECT_MULTIPLE },
+			{ "select all that apply from ", FT_SELECT_MULTIPLE },
+			{ "select all that apply ", FT_SELECT_MULTIPLE },
+			{ "select multiple from ", FT_SELECT_MULTIPLE },
+			{ "select multiple using ", FT_SELECT_MULTIPLE },
+			{ "select multiple ", FT_SELECT_MULTIPLE },
+			{ "select ", FT_SELECT_MULTIPLE },
+		};
+		for (i = 0; i < nitems(sel); i++) {
+			n = strlen(sel[i].prefix);
+			if (strncasecmp(p, sel[i].prefix, n) == 0 &&
+			    p[n] != '\0' && strchr(p + n, ' ') == NULL) {
+				*type = sel[i].type;
+				*list = xstrdup(p + n);
+				rc = 0;
+				goto out;
+			}
+		}
+	}
+	if (*or_other) {
+		rc = -1;
+		goto out;
+	}
+	for (i = 0; i < nitems(simple_types); i++) {
+		if (strcasecmp(p, simple_types[i].name) == 0) {
+			*type = simple_types[i].type;
+			rc = 0;
+			goto out;
+		}
+	}
+	for (i = 0; i < nitems(unsupported_types); i++) {
+		n = strlen(unsupported_types[i]);
+		if (strncasecmp(p, unsupported_types[i], n) == 0 &&
+		    (p[n] == '\0' || p[n] == ' ')) {
+			rc = -2;
+			goto out;
+		}
+	}
+out:
+	free(t);
+	return rc;
+}
+
+static const char *
+type_word(enum form_type t)
+{
+	switch (t) {
+	case FT_BEGIN_GROUP:
+		return "group";
+	case FT_BEGIN_REPEAT:
+		return "repeat";
+	default:
+		return "question";
+	}
+}
+
+/* Resolution of ${name} during compile. */
+struct resolve_ctx {
+	struct form		*f;
+	const struct form_list	*list;	/* choice_filter: bare names */
+};
+
+static int
+resolve_name(void *arg, const char *name)
+{
+	struct resolve_ctx *rc = arg;
+	struct form *f = rc->f;
+	size_t i;
+
+	if (name[0] == '/') {
+		/* A bare name in a choice_filter: a choices column. */
+		name++;
+		if (rc->list == NULL)
+			return -1;
+		if (strcmp(name, "name") == 0)
+			return FORM_REF_CHOICE;
+		if (strncmp(name, "label", 5) == 0)
+			return FORM_REF_CHOICE + 1;
+		for (i = 0; rc->list->nchoices > 0 &&
+		    i < rc->list->choices[0].nextra; i++) {
+			if (strcmp(rc->list->choices[0].extra_names[i], name)
+			    == 0)
+				return FORM_REF_CHOICE + 2 + (int)i;
+		}
+		return -1;
+	}
+	for (i = 0; i < f->nquestions; i++) {
+		if (f->questions[i].name != NULL &&
+		    strcmp(f->questions[i].name, name) == 0 &&
+		    f->questions[i].type != FT_END_GROUP &&
+		    f->questions[i].type != FT_END_REPEAT)
+			return (int)i;
+	}
+	return -1;
+}
+
+static struct expr *
+compile(struct builder *b, int row, const char *col, const char *src,
+    const struct form_list *list)
+{
+	struct resolve_ctx rc = { b->f, list };
+	struct expr *e;
+	char *cause = NULL;
+
+	if (src == NULL)
+		return NULL;
+	if ((e = expr_compile(src, resolve_name, &rc, &cause)) == NULL) {
+		problem(b, 0, "survey", row, col, "%s (in \"%s\")", cause, src);
+		free(cause);
+	}
+	return e;
+}
+
+/* Check the ${name} references inside a label or hint. */
+static void
+check_text_refs(struct builder *b, const struct form_question *q,
+    const struct form_text *t, const char *col)
+{
+	struct resolve_ctx rc = { b->f, NULL };
+	const char *s, *p, *e;
+	char *name;
+	size_t i;
+
+	for (i = 0; i <= b->f->nlangs; i++) {
+		s = i == b->f->nlangs ? t->plain : t->by_lang[i];
+		if (s == NULL)
+			continue;
+		for (p = s; (p = strstr(p, "${")) != NULL; p = e) {
+			if ((e = strchr(p, '}')) == NULL)
+				break;
+			name = xstrndup(p + 2, (size_t)(e - p - 2));
+			if (resolve_name(&rc, name) < 0)
+				problem(b, 0, "survey", q->row, col, "there is "
+				    "no question named \"%s\" (in \"${%s}\")",
+				    name, name);
+			free(name);
+		}
+	}
+}
+
+static char *
+dup_or_null(const char *s)
+{
+	return (s == NULL || *s == '\0') ? NULL : xstrdup(s);
+}
+
+struct rowcols {
+	const char	*v[C_OTHER + 1];
+	int		 col[C_OTHER + 1];
+};
+
+static void
+read_survey(struct builder *b, struct fs_section **secs, size_t nsecs)
+{
+	struct form *f = b->f;
+	struct colspec *cs;
+	const struct fs_section *s;
+	const struct fs_row *r;
+	struct form_question *q;
+	struct fq_priv *pv;
+	size_t si, j, i, cap = 0;
+	int *stack = NULL, depth = 0, stackcap = 0, orr, rc;
+	enum form_type type;
+	char *list;
+	const char *v, *typecell, *namecell;
+
+	for (si = 0; si < nsecs; si++) {
+		s = secs[si];
+		cs = read_header(b, s);
+		for (j = 0; j < s->nrows; j++) {
+			r = &s->rows[j];
+			typecell = namecell = "";
+			for (i = 0; i < s->header.ncells; i++) {
+				if (cs[i].col == C_TYPE)
+					typecell = cell(r, i);
+				else if (cs[i].col == C_NAME)
+					namecell = cell(r, i);
+			}
+			if (*typecell == '\0') {
+				int any = 0;
+				for (i = 0; i < r->ncells; i++)
+					if (r->cells[i][0] != '\0' &&
+					    i < s->header.ncells &&
+					    cs[i].col != C_IGNORED &&
+					    cs[i].col != C_NONE)
+						any = 1;
+				if (any)
+					problem(b, 0, s->name, r->line, "type",
+					    "this row has no type");
+				continue;
+			}
+			rc = parse_type(typecell, &type, &list, &orr);
+			if (rc == -2) {
+				problem(b, 0, s->name, r->line, "type",
+				    "the type \"%s\" is not supported at a "
+				    "kiosk", typecell);
+				continue;
+			}
+			if (rc == -1) {
+				problem(b, 0, s->name, r->line, "type",
+				    "unknown type \"%s\"", typecell);
+				continue;
+			}
+			if (f->nquestions == cap) {
+				cap = cap ? cap * 2 : 32;
+				f->questions = xreallocarray(f->questions,
+				    cap, sizeof *f->questions);
+			}
+			q = &f->questions[f->nquestions];
+			memset(q, 0, sizeof *q);
+			q->type = type;
+			q->row = r->line;
+			q->parent = depth > 0 ? stack[depth - 1] : -1;
+			q->or_other = orr;
+			q->priv = pv = xcalloc(1, sizeof *pv);
+			pv->repeat = -1;
+			pv->other_of = -1;
+			pv->end = -1;
+			/* Stash the list name until lists are final. */
+			q->repeat_count = NULL;
+			q->name = dup_or_null(namecell);
+			q->label.by_lang = xcalloc(1, sizeof (char *));
+			q->hint.by_lang = xcalloc(1, sizeof (char *));
+			q->required_message.by_lang = xcalloc(1,
+			    sizeof (char *));
+			q->constraint_message.by_lang = xcalloc(1,
+			    sizeof (char *));
+			f->nquestions++;
+			/* Texts get their languages at the end. */
+			for (i = 0; i < s->header.ncells; i++) {
+				v = cell(r, i);
+				if (*v == '\0')
+					continue;
+				switch (cs[i].col) {
+				case C_LABEL:
+				case C_HINT:
+				case C_REQUIRED_MSG:
+				case C_CONSTRAINT_MSG:
+					break;
+				case C_REQUIRED:
+					free(q->required);
+					q->required = xstrdup(v);
+					break;
+				case C_CONSTRAINT:
+					free(q->constraint);
+					q->constraint = xstrdup(v);
+					break;
+				case C_RELEVANT:
+					free(q->relevant);
+					q->relevant = xstrdup(v);
+					break;
+				case C_CALCULATION:
+					free(q->calculation);
+					q->calculation = xstrdup(v);
+					break;
+				case C_DEFAULT:
+					free(q->default_value);
+					q->default_value = xstrdup(v);
+					break;
+				case C_READ_ONLY:
+					free(q->read_only);
+					q->read_only = xstrdup(v);
+					break;
+				case C_CHOICE_FILTER:
+					free(q->choice_filter);
+					q->choice_filter = xstrdup(v);
+					break;
+				case C_APPEARANCE:
+					free(q->appearance);
+					q->appearance = xstrdup(v);
+					break;
+				case C_REPEAT_COUNT:
+					free(q->repeat_count);
+					q->repeat_count = xstrdup(v);
+					break;
+				case C_UNSUPPORTED:
+					problem(b, 0, s->name, r->line,
+					    cs[i].header, "the column \"%s\" "
+					    "is not supported at a kiosk",
+					    cs[i].header);
+					break;
+				default:
+					break;
+				}
+			}
+			/*
+			 * Until link_lists() the list pointer carries the
+			 * list's name (the lists are not final yet).
+			 */
+			if (list != NULL) {
+				q->list = (const struct form_list *)
+				    (void *)list;
+			}
+			switch (type) {
+			case FT_BEGIN_GROUP:
+			case FT_BEGIN_REPEAT:
+				if (depth == stackcap) {
+					stackcap = stackcap ? stackcap * 2 : 8;
+					stack = xreallocarray(stack, (size_t)
+					    stackcap, sizeof *stack);
+				}
+				stack[depth++] = (int)f->nquestions - 1;
+				break;
+			case FT_END_GROUP:
+			case FT_END_REPEAT:
+				if (depth == 0) {
+					problem(b, 0, s->name, r->line, "type",
+					    "\"%s\" without a matching begin",
+					    typecell);
+					f->nquestions--;
+					free(q->priv);
+					free(q->name);
+					free(q->label.by_lang);
+					free(q->hint.by_lang);
+					free(q->required_message.by_lang);
+					free(q->constraint_message.by_lang);
+					free(q->required);
+					free(q->constraint);
+					free(q->relevant);
+					free(q->calculation);
+					free(q->default_value);
+					free(q->read_only);
+					free(q->choice_filter);
+					free(q->appearance);
+					free(q->repeat_count);
+					break;
+				}
+				i = (size_t)stack[depth - 1];
+				if ((type == FT_END_GROUP) !=
+				    (f->questions[i].type == FT_BEGIN_GROUP)) {
+					problem(b, 0, s->name, r->line, "type",
+					    "\"%s\" closes the %s begun on row "
+					    "%d", typecell,
+					    type_word(f->questions[i].type),
+					    f->questions[i].row);
+				}
+				depth--;
+				q->parent = depth > 0 ? stack[depth - 1] : -1;
+				((struct fq_priv *)f->questions[i].priv)->end =
+				    (int)f->nquestions - 1;
+				break;
+			default:
+				break;
+			}
+		}
+		/* Texts: a second pass now that the languages are known. */
+		header_free(cs, s->header.ncells);
+	}
+	while (depth > 0) {
+		q = &f->questions[stack[--depth]];
+		problem(b, 0, "survey", q->row, "type", "the %s \"%s\" is "
+		    "never closed (no end_%s)", type_word(q->type),
+		    q->name ? q->name : "", type_word(q->type));
+	}
+	free(stack);
+}
+
+/* Second pass over the survey rows for the translated texts. */
+static void
+read_survey_texts(struct builder *b, struct fs_section **secs, size_t nsecs)
+{
+	struct form *f = b->f;
+	struct colspec *cs;
+	const struct fs_section *s;
+	const struct fs_row *r;
+	struct form_question *q;
+	size_t si, j, i, qi = 0;
+
+	for (qi = 0; qi < f->nquestions; qi++) {
+		q = &f->questions[qi];
+		text_grow(&q->label, 0, f->nlangs);
+		text_grow(&q->hint, 0, f->nlangs);
+		text_grow(&q->required_message, 0, f->nlangs);
+		text_grow(&q->constraint_message, 0, f->nlangs);
+	}
+	qi = 0;
+	for (si = 0; si < nsecs; si++) {
+		s = secs[si];
+		cs = read_header(b, s);
+		for (j = 0; j < s->nrows && qi < f->nquestions; j++) {
+			r = &s->rows[j];
+			if (f->questions[qi].row != r->line)
+				continue;
+			q = &f->questions[qi++];
+			for (i = 0; i < s->header.ncells; i++) {
+				switch (cs[i].col) {
+				case C_LABEL:
+					text_set(&q->label, cs[i].lang,
+					    cell(r, i));
+					break;
+				case C_HINT:
+					text_set(&q->hint, cs[i].lang,
+					    cell(r, i));
+					break;
+				case C_REQUIRED_MSG:
+					text_set(&q->required_message,
+					    cs[i].lang, cell(r, i));
+					break;
+				case C_CONSTRAINT_MSG:
+					text_set(&q->constraint_message,
+					    cs[i].lang, cell(r, i));
+					break;
+				default:
+					break;
+				}
+			}
+		}
+		header_free(cs, s->header.ncells);
+	}
+}
+
+/* Add the "other" choice list variant and the NAME_other question. */
+static void
+add_or_other(struct builder *b)
+{
+	struct form *f = b->f;
+	struct form_question *q, *o;
+	struct fq_priv *pv;
+	size_t i, n = f->nquestions;
+	char *rel;
+
+	for (i = 0; i < n; i++) {
+		if (f->questions[i].or_other)
+			n++;
+	}
+	if (n == f->nquestions)
+		return;
+	f->questions = xreallocarray(f->questions, n, sizeof *f->questions);
+	for (i = 0; i < f->nquestions; i++) {
+		q = &f->questions[i];
+		if (!q->or_other)
+			continue;
+		memmove(q + 2, q + 1, (f->nquestions - i - 1) * sizeof *q);
+		f->nquestions++;
+		o = q + 1;
+		memset(o, 0, sizeof *o);
+		o->type = FT_TEXT;
+		xasprintf(&o->name, "%s_other", q->name ? q->name : "");
+		o->label.plain = xstrdup("Specify other.");
+		o->label.by_lang = xcalloc(f->nlangs ? f->nlangs : 1,
+		    sizeof (char *));
+		o->hint.by_lang = xcalloc(f->nlangs ? f->nlangs : 1,
+		    sizeof (char *));
+		o->required_message.by_lang = xcalloc(f->nlangs ? f->nlangs :
+		    1, sizeof (char *));
+		o->constraint_message.by_lang = xcalloc(f->nlangs ?
+		    f->nlangs : 1, sizeof (char *));
+		xasprintf(&rel, "selected(${%s}, 'other')", q->name ?
+		    q->name : "");
+		o->relevant = rel;
+		o->row = q->row;
+		o->parent = q->parent;
+		o->priv = pv = xcalloc(1, sizeof *pv);
+		pv->repeat = -1;
+		pv->end = -1;
+		pv->other_of = (int)i;
+		i++;
+	}
+	/* Indices moved: fix parent and end links. */
+	{
+		int *map = xcalloc(f->nquestions, sizeof *map);
+		size_t k = 0, orig = 0;
+		for (i = 0; i < f->nquestions; i++) {
+			if (((struct fq_priv *)f->questions[i].priv)->other_of
+			    >= 0)
+				continue;
+			map[orig++] = (int)i;
+		}
+		(void)k;
+		for (i = 0; i < f->nquestions; i++) {
+			q = &f->questions[i];
+			pv = q->priv;
+			if (pv->other_of >= 0) {
+				pv->other_of = (int)i - 1;
+				continue;
+			}
+			if (q->parent >= 0)
+				q->parent = map[q->parent];
+			if (pv->end >= 0)
+				pv->end = map[pv->end];
+		}
+		for (i = 0; i < f->nquestions; i++) {
+			pv = f->questions[i].priv;
+			if (pv->other_of >= 0)
+				f->questions[i].parent =
+				    f->questions[i - 1].parent;
+		}
+		free(map);
+	}
+}
+
+/* Link select questions to their lists, making "or other" variants. */
+static void
+link_lists(struct builder *b)
+{
+	struct form *f = b->f;
+	struct form_question *q;
+	struct form_list *l, *nl;
+	char **names, *vname;
+	size_t i, k, nsel = 0;
+
+	names = xcalloc(f->nquestions ? f->nquestions : 1, sizeof *names);
+	for (i = 0; i < f->nquestions; i++) {
+		q = &f->questions[i];
+		if (q->type == FT_SELECT_ONE || q->type == FT_SELECT_MULTIPLE) {
+			names[i] = (char *)(void *)q->list;
+			q->list = NULL;
+			nsel++;
+		}
+	}
+	/* Create variants first (realloc moves lists), then link. */
+	for (i = 0; i < f->nquestions; i++) {
+		q = &f->questions[i];
+		if (names[i] == NULL || !q->or_other)
+			continue;
+		if ((l = list_find(f, names[i])) == NULL)
+			continue;
+		xasprintf(&vname, "%s or_other", names[i]);
+		if (list_find(f, vname) == NULL) {
+			f->lists = xreallocarray(f->lists, f->nlists + 1,
+			    sizeof *f->lists);
+			l = list_find(f, names[i]);
+			nl = &f->lists[f->nlists++];
+			memset(nl, 0, sizeof *nl);
+			nl->name = xstrdup(vname);
+			nl->nchoices = l->nchoices;
+			nl->choices = xcalloc(l->nchoices + 1,
+			    sizeof *nl->choices);
+			for (k = 0; k < l->nchoices; k++) {
+				struct form_choice *c = &nl->choices[k];
+				const struct form_choice *oc = &l->choices[k];
+				size_t e;
+				c->name = xstrdup(oc->name);
+				c->label.plain = oc->label.plain ?
+				    xstrdup(oc->label.plain) : NULL;
+				c->label.by_lang = xcalloc(f->nlangs ?
+				    f->nlangs : 1, sizeof (char *));
+				for (e = 0; e < f->nlangs; e++)
+					if (oc->label.by_lang[e] != NULL)
+						c->label.by_lang[e] = xstrdup(
+						    oc->label.by_lang[e]);
+				c->nextra = oc->nextra;
+				c->extra = xcalloc(c->nextra ? c->nextra : 1,
+				    sizeof (char *));
+				c->extra_names = xcalloc(c->nextra ?
+				    c->nextra : 1, sizeof (char *));
+				for (e = 0; e < c->nextra; e++) {
+					c->extra[e] = xstrdup(oc->extra[e]);
+					c->extra_names[e] = xstrdup(
+					    oc->extra_names[e]);
+				}
+			}
+			for (k = 0; k < nl->nchoices; k++)
+				if (strcmp(nl->choices[k].name, "other") == 0)
+					break;
+			if (k == nl->nchoices) {
+				struct form_choice *c = &nl->choices[k];
+				c->name = xstrdup("other");
+				c->label.plain = xstrdup("Other");
+				c->label.by_lang = xcalloc(f->nlangs ?
+				    f->nlangs : 1, sizeof (char *));
+				c->extra = xcalloc(1, sizeof (char *));
+				c->extra_names = xcalloc(1, sizeof (char *));
+				nl->nchoices++;
+			}
+		}
+		free(names[i]);
+		names[i] = vname;
+	}
+	for (i = 0; i < f->nquestions; i++) {
+		q = &f->questions[i];
+		if (names[i] == NULL)
+			continue;
+		if ((l = list_find(f, names[i])) == NULL)
+			problem(b, 0, "survey", q->row, "type", "there is no "
+			    "choice list named \"%s\" in the choices sheet",
+			    names[i]);
+		else if (l->nchoices == 0)
+			problem(b, 0, "survey", q->row, "type", "the choice "
+			    "list \"%s\" is empty", names[i]);
+		q->list = l;
+		free(names[i]);
+	}
+	free(names);
+	(void)nsel;
+}
+
+static void
+check_names(struct builder *b)
+{
+	struct form *f = b->f;
+	struct form_question *q, *o;
+	size_t i, k;
+
+	for (i = 0; i < f->nquestions; i++) {
+		q = &f->questions[i];
+		if (q->type == FT_END_GROUP || q->type == FT_END_REPEAT)
+			continue;
+		if (q->name == NULL) {
+			problem(b, 0, "survey", q->row, "name", "this %s has no "
+			    "name", type_word(q->type));
+			continue;
+		}
+		if (!valid_name(q->name)) {
+			problem(b, 0, "survey", q->row, "name", "\"%s\" is not a "
+			    "valid name: use letters, digits, '_', '-' and "
+			    "'.', starting with a letter or '_'", q->name);
+			continue;
+		}
+		if (strcmp(q->name, "meta") == 0) {
+			problem(b, 0, "survey", q->row, "name", "the name "
+			    "\"meta\" is reserved");
+			continue;
+		}
+		for (k = 0; k < i; k++) {
+			o = &f->questions[k];
+			if (o->name == NULL || o->type == FT_END_GROUP ||
+			    o->type == FT_END_REPEAT ||
+			    strcmp(o->name, q->name) != 0)
+				continue;
+			if (o->parent == q->parent)
+				problem(b, 0, "survey", q->row, "name", "the "
+				    "name \"%s\" is used twice (also on row "
+				    "%d)", q->name, o->row);
+			else
+				problem(b, 0, "survey", q->row, "name", "the "
+				    "name \"%s\" is also used on row %d in "
+				    "another group; the same name in two "
+				    "groups is not supported at a kiosk "
+				    "(answers are one flat record)", q->name,
+				    o->row);
+			break;
+		}
+	}
+}
+
+/* Per-question checks that need names, lists and languages. */
+static void
+check_questions(struct builder *b)
+{
+	struct form *f = b->f;
+	struct form_question *q;
+	struct fq_priv *pv;
+	size_t i, l;
+	int needs_label, rep;
+
+	for (i = 0; i < f->nquestions; i++) {
+		q = &f->questions[i];
+		pv = q->priv;
+		/* Enclosing repeat. */
+		rep = -1;
+		for (int p = q->parent; p >= 0; p = f->questions[p].parent) {
+			if (f->questions[p].type == FT_BEGIN_REPEAT) {
+				rep = p;
+				break;
+			}
+		}
+		pv->repeat = rep;
+		if (q->type == FT_BEGIN_REPEAT && rep >= 0)
+			problem(b, 0, "survey", q->row, "type", "a repeat "
+			    "inside a repeat is not supported at a kiosk");
+		needs_label = !(q->type == FT_CALCULATE ||
+		    q->type == FT_HIDDEN || q->type == FT_START ||
+		    q->type == FT_END || q->type == FT_TODAY ||
+		    q->type == FT_BEGIN_GROUP || q->type == FT_END_GROUP ||
+		    q->type == FT_BEGIN_REPEAT || q->type == FT_END_REPEAT);
+		if (needs_label && text_empty(&q->label, f->nlangs) &&
+		    text_empty(&q->hint, f->nlangs))
+			problem(b, 0, "survey", q->row, "label", "the %s \"%s\" "
+			    "has no label or hint", type_word(q->type),
+			    q->name ? q->name : "");
+		if (q->type == FT_CALCULATE && q->calculation == NULL &&
+		    q->default_value == NULL)
+			problem(b, 0, "survey", q->row, "calculation", "the "
+			    "calculate \"%s\" has no calculation",
+			    q->name ? q->name : "");
+		/* A language without a label, where others have one. */
+		if (!text_empty(&q->label, f->nlangs) && f->nlangs > 0 &&
+		    pv->other_of < 0) {
+			for (l = 0; l < f->nlangs; l++) {
+				if (q->label.by_lang[l] == NULL &&
+				    q->label.plain == NULL)
+					problem(b, 1, "survey", q->row, "label",
+					    "\"%s\" has no label in %s%s%s%s",
+					    q->name ? q->name : "",
+					    f->langs[l].name,
+					    f->langs[l].code[0] ? " (" : "",
+					    f->langs[l].code,
+					    f->langs[l].code[0] ? ")" : "");
+			}
+		}
+		check_text_refs(b, q, &q->label, "label");
+		check_text_refs(b, q, &q->hint, "hint");
+		if (q->required != NULL) {
+			if (yes(q->required))
+				pv->required_yes = 1;
+			else if (!no(q->required))
+				pv->required = compile(b, q->row, "required",
+				    q->required, NULL);
+		}
+		if (q->read_only != NULL) {
+			if (yes(q->read_only))
+				pv->read_only_yes = 1;
+			else if (!no(q->read_only))
+				pv->read_only = compile(b, q->row, "read_only",
+				    q->read_only, NULL);
+		}
+		pv->constraint = compile(b, q->row, "constraint",
+		    q->constraint, NULL);
+		pv->relevant = compile(b, q->row, "relevant", q->relevant,
+		    NULL);
+		pv->calculation = compile(b, q->row, "calculation",
+		    q->calculation, NULL);
+		if (q->choice_filter != NULL) {
+			if (q->list == NULL)
+				problem(b, 0, "survey", q->row, "choice_filter",
+				    "choice_filter only applies to select "
+				    "questions");
+			else
+				pv->choice_filter = compile(b, q->row,
+				    "choice_filter", q->choice_filter,
+				    q->list);
+		}
+		if (q->repeat_count != NULL) {
+			if (q->type != FT_BEGIN_REPEAT)
+				problem(b, 0, "survey", q->row, "repeat_count",
+				    "repeat_count only applies to begin_repeat");
+			else
+				pv->repeat_count = compile(b, q->row,
+				    "repeat_count", q->repeat_count, NULL);
+		}
+		/* A dynamic default is an expression. */
+		if (q->default_value != NULL && (strstr(q->default_value,
+		    "${") != NULL || strchr(q->default_value, '(') != NULL))
+			pv->default_expr = compile(b, q->row, "default",
+			    q->default_value, NULL);
+		pv->columns = !(q->type == FT_NOTE ||
+		    q->type == FT_BEGIN_GROUP || q->type == FT_END_GROUP ||
+		    q->type == FT_BEGIN_REPEAT || q->type == FT_END_REPEAT);
+	}
+}
+
+/* Order calculations so each runs after those it reads; cycles are errors. */
+static void
+order_calculations(struct builder *b)
+{
+	struct form *f = b->f;
+	struct f_priv *fp = f->priv;
+	struct fq_priv *pv;
+	int *state, *stack, *pos, sp, q, r, i, n = (int)f->nquestions;
+	const int *refs;
+	size_t nrefs;
+	struct buf path = { 0 };
+
+	state = xcalloc((size_t)n + 1, sizeof *state);	/* 0 new 1 open 2 done */
+	stack = xcalloc((size_t)n + 1, sizeof *stack);
+	pos = xcalloc((size_t)n + 1, sizeof *pos);
+	fp->calc_order = xcalloc((size_t)n + 1, sizeof *fp->calc_order);
+	for (i = 0; i < n; i++) {
+		pv = f->questions[i].priv;
+		if (pv->calculation == NULL || state[i] != 0)
+			continue;
+		sp = 0;
+		stack[sp] = i;
+		pos[sp] = 0;
+		state[i] = 1;
+		while (sp >= 0) {
+			q = stack[sp];
+			pv = f->questions[q].priv;
+			nrefs = pv->calculation != NULL ?
+			    expr_refs(pv->calculation, &refs) : 0;
+			if ((size_t)pos[sp] < nrefs) {
+				r = refs[pos[sp]++];
+				if (r < 0 || r >= n)
+					continue;
+				if (((struct fq_priv *)f->questions[r].priv)
+				    ->calculation == NULL)
+					continue;
+				if (state[r] == 1) {
+					int k;
+					path.len = 0;
+					for (k = 0; k <= sp; k++)
+						if (stack[k] == r)
+							break;
+					for (; k <= sp; k++)
+						buf_addf(&path, "%s -> ",
+						    f->questions[stack[k]].name);
+					buf_adds(&path, f->questions[r].name);
+					problem(b, 0, "survey",
+					    f->questions[r].row, "calculation",
+					    "the calculations form a cycle: %s",
+					    buf_cstr(&path));
+					continue;
+				}
+				if (state[r] == 0) {
+					state[r] = 1;
+					stack[++sp] = r;
+					pos[sp] = 0;
+				}
+				continue;
+			}
+			state[q] = 2;
+			fp->calc_order[fp->ncalc++] = q;
+			sp--;
+		}
+	}
+	buf_free(&path);
+	free(state);
+	free(stack);
+	free(pos);
+}
+
+static void
+free_question(struct form_question *q, size_t nlangs)
+{
+	struct fq_priv *pv = q->priv;
+
+	free(q->name);
+	text_free(&q->label, nlangs);
+	text_free(&q->hint, nlangs);
+	text_free(&q->required_message, nlangs);
+	text_free(&q->constraint_message, nlangs);
+	free(q->required);
+	free(q->constraint);
+	free(q->relevant);
+	free(q->calculation);
+	free(q->default_value);
+	free(q->read_only);
+	free(q->choice_filter);
+	free(q->appearance);
+	free(q->repeat_count);
+	if (pv != NULL) {
+		expr_free(pv->required);
+		expr_free(pv->constraint);
+		expr_free(pv->relevant);
+		expr_free(pv->calculation);
+		expr_free(pv->default_expr);
+		expr_free(pv->read_only);
+		expr_free(pv->choice_filter);
+		expr_free(pv->repeat_count);
+		free(pv);
+	}
+}
+
+void
+form_free(struct form *f)
+{
+	size_t i, j, k;
+	struct form_list *l;
+	struct f_priv *fp;
+
+	if (f == NULL)
+		return;
+	for (i = 0; i < f->nquestions; i++)
+		free_question(&f->questions[i], f->nlangs);
+	free(f->questions);
+	for (i = 0; i < f->nlists; i++) {
+		l = &f->lists[i];
+		for (j = 0; j < l->nchoices; j++) {
+			free(l->choices[j].name);
+			text_free(&l->choices[j].label, f->nlangs);
+			for (k = 0; k < l->choices[j].nextra; k++) {
+				free(l->choices[j].extra[k]);
+				free(l->choices[j].extra_names[k]);
+			}
+			free(l->choices[j].extra);
+			free(l->choices[j].extra_names);
+		}
+		free(l->choices);
+		free(l->name);
+	}
+	free(f->lists);
+	text_free(&f->title, f->nlangs);
+	text_free(&f->next_steps, f->nlangs);
+	for (i = 0; i < f->nlangs; i++) {
+		free(f->langs[i].name);
+		free(f->langs[i].code);
+	}
+	free(f->langs);
+	free(f->path);
+	free(f->id);
+	free(f->version);
+	if ((fp = f->priv) != NULL) {
+		free(fp->calc_order);
+		free(fp);
+	}
+	free(f);
+}
+
+static char *
+file_stem(const char *path)
+{
+	const char *base = strrchr(path, '/'), *dot;
+
+	base = base != NULL ? base + 1 : path;
+	dot = strrchr(base, '.');
+	return xstrndup(base, dot != NULL && dot > base ?
+	    (size_t)(dot - base) : strlen(base));
+}
+
+/*
+ * Build a form from sheets. Returns the form (even with errors, so that
+ * form_check can list them) or NULL if there is no survey at all.
+ */
+static struct form *
+build(struct builder *b, const struct fs_book *book)
+{
+	struct form *f;
+	struct fs_section **survey = NULL;
+	size_t i, nsurvey = 0;
+	const struct fs_section *s;
+
+	f = b->f = xcalloc(1, sizeof *f);
+	f->path = xstrdup(b->path);
+	f->order = 100;
+	f->priv = xcalloc(1, sizeof (struct f_priv));
+	f->title.by_lang = xcalloc(1, sizeof (char *));
+	f->next_steps.by_lang = xcalloc(1, sizeof (char *));
+	survey = xcalloc(book->nsections + 1, sizeof *survey);
+
+	/* Every language first, so every text has one slot per language. */
+	for (i = 0; i < book->nsections; i++) {
+		s = &book->sections[i];
+		if (section_is(s, "survey") || section_is(s, "choices") ||
+		    section_is(s, "settings"))
+			header_free(read_header(b, s), s->header.ncells);
+	}
+	text_grow(&f->title, 0, f->nlangs);
+	text_grow(&f->next_steps, 0, f->nlangs);
+
+	/* Settings first: allow_choice_duplicates affects choices. */
+	for (i = 0; i < book->nsections; i++) {
+		s = &book->sections[i];
+		if (section_is(s, "settings"))
+			read_settings(b, s);
+	}
+	for (i = 0; i < book->nsections; i++) {
+		s = &book->sections[i];
+		if (section_is(s, "survey"))
+			survey[nsurvey++] = (struct fs_section *)s;
+		else if (section_is(s, "choices"))
+			read_choices(b, s);
+		else if (section_is(s, "entities") && s->nrows > 0)
+			problem(b, 0, s->name, s->line, NULL, "entities are "
+			    "not supported at a kiosk");
+	}
+	if (nsurvey == 0) {
+		problem(b, 0, NULL, 0, NULL, "there is no survey sheet (a row "
+		    "whose first cell is \"survey\", then a header row)");
+		goto out;
+	}
+	read_survey(b, survey, nsurvey);
+	read_survey_texts(b, survey, nsurvey);
+	add_or_other(b);
+	link_lists(b);
+	check_names(b);
+	check_questions(b);
+	order_calculations(b);
+	if (f->nquestions == 0 && b->nerrors == 0)
+		problem(b, 0, "survey", survey[0]->line, NULL, "the survey has "
+		    "no questions");
+out:
+	if (f->id == NULL)
+		f->id = file_stem(b->path);
+	if (f->version == NULL)
+		f->version = xstrdup("");
+	free(survey);
+	return f;
+}
+
+static struct form *
+load(const char *name, const char *data, size_t len, struct buf *problems,
+    int *nproblems, char **cause)
+{
+	struct fs_book book;
+	struct builder b;
+	struct form *f;
+	char *c = NULL;
+
+	memset(&b, 0, sizeof b);
+	b.path = name;
+	b.problems = problems;
+	if (len > FORM_MAX_FILE) {
+		xasprintf(&c, "%s: the form is larger than %u bytes", name,
+		    FORM_MAX_FILE);
+		goto fail;
+	}
+	if (fs_parse(name, data, len, &book, &c) != 0)
+		goto fail;
+	f = build(&b, &book);
+	fs_free(&book);
+	if (nproblems != NULL)
+		*nproblems = b.nerrors + b.nwarnings;
+	if (b.nerrors > 0) {
+		form_free(f);
+		if (cause != NULL)
+			*cause = b.first;
+		else
+			free(b.first);
+		return NULL;
+	}
+	free(b.first);
+	return f;
+fail:
+	if (problems != NULL) {
+		buf_adds(problems, c);
+		buf_addc(problems, '\n');
+	}
+	if (nproblems != NULL)
+		*nproblems = 1;
+	if (cause != NULL)
+		*cause = c;
+	else
+		free(c);
+	return NULL;
+}
+
+/*
+ * Language sizes: texts made before a language was first seen have a
+ * shorter by_lang. read_header may add languages at any time, so every
+ * text is grown to the final count in build(); this is the one place the
+ * final count is known. (text_grow with old == new is a no-op realloc.)
+ */
+
+struct form *
+form_load_mem(const char *name, const char *data, size_t len, char **cause)
+{
+	return load(name, data, len, NULL, NULL, cause);
+}
+
+struct form *
+form_load(const char *path, char **cause)
+{
+	struct buf b = { 0 };
+	struct form *f;
+
+	if (read_file(path, &b, FORM_MAX_FILE, cause) != 0)
+		return NULL;
+	f = load(path, b.data != NULL ? (char *)b.data : "", b.len, NULL,
+	    NULL, cause);
+	buf_free(&b);
+	return f;
+}
+
+int
+form_check(const char *path, struct buf *problems)
+{
+	struct buf b = { 0 };
+	struct form *f;
+	char *cause = NULL;
+	int n = 0;
+
+	if (read_file(path, &b, FORM_MAX_FILE, &cause) != 0) {
+		buf_adds(problems, cause);
+		buf_addc(problems, '\n');
+		free(cause);
+		return 1;
+	}
+	f = load(path, b.data != NULL ? (char *)b.data : "", b.len, problems,
+	    &n, NULL);
+	form_free(f);
+	buf_free(&b);
+	return n;
+}
+
+int
+form_check_mem(const char *name, const char *data, size_t len,
+    struct buf *problems)
+{
+	struct form *f;
+	int n = 0;
+
+	f = load(name, data, len, problems, &n, NULL);
+	form_free(f);
+	return n;
+}
+
+int
+form_dump(const char *path, struct buf *out, char **cause)
+{
+	struct buf b = { 0 };
+	struct fs_book book;
+
+	if (read_file(path, &b, FORM_MAX_FILE, cause) != 0)
+		return -1;
+	if (fs_parse(path, b.data != NULL ? (char *)b.data : "", b.len,
+	    &book, cause) != 0) {
+		buf_free(&b);
+		return -1;
+	}
+	fs_dump_json(&book, out);
+	fs_free(&book);
+	buf_free(&b);
+	return 0;
+}
+
+int
+form_lang_index(const struct form *f, const char *code)
+{
+	size_t i;
+
+	if (code == NULL)
+		return -1;
+	for (i = 0; i < f->nlangs; i++) {
+		if (f->langs[i].code[0] != '\0' &&
+		    strcasecmp(f->langs[i].code, code) == 0)
+			return (int)i;
+	}
+	for (i = 0; i < f->nlangs; i++) {
+		if (strcasecmp(f->langs[i].name, code) == 0)
+			return (int)i;
+	}
+	return -1;
+}
+
+const char *
+form_text(const struct form *f, const struct form_text *t,
+    const char *lang_code)
+{
+	int i = form_lang_index(f, lang_code);
+	size_t k;
+
+	if (i >= 0 && t->by_lang != NULL && t->by_lang[i] != NULL)
+		return t->by_lang[i];
+	if (t->plain != NULL)
+		return t->plain;
+	for (k = 0; k < f->nlangs && t->by_lang != NULL; k++) {
+		if (t->by_lang[k] != NULL)
+			return t->by_lang[k];
+	}
+	return "";
+}
+
+const struct form_question *
+form_question_by_name(const struct form *f, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < f->nquestions; i++) {
+		if (f->questions[i].name != NULL &&
+		    f->questions[i].type != FT_END_GROUP &&
+		    f->questions[i].type != FT_END_REPEAT &&
+		    strcmp(f->questions[i].name, name) == 0)
+			return &f->questions[i];
+	}
+	return NULL;
+}
