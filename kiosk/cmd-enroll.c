@@ -1,16 +1,62 @@
-/* cmd-enroll: placeholder until the real command lands. NOT DONE. */
+/*
+ * cmd-enroll: add a kiosk's identity to the office ledger, so that
+ * `kiosk open --ledger` accepts batches it signs. Never accepts a second
+ * key under a name already enrolled.
+ */
+#include <getopt.h>
 #include <stdio.h>
+#include <stdlib.h>
 
 #include "cmd.h"
+#include "office.h"
+#include "util.h"
+#include "vault.h"
 
 static int
 cmd_enroll_exec(const struct cmd_entry *e, int argc, char **argv)
 {
-	cmd_error("%s: not implemented yet", e->name);
-	return 1;
+	static const struct option opts[] = {
+		{ "ledger", required_argument, NULL, 'l' },
+		{ NULL, 0, NULL, 0 }
+	};
+	struct buf msg = { 0 };
+	char *ledger = NULL, *cause = NULL;
+	int c, rc = 1;
+
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		if (c == 'l')
+			ledger = optarg;
+		else
+			return cmd_usage(e, "unknown option");
+	}
+	if (ledger == NULL)
+		return cmd_usage(e, "--ledger L.db is required");
+	if (optind + 1 != argc)
+		return cmd_usage(e, "give exactly one kiosk identity file");
+	if (vault_init() != 0) {
+		cmd_error("cannot start libsodium");
+		return 1;
+	}
+	if (office_enroll(ledger, argv[optind], &msg, &cause) != 0) {
+		cmd_error("%s", cause);
+		free(cause);
+	} else {
+		fwrite(msg.data, 1, msg.len, stdout);
+		rc = 0;
+	}
+	buf_free(&msg);
+	return rc;
 }
 
 const struct cmd_entry cmd_enroll_entry = {
-	"enroll", "enroll", "(not implemented yet)", "(not implemented yet)",
+	"enroll",
+	"enroll --ledger L.db KIOSK.pub",
+	"Enrol a kiosk at the office, so its batches are accepted.",
+	"Reads a kiosk identity file (the output of `kiosk identity` on the "
+	"kiosk) and adds the kiosk to the ledger. Compare the fingerprint it "
+	"prints with the one shown on the kiosk before trusting it. A name "
+	"can be enrolled with one key only. `kiosk open --ledger L.db` "
+	"rejects batches from kiosks that are not enrolled.",
 	cmd_enroll_exec
 };

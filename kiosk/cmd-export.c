@@ -1,16 +1,181 @@
-/* cmd-export: placeholder until the real command lands. NOT DONE. */
+/*
+ * cmd-export: write every sealed submission the office has not yet
+ * acknowledged into one signed batch file in DIR (the USB stick), after
+ * applying any acknowledgement found there. Prints the batch's path.
+ * Never reads or prints plaintext: export handles ciphertext only.
+ *
+ * Two hidden modes exist for the tests and benchmarks, refused unless
+ * KIOSK_TEST=1 is in the environment: --test-submit N commits N
+ * synthetic submissions through outbox_submit (printing "committed SEQ"
+ * after each durable commit), and --test-tamper rewrites a batch signed
+ * by this kiosk (swap, drop or corrupt a record) for the negative corpus.
+ */
+#include <getopt.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
 
 #include "cmd.h"
+#include "config.h"
+#include "outbox.h"
+#include "record.h"
+#include "util.h"
+#include "vault.h"
+
+static int
+test_submit(struct outbox *ob, long count)
+{
+	struct outbox_meta m;
+	struct record *r;
+	char date[11], claim[32], num[32], *cause = NULL;
+	uint64_t seq;
+	long i;
+
+	today_ymd(date);
+	for (i = 0; i < count; i++) {
+		snprintf(claim, sizeof claim, "TEST-%04ld-%04ld",
+		    (long)getpid() % 10000, i % 10000);
+		snprintf(num, sizeof num, "%ld", i);
+		memset(&m, 0, sizeof m);
+		m.date = date;
+		m.form_id = "selftest";
+		m.form_version = "1";
+		m.lang = "en";
+		m.claim = claim;
+		m.assisted_by = (int)(i % 3);
+		r = record_new();
+		record_add(r, "n", num, 1);
+		record_add(r, "note", "synthetic, with a comma", 1);
+		record_add(r, "skipped", "", 0);
+		record_add(r, "formula", "=1+1", 1);
+		if (outbox_submit(ob, &m, r, &seq, &cause) != 0) {
+			record_free(r);
+			cmd_error("%s", cause);
+			free(cause);
+			return 1;
+		}
+		record_free(r);
+		printf("committed %llu\n", (unsigned long long)seq);
+		fflush(stdout);
+	}
+	return 0;
+}
 
 static int
 cmd_export_exec(const struct cmd_entry *e, int argc, char **argv)
 {
-	cmd_error("%s: not implemented yet", e->name);
-	return 1;
+	static const struct option opts[] = {
+		{ "config", required_argument, NULL, 'c' },
+		{ "to", required_argument, NULL, 't' },
+		{ "test-submit", required_argument, NULL, 's' },
+		{ "test-nosync", no_argument, NULL, 'n' },
+		{ "test-tamper", required_argument, NULL, 'T' },
+		{ "swap", required_argument, NULL, 'w' },
+		{ "drop", required_argument, NULL, 'd' },
+		{ "corrupt", required_argument, NULL, 'x' },
+		{ NULL, 0, NULL, 0 }
+	};
+	struct config *cfg = NULL;
+	struct outbox *ob = NULL;
+	char *cpath = NULL, *to = NULL, *tamper = NULL, *path = NULL;
+	char *cause = NULL;
+	long submit = -1, count, ti = -1, tj = -3;
+	int c, rc = 1, nosync = 0, testing;
+
+	testing = getenv("KIOSK_TEST") != NULL &&
+	    strcmp(getenv("KIOSK_TEST"), "1") == 0;
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		switch (c) {
+		case 'c': cpath = optarg; break;
+		case 't': to = optarg; break;
+		case 's': submit = strtol(optarg, NULL, 10); break;
+		case 'n': nosync = 1; break;
+		case 'T': tamper = optarg; break;
+		case 'w':
+			ti = strtol(optarg, NULL, 10);
+			if (optind >= argc)
+				return cmd_usage(e, "--swap I J");
+			tj = strtol(argv[optind++], NULL, 10);
+			break;
+		case 'd': ti = strtol(optarg, NULL, 10); tj = -1; break;
+		case 'x': ti = strtol(optarg, NULL, 10); tj = -2; break;
+		default: return cmd_usage(e, "unknown option");
+		}
+	}
+	if ((submit >= 0 || tamper != NULL || nosync) && !testing)
+		return cmd_usage(e, "unknown option");
+	if (submit < 0 && tamper == NULL && to == NULL)
+		return cmd_usage(e, "--to DIR is required");
+	if (tamper != NULL && (optind + 1 != argc || tj == -3))
+		return cmd_usage(e, "--test-tamper IN OUT and one of --swap, "
+		    "--drop, --corrupt");
+	if (tamper == NULL && optind != argc)
+		return cmd_usage(e, "unexpected argument \"%s\"", argv[optind]);
+	if (vault_init() != 0) {
+		cmd_error("cannot start libsodium");
+		return 1;
+	}
+	if ((cfg = cmd_load_config(cpath)) == NULL)
+		return 1;
+	if ((ob = outbox_open_flags(cfg, nosync ? OUTBOX_NOSYNC : 0,
+	    &cause)) == NULL) {
+		cmd_error("%s", cause);
+		goto out;
+	}
+	if (submit >= 0) {
+		rc = test_submit(ob, submit);
+		goto out;
+	}
+	if (tamper != NULL) {
+		if (outbox_tamper(ob, tamper, argv[optind], ti, tj,
+		    &cause) != 0)
+			cmd_error("%s", cause);
+		else
+			rc = 0;
+		goto out;
+	}
+	if (outbox_export(ob, to, &path, &count, &cause) != 0) {
+		cmd_error("export failed, nothing was marked exported: %s",
+		    cause);
+		goto out;
+	}
+	if (outbox_last_ack_deleted(ob) >= 0)
+		fprintf(stderr, "kiosk: applied the office's acknowledgement: "
+		    "%ld sealed submissions deleted\n",
+		    outbox_last_ack_deleted(ob));
+	if (path == NULL)
+		fprintf(stderr, "kiosk: no submissions are waiting; no batch "
+		    "written\n");
+	else {
+		fprintf(stderr, "kiosk: %ld sealed submissions in the batch\n",
+		    count);
+		printf("%s\n", path);
+	}
+	rc = 0;
+out:
+	free(path);
+	free(cause);
+	outbox_close(ob);
+	config_free(cfg);
+	return rc;
 }
 
 const struct cmd_entry cmd_export_entry = {
-	"export", "export", "(not implemented yet)", "(not implemented yet)",
+	"export",
+	"export --config FILE --to DIR",
+	"Write the sealed submissions into one signed batch file in DIR.",
+	"Writes every sealed submission the office has not yet acknowledged "
+	"into one batch file, DIR/NAME-N.kib, signed with the kiosk's key, "
+	"and prints its path. The file is written to a temporary name, "
+	"flushed, renamed, and read back and verified before anything is "
+	"marked exported; if any step fails (a full or removed stick) the "
+	"kiosk says so and keeps every submission for the next export.\n\n"
+	"If DIR holds an acknowledgement from the office (NAME.ack), it is "
+	"verified against office.pub first and the submissions it covers "
+	"are deleted from the kiosk. Batches are cumulative: each holds "
+	"everything not yet acknowledged, so a lost stick loses nothing. "
+	"No passphrase is needed; the batch holds only sealed data.",
 	cmd_export_exec
 };

@@ -1,16 +1,117 @@
-/* cmd-keygen: placeholder until the real command lands. NOT DONE. */
-#include <stdio.h>
+/*
+ * cmd-keygen: make the office key set (office side). Writes DIR/office.pub
+ * for the kiosks and DIR/office.key, the secrets sealed under a
+ * passphrase. Must never overwrite an existing key, and never write a
+ * secret anywhere but office.key (sealed).
+ */
+#include <sys/stat.h>
 
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "batch.h"
 #include "cmd.h"
+#include "util.h"
+#include "vault.h"
 
 static int
 cmd_keygen_exec(const struct cmd_entry *e, int argc, char **argv)
 {
-	cmd_error("%s: not implemented yet", e->name);
-	return 1;
+	static const struct option opts[] = {
+		{ "out", required_argument, NULL, 'o' },
+		{ "passphrase-file", required_argument, NULL, 'p' },
+		{ NULL, 0, NULL, 0 }
+	};
+	struct vault_office_key *k = NULL;
+	const struct vault_office_pub *pub;
+	struct buf key = { 0 }, pubtext = { 0 };
+	char *out = NULL, *pfile = NULL, *pass = NULL, *cause = NULL;
+	char *kpath = NULL, *ppath = NULL, hex[17];
+	int c, rc = 1;
+
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		switch (c) {
+		case 'o': out = optarg; break;
+		case 'p': pfile = optarg; break;
+		default: return cmd_usage(e, "unknown option");
+		}
+	}
+	if (out == NULL)
+		return cmd_usage(e, "--out DIR is required");
+	if (optind != argc)
+		return cmd_usage(e, "unexpected argument \"%s\"", argv[optind]);
+	if (vault_init() != 0) {
+		cmd_error("cannot start libsodium");
+		return 1;
+	}
+	xasprintf(&kpath, "%s/office.key", out);
+	xasprintf(&ppath, "%s/office.pub", out);
+	if (path_exists(kpath) || path_exists(ppath)) {
+		cmd_error("%s: a key already exists there; not overwriting it",
+		    out);
+		goto out;
+	}
+	if (mkdir_p(out, 0700, &cause) != 0) {
+		cmd_error("%s", cause);
+		goto out;
+	}
+	if ((pass = cmd_passphrase(pfile, "New passphrase for office.key: ",
+	    1)) == NULL)
+		goto out;
+	if (strlen(pass) < 12)
+		cmd_error("warning: a passphrase shorter than 12 characters "
+		    "is weak; use six or more random words");
+	k = vault_office_generate();
+	if (vault_office_key_seal(k, pass, &key, &cause) != 0) {
+		cmd_error("%s", cause);
+		goto out;
+	}
+	pub = vault_office_public(k);
+	vault_office_pub_format(pub, &pubtext);
+	if (batch_save(out, "office.key", key.data, key.len, 0, NULL,
+	    &cause) != 0 ||
+	    batch_save(out, "office.pub", pubtext.data, pubtext.len, 0, NULL,
+	    &cause) != 0) {
+		cmd_error("%s", cause);
+		goto out;
+	}
+	chmod(ppath, 0644);
+	hex_encode(hex, pub->key_id, 8);
+	printf("wrote %s (give this to the kiosks)\n", ppath);
+	printf("wrote %s (secret; keep it and its passphrase offline, with "
+	    "a backup)\n", kpath);
+	printf("key id      %s\nfingerprint %s\n", hex, pub->fpr);
+	rc = 0;
+out:
+	if (pass != NULL)
+		freezero_str(pass);
+	vault_office_free(k);
+	buf_free(&key);
+	buf_free(&pubtext);
+	free(cause);
+	free(kpath);
+	free(ppath);
+	return rc;
 }
 
 const struct cmd_entry cmd_keygen_entry = {
-	"keygen", "keygen", "(not implemented yet)", "(not implemented yet)",
+	"keygen",
+	"keygen --out DIR [--passphrase-file FILE]",
+	"Make the office key set: office.pub for kiosks, office.key for the "
+	"office.",
+	"Makes two key pairs for the office: one that kiosks seal "
+	"submissions to (X25519), and one that signs acknowledgements "
+	"(Ed25519). DIR/office.pub holds both public halves, the short key "
+	"id and a fingerprint; copy it to every kiosk. DIR/office.key holds "
+	"both secret halves, sealed under a passphrase (Argon2id, "
+	"XChaCha20-Poly1305); keep it on the office machine, with a backup, "
+	"and never on a kiosk.\n\n"
+	"The passphrase is asked for twice on the terminal, or read from the "
+	"first line of --passphrase-file. Use six or more random words. "
+	"keygen never overwrites an existing key. Write the fingerprint on "
+	"paper so staff can compare it with `kiosk key show` later.",
 	cmd_keygen_exec
 };

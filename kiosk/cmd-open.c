@@ -1,16 +1,173 @@
-/* cmd-open: placeholder until the real command lands. NOT DONE. */
+/*
+ * cmd-open: the office opens batches. Unlocks the office key(s), then for
+ * each batch: verify, open, record in the ledger and append to
+ * DIR/<form_id>.csv and .jsonl; reports per kiosk the sequence ranges
+ * received and missing, and writes a signed <kiosk>.ack for each.
+ * Exit 0: all good; 1: a batch was rejected or another error; 3: opened,
+ * but a gap remains. Never writes anything for a rejected batch.
+ */
+#include <getopt.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 
+#include "batch.h"
 #include "cmd.h"
+#include "office.h"
+#include "util.h"
+#include "vault.h"
+
+#define OPEN_MAX_KEYS	16
 
 static int
 cmd_open_exec(const struct cmd_entry *e, int argc, char **argv)
 {
-	cmd_error("%s: not implemented yet", e->name);
-	return 1;
+	static const struct option opts[] = {
+		{ "key", required_argument, NULL, 'k' },
+		{ "passphrase-file", required_argument, NULL, 'p' },
+		{ "ledger", required_argument, NULL, 'l' },
+		{ "out", required_argument, NULL, 'o' },
+		{ NULL, 0, NULL, 0 }
+	};
+	struct vault_office_key *keys[OPEN_MAX_KEYS];
+	struct office *o = NULL;
+	struct buf b = { 0 }, report = { 0 };
+	const char *kpath[OPEN_MAX_KEYS], *pfile[OPEN_MAX_KEYS];
+	char *ledger = NULL, *out = NULL, *cause = NULL, *pass, *prompt;
+	size_t nk = 0, np = 0, i;
+	long added;
+	int c, rc = 1, wrong, why, replay, rejected = 0, gap = 0;
+
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		switch (c) {
+		case 'k':
+			if (nk == OPEN_MAX_KEYS)
+				return cmd_usage(e, "too many --key");
+			kpath[nk++] = optarg;
+			break;
+		case 'p':
+			if (np == OPEN_MAX_KEYS)
+				return cmd_usage(e, "too many --passphrase-file");
+			pfile[np++] = optarg;
+			break;
+		case 'l': ledger = optarg; break;
+		case 'o': out = optarg; break;
+		default: return cmd_usage(e, "unknown option");
+		}
+	}
+	if (nk == 0)
+		return cmd_usage(e, "at least one --key office.key is needed");
+	if (out == NULL)
+		return cmd_usage(e, "--out DIR is required");
+	if (np > 1 && np != nk)
+		return cmd_usage(e, "give one --passphrase-file, or one per "
+		    "--key");
+	if (optind == argc)
+		return cmd_usage(e, "name at least one batch file");
+	if (vault_init() != 0) {
+		cmd_error("cannot start libsodium");
+		return 1;
+	}
+
+	/* Unlock every key before touching the output. */
+	for (i = 0; i < nk; i++)
+		keys[i] = NULL;
+	for (i = 0; i < nk; i++) {
+		buf_free(&b);
+		if (read_file(kpath[i], &b, 4096, &cause) != 0) {
+			cmd_error("%s", cause);
+			goto out;
+		}
+		xasprintf(&prompt, "Passphrase for %s: ", kpath[i]);
+		pass = cmd_passphrase(np == 0 ? NULL : pfile[np == 1 ? 0 : i],
+		    prompt, 0);
+		free(prompt);
+		if (pass == NULL)
+			goto out;
+		keys[i] = vault_office_key_open(b.data, b.len, pass, &wrong,
+		    &cause);
+		freezero_str(pass);
+		if (keys[i] == NULL) {
+			cmd_error("%s: %s%s", kpath[i], cause, wrong ?
+			    "; nothing was opened" : "");
+			goto out;
+		}
+	}
+	if ((o = office_open(out, ledger, ledger == NULL, &cause)) == NULL) {
+		cmd_error("%s", cause);
+		goto out;
+	}
+	for (i = 0; i < nk; i++) {
+		office_add_key(o, keys[i]);
+		keys[i] = NULL;
+	}
+	for (; optind < argc; optind++) {
+		free(cause);
+		cause = NULL;
+		if (office_batch(o, argv[optind], &replay, &added, &why,
+		    &cause) != 0) {
+			cmd_error("%s", cause);
+			rejected = 1;
+		} else if (replay)
+			printf("%s: already opened before; adds nothing\n",
+			    argv[optind]);
+		else
+			printf("%s: opened, %ld new submissions\n",
+			    argv[optind], added);
+		if (office_notes(o)->len > 0) {
+			fwrite(office_notes(o)->data, 1, office_notes(o)->len,
+			    stderr);
+			office_notes(o)->len = 0;
+		}
+	}
+	free(cause);
+	cause = NULL;
+	if (office_finish(o, &report, &gap, &cause) != 0) {
+		cmd_error("%s", cause);
+		rejected = 1;
+	}
+	fwrite(report.data, 1, report.len, stdout);
+	rc = rejected ? 1 : gap ? 3 : 0;
+out:
+	for (i = 0; i < nk; i++)
+		vault_office_free(keys[i]);
+	office_close(o);
+	buf_free(&b);
+	buf_free(&report);
+	free(cause);
+	return rc;
 }
 
 const struct cmd_entry cmd_open_entry = {
-	"open", "open", "(not implemented yet)", "(not implemented yet)",
+	"open",
+	"open --key office.key [--key old.key ...] [--passphrase-file F ...] "
+	"[--ledger L.db] --out DIR BATCH...",
+	"Verify and open batches at the office into CSV and JSON Lines.",
+	"Unlocks each office key (asking for its passphrase on the terminal, "
+	"or reading the first line of --passphrase-file: give one for all "
+	"keys or one per --key), then verifies each batch completely before "
+	"decrypting anything: the kiosk's signature, the manifest, every "
+	"record's hash, sequence number and chain link. A batch that fails "
+	"any check is rejected whole, with the reason (truncated, signature, "
+	"manifest, record hash, chain, not enrolled, wrong office key, ...), "
+	"and nothing from it is written. A batch opened before adds "
+	"nothing.\n\n"
+	"Records go to DIR/FORM.csv (one row per submission: claim code, "
+	"date, language, form version, volunteer number, then one column "
+	"per question) and DIR/FORM.jsonl, appended across runs; a form "
+	"version with different columns goes to DIR/FORM-VERSION.csv. "
+	"Cells starting with = + - @ or a tab are prefixed with ' so "
+	"spreadsheets do not run them. Files are created 0600.\n\n"
+	"The ledger (--ledger, default DIR/ledger.db) remembers every batch "
+	"and sequence number. With --ledger, only kiosks enrolled with "
+	"`kiosk enroll` are accepted. Without it, an unknown kiosk is "
+	"trusted on first use and a warning with its fingerprint is "
+	"printed: compare it with `kiosk identity` on the kiosk.\n\n"
+	"For each kiosk, open prints the sequence ranges received and any "
+	"missing range, and writes DIR/NAME.ack, a signed acknowledgement "
+	"of everything received without a gap; put it on the stick so the "
+	"kiosk can delete those submissions. Exit status: 0 all good, 1 a "
+	"batch was rejected or another error, 3 opened but a gap remains.",
 	cmd_open_exec
 };

@@ -17,6 +17,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+struct buf;
 struct config;
 struct record;
 
@@ -63,5 +64,32 @@ int		 outbox_apply_ack(struct outbox *, const char *path,
 
 /* The kiosk's public key fingerprint, for staff to compare on paper. */
 const char	*outbox_fingerprint(struct outbox *);
+
+/* Added for the sealed path (issue 4). */
+
+/* Flags for outbox_open_flags. */
+#define OUTBOX_NOSYNC	0x1	/* tests and benchmarks only: no fsync */
+
+struct outbox	*outbox_open_flags(const struct config *, int flags,
+		    char **cause);
+/* The kiosk's public identity (what `kiosk identity` prints), in b. */
+void		 outbox_identity(struct outbox *, struct buf *b);
+/*
+ * Make or load only the identity (data_dir/kiosk.id), without the store
+ * or the office key: for `kiosk identity`.
+ */
+int		 outbox_identity_only(const struct config *, struct buf *b,
+		    char **cause);
+/* Records deleted by the ack the last outbox_export applied (-1: none). */
+long		 outbox_last_ack_deleted(struct outbox *);
+/* PRAGMA integrity_check of the kiosk database. */
+int		 outbox_check(struct outbox *, char **cause);
+/*
+ * Tests only: rewrite a batch signed by this kiosk (swap records i and j,
+ * or drop record i when j < 0, or flip a byte in record i's ciphertext
+ * when j == -2) and sign it again, into out.
+ */
+int		 outbox_tamper(struct outbox *, const char *in, const char *out,
+		    long i, long j, char **cause);
 
 #endif

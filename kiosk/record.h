@@ -11,6 +11,7 @@
 #define KIOSK_RECORD_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 struct record;
 
@@ -22,5 +23,34 @@ void		 record_add(struct record *, const char *column,
 size_t		 record_ncolumns(const struct record *);
 void		 record_column(const struct record *, size_t, const char **name,
 		    const char **value, int *relevant);
+
+/*
+ * What travels with the columns inside the seal. At the kiosk the strings
+ * belong to the caller; after record_parse they point into the returned
+ * record and are valid until record_free.
+ */
+struct record_head {
+	unsigned char	 kiosk_id[32];		/* kiosk Ed25519 public key */
+	uint64_t	 seq;
+	unsigned char	 prev_hash[32];		/* BLAKE2b-256 of previous envelope */
+	const char	*date;			/* YYYY-MM-DD */
+	const char	*form_id;
+	const char	*form_version;
+	const char	*lang;
+	const char	*claim;
+	uint32_t	 assisted_by;
+};
+
+#define RECORD_MAX_LEN	(1024 * 1024 - 1)
+
+/*
+ * Serialize head and columns into *out, secure memory the caller frees
+ * with vault_secure_free. -1 if a string is invalid or it is too long.
+ */
+int		 record_serialize(const struct record *, const struct record_head *,
+		    unsigned char **out, size_t *len, char **cause);
+/* Parse canonical bytes; anything else is refused. */
+struct record	*record_parse(const unsigned char *, size_t,
+		    struct record_head *, char **cause);
 
 #endif

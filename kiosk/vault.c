@@ -1,5 +1,12 @@
 /*
  * vault: libsodium behind a small interface (see vault.h).
+ *
+ * Owns every cryptographic choice: BLAKE2b for hashes and key ids,
+ * crypto_box_seal (X25519 + XSalsa20-Poly1305) with fixed-bucket
+ * ISO 7816-4 padding for records, Ed25519 for batches and acks, and
+ * Argon2id + XChaCha20-Poly1305 for the office secret-key file.
+ * Secrets and padded plaintext live only in sodium_malloc memory and are
+ * wiped on every path. Must never print, exit or touch a file.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -8,6 +15,22 @@
 
 #include "util.h"
 #include "vault.h"
+
+struct vault_office_key {
+	unsigned char		box_sk[crypto_box_SECRETKEYBYTES];
+	unsigned char		sign_sk[crypto_sign_SECRETKEYBYTES];
+	struct vault_office_pub	pub;
+};
+
+struct vault_sign_key {
+	unsigned char	sk[crypto_sign_SECRETKEYBYTES];
+	unsigned char	pk[crypto_sign_PUBLICKEYBYTES];
+};
+
+struct vault_hash_state {
+	crypto_generichash_state	st;
+	size_t				outlen;
+};
 
 int
 vault_init(void)
@@ -68,4 +91,514 @@ int
 vault_pin_verify(const char *hash, const char *pin)
 {
 	return crypto_pwhash_str_verify(hash, pin, strlen(pin)) == 0;
+}
+
+/* ---- hashing ---- */
+
+void
+vault_hash(unsigned char *out, size_t outlen, const void *in, size_t len)
+{
+	crypto_generichash(out, outlen, in, len, NULL, 0);
+}
+
+struct vault_hash_state *
+vault_hash_start(size_t outlen)
+{
+	struct vault_hash_state *h;
+
+	h = xmalloc(sizeof *h);
+	h->outlen = outlen;
+	crypto_generichash_init(&h->st, NULL, 0, outlen);
+	return h;
+}
+
+void
+vault_hash_update(struct vault_hash_state *h, const void *p, size_t len)
+{
+	crypto_generichash_update(&h->st, p, len);
+}
+
+void
+vault_hash_final(struct vault_hash_state *h, unsigned char *out)
+{
+	crypto_generichash_final(&h->st, out, h->outlen);
+	sodium_memzero(h, sizeof *h);
+	free(h);
+}
+
+void
+vault_key_id(unsigned char out[VAULT_KEYID_LEN], const unsigned char *pk)
+{
+	unsigned char h[32];
+
+	crypto_generichash(h, sizeof h, pk, VAULT_PK_LEN, NULL, 0);
+	memcpy(out, h, VAULT_KEYID_LEN);
+}
+
+void
+vault_fingerprint(char out[VAULT_FPR_LEN], const unsigned char *pk1,
+    const unsigned char *pk2)
+{
+	crypto_generichash_state st;
+	unsigned char h[32];
+	char hex[33];
+	int i, o = 0;
+
+	crypto_generichash_init(&st, NULL, 0, sizeof h);
+	crypto_generichash_update(&st, pk1, VAULT_PK_LEN);
+	if (pk2 != NULL)
+		crypto_generichash_update(&st, pk2, VAULT_PK_LEN);
+	crypto_generichash_final(&st, h, sizeof h);
+	hex_encode(hex, h, 16);
+	for (i = 0; i < 32; i++) {
+		if (i != 0 && i % 4 == 0)
+			out[o++] = '-';
+		out[o++] = hex[i];
+	}
+	out[o] = '\0';
+}
+
+int
+vault_equal(const void *a, const void *b, size_t len)
+{
+	return sodium_memcmp(a, b, len) == 0;
+}
+
+int
+vault_is_zero(const void *p, size_t len)
+{
+	return sodium_is_zero(p, len);
+}
+
+/* ---- office key set ---- */
+
+static void
+office_fill_pub(struct vault_office_key *k)
+{
+	memcpy(k->pub.sign_pk, k->sign_sk + 32, 32);
+	vault_key_id(k->pub.key_id, k->pub.box_pk);
+	vault_fingerprint(k->pub.fpr, k->pub.box_pk, k->pub.sign_pk);
+}
+
+struct vault_office_key *
+vault_office_generate(void)
+{
+	struct vault_office_key *k;
+	unsigned char spk[crypto_sign_PUBLICKEYBYTES];
+
+	k = vault_secure_alloc(sizeof *k);
+	crypto_box_keypair(k->pub.box_pk, k->box_sk);
+	crypto_sign_keypair(spk, k->sign_sk);
+	office_fill_pub(k);
+	return k;
+}
+
+void
+vault_office_free(struct vault_office_key *k)
+{
+	sodium_free(k);
+}
+
+const struct vault_office_pub *
+vault_office_public(const struct vault_office_key *k)
+{
+	return &k->pub;
+}
+
+#define OFFICE_PUB_MAGIC "kiosk office public key v1\n"
+
+void
+vault_office_pub_format(const struct vault_office_pub *p, struct buf *b)
+{
+	char hex[65];
+
+	buf_adds(b, OFFICE_PUB_MAGIC);
+	hex_encode(hex, p->key_id, VAULT_KEYID_LEN);
+	buf_addf(b, "key-id %s\n", hex);
+	hex_encode(hex, p->box_pk, 32);
+	buf_addf(b, "encrypt %s\n", hex);
+	hex_encode(hex, p->sign_pk, 32);
+	buf_addf(b, "sign %s\n", hex);
+	buf_addf(b, "fingerprint %s\n", p->fpr);
+}
+
+int
+vault_office_pub_parse(const void *data, size_t len,
+    struct vault_office_pub *out, char **cause)
+{
+	struct vault_office_pub p;
+	struct buf want = { 0 };
+	const unsigned char *d = data;
+	size_t i, mlen = strlen(OFFICE_PUB_MAGIC);
+	const char *s, *e;
+	int rc = -1;
+
+	/* Tolerate a missing final newline, nothing else. */
+	if (len < mlen || memcmp(d, OFFICE_PUB_MAGIC, mlen) != 0) {
+		xasprintf(cause, "not an office public key file "
+		    "(first line must be \"kiosk office public key v1\")");
+		return -1;
+	}
+	memset(&p, 0, sizeof p);
+	s = (const char *)d + mlen;
+	e = (const char *)d + len;
+	for (i = 0; i < 3; i++) {
+		static const char *names[] = { "key-id ", "encrypt ", "sign " };
+		const char *nl = memchr(s, '\n', (size_t)(e - s));
+		size_t nlen = strlen(names[i]);
+		size_t hexlen = i == 0 ? 16 : 64;
+
+		if (nl == NULL || (size_t)(nl - s) != nlen + hexlen ||
+		    memcmp(s, names[i], nlen) != 0) {
+			xasprintf(cause, "line %zu should be \"%s<%zu hex "
+			    "digits>\"", i + 2, names[i], hexlen);
+			goto out;
+		}
+		if (hex_decode(i == 0 ? p.key_id : i == 1 ? p.box_pk : p.sign_pk,
+		    hexlen / 2, s + nlen, hexlen) != 0) {
+			xasprintf(cause, "line %zu: bad hex", i + 2);
+			goto out;
+		}
+		s = nl + 1;
+	}
+	{
+		unsigned char kid[VAULT_KEYID_LEN];
+
+		vault_key_id(kid, p.box_pk);
+		if (memcmp(kid, p.key_id, sizeof kid) != 0) {
+			xasprintf(cause, "key-id does not match the key");
+			goto out;
+		}
+	}
+	vault_fingerprint(p.fpr, p.box_pk, p.sign_pk);
+	vault_office_pub_format(&p, &want);
+	if (!(len == want.len || (len + 1 == want.len &&
+	    want.data[want.len - 1] == '\n')) ||
+	    memcmp(want.data, d, len) != 0) {
+		xasprintf(cause, "fingerprint line does not match the keys, "
+		    "or extra text after it");
+		goto out;
+	}
+	*out = p;
+	rc = 0;
+out:
+	buf_free(&want);
+	return rc;
+}
+
+#define KOSK_MAGIC	"KOSK1\n"
+#define KOSK_HDR	66
+#define KOSK_PT		(32 + 64 + 32)
+#define KOSK_LEN	(KOSK_HDR + KOSK_PT + \
+			    crypto_aead_xchacha20poly1305_ietf_ABYTES)
+
+static void
+put_u64(unsigned char *p, uint64_t v)
+{
+	int i;
+
+	for (i = 0; i < 8; i++)
+		p[i] = (unsigned char)(v >> (8 * i));
+}
+
+static uint64_t
+get_u64(const unsigned char *p)
+{
+	uint64_t v = 0;
+	int i;
+
+	for (i = 7; i >= 0; i--)
+		v = (v << 8) | p[i];
+	return v;
+}
+
+static int
+fast_kdf(void)
+{
+	const char *e = getenv("KIOSK_TEST_FAST_KDF");
+
+	return e != NULL && strcmp(e, "1") == 0;
+}
+
+static int
+derive(unsigned char *key, const char *pass, const unsigned char *salt,
+    uint64_t ops, uint64_t mem, char **cause)
+{
+	if (crypto_pwhash(key, 32, pass, strlen(pass), salt, ops, (size_t)mem,
+	    crypto_pwhash_ALG_ARGON2ID13) != 0) {
+		xasprintf(cause, "cannot derive the key from the passphrase "
+		    "(out of memory? Argon2id needs %llu MiB)",
+		    (unsigned long long)(mem >> 20));
+		return -1;
+	}
+	return 0;
+}
+
+int
+vault_office_key_seal(const struct vault_office_key *k, const char *pass,
+    struct buf *out, char **cause)
+{
+	unsigned char hdr[KOSK_HDR], ct[KOSK_LEN - KOSK_HDR];
+	unsigned char *key, *pt;
+	uint64_t ops, mem;
+	int rc = -1;
+
+	ops = fast_kdf() ? crypto_pwhash_OPSLIMIT_INTERACTIVE :
+	    crypto_pwhash_OPSLIMIT_MODERATE;
+	mem = fast_kdf() ? crypto_pwhash_MEMLIMIT_INTERACTIVE :
+	    crypto_pwhash_MEMLIMIT_MODERATE;
+	memcpy(hdr, KOSK_MAGIC, 6);
+	hdr[6] = 1;		/* version */
+	hdr[7] = 1;		/* kind: office key set */
+	hdr[8] = 2;		/* Argon2id13 */
+	hdr[9] = 0;
+	put_u64(hdr + 10, ops);
+	put_u64(hdr + 18, mem);
+	randombytes_buf(hdr + 26, 16);
+	randombytes_buf(hdr + 42, 24);
+
+	key = vault_secure_alloc(32);
+	pt = vault_secure_alloc(KOSK_PT);
+	if (derive(key, pass, hdr + 26, ops, mem, cause) != 0)
+		goto out;
+	memcpy(pt, k->box_sk, 32);
+	memcpy(pt + 32, k->sign_sk, 64);
+	memcpy(pt + 96, k->pub.box_pk, 32);
+	crypto_aead_xchacha20poly1305_ietf_encrypt(ct, NULL, pt, KOSK_PT,
+	    hdr, sizeof hdr, NULL, hdr + 42, key);
+	buf_add(out, hdr, sizeof hdr);
+	buf_add(out, ct, sizeof ct);
+	rc = 0;
+out:
+	sodium_free(pt);
+	sodium_free(key);
+	return rc;
+}
+
+struct vault_office_key *
+vault_office_key_open(const void *data, size_t len, const char *pass,
+    int *wrong_pass, char **cause)
+{
+	const unsigned char *d = data;
+	struct vault_office_key *k = NULL;
+	unsigned char *key = NULL, *pt = NULL;
+	unsigned char spk[32], ssk[64], bpk[32];
+	uint64_t ops, mem, minops, minmem;
+
+	*wrong_pass = 0;
+	if (len < 6 || memcmp(d, KOSK_MAGIC, 6) != 0) {
+		xasprintf(cause, "not an office secret key file");
+		return NULL;
+	}
+	if (len != KOSK_LEN || d[6] != 1 || d[7] != 1 || d[8] != 2 ||
+	    d[9] != 0) {
+		xasprintf(cause, "unsupported or damaged office key file");
+		return NULL;
+	}
+	ops = get_u64(d + 10);
+	mem = get_u64(d + 18);
+	minops = fast_kdf() ? crypto_pwhash_OPSLIMIT_INTERACTIVE :
+	    crypto_pwhash_OPSLIMIT_MODERATE;
+	minmem = fast_kdf() ? crypto_pwhash_MEMLIMIT_INTERACTIVE :
+	    crypto_pwhash_MEMLIMIT_MODERATE;
+	if (ops < minops || mem < minmem) {
+		xasprintf(cause, "the key file's Argon2id limits are weaker "
+		    "than MODERATE; refusing it");
+		return NULL;
+	}
+	if (ops > 64 || mem > ((uint64_t)4 << 30)) {
+		xasprintf(cause, "the key file's Argon2id limits are "
+		    "implausibly large; refusing it");
+		return NULL;
+	}
+	key = vault_secure_alloc(32);
+	pt = vault_secure_alloc(KOSK_PT);
+	if (derive(key, pass, d + 26, ops, mem, cause) != 0)
+		goto fail;
+	if (crypto_aead_xchacha20poly1305_ietf_decrypt(pt, NULL, NULL,
+	    d + KOSK_HDR, KOSK_LEN - KOSK_HDR, d, KOSK_HDR, d + 42, key) != 0) {
+		*wrong_pass = 1;
+		xasprintf(cause, "wrong passphrase (or the key file was "
+		    "changed)");
+		goto fail;
+	}
+	/* The halves must belong together. */
+	crypto_scalarmult_base(bpk, pt);
+	crypto_sign_seed_keypair(spk, ssk, pt + 32);
+	if (sodium_memcmp(bpk, pt + 96, 32) != 0 ||
+	    sodium_memcmp(ssk, pt + 32, 64) != 0) {
+		sodium_memzero(ssk, sizeof ssk);
+		xasprintf(cause, "the key file's secret and public halves do "
+		    "not match");
+		goto fail;
+	}
+	sodium_memzero(ssk, sizeof ssk);
+	k = vault_secure_alloc(sizeof *k);
+	memcpy(k->box_sk, pt, 32);
+	memcpy(k->sign_sk, pt + 32, 64);
+	memcpy(k->pub.box_pk, pt + 96, 32);
+	office_fill_pub(k);
+fail:
+	sodium_free(pt);
+	sodium_free(key);
+	sodium_stackzero(4096);
+	return k;
+}
+
+/* ---- sealing ---- */
+
+size_t
+vault_bucket(size_t len)
+{
+	size_t b;
+
+	/* ISO 7816-4 padding needs at least one byte. */
+	for (b = VAULT_BUCKET_MIN; b <= VAULT_BUCKET_MAX; b *= 4) {
+		if (len < b)
+			return b;
+	}
+	return 0;
+}
+
+int
+vault_seal_len_ok(size_t envlen)
+{
+	size_t b;
+
+	for (b = VAULT_BUCKET_MIN; b <= VAULT_BUCKET_MAX; b *= 4) {
+		if (envlen == b + crypto_box_SEALBYTES)
+			return 1;
+	}
+	return 0;
+}
+
+int
+vault_seal(const unsigned char box_pk[VAULT_PK_LEN], const void *pt,
+    size_t len, unsigned char **out, size_t *outlen, char **cause)
+{
+	unsigned char *padded, *env;
+	size_t bucket, plen;
+
+	if ((bucket = vault_bucket(len)) == 0) {
+		xasprintf(cause, "submission too large to seal (%zu bytes)",
+		    len);
+		return -1;
+	}
+	padded = vault_secure_alloc(bucket);
+	memcpy(padded, pt, len);
+	if (sodium_pad(&plen, padded, len, bucket, bucket) != 0 ||
+	    plen != bucket) {
+		sodium_free(padded);
+		xasprintf(cause, "cannot pad the submission");
+		return -1;
+	}
+	env = xmalloc(bucket + crypto_box_SEALBYTES);
+	if (crypto_box_seal(env, padded, bucket, box_pk) != 0) {
+		sodium_free(padded);
+		free(env);
+		xasprintf(cause, "cannot seal the submission");
+		return -1;
+	}
+	sodium_free(padded);
+	*out = env;
+	*outlen = bucket + crypto_box_SEALBYTES;
+	return 0;
+}
+
+int
+vault_seal_open(const struct vault_office_key *k, const void *env,
+    size_t envlen, unsigned char **pt, size_t *ptlen, char **cause)
+{
+	unsigned char *p;
+	size_t bucket, ulen;
+
+	if (!vault_seal_len_ok(envlen)) {
+		xasprintf(cause, "sealed record has an impossible length");
+		return -1;
+	}
+	bucket = envlen - crypto_box_SEALBYTES;
+	p = vault_secure_alloc(bucket);
+	if (crypto_box_seal_open(p, env, envlen, k->pub.box_pk,
+	    k->box_sk) != 0) {
+		sodium_free(p);
+		xasprintf(cause, "sealed record does not open with this key");
+		return -1;
+	}
+	if (sodium_unpad(&ulen, p, bucket, bucket) != 0 ||
+	    vault_bucket(ulen) != bucket) {
+		sodium_free(p);
+		xasprintf(cause, "sealed record has bad padding");
+		return -1;
+	}
+	*pt = p;
+	*ptlen = ulen;
+	return 0;
+}
+
+/* ---- Ed25519 ---- */
+
+struct vault_sign_key *
+vault_sign_generate(void)
+{
+	struct vault_sign_key *k;
+
+	k = vault_secure_alloc(sizeof *k);
+	crypto_sign_keypair(k->pk, k->sk);
+	return k;
+}
+
+struct vault_sign_key *
+vault_sign_from_secret(const unsigned char *sk64)
+{
+	struct vault_sign_key *k;
+	unsigned char sk[64];
+
+	k = vault_secure_alloc(sizeof *k);
+	crypto_sign_seed_keypair(k->pk, sk, sk64);
+	memcpy(k->sk, sk, 64);
+	sodium_memzero(sk, sizeof sk);
+	if (sodium_memcmp(k->pk, sk64 + 32, 32) != 0) {
+		sodium_free(k);
+		return NULL;
+	}
+	return k;
+}
+
+void
+vault_sign_free(struct vault_sign_key *k)
+{
+	sodium_free(k);
+}
+
+const unsigned char *
+vault_sign_pk(const struct vault_sign_key *k)
+{
+	return k->pk;
+}
+
+const unsigned char *
+vault_sign_secret(const struct vault_sign_key *k)
+{
+	return k->sk;
+}
+
+void
+vault_sign(const struct vault_sign_key *k, unsigned char sig[VAULT_SIG_LEN],
+    const void *m, size_t len)
+{
+	crypto_sign_detached(sig, NULL, m, len, k->sk);
+}
+
+int
+vault_verify(const unsigned char pk[VAULT_PK_LEN],
+    const unsigned char sig[VAULT_SIG_LEN], const void *m, size_t len)
+{
+	return crypto_sign_verify_detached(sig, m, len, pk) == 0 ? 0 : -1;
+}
+
+void
+vault_office_sign(const struct vault_office_key *k,
+    unsigned char sig[VAULT_SIG_LEN], const void *m, size_t len)
+{
+	crypto_sign_detached(sig, NULL, m, len, k->sign_sk);
 }

@@ -7,12 +7,15 @@
  * plaintext answers live only there.
  *
  * Never prints, never exits (except on allocation failure, like xmalloc).
+ * Never writes a file: callers own the bytes it formats.
  */
 #ifndef KIOSK_VAULT_H
 #define KIOSK_VAULT_H
 
 #include <stddef.h>
 #include <stdint.h>
+
+struct buf;
 
 /* Call once before anything else; -1 if libsodium cannot start. */
 int	 vault_init(void);
@@ -27,5 +30,99 @@ uint32_t vault_random_uniform(uint32_t upper);	/* 0 .. upper-1 */
 /* PIN hashes for volunteers and staff (crypto_pwhash_str, INTERACTIVE). */
 int	 vault_pin_hash(char out[128], const char *pin, char **cause);
 int	 vault_pin_verify(const char *hash, const char *pin);	/* 1 if matches */
+
+/* Sizes. */
+#define VAULT_HASH_LEN		32	/* BLAKE2b-256 */
+#define VAULT_KEYID_LEN		8	/* first 8 bytes of BLAKE2b-256(pk) */
+#define VAULT_PK_LEN		32	/* X25519 or Ed25519 public key */
+#define VAULT_SIGN_SK_LEN	64	/* Ed25519 secret key (seed || pk) */
+#define VAULT_BOX_SK_LEN	32
+#define VAULT_SIG_LEN		64
+#define VAULT_SEAL_OVERHEAD	48	/* crypto_box_SEALBYTES */
+#define VAULT_FPR_LEN		40	/* "xxxx-xxxx-..." 8 groups, + NUL */
+
+/* Hashing: BLAKE2b with outlen 16..64, unkeyed. */
+void	 vault_hash(unsigned char *out, size_t outlen, const void *, size_t);
+/* Incremental BLAKE2b for big inputs. */
+struct vault_hash_state;
+struct vault_hash_state *vault_hash_start(size_t outlen);
+void	 vault_hash_update(struct vault_hash_state *, const void *, size_t);
+void	 vault_hash_final(struct vault_hash_state *, unsigned char *out);
+void	 vault_key_id(unsigned char out[VAULT_KEYID_LEN], const unsigned char *pk);
+/* Fingerprint of one or two public keys (the second may be NULL). */
+void	 vault_fingerprint(char out[VAULT_FPR_LEN], const unsigned char *pk1,
+	    const unsigned char *pk2);
+int	 vault_equal(const void *, const void *, size_t);	/* constant time */
+int	 vault_is_zero(const void *, size_t);
+
+/*
+ * The office key set: an X25519 pair (records are sealed to it) and an
+ * Ed25519 pair (acknowledgements are signed with it). The secret halves
+ * are in secure memory; the key id is that of the X25519 public key.
+ */
+struct vault_office_pub {
+	unsigned char	box_pk[VAULT_PK_LEN];
+	unsigned char	sign_pk[VAULT_PK_LEN];
+	unsigned char	key_id[VAULT_KEYID_LEN];
+	char		fpr[VAULT_FPR_LEN];
+};
+struct vault_office_key;	/* secret; lives in secure memory */
+
+struct vault_office_key	*vault_office_generate(void);
+void			 vault_office_free(struct vault_office_key *);
+const struct vault_office_pub *vault_office_public(const struct vault_office_key *);
+
+/* office.pub: text, both public halves, key id and fingerprint. */
+void	 vault_office_pub_format(const struct vault_office_pub *, struct buf *);
+int	 vault_office_pub_parse(const void *, size_t, struct vault_office_pub *,
+	    char **cause);
+
+/*
+ * office.key: "KOSK1\n" header with Argon2id parameters, salt and nonce,
+ * then XChaCha20-Poly1305 of the secrets with the whole header as AD.
+ * Sealing uses MODERATE limits (INTERACTIVE when KIOSK_TEST_FAST_KDF=1).
+ * vault_office_key_open returns -1 with *wrong_pass set to 1 when the
+ * file is well formed but the passphrase (or the file) does not match.
+ */
+int	 vault_office_key_seal(const struct vault_office_key *,
+	    const char *passphrase, struct buf *out, char **cause);
+struct vault_office_key *vault_office_key_open(const void *, size_t,
+	    const char *passphrase, int *wrong_pass, char **cause);
+
+/* Sealing (crypto_box_seal) with fixed buckets of padding. */
+size_t	 vault_bucket(size_t len);	/* 0 if too big for any bucket */
+#define VAULT_BUCKET_MIN	4096
+#define VAULT_BUCKET_MAX	(4096u * 4 * 4 * 4 * 4)	/* 1 MiB */
+/*
+ * Pad plaintext pt (len bytes) to its bucket and seal it to box_pk.
+ * *out (plain malloc: it is ciphertext) has *outlen = bucket + 48 bytes.
+ * The padded copy lives in secure memory and is wiped here.
+ */
+int	 vault_seal(const unsigned char box_pk[VAULT_PK_LEN], const void *pt,
+	    size_t len, unsigned char **out, size_t *outlen, char **cause);
+/*
+ * Open and unpad. *pt is secure memory (free with vault_secure_free),
+ * *ptlen the unpadded length.
+ */
+int	 vault_seal_open(const struct vault_office_key *, const void *env,
+	    size_t envlen, unsigned char **pt, size_t *ptlen, char **cause);
+/* Is envlen a possible sealed length (a bucket plus overhead)? */
+int	 vault_seal_len_ok(size_t envlen);
+
+/* Ed25519. */
+struct vault_sign_key;	/* secret; secure memory */
+struct vault_sign_key *vault_sign_generate(void);
+struct vault_sign_key *vault_sign_from_secret(const unsigned char *sk64);
+void	 vault_sign_free(struct vault_sign_key *);
+const unsigned char *vault_sign_pk(const struct vault_sign_key *);
+/* The 64-byte secret (seed || pk), for writing the identity file. */
+const unsigned char *vault_sign_secret(const struct vault_sign_key *);
+void	 vault_sign(const struct vault_sign_key *, unsigned char sig[VAULT_SIG_LEN],
+	    const void *, size_t);
+int	 vault_verify(const unsigned char pk[VAULT_PK_LEN],
+	    const unsigned char sig[VAULT_SIG_LEN], const void *, size_t);
+/* Sign with the office's Ed25519 half. */
+void	 vault_office_sign(const struct vault_office_key *,
+	    unsigned char sig[VAULT_SIG_LEN], const void *, size_t);
 
 #endif

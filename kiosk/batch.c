@@ -1,0 +1,591 @@
+/*
+ * batch: format, sign, verify and parse .kib batches and .ack files (see
+ * batch.h for the layouts).
+ *
+ * Invariants: batch_verify runs before batch_parse looks past the fixed
+ * header; batch_parse refuses anything serialize would not produce
+ * (unknown versions or flags, non-zero padding, unsorted or duplicate
+ * sequence numbers, lengths that do not add up, trailing bytes). Must
+ * never print or exit; the only file access is batch_save (the durable
+ * write the kiosk uses for batches and the office for acks) and
+ * batch_load (a bounded read).
+ */
+#include <sys/stat.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <unistd.h>
+#include <string.h>
+
+#include "batch.h"
+#include "util.h"
+#include "vault.h"
+
+static const unsigned char batch_magic[8] = "KIB1\r\n\x1a\n";
+static const unsigned char ack_magic[8] = "KIA1\r\n\x1a\n";
+
+static void
+put64(unsigned char *p, uint64_t v)
+{
+	int i;
+
+	for (i = 0; i < 8; i++)
+		p[i] = (unsigned char)(v >> (8 * i));
+}
+
+static uint64_t
+get64(const unsigned char *p)
+{
+	uint64_t v = 0;
+	int i;
+
+	for (i = 7; i >= 0; i--)
+		v = (v << 8) | p[i];
+	return v;
+}
+
+static void
+put32(unsigned char *p, uint32_t v)
+{
+	p[0] = v; p[1] = v >> 8; p[2] = v >> 16; p[3] = v >> 24;
+}
+
+static uint32_t
+get32(const unsigned char *p)
+{
+	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 |
+	    (uint32_t)p[3] << 24;
+}
+
+const char *
+batch_error_name(int why)
+{
+	switch (why) {
+	case BATCH_E_IO:		return "unreadable";
+	case BATCH_E_TRUNCATED:		return "truncated";
+	case BATCH_E_FORMAT:		return "not a batch";
+	case BATCH_E_SIGNATURE:		return "signature";
+	case BATCH_E_MANIFEST:		return "manifest";
+	case BATCH_E_RECORD_HASH:	return "record hash";
+	}
+	return "error";
+}
+
+static int
+name_ok(const char *s, size_t len)
+{
+	size_t i;
+
+	if (len < 1 || len > BATCH_NAME_MAX)
+		return 0;
+	for (i = 0; i < len; i++) {
+		unsigned char c = (unsigned char)s[i];
+
+		if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+		    (c >= '0' && c <= '9') || c == '-' || c == '_'))
+			return 0;
+	}
+	return 1;
+}
+
+/* BLAKE2b-512 of everything but the signature. */
+static void
+batch_digest(const unsigned char *d, size_t len, unsigned char out[64])
+{
+	struct vault_hash_state *h;
+
+	h = vault_hash_start(64);
+	vault_hash_update(h, "kiosk batch v1", 14);
+	vault_hash_update(h, d, 40);
+	vault_hash_update(h, d + 104, len - 104);
+	vault_hash_final(h, out);
+}
+
+void
+batch_write(const struct batch *b, const struct vault_sign_key *k,
+    struct buf *out)
+{
+	unsigned char hdr[BATCH_HDR_LEN], e[BATCH_ENT_LEN];
+	unsigned char *base;
+	uint64_t total;
+	size_t i, start = out->len, nlen = strlen(b->name);
+
+	total = BATCH_HDR_LEN + (uint64_t)BATCH_ENT_LEN * b->count;
+	for (i = 0; i < b->count; i++)
+		total += b->ent[i].len;
+	memset(hdr, 0, sizeof hdr);
+	memcpy(hdr, batch_magic, 8);
+	memcpy(hdr + 8, vault_sign_pk(k), 32);
+	put64(hdr + 104, total);
+	hdr[112] = 1;
+	put64(hdr + 116, b->number);
+	memcpy(hdr + 124, b->prev_hash, 32);
+	put64(hdr + 156, b->acked_through);
+	put64(hdr + 164, b->first);
+	put64(hdr + 172, b->last);
+	put32(hdr + 180, (uint32_t)b->count);
+	hdr[184] = (unsigned char)nlen;
+	memcpy(hdr + 185, b->name, nlen);
+	buf_add(out, hdr, sizeof hdr);
+	for (i = 0; i < b->count; i++) {
+		put64(e, b->ent[i].seq);
+		memcpy(e + 8, b->ent[i].key_id, 8);
+		put32(e + 16, (uint32_t)b->ent[i].len);
+		vault_hash(e + 20, 32, b->ent[i].data, b->ent[i].len);
+		buf_add(out, e, sizeof e);
+	}
+	for (i = 0; i < b->count; i++)
+		buf_add(out, b->ent[i].data, b->ent[i].len);
+	base = out->data + start;
+	batch_sign(base, out->len - start, k);
+}
+
+void
+batch_sign(unsigned char *d, size_t len, const struct vault_sign_key *k)
+{
+	unsigned char dig[64];
+
+	batch_digest(d, len, dig);
+	vault_sign(k, d + 40, dig, sizeof dig);
+}
+
+int
+batch_check_header(const unsigned char *d, size_t len, unsigned char pk[32],
+    int *why, char **cause)
+{
+	if (len < 8 || memcmp(d, batch_magic, 8) != 0) {
+		/* A prefix of the magic is a truncated batch. */
+		if (len < 8 && memcmp(d, batch_magic, len) == 0) {
+			*why = BATCH_E_TRUNCATED;
+			xasprintf(cause, "truncated: only %zu bytes", len);
+		} else {
+			*why = BATCH_E_FORMAT;
+			xasprintf(cause, "not a kiosk batch file (bad magic)");
+		}
+		return -1;
+	}
+	if (len < BATCH_HDR_LEN) {
+		*why = BATCH_E_TRUNCATED;
+		xasprintf(cause, "truncated: %zu bytes, shorter than the "
+		    "header", len);
+		return -1;
+	}
+	if (get64(d + 104) != (uint64_t)len) {
+		*why = BATCH_E_TRUNCATED;
+		xasprintf(cause, "truncated: the file has %zu bytes but says "
+		    "it has %llu", len, (unsigned long long)get64(d + 104));
+		return -1;
+	}
+	memcpy(pk, d + 8, 32);
+	return 0;
+}
+
+int
+batch_verify(const unsigned char *d, size_t len, int *why, char **cause)
+{
+	unsigned char dig[64];
+
+	batch_digest(d, len, dig);
+	if (vault_verify(d + 8, d + 40, dig, sizeof dig) != 0) {
+		*why = BATCH_E_SIGNATURE;
+		xasprintf(cause, "signature: the batch is not signed by the "
+		    "kiosk key it names (forged or changed)");
+		return -1;
+	}
+	return 0;
+}
+
+static int
+manifest_fail(int *why, char **cause, const char *what)
+{
+	*why = BATCH_E_MANIFEST;
+	xasprintf(cause, "manifest: %s", what);
+	return -1;
+}
+
+int
+batch_parse(const unsigned char *d, size_t len, struct batch *b, int *why,
+    char **cause)
+{
+	const unsigned char *e;
+	uint64_t total, count;
+	size_t i, nlen;
+
+	memset(b, 0, sizeof *b);
+	memcpy(b->kiosk_pk, d + 8, 32);
+	if (d[112] != 1 || d[113] != 0) {
+		*why = BATCH_E_FORMAT;
+		xasprintf(cause, "unknown batch format version %u",
+		    (unsigned)(d[112] | d[113] << 8));
+		return -1;
+	}
+	if (d[114] != 0 || d[115] != 0)
+		return manifest_fail(why, cause, "unknown flags");
+	b->number = get64(d + 116);
+	memcpy(b->prev_hash, d + 124, 32);
+	b->acked_through = get64(d + 156);
+	b->first = get64(d + 164);
+	b->last = get64(d + 172);
+	count = get32(d + 180);
+	nlen = d[184];
+	if (b->number < 1 || b->number > INT64_MAX)
+		return manifest_fail(why, cause, "bad batch number");
+	if (!name_ok((const char *)d + 185, nlen) ||
+	    !vault_is_zero(d + 185 + nlen, BATCH_NAME_MAX - nlen))
+		return manifest_fail(why, cause, "bad kiosk name");
+	memcpy(b->name, d + 185, nlen);
+	b->name[nlen] = '\0';
+	if (count < 1 || b->acked_through >= INT64_MAX ||
+	    b->first != b->acked_through + 1 || b->last < b->first ||
+	    b->last > INT64_MAX || b->last - b->first + 1 < count)
+		return manifest_fail(why, cause, "bad sequence range");
+	if (count > (len - BATCH_HDR_LEN) / BATCH_ENT_LEN)
+		return manifest_fail(why, cause, "more records than bytes");
+	b->count = (size_t)count;
+	b->ent = xcalloc(b->count, sizeof *b->ent);
+	total = BATCH_HDR_LEN + (uint64_t)BATCH_ENT_LEN * count;
+	for (i = 0; i < b->count; i++) {
+		e = d + BATCH_HDR_LEN + i * BATCH_ENT_LEN;
+		b->ent[i].seq = get64(e);
+		memcpy(b->ent[i].key_id, e + 8, 8);
+		b->ent[i].len = get32(e + 16);
+		memcpy(b->ent[i].hash, e + 20, 32);
+		if ((i == 0 && b->ent[i].seq != b->first) ||
+		    (i > 0 && b->ent[i].seq <= b->ent[i - 1].seq) ||
+		    (i == b->count - 1 && b->ent[i].seq != b->last)) {
+			batch_clear(b);
+			return manifest_fail(why, cause, "sequence numbers out "
+			    "of order or outside the range");
+		}
+		if (!vault_seal_len_ok(b->ent[i].len)) {
+			batch_clear(b);
+			return manifest_fail(why, cause, "a record has an "
+			    "impossible length");
+		}
+		b->ent[i].data = d + total;
+		total += b->ent[i].len;
+		if (total > len) {
+			batch_clear(b);
+			return manifest_fail(why, cause, "record lengths run "
+			    "past the end of the file");
+		}
+	}
+	if (total != len) {
+		batch_clear(b);
+		return manifest_fail(why, cause, "bytes left over after the "
+		    "last record");
+	}
+	for (i = 0; i < b->count; i++) {
+		unsigned char h[32];
+
+		vault_hash(h, 32, b->ent[i].data, b->ent[i].len);
+		if (memcmp(h, b->ent[i].hash, 32) != 0) {
+			*why = BATCH_E_RECORD_HASH;
+			xasprintf(cause, "record hash: sealed record seq %llu "
+			    "does not match the manifest",
+			    (unsigned long long)b->ent[i].seq);
+			batch_clear(b);
+			return -1;
+		}
+	}
+	vault_hash(b->file_hash, 32, d, len);
+	return 0;
+}
+
+void
+batch_clear(struct batch *b)
+{
+	free(b->ent);
+	b->ent = NULL;
+	b->count = 0;
+}
+
+int
+batch_read(const unsigned char *d, size_t len, struct batch *b, int *why,
+    char **cause)
+{
+	unsigned char pk[32];
+
+	memset(b, 0, sizeof *b);
+	if (batch_check_header(d, len, pk, why, cause) != 0 ||
+	    batch_verify(d, len, why, cause) != 0)
+		return -1;
+	return batch_parse(d, len, b, why, cause);
+}
+
+/* ---- acks ---- */
+
+static void
+ack_msg(const unsigned char *d, unsigned char msg[40 + 56 + 11])
+{
+	memcpy(msg, "kiosk ack v1", 11);
+	memcpy(msg + 11, d, 40);
+	memcpy(msg + 51, d + 104, 56);
+}
+
+void
+ack_write(const struct ack *a, const struct vault_office_key *k,
+    unsigned char out[ACK_LEN])
+{
+	unsigned char msg[107];
+
+	memset(out, 0, ACK_LEN);
+	memcpy(out, ack_magic, 8);
+	memcpy(out + 8, vault_office_public(k)->sign_pk, 32);
+	memcpy(out + 104, a->kiosk_pk, 32);
+	put64(out + 136, a->acked_through);
+	put64(out + 144, a->counter);
+	put64(out + 152, a->batch);
+	ack_msg(out, msg);
+	vault_office_sign(k, out + 40, msg, sizeof msg);
+}
+
+int
+ack_read(const unsigned char *d, size_t len, const unsigned char opk[32],
+    struct ack *a, char **cause)
+{
+	unsigned char msg[107];
+
+	if (len != ACK_LEN || memcmp(d, ack_magic, 8) != 0) {
+		xasprintf(cause, "not an acknowledgement file");
+		return -1;
+	}
+	if (memcmp(d + 8, opk, 32) != 0) {
+		xasprintf(cause, "the acknowledgement is not from this "
+		    "kiosk's office key");
+		return -1;
+	}
+	ack_msg(d, msg);
+	if (vault_verify(opk, d + 40, msg, sizeof msg) != 0) {
+		xasprintf(cause, "the acknowledgement's signature is bad "
+		    "(forged or changed)");
+		return -1;
+	}
+	memset(a, 0, sizeof *a);
+	memcpy(a->office_pk, d + 8, 32);
+	memcpy(a->kiosk_pk, d + 104, 32);
+	a->acked_through = get64(d + 136);
+	a->counter = get64(d + 144);
+	a->batch = get64(d + 152);
+	if (a->acked_through > INT64_MAX || a->counter < 1 ||
+	    a->counter > INT64_MAX) {
+		xasprintf(cause, "the acknowledgement has impossible numbers");
+		return -1;
+	}
+	return 0;
+}
+
+/* ---- files ---- */
+
+static int
+save_fail(char **cause, const char *path, const char *what, int err)
+{
+	if (err == ENOSPC || err == EDQUOT)
+		xasprintf(cause, "%s: %s: the disk is full", path, what);
+	else
+		xasprintf(cause, "%s: %s: %s", path, what, strerror(err));
+	return -1;
+}
+
+int
+batch_save(const char *dir, const char *name, const void *data, size_t len,
+    int replace, char **path, char **cause)
+{
+	const unsigned char *p = data;
+	char *tmp = NULL, *final = NULL;
+	struct stat sb;
+	size_t off = 0;
+	ssize_t n;
+	int fd = -1, dfd = -1, err;
+
+	xasprintf(&final, "%s/%s", dir, name);
+	xasprintf(&tmp, "%s/.%s.%ld.tmp", dir, name, (long)getpid());
+	if (!replace && lstat(final, &sb) == 0) {
+		xasprintf(cause, "%s: already exists; not replacing it", final);
+		goto fail;
+	}
+	fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
+	    0600);
+	if (fd == -1) {
+		save_fail(cause, tmp, "cannot create", errno);
+		goto fail;
+	}
+	while (off < len) {
+		n = write(fd, p + off, len - off > (1 << 20) ? (1 << 20) :
+		    len - off);
+		if (n == -1 && errno == EINTR)
+			continue;
+		if (n == -1) {
+			save_fail(cause, tmp, "cannot write", errno);
+			goto fail_unlink;
+		}
+		off += (size_t)n;
+	}
+	/* Tests stop here to pull the folder away mid-write. */
+	if (getenv("KIOSK_TEST_STOP_AFTER_WRITE") != NULL)
+		raise(SIGSTOP);
+	if (fsync(fd) != 0) {
+		save_fail(cause, tmp, "cannot flush to disk", errno);
+		goto fail_unlink;
+	}
+	err = close(fd);
+	fd = -1;
+	if (err != 0) {
+		save_fail(cause, tmp, "cannot close", errno);
+		goto fail_unlink;
+	}
+	if (!replace && lstat(final, &sb) == 0) {
+		xasprintf(cause, "%s: already exists; not replacing it", final);
+		goto fail_unlink;
+	}
+	if (rename(tmp, final) != 0) {
+		save_fail(cause, final, "cannot rename into place", errno);
+		goto fail_unlink;
+	}
+	if ((dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) == -1 ||
+	    (fsync(dfd) != 0 && errno != EINVAL)) {
+		save_fail(cause, dir, "cannot flush the folder", errno);
+		if (dfd != -1)
+			close(dfd);
+		unlink(final);
+		goto fail;
+	}
+	close(dfd);
+	free(tmp);
+	if (path != NULL)
+		*path = final;
+	else
+		free(final);
+	return 0;
+fail_unlink:
+	unlink(tmp);
+fail:
+	if (fd != -1)
+		close(fd);
+	free(tmp);
+	free(final);
+	return -1;
+}
+
+int
+batch_load(const char *path, size_t max, unsigned char **data, size_t *len,
+    char **cause)
+{
+	struct stat sb;
+	unsigned char *d = NULL;
+	size_t off = 0, cap;
+	ssize_t n;
+	int fd;
+
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1) {
+		xasprintf(cause, "%s: %s", path, strerror(errno));
+		return -1;
+	}
+	if (fstat(fd, &sb) != 0 || !S_ISREG(sb.st_mode)) {
+		xasprintf(cause, "%s: not a regular file", path);
+		close(fd);
+		return -1;
+	}
+#ifdef POSIX_FADV_DONTNEED
+	/* Ask for the bytes on the device, not the page cache. */
+	posix_fadvise(fd, 0, 0, POSIX_FADV_DONTNEED);
+#endif
+	cap = (size_t)sb.st_size + 1;
+	if ((uint64_t)sb.st_size > max)
+		cap = max + 1;
+	d = xmalloc(cap);
+	for (;;) {
+		n = read(fd, d + off, cap - off);
+		if (n == -1 && errno == EINTR)
+			continue;
+		if (n == -1) {
+			xasprintf(cause, "%s: %s", path, strerror(errno));
+			goto fail;
+		}
+		if (n == 0)
+			break;
+		off += (size_t)n;
+		if (off > max) {
+			xasprintf(cause, "%s: larger than %zu bytes", path,
+			    max);
+			goto fail;
+		}
+		if (off == cap) {
+			cap *= 2;
+			if (cap > max + 1)
+				cap = max + 1;
+			d = xreallocarray(d, cap, 1);
+		}
+	}
+	close(fd);
+	*data = d;
+	*len = off;
+	return 0;
+fail:
+	close(fd);
+	free(d);
+	return -1;
+}
+
+/* ---- kiosk identity ---- */
+
+#define IDENTITY_MAGIC "kiosk identity v1\n"
+
+void
+identity_format(const char *name, const unsigned char pk[32], struct buf *b)
+{
+	char hex[65], fpr[VAULT_FPR_LEN];
+
+	hex_encode(hex, pk, 32);
+	vault_fingerprint(fpr, pk, NULL);
+	buf_adds(b, IDENTITY_MAGIC);
+	buf_addf(b, "name %s\nsign %s\nfingerprint %s\n", name, hex, fpr);
+}
+
+int
+identity_parse(const void *data, size_t len, char name[BATCH_NAME_MAX + 1],
+    unsigned char pk[32], char **cause)
+{
+	const char *d = data, *s, *nl, *e = d + len;
+	struct buf want = { 0 };
+	size_t mlen = strlen(IDENTITY_MAGIC);
+	int rc = -1;
+
+	if (len < mlen || memcmp(d, IDENTITY_MAGIC, mlen) != 0) {
+		xasprintf(cause, "not a kiosk identity file (first line must "
+		    "be \"kiosk identity v1\")");
+		return -1;
+	}
+	s = d + mlen;
+	if ((nl = memchr(s, '\n', (size_t)(e - s))) == NULL ||
+	    (size_t)(e - s) < 5 || memcmp(s, "name ", 5) != 0 ||
+	    !name_ok(s + 5, (size_t)(nl - s - 5))) {
+		xasprintf(cause, "line 2 should be \"name NAME\" (letters, "
+		    "digits, - or _)");
+		return -1;
+	}
+	memcpy(name, s + 5, (size_t)(nl - s - 5));
+	name[nl - s - 5] = '\0';
+	s = nl + 1;
+	if ((nl = memchr(s, '\n', (size_t)(e - s))) == NULL ||
+	    nl - s != 5 + 64 || memcmp(s, "sign ", 5) != 0 ||
+	    hex_decode(pk, 32, s + 5, 64) != 0) {
+		xasprintf(cause, "line 3 should be \"sign <64 hex digits>\"");
+		return -1;
+	}
+	identity_format(name, pk, &want);
+	if (!(len == want.len || (len + 1 == want.len &&
+	    want.data[want.len - 1] == '\n')) ||
+	    memcmp(want.data, d, len) != 0) {
+		xasprintf(cause, "fingerprint line does not match the key, "
+		    "or extra text after it");
+		goto out;
+	}
+	rc = 0;
+out:
+	buf_free(&want);
+	return rc;
+}

@@ -1,0 +1,55 @@
+/*
+ * office: the office side of the sealed path. Verifies batches, opens the
+ * records in them, keeps the ledger, writes CSV and JSON Lines, and
+ * writes signed acknowledgements.
+ *
+ * A batch is verified completely (signature, manifest, every record's
+ * hash, decryption, sequence and chain) before anything is written; a
+ * batch that fails any check writes nothing. Never prints or exits:
+ * messages for staff are collected with office_notes.
+ */
+#ifndef KIOSK_OFFICE_H
+#define KIOSK_OFFICE_H
+
+#include <stddef.h>
+
+struct buf;
+struct vault_office_key;
+struct office;
+
+/* Error classes beyond batch.h's BATCH_E_*. */
+#define OFFICE_E_NOT_ENROLLED	10
+#define OFFICE_E_WRONG_KEY	11	/* sealed to a key we were not given */
+#define OFFICE_E_CHAIN		12	/* seq or chain link broken */
+#define OFFICE_E_RECORD		13	/* a record does not open or parse */
+#define OFFICE_E_FORK		14	/* same batch/seq seen with other bytes */
+#define OFFICE_E_OUTPUT		15	/* cannot write the output */
+#define OFFICE_E_LEDGER		16
+
+/* tofu: enrol an unknown kiosk on first use (announced in the notes). */
+struct office	*office_open(const char *outdir, const char *ledger, int tofu,
+		    char **cause);
+void		 office_close(struct office *);
+/* Give a decrypting key; the office owns it from now on. */
+void		 office_add_key(struct office *, struct vault_office_key *);
+/*
+ * Verify and open one batch. 0: opened (or already seen: *replay = 1),
+ * -1: rejected whole, *why the class, nothing written.
+ */
+int		 office_batch(struct office *, const char *path, int *replay,
+		    long *added, int *why, char **cause);
+/*
+ * For every kiosk touched: ranges received and missing, into report;
+ * writes <kiosk-name>.ack next to the output. *gap = 1 if any gap.
+ */
+int		 office_finish(struct office *, struct buf *report, int *gap,
+		    char **cause);
+/* Messages collected for staff (TOFU, replays, warnings); may be empty. */
+struct buf	*office_notes(struct office *);
+const char	*office_error_name(int);
+
+/* kiosk enroll: add a kiosk identity file to the ledger. */
+int		 office_enroll(const char *ledger, const char *idpath,
+		    struct buf *msg, char **cause);
+
+#endif

@@ -1,0 +1,547 @@
+/*
+ * outbox: the kiosk's side of the sealed path (see outbox.h).
+ *
+ * A submission's life at the kiosk:
+ *
+ *   record (secure memory)
+ *     -- outbox_submit: BEGIN IMMEDIATE, read chain head, serialize, pad,
+ *        seal to the office key, INSERT, advance head, COMMIT -->
+ *   envelope, batch NULL (pending)
+ *     -- outbox_export: batch written, fsynced, renamed, read back and
+ *        verified, then -->
+ *   envelope, batch n (exported; still kept, and put in every later batch)
+ *     -- outbox_apply_ack: a signed ack covering its seq -->
+ *   deleted (secure_delete, then VACUUM)
+ *
+ * Files in data_dir (0700): kiosk.db (ciphertext and counters only) and
+ * kiosk.id (0600, "KID1\n\0\0\0" then the Ed25519 secret key, not
+ * encrypted so that export needs no passphrase; see SECURITY.md).
+ *
+ * Must never write plaintext anywhere, print, or exit.
+ */
+#include <sys/stat.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "batch.h"
+#include "config.h"
+#include "outbox.h"
+#include "record.h"
+#include "store.h"
+#include "util.h"
+#include "vault.h"
+
+struct outbox {
+	char			*name;
+	char			*data_dir;
+	struct store		*store;
+	struct vault_sign_key	*id;
+	struct vault_office_pub	 office;
+	char			 fpr[VAULT_FPR_LEN];
+	long			 ack_deleted;
+};
+
+#define ID_MAGIC	"KID1\n\0\0\0"
+#define ID_LEN		(8 + 64)
+
+static int
+dir_private(const char *dir, char **cause)
+{
+	struct stat sb;
+
+	if (mkdir_p(dir, 0700, cause) != 0)
+		return -1;
+	if (stat(dir, &sb) != 0 || !S_ISDIR(sb.st_mode)) {
+		xasprintf(cause, "%s: not a folder", dir);
+		return -1;
+	}
+	if ((sb.st_mode & 077) != 0 && chmod(dir, 0700) != 0) {
+		xasprintf(cause, "%s: cannot make it private: %s", dir,
+		    strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
+static struct vault_sign_key *
+identity_load(const char *dir, char **cause)
+{
+	struct vault_sign_key *k = NULL;
+	unsigned char *raw;
+	struct stat sb;
+	char *path;
+	ssize_t n;
+	int fd;
+
+	xasprintf(&path, "%s/kiosk.id", dir);
+	raw = vault_secure_alloc(ID_LEN + 1);
+	fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+	if (fd == -1 && errno == ENOENT) {
+		/* First run: make the identity. */
+		k = vault_sign_generate();
+		memcpy(raw, ID_MAGIC, 8);
+		memcpy(raw + 8, vault_sign_secret(k), 64);
+		if (batch_save(dir, "kiosk.id", raw, ID_LEN, 0, NULL,
+		    cause) != 0) {
+			vault_sign_free(k);
+			k = NULL;
+		}
+		goto out;
+	}
+	if (fd == -1) {
+		xasprintf(cause, "%s: %s", path, strerror(errno));
+		goto out;
+	}
+	if (fstat(fd, &sb) != 0 || !S_ISREG(sb.st_mode) ||
+	    (sb.st_mode & 077) != 0) {
+		xasprintf(cause, "%s: must be a file only its owner can read "
+		    "(chmod 600)", path);
+		goto out_close;
+	}
+	n = read(fd, raw, ID_LEN + 1);
+	if (n != ID_LEN || memcmp(raw, ID_MAGIC, 8) != 0 ||
+	    (k = vault_sign_from_secret(raw + 8)) == NULL)
+		xasprintf(cause, "%s: damaged kiosk identity file", path);
+out_close:
+	close(fd);
+out:
+	vault_secure_free(raw);
+	free(path);
+	return k;
+}
+
+int
+outbox_identity_only(const struct config *cfg, struct buf *b, char **cause)
+{
+	struct vault_sign_key *k;
+
+	if (dir_private(cfg->data_dir, cause) != 0 ||
+	    (k = identity_load(cfg->data_dir, cause)) == NULL)
+		return -1;
+	identity_format(cfg->name, vault_sign_pk(k), b);
+	vault_sign_free(k);
+	return 0;
+}
+
+struct outbox *
+outbox_open_flags(const struct config *cfg, int flags, char **cause)
+{
+	struct outbox *ob;
+	struct buf b = { 0 };
+	char *path = NULL, *why = NULL;
+
+	ob = xcalloc(1, sizeof *ob);
+	ob->name = xstrdup(cfg->name);
+	ob->data_dir = xstrdup(cfg->data_dir);
+	ob->ack_deleted = -1;
+	if (cfg->office_pub == NULL) {
+		xasprintf(cause, "%s: [office] public_key is not set",
+		    cfg->path);
+		goto fail;
+	}
+	if (read_file(cfg->office_pub, &b, 4096, cause) != 0)
+		goto fail;
+	if (vault_office_pub_parse(b.data, b.len, &ob->office, &why) != 0) {
+		xasprintf(cause, "%s: %s", cfg->office_pub, why);
+		free(why);
+		goto fail;
+	}
+	if (dir_private(cfg->data_dir, cause) != 0 ||
+	    (ob->id = identity_load(cfg->data_dir, cause)) == NULL)
+		goto fail;
+	vault_fingerprint(ob->fpr, vault_sign_pk(ob->id), NULL);
+	xasprintf(&path, "%s/kiosk.db", cfg->data_dir);
+	if ((ob->store = store_open(path, STORE_KIOSK |
+	    ((flags & OUTBOX_NOSYNC) ? STORE_NOSYNC : 0), cause)) == NULL)
+		goto fail;
+	free(path);
+	buf_free(&b);
+	return ob;
+fail:
+	free(path);
+	buf_free(&b);
+	outbox_close(ob);
+	return NULL;
+}
+
+struct outbox *
+outbox_open(const struct config *cfg, char **cause)
+{
+	return outbox_open_flags(cfg, 0, cause);
+}
+
+void
+outbox_close(struct outbox *ob)
+{
+	if (ob == NULL)
+		return;
+	store_close(ob->store);
+	vault_sign_free(ob->id);
+	free(ob->name);
+	free(ob->data_dir);
+	free(ob);
+}
+
+const char *
+outbox_fingerprint(struct outbox *ob)
+{
+	return ob->fpr;
+}
+
+void
+outbox_identity(struct outbox *ob, struct buf *b)
+{
+	identity_format(ob->name, vault_sign_pk(ob->id), b);
+}
+
+long
+outbox_last_ack_deleted(struct outbox *ob)
+{
+	return ob->ack_deleted;
+}
+
+int
+outbox_check(struct outbox *ob, char **cause)
+{
+	return store_integrity(ob->store, cause);
+}
+
+int
+outbox_submit(struct outbox *ob, const struct outbox_meta *m,
+    const struct record *r, uint64_t *seq, char **cause)
+{
+	struct store_head h;
+	struct record_head rh;
+	unsigned char *pt = NULL, *env = NULL;
+	size_t ptlen = 0, envlen = 0;
+	int rc = -1;
+
+	if (store_begin(ob->store, cause) != 0)
+		return -1;
+	if (store_get_head(ob->store, &h, cause) != 0)
+		goto out;
+	memset(&rh, 0, sizeof rh);
+	memcpy(rh.kiosk_id, vault_sign_pk(ob->id), 32);
+	rh.seq = h.next_seq;
+	memcpy(rh.prev_hash, h.prev_hash, 32);
+	rh.date = m->date;
+	rh.form_id = m->form_id;
+	rh.form_version = m->form_version;
+	rh.lang = m->lang;
+	rh.claim = m->claim;
+	rh.assisted_by = m->assisted_by < 0 ? 0 : (uint32_t)m->assisted_by;
+	if (record_serialize(r, &rh, &pt, &ptlen, cause) != 0)
+		goto out;
+	if (vault_seal(ob->office.box_pk, pt, ptlen, &env, &envlen,
+	    cause) != 0)
+		goto out;
+	vault_secure_free(pt);		/* wipes the plaintext at once */
+	pt = NULL;
+	if (store_put_envelope(ob->store, h.next_seq, ob->office.key_id, env,
+	    envlen, cause) != 0)
+		goto out;
+	vault_hash(h.prev_hash, 32, env, envlen);
+	h.next_seq++;
+	if (store_set_head(ob->store, &h, cause) != 0)
+		goto out;
+	if (store_commit(ob->store, cause) != 0)
+		goto out_nofail;
+	*seq = rh.seq;
+	rc = 0;
+	goto out_nofail;
+out:
+	store_rollback(ob->store);
+out_nofail:
+	vault_secure_free(pt);
+	free(env);
+	return rc;
+}
+
+int
+outbox_waiting(struct outbox *ob, long *n, char **cause)
+{
+	return store_count_envelopes(ob->store, n, cause);
+}
+
+/* Apply an ack; stale_ok: an ack older than one applied is not an error. */
+static int
+apply_ack(struct outbox *ob, const char *path, int stale_ok, long *deleted,
+    char **cause)
+{
+	struct store_head h;
+	struct ack a;
+	unsigned char *d = NULL;
+	size_t len;
+	char *why = NULL;
+	int rc = -1;
+
+	*deleted = 0;
+	if (batch_load(path, 4096, &d, &len, cause) != 0)
+		return -1;
+	if (ack_read(d, len, ob->office.sign_pk, &a, &why) != 0) {
+		xasprintf(cause, "%s: refused: %s", path, why);
+		free(why);
+		goto out;
+	}
+	if (memcmp(a.kiosk_pk, vault_sign_pk(ob->id), 32) != 0) {
+		xasprintf(cause, "%s: refused: the acknowledgement is for "
+		    "another kiosk", path);
+		goto out;
+	}
+	if (store_begin(ob->store, cause) != 0)
+		goto out;
+	if (store_get_head(ob->store, &h, cause) != 0)
+		goto rollback;
+	if (a.acked_through >= h.next_seq) {
+		xasprintf(cause, "%s: refused: it acknowledges submission %llu "
+		    "but this kiosk has only issued up to %llu", path,
+		    (unsigned long long)a.acked_through,
+		    (unsigned long long)(h.next_seq - 1));
+		goto rollback;
+	}
+	if (a.counter <= h.ack_counter) {
+		store_rollback(ob->store);
+		if (stale_ok) {
+			*deleted = -1;	/* already applied: nothing to say */
+			rc = 0;
+			goto out;
+		}
+		xasprintf(cause, "%s: refused: an acknowledgement as new or "
+		    "newer was already applied (replayed?)", path);
+		goto out;
+	}
+	if (store_delete_through(ob->store, a.acked_through, deleted,
+	    cause) != 0)
+		goto rollback;
+	if (a.acked_through > h.acked_through)
+		h.acked_through = a.acked_through;
+	h.ack_counter = a.counter;
+	if (store_set_head(ob->store, &h, cause) != 0)
+		goto rollback;
+	if (store_commit(ob->store, cause) != 0)
+		goto out;
+	if (*deleted > 0 && store_compact(ob->store, cause) != 0)
+		goto out;
+	rc = 0;
+	goto out;
+rollback:
+	store_rollback(ob->store);
+out:
+	free(d);
+	return rc;
+}
+
+int
+outbox_apply_ack(struct outbox *ob, const char *path, long *deleted,
+    char **cause)
+{
+	return apply_ack(ob, path, 0, deleted, cause);
+}
+
+int
+outbox_export(struct outbox *ob, const char *dir, char **path, long *count,
+    char **cause)
+{
+	struct store_head h;
+	struct store_envelope *env = NULL;
+	struct batch b;
+	struct buf out = { 0 };
+	unsigned char *back = NULL;
+	size_t n = 0, i, backlen;
+	char *ackpath = NULL, *name = NULL, *why = NULL, *final = NULL;
+	long deleted;
+	int rc = -1, w;
+	struct stat sb;
+
+	*path = NULL;
+	*count = 0;
+	ob->ack_deleted = -1;
+	if (stat(dir, &sb) != 0 || !S_ISDIR(sb.st_mode)) {
+		xasprintf(cause, "%s: %s", dir, errno ? strerror(errno) :
+		    "not a folder");
+		return -1;
+	}
+	xasprintf(&ackpath, "%s/%s.ack", dir, ob->name);
+	if (lstat(ackpath, &sb) == 0) {
+		if (apply_ack(ob, ackpath, 1, &deleted, cause) != 0)
+			goto out;
+		ob->ack_deleted = deleted;
+	}
+
+	/* Reserve a batch number first, so a number is never reused. */
+	if (store_begin(ob->store, cause) != 0)
+		goto out;
+	if (store_get_head(ob->store, &h, cause) != 0 ||
+	    store_get_envelopes(ob->store, h.acked_through, &env, &n,
+	    cause) != 0) {
+		store_rollback(ob->store);
+		goto out;
+	}
+	if (n == 0) {
+		store_rollback(ob->store);
+		rc = 0;
+		goto out;
+	}
+	h.last_batch++;
+	if (store_set_head(ob->store, &h, cause) != 0) {
+		store_rollback(ob->store);
+		goto out;
+	}
+	if (store_commit(ob->store, cause) != 0)
+		goto out;
+
+	memset(&b, 0, sizeof b);
+	snprintf(b.name, sizeof b.name, "%s", ob->name);
+	b.number = h.last_batch;
+	memcpy(b.prev_hash, h.last_batch_hash, 32);
+	b.acked_through = h.acked_through;
+	b.first = env[0].seq;
+	b.last = env[n - 1].seq;
+	b.count = n;
+	b.ent = xcalloc(n, sizeof *b.ent);
+	for (i = 0; i < n; i++) {
+		b.ent[i].seq = env[i].seq;
+		memcpy(b.ent[i].key_id, env[i].key_id, 8);
+		b.ent[i].data = env[i].data;
+		b.ent[i].len = env[i].len;
+	}
+	if (b.first != h.acked_through + 1) {
+		free(b.ent);
+		xasprintf(cause, "the outbox is damaged: submission %llu is "
+		    "missing", (unsigned long long)(h.acked_through + 1));
+		goto out;
+	}
+	batch_write(&b, ob->id, &out);
+	free(b.ent);
+	store_envelopes_free(env, n);
+	env = NULL;
+
+	xasprintf(&name, "%s-%llu.kib", ob->name,
+	    (unsigned long long)h.last_batch);
+	if (batch_save(dir, name, out.data, out.len, 0, &final, cause) != 0)
+		goto out;
+	/* Read it back from the device and verify it. */
+	if (batch_load(final, out.len, &back, &backlen, cause) != 0)
+		goto out_unlink;
+	if (backlen != out.len || memcmp(back, out.data, out.len) != 0) {
+		xasprintf(cause, "%s: read back differs from what was "
+		    "written (bad medium?)", final);
+		goto out_unlink;
+	}
+	if (batch_read(back, backlen, &b, &w, &why) != 0) {
+		xasprintf(cause, "%s: does not verify after writing: %s",
+		    final, why);
+		free(why);
+		goto out_unlink;
+	}
+	batch_clear(&b);
+
+	/* Only now mark the records exported. */
+	if (store_begin(ob->store, cause) != 0)
+		goto out_unlink;
+	if (store_get_head(ob->store, &h, cause) != 0 ||
+	    store_mark_exported(ob->store, b.first, b.last, b.number,
+	    cause) != 0) {
+		store_rollback(ob->store);
+		goto out_unlink;
+	}
+	memcpy(h.last_batch_hash, b.file_hash, 32);
+	if (store_set_head(ob->store, &h, cause) != 0) {
+		store_rollback(ob->store);
+		goto out_unlink;
+	}
+	if (store_commit(ob->store, cause) != 0)
+		goto out_unlink;
+	*path = final;
+	final = NULL;
+	*count = (long)n;
+	rc = 0;
+	goto out;
+out_unlink:
+	unlink(final);
+out:
+	if (env != NULL)
+		store_envelopes_free(env, n);
+	free(back);
+	free(final);
+	free(name);
+	free(ackpath);
+	buf_free(&out);
+	return rc;
+}
+
+int
+outbox_tamper(struct outbox *ob, const char *in, const char *outpath,
+    long ti, long tj, char **cause)
+{
+	struct batch b;
+	struct batch_entry t;
+	struct buf out = { 0 };
+	unsigned char *d = NULL;
+	size_t len, off;
+	char *why = NULL, *dir;
+	const char *base;
+	int w, rc = -1;
+
+	if (batch_load(in, BATCH_MAX_LEN, &d, &len, cause) != 0)
+		return -1;
+	if (batch_read(d, len, &b, &w, &why) != 0) {
+		xasprintf(cause, "%s: %s", in, why);
+		free(why);
+		free(d);
+		return -1;
+	}
+	if (ti < 0 || (size_t)ti >= b.count || tj >= (long)b.count) {
+		xasprintf(cause, "record index out of range");
+		goto out;
+	}
+	if (tj >= 0) {
+		t = b.ent[ti];
+		b.ent[ti].data = b.ent[tj].data;
+		b.ent[ti].len = b.ent[tj].len;
+		memcpy(b.ent[ti].key_id, b.ent[tj].key_id, 8);
+		b.ent[tj].data = t.data;
+		b.ent[tj].len = t.len;
+		memcpy(b.ent[tj].key_id, t.key_id, 8);
+	} else if (tj == -1) {
+		if (b.count < 2) {
+			xasprintf(cause, "cannot drop the only record");
+			goto out;
+		}
+		memmove(&b.ent[ti], &b.ent[ti + 1],
+		    (b.count - (size_t)ti - 1) * sizeof *b.ent);
+		b.count--;
+		b.first = b.ent[0].seq;
+		b.last = b.ent[b.count - 1].seq;
+	}
+	batch_write(&b, ob->id, &out);
+	if (tj == -2) {
+		/* Flip one ciphertext byte but keep the manifest's hash. */
+		off = BATCH_HDR_LEN + b.count * BATCH_ENT_LEN;
+		for (w = 0; w < ti; w++)
+			off += b.ent[w].len;
+		out.data[off + b.ent[ti].len / 2] ^= 1;
+		batch_sign(out.data, out.len, ob->id);
+	}
+	dir = xstrdup(outpath);
+	if (strrchr(dir, '/') != NULL) {
+		*strrchr(dir, '/') = '\0';
+		base = outpath + strlen(dir) + 1;
+	} else {
+		free(dir);
+		dir = xstrdup(".");
+		base = outpath;
+	}
+	rc = batch_save(dir, base, out.data, out.len, 1, NULL, cause);
+	free(dir);
+out:
+	batch_clear(&b);
+	buf_free(&out);
+	free(d);
+	return rc;
+}

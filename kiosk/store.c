@@ -1,0 +1,647 @@
+/*
+ * store: SQLite for the kiosk outbox and the office ledger (see store.h).
+ *
+ * Kiosk schema (STRICT; ciphertext and counters only):
+ *
+ *	head(k=1, next_seq, prev_hash, last_batch, last_batch_hash,
+ *	     acked_through, ack_counter)
+ *	envelope(seq PRIMARY KEY, key_id, sealed, batch NULL|n)
+ *
+ * Ledger schema:
+ *
+ *	kiosk(pk PRIMARY KEY, name UNIQUE, how, ack_counter)
+ *	batch(pk, number, hash)          one row per batch opened
+ *	seen(pk, seq, hash)              one row per record opened
+ *
+ * Must never store plaintext: the only blobs written at the kiosk are
+ * sealed envelopes and hashes. Must never print or exit.
+ */
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <sqlite3.h>
+
+#include "store.h"
+#include "util.h"
+
+#define STORE_NCACHE	24
+
+struct store {
+	sqlite3		*db;
+	char		*path;
+	int		 kind;
+	struct {
+		const char	*sql;
+		sqlite3_stmt	*st;
+	}		 cache[STORE_NCACHE];
+};
+
+static const char *kiosk_schema =
+	"CREATE TABLE IF NOT EXISTS head("
+	" k INTEGER PRIMARY KEY CHECK (k = 1),"
+	" next_seq INTEGER NOT NULL,"
+	" prev_hash BLOB NOT NULL,"
+	" last_batch INTEGER NOT NULL,"
+	" last_batch_hash BLOB NOT NULL,"
+	" acked_through INTEGER NOT NULL,"
+	" ack_counter INTEGER NOT NULL) STRICT;"
+	"INSERT OR IGNORE INTO head VALUES (1, 1, zeroblob(32), 0,"
+	" zeroblob(32), 0, 0);"
+	"CREATE TABLE IF NOT EXISTS envelope("
+	" seq INTEGER PRIMARY KEY,"
+	" key_id BLOB NOT NULL,"
+	" sealed BLOB NOT NULL,"
+	" batch INTEGER) STRICT;";
+
+static const char *ledger_schema =
+	"CREATE TABLE IF NOT EXISTS kiosk("
+	" pk BLOB PRIMARY KEY,"
+	" name TEXT NOT NULL UNIQUE,"
+	" how INTEGER NOT NULL,"
+	" ack_counter INTEGER NOT NULL DEFAULT 0) STRICT;"
+	"CREATE TABLE IF NOT EXISTS batch("
+	" pk BLOB NOT NULL REFERENCES kiosk(pk),"
+	" number INTEGER NOT NULL,"
+	" hash BLOB NOT NULL,"
+	" PRIMARY KEY (pk, number)) STRICT;"
+	"CREATE TABLE IF NOT EXISTS seen("
+	" pk BLOB NOT NULL REFERENCES kiosk(pk),"
+	" seq INTEGER NOT NULL,"
+	" hash BLOB NOT NULL,"
+	" PRIMARY KEY (pk, seq)) STRICT, WITHOUT ROWID;";
+
+static int
+store_fail(struct store *s, char **cause, const char *what)
+{
+	int ec = sqlite3_extended_errcode(s->db);
+
+	if ((ec & 0xff) == SQLITE_FULL)
+		xasprintf(cause, "%s: the disk is full (%s); nothing new was "
+		    "saved, earlier data is intact", s->path, what);
+	else
+		xasprintf(cause, "%s: %s: %s (code %d)", s->path, what,
+		    sqlite3_errmsg(s->db), ec);
+	return -1;
+}
+
+static int
+store_exec(struct store *s, const char *sql, char **cause)
+{
+	if (sqlite3_exec(s->db, sql, NULL, NULL, NULL) != SQLITE_OK)
+		return store_fail(s, cause, "cannot run a statement");
+	return 0;
+}
+
+struct store *
+store_open(const char *path, int kind, char **cause)
+{
+	struct store *s;
+	int rc, flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE |
+	    SQLITE_OPEN_NOFOLLOW | SQLITE_OPEN_FULLMUTEX;
+	char *err = NULL;
+	int fd;
+
+	/* Create it owner-only before SQLite does (with the umask). */
+	if ((fd = open(path, O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC,
+	    0600)) != -1)
+		close(fd);
+	s = xcalloc(1, sizeof *s);
+	s->path = xstrdup(path);
+	s->kind = kind & 0xff;
+	if ((rc = sqlite3_open_v2(path, &s->db, flags, NULL)) != SQLITE_OK) {
+		if (s->db == NULL)
+			xasprintf(cause, "%s: cannot open database", path);
+		else
+			store_fail(s, cause, "cannot open database");
+		goto fail;
+	}
+	sqlite3_extended_result_codes(s->db, 1);
+	sqlite3_busy_timeout(s->db, 5000);
+	/* Every pragma on every open: most are per connection. */
+	if (store_exec(s, "PRAGMA auto_vacuum=FULL;", cause) != 0 ||
+	    store_exec(s, "PRAGMA journal_mode=WAL;", cause) != 0 ||
+	    store_exec(s, (kind & STORE_NOSYNC) ? "PRAGMA synchronous=OFF;" :
+	    "PRAGMA synchronous=FULL;", cause) != 0 ||
+	    store_exec(s, "PRAGMA secure_delete=ON;", cause) != 0 ||
+	    store_exec(s, "PRAGMA temp_store=MEMORY;", cause) != 0 ||
+	    store_exec(s, "PRAGMA foreign_keys=ON;", cause) != 0 ||
+	    store_exec(s, "PRAGMA trusted_schema=OFF;", cause) != 0)
+		goto fail;
+	if (store_begin(s, cause) != 0)
+		goto fail;
+	if (sqlite3_exec(s->db, s->kind == STORE_KIOSK ? kiosk_schema :
+	    ledger_schema, NULL, NULL, &err) != SQLITE_OK) {
+		store_fail(s, cause, "cannot create the tables");
+		sqlite3_free(err);
+		store_rollback(s);
+		goto fail;
+	}
+	if (store_commit(s, cause) != 0)
+		goto fail;
+	return s;
+fail:
+	store_close(s);
+	return NULL;
+}
+
+void
+store_close(struct store *s)
+{
+	size_t i;
+
+	if (s == NULL)
+		return;
+	for (i = 0; i < STORE_NCACHE; i++)
+		sqlite3_finalize(s->cache[i].st);
+	sqlite3_close(s->db);
+	free(s->path);
+	free(s);
+}
+
+/*
+ * Prepare (once, cached by the address of the static SQL text), reset and
+ * bind. Format: 'i' uint64_t, 'I' int, 'b' pointer + size_t, 't' string.
+ */
+static sqlite3_stmt *
+stmt(struct store *s, char **cause, const char *sql, const char *fmt, ...)
+{
+	sqlite3_stmt *st = NULL;
+	va_list ap;
+	size_t i;
+	int n, rc = SQLITE_OK;
+
+	for (i = 0; i < STORE_NCACHE; i++) {
+		if (s->cache[i].sql == sql) {
+			st = s->cache[i].st;
+			break;
+		}
+	}
+	if (st == NULL) {
+		if (sqlite3_prepare_v3(s->db, sql, -1,
+		    SQLITE_PREPARE_PERSISTENT, &st, NULL) != SQLITE_OK) {
+			store_fail(s, cause, "cannot prepare a statement");
+			return NULL;
+		}
+		for (i = 0; i < STORE_NCACHE; i++) {
+			if (s->cache[i].sql == NULL) {
+				s->cache[i].sql = sql;
+				s->cache[i].st = st;
+				break;
+			}
+		}
+		if (i == STORE_NCACHE)
+			fatal("store: statement cache full");
+	}
+	sqlite3_reset(st);
+	sqlite3_clear_bindings(st);
+	va_start(ap, fmt);
+	for (n = 1; *fmt != '\0' && rc == SQLITE_OK; fmt++, n++) {
+		switch (*fmt) {
+		case 'i':
+			rc = sqlite3_bind_int64(st, n,
+			    (sqlite3_int64)va_arg(ap, uint64_t));
+			break;
+		case 'I':
+			rc = sqlite3_bind_int(st, n, va_arg(ap, int));
+			break;
+		case 'b': {
+			const void *p = va_arg(ap, const void *);
+			size_t len = va_arg(ap, size_t);
+
+			rc = sqlite3_bind_blob64(st, n, p, len,
+			    SQLITE_TRANSIENT);
+			break;
+		}
+		case 't':
+			rc = sqlite3_bind_text(st, n, va_arg(ap, const char *),
+			    -1, SQLITE_TRANSIENT);
+			break;
+		}
+	}
+	va_end(ap);
+	if (rc != SQLITE_OK) {
+		store_fail(s, cause, "cannot bind a value");
+		return NULL;
+	}
+	return st;
+}
+
+static int
+step_done(struct store *s, sqlite3_stmt *st, char **cause, const char *what)
+{
+	int rc = sqlite3_step(st);
+
+	sqlite3_reset(st);
+	if (rc != SQLITE_DONE)
+		return store_fail(s, cause, what);
+	return 0;
+}
+
+static int
+blob32(sqlite3_stmt *st, int col, unsigned char out[32])
+{
+	if (sqlite3_column_bytes(st, col) != 32)
+		return -1;
+	memcpy(out, sqlite3_column_blob(st, col), 32);
+	return 0;
+}
+
+int
+store_begin(struct store *s, char **cause)
+{
+	return store_exec(s, "BEGIN IMMEDIATE;", cause);
+}
+
+int
+store_commit(struct store *s, char **cause)
+{
+	if (sqlite3_exec(s->db, "COMMIT;", NULL, NULL, NULL) != SQLITE_OK) {
+		store_fail(s, cause, "cannot commit");
+		store_rollback(s);
+		return -1;
+	}
+	return 0;
+}
+
+void
+store_rollback(struct store *s)
+{
+	if (!sqlite3_get_autocommit(s->db))
+		sqlite3_exec(s->db, "ROLLBACK;", NULL, NULL, NULL);
+}
+
+int
+store_integrity(struct store *s, char **cause)
+{
+	sqlite3_stmt *st;
+	int rc = -1;
+
+	if (sqlite3_prepare_v2(s->db, "PRAGMA integrity_check;", -1, &st,
+	    NULL) != SQLITE_OK)
+		return store_fail(s, cause, "cannot check integrity");
+	if (sqlite3_step(st) == SQLITE_ROW &&
+	    strcmp((const char *)sqlite3_column_text(st, 0), "ok") == 0)
+		rc = 0;
+	else
+		xasprintf(cause, "%s: integrity check failed", s->path);
+	sqlite3_finalize(st);
+	return rc;
+}
+
+/* ---- kiosk ---- */
+
+int
+store_get_head(struct store *s, struct store_head *h, char **cause)
+{
+	static const char sql[] = "SELECT next_seq, prev_hash, last_batch,"
+	    " last_batch_hash, acked_through, ack_counter FROM head";
+	sqlite3_stmt *st;
+	int rc;
+
+	if ((st = stmt(s, cause, sql, "")) == NULL)
+		return -1;
+	if ((rc = sqlite3_step(st)) != SQLITE_ROW) {
+		sqlite3_reset(st);
+		return store_fail(s, cause, "cannot read the chain head");
+	}
+	h->next_seq = (uint64_t)sqlite3_column_int64(st, 0);
+	h->last_batch = (uint64_t)sqlite3_column_int64(st, 2);
+	h->acked_through = (uint64_t)sqlite3_column_int64(st, 4);
+	h->ack_counter = (uint64_t)sqlite3_column_int64(st, 5);
+	rc = blob32(st, 1, h->prev_hash) | blob32(st, 3, h->last_batch_hash);
+	sqlite3_reset(st);
+	if (rc != 0 || h->next_seq < 1) {
+		xasprintf(cause, "%s: the chain head is damaged", s->path);
+		return -1;
+	}
+	return 0;
+}
+
+int
+store_set_head(struct store *s, const struct store_head *h, char **cause)
+{
+	static const char sql[] = "UPDATE head SET next_seq = ?,"
+	    " prev_hash = ?, last_batch = ?, last_batch_hash = ?,"
+	    " acked_through = ?, ack_counter = ?";
+	sqlite3_stmt *st;
+
+	if ((st = stmt(s, cause, sql, "ibibii", h->next_seq, h->prev_hash,
+	    (size_t)32, h->last_batch, h->last_batch_hash, (size_t)32,
+	    h->acked_through, h->ack_counter)) == NULL)
+		return -1;
+	return step_done(s, st, cause, "cannot update the chain head");
+}
+
+int
+store_put_envelope(struct store *s, uint64_t seq, const unsigned char kid[8],
+    const unsigned char *env, size_t len, char **cause)
+{
+	static const char sql[] = "INSERT INTO envelope (seq, key_id, sealed)"
+	    " VALUES (?, ?, ?)";
+	sqlite3_stmt *st;
+
+	if ((st = stmt(s, cause, sql, "ibb", seq, kid, (size_t)8, env,
+	    len)) == NULL)
+		return -1;
+	return step_done(s, st, cause, "cannot save the sealed submission");
+}
+
+int
+store_count_envelopes(struct store *s, long *n, char **cause)
+{
+	static const char sql[] = "SELECT count(*) FROM envelope";
+	sqlite3_stmt *st;
+
+	if ((st = stmt(s, cause, sql, "")) == NULL)
+		return -1;
+	if (sqlite3_step(st) != SQLITE_ROW) {
+		sqlite3_reset(st);
+		return store_fail(s, cause, "cannot count submissions");
+	}
+	*n = (long)sqlite3_column_int64(st, 0);
+	sqlite3_reset(st);
+	return 0;
+}
+
+int
+store_get_envelopes(struct store *s, uint64_t after,
+    struct store_envelope **out, size_t *nout, char **cause)
+{
+	static const char sql[] = "SELECT seq, key_id, sealed FROM envelope"
+	    " WHERE seq > ? ORDER BY seq";
+	struct store_envelope *v = NULL, *e;
+	size_t n = 0, cap = 0;
+	sqlite3_stmt *st;
+	int rc;
+
+	if ((st = stmt(s, cause, sql, "i", after)) == NULL)
+		return -1;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		if (n == cap) {
+			cap = cap ? cap * 2 : 64;
+			v = xreallocarray(v, cap, sizeof *v);
+		}
+		e = &v[n];
+		e->seq = (uint64_t)sqlite3_column_int64(st, 0);
+		if (sqlite3_column_bytes(st, 1) != 8) {
+			unsigned long long bad = e->seq;
+
+			sqlite3_reset(st);
+			store_envelopes_free(v, n);
+			xasprintf(cause, "%s: envelope %llu is damaged",
+			    s->path, bad);
+			return -1;
+		}
+		memcpy(e->key_id, sqlite3_column_blob(st, 1), 8);
+		e->len = (size_t)sqlite3_column_bytes(st, 2);
+		e->data = xmalloc(e->len);
+		memcpy(e->data, sqlite3_column_blob(st, 2), e->len);
+		n++;
+	}
+	sqlite3_reset(st);
+	if (rc != SQLITE_DONE) {
+		store_envelopes_free(v, n);
+		return store_fail(s, cause, "cannot read the submissions");
+	}
+	*out = v;
+	*nout = n;
+	return 0;
+}
+
+void
+store_envelopes_free(struct store_envelope *v, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		free(v[i].data);
+	free(v);
+}
+
+int
+store_mark_exported(struct store *s, uint64_t first, uint64_t last,
+    uint64_t batch, char **cause)
+{
+	static const char sql[] = "UPDATE envelope SET batch = ?"
+	    " WHERE seq BETWEEN ? AND ?";
+	sqlite3_stmt *st;
+
+	if ((st = stmt(s, cause, sql, "iii", batch, first, last)) == NULL)
+		return -1;
+	return step_done(s, st, cause, "cannot mark records exported");
+}
+
+int
+store_delete_through(struct store *s, uint64_t through, long *deleted,
+    char **cause)
+{
+	static const char sql[] = "DELETE FROM envelope WHERE seq <= ?";
+	sqlite3_stmt *st;
+
+	if ((st = stmt(s, cause, sql, "i", through)) == NULL)
+		return -1;
+	if (step_done(s, st, cause, "cannot delete acknowledged records") != 0)
+		return -1;
+	*deleted = (long)sqlite3_changes(s->db);
+	return 0;
+}
+
+int
+store_compact(struct store *s, char **cause)
+{
+	if (store_exec(s, "PRAGMA wal_checkpoint(TRUNCATE);", cause) != 0 ||
+	    store_exec(s, "VACUUM;", cause) != 0 ||
+	    store_exec(s, "PRAGMA wal_checkpoint(TRUNCATE);", cause) != 0)
+		return -1;
+	return 0;
+}
+
+/* ---- ledger ---- */
+
+int
+store_ledger_kiosk(struct store *s, const unsigned char pk[32], int *found,
+    char **name, char **cause)
+{
+	static const char sql[] = "SELECT name FROM kiosk WHERE pk = ?";
+	sqlite3_stmt *st;
+	int rc;
+
+	*found = 0;
+	if ((st = stmt(s, cause, sql, "b", pk, (size_t)32)) == NULL)
+		return -1;
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		*found = 1;
+		if (name != NULL)
+			*name = xstrdup((const char *)sqlite3_column_text(st,
+			    0));
+	}
+	sqlite3_reset(st);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return store_fail(s, cause, "cannot read enrolled kiosks");
+	return 0;
+}
+
+int
+store_ledger_kiosk_by_name(struct store *s, const char *name, int *found,
+    unsigned char pk[32], char **cause)
+{
+	static const char sql[] = "SELECT pk FROM kiosk WHERE name = ?";
+	sqlite3_stmt *st;
+	int rc;
+
+	*found = 0;
+	if ((st = stmt(s, cause, sql, "t", name)) == NULL)
+		return -1;
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		*found = 1;
+		blob32(st, 0, pk);
+	}
+	sqlite3_reset(st);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return store_fail(s, cause, "cannot read enrolled kiosks");
+	return 0;
+}
+
+int
+store_ledger_enroll(struct store *s, const unsigned char pk[32],
+    const char *name, int how, char **cause)
+{
+	static const char sql[] = "INSERT INTO kiosk (pk, name, how)"
+	    " VALUES (?, ?, ?)";
+	sqlite3_stmt *st;
+
+	if ((st = stmt(s, cause, sql, "btI", pk, (size_t)32, name,
+	    how)) == NULL)
+		return -1;
+	return step_done(s, st, cause, "cannot enrol the kiosk");
+}
+
+static int
+lookup_hash(struct store *s, const char *sql, const unsigned char pk[32],
+    uint64_t n, int *found, unsigned char hash[32], char **cause)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	*found = 0;
+	if ((st = stmt(s, cause, sql, "bi", pk, (size_t)32, n)) == NULL)
+		return -1;
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		*found = 1;
+		if (blob32(st, 0, hash) != 0)
+			memset(hash, 0, 32);
+	}
+	sqlite3_reset(st);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return store_fail(s, cause, "cannot read the ledger");
+	return 0;
+}
+
+int
+store_ledger_batch(struct store *s, const unsigned char pk[32],
+    uint64_t number, int *found, unsigned char hash[32], char **cause)
+{
+	static const char sql[] = "SELECT hash FROM batch WHERE pk = ?"
+	    " AND number = ?";
+
+	return lookup_hash(s, sql, pk, number, found, hash, cause);
+}
+
+int
+store_ledger_put_batch(struct store *s, const unsigned char pk[32],
+    uint64_t number, const unsigned char hash[32], char **cause)
+{
+	static const char sql[] = "INSERT INTO batch VALUES (?, ?, ?)";
+	sqlite3_stmt *st;
+
+	if ((st = stmt(s, cause, sql, "bib", pk, (size_t)32, number, hash,
+	    (size_t)32)) == NULL)
+		return -1;
+	return step_done(s, st, cause, "cannot record the batch");
+}
+
+int
+store_ledger_seen(struct store *s, const unsigned char pk[32], uint64_t seq,
+    int *found, unsigned char hash[32], char **cause)
+{
+	static const char sql[] = "SELECT hash FROM seen WHERE pk = ?"
+	    " AND seq = ?";
+
+	return lookup_hash(s, sql, pk, seq, found, hash, cause);
+}
+
+int
+store_ledger_put_seen(struct store *s, const unsigned char pk[32],
+    uint64_t seq, const unsigned char hash[32], char **cause)
+{
+	static const char sql[] = "INSERT INTO seen VALUES (?, ?, ?)";
+	sqlite3_stmt *st;
+
+	if ((st = stmt(s, cause, sql, "bib", pk, (size_t)32, seq, hash,
+	    (size_t)32)) == NULL)
+		return -1;
+	return step_done(s, st, cause, "cannot record a sequence number");
+}
+
+int
+store_ledger_ranges(struct store *s, const unsigned char pk[32],
+    uint64_t **ranges, size_t *nranges, char **cause)
+{
+	/* Islands: seq - row_number is constant within a run. */
+	static const char sql[] = "SELECT min(seq), max(seq) FROM"
+	    " (SELECT seq, seq - row_number() OVER (ORDER BY seq) AS g"
+	    " FROM seen WHERE pk = ?) GROUP BY g ORDER BY 1";
+	sqlite3_stmt *st;
+	uint64_t *r = NULL;
+	size_t n = 0, cap = 0;
+	int rc;
+
+	if ((st = stmt(s, cause, sql, "b", pk, (size_t)32)) == NULL)
+		return -1;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		if (n + 2 > cap) {
+			cap = cap ? cap * 2 : 16;
+			r = xreallocarray(r, cap, sizeof *r);
+		}
+		r[n++] = (uint64_t)sqlite3_column_int64(st, 0);
+		r[n++] = (uint64_t)sqlite3_column_int64(st, 1);
+	}
+	sqlite3_reset(st);
+	if (rc != SQLITE_DONE) {
+		free(r);
+		return store_fail(s, cause, "cannot read the ledger");
+	}
+	*ranges = r;
+	*nranges = n / 2;
+	return 0;
+}
+
+int
+store_ledger_next_ack(struct store *s, const unsigned char pk[32],
+    uint64_t *counter, char **cause)
+{
+	static const char up[] = "UPDATE kiosk SET ack_counter ="
+	    " ack_counter + 1 WHERE pk = ?";
+	static const char get[] = "SELECT ack_counter FROM kiosk WHERE pk = ?";
+	sqlite3_stmt *st;
+	int rc;
+
+	if ((st = stmt(s, cause, up, "b", pk, (size_t)32)) == NULL ||
+	    step_done(s, st, cause, "cannot count acknowledgements") != 0)
+		return -1;
+	if ((st = stmt(s, cause, get, "b", pk, (size_t)32)) == NULL)
+		return -1;
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW)
+		*counter = (uint64_t)sqlite3_column_int64(st, 0);
+	sqlite3_reset(st);
+	if (rc != SQLITE_ROW)
+		return store_fail(s, cause, "cannot count acknowledgements");
+	return 0;
+}

@@ -1,0 +1,100 @@
+/*
+ * store: the only module that includes sqlite3.h. Two databases:
+ *
+ *  - the kiosk's outbox (data_dir/kiosk.db): sealed envelopes and the
+ *    chain head; it holds ciphertext and counters only, never an answer,
+ *    a claim code, a form id or a language;
+ *  - the office ledger (ledger.db): enrolled kiosks, batches and sequence
+ *    numbers seen, acknowledgement counters.
+ *
+ * Every open sets every pragma (WAL, synchronous=FULL, secure_delete=ON,
+ * temp_store=MEMORY, foreign_keys, busy_timeout); tables are STRICT;
+ * every write runs inside store_begin (BEGIN IMMEDIATE) .. store_commit.
+ * Never prints, never exits: errors return -1 with *cause set. A full
+ * disk is reported as such, and a failed commit leaves the previous
+ * state intact.
+ */
+#ifndef KIOSK_STORE_H
+#define KIOSK_STORE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+struct store;
+
+#define STORE_KIOSK	1
+#define STORE_LEDGER	2
+#define STORE_NOSYNC	0x100	/* tests and benchmarks only: synchronous=OFF */
+
+struct store	*store_open(const char *path, int kind, char **cause);
+void		 store_close(struct store *);
+
+int	 store_begin(struct store *, char **cause);	/* BEGIN IMMEDIATE */
+int	 store_commit(struct store *, char **cause);
+void	 store_rollback(struct store *);
+int	 store_integrity(struct store *, char **cause);	/* integrity_check */
+
+/* ---- kiosk ---- */
+
+struct store_head {
+	uint64_t	next_seq;		/* first is 1 */
+	unsigned char	prev_hash[32];		/* of envelope next_seq-1 */
+	uint64_t	last_batch;		/* batch numbers reserved so far */
+	unsigned char	last_batch_hash[32];	/* of the last verified batch */
+	uint64_t	acked_through;
+	uint64_t	ack_counter;
+};
+int	 store_get_head(struct store *, struct store_head *, char **cause);
+int	 store_set_head(struct store *, const struct store_head *, char **cause);
+int	 store_put_envelope(struct store *, uint64_t seq,
+	    const unsigned char key_id[8], const unsigned char *, size_t,
+	    char **cause);
+int	 store_count_envelopes(struct store *, long *, char **cause);
+
+/* One sealed envelope read back for export. */
+struct store_envelope {
+	uint64_t	 seq;
+	unsigned char	 key_id[8];
+	unsigned char	*data;		/* malloc (ciphertext) */
+	size_t		 len;
+};
+/* Every envelope with seq > after, ascending. Free with store_envelopes_free. */
+int	 store_get_envelopes(struct store *, uint64_t after,
+	    struct store_envelope **, size_t *n, char **cause);
+void	 store_envelopes_free(struct store_envelope *, size_t);
+int	 store_mark_exported(struct store *, uint64_t first, uint64_t last,
+	    uint64_t batch, char **cause);
+/* Delete envelopes with seq <= through; returns how many. */
+int	 store_delete_through(struct store *, uint64_t through, long *deleted,
+	    char **cause);
+/* Outside a transaction: checkpoint the WAL and VACUUM. */
+int	 store_compact(struct store *, char **cause);
+
+/* ---- office ledger ---- */
+
+#define STORE_ENROLLED	1	/* kiosk enroll */
+#define STORE_TOFU	2	/* trusted on first use */
+
+/* *found = 0 if unknown. *name allocated. */
+int	 store_ledger_kiosk(struct store *, const unsigned char pk[32],
+	    int *found, char **name, char **cause);
+int	 store_ledger_kiosk_by_name(struct store *, const char *name,
+	    int *found, unsigned char pk[32], char **cause);
+int	 store_ledger_enroll(struct store *, const unsigned char pk[32],
+	    const char *name, int how, char **cause);
+int	 store_ledger_batch(struct store *, const unsigned char pk[32],
+	    uint64_t number, int *found, unsigned char hash[32], char **cause);
+int	 store_ledger_put_batch(struct store *, const unsigned char pk[32],
+	    uint64_t number, const unsigned char hash[32], char **cause);
+int	 store_ledger_seen(struct store *, const unsigned char pk[32],
+	    uint64_t seq, int *found, unsigned char hash[32], char **cause);
+int	 store_ledger_put_seen(struct store *, const unsigned char pk[32],
+	    uint64_t seq, const unsigned char hash[32], char **cause);
+/* Ranges of seq seen, ascending: *ranges = [first0, last0, first1, ...]. */
+int	 store_ledger_ranges(struct store *, const unsigned char pk[32],
+	    uint64_t **ranges, size_t *nranges, char **cause);
+/* Increment and return the kiosk's acknowledgement counter. */
+int	 store_ledger_next_ack(struct store *, const unsigned char pk[32],
+	    uint64_t *counter, char **cause);
+
+#endif
