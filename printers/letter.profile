@@ -9,5 +9,5 @@ title_pt = 20
 code_pt = 36
 body_pt = 13
 small_pt = 10
-qr_module_mm = 1.0
+qr_module_mm = 1.5
 dpi = 600
