@@ -1,0 +1,175 @@
+/*
+ * t_batch: batch write/verify/parse round trip, the error class of every
+ * truncation and of a flipped bit at every header byte, non-canonical
+ * manifests re-signed by the kiosk, acks and identity files.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "../tap.h"
+#include "batch.h"
+#include "util.h"
+#include "vault.h"
+
+static struct vault_sign_key *key;
+
+static int
+read_class(const unsigned char *d, size_t len)
+{
+	struct batch b;
+	char *cause = NULL;
+	int why = 0;
+
+	if (batch_read(d, len, &b, &why, &cause) == 0) {
+		batch_clear(&b);
+		return 0;
+	}
+	free(cause);
+	return why;
+}
+
+int
+main(void)
+{
+	struct batch b, p;
+	struct buf out = { 0 }, idb = { 0 };
+	struct vault_office_key *ok_ = NULL;
+	struct ack a, ra;
+	unsigned char env[3][4144], raw[ACK_LEN], pk[32];
+	char *cause = NULL, name[64];
+	size_t i, bad;
+	int why, cls;
+
+	ok(vault_init() == 0, "libsodium starts");
+	key = vault_sign_generate();
+	memset(&b, 0, sizeof b);
+	strcpy(b.name, "lib-1");
+	b.number = 2;
+	b.acked_through = 4;
+	b.first = 5;
+	b.last = 7;
+	b.count = 3;
+	b.ent = xcalloc(3, sizeof *b.ent);
+	for (i = 0; i < 3; i++) {
+		vault_random(env[i], sizeof env[i]);
+		b.ent[i].seq = 5 + i;
+		memset(b.ent[i].key_id, 0x11, 8);
+		b.ent[i].data = env[i];
+		b.ent[i].len = sizeof env[i];
+	}
+	batch_write(&b, key, &out);
+	is_int(out.len, BATCH_HDR_LEN + 3 * (BATCH_ENT_LEN + 4144),
+	    "batch length");
+	ok(batch_read(out.data, out.len, &p, &why, &cause) == 0, "batch reads");
+	ok(p.number == 2 && p.first == 5 && p.last == 7 && p.count == 3 &&
+	    strcmp(p.name, "lib-1") == 0 && p.ent[2].seq == 7 &&
+	    memcmp(p.ent[1].data, env[1], 4144) == 0 &&
+	    memcmp(p.kiosk_pk, vault_sign_pk(key), 32) == 0,
+	    "fields round trip");
+	batch_clear(&p);
+
+	/* Every truncation is "truncated". */
+	bad = 0;
+	for (i = 0; i < out.len; i++) {
+		if (read_class(out.data, i) != BATCH_E_TRUNCATED)
+			bad++;
+	}
+	is_int(bad, 0, "every one of %zu truncations is class truncated",
+	    out.len);
+	/* A flipped bit anywhere is refused (sampled in the records). */
+	bad = 0;
+	for (i = 0; i < out.len; i += (i < 2000 ? 1 : 97)) {
+		out.data[i] ^= 0x10;
+		if (read_class(out.data, out.len) == 0)
+			bad++;
+		out.data[i] ^= 0x10;
+	}
+	is_int(bad, 0, "no flipped bit is accepted");
+	out.data[50] ^= 1;
+	is_int(read_class(out.data, out.len), BATCH_E_SIGNATURE,
+	    "a flipped signature bit is class signature");
+	out.data[50] ^= 1;
+	out.data[0] ^= 1;
+	is_int(read_class(out.data, out.len), BATCH_E_FORMAT,
+	    "a bad magic is class not-a-batch");
+	out.data[0] ^= 1;
+
+	/* Non-canonical manifests, validly signed: class manifest. */
+	out.data[114] = 1;			/* flags */
+	batch_sign(out.data, out.len, key);
+	is_int(read_class(out.data, out.len), BATCH_E_MANIFEST, "flags");
+	out.data[114] = 0;
+	out.data[190 + 0] = 'x';		/* name padding */
+	batch_sign(out.data, out.len, key);
+	is_int(read_class(out.data, out.len), BATCH_E_MANIFEST,
+	    "non-zero name padding");
+	out.data[190] = 0;
+	out.data[164] = 6;			/* first != acked + 1 */
+	batch_sign(out.data, out.len, key);
+	is_int(read_class(out.data, out.len), BATCH_E_MANIFEST, "range");
+	out.data[164] = 5;
+	out.data[BATCH_HDR_LEN + BATCH_ENT_LEN] = 5;	/* seq 6 -> 5 */
+	batch_sign(out.data, out.len, key);
+	is_int(read_class(out.data, out.len), BATCH_E_MANIFEST,
+	    "duplicate seq");
+	out.data[BATCH_HDR_LEN + BATCH_ENT_LEN] = 6;
+	out.data[out.len - 1] ^= 1;			/* record bytes */
+	batch_sign(out.data, out.len, key);
+	is_int(read_class(out.data, out.len), BATCH_E_RECORD_HASH,
+	    "changed record is class record hash");
+	out.data[out.len - 1] ^= 1;
+	batch_sign(out.data, out.len, key);
+	is_int(read_class(out.data, out.len), 0, "restored batch reads again");
+	/* Signed by another key. */
+	{
+		struct vault_sign_key *k2 = vault_sign_generate();
+
+		batch_sign(out.data, out.len, k2);
+		is_int(read_class(out.data, out.len), BATCH_E_SIGNATURE,
+		    "signature by another kiosk");
+		vault_sign_free(k2);
+	}
+
+	/* Acks. */
+	ok_ = vault_office_generate();
+	memset(&a, 0, sizeof a);
+	memcpy(a.kiosk_pk, vault_sign_pk(key), 32);
+	a.acked_through = 7;
+	a.counter = 3;
+	a.batch = 2;
+	ack_write(&a, ok_, raw);
+	ok(ack_read(raw, sizeof raw, vault_office_public(ok_)->sign_pk, &ra,
+	    &cause) == 0 && ra.acked_through == 7 && ra.counter == 3 &&
+	    ra.batch == 2, "ack round trip");
+	for (bad = 0, i = 0; i < sizeof raw; i++) {
+		raw[i] ^= 4;
+		if (ack_read(raw, sizeof raw, vault_office_public(ok_)->sign_pk,
+		    &ra, &cause) == 0)
+			bad++;
+		free(cause);
+		cause = NULL;
+		raw[i] ^= 4;
+	}
+	is_int(bad, 0, "a flipped bit anywhere in an ack is refused");
+	ok(ack_read(raw, sizeof raw - 1, vault_office_public(ok_)->sign_pk,
+	    &ra, &cause) != 0, "a short ack is refused");
+	free(cause);
+	cause = NULL;
+
+	/* Identity files. */
+	identity_format("lib-1", vault_sign_pk(key), &idb);
+	ok(identity_parse(idb.data, idb.len, name, pk, &cause) == 0 &&
+	    strcmp(name, "lib-1") == 0 &&
+	    memcmp(pk, vault_sign_pk(key), 32) == 0, "identity round trip");
+	idb.data[30] = 'Z';
+	cls = identity_parse(idb.data, idb.len, name, pk, &cause);
+	ok(cls != 0, "changed identity file is refused");
+	free(cause);
+
+	vault_office_free(ok_);
+	vault_sign_free(key);
+	free(b.ent);
+	buf_free(&out);
+	buf_free(&idb);
+	return done_testing();
+}
