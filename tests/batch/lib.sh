@@ -1,0 +1,50 @@
+# Shared set-up for tests/batch/*.t: a private temp dir with an office key
+# set (fast Argon2id limits, tests only), a kiosk config, and TAP helpers.
+# Source it after tests/env.sh. Cleans up on exit.
+. "$(dirname "$0")/../env.sh"
+export KIOSK_TEST=1 KIOSK_TEST_FAST_KDF=1
+T=$(mktemp -d "${TMPDIR:-/tmp}/kiosk-batch.XXXXXX") || exit 1
+MOUNTS=""
+cleanup() {
+	for m in $MOUNTS; do umount "$m" 2>/dev/null; done
+	rm -rf "$T"
+}
+trap cleanup EXIT INT TERM
+n=0
+failed=0
+ok() {	# ok COND-EXIT-STATUS DESCRIPTION
+	n=$((n + 1))
+	if [ "$1" -eq 0 ]; then echo "ok $n - $2"
+	else echo "not ok $n - $2"; failed=$((failed + 1)); fi
+}
+is() {	# is GOT WANT DESCRIPTION
+	n=$((n + 1))
+	if [ "$1" = "$2" ]; then echo "ok $n - $3"
+	else echo "not ok $n - $3"; echo "#   got '$1', want '$2'"
+	failed=$((failed + 1)); fi
+}
+skip() { n=$((n + 1)); echo "ok $n # skip $1"; }
+done_testing() { echo "1..$n"; [ "$failed" -eq 0 ]; exit $?; }
+
+# make_office DIR: office key set with passphrase file $T/pass
+make_office() {
+	printf 'correct horse battery staple\n' > "$T/pass"
+	"$KIOSK" keygen --out "$1" --passphrase-file "$T/pass" >/dev/null
+}
+# make_kiosk NAME DATA_DIR OFFICE_PUB: writes $T/NAME.ini
+make_kiosk() {
+	mkdir -p "$T/forms"
+	cat > "$T/$1.ini" <<EOI
+[kiosk]
+name = $1
+data_dir = $2
+forms_dir = $T/forms
+languages = en
+idle_timeout = 60
+[office]
+public_key = $3
+EOI
+}
+submit() {	# submit INI COUNT
+	"$KIOSK" export --config "$1" --test-submit "$2" >/dev/null
+}
