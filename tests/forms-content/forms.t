@@ -239,8 +239,9 @@ def tap(ok, desc, extra=()):
     global n
     n += 1
     print("%s %d - %s" % ("ok" if ok else "not ok", n, desc))
-    for line in extra:
-        print("#   " + line)
+    if not ok:
+        for line in extra:
+            print("#   " + line)
 
 BAD = ("survey\n,type,name,label::English (en),label::Español (es)\n"
        ",date,date_of_birth,What is your date of birth?,\n"
