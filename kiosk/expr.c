@@ -174,7 +174,8 @@ lex(struct parser *p)
 	p->text = NULL;
 	if (p->tok != T_END || p->pos != 0 || p->next != 0) {
 		p->prev_operand = (p->tok == T_NUM || p->tok == T_STR ||
-		    p->tok == T_REF || p->tok == T_DOT || p->tok == T_RP);
+		    p->tok == T_REF || p->tok == T_DOT || p->tok == T_RP ||
+		    p->tok == T_NAME);
 	}
 	while (s[i] == ' ' || s[i] == '\t' || s[i] == '\n' || s[i] == '\r')
 		i++;
@@ -372,19 +373,23 @@ make_ref(struct parser *p, const char *name, size_t pos)
 	int ref;
 	const char *c;
 
-	for (c = name; *c != '\0'; c++) {
-		if (!name_char((unsigned char)*c, c == name)) {
-			perror_at(p, pos, "\"${%s}\" is not a valid reference",
-			    name);
-			return NULL;
-		}
-	}
 	if (*name == '\0') {
 		perror_at(p, pos, "an empty reference ${}");
 		return NULL;
 	}
 	ref = p->resolve != NULL ? p->resolve(p->arg, name) : 0;
+	if (ref == EXPR_REF_UNSUPPORTED) {
+		perror_at(p, pos, "${%s} is not supported at a kiosk", name);
+		return NULL;
+	}
 	if (ref < 0) {
+		for (c = name; *c != '\0'; c++) {
+			if (!name_char((unsigned char)*c, c == name)) {
+				perror_at(p, pos, "\"${%s}\" is not a valid "
+				    "reference", name);
+				return NULL;
+			}
+		}
 		perror_at(p, pos, "there is no question named \"%s\"", name);
 		return NULL;
 	}
@@ -446,6 +451,12 @@ parse_call(struct parser *p, char *name, size_t pos)
 			}
 			break;
 		}
+	}
+	if (p->tok != T_RP && p->tok != T_END &&
+	    strchr("/[@", p->src[p->pos]) != NULL) {
+		perror_at(p, p->pos, "paths are not supported at a kiosk, use "
+		    "${name}");
+		goto fail;
 	}
 	if (p->tok != T_RP) {
 		perror_at(p, p->pos, "expected ')' or ',' in the arguments of "
@@ -690,6 +701,10 @@ expr_compile(const char *src, expr_resolve_fn resolve, void *arg,
 		perror_at(&p, 0, "the expression is empty");
 	if (p.error == NULL)
 		e->root = parse_or(&p);
+	if (p.error == NULL && p.tok != T_END && strchr("/[@", src[p.pos]) !=
+	    NULL)
+		perror_at(&p, p.pos, "paths are not supported at a kiosk, use "
+		    "${name}");
 	if (p.error == NULL && p.tok != T_END)
 		perror_at(&p, p.pos, "unexpected \"%.*s\" after the end of the "
 		    "expression", (int)(p.next - p.pos), src + p.pos);

@@ -21,12 +21,14 @@
 #define EXPR_MAX_LEN	8192
 #define EXPR_MAX_DEPTH	64
 #define EXPR_REF_SELF	(-2)	/* "." */
+#define EXPR_REF_UNSUPPORTED (-3) /* resolve: known to ODK, not to a kiosk */
 
 struct expr;
 
 /*
  * Resolve ${name} to a reference number >= 0, or -1 if there is no such
- * question (a compile error). A bare name (XPath "name", as choice_filter
+ * question (a compile error), or EXPR_REF_UNSUPPORTED for a reference ODK
+ * knows and a kiosk does not (${last-saved#x}). A bare name (XPath "name", as choice_filter
  * uses for the columns of the choices sheet) is offered as "/name"; -1
  * makes it a "paths are not supported" error.
  */

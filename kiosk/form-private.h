@@ -72,6 +72,7 @@ struct fq_priv {
 	int		 end;		/* begin_*: index of its end_* */
 	int		 other_of;	/* synthetic NAME_other: index of NAME */
 	int		 columns;	/* gives submission columns */
+	int		 guidance;	/* has a guidance_hint */
 };
 
 /* Engine data of the form (struct form.priv). */
@@ -79,6 +80,7 @@ struct f_priv {
 	int		*calc_order;	/* calculate questions, dependencies first */
 	size_t		 ncalc;
 	int		 has_repeats;
+	int		 langs_frozen;
 };
 
 #endif

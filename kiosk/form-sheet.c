@@ -475,8 +475,6 @@ fs_dump_json(const struct fs_book *b, struct buf *o)
 		}
 		seen = 0;
 		for (c = 0; c < t->header.ncells; c++) {
-			if (t->header.cells[c][0] == '\0')
-				continue;
 			if (seen)
 				buf_adds(o, ", ");
 			seen = 1;

@@ -47,6 +47,16 @@ struct builder {
 	char		*first;
 	/* settings */
 	int		 allow_dup_choices;
+	int		 report_headers;	/* header problems: once */
+	char		*root;			/* settings name, or "data" */
+	char		*instance_name;
+	/* Cells of the choices sheet with ${...}, checked after the survey. */
+	struct {
+		int		 row;
+		const char	*col;
+		const char	*text;
+	}		*refcells;
+	size_t		 nrefcells;
 };
 
 static const struct {
@@ -56,6 +66,7 @@ static const struct {
 } columns[] = {
 	{ "type", C_TYPE, 0 },
 	{ "name", C_NAME, 0 },
+	{ "value", C_NAME, 0 },
 	{ "label", C_LABEL, 1 },
 	{ "caption", C_LABEL, 1 },
 	{ "hint", C_HINT, 1 },
@@ -94,6 +105,7 @@ static const struct {
 	{ "notes", C_IGNORED, 0 },
 	{ "comment", C_IGNORED, 0 },
 	{ "comments", C_IGNORED, 0 },
+	{ "media", C_UNSUPPORTED, 1 },
 	{ "media::image", C_UNSUPPORTED, 1 },
 	{ "media::big-image", C_UNSUPPORTED, 1 },
 	{ "media::audio", C_UNSUPPORTED, 1 },
@@ -180,36 +192,49 @@ problem(struct builder *b, int warning, const char *sheet, int row,
 
 /* ---- languages and headers ---- */
 
+/* Split "Español (es)" into name and code ("" when there is none). */
+static void
+lang_split(const char *spec, char **name, char **code)
+{
+	const char *open;
+	size_t n = strlen(spec);
+
+	open = strrchr(spec, '(');
+	if (open != NULL && n > 0 && spec[n - 1] == ')' && open > spec) {
+		*name = xstrndup(spec, (size_t)(open - spec));
+		n = strlen(*name);
+		while (n > 0 && isspace((unsigned char)(*name)[n - 1]))
+			(*name)[--n] = '\0';
+		*code = xstrndup(open + 1, strlen(open + 1) - 1);
+	} else {
+		*name = xstrdup(spec);
+		*code = xstrdup("");
+	}
+}
+
+/*
+ * The index of a language, added if new. Languages are all gathered before
+ * any text is stored (build()), so after that every lookup finds one.
+ */
 static int
 lang_add(struct form *f, const char *spec)
 {
-	size_t i, n;
-	const char *open;
+	size_t i;
 	char *name, *code;
 
+	lang_split(spec, &name, &code);
 	for (i = 0; i < f->nlangs; i++) {
-		n = strlen(f->langs[i].name);
-		if (f->langs[i].code[0] == '\0') {
-			if (strcasecmp(f->langs[i].name, spec) == 0)
-				return (int)i;
-		} else if (strncasecmp(spec, f->langs[i].name, n) == 0 &&
-		    strncmp(spec + n, " (", 2) == 0 &&
-		    strncmp(spec + n + 2, f->langs[i].code,
-		    strlen(f->langs[i].code)) == 0 &&
-		    strcmp(spec + n + 2 + strlen(f->langs[i].code), ")") == 0)
+		if (strcasecmp(f->langs[i].name, name) == 0 &&
+		    strcasecmp(f->langs[i].code, code) == 0) {
+			free(name);
+			free(code);
 			return (int)i;
+		}
 	}
-	n = strlen(spec);
-	open = strrchr(spec, '(');
-	if (open != NULL && n > 0 && spec[n - 1] == ')' && open > spec) {
-		name = xstrndup(spec, (size_t)(open - spec));
-		n = strlen(name);
-		while (n > 0 && isspace((unsigned char)name[n - 1]))
-			name[--n] = '\0';
-		code = xstrndup(open + 1, strlen(open + 1) - 1);
-	} else {
-		name = xstrdup(spec);
-		code = xstrdup("");
+	if (((struct f_priv *)f->priv)->langs_frozen) {
+		free(name);
+		free(code);
+		return -1;
 	}
 	f->langs = xreallocarray(f->langs, f->nlangs + 1, sizeof *f->langs);
 	f->langs[f->nlangs].name = name;
@@ -356,6 +381,22 @@ read_header(struct builder *b, const struct fs_section *s)
 		}
 		cs[i].col = columns[j].col;
 	}
+	for (i = 0; i < s->header.ncells; i++) {
+		if (cs[i].col == C_NONE || cs[i].col == C_OTHER ||
+		    cs[i].col == C_IGNORED || cs[i].col == C_UNSUPPORTED)
+			continue;
+		for (j = 0; j < i; j++) {
+			if (cs[j].col == cs[i].col && cs[j].lang == cs[i].lang) {
+				if (b->report_headers)
+					problem(b, 0, s->name, s->header.line,
+					    cs[i].header, "the columns \"%s\" "
+					    "and \"%s\" say the same thing",
+					    cs[j].header, cs[i].header);
+				cs[i].col = C_IGNORED;
+				break;
+			}
+		}
+	}
 	return cs;
 }
 
@@ -397,6 +438,8 @@ no(const char *s)
 	    strcasecmp(s, "false") == 0 || strcasecmp(s, "false()") == 0 ||
 	    strcmp(s, "0") == 0;
 }
+
+static int	valid_name(const char *);
 
 static void
 read_settings(struct builder *b, const struct fs_section *s)
@@ -440,6 +483,16 @@ read_settings(struct builder *b, const struct fs_section *s)
 				f->order = (int)n;
 		} else if (strcmp(cs[i].base, "allow_choice_duplicates") == 0)
 			b->allow_dup_choices = yes(v);
+		else if (strcmp(cs[i].base, "name") == 0) {
+			free(b->root);
+			b->root = xstrdup(v);
+			if (!valid_name(v))
+				problem(b, 0, s->name, r->line, cs[i].header,
+				    "\"%s\" is not a valid form name", v);
+		} else if (strcmp(cs[i].base, "instance_name") == 0) {
+			free(b->instance_name);
+			b->instance_name = xstrdup(v);
+		}
 	}
 	header_free(cs, s->header.ncells);
 }
@@ -473,8 +526,7 @@ read_choices(struct builder *b, const struct fs_section *s)
 	for (i = 0; i < s->header.ncells; i++) {
 		if (cs[i].col == C_LIST_NAME)
 			cl = (ssize_t)i;
-		else if (cs[i].col == C_NAME || strcmp(cs[i].base, "value")
-		    == 0)
+		else if (cs[i].col == C_NAME)
 			cn = (ssize_t)i;
 		else if (cs[i].col != C_LABEL && cs[i].col != C_NONE)
 			nextra++;
@@ -525,6 +577,13 @@ read_choices(struct builder *b, const struct fs_section *s)
 		c->extra = xcalloc(nextra ? nextra : 1, sizeof (char *));
 		c->extra_names = xcalloc(nextra ? nextra : 1, sizeof (char *));
 		for (i = 0; i < s->header.ncells; i++) {
+			if (strstr(cell(r, i), "${") != NULL) {
+				b->refcells = xreallocarray(b->refcells,
+				    b->nrefcells + 1, sizeof *b->refcells);
+				b->refcells[b->nrefcells].row = r->line;
+				b->refcells[b->nrefcells].col = s->header.cells[i];
+				b->refcells[b->nrefcells++].text = cell(r, i);
+			}
 			if ((ssize_t)i == cl || (ssize_t)i == cn ||
 			    cs[i].col == C_NONE)
 				continue;
@@ -702,6 +761,9 @@ resolve_name(void *arg, const char *name)
 		    f->questions[i].type != FT_END_REPEAT)
 			return (int)i;
 	}
+	if (strncmp(name, "last-saved#", 11) == 0 ||
+	    strcmp(name, "instanceID") == 0)
+		return EXPR_REF_UNSUPPORTED;
 	return -1;
 }
 
@@ -724,28 +786,45 @@ compile(struct builder *b, int row, const char *col, const char *src,
 
 /* Check the ${name} references inside a label or hint. */
 static void
+check_refs(struct builder *b, const char *sheet, int row, const char *col,
+    const char *s)
+{
+	struct resolve_ctx rc = { b->f, NULL };
+	const char *p, *e;
+	char *name;
+
+	for (p = s; (p = strstr(p, "${")) != NULL; p = e) {
+		if ((e = strchr(p, '}')) == NULL)
+			break;
+		name = xstrndup(p + 2, (size_t)(e - p - 2));
+		switch (resolve_name(&rc, name)) {
+		case EXPR_REF_UNSUPPORTED:
+			problem(b, 0, sheet, row, col, "${%s} is not "
+			    "supported at a kiosk", name);
+			break;
+		case -1:
+			problem(b, 0, sheet, row, col, "there is no question "
+			    "named \"%s\" (in \"${%s}\")", name, name);
+			break;
+		default:
+			break;
+		}
+		free(name);
+	}
+}
+
+static void
 check_text_refs(struct builder *b, const struct form_question *q,
     const struct form_text *t, const char *col)
 {
-	struct resolve_ctx rc = { b->f, NULL };
-	const char *s, *p, *e;
-	char *name;
 	size_t i;
 
 	for (i = 0; i <= b->f->nlangs; i++) {
-		s = i == b->f->nlangs ? t->plain : t->by_lang[i];
-		if (s == NULL)
-			continue;
-		for (p = s; (p = strstr(p, "${")) != NULL; p = e) {
-			if ((e = strchr(p, '}')) == NULL)
-				break;
-			name = xstrndup(p + 2, (size_t)(e - p - 2));
-			if (resolve_name(&rc, name) < 0)
-				problem(b, 0, "survey", q->row, col, "there is "
-				    "no question named \"%s\" (in \"${%s}\")",
-				    name, name);
-			free(name);
-		}
+		if (i == b->f->nlangs) {
+			if (t->plain != NULL)
+				check_refs(b, "survey", q->row, col, t->plain);
+		} else if (t->by_lang[i] != NULL)
+			check_refs(b, "survey", q->row, col, t->by_lang[i]);
 	}
 }
 
@@ -883,6 +962,11 @@ read_survey(struct builder *b, struct fs_section **secs, size_t nsecs)
 				case C_REPEAT_COUNT:
 					free(q->repeat_count);
 					q->repeat_count = xstrdup(v);
+					break;
+				case C_IGNORED:
+					if (strcmp(cs[i].base,
+					    "guidance_hint") == 0)
+						pv->guidance = 1;
 					break;
 				case C_UNSUPPORTED:
 					problem(b, 0, s->name, r->line,
@@ -1106,7 +1190,7 @@ link_lists(struct builder *b)
 {
 	struct form *f = b->f;
 	struct form_question *q;
-	struct form_list *l, *nl;
+	struct form_list *l = NULL, *nl;
 	char **names, *vname;
 	size_t i, k, nsel = 0;
 
@@ -1182,14 +1266,18 @@ link_lists(struct builder *b)
 		q = &f->questions[i];
 		if (names[i] == NULL)
 			continue;
-		if ((l = list_find(f, names[i])) == NULL)
+		if (strncmp(names[i], "${", 2) == 0)
+			problem(b, 0, "survey", q->row, "type", "choices from "
+			    "earlier answers (%s) are not supported at a "
+			    "kiosk", names[i]);
+		else if ((l = list_find(f, names[i])) == NULL)
 			problem(b, 0, "survey", q->row, "type", "there is no "
 			    "choice list named \"%s\" in the choices sheet",
 			    names[i]);
 		else if (l->nchoices == 0)
 			problem(b, 0, "survey", q->row, "type", "the choice "
 			    "list \"%s\" is empty", names[i]);
-		q->list = l;
+		q->list = strncmp(names[i], "${", 2) == 0 ? NULL : l;
 		free(names[i]);
 	}
 	free(names);
@@ -1275,16 +1363,43 @@ check_questions(struct builder *b)
 		    q->type == FT_END || q->type == FT_TODAY ||
 		    q->type == FT_BEGIN_GROUP || q->type == FT_END_GROUP ||
 		    q->type == FT_BEGIN_REPEAT || q->type == FT_END_REPEAT);
-		if (needs_label && text_empty(&q->label, f->nlangs) &&
+		/* As pyxform: a question needs a label or hint. */
+		if (needs_label && q->calculation == NULL &&
+		    text_empty(&q->label, f->nlangs) &&
 		    text_empty(&q->hint, f->nlangs))
-			problem(b, 0, "survey", q->row, "label", "the %s \"%s\" "
-			    "has no label or hint", type_word(q->type),
-			    q->name ? q->name : "");
+			problem(b, 0, "survey", q->row, "label",
+			    "the %s \"%s\" has no label or hint",
+			    type_word(q->type), q->name ? q->name : "");
 		if (q->type == FT_CALCULATE && q->calculation == NULL &&
-		    q->default_value == NULL)
+		    (q->default_value == NULL || (strstr(q->default_value,
+		    "${") == NULL && strchr(q->default_value, '(') == NULL)))
 			problem(b, 0, "survey", q->row, "calculation", "the "
 			    "calculate \"%s\" has no calculation",
 			    q->name ? q->name : "");
+		if (q->appearance != NULL && strstr(q->appearance, "search(")
+		    != NULL)
+			problem(b, 0, "survey", q->row, "appearance", "search() "
+			    "is not supported at a kiosk");
+		if (q->or_other && q->choice_filter != NULL)
+			problem(b, 0, "survey", q->row, "choice_filter", "a "
+			    "choice_filter cannot be used with or_other");
+		if (q->type == FT_BEGIN_REPEAT && q->name != NULL &&
+		    strcmp(q->name, b->root != NULL ? b->root : "data") == 0)
+			problem(b, 0, "survey", q->row, "name", "the repeat "
+			    "\"%s\" has the name of the form itself", q->name);
+		/* pyxform makes a NAME_count question for repeat_count. */
+		if (q->type == FT_BEGIN_REPEAT && q->repeat_count != NULL &&
+		    q->name != NULL && !(q->repeat_count[0] == '$' &&
+		    strchr(q->repeat_count, '}') == q->repeat_count +
+		    strlen(q->repeat_count) - 1)) {
+			char *gen;
+			xasprintf(&gen, "%s_count", q->name);
+			if (form_question_by_name(f, gen) != NULL)
+				problem(b, 0, "survey", q->row, "repeat_count",
+				    "the repeat_count needs the name \"%s\", "
+				    "which another question has", gen);
+			free(gen);
+		}
 		/* A language without a label, where others have one. */
 		if (!text_empty(&q->label, f->nlangs) && f->nlangs > 0 &&
 		    pv->other_of < 0) {
@@ -1534,8 +1649,13 @@ build(struct builder *b, const struct fs_book *book)
 		s = &book->sections[i];
 		if (section_is(s, "survey") || section_is(s, "choices") ||
 		    section_is(s, "settings"))
+		{
+			b->report_headers = 1;
 			header_free(read_header(b, s), s->header.ncells);
+			b->report_headers = 0;
+		}
 	}
+	((struct f_priv *)f->priv)->langs_frozen = 1;
 	text_grow(&f->title, 0, f->nlangs);
 	text_grow(&f->next_steps, 0, f->nlangs);
 
@@ -1566,6 +1686,11 @@ build(struct builder *b, const struct fs_book *book)
 	link_lists(b);
 	check_names(b);
 	check_questions(b);
+	for (i = 0; i < b->nrefcells; i++)
+		check_refs(b, "choices", b->refcells[i].row,
+		    b->refcells[i].col, b->refcells[i].text);
+	if (b->instance_name != NULL)
+		check_refs(b, "settings", 0, "instance_name", b->instance_name);
 	order_calculations(b);
 	if (f->nquestions == 0 && b->nerrors == 0)
 		problem(b, 0, "survey", survey[0]->line, NULL, "the survey has "
@@ -1600,6 +1725,9 @@ load(const char *name, const char *data, size_t len, struct buf *problems,
 		goto fail;
 	f = build(&b, &book);
 	fs_free(&book);
+	free(b.root);
+	free(b.instance_name);
+	free(b.refcells);
 	if (nproblems != NULL)
 		*nproblems = b.nerrors + b.nwarnings;
 	if (b.nerrors > 0) {
