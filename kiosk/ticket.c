@@ -116,6 +116,13 @@ ticket_font(const char *lang)
 	return FONT_DEFAULT;
 }
 
+void
+ticket_cleanup(void)
+{
+	pango_cairo_font_map_set_default(NULL);
+	cairo_debug_reset_static_data();
+}
+
 /* ---- Profiles ---------------------------------------------------------- */
 
 static int

@@ -51,6 +51,12 @@ int	ticket_profile_load(const char *dir, const char *name,
 /* Render the ticket as a PDF into out. */
 int	ticket_render(const struct ticket *, const struct ticket_profile *,
 	    struct buf *out, char **cause);
+/*
+ * Free the font map pango keeps for the process and cairo's static data,
+ * so leak checkers see less at exit (fontconfig's own cache stays). Call
+ * once, at exit; no ticket may be rendered afterwards.
+ */
+void	ticket_cleanup(void);
 /* The font family list used for a language code (for tests and status). */
 const char *ticket_font(const char *lang);
 

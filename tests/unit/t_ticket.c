@@ -16,6 +16,20 @@
 
 static char tmpdir[] = "/tmp/t_ticket.XXXXXX";
 
+/*
+ * Under ASan: fontconfig parses its configuration once per process and
+ * keeps it (ticket_cleanup frees pango's and cairo's caches, not that),
+ * and p11-kit, pulled in through libcups' TLS, leaks a locale when loaded.
+ * Neither grows per ticket. LSan reads this hook; without ASan it is unused.
+ */
+const char *__lsan_default_suppressions(void);
+const char *
+__lsan_default_suppressions(void)
+{
+	return "leak:libfontconfig.so\nleak:libp11-kit.so\n"
+	    "leak:__newlocale\nleak:__argz_add_sep\n";
+}
+
 static void
 sample(struct ticket *t, const char *lang)
 {
@@ -281,6 +295,7 @@ main(void)
 	printf("# render bn 80 mm: %.2f ms per ticket (mean of %d, warm)\n",
 	    (now_ms() - t0) / n, n);
 
+	ticket_cleanup();
 	{
 		char cmd[300];
 
