@@ -1,0 +1,210 @@
+/* t_expr: the XPath subset: parsing, errors with positions, ODK semantics. */
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "../tap.h"
+#include "expr.h"
+#include "util.h"
+
+/* Two questions: a (ref 0) and b (ref 1); r (ref 2) is a node set. */
+static const char *vals[3] = { "", "", "" };
+static const char *self = "";
+static const char *rvals[] = { "3", "4", "5" };
+
+static int
+resolve(void *arg, const char *name)
+{
+	if (strcmp(name, "a") == 0)
+		return 0;
+	if (strcmp(name, "b") == 0)
+		return 1;
+	if (strcmp(name, "r") == 0)
+		return 2;
+	return -1;
+}
+
+static const char *
+value(void *arg, int ref, size_t k)
+{
+	if (ref == EXPR_REF_SELF)
+		return self;
+	if (ref == 2)
+		return k < 3 ? rvals[k] : "";
+	return vals[ref];
+}
+
+static size_t
+count(void *arg, int ref)
+{
+	return ref == 2 ? 3 : 1;
+}
+
+static const char *
+choice_label(void *arg, int ref, const char *name)
+{
+	return strcmp(name, "y") == 0 ? "Yes" : NULL;
+}
+
+static struct expr_env env = { NULL, value, count, choice_label, 0 };
+
+static char *
+ev(const char *src)
+{
+	struct expr *e;
+	char *cause = NULL, *s;
+
+	if ((e = expr_compile(src, resolve, NULL, &cause)) == NULL) {
+		s = cause;
+		return s;
+	}
+	s = expr_eval_string(e, &env);
+	expr_free(e);
+	return s;
+}
+
+static void
+is_ev(const char *src, const char *want)
+{
+	char *got = ev(src);
+
+	is_str(got, want, "%s = %s", src, want);
+	free(got);
+}
+
+static void
+err_has(const char *src, const char *want)
+{
+	struct expr *e;
+	char *cause = NULL;
+
+	e = expr_compile(src, resolve, NULL, &cause);
+	ok(e == NULL && cause != NULL && strstr(cause, want) != NULL,
+	    "error for %.40s contains \"%s\" (%s)", src, want,
+	    cause ? cause : "compiled");
+	expr_free(e);
+	free(cause);
+}
+
+int
+main(void)
+{
+	struct expr *e;
+	char *cause = NULL, *s;
+	const int *refs;
+	size_t i;
+
+	env.now = 1700000000;	/* 2023-11-14 */
+	setenv("TZ", "UTC", 1);
+	tzset();
+
+	is_ev("1 + 2 * 3", "7");
+	is_ev("(1 + 2) * 3", "9");
+	is_ev("7 div 2", "3.5");
+	is_ev("7 mod 3", "1");
+	is_ev("-3 + 1", "-2");
+	is_ev("0.1 + 0.2", "0.30000000000000004");
+	is_ev("1 div 0", "Infinity");
+	is_ev("'a' = 'a'", "true");
+	is_ev("1 != 2", "true");
+	is_ev("2 < 10", "true");
+	is_ev("'2' < '10'", "true");	/* numbers, not strings */
+	is_ev("3 >= 3 and 2 > 3", "false");
+	is_ev("1 = 2 or 2 = 2", "true");
+	is_ev("not(1 = 1)", "false");
+	is_ev("true() and not(false())", "true");
+	is_ev("if(1 > 0, 'yes', 'no')", "yes");
+	is_ev("coalesce('', 'b')", "b");
+	is_ev("coalesce('a', 'b')", "a");
+	is_ev("selected('x y z', 'y')", "true");
+	is_ev("selected('x yy z', 'y')", "false");
+	is_ev("count-selected('x y z')", "3");
+	is_ev("count-selected('')", "0");
+	is_ev("selected-at('x y z', 1)", "y");
+	is_ev("selected-at('x y z', 5)", "");
+	is_ev("string-length('ñandú')", "5");
+	is_ev("regex('12345', '^[0-9]{5}$')", "true");
+	is_ev("regex('1234a', '^[0-9]{5}$')", "false");
+	is_ev("concat('a', 1, 'b')", "a1b");
+	is_ev("contains('hello', 'ell')", "true");
+	is_ev("starts-with('hello', 'he')", "true");
+	is_ev("ends-with('hello', 'lo')", "true");
+	is_ev("substr('hello', 1, 3)", "el");
+	is_ev("substr('ñandú', 1)", "andú");
+	is_ev("normalize-space('  a   b  ')", "a b");
+	is_ev("number('12.5') + 1", "13.5");
+	is_ev("number('x')", "NaN");
+	is_ev("int(-3.7)", "-3");
+	is_ev("round(2.5)", "3");
+	is_ev("round(-2.5)", "-3");
+	is_ev("round(3.14159, 2)", "3.14");
+	is_ev("today()", "2023-11-14");
+	is_ev("now()", "2023-11-14T22:13:20.000+00:00");
+	is_ev("date('2024-02-29')", "2024-02-29");
+	is_ev("date(0)", "1970-01-01");
+	is_ev("date('2024-03-01') - date('2024-02-28')", "2");
+	is_ev("'2023-01-01' < today()", "true");
+	is_ev("'2024-01-01' < today()", "false");
+	is_ev("format-date('2024-03-05', '%d/%m/%Y %b %e %n')",
+	    "05/03/2024 Mar 5 3");
+	is_ev("decimal-date-time('1970-01-02')", "1");
+	is_ev("count(${r})", "3");
+	is_ev("sum(${r})", "12");
+	is_ev("jr:choice-name('y', '${a}')", "Yes");
+	is_ev("jr:choice-name('n', '${a}')", "");
+
+	/* References and ".". */
+	vals[0] = "17";
+	vals[1] = "yes";
+	is_ev("${a} + 1", "18");
+	is_ev("${a} >= 18", "false");
+	is_ev("${b} = 'yes'", "true");
+	is_ev("${a} = 17", "true");
+	vals[0] = "";
+	is_ev("${a} = ''", "true");
+	is_ev("${a} + 1", "NaN");
+	self = "42";
+	is_ev(". > 40 and . < 50", "true");
+	is_ev("string-length(.)", "2");
+
+	/* Refs are reported without duplicates. */
+	e = expr_compile("${a} + ${b} + ${a}", resolve, NULL, &cause);
+	ok(e != NULL && expr_refs(e, &refs) == 2 && refs[0] == 0 &&
+	    refs[1] == 1, "refs of ${a} + ${b} + ${a}");
+	expr_free(e);
+
+	/* Errors carry a position. */
+	err_has("1 +", "position 4:");
+	err_has("(1 + 2", "expected ')'");
+	err_has("if(1, 2)", "if() takes 3 arguments");
+	err_has("${nope} = 1", "no question named \"nope\"");
+	err_has("'abc", "position 1: a string is not closed");
+	err_has("1 + ) 2", "position 5: unexpected \")\"");
+	err_has("pulldata('x', 'y')", "not supported at a kiosk");
+	err_has("/data/a = 1", "paths are not supported");
+	err_has("${a}[1]", "position 5: paths are not supported");
+	err_has("../a", "paths are not supported");
+	err_has("", "empty");
+	err_has("regex(., '[')", "not valid");
+
+	/* Nesting is bounded: deep parentheses and long chains. */
+	{
+		struct buf b = { 0 };
+		for (i = 0; i < 4000; i++)
+			buf_addc(&b, '(');
+		buf_addc(&b, '1');
+		for (i = 0; i < 4000; i++)
+			buf_addc(&b, ')');
+		err_has(buf_cstr(&b), "nested too deeply");
+		b.len = 0;
+		buf_adds(&b, "1");
+		for (i = 0; i < 3000; i++)
+			buf_adds(&b, "+1");
+		err_has(buf_cstr(&b), "nested too deeply");
+		buf_free(&b);
+	}
+	s = ev("1+1+1+1+1+1+1+1+1+1+1+1+1+1+1+1+1+1+1+1");
+	is_str(s, "20", "a chain of 20 is fine");
+	free(s);
+	return done_testing();
+}

@@ -1,0 +1,427 @@
+/* t_form: the forms engine: loading, errors, and one session's answers. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "../tap.h"
+#include "form.h"
+#include "util.h"
+#include "vault.h"
+
+static const struct form_msgs msgs = {
+	"REQUIRED", "INTEGER", "DECIMAL", "DATE", "TIME", "CONSTRAINT"
+};
+
+static struct form *
+load(const char *name, const char *text)
+{
+	char *cause = NULL;
+	struct form *f = form_load_mem(name, text, strlen(text), &cause);
+
+	if (f == NULL)
+		printf("# load %s: %s\n", name, cause);
+	free(cause);
+	return f;
+}
+
+static char *
+load_error(const char *name, const char *text)
+{
+	char *cause = NULL;
+	struct form *f = form_load_mem(name, text, strlen(text), &cause);
+
+	form_free(f);
+	return f == NULL ? cause : xstrdup("(loaded)");
+}
+
+static long
+item(struct form_state *st, const char *name, int inst)
+{
+	size_t i;
+	const struct form_item *it;
+
+	for (i = 0; i < form_state_nitems(st); i++) {
+		it = form_state_item(st, i);
+		if (it->q->name != NULL && strcmp(it->q->name, name) == 0 &&
+		    it->instance == inst && it->q->type != FT_END_GROUP &&
+		    it->q->type != FT_END_REPEAT)
+			return (long)i;
+	}
+	return -1;
+}
+
+static void
+set(struct form_state *st, const char *name, const char *v)
+{
+	char *cause = NULL;
+	long i = item(st, name, 0);
+
+	if (i < 0 || form_state_set(st, (size_t)i, v, &cause) != 0)
+		printf("# set %s failed\n", name);
+	free(cause);
+}
+
+static const char *
+get(struct form_state *st, const char *name)
+{
+	return form_state_value(st, (size_t)item(st, name, 0));
+}
+
+static struct buf cols;
+
+static void
+collect(void *arg, const char *c, const char *v, int rel)
+{
+	buf_addf(&cols, "%s=%s%s;", c, v, rel ? "" : "(nr)");
+}
+
+static const char *
+columns(struct form_state *st)
+{
+	cols.len = 0;
+	buf_adds(&cols, "");
+	form_state_columns(st, collect, NULL);
+	return buf_cstr(&cols);
+}
+
+static const char intake[] =
+    "\xef\xbb\xbf" "SURVEY,,,,,,,\n"
+    ",TYPE,Name,label::English (en),label::Español (es),required,"
+    "constraint,constraint_message::English (en)\n"
+    ",text,first,First name,Nombre,yes,,\n"
+    ",integer,age,\"Hi ${first}, your age?\",\"Hola ${first}, ¿edad?\","
+    "yes,\". >= 0 and . < 130\",Too old\n"
+    ",date,dob,Born,Nacido,,,\n"
+    ",select_one yn,kids,Kids?,¿Hijos?,yes,,\n"
+    ",note,n1,\"Quoted, \"\"with\"\" comma\nand newline\",Nota,,,\n"
+    "choices,,,,,,,\n"
+    ",list_name,name,label::English (en),label::Español (es),,,\n"
+    ",yn,yes,Yes,Sí,,,\n"
+    ",yn,no,No,No,,,\n"
+    "settings,,,,,,,\n"
+    ",form_id,version,form_title::English (en),form_title::Español (es),"
+    "next_steps::English (en),ticket_show_service,menu_order\n"
+    ",intake,7,Intake,Admisión,Bring ID,yes,3\n";
+
+static void
+test_load(void)
+{
+	struct form *f;
+	const struct form_question *q;
+
+	f = load("intake.csv", intake);
+	ok(f != NULL, "intake loads (BOM, upper-case sheet and headers)");
+	if (f == NULL)
+		return;
+	is_str(f->id, "intake", "form_id");
+	is_str(f->version, "7", "version");
+	is_int(f->nlangs, 2, "two languages");
+	is_str(f->langs[1].name, "Español", "language name");
+	is_str(f->langs[1].code, "es", "language code");
+	is_str(form_text(f, &f->title, "es"), "Admisión", "title in es");
+	is_str(form_text(f, &f->title, "fr"), "Intake", "title falls back");
+	is_str(form_text(f, &f->next_steps, "es"), "Bring ID",
+	    "next steps fall back to the language that has them");
+	ok(f->ticket_shows_title == 1 && f->order == 3 && f->info_only == 0,
+	    "ticket_show_service, menu_order, info_only");
+	q = form_question_by_name(f, "n1");
+	ok(q != NULL && strcmp(form_text(f, &q->label, "en"),
+	    "Quoted, \"with\" comma\nand newline") == 0,
+	    "quoted CSV field with comma, quotes and newline");
+	q = form_question_by_name(f, "kids");
+	ok(q != NULL && q->type == FT_SELECT_ONE && q->list != NULL &&
+	    q->list->nchoices == 2, "select_one has its list");
+	ok(q != NULL && q->row == 6, "question row is the file row");
+	is_int(form_lang_index(f, "es"), 1, "form_lang_index");
+	form_free(f);
+
+	f = load("legacy.csv", "survey\n,type,name,label:English,"
+	    "label:French\n,text,a,A,Aa\n");
+	ok(f != NULL && f->nlangs == 2 && strcmp(f->langs[1].name, "French")
+	    == 0 && f->langs[1].code[0] == '\0' && strcmp(form_text(f,
+	    &f->questions[0].label, "French"), "Aa") == 0,
+	    "legacy label:Language");
+	ok(f != NULL && strcmp(f->id, "legacy") == 0,
+	    "form id defaults to the file stem");
+	form_free(f);
+
+	f = load("md.md", "| survey |\n| | type | name | label |\n"
+	    "|---|---|---|---|\n| | text | a | A \\| B |\n"
+	    "| | integer | b | B |\n");
+	ok(f != NULL && f->nquestions == 2 && strcmp(form_text(f,
+	    &f->questions[0].label, NULL), "A | B") == 0,
+	    "markdown layout, escaped bar, separator line");
+	form_free(f);
+}
+
+static void
+error_has(const char *what, const char *text, const char *want)
+{
+	char *e = load_error("bad.csv", text);
+
+	ok(strstr(e, want) != NULL, "%s: \"%s\"", what, e);
+	free(e);
+}
+
+static void
+test_errors(void)
+{
+	error_has("unknown type", "survey\n,type,name,label\n,txet,a,A\n",
+	    "bad.csv: sheet survey, row 3, column type: unknown type \"txet\"");
+	error_has("unsupported type", "survey\n,type,name,label\n"
+	    ",geopoint,a,A\n", "not supported at a kiosk");
+	error_has("missing list", "survey\n,type,name,label\n"
+	    ",select_one nope,a,A\n", "no choice list named \"nope\"");
+	error_has("unknown reference", "survey\n,type,name,label,relevant\n"
+	    ",text,a,A,\n,text,b,B,${zz} = 1\n",
+	    "row 4, column relevant: position 1: there is no question named "
+	    "\"zz\"");
+	error_has("syntax error position", "survey\n,type,name,label,"
+	    "constraint\n,integer,a,A,. > 1 and\n",
+	    "column constraint: position 10: the expression ends too early");
+	error_has("duplicate names", "survey\n,type,name,label\n,text,a,A\n"
+	    ",text,a,B\n", "row 4, column name: the name \"a\" is used twice");
+	error_has("calculation cycle", "survey\n,type,name,calculation\n"
+	    ",calculate,a,${b} + 1\n,calculate,b,${a} + 1\n",
+	    "the calculations form a cycle");
+	error_has("self cycle", "survey\n,type,name,calculation\n"
+	    ",calculate,a,${a} + 1\n", "cycle");
+	error_has("unclosed group", "survey\n,type,name,label\n"
+	    ",begin_group,g,G\n,text,a,A\n", "never closed");
+	error_has("end without begin", "survey\n,type,name,label\n"
+	    ",text,a,A\n,end_group,,\n", "without a matching begin");
+	error_has("no survey", "choices\n,list_name,name,label\n,a,b,c\n",
+	    "no survey sheet");
+	error_has("unclosed quote", "survey\n,type,name,label\n,text,a,\"A\n",
+	    "row 3: a quoted field is not closed");
+	{
+		struct buf p = { 0 };
+		const char *t = "survey\n,type,name,label::English (en),"
+		    "label::Español (es)\n,txet,a,A,B\n,text,b,B,\n"
+		    ",text,b,C,C\n";
+		int n = form_check_mem("many.csv", t, strlen(t), &p);
+		ok(n == 3 && strstr(buf_cstr(&p), "unknown type") &&
+		    strstr(buf_cstr(&p), "warning: \"b\" has no label in "
+		    "Español (es)") && strstr(buf_cstr(&p), "used twice"),
+		    "form_check lists every problem (%d)", n);
+		buf_free(&p);
+	}
+}
+
+static void
+test_state(void)
+{
+	struct form *f;
+	struct form_state *st;
+	char *m = NULL, *label;
+	long i;
+
+	f = load("intake.csv", intake);
+	if (f == NULL)
+		return;
+	st = form_state_new(f);
+	i = item(st, "first", 0);
+	is_str(form_state_value(st, (size_t)i), "", "unanswered is \"\"");
+	ok(form_state_check(st, (size_t)i, "es", &msgs, &m) == -1 &&
+	    strcmp(m, "REQUIRED") == 0, "required uses the generic message");
+	free(m);
+	set(st, "first", "Zoë");
+	ok(form_state_check(st, (size_t)i, "es", &msgs, &m) == 0,
+	    "answered is fine");
+	label = form_state_label(st, (size_t)item(st, "age", 0), "es");
+	is_str(label, "Hola Zoë, ¿edad?", "label interpolation in es");
+	freezero_str(label);
+	i = item(st, "age", 0);
+	set(st, "age", "abc");
+	ok(form_state_check(st, (size_t)i, "en", &msgs, &m) == -1 &&
+	    strcmp(m, "INTEGER") == 0, "integer type check");
+	free(m);
+	set(st, "age", "200");
+	ok(form_state_check(st, (size_t)i, "en", &msgs, &m) == -1 &&
+	    strcmp(m, "Too old") == 0, "constraint message");
+	free(m);
+	set(st, "age", "40");
+	ok(form_state_check(st, (size_t)i, "en", &msgs, &m) == 0,
+	    "constraint passes");
+	i = item(st, "dob", 0);
+	set(st, "dob", "2023-02-29");
+	ok(form_state_check(st, (size_t)i, "en", &msgs, &m) == -1 &&
+	    strcmp(m, "DATE") == 0, "date check (no 29 Feb 2023)");
+	free(m);
+	set(st, "dob", "2024-02-29");
+	ok(form_state_check(st, (size_t)i, "en", &msgs, &m) == 0,
+	    "2024-02-29 is a date");
+	set(st, "kids", "maybe");
+	ok(form_state_check_all(st, "en", &msgs, &m) ==
+	    item(st, "kids", 0) && strcmp(m, "CONSTRAINT") == 0,
+	    "a select value must be a choice");
+	free(m);
+	set(st, "kids", "no");
+	ok(form_state_check_all(st, "en", &msgs, &m) == -1, "all fine");
+	is_str(columns(st), "first=Zoë;age=40;dob=2024-02-29;kids=no;",
+	    "columns (notes give none)");
+	form_state_free(st);
+	form_free(f);
+}
+
+static const char logic[] =
+    "survey\n"
+    ",type,name,label,relevant,calculation,constraint,choice_filter,"
+    "default,required\n"
+    ",integer,adults,Adults,,,,,1,\n"
+    ",integer,kids,Kids,,,,,,\n"
+    ",calculate,total,,,\"${adults} + coalesce(${kids}, 0)\",,,,\n"
+    ",note,say,Total ${total},,,,,,\n"
+    ",select_one yn,pets,Pets?,,,,,,\n"
+    ",integer,npets,How many?,${pets} = 'yes',,. > 0,,,yes\n"
+    ",select_one city,city,City,,,,,,\n"
+    ",select_one hood,hood,Hood,,,,city = ${city},,\n"
+    ",select_multiple lang,langs,Langs,,,,,,\n"
+    ",select_one yn or_other,src,Source,,,,,,\n"
+    "choices\n"
+    ",list_name,name,label,city\n"
+    ",yn,yes,Yes,\n,yn,no,No,\n"
+    ",city,a,A,\n,city,b,B,\n"
+    ",hood,a1,A1,a\n,hood,a2,A2,a\n,hood,b1,B1,b\n"
+    ",lang,en,English,\n,lang,es,Spanish,\n";
+
+static void
+test_logic(void)
+{
+	struct form *f;
+	struct form_state *st;
+	const struct form_choice **ch;
+	char *m = NULL, *label;
+	size_t n;
+	long i;
+
+	f = load("logic.csv", logic);
+	if (f == NULL)
+		return;
+	st = form_state_new(f);
+	is_str(get(st, "adults"), "1", "default");
+	is_str(get(st, "total"), "1", "calculation at start");
+	set(st, "kids", "2");
+	is_str(get(st, "total"), "3", "calculation re-runs on change");
+	label = form_state_label(st, (size_t)item(st, "say", 0), NULL);
+	is_str(label, "Total 3", "a label shows a calculation");
+	freezero_str(label);
+	i = item(st, "npets", 0);
+	ok(!form_state_relevant(st, (size_t)i), "not relevant before");
+	ok(form_state_check(st, (size_t)i, NULL, &msgs, &m) == 0,
+	    "a question that is not relevant is not required");
+	set(st, "pets", "yes");
+	ok(form_state_relevant(st, (size_t)i), "relevant after");
+	ok(form_state_check(st, (size_t)i, NULL, &msgs, &m) == -1,
+	    "now required");
+	free(m);
+	set(st, "npets", "2");
+	set(st, "pets", "no");
+	ok(!form_state_relevant(st, (size_t)i), "not relevant again");
+	ok(strstr(columns(st), "npets=(nr);") != NULL,
+	    "a non-relevant answer is dropped from the submission");
+	set(st, "pets", "yes");
+	is_str(get(st, "npets"), "2", "and comes back when relevant again");
+
+	n = form_state_choices(st, (size_t)item(st, "hood", 0), &ch);
+	is_int(n, 0, "choice_filter with no city: no choices");
+	set(st, "city", "a");
+	n = form_state_choices(st, (size_t)item(st, "hood", 0), &ch);
+	ok(n == 2 && strcmp(ch[0]->name, "a1") == 0 &&
+	    strcmp(ch[1]->name, "a2") == 0, "choice_filter narrows the list");
+
+	set(st, "langs", "en es");
+	ok(strstr(columns(st), "langs=en es;langs/en=1;langs/es=1;") != NULL,
+	    "select_multiple columns");
+
+	n = form_state_choices(st, (size_t)item(st, "src", 0), &ch);
+	ok(n == 3 && strcmp(ch[2]->name, "other") == 0, "or_other adds other");
+	i = item(st, "src_other", 0);
+	ok(i >= 0 && !form_state_relevant(st, (size_t)i),
+	    "src_other is not relevant until other is picked");
+	set(st, "src", "other");
+	ok(form_state_relevant(st, (size_t)i), "src_other after other");
+
+	/* Many changes: the secure arena compacts and keeps values. */
+	for (n = 0; n < 2000; n++) {
+		char v[32];
+		snprintf(v, sizeof v, "%zu", n);
+		set(st, "kids", v);
+	}
+	ok(strcmp(get(st, "kids"), "1999") == 0 &&
+	    strcmp(get(st, "total"), "2000") == 0 &&
+	    strcmp(get(st, "city"), "a") == 0, "values survive compaction");
+	form_state_free(st);
+	form_free(f);
+}
+
+static const char household[] =
+    "survey\n"
+    ",type,name,label,calculation,repeat_count\n"
+    ",integer,n,How many?,,\n"
+    ",begin_repeat,member,Member,,\n"
+    ",text,mname,Name,,\n"
+    ",integer,mage,Age,,\n"
+    ",calculate,adult,,\"if(${mage} >= 18, 1, 0)\",\n"
+    ",end_repeat,,,,\n"
+    ",calculate,nadults,,sum(${adult}),\n"
+    ",calculate,count,,count(${member}),\n"
+    ",begin_repeat,fixed,Fixed,,${n}\n"
+    ",text,f,F,,\n"
+    ",end_repeat,,,,\n";
+
+static void
+test_repeats(void)
+{
+	struct form *f;
+	struct form_state *st;
+	char *cause = NULL;
+	long rep;
+	int q;
+
+	f = load("household.csv", household);
+	if (f == NULL)
+		return;
+	st = form_state_new(f);
+	rep = item(st, "member", 0);
+	q = form_state_item(st, (size_t)rep)->qindex;
+	is_int(form_state_repeat_count(st, q), 1, "a repeat starts with one");
+	form_state_set(st, (size_t)item(st, "mname", 1), "Ana", &cause);
+	form_state_set(st, (size_t)item(st, "mage", 1), "30", &cause);
+	ok(form_state_repeat_add(st, (size_t)rep) == 0, "add an instance");
+	form_state_set(st, (size_t)item(st, "mname", 2), "Bo", &cause);
+	form_state_set(st, (size_t)item(st, "mage", 2), "9", &cause);
+	is_str(form_state_value(st, (size_t)item(st, "adult", 2)), "0",
+	    "a calculation inside a repeat uses its instance");
+	is_str(get(st, "nadults"), "1", "sum() over instances");
+	is_str(get(st, "count"), "2", "count() of a repeat");
+	ok(strstr(columns(st), "mname[1]=Ana;mage[1]=30;adult[1]=1;"
+	    "mname[2]=Bo;mage[2]=9;adult[2]=0;") != NULL,
+	    "repeat columns are name[instance]");
+	set(st, "n", "3");
+	is_int(form_state_repeat_count(st, item(st, "fixed", 0) >= 0 ?
+	    form_state_item(st, (size_t)item(st, "fixed", 0))->qindex : 0),
+	    3, "repeat_count follows an answer");
+	rep = item(st, "member", 0);
+	ok(form_state_repeat_remove(st, (size_t)rep) == 0,
+	    "remove the last instance");
+	is_str(get(st, "count"), "1", "count() after removing");
+	ok(item(st, "mname", 2) < 0, "the removed instance is gone");
+	form_state_free(st);
+	form_free(f);
+}
+
+int
+main(void)
+{
+	if (vault_init() != 0) {
+		printf("Bail out! vault_init\n");
+		return 1;
+	}
+	test_load();
+	test_errors();
+	test_state();
+	test_logic();
+	test_repeats();
+	buf_free(&cols);
+	return done_testing();
+}
