@@ -1,0 +1,85 @@
+#!/bin/sh
+# kiosk forms fill and kiosk forms check, end to end on the real binary.
+. "$(dirname "$0")/../env.sh"
+d="$KIOSK_TOP/tests/data/forms"
+tmp=$(mktemp -d) || exit 1
+trap 'rm -rf "$tmp"' EXIT
+n=0
+fails=0
+t() {	# t DESCRIPTION COMMAND...: ok if COMMAND succeeds
+	n=$((n + 1))
+	desc=$1
+	shift
+	if "$@"; then
+		echo "ok $n - $desc"
+	else
+		echo "not ok $n - $desc"
+		fails=$((fails + 1))
+		sed 's/^/# /' "$tmp/out" "$tmp/err" 2>/dev/null
+	fi
+}
+fill() {	# fill ARGS... < input: runs kiosk forms fill, keeps out, err, rc
+	"$KIOSK" forms fill "$@" >"$tmp/out" 2>"$tmp/err"
+	echo $? >"$tmp/rc"
+}
+rc() { [ "$(cat "$tmp/rc")" = "$1" ]; }
+has() { grep -qF -- "$2" "$tmp/$1"; }
+
+printf 'first_name=Ana\nage=34\nhas_kids=no\nneeds=food legal\n' |
+    fill "$d/intake.csv"
+t "fill: a complete intake exits 0" rc 0
+t "fill: the submission is one JSON object" python3 -c '
+import json, sys
+d = json.load(open(sys.argv[1]))
+assert d["first_name"] == "Ana" and d["age"] == "34", d
+assert d["adult"] == "yes", d          # calculation
+assert d["kids"] == "", d              # not relevant: dropped
+assert d["needs"] == "food legal" and d["needs/food"] == "1" and \
+    d["needs/housing"] == "0" and d["needs/legal"] == "1", d
+' "$tmp/out"
+t "fill: nothing on stderr" test ! -s "$tmp/err"
+
+printf 'first_name=Ana\nage=300\nhas_kids=yes\n' | fill "$d/intake.csv" --lang es
+t "fill: violations exit 1" rc 1
+t "fill: constraint message in Spanish" has err "age: La edad debe ser de 0 a 129"
+t "fill: relevant and required" has err "kids: This answer is required."
+t "fill: nothing on stdout" test ! -s "$tmp/out"
+
+printf 'first_name=Ana\nage=30\nhas_kids=yes\nkids=2\nnosuch=1\n' | fill "$d/intake.csv"
+t "fill: an unknown question is an error" rc 1
+t "fill: names it" has err 'no question "nosuch"'
+
+printf 'first_name=Ana\nage=30\nhas_kids=yes\nkids=2\ndob=2999-01-01\n' | fill "$d/intake.csv"
+t "fill: constraint with today()" rc 1
+t "fill: generic constraint message" has err "dob: This answer is not allowed."
+
+printf 'age=x\n' | fill "$d/intake.csv" --lang zz
+t "fill: an unknown language is an error" rc 1
+
+"$KIOSK" forms check "$d/bad.csv" >"$tmp/out" 2>"$tmp/err"; echo $? >"$tmp/rc"
+t "check: a bad form exits 1" rc 1
+t "check: unknown type, with file, sheet, row, column" has out \
+    "bad.csv: sheet survey, row 4, column type: unknown type \"txet\""
+t "check: missing choice list" has out 'no choice list named "nolist"'
+t "check: unknown reference" has out 'row 6, column constraint: position 5: there is no question named "zz"'
+t "check: syntax error with position" has out "row 7, column constraint: position 7: expected ')'"
+t "check: duplicate name" has out 'the name "a" is used twice'
+t "check: not supported" has out '"geopoint" is not supported at a kiosk'
+t "check: every problem, one line each" test "$(grep -c 'bad.csv: sheet' "$tmp/out")" -ge 6
+
+"$KIOSK" forms check "$d/intake.csv" >"$tmp/out" 2>"$tmp/err"; echo $? >"$tmp/rc"
+t "check: a good form exits 0" rc 0
+
+"$KIOSK" forms check "$KIOSK_TOP/forms" >"$tmp/out" 2>"$tmp/err"; echo $? >"$tmp/rc"
+t "check: every shipped form in forms/ is valid" rc 0
+
+"$KIOSK" forms dump "$d/intake.csv" >"$tmp/out" 2>"$tmp/err"; echo $? >"$tmp/rc"
+t "dump: prints the sheets as JSON" python3 -c '
+import json, sys
+d = json.load(open(sys.argv[1]))
+assert d["sheet_names"] == ["survey", "choices", "settings"], d
+assert d["survey"][0]["name"] == "first_name", d
+assert d["survey"][0]["hint::English (en)"] == "As on your ID, \"exactly\"", d
+' "$tmp/out"
+echo "1..$n"
+[ $fails -eq 0 ]
