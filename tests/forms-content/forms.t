@@ -213,7 +213,8 @@ def check(name, raw, readme):
                 if "${" in s.get(tc.get(l, ""), ""):
                     p.append("settings: %s (%s) must not show answers" % (b, l))
         ns = texts(thdr, "next_steps")
-        if s.get("ticket_show_service", "").strip().lower() == "no":
+        if (s.get("ticket_show_service", "").strip().lower() == "no" and
+                s.get("info_only", "").strip().lower() != "yes"):
             for l in ("en", "es"):
                 m = SENSITIVE_TICKET.search(s.get(ns.get(l, ""), ""))
                 if m:
