@@ -275,5 +275,78 @@ for f in files:
         n += 1
         continue
     tap(r.returncode == 0, "%s: kiosk forms check" % f, out.splitlines()[:40])
+
+# ---- dry runs: the forms behave as documented (skipped until `forms fill` works)
+FILLS = [
+    # (file, lang, answers, expect_ok, description)
+    ("forms/municipal-id.csv", "es",
+     "age_band=18_64\nlives_in_city=yes\nid_docs=consular_id itin_letter\n"
+     "res_docs=utility bank\nmail_safe=no\nappointment_window=saturday\n"
+     "contact_method=text\nphone=973 555 0199\nfirst_name=Ana\n", True,
+     "municipal-id: a complete pre-screen is accepted"),
+    ("forms/municipal-id.csv", "en",
+     "age_band=18_64\nlives_in_city=yes\nid_docs=none passport\nres_docs=lease\n"
+     "appointment_window=saturday\ncontact_method=none\n", False,
+     "municipal-id: 'none of these' with another document is refused"),
+    ("forms/legal-help.csv", "en",
+     "topic=citizenship\nsomeone_detained=no\nhas_papers=no\nhas_lawyer=no\n"
+     "age_18_plus=yes\ngreen_card_years=5_plus\nmarried_citizen_3y=no\n"
+     "wants_lawyer_review=yes\ncontact_method=call\nphone=(973) 555-0199\nvoicemail_ok=no\n",
+     True, "legal-help: a citizenship request is accepted"),
+    ("forms/incident-report.csv", "ar",
+     "report_type=enforcement\nobserved_date=2026-01-10\ntime_band=morning\n"
+     "still_happening=no\ncross_streets=Main Ave and Passaic St\nfollow_up=no\n",
+     True, "incident-report: an anonymous enforcement report is accepted"),
+    ("forms/incident-report.csv", "en",
+     "report_type=enforcement\nobserved_date=2026-01-10\ntime_band=morning\n"
+     "still_happening=no\ncross_streets=120 Main Ave\nfollow_up=no\n",
+     False, "incident-report: a house number in cross_streets is refused"),
+    ("forms/incident-report.csv", "en",
+     "report_type=bias\ndanger_now=no\nincident_date=2026-01-10\nsetting=work\n"
+     "what_happened=words\nwants=count_only\nfollow_up=no\n",
+     True, "incident-report: an anonymous bias report is accepted"),
+    ("forms/u-visa.csv", "es",
+     "victim_relationship=me\ncrime_category=domestic_violence\ncrime_year=2024\n"
+     "reported=yes\nagency=passaic_pd\nurgency=none\nhas_lawyer=no\n"
+     "perpetrator_lives_with_you=no\nhow_receive=pick_up\ncontact_method=text\n"
+     "phone=9735550199\n", True, "u-visa: a request with text contact is accepted"),
+    ("forms/u-visa.csv", "en",
+     "victim_relationship=me\ncrime_category=domestic_violence\ncrime_year=2024\n"
+     "reported=yes\nagency=passaic_pd\nurgency=none\nhas_lawyer=no\n"
+     "perpetrator_lives_with_you=yes\nhow_receive=pick_up\ncontact_method=text\n"
+     "phone=9735550199\n", False,
+     "u-visa: no text messages when the perpetrator lives with the requester"),
+]
+fill_ok = os.access(kiosk, os.X_OK)
+if fill_ok:
+    probe = subprocess.run([kiosk, "forms", "fill", files[0] if files else "x"],
+                           input="", capture_output=True, text=True)
+    fill_ok = "not implemented" not in probe.stdout + probe.stderr
+for f, lang, answers, expect, desc in FILLS:
+    if not fill_ok:
+        print("ok %d - %s # SKIP forms fill not available" % (n + 1, desc))
+        n += 1
+        continue
+    r = subprocess.run([kiosk, "forms", "fill", f, "--lang", lang],
+                       input=answers, capture_output=True, text=True)
+    tap((r.returncode == 0) == expect, desc,
+        (r.stdout + r.stderr).strip().splitlines()[:10])
+    if f.endswith("municipal-id.csv") and expect and r.returncode == 0:
+        import json
+        try:
+            sub = json.loads(r.stdout)
+        except ValueError:
+            sub = {}
+        leaked = sorted(k for k in sub if k.split("/")[0] in
+                        ("id_docs", "res_docs", "id_points", "res_points", "mail_safe"))
+        ok = not leaked and "id_docs_ok" in sub
+        line = "%s %d - municipal-id: store=no answers are not in the submission" % (
+            "ok" if ok else "not ok", n + 1)
+        if not ok:
+            line += " # TODO engine does not honour store=no yet (forms/README.md section 2)"
+        print(line)
+        if not ok:
+            print("#   leaked: " + " ".join(leaked[:8]))
+        n += 1
 print("1..%d" % n)
 PY
