@@ -108,8 +108,9 @@ else:
         time.sleep(0.3)
         k.keys("Enter", "Enter", "3", "Enter", "2", "Enter")  # not resident
         time.sleep(0.5)
-        k.keys("Enter", "Enter")   # the note, then check your answers
-        k.wait("Check your answers", 5)
+        k.keys("Enter")            # the note, then check your answers
+        s = k.wait("Check your answers", 5)
+        t.ok(s is not None, "reached check your answers", k.screen())
         filler = os.path.join(mnt, "filler")
         subprocess.run(["dd", "if=/dev/zero", "of=" + filler, "bs=64k"],
                        capture_output=True)
