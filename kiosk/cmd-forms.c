@@ -30,8 +30,8 @@ form_file(const char *name)
 
 	if (name[0] == '.')
 		return 0;
-	return (n > 4 && strcmp(name + n - 4, ".csv") == 0) ||
-	    (n > 3 && strcmp(name + n - 3, ".md") == 0);
+	/* As the kiosk's service screen: a folder's forms are its .csv files. */
+	return n > 4 && strcmp(name + n - 4, ".csv") == 0;
 }
 
 static int
@@ -382,8 +382,9 @@ const struct cmd_entry cmd_forms_entry = {
 	"forms",
 	"forms check [FILE|DIR...] | forms fill FILE [--lang CODE]",
 	"Check XLSForm files, or fill one in without the screen.",
-	"kiosk forms check loads each form (a .csv or .md XLSForm, or every "
-	"such file in a folder; with no argument, the forms_dir of the "
+	"kiosk forms check loads each form (a .csv XLSForm, or one in "
+	"pyxform's Markdown layout, or every .csv file in a folder, as the kiosk "
+	"does; with no argument, the forms_dir of the "
 	"config) and prints every problem it finds, each naming the file, "
 	"sheet, row and column: unknown types, missing choice lists, "
 	"references to unknown ${names}, expression errors, duplicate names, "

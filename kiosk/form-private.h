@@ -81,6 +81,8 @@ struct f_priv {
 	size_t		 ncalc;
 	int		 has_repeats;
 	int		 langs_frozen;
+	int		*names;		/* hash of question names: index or -1 */
+	size_t		 nnames;	/* slots, a power of two */
 };
 
 #endif

@@ -724,6 +724,74 @@ type_word(enum form_type t)
 	}
 }
 
+/* ---- the name index (open addressing; first question of a name) ---- */
+
+static size_t
+name_hash(const char *s)
+{
+	size_t h = 2166136261u;
+
+	for (; *s != '\0'; s++)
+		h = (h ^ (unsigned char)*s) * 16777619u;
+	return h;
+}
+
+static int
+is_end(const struct form_question *q)
+{
+	return q->type == FT_END_GROUP || q->type == FT_END_REPEAT;
+}
+
+static void
+names_build(struct form *f)
+{
+	struct f_priv *fp = f->priv;
+	size_t i, h, n = 16;
+
+	while (n < f->nquestions * 2 + 16)
+		n *= 2;
+	free(fp->names);
+	fp->names = xreallocarray(NULL, n, sizeof *fp->names);
+	fp->nnames = n;
+	for (i = 0; i < n; i++)
+		fp->names[i] = -1;
+	for (i = 0; i < f->nquestions; i++) {
+		if (f->questions[i].name == NULL || is_end(&f->questions[i]))
+			continue;
+		for (h = name_hash(f->questions[i].name) & (n - 1);
+		    fp->names[h] >= 0; h = (h + 1) & (n - 1)) {
+			if (strcmp(f->questions[fp->names[h]].name,
+			    f->questions[i].name) == 0)
+				break;
+		}
+		if (fp->names[h] < 0)
+			fp->names[h] = (int)i;
+	}
+}
+
+static int
+names_find(const struct form *f, const char *name)
+{
+	const struct f_priv *fp = f->priv;
+	size_t h, i;
+
+	if (fp == NULL || fp->names == NULL) {
+		for (i = 0; i < f->nquestions; i++) {
+			if (f->questions[i].name != NULL &&
+			    !is_end(&f->questions[i]) &&
+			    strcmp(f->questions[i].name, name) == 0)
+				return (int)i;
+		}
+		return -1;
+	}
+	for (h = name_hash(name) & (fp->nnames - 1); fp->names[h] >= 0;
+	    h = (h + 1) & (fp->nnames - 1)) {
+		if (strcmp(f->questions[fp->names[h]].name, name) == 0)
+			return fp->names[h];
+	}
+	return -1;
+}
+
 /* Resolution of ${name} during compile. */
 struct resolve_ctx {
 	struct form		*f;
@@ -754,13 +822,8 @@ resolve_name(void *arg, const char *name)
 		}
 		return -1;
 	}
-	for (i = 0; i < f->nquestions; i++) {
-		if (f->questions[i].name != NULL &&
-		    strcmp(f->questions[i].name, name) == 0 &&
-		    f->questions[i].type != FT_END_GROUP &&
-		    f->questions[i].type != FT_END_REPEAT)
-			return (int)i;
-	}
+	if ((i = (size_t)names_find(f, name)) != (size_t)-1)
+		return (int)i;
 	if (strncmp(name, "last-saved#", 11) == 0 ||
 	    strcmp(name, "instanceID") == 0)
 		return EXPR_REF_UNSUPPORTED;
@@ -1311,12 +1374,9 @@ check_names(struct builder *b)
 			    "\"meta\" is reserved");
 			continue;
 		}
-		for (k = 0; k < i; k++) {
+		k = (size_t)names_find(f, q->name);
+		if (k < i) {
 			o = &f->questions[k];
-			if (o->name == NULL || o->type == FT_END_GROUP ||
-			    o->type == FT_END_REPEAT ||
-			    strcmp(o->name, q->name) != 0)
-				continue;
 			if (o->parent == q->parent)
 				problem(b, 0, "survey", q->row, "name", "the "
 				    "name \"%s\" is used twice (also on row "
@@ -1607,6 +1667,7 @@ form_free(struct form *f)
 	free(f->id);
 	free(f->version);
 	if ((fp = f->priv) != NULL) {
+		free(fp->names);
 		free(fp->calc_order);
 		free(fp);
 	}
@@ -1683,6 +1744,7 @@ build(struct builder *b, const struct fs_book *book)
 	read_survey(b, survey, nsurvey);
 	read_survey_texts(b, survey, nsurvey);
 	add_or_other(b);
+	names_build(f);
 	link_lists(b);
 	check_names(b);
 	check_questions(b);
@@ -1873,14 +1935,7 @@ form_text(const struct form *f, const struct form_text *t,
 const struct form_question *
 form_question_by_name(const struct form *f, const char *name)
 {
-	size_t i;
+	int i = names_find(f, name);
 
-	for (i = 0; i < f->nquestions; i++) {
-		if (f->questions[i].name != NULL &&
-		    f->questions[i].type != FT_END_GROUP &&
-		    f->questions[i].type != FT_END_REPEAT &&
-		    strcmp(f->questions[i].name, name) == 0)
-			return &f->questions[i];
-	}
-	return NULL;
+	return i < 0 ? NULL : &f->questions[i];
 }
