@@ -12,4 +12,5 @@ cd "$top" || exit 1
 . tests/env.sh
 units=$(ls build/tests/t_* 2>/dev/null)
 scripts=$(ls tests/*/*.t 2>/dev/null)
+export LSAN_OPTIONS="suppressions=$top/tests/lsan.supp:print_suppressions=0"
 exec prove -e '' $units $scripts

@@ -106,7 +106,7 @@ try:
     # Spanish: the kiosk's own strings come from the es catalogue.
     ES = dict(EN)
     ES.update({"service_title": "¿Qué necesita hoy?",
-               "age": "¿Cuántos años tiene?", "required": "obligatoria",
+               "age": "¿Qué edad tiene?",
                "phone": "teléfono", "almost": "Casi termina",
                "review": "Revise sus respuestas",
                "saved": "guardadas y selladas"})
