@@ -52,7 +52,12 @@ DEB_PKGS = build-essential pkg-config libncurses-dev libsqlite3-dev libsodium-de
 
 .PHONY: all asan check demo bench fuzz i18n deps install clean units mo
 
-all: build/kiosk mo
+all: build/kiosk mo build/kiosk.1
+
+# kiosk(1) is generated from the same text as `kiosk help`.
+build/kiosk.1: build/kiosk
+	@echo "  MAN     $@"
+	@build/kiosk help --man > $@
 
 mo: $(MO)
 
@@ -113,10 +118,20 @@ fuzz: deps
 i18n:
 	@sh locales/update.sh
 
+SUBST = sed -e 's|@BINDIR@|$(BINDIR)|g' -e 's|@DATADIR@|$(DATADIR)|g' \
+	     -e 's|@LOCALEDIR@|$(LOCALEDIR)|g'
+
 install: all
-	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(DATADIR)/forms $(DESTDIR)$(DATADIR)/printers
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(DATADIR)/forms \
+	    $(DESTDIR)$(DATADIR)/printers $(DESTDIR)$(DATADIR)/deploy \
+	    $(DESTDIR)$(MANDIR)/man1
 	install -m 0755 build/kiosk $(DESTDIR)$(BINDIR)/kiosk
+	install -m 0644 build/kiosk.1 $(DESTDIR)$(MANDIR)/man1/kiosk.1
 	install -m 0644 forms/*.csv $(DESTDIR)$(DATADIR)/forms/
+	install -m 0644 printers/*.profile $(DESTDIR)$(DATADIR)/printers/
+	for f in deploy/*; do \
+	  $(SUBST) $$f > $(DESTDIR)$(DATADIR)/$$f && chmod 0644 $(DESTDIR)$(DATADIR)/$$f; \
+	done
 	for mo in $(MO); do l=$${mo#build/locale/}; l=$${l%%/*}; \
 	  install -d $(DESTDIR)$(LOCALEDIR)/$$l/LC_MESSAGES; \
 	  install -m 0644 $$mo $(DESTDIR)$(LOCALEDIR)/$$l/LC_MESSAGES/kiosk.mo; done
