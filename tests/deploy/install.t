@@ -26,7 +26,7 @@ t $? "getty autologin recipe"
 ! grep -q "@BINDIR@\|@DATADIR@" "$d"/opt/kiosk/share/kiosk/deploy/*
 t $? "no unsubstituted placeholders"
 missing=""
-for c in $("$KIOSK" help | awk '/^Commands:/{f=1;next} f && NF {print $1}'); do
+for c in $("$KIOSK" help | awk '/^Commands:/{f=1;next} f && /^  [a-z]/ {print $1}'); do
 	[ "$c" = help ] && continue
 	grep -q "^\.SS kiosk $c" build/kiosk.1 || missing="$missing $c"
 done
