@@ -91,16 +91,26 @@ name_ok(const char *s, size_t len)
 	return 1;
 }
 
-/* BLAKE2b-512 of everything but the signature. */
+/* Where the manifest ends, from the count field (not yet verified). */
+static uint64_t
+manifest_end(const unsigned char *d)
+{
+	return BATCH_HDR_LEN + (uint64_t)BATCH_ENT_LEN * get32(d + 180);
+}
+
+/*
+ * BLAKE2b-512 of the header and manifest, without the signature. The
+ * manifest holds every record's hash, so this commits to every byte.
+ */
 static void
-batch_digest(const unsigned char *d, size_t len, unsigned char out[64])
+batch_digest(const unsigned char *d, unsigned char out[64])
 {
 	struct vault_hash_state *h;
 
 	h = vault_hash_start(64);
 	vault_hash_update(h, "kiosk batch v1", 14);
 	vault_hash_update(h, d, 40);
-	vault_hash_update(h, d + 104, len - 104);
+	vault_hash_update(h, d + 104, (size_t)manifest_end(d) - 104);
 	vault_hash_final(h, out);
 }
 
@@ -116,6 +126,10 @@ batch_write(const struct batch *b, const struct vault_sign_key *k,
 	total = BATCH_HDR_LEN + (uint64_t)BATCH_ENT_LEN * b->count;
 	for (i = 0; i < b->count; i++)
 		total += b->ent[i].len;
+	if (out->cap - out->len < total) {	/* one allocation, no copies */
+		out->data = xreallocarray(out->data, out->len + total, 1);
+		out->cap = out->len + total;
+	}
 	memset(hdr, 0, sizeof hdr);
 	memcpy(hdr, batch_magic, 8);
 	memcpy(hdr + 8, vault_sign_pk(k), 32);
@@ -148,7 +162,8 @@ batch_sign(unsigned char *d, size_t len, const struct vault_sign_key *k)
 {
 	unsigned char dig[64];
 
-	batch_digest(d, len, dig);
+	(void)len;
+	batch_digest(d, dig);
 	vault_sign(k, d + 40, dig, sizeof dig);
 }
 
@@ -179,6 +194,12 @@ batch_check_header(const unsigned char *d, size_t len, unsigned char pk[32],
 		    "it has %llu", len, (unsigned long long)get64(d + 104));
 		return -1;
 	}
+	if (manifest_end(d) > (uint64_t)len) {
+		*why = BATCH_E_TRUNCATED;
+		xasprintf(cause, "truncated: the manifest runs past the end "
+		    "of the file");
+		return -1;
+	}
 	memcpy(pk, d + 8, 32);
 	return 0;
 }
@@ -188,7 +209,8 @@ batch_verify(const unsigned char *d, size_t len, int *why, char **cause)
 {
 	unsigned char dig[64];
 
-	batch_digest(d, len, dig);
+	(void)len;	/* batch_check_header checked the manifest fits */
+	batch_digest(d, dig);
 	if (vault_verify(d + 8, d + 40, dig, sizeof dig) != 0) {
 		*why = BATCH_E_SIGNATURE;
 		xasprintf(cause, "signature: the batch is not signed by the "
@@ -291,7 +313,7 @@ batch_parse(const unsigned char *d, size_t len, struct batch *b, int *why,
 			return -1;
 		}
 	}
-	vault_hash(b->file_hash, 32, d, len);
+	vault_hash(b->file_hash, 32, d, (size_t)manifest_end(d));
 	return 0;
 }
 
@@ -301,6 +323,12 @@ batch_clear(struct batch *b)
 	free(b->ent);
 	b->ent = NULL;
 	b->count = 0;
+}
+
+void
+batch_hash(const unsigned char *d, unsigned char out[32])
+{
+	vault_hash(out, 32, d, (size_t)manifest_end(d));
 }
 
 int

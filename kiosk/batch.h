@@ -13,7 +13,9 @@
  *	off  len
  *	0    8    magic "KIB1\r\n\x1a\n"
  *	8    32   kiosk Ed25519 public key (the signer)
- *	40   64   Ed25519 signature of BLAKE2b-512(bytes[0,40) || bytes[104,end))
+ *	40   64   Ed25519 signature of BLAKE2b-512("kiosk batch v1" ||
+ *	          bytes[0,40) || bytes[104,M)), M = 248 + 52 * count: the
+ *	          header and manifest, which holds every record's hash
  *	104  8    total file length
  *	112  2    format version (1)            114  2  flags (0)
  *	116  8    batch number (>= 1)
@@ -71,7 +73,8 @@ struct batch {
 	uint64_t		 first, last;
 	size_t			 count;
 	struct batch_entry	*ent;		/* allocated by batch_parse */
-	unsigned char		 file_hash[32];	/* BLAKE2b-256 of the file */
+	unsigned char		 file_hash[32];	/* BLAKE2b-256 of bytes [0,M):
+						   names the batch */
 };
 
 /*
@@ -82,15 +85,20 @@ void	 batch_write(const struct batch *, const struct vault_sign_key *,
 	    struct buf *out);
 /* (Re)sign a formatted batch in place. */
 void	 batch_sign(unsigned char *, size_t, const struct vault_sign_key *);
-/* Fixed header only: magic, size, length field. Copies the signer key. */
+/*
+ * Fixed header only: magic, size, length field, and that the manifest
+ * fits in the file (from the count field). Copies the signer key.
+ */
 int	 batch_check_header(const unsigned char *, size_t,
 	    unsigned char pk[32], int *why, char **cause);
-/* Signature over the whole file (after batch_check_header). */
+/* Signature over header and manifest (after batch_check_header). */
 int	 batch_verify(const unsigned char *, size_t, int *why, char **cause);
 /* Canonical parse of a verified batch, and check each record's hash. */
 int	 batch_parse(const unsigned char *, size_t, struct batch *, int *why,
 	    char **cause);
 void	 batch_clear(struct batch *);
+/* The batch's name hash (file_hash), after batch_check_header. */
+void	 batch_hash(const unsigned char *, unsigned char out[32]);
 /* All three in order. */
 int	 batch_read(const unsigned char *, size_t, struct batch *, int *why,
 	    char **cause);

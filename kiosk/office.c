@@ -458,20 +458,33 @@ row_for(struct target *t, const char *kname, const struct record_head *h,
 static char *
 header_for(const struct record *r)
 {
-	struct sbuf b = { 0 };
-	const char *name;
+	struct buf b = { 0 };
+	const char *name, *p;
 	size_t i;
 	char *s;
 
-	sb_adds(&b, "claim_code,date,language,form_version,assisted_by");
+	/* Column names are the form's, not the resident's: plain memory. */
+	buf_adds(&b, "claim_code,date,language,form_version,assisted_by");
 	for (i = 0; i < record_ncolumns(r); i++) {
 		record_column(r, i, &name, NULL, NULL);
-		sb_add(&b, ",", 1);
-		csv_cell(&b, name);
+		buf_addc(&b, ',');
+		if (strpbrk(name, ",\"\r\n") != NULL ||
+		    strchr("=+-@\t\r", name[0]) != NULL) {
+			buf_addc(&b, '"');
+			if (name[0] != '\0' && strchr("=+-@\t\r", name[0]))
+				buf_addc(&b, '\'');
+			for (p = name; *p != '\0'; p++) {
+				if (*p == '"')
+					buf_addc(&b, '"');
+				buf_addc(&b, *p);
+			}
+			buf_addc(&b, '"');
+		} else
+			buf_adds(&b, name);
 	}
-	sb_add(&b, "\r\n", 2);
-	s = xstrndup((char *)b.p, b.len);
-	sb_free(&b);
+	buf_adds(&b, "\r\n");
+	s = xstrdup(buf_cstr(&b));
+	buf_free(&b);
 	return s;
 }
 
@@ -483,14 +496,14 @@ office_batch(struct office *o, const char *path, int *replay, long *added,
 	struct target *tv = NULL, *t;
 	size_t nt = 0, i, j;
 	unsigned char *d = NULL, *pt = NULL, pk[32], h[32], prev[32];
-	size_t len, ptlen;
+	size_t len, ptlen, ptcap = 0;
 	struct record *r = NULL;
 	struct record_head rh;
 	char *name = NULL, *m = NULL, *hdr = NULL, *form = NULL, *ver = NULL;
 	char fpr[VAULT_FPR_LEN];
 	uint64_t *newseq = NULL;
 	size_t nnew = 0;
-	int found, enrolled, rc = -1, intx = 0;
+	int found, seen, enrolled, rc = -1, intx = 0;
 
 	memset(&b, 0, sizeof b);
 	*replay = 0;
@@ -585,16 +598,21 @@ office_batch(struct office *o, const char *path, int *replay, long *added,
 			    (unsigned long long)e->seq);
 			goto out;
 		}
-		if (vault_seal_open(find_key(o, e->key_id), e->data, e->len,
-		    &pt, &ptlen, &m) != 0) {
+		seen = found;
+		if (e->len - VAULT_SEAL_OVERHEAD > ptcap) {
+			vault_secure_free(pt);
+			ptcap = e->len - VAULT_SEAL_OVERHEAD;
+			pt = vault_secure_alloc(ptcap);
+		}
+		if (vault_seal_open_into(find_key(o, e->key_id), e->data,
+		    e->len, pt, ptcap, &ptlen, &m) != 0) {
 			fail(why, OFFICE_E_RECORD, cause, path, "record %llu: "
 			    "%s", (unsigned long long)e->seq, m);
 			goto out;
 		}
-		r = record_parse(pt, ptlen, &rh, &m);
-		vault_secure_free(pt);
-		pt = NULL;
-		if (r == NULL) {
+		if (r == NULL)
+			r = record_new();
+		if (record_reparse(r, pt, ptlen, &rh, &m) != 0) {
 			fail(why, OFFICE_E_RECORD, cause, path, "record %llu: "
 			    "%s", (unsigned long long)e->seq, m);
 			goto out;
@@ -639,12 +657,7 @@ office_batch(struct office *o, const char *path, int *replay, long *added,
 			    (unsigned long long)e->seq);
 			goto out;
 		}
-		if (store_ledger_seen(o->ledger, pk, e->seq, &found, h,
-		    &m) != 0) {
-			fail(why, OFFICE_E_LEDGER, cause, path, "%s", m);
-			goto out;
-		}
-		if (!found) {
+		if (!seen) {
 			form = safe_name(rh.form_id);
 			ver = safe_name(rh.form_version);
 			hdr = header_for(r);
@@ -663,9 +676,11 @@ office_batch(struct office *o, const char *path, int *replay, long *added,
 			free(hdr);
 			form = ver = hdr = NULL;
 		}
-		record_free(r);
-		r = NULL;
 	}
+	record_free(r);
+	r = NULL;
+	vault_secure_free(pt);
+	pt = NULL;
 
 	/* Every check passed: ledger, then output, then commit. */
 	if (store_begin(o->ledger, &m) != 0) {

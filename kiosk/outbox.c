@@ -357,6 +357,7 @@ outbox_export(struct outbox *ob, const char *dir, char **path, long *count,
 	long deleted;
 	int rc = -1, w;
 	struct stat sb;
+	unsigned char pk[32];
 
 	*path = NULL;
 	*count = 0;
@@ -418,6 +419,7 @@ outbox_export(struct outbox *ob, const char *dir, char **path, long *count,
 	}
 	batch_write(&b, ob->id, &out);
 	free(b.ent);
+	b.ent = NULL;
 	store_envelopes_free(env, n);
 	env = NULL;
 
@@ -433,13 +435,20 @@ outbox_export(struct outbox *ob, const char *dir, char **path, long *count,
 		    "written (bad medium?)", final);
 		goto out_unlink;
 	}
-	if (batch_read(back, backlen, &b, &w, &why) != 0) {
+	/*
+	 * The bytes on the device are the bytes the hashes were computed
+	 * from (compared above); check the signature on what was read.
+	 */
+	if (batch_check_header(back, backlen, pk, &w, &why) != 0 ||
+	    batch_verify(back, backlen, &w, &why) != 0) {
 		xasprintf(cause, "%s: does not verify after writing: %s",
 		    final, why);
 		free(why);
 		goto out_unlink;
 	}
-	batch_clear(&b);
+	batch_hash(back, b.file_hash);
+	b.ent = NULL;
+	b.count = 0;
 
 	/* Only now mark the records exported. */
 	if (store_begin(ob->store, cause) != 0)

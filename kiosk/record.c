@@ -310,14 +310,30 @@ struct record *
 record_parse(const unsigned char *p, size_t len, struct record_head *h,
     char **cause)
 {
-	struct rd r = { p, len, 0 };
 	struct record *rec;
+
+	rec = record_new();
+	if (record_reparse(rec, p, len, h, cause) != 0) {
+		record_free(rec);
+		return NULL;
+	}
+	return rec;
+}
+
+int
+record_reparse(struct record *rec, const unsigned char *p, size_t len,
+    struct record_head *h, char **cause)
+{
+	struct rd r = { p, len, 0 };
 	unsigned char magic[5], b[8], rel;
 	const char *s, *v;
 	size_t slen, vlen, i;
 	uint32_t ncols, n;
 
-	rec = record_new();
+	/* Wipe and reuse the record's memory. */
+	vault_wipe(rec->arena, rec->used);
+	vault_wipe(rec->ent, rec->n * sizeof *rec->ent);
+	rec->used = rec->n = rec->nhidden = 0;
 	memset(h, 0, sizeof *h);
 	if (rd_get(&r, magic, 5) != 0 || memcmp(magic, "KRC1\1", 5) != 0)
 		goto bad;
@@ -351,10 +367,9 @@ record_parse(const unsigned char *p, size_t len, struct record_head *h,
 	h->claim = (const char *)rec->arena + rec->ent[4].value_off;
 	if (!date_ok(h->date))
 		goto bad;
-	return rec;
+	return 0;
 bad:
-	record_free(rec);
 	memset(h, 0, sizeof *h);
 	xasprintf(cause, "record is malformed (at byte %zu)", r.off);
-	return NULL;
+	return -1;
 }

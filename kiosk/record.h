@@ -52,5 +52,8 @@ int		 record_serialize(const struct record *, const struct record_head *,
 /* Parse canonical bytes; anything else is refused. */
 struct record	*record_parse(const unsigned char *, size_t,
 		    struct record_head *, char **cause);
+/* The same into an existing record, whose old contents are wiped. */
+int		 record_reparse(struct record *, const unsigned char *, size_t,
+		    struct record_head *, char **cause);
 
 #endif

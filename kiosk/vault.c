@@ -506,6 +506,34 @@ vault_seal(const unsigned char box_pk[VAULT_PK_LEN], const void *pt,
 }
 
 int
+vault_seal_open_into(const struct vault_office_key *k, const void *env,
+    size_t envlen, unsigned char *out, size_t cap, size_t *ptlen,
+    char **cause)
+{
+	size_t bucket, ulen;
+
+	if (!vault_seal_len_ok(envlen) ||
+	    envlen - crypto_box_SEALBYTES > cap) {
+		xasprintf(cause, "sealed record has an impossible length");
+		return -1;
+	}
+	bucket = envlen - crypto_box_SEALBYTES;
+	if (crypto_box_seal_open(out, env, envlen, k->pub.box_pk,
+	    k->box_sk) != 0) {
+		xasprintf(cause, "sealed record does not open with this key");
+		return -1;
+	}
+	if (sodium_unpad(&ulen, out, bucket, bucket) != 0 ||
+	    vault_bucket(ulen) != bucket) {
+		sodium_memzero(out, bucket);
+		xasprintf(cause, "sealed record has bad padding");
+		return -1;
+	}
+	*ptlen = ulen;
+	return 0;
+}
+
+int
 vault_seal_open(const struct vault_office_key *k, const void *env,
     size_t envlen, unsigned char **pt, size_t *ptlen, char **cause)
 {

@@ -106,6 +106,10 @@ int	 vault_seal(const unsigned char box_pk[VAULT_PK_LEN], const void *pt,
  */
 int	 vault_seal_open(const struct vault_office_key *, const void *env,
 	    size_t envlen, unsigned char **pt, size_t *ptlen, char **cause);
+/* The same into out (secure memory of cap bytes), for loops. */
+int	 vault_seal_open_into(const struct vault_office_key *, const void *env,
+	    size_t envlen, unsigned char *out, size_t cap, size_t *ptlen,
+	    char **cause);
 /* Is envlen a possible sealed length (a bucket plus overhead)? */
 int	 vault_seal_len_ok(size_t envlen);
 

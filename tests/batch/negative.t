@@ -46,8 +46,10 @@ open_b "$T/o2" "$T"/c/f*.kib
 is $? 1 "open of bit-flipped batches exits 1"
 is "$(grep -c 'rejected (' "$T/err")" "$size" \
     "each of the $size flipped bits is rejected"
-is "$(grep -c 'rejected (signature)' "$T/err")" "$((size - 8 - 8))" \
-    "flips outside the magic and length field are signature failures"
+is "$(grep -c 'rejected (record hash)' "$T/err")" "$((size - 300))" \
+    "flips in the sealed record are record hash failures"
+is "$(grep -c 'rejected (signature)' "$T/err")" "$((300 - 8 - 8 - 3))" \
+    "flips in header and manifest are signature failures (but magic, length, count)"
 no_output "$T/o2" "flipped bits write no output"
 rm -rf "$T/c"
 
