@@ -139,4 +139,23 @@ perl -e 'open(my $h, "+<:raw", $ARGV[0]) or die; seek($h, 140, 0);
 "$KIOSK" export --config "$T/lib-1.ini" --to "$T/usb" > /dev/null 2> "$T/err"
 is $? 1 "a changed ack stops export"
 grep -q "signature is bad" "$T/err"; ok $? "and is refused for its signature"
+
+# An ack naming submissions this kiosk never issued is refused (a kiosk
+# restored from an old backup, or a forged counter from a compromised
+# office key): nothing is deleted.
+make_kiosk lib-9 "$T/data9" "$T/office/office.pub"
+submit "$T/lib-9.ini" 2
+cp -a "$T/data9" "$T/data9.bak"
+submit "$T/lib-9.ini" 2
+mkdir "$T/usb9"
+p9=$("$KIOSK" export --config "$T/lib-9.ini" --to "$T/usb9" 2>/dev/null)
+open_b "$T/o9b" "$p9"
+rm -rf "$T/data9"
+mv "$T/data9.bak" "$T/data9"
+cp "$T/o9b/lib-9.ack" "$T/usb9/"
+"$KIOSK" export --config "$T/lib-9.ini" --to "$T/usb9" > /dev/null 2> "$T/err"
+is $? 1 "an ack for submissions never issued stops export"
+grep -q "only issued up to 2" "$T/err"; ok $? "and is refused as such"
+is "$(sqlite3 "$T/data9/kiosk.db" 'SELECT count(*) FROM envelope')" 2 \
+    "nothing was deleted"
 done_testing
