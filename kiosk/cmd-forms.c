@@ -15,6 +15,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <unistd.h>
 
 #include "cmd.h"
@@ -303,7 +304,10 @@ forms_fill(const struct cmd_entry *e, int argc, char **argv)
 		if (q->type == FT_CALCULATE || q->type == FT_NOTE ||
 		    q->type == FT_BEGIN_GROUP || q->type == FT_BEGIN_REPEAT ||
 		    q->type == FT_END_GROUP || q->type == FT_END_REPEAT ||
-		    q->calculation != NULL) {
+		    q->calculation != NULL || (q->read_only != NULL &&
+		    (strcasecmp(q->read_only, "yes") == 0 ||
+		    strcasecmp(q->read_only, "true()") == 0 ||
+		    strcasecmp(q->read_only, "true") == 0))) {
 			cmd_error("stdin line %d: \"%s\" is not answered by "
 			    "the resident", lineno, line);
 			bad = 1;

@@ -14,7 +14,10 @@
  * Items. The session walks a flat list of items. Outside repeats an item is
  * one survey row. A begin_repeat row expands to its instances: each instance
  * repeats the rows inside it, with the instance number (1-based) in
- * item->instance. The item list is rebuilt when an instance is added or
+ * item->instance. The begin_repeat and end_repeat rows are items of
+ * their own (instance 0) around the instances; a repeat without
+ * repeat_count starts with one instance, one with repeat_count follows its
+ * value (0 to FORM_REPEAT_MAX). The item list is rebuilt when an instance is added or
  * removed, so item indices are only valid until the next
  * form_state_repeat_add()/form_state_repeat_remove().
  */

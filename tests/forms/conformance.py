@@ -24,9 +24,14 @@ import json, os, subprocess, sys
 kiosk, corpus, known_path = sys.argv[1:4]
 tests = []          # (ok, description, diagnostics)
 
+# Under a sanitizer build, a report must count as a crash, not as exit 1.
+env = dict(os.environ)
+env.setdefault('ASAN_OPTIONS', 'exitcode=99:detect_leaks=0')
+env.setdefault('UBSAN_OPTIONS', 'exitcode=99:halt_on_error=1')
+
 def run(args):
     p = subprocess.run([kiosk] + args, stdout=subprocess.PIPE,
-                       stderr=subprocess.PIPE, timeout=20)
+                       stderr=subprocess.PIPE, timeout=20, env=env)
     return p.returncode, p.stdout.decode('utf-8', 'replace'), \
         p.stderr.decode('utf-8', 'replace')
 
