@@ -27,7 +27,7 @@
 enum col {
 	C_NONE, C_TYPE, C_NAME, C_LABEL, C_HINT, C_REQUIRED, C_REQUIRED_MSG,
 	C_CONSTRAINT, C_CONSTRAINT_MSG, C_RELEVANT, C_CALCULATION, C_DEFAULT,
-	C_READ_ONLY, C_CHOICE_FILTER, C_APPEARANCE, C_REPEAT_COUNT,
+	C_READ_ONLY, C_CHOICE_FILTER, C_APPEARANCE, C_REPEAT_COUNT, C_STORE,
 	C_LIST_NAME, C_IGNORED, C_UNSUPPORTED, C_OTHER
 };
 
@@ -94,6 +94,7 @@ static const struct {
 	{ "appearance", C_APPEARANCE, 0 },
 	{ "control::appearance", C_APPEARANCE, 0 },
 	{ "repeat_count", C_REPEAT_COUNT, 0 },
+	{ "store", C_STORE, 0 },		/* kiosk: store=no */
 	{ "jr:count", C_REPEAT_COUNT, 0 },
 	{ "control::jr:count", C_REPEAT_COUNT, 0 },
 	{ "list_name", C_LIST_NAME, 0 },
@@ -1026,6 +1027,22 @@ read_survey(struct builder *b, struct fs_section **secs, size_t nsecs)
 					free(q->repeat_count);
 					q->repeat_count = xstrdup(v);
 					break;
+				case C_STORE:
+					/*
+					 * Our extension: the answer steers the
+					 * form but never leaves the kiosk.
+					 */
+					if (strcasecmp(v, "no") == 0 ||
+					    strcasecmp(v, "false") == 0)
+						q->no_store = 1;
+					else if (*v != '\0' &&
+					    strcasecmp(v, "yes") != 0 &&
+					    strcasecmp(v, "true") != 0)
+						problem(b, 0, s->name, r->line,
+						    cs[i].header, "store must "
+						    "be yes or no, not \"%s\"",
+						    v);
+					break;
 				case C_IGNORED:
 					if (strcmp(cs[i].base,
 					    "guidance_hint") == 0)
@@ -1520,7 +1537,7 @@ check_questions(struct builder *b)
 		    "${") != NULL || strchr(q->default_value, '(') != NULL))
 			pv->default_expr = compile(b, q->row, "default",
 			    q->default_value, NULL);
-		pv->columns = !(q->type == FT_NOTE ||
+		pv->columns = !q->no_store && !(q->type == FT_NOTE ||
 		    q->type == FT_BEGIN_GROUP || q->type == FT_END_GROUP ||
 		    q->type == FT_BEGIN_REPEAT || q->type == FT_END_REPEAT);
 	}

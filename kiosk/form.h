@@ -92,6 +92,7 @@ struct form_question {
 	char			*repeat_count;	/* begin_repeat: expression or number */
 	const struct form_list	*list;		/* select_* only */
 	int			 or_other;
+	int			 no_store;	/* store=no: used on screen, never submitted */
 	int			 row;		/* 1-based row in the survey sheet */
 	int			 parent;	/* index of enclosing begin_*, or -1 */
 	void			*priv;		/* engine data (compiled expressions) */

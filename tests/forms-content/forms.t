@@ -342,8 +342,6 @@ for f, lang, answers, expect, desc in FILLS:
         ok = not leaked and "id_docs_ok" in sub
         line = "%s %d - municipal-id: store=no answers are not in the submission" % (
             "ok" if ok else "not ok", n + 1)
-        if not ok:
-            line += " # TODO engine does not honour store=no yet (forms/README.md section 2)"
         print(line)
         if not ok:
             print("#   leaked: " + " ".join(leaked[:8]))
