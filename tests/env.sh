@@ -13,3 +13,5 @@ fi
 export LOCPATH="$KIOSK_TOP/build/testlocale"
 export LANG=en_US.UTF-8
 unset LC_ALL LANGUAGE
+# One-off allocations of system libraries at load time (see tests/lsan.supp).
+export LSAN_OPTIONS="suppressions=$KIOSK_TOP/tests/lsan.supp:print_suppressions=0"
