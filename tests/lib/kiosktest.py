@@ -190,3 +190,106 @@ def grep_tree(root, needles):
                 if n.encode() in data:
                     found.add(n)
     return found
+
+
+# ---- a visit driven from what is on screen, in any language ----
+
+import re as _re
+
+COUNTER = _re.compile(r"\s(\d+) / (\d+)\s*$")
+CODE = _re.compile(r"\b([0-9A-HJKMNP-TV-Z]{4}-[0-9A-HJKMNP-TV-Z]{4}-"
+                   r"[0-9A-HJKMNP-TV-Z]{4})\b")
+TEXT_TRIES = ["", "973-555-0100", "2", "2026-11-01", "2024-05-10",
+              "Main St and Oak Ave", "12:00", "2025"]
+
+
+def page_counter(screen):
+    first = screen.splitlines()[0] if screen else ""
+    m = COUNTER.search(first)
+    return (int(m.group(1)), int(m.group(2))) if m else None
+
+
+def has_error(screen):
+    return any(_re.match(r"^\s+! ", line) for line in screen.splitlines())
+
+
+def has_field(k):
+    """Is a text field focused (an underlined input line)?"""
+    r = run(["tmux", "-L", k.sock, "capture-pane", "-e", "-p", "-t", "k"])
+    return "\x1b[4m" in r.stdout or "\x1b[1;4m" in r.stdout or \
+        "\x1b[4;1m" in r.stdout
+
+
+def _changed(k, before, timeout=5.0):
+    end = time.time() + timeout
+    while time.time() < end:
+        s = k.screen()
+        if s != before:
+            time.sleep(0.15)
+            return k.screen()
+        time.sleep(0.05)
+    return k.screen()
+
+
+def options_on(screen):
+    """Numbers of the choices listed on screen (1..9)."""
+    return [int(m.group(1)) for m in _re.finditer(
+        r"^\s*(?:▶ )?(\d)\. [\(\[]", screen, _re.M)]
+
+
+def auto_visit(k, name=None, info=False, max_pages=80, pick="first"):
+    """Answer every page of the open form: the first choice of each list,
+    and for text fields the name (if given) or the first of TEXT_TRIES that
+    the form accepts. Returns (claim code or None, screens seen)."""
+    seen = []
+    typed_name = False
+    for _ in range(max_pages):
+        s = k.screen()
+        seen.append(s)
+        if "█" in s:
+            m = CODE.search(s)
+            return (m.group(1) if m else None), seen
+        if page_counter(s) is None:
+            if info:
+                return None, seen
+            s = _changed(k, s) if False else s
+            k.keys("Enter")            # review: the cursor is on Send
+            _changed(k, s, 10)
+            continue
+        before = page_counter(s)
+        if "( )" in s or "(•)" in s or "[ ]" in s or "[x]" in s:
+            tries = [["Enter"], ["1", "Enter"], ["2", "Enter"],
+                     ["3", "Enter"], ["1", "2", "Enter"]]
+            opts = options_on(s)
+            if pick == "last" and opts:
+                tries.insert(1, [str(max(opts)), "Enter"])
+            if "[x]" in s or "(•)" in s:
+                tries = [["Enter"]] + tries[1:]
+            for keys in tries:
+                k.keys(*keys)
+                s2 = _changed(k, s)
+                if page_counter(s2) != before or not has_error(s2):
+                    break
+                s = s2
+            continue
+        if has_field(k):
+            tries = list(TEXT_TRIES)
+            if name and not typed_name:
+                tries.insert(0, name)
+            for text in tries:
+                k.keys("End")
+                for _ in range(45):
+                    run(["tmux", "-L", k.sock, "send-keys", "-t", "k",
+                         "BSpace"])
+                if text:
+                    k.type(text)
+                k.keys("Enter")
+                s2 = _changed(k, s)
+                if not has_error(s2):
+                    if text == name:
+                        typed_name = True
+                    break
+            continue
+        k.keys("Enter")                # a note
+        _changed(k, s)
+    return None, seen
