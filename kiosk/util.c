@@ -333,9 +333,14 @@ log_msg(const char *fmt, ...)
 	time_t t;
 	struct tm tm;
 
+	/*
+	 * The date only: a time of day next to "submission saved" could be
+	 * matched with who stood at the kiosk then (the sealed record itself
+	 * carries only the date, for the same reason).
+	 */
 	t = time(NULL);
 	localtime_r(&t, &tm);
-	strftime(stamp, sizeof stamp, "%Y-%m-%d %H:%M:%S", &tm);
+	strftime(stamp, sizeof stamp, "%Y-%m-%d", &tm);
 	fprintf(f, "%s kiosk: ", stamp);
 	va_start(ap, fmt);
 	vfprintf(f, fmt, ap);
