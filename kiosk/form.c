@@ -1194,7 +1194,8 @@ add_or_other(struct builder *b)
 	size_t i, n = f->nquestions;
 	char *rel;
 
-	for (i = 0; i < n; i++) {
+	/* Count over the original questions only: n grows as we count. */
+	for (i = 0; i < f->nquestions; i++) {
 		if (f->questions[i].or_other)
 			n++;
 	}
