@@ -673,6 +673,28 @@ out:
 }
 
 void
+session_printer_status(struct session *s, char **msg)
+{
+	const char *dest = s->cfg->printer_dest;
+	struct print_state st;
+	char *cause = NULL;
+
+	*msg = NULL;
+	if (dest == NULL) {
+		*msg = xstrdup(_("No printer is configured."));
+		return;
+	}
+	if (print_dest_state(dest, &st, &cause) != 0) {
+		xasprintf(msg, "%s: %s", dest, cause);
+		free(cause);
+		return;
+	}
+	xasprintf(msg, "%s: %s. %s: %s. %s", dest, st.state == 3 ? _("idle") :
+	    st.state == 4 ? _("printing") : _("stopped"), _("Reasons"),
+	    *st.reasons ? st.reasons : "none", st.message);
+}
+
+void
 session_wipe(struct session *s)
 {
 	char *cause = NULL;

@@ -115,6 +115,9 @@ int		 session_active(const struct session *);
  */
 int		 session_test_print(struct session *, char **msg);
 
+/* Staff: the printer's state and reasons, as one translated line. */
+void		 session_printer_status(struct session *, char **msg);
+
 /* Translated generic messages for form_state_check. */
 const struct form_msgs *session_msgs(void);
 

@@ -13,8 +13,6 @@
  * The text being typed lives in a secure buffer (vault) and is wiped when
  * it is stored in the session or thrown away.
  */
-#include <dirent.h>
-#include <errno.h>
 #include <limits.h>
 #include <locale.h>
 #include <stdio.h>
@@ -26,101 +24,18 @@
 
 #include <curses.h>
 
-#include "claim.h"
 #include "config.h"
 #include "form.h"
 #include "i18n.h"
-#include "outbox.h"
-#include "print.h"
 #include "session.h"
 #include "text.h"
 #include "ui.h"
 #include "util.h"
 #include "vault.h"
 
-#define MIN_COLS	60
-#define MIN_ROWS	20
-#define FIELD_MAX	2048
-#define MAX_HITS	64
-#define PAGE_MAX	64
+#include "ui-private.h"
 
 volatile sig_atomic_t ui_stop;
-
-/* What a tap on a region of the screen does. */
-enum hit_action {
-	HIT_OPTION,	/* arg: option index in the focused list */
-	HIT_ENTER,
-	HIT_BACK,
-	HIT_LANG,
-	HIT_EXIT,
-	HIT_FOCUS,	/* arg: item index on the page */
-	HIT_VOLUNTEER,
-	HIT_STAFF
-};
-
-struct hit {
-	int		y, x, h, w;
-	enum hit_action	action;
-	int		arg;
-	int		focus;
-};
-
-struct ui {
-	struct session		*s;
-	const struct config	*cfg;
-	int			 mono;
-
-	int			 cursor;	/* highlighted row of a list */
-	int			 top;		/* first row shown of a long list */
-	int			 focus;		/* input on a field-list page */
-	int			 lang_return;	/* language picker opened mid-visit */
-	enum session_screen	 shown;		/* screen the cursor belongs to */
-	size_t			 shown_page;
-
-	char			*field;		/* secure, FIELD_MAX bytes */
-	size_t			 flen, fpos;
-	long			 field_item;	/* item the field edits, or -1 */
-
-	char			*msg;		/* message for the resident */
-	time_t			 last_key;
-
-	/* PIN prompt and staff menu, drawn over the resident's screens. */
-	int			 mode;		/* MODE_* */
-	char			 pin[16];
-	size_t			 pinlen;
-	int			 vol_number;
-	int			 fails;		/* wrong PINs since the last lock */
-	int			 locks;
-	time_t			 locked_until;
-	char			*staff_msg;
-	char			**sticks;
-	int			 nsticks;
-
-	struct hit		 hits[MAX_HITS];
-	int			 nhits;
-	int			 cur_y, cur_x;	/* where the text cursor goes */
-	int			 show_cursor;
-};
-
-enum {
-	MODE_NORMAL,
-	MODE_VOL_NUMBER,	/* volunteer types their number */
-	MODE_VOL_PIN,		/* ... then their PIN */
-	MODE_STAFF_PIN,
-	MODE_STAFF,		/* the staff menu */
-	MODE_STICKS		/* choose one stick to export to */
-};
-
-enum {
-	PAIR_TITLE = 1,
-	PAIR_SELECT,
-	PAIR_ERROR,
-	PAIR_KEYS
-};
-
-static void	draw_pin(struct ui *);
-static void	draw_staff(struct ui *);
-static void	enter_mode(struct ui *, int);
 
 /* ---- drawing helpers ---- */
 
@@ -181,8 +96,8 @@ wrap_line(void *arg, const char *s, size_t len)
 }
 
 /* Draw wrapped text; returns the number of lines it takes. */
-static int
-put_wrapped(struct ui *u, int y, int x, int w, int maxy, const char *s,
+int
+ui_put_wrapped(struct ui *u, int y, int x, int w, int maxy, const char *s,
     attr_t attr)
 {
 	struct wrapctx c = { u, y, x, w, maxy, attr, 0, 0 };
@@ -218,8 +133,8 @@ add_hit(struct ui *u, int y, int x, int h, int w, enum hit_action a, int arg,
 	hit->focus = focus;
 }
 
-static void
-draw_header(struct ui *u, const char *title)
+void
+ui_draw_header(struct ui *u, const char *title)
 {
 	char right[32] = "";
 	int at, total;
@@ -250,14 +165,10 @@ draw_header(struct ui *u, const char *title)
 	}
 }
 
-struct key_hint {
-	const char	*text;
-	enum hit_action	 action;
-};
 
 /* The key hints, on the last lines, each also a tap target. */
-static int
-draw_footer(struct ui *u, const struct key_hint *hints, int n)
+int
+ui_draw_footer(struct ui *u, const struct key_hint *hints, int n)
 {
 	int i, w, x, y, rows = 1, total = 0;
 
@@ -299,7 +210,7 @@ draw_message(struct ui *u, int y)
 		return;
 	/* Not by colour alone: a "!" mark and bold reverse. */
 	xasprintf(&line, "! %s", u->msg);
-	put_wrapped(u, y, 2, COLS - 4, LINES - 2, line, A_BOLD |
+	ui_put_wrapped(u, y, 2, COLS - 4, LINES - 2, line, A_BOLD |
 	    (u->mono ? A_REVERSE : COLOR_PAIR(PAIR_ERROR)));
 	free(line);
 }
@@ -313,8 +224,8 @@ set_msg(struct ui *u, char *msg)
 
 /* ---- the text field ---- */
 
-static void
-field_clear(struct ui *u)
+void
+ui_field_clear(struct ui *u)
 {
 	vault_wipe(u->field, FIELD_MAX);
 	u->flen = u->fpos = 0;
@@ -327,7 +238,7 @@ field_load(struct ui *u, size_t item)
 	const char *v;
 	size_t n;
 
-	field_clear(u);
+	ui_field_clear(u);
 	v = form_state_value(u->s->state, item);
 	n = strlen(v);
 	if (n >= FIELD_MAX)
@@ -534,8 +445,8 @@ pick_choice(struct ui *u, size_t item, int idx)
  * Draw a numbered list from y, at most maxrows rows, keeping the cursor in
  * view. marks: 0 plain, 1 radio, 2 checkbox; checked says which are set.
  */
-static int
-draw_list(struct ui *u, int y, int maxrows, const char **labels,
+int
+ui_draw_list(struct ui *u, int y, int maxrows, const char **labels,
     const int *checked, int n, int marks, int focus)
 {
 	char *line;
@@ -574,7 +485,7 @@ draw_list(struct ui *u, int y, int maxrows, const char **labels,
 			free(line);
 			break;
 		}
-		put_wrapped(u, row, 2, COLS - 6, y + maxrows, line,
+		ui_put_wrapped(u, row, 2, COLS - 6, y + maxrows, line,
 		    i == u->cursor ? (A_REVERSE | A_BOLD) : A_NORMAL);
 		add_hit(u, row, 0, lines, COLS, HIT_OPTION, i, focus);
 		row += lines;
@@ -598,13 +509,13 @@ draw_lang(struct ui *u)
 
 	for (i = 0; i < u->cfg->nlangs; i++)
 		labels[i] = i18n_lang(u->cfg->langs[i])->native;
-	draw_header(u, _("Welcome"));
+	ui_draw_header(u, _("Welcome"));
 	/* A greeting in every language, since we do not know theirs yet. */
 	y = 2;
-	y += put_wrapped(u, y, 2, COLS - 4, LINES - 3,
+	y += ui_put_wrapped(u, y, 2, COLS - 4, LINES - 3,
 	    _("Choose your language."), A_BOLD);
 	y++;
-	draw_list(u, y, LINES - y - 3, labels, NULL, u->cfg->nlangs, 0, -1);
+	ui_draw_list(u, y, LINES - y - 3, labels, NULL, u->cfg->nlangs, 0, -1);
 	keys[nk++] = (struct key_hint){ _("Enter: continue"), HIT_ENTER };
 	if (u->lang_return)
 		keys[nk++] = (struct key_hint){ _("Esc: back"), HIT_BACK };
@@ -616,7 +527,7 @@ draw_lang(struct ui *u)
 	if (u->cfg->demo && !u->lang_return)
 		keys[nk++] = (struct key_hint){ _("Q: quit the demo"),
 		    HIT_EXIT };
-	draw_footer(u, keys, nk);
+	ui_draw_footer(u, keys, nk);
 }
 
 static void
@@ -631,26 +542,26 @@ draw_service(struct ui *u)
 		{ _("F2: language"), HIT_LANG },
 	};
 
-	draw_header(u, _("What do you need today?"));
+	ui_draw_header(u, _("What do you need today?"));
 	y = 2;
-	y += put_wrapped(u, y, 2, COLS - 4, LINES - 3,
+	y += ui_put_wrapped(u, y, 2, COLS - 4, LINES - 3,
 	    _("Choose a service. Use the number keys or the arrow keys, then "
 	    "press Enter."), A_NORMAL);
 	y++;
 	if (u->s->nforms == 0) {
-		put_wrapped(u, y, 2, COLS - 4, LINES - 3, _("No services are "
+		ui_put_wrapped(u, y, 2, COLS - 4, LINES - 3, _("No services are "
 		    "available right now. Please ask a staff member."), A_BOLD);
 	} else {
 		labels = xreallocarray(NULL, u->s->nforms, sizeof *labels);
 		for (i = 0; i < u->s->nforms; i++)
 			labels[i] = form_text(u->s->forms[i],
 			    &u->s->forms[i]->title, u->s->lang);
-		draw_list(u, y, LINES - y - 3, labels, NULL,
+		ui_draw_list(u, y, LINES - y - 3, labels, NULL,
 		    (int)u->s->nforms, 0, -1);
 		free(labels);
 	}
 	draw_message(u, LINES - 4);
-	draw_footer(u, keys, nitems(keys));
+	ui_draw_footer(u, keys, nitems(keys));
 }
 
 /* Draw one item of a page; returns rows used. */
@@ -666,9 +577,9 @@ draw_item(struct ui *u, size_t item, int pos, int y, int maxy, int focused)
 
 	label = form_state_label(u->s->state, item, u->s->lang);
 	hint = form_state_hint(u->s->state, item, u->s->lang);
-	rows += put_wrapped(u, y, 2, COLS - 4, maxy, label, A_BOLD);
+	rows += ui_put_wrapped(u, y, 2, COLS - 4, maxy, label, A_BOLD);
 	if (hint != NULL && *hint != '\0')
-		rows += put_wrapped(u, y + rows, 2, COLS - 4, maxy, hint,
+		rows += ui_put_wrapped(u, y + rows, 2, COLS - 4, maxy, hint,
 		    A_DIM);
 	freezero_str(label);
 	freezero_str(hint);
@@ -687,7 +598,7 @@ draw_item(struct ui *u, size_t item, int pos, int y, int maxy, int focused)
 			ok_label[0] = _("Yes, I understand");
 			ok_checked[0] = strcmp(v, "OK") == 0;
 			if (focused)
-				rows += draw_list(u, y + rows, maxy - y - rows,
+				rows += ui_draw_list(u, y + rows, maxy - y - rows,
 				    ok_label, ok_checked, 1, 2, pos);
 			break;
 		}
@@ -701,7 +612,7 @@ draw_item(struct ui *u, size_t item, int pos, int y, int maxy, int focused)
 			    ch[i]->name);
 		}
 		if (focused)
-			rows += draw_list(u, y + rows, maxy - y - rows, labels,
+			rows += ui_draw_list(u, y + rows, maxy - y - rows, labels,
 			    checked, n, q->type == FT_SELECT_ONE ? 1 : 2, pos);
 		else {
 			/* Not focused: the answers so far, on one line. */
@@ -713,7 +624,7 @@ draw_item(struct ui *u, size_t item, int pos, int y, int maxy, int focused)
 					buf_adds(&b, ", ");
 				buf_adds(&b, labels[i]);
 			}
-			rows += put_wrapped(u, y + rows, 4, COLS - 8, maxy,
+			rows += ui_put_wrapped(u, y + rows, 4, COLS - 8, maxy,
 			    b.len ? buf_cstr(&b) : "—", A_NORMAL);
 			add_hit(u, y + rows - 1, 0, 1, COLS, HIT_FOCUS, pos,
 			    pos);
@@ -765,7 +676,7 @@ draw_page(struct ui *u)
 	const char *title;
 
 	title = form_text(u->s->form, &u->s->form->title, u->s->lang);
-	draw_header(u, title);
+	ui_draw_header(u, title);
 	n = session_page_items(u->s, items, PAGE_MAX);
 	/* Keep the focus on something that takes input. */
 	focus = u->focus;
@@ -780,7 +691,7 @@ draw_page(struct ui *u)
 		y += draw_item(u, items[i], (int)i, y, LINES - 4,
 		    (int)i == u->focus);
 	draw_message(u, LINES - 4);
-	draw_footer(u, keys, nitems(keys));
+	ui_draw_footer(u, keys, nitems(keys));
 }
 
 static void
@@ -802,9 +713,9 @@ draw_review(struct ui *u)
 		{ _("F10: erase and leave"), HIT_EXIT },
 	};
 
-	draw_header(u, _("Check your answers"));
+	ui_draw_header(u, _("Check your answers"));
 	y = 2;
-	y += put_wrapped(u, y, 2, COLS - 4, LINES - 3, _("Check your answers. "
+	y += ui_put_wrapped(u, y, 2, COLS - 4, LINES - 3, _("Check your answers. "
 	    "To change one, choose it and press Enter. When all is right, "
 	    "choose Send."), A_NORMAL);
 	y++;
@@ -847,14 +758,14 @@ draw_review(struct ui *u)
 	}
 	labels[n] = _("Send my answers");
 	owned[n] = NULL;
-	draw_list(u, y, LINES - y - 4, labels, NULL, (int)n + 1, 0, -1);
+	ui_draw_list(u, y, LINES - y - 4, labels, NULL, (int)n + 1, 0, -1);
 	for (i = 0; i < n; i++)
 		freezero_str(owned[i]);
 	free(owned);
 	free(labels);
 	free(items);
 	draw_message(u, LINES - 4);
-	draw_footer(u, keys, nitems(keys));
+	ui_draw_footer(u, keys, nitems(keys));
 }
 
 /* A 5x5 block font for the claim code, Crockford's alphabet and '-'. */
@@ -952,7 +863,7 @@ draw_ticket(struct ui *u)
 		{ _("F2: language"), HIT_LANG },
 	};
 
-	draw_header(u, _("Your claim code"));
+	ui_draw_header(u, _("Your claim code"));
 	y = 2;
 	switch (u->s->ticket) {
 	case TICKET_PRINTING:
@@ -976,25 +887,25 @@ draw_ticket(struct ui *u)
 		    "down your code now.");
 		break;
 	}
-	y += put_wrapped(u, y, 2, COLS - 4, LINES - 3, status,
+	y += ui_put_wrapped(u, y, 2, COLS - 4, LINES - 3, status,
 	    u->s->ticket == TICKET_FAILED ? A_BOLD | A_REVERSE : A_BOLD);
 	if (u->s->ticket == TICKET_SAVED && u->s->ticket_path != NULL)
-		y += put_wrapped(u, y, 4, COLS - 6, LINES - 3,
+		y += ui_put_wrapped(u, y, 4, COLS - 6, LINES - 3,
 		    u->s->ticket_path, A_NORMAL);
 	y++;
 	if (u->s->claim != NULL) {
 		if (LINES - y - 6 >= 12 || (COLS >= 80 && LINES - y - 6 >= 6))
 			y += draw_big_code(u, y, u->s->claim);
 		xasprintf(&line, "%s: %s", _("Your claim code"), u->s->claim);
-		y += put_wrapped(u, y, 2, COLS - 4, LINES - 3, line, A_BOLD);
+		y += ui_put_wrapped(u, y, 2, COLS - 4, LINES - 3, line, A_BOLD);
 		freezero_str(line);
 	}
 	y++;
-	put_wrapped(u, y, 2, COLS - 4, LINES - 3, u->s->ticket ==
+	ui_put_wrapped(u, y, 2, COLS - 4, LINES - 3, u->s->ticket ==
 	    TICKET_PRINTED || u->s->ticket == TICKET_PRINTING ?
 	    _("Press Enter when you have your ticket.") :
 	    _("Press Enter when you have written down your code."), A_NORMAL);
-	draw_footer(u, keys, nitems(keys));
+	ui_draw_footer(u, keys, nitems(keys));
 }
 
 static void
@@ -1004,7 +915,7 @@ draw_too_small(struct ui *u)
 
 	xasprintf(&line, _("Please make this window larger (at least %d "
 	    "columns and %d lines)."), MIN_COLS, MIN_ROWS);
-	put_wrapped(u, 0, 0, COLS, LINES, line, A_BOLD);
+	ui_put_wrapped(u, 0, 0, COLS, LINES, line, A_BOLD);
 	free(line);
 }
 
@@ -1019,14 +930,14 @@ draw_idle_warning(struct ui *u, int left)
 		mvhline(y + i, x, ' ', w);
 		attroff(A_REVERSE);
 	}
-	put_wrapped(u, y + 1, x + 2, w - 4, y + 3, _("Are you still there?"),
+	ui_put_wrapped(u, y + 1, x + 2, w - 4, y + 3, _("Are you still there?"),
 	    A_REVERSE | A_BOLD);
 	xasprintf(&line, ngettext("Your answers will be erased in %d "
 	    "second.", "Your answers will be erased in %d seconds.", left),
 	    left);
-	put_wrapped(u, y + 3, x + 2, w - 4, y + 5, line, A_REVERSE | A_BOLD);
+	ui_put_wrapped(u, y + 3, x + 2, w - 4, y + 5, line, A_REVERSE | A_BOLD);
 	free(line);
-	put_wrapped(u, y + 5, x + 2, w - 4, y + 6, _("Press any key to keep "
+	ui_put_wrapped(u, y + 5, x + 2, w - 4, y + 6, _("Press any key to keep "
 	    "going."), A_REVERSE);
 }
 
@@ -1042,7 +953,7 @@ draw(struct ui *u, int idle_left)
 		return;
 	}
 	if (u->mode == MODE_STAFF || u->mode == MODE_STICKS) {
-		draw_staff(u);
+		ui_staff_draw(u);
 		if (idle_left >= 0)
 			draw_idle_warning(u, idle_left);
 		curs_set(0);
@@ -1067,7 +978,7 @@ draw(struct ui *u, int idle_left)
 		break;
 	}
 	if (u->mode != MODE_NORMAL) {
-		draw_pin(u);
+		ui_staff_draw_pin(u);
 		u->show_cursor = 0;
 	}
 	if (idle_left >= 0) {
@@ -1082,439 +993,6 @@ draw(struct ui *u, int idle_left)
 	refresh();
 }
 
-
-/* ---- volunteer and staff PINs, the staff menu ---- */
-
-#define PIN_TRIES	5
-#define PIN_LOCK	30	/* seconds; doubles with each further lock */
-
-static void
-pin_clear(struct ui *u)
-{
-	vault_wipe(u->pin, sizeof u->pin);
-	u->pinlen = 0;
-}
-
-static void
-enter_mode(struct ui *u, int mode)
-{
-	pin_clear(u);
-	u->mode = mode;
-	u->cursor = 0;
-	u->top = 0;
-}
-
-static void
-leave_mode(struct ui *u)
-{
-	pin_clear(u);
-	u->mode = MODE_NORMAL;
-	free(u->staff_msg);
-	u->staff_msg = NULL;
-	u->shown = (enum session_screen)-1;	/* resync the cursor */
-}
-
-static int
-pin_locked(struct ui *u)
-{
-	return time(NULL) < u->locked_until;
-}
-
-static void
-pin_failed(struct ui *u)
-{
-	if (++u->fails >= PIN_TRIES) {
-		u->fails = 0;
-		u->locks++;
-		u->locked_until = time(NULL) +
-		    ((time_t)PIN_LOCK << (u->locks > 10 ? 10 : u->locks - 1));
-		log_msg("PIN prompt locked after %d wrong PINs", PIN_TRIES);
-	}
-	pin_clear(u);
-}
-
-static void
-pin_submit(struct ui *u)
-{
-	int i, ok = 0;
-
-	u->pin[u->pinlen] = '\0';
-	switch (u->mode) {
-	case MODE_VOL_NUMBER:
-		u->vol_number = atoi(u->pin);
-		pin_clear(u);
-		u->mode = MODE_VOL_PIN;
-		return;
-	case MODE_VOL_PIN:
-		for (i = 0; i < u->cfg->nvolunteers; i++)
-			if (u->cfg->volunteers[i].number == u->vol_number &&
-			    vault_pin_verify(u->cfg->volunteers[i].hash,
-			    u->pin))
-				ok = 1;
-		if (!ok) {
-			pin_failed(u);
-			u->mode = pin_locked(u) ? MODE_VOL_PIN : MODE_VOL_NUMBER;
-			free(u->staff_msg);
-			u->staff_msg = xstrdup(_("That number and PIN do not "
-			    "match."));
-			return;
-		}
-		u->fails = 0;
-		u->s->assisted_by = u->vol_number;
-		log_msg("session marked as assisted by volunteer %d",
-		    u->vol_number);
-		leave_mode(u);
-		return;
-	case MODE_STAFF_PIN:
-		if (u->cfg->staff_pin == NULL ||
-		    !vault_pin_verify(u->cfg->staff_pin, u->pin)) {
-			pin_failed(u);
-			free(u->staff_msg);
-			u->staff_msg = xstrdup(_("Wrong PIN."));
-			return;
-		}
-		u->fails = 0;
-		log_msg("staff menu opened");
-		/* Nothing of a resident's may be open behind the menu. */
-		field_clear(u);
-		session_wipe(u->s);
-		enter_mode(u, MODE_STAFF);
-		free(u->staff_msg);
-		u->staff_msg = NULL;
-		return;
-	}
-}
-
-static void
-pin_key(struct ui *u, int r, wint_t k)
-{
-	if (r == OK && k == 27) {
-		leave_mode(u);
-		return;
-	}
-	if (pin_locked(u))
-		return;
-	if (r == OK && (k == '\r' || k == '\n')) {
-		if (u->pinlen > 0)
-			pin_submit(u);
-		return;
-	}
-	if ((r == OK && (k == 8 || k == 127)) ||
-	    (r == KEY_CODE_YES && k == KEY_BACKSPACE)) {
-		if (u->pinlen > 0)
-			u->pin[--u->pinlen] = '\0';
-		return;
-	}
-	if (r == OK && k >= '0' && k <= '9' && u->pinlen < 12)
-		u->pin[u->pinlen++] = (char)k;
-}
-
-static void
-draw_pin(struct ui *u)
-{
-	char *line = NULL, dots[40];
-	const char *prompt;
-	int w = COLS - 8, y = (LINES - 9) / 2, x = 4, i;
-	size_t j;
-
-	for (i = 0; i < 9; i++) {
-		attron(A_REVERSE);
-		mvhline(y + i, x, ' ', w);
-		attroff(A_REVERSE);
-	}
-	switch (u->mode) {
-	case MODE_VOL_NUMBER:
-		prompt = _("Volunteer: type your volunteer number, then press "
-		    "Enter.");
-		break;
-	case MODE_VOL_PIN:
-		prompt = _("Volunteer: type your PIN, then press Enter.");
-		break;
-	default:
-		prompt = _("Staff: type the staff PIN, then press Enter.");
-		break;
-	}
-	put_wrapped(u, y + 1, x + 2, w - 4, y + 3, prompt, A_REVERSE | A_BOLD);
-	if (u->mode == MODE_VOL_NUMBER)
-		snprintf(dots, sizeof dots, "%.*s", (int)u->pinlen, u->pin);
-	else {
-		for (j = 0; j < u->pinlen && j < 12; j++)
-			dots[j] = '*';
-		dots[j] = '\0';
-	}
-	mvhline(y + 4, x + 2, '_', 14);
-	mvaddstr(y + 4, x + 2, dots);
-	if (pin_locked(u)) {
-		xasprintf(&line, _("Too many wrong PINs. Try again in %ld "
-		    "seconds."), (long)(u->locked_until - time(NULL)));
-		put_wrapped(u, y + 6, x + 2, w - 4, y + 8, line,
-		    A_REVERSE | A_BOLD);
-		free(line);
-	} else if (u->staff_msg != NULL)
-		put_wrapped(u, y + 6, x + 2, w - 4, y + 8, u->staff_msg,
-		    A_REVERSE | A_BOLD);
-	put_wrapped(u, y + 7, x + 2, w - 4, y + 9, _("Esc: cancel"),
-	    A_REVERSE);
-}
-
-/* Mounted filesystems under the configured roots (/media, /run/media, /mnt). */
-static void
-find_sticks(struct ui *u)
-{
-	FILE *f;
-	char line[4096], dev[1024], mnt[1024], *roots, *root, *save, *p, *q;
-	size_t n;
-	int i;
-
-	for (i = 0; i < u->nsticks; i++)
-		free(u->sticks[i]);
-	free(u->sticks);
-	u->sticks = NULL;
-	u->nsticks = 0;
-	if ((f = fopen("/proc/mounts", "r")) == NULL)
-		return;
-	while (fgets(line, sizeof line, f) != NULL) {
-		if (sscanf(line, "%1023s %1023s", dev, mnt) != 2)
-			continue;
-		/* Undo the octal escapes of /proc/mounts (\040 is a space). */
-		for (p = q = mnt; *p != '\0'; p++) {
-			if (p[0] == '\\' && p[1] >= '0' && p[1] <= '7' &&
-			    p[2] >= '0' && p[2] <= '7' && p[3] >= '0' &&
-			    p[3] <= '7') {
-				*q++ = (char)((p[1] - '0') * 64 +
-				    (p[2] - '0') * 8 + (p[3] - '0'));
-				p += 3;
-			} else
-				*q++ = *p;
-		}
-		*q = '\0';
-		roots = xstrdup(u->cfg->usb_roots);
-		for (root = strtok_r(roots, " ", &save); root != NULL;
-		    root = strtok_r(NULL, " ", &save)) {
-			n = strlen(root);
-			if (strncmp(mnt, root, n) == 0 && mnt[n] == '/' &&
-			    u->nsticks < 16) {
-				u->sticks = xreallocarray(u->sticks,
-				    (size_t)u->nsticks + 1, sizeof *u->sticks);
-				u->sticks[u->nsticks++] = xstrdup(mnt);
-				break;
-			}
-		}
-		free(roots);
-	}
-	fclose(f);
-}
-
-static void
-staff_export(struct ui *u, const char *dir)
-{
-	char *path = NULL, *cause = NULL;
-	long count = 0;
-
-	free(u->staff_msg);
-	u->staff_msg = NULL;
-	if (outbox_export(u->s->outbox, dir, &path, &count, &cause) != 0) {
-		log_msg("staff export to %s failed: %s", dir, cause);
-		xasprintf(&u->staff_msg, "%s %s", _("Export failed. Nothing "
-		    "was marked as exported:"), cause);
-		free(cause);
-		return;
-	}
-	log_msg("staff export: %ld submissions to %s", count, path);
-	xasprintf(&u->staff_msg, ngettext("Exported %ld submission to %s. "
-	    "The file was read back and verified.", "Exported %ld submissions "
-	    "to %s. The file was read back and verified.", count), count, path);
-	free(path);
-}
-
-static void
-staff_ack(struct ui *u)
-{
-	char *cause = NULL, *path;
-	long deleted = 0, total = 0;
-	int i, found = 0, failed = 0;
-	DIR *d;
-	struct dirent *de;
-	size_t n;
-
-	free(u->staff_msg);
-	u->staff_msg = NULL;
-	find_sticks(u);
-	for (i = 0; i < u->nsticks; i++) {
-		if ((d = opendir(u->sticks[i])) == NULL)
-			continue;
-		while ((de = readdir(d)) != NULL) {
-			n = strlen(de->d_name);
-			if (n < 5 || strcmp(de->d_name + n - 4, ".ack") != 0)
-				continue;
-			found++;
-			xasprintf(&path, "%s/%s", u->sticks[i], de->d_name);
-			if (outbox_apply_ack(u->s->outbox, path, &deleted,
-			    &cause) != 0) {
-				log_msg("acknowledgement %s refused: %s", path,
-				    cause);
-				free(cause);
-				cause = NULL;
-				failed++;
-			} else
-				total += deleted;
-			free(path);
-		}
-		closedir(d);
-	}
-	if (found == 0)
-		u->staff_msg = xstrdup(_("No acknowledgement file (.ack) was "
-		    "found on a USB stick."));
-	else if (failed > 0)
-		u->staff_msg = xstrdup(_("An acknowledgement was refused: its "
-		    "signature or its numbers are wrong. Nothing was deleted "
-		    "for it. See the log."));
-	else
-		xasprintf(&u->staff_msg, ngettext("Acknowledgement accepted: "
-		    "%ld submission the office has received was deleted here.",
-		    "Acknowledgement accepted: %ld submissions the office has "
-		    "received were deleted here.", total), total);
-}
-
-static void
-staff_printer_status(struct ui *u)
-{
-	struct print_state st;
-	char *cause = NULL;
-
-	free(u->staff_msg);
-	u->staff_msg = NULL;
-	if (u->cfg->printer_dest == NULL) {
-		u->staff_msg = xstrdup(_("No printer is configured."));
-		return;
-	}
-	if (print_dest_state(u->cfg->printer_dest, &st, &cause) != 0) {
-		xasprintf(&u->staff_msg, "%s: %s", u->cfg->printer_dest, cause);
-		free(cause);
-		return;
-	}
-	xasprintf(&u->staff_msg, "%s: %s. %s: %s. %s", u->cfg->printer_dest,
-	    st.state == 3 ? _("idle") : st.state == 4 ? _("printing") :
-	    _("stopped"), _("Reasons"), *st.reasons ? st.reasons : "none",
-	    st.message);
-}
-
-static void
-staff_choose(struct ui *u)
-{
-	char *msg = NULL;
-
-	switch (u->cursor) {
-	case 0:
-		find_sticks(u);
-		if (u->nsticks == 0) {
-			free(u->staff_msg);
-			u->staff_msg = xstrdup(_("No USB stick found. Insert "
-			    "one, wait a moment and try again."));
-		} else if (u->nsticks == 1)
-			staff_export(u, u->sticks[0]);
-		else {
-			u->mode = MODE_STICKS;
-			u->cursor = 0;
-		}
-		break;
-	case 1:
-		staff_ack(u);
-		break;
-	case 2:
-		staff_printer_status(u);
-		break;
-	case 3:
-		session_test_print(u->s, &msg);
-		free(u->staff_msg);
-		u->staff_msg = msg;
-		break;
-	case 4:
-		log_msg("staff menu closed");
-		leave_mode(u);
-		break;
-	}
-}
-
-static void
-staff_key(struct ui *u, int r, wint_t k)
-{
-	int n = u->mode == MODE_STICKS ? u->nsticks : 5;
-
-	if (r == OK && k == 27) {
-		if (u->mode == MODE_STICKS)
-			u->mode = MODE_STAFF;
-		else
-			leave_mode(u);
-		return;
-	}
-	if (r == KEY_CODE_YES && k == KEY_UP && u->cursor > 0)
-		u->cursor--;
-	else if (r == KEY_CODE_YES && k == KEY_DOWN && u->cursor + 1 < n)
-		u->cursor++;
-	else if (r == OK && k >= '1' && k <= '9' && (int)(k - '1') < n)
-		u->cursor = (int)(k - '1');
-	else if ((r == OK && (k == '\r' || k == '\n')) ||
-	    (r == KEY_CODE_YES && k == KEY_ENTER)) {
-		if (u->mode == MODE_STICKS) {
-			u->mode = MODE_STAFF;
-			if (u->cursor < u->nsticks)
-				staff_export(u, u->sticks[u->cursor]);
-			u->cursor = 0;
-		} else
-			staff_choose(u);
-	}
-}
-
-static void
-draw_staff(struct ui *u)
-{
-	const char *labels[16];
-	char *line;
-	long waiting = -1;
-	char *cause = NULL;
-	int y, n, i;
-	struct key_hint keys[] = {
-		{ _("Enter: choose"), HIT_ENTER },
-		{ _("Esc: leave the staff menu"), HIT_BACK },
-	};
-
-	draw_header(u, _("Staff menu"));
-	y = 2;
-	if (outbox_waiting(u->s->outbox, &waiting, &cause) != 0) {
-		log_msg("waiting count: %s", cause);
-		free(cause);
-	}
-	xasprintf(&line, "%s %ld", _("Submissions waiting for the office:"),
-	    waiting);
-	y += put_wrapped(u, y, 2, COLS - 4, LINES - 3, line, A_BOLD);
-	free(line);
-	xasprintf(&line, "%s %s", _("This kiosk's identity:"),
-	    outbox_fingerprint(u->s->outbox));
-	y += put_wrapped(u, y, 2, COLS - 4, LINES - 3, line, A_NORMAL);
-	free(line);
-	y++;
-	if (u->mode == MODE_STICKS) {
-		y += put_wrapped(u, y, 2, COLS - 4, LINES - 3, _("More than "
-		    "one USB stick is in. Choose the one to export to."),
-		    A_BOLD);
-		for (i = 0; i < u->nsticks && i < 16; i++)
-			labels[i] = u->sticks[i];
-		n = u->nsticks < 16 ? u->nsticks : 16;
-	} else {
-		labels[0] = _("Export to a USB stick");
-		labels[1] = _("Read an acknowledgement from the USB stick");
-		labels[2] = _("Printer status");
-		labels[3] = _("Print a test ticket");
-		labels[4] = _("Leave the staff menu");
-		n = 5;
-	}
-	y += draw_list(u, y, LINES - y - 6, labels, NULL, n, 0, -1);
-	if (u->staff_msg != NULL)
-		put_wrapped(u, LINES - 5, 2, COLS - 4, LINES - 1, u->staff_msg,
-		    A_BOLD);
-	draw_footer(u, keys, nitems(keys));
-}
 
 /* ---- input ---- */
 
@@ -1531,7 +1009,7 @@ sync_screen(struct ui *u)
 	if (u->s->screen == u->shown && (u->s->screen != SESSION_PAGE ||
 	    u->s->page == u->shown_page))
 		return;
-	field_clear(u);
+	ui_field_clear(u);
 	u->shown = u->s->screen;
 	u->shown_page = u->s->page;
 	u->cursor = 0;
@@ -1585,11 +1063,11 @@ focused_item(struct ui *u, const struct form_question **q)
 static void
 do_wipe(struct ui *u)
 {
-	field_clear(u);
+	ui_field_clear(u);
 	set_msg(u, NULL);
 	session_wipe(u->s);
 	if (u->mode != MODE_NORMAL)
-		leave_mode(u);
+		ui_staff_leave(u);
 	u->lang_return = 0;
 	u->shown = (enum session_screen)-1;
 	/* Clear the terminal itself, not only our idea of it. */
@@ -1628,7 +1106,7 @@ do_enter(struct ui *u)
 			set_msg(u, msg);
 			return;
 		}
-		field_clear(u);
+		ui_field_clear(u);
 		break;
 	case SESSION_REVIEW:
 		n = session_review_items(u->s, &items);
@@ -1652,6 +1130,16 @@ do_enter(struct ui *u)
 	set_msg(u, NULL);
 }
 
+/* Keep what was typed on the page, then leave it. */
+static void
+leave_page(struct ui *u)
+{
+	if (u->s->screen == SESSION_PAGE)
+		field_store(u);
+	ui_field_clear(u);
+	set_msg(u, NULL);
+}
+
 static void
 do_back(struct ui *u)
 {
@@ -1663,10 +1151,7 @@ do_back(struct ui *u)
 	}
 	if (u->s->screen == SESSION_TICKET)
 		return;
-	if (u->s->screen == SESSION_PAGE)
-		field_store(u);
-	field_clear(u);
-	set_msg(u, NULL);
+	leave_page(u);
 	session_back(u->s);
 	if (u->s->screen == SESSION_LANG)
 		do_wipe(u);
@@ -1677,10 +1162,7 @@ do_lang(struct ui *u)
 {
 	if (u->s->screen == SESSION_LANG)
 		return;
-	if (u->s->screen == SESSION_PAGE)
-		field_store(u);
-	field_clear(u);
-	set_msg(u, NULL);
+	leave_page(u);
 	u->lang_return = (int)u->s->screen + 1;
 	u->s->screen = SESSION_LANG;
 }
@@ -1763,7 +1245,7 @@ focus_move(struct ui *u, int dir)
 
 	n = session_page_items(u->s, items, PAGE_MAX);
 	field_store(u);
-	field_clear(u);
+	ui_field_clear(u);
 	do {
 		f += dir;
 	} while (f >= 0 && f < (int)n && !item_takes_input(u, items[f]));
@@ -1809,10 +1291,10 @@ do_hit(struct ui *u, struct hit *h)
 		do_lang(u);
 		break;
 	case HIT_VOLUNTEER:
-		enter_mode(u, MODE_VOL_NUMBER);
+		ui_staff_enter(u, MODE_VOL_NUMBER);
 		break;
 	case HIT_STAFF:
-		enter_mode(u, MODE_STAFF_PIN);
+		ui_staff_enter(u, MODE_STAFF_PIN);
 		break;
 	case HIT_EXIT:
 		if (u->s->screen == SESSION_LANG && u->cfg->demo &&
@@ -1856,25 +1338,25 @@ handle_key(struct ui *u, int r, wint_t k)
 	long item;
 
 	if (u->mode == MODE_STAFF || u->mode == MODE_STICKS) {
-		staff_key(u, r, k);
+		ui_staff_key(u, r, k);
 		return;
 	}
 	if (u->mode != MODE_NORMAL) {
-		pin_key(u, r, k);
+		ui_staff_pin_key(u, r, k);
 		return;
 	}
 	if (r == KEY_CODE_YES && k == KEY_F(5) &&
 	    u->s->screen != SESSION_TICKET) {
 		if (u->s->screen == SESSION_PAGE)
 			field_store(u);
-		enter_mode(u, MODE_VOL_NUMBER);
+		ui_staff_enter(u, MODE_VOL_NUMBER);
 		free(u->staff_msg);
 		u->staff_msg = NULL;
 		return;
 	}
 	if (r == KEY_CODE_YES && k == KEY_F(9) &&
 	    u->s->screen == SESSION_LANG && !u->lang_return) {
-		enter_mode(u, MODE_STAFF_PIN);
+		ui_staff_enter(u, MODE_STAFF_PIN);
 		free(u->staff_msg);
 		u->staff_msg = NULL;
 		return;
@@ -2042,14 +1524,14 @@ ui_run(struct session *s, const struct config *cfg, char **cause)
 			continue;	/* any key only extends the time */
 		handle_key(&u, r, k);
 	}
-	field_clear(&u);
+	ui_field_clear(&u);
 	session_wipe(s);
 	clear();
 	refresh();
 	endwin();
 	delscreen(scr);
 	vault_secure_free(u.field);
-	pin_clear(&u);
+	ui_staff_pin_clear(&u);
 	free(u.msg);
 	free(u.staff_msg);
 	for (r = 0; r < u.nsticks; r++)

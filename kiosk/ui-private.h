@@ -1,0 +1,120 @@
+/*
+ * ui-private.h: what the files of the ui module (ui.c: the resident's
+ * screens; ui-staff.c: PIN prompts and the staff menu) share. Not for any
+ * other module: everything here assumes curses.h.
+ */
+#ifndef KIOSK_UI_PRIVATE_H
+#define KIOSK_UI_PRIVATE_H
+
+#include <stddef.h>
+#include <time.h>
+#include <wchar.h>
+
+#include <curses.h>
+
+#include "session.h"
+
+struct config;
+
+#define MIN_COLS	60
+#define MIN_ROWS	20
+#define FIELD_MAX	2048
+#define MAX_HITS	64
+#define PAGE_MAX	64
+
+/* What a tap on a region of the screen does. */
+enum hit_action {
+	HIT_OPTION,	/* arg: option index in the focused list */
+	HIT_ENTER,
+	HIT_BACK,
+	HIT_LANG,
+	HIT_EXIT,
+	HIT_FOCUS,	/* arg: item index on the page */
+	HIT_VOLUNTEER,
+	HIT_STAFF
+};
+
+struct hit {
+	int		y, x, h, w;
+	enum hit_action	action;
+	int		arg;
+	int		focus;
+};
+
+struct ui {
+	struct session		*s;
+	const struct config	*cfg;
+	int			 mono;
+
+	int			 cursor;	/* highlighted row of a list */
+	int			 top;		/* first row shown of a long list */
+	int			 focus;		/* input on a field-list page */
+	int			 lang_return;	/* language picker opened mid-visit */
+	enum session_screen	 shown;		/* screen the cursor belongs to */
+	size_t			 shown_page;
+
+	char			*field;		/* secure, FIELD_MAX bytes */
+	size_t			 flen, fpos;
+	long			 field_item;	/* item the field edits, or -1 */
+
+	char			*msg;		/* message for the resident */
+	time_t			 last_key;
+
+	/* PIN prompt and staff menu, drawn over the resident's screens. */
+	int			 mode;		/* MODE_* */
+	char			 pin[16];
+	size_t			 pinlen;
+	int			 vol_number;
+	int			 fails;		/* wrong PINs since the last lock */
+	int			 locks;
+	time_t			 locked_until;
+	char			*staff_msg;
+	char			**sticks;
+	int			 nsticks;
+
+	struct hit		 hits[MAX_HITS];
+	int			 nhits;
+	int			 cur_y, cur_x;	/* where the text cursor goes */
+	int			 show_cursor;
+};
+
+enum {
+	MODE_NORMAL,
+	MODE_VOL_NUMBER,	/* volunteer types their number */
+	MODE_VOL_PIN,		/* ... then their PIN */
+	MODE_STAFF_PIN,
+	MODE_STAFF,		/* the staff menu */
+	MODE_STICKS		/* choose one stick to export to */
+};
+
+enum {
+	PAIR_TITLE = 1,
+	PAIR_SELECT,
+	PAIR_ERROR,
+	PAIR_KEYS
+};
+
+
+struct key_hint {
+	const char	*text;
+	enum hit_action	 action;
+};
+
+/* ui.c: drawing helpers shared with ui-staff.c. */
+int	ui_put_wrapped(struct ui *, int, int, int, int, const char *, attr_t);
+void	ui_draw_header(struct ui *, const char *);
+int	ui_draw_footer(struct ui *, const struct key_hint *, int);
+int	ui_draw_list(struct ui *, int, int, const char **, const int *, int,
+	    int, int);
+void	ui_field_clear(struct ui *);
+
+/* ui-staff.c: volunteer and staff PINs, the staff menu. */
+void	ui_staff_enter(struct ui *, int mode);
+void	ui_staff_leave(struct ui *);
+void	ui_staff_pin_clear(struct ui *);
+void	ui_staff_pin_key(struct ui *, int, wint_t);
+void	ui_staff_key(struct ui *, int, wint_t);
+void	ui_staff_draw_pin(struct ui *);
+void	ui_staff_draw(struct ui *);
+
+#endif

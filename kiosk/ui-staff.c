@@ -1,0 +1,441 @@
+/*
+ * ui-staff: the volunteer and staff PIN prompts and the staff menu, drawn
+ * over the resident's screens (part of the ui module; see ui-private.h).
+ *
+ * PINs are checked against Argon2id hashes only; five wrong PINs lock the
+ * prompt for a time that doubles with each lock. Opening the staff menu
+ * wipes any visit in progress first. What it must never do: show staff
+ * anything of a resident's, or export without verifying what it wrote.
+ */
+#include <dirent.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "config.h"
+#include "i18n.h"
+#include "outbox.h"
+#include "session.h"
+#include "ui-private.h"
+#include "util.h"
+#include "vault.h"
+
+#define PIN_TRIES	5
+#define PIN_LOCK	30	/* seconds; doubles with each further lock */
+
+void
+ui_staff_pin_clear(struct ui *u)
+{
+	vault_wipe(u->pin, sizeof u->pin);
+	u->pinlen = 0;
+}
+
+void
+ui_staff_enter(struct ui *u, int mode)
+{
+	ui_staff_pin_clear(u);
+	u->mode = mode;
+	u->cursor = 0;
+	u->top = 0;
+}
+
+void
+ui_staff_leave(struct ui *u)
+{
+	ui_staff_pin_clear(u);
+	u->mode = MODE_NORMAL;
+	free(u->staff_msg);
+	u->staff_msg = NULL;
+	u->shown = (enum session_screen)-1;	/* resync the cursor */
+}
+
+static int
+pin_locked(struct ui *u)
+{
+	return time(NULL) < u->locked_until;
+}
+
+static void
+pin_failed(struct ui *u)
+{
+	if (++u->fails >= PIN_TRIES) {
+		u->fails = 0;
+		u->locks++;
+		u->locked_until = time(NULL) +
+		    ((time_t)PIN_LOCK << (u->locks > 10 ? 10 : u->locks - 1));
+		log_msg("PIN prompt locked after %d wrong PINs", PIN_TRIES);
+	}
+	ui_staff_pin_clear(u);
+}
+
+static void
+pin_submit(struct ui *u)
+{
+	int i, ok = 0;
+
+	u->pin[u->pinlen] = '\0';
+	switch (u->mode) {
+	case MODE_VOL_NUMBER:
+		u->vol_number = atoi(u->pin);
+		ui_staff_pin_clear(u);
+		u->mode = MODE_VOL_PIN;
+		return;
+	case MODE_VOL_PIN:
+		for (i = 0; i < u->cfg->nvolunteers; i++)
+			if (u->cfg->volunteers[i].number == u->vol_number &&
+			    vault_pin_verify(u->cfg->volunteers[i].hash,
+			    u->pin))
+				ok = 1;
+		if (!ok) {
+			pin_failed(u);
+			u->mode = pin_locked(u) ? MODE_VOL_PIN : MODE_VOL_NUMBER;
+			free(u->staff_msg);
+			u->staff_msg = xstrdup(_("That number and PIN do not "
+			    "match."));
+			return;
+		}
+		u->fails = 0;
+		u->s->assisted_by = u->vol_number;
+		log_msg("session marked as assisted by volunteer %d",
+		    u->vol_number);
+		ui_staff_leave(u);
+		return;
+	case MODE_STAFF_PIN:
+		if (u->cfg->staff_pin == NULL ||
+		    !vault_pin_verify(u->cfg->staff_pin, u->pin)) {
+			pin_failed(u);
+			free(u->staff_msg);
+			u->staff_msg = xstrdup(_("Wrong PIN."));
+			return;
+		}
+		u->fails = 0;
+		log_msg("staff menu opened");
+		/* Nothing of a resident's may be open behind the menu. */
+		ui_field_clear(u);
+		session_wipe(u->s);
+		ui_staff_enter(u, MODE_STAFF);
+		free(u->staff_msg);
+		u->staff_msg = NULL;
+		return;
+	}
+}
+
+void
+ui_staff_pin_key(struct ui *u, int r, wint_t k)
+{
+	if (r == OK && k == 27) {
+		ui_staff_leave(u);
+		return;
+	}
+	if (pin_locked(u))
+		return;
+	if (r == OK && (k == '\r' || k == '\n')) {
+		if (u->pinlen > 0)
+			pin_submit(u);
+		return;
+	}
+	if ((r == OK && (k == 8 || k == 127)) ||
+	    (r == KEY_CODE_YES && k == KEY_BACKSPACE)) {
+		if (u->pinlen > 0)
+			u->pin[--u->pinlen] = '\0';
+		return;
+	}
+	if (r == OK && k >= '0' && k <= '9' && u->pinlen < 12)
+		u->pin[u->pinlen++] = (char)k;
+}
+
+void
+ui_staff_draw_pin(struct ui *u)
+{
+	char *line = NULL, dots[40];
+	const char *prompt;
+	int w = COLS - 8, y = (LINES - 9) / 2, x = 4, i;
+	size_t j;
+
+	for (i = 0; i < 9; i++) {
+		attron(A_REVERSE);
+		mvhline(y + i, x, ' ', w);
+		attroff(A_REVERSE);
+	}
+	switch (u->mode) {
+	case MODE_VOL_NUMBER:
+		prompt = _("Volunteer: type your volunteer number, then press "
+		    "Enter.");
+		break;
+	case MODE_VOL_PIN:
+		prompt = _("Volunteer: type your PIN, then press Enter.");
+		break;
+	default:
+		prompt = _("Staff: type the staff PIN, then press Enter.");
+		break;
+	}
+	ui_put_wrapped(u, y + 1, x + 2, w - 4, y + 3, prompt, A_REVERSE | A_BOLD);
+	if (u->mode == MODE_VOL_NUMBER)
+		snprintf(dots, sizeof dots, "%.*s", (int)u->pinlen, u->pin);
+	else {
+		for (j = 0; j < u->pinlen && j < 12; j++)
+			dots[j] = '*';
+		dots[j] = '\0';
+	}
+	mvhline(y + 4, x + 2, '_', 14);
+	mvaddstr(y + 4, x + 2, dots);
+	if (pin_locked(u)) {
+		xasprintf(&line, _("Too many wrong PINs. Try again in %ld "
+		    "seconds."), (long)(u->locked_until - time(NULL)));
+		ui_put_wrapped(u, y + 6, x + 2, w - 4, y + 8, line,
+		    A_REVERSE | A_BOLD);
+		free(line);
+	} else if (u->staff_msg != NULL)
+		ui_put_wrapped(u, y + 6, x + 2, w - 4, y + 8, u->staff_msg,
+		    A_REVERSE | A_BOLD);
+	ui_put_wrapped(u, y + 7, x + 2, w - 4, y + 9, _("Esc: cancel"),
+	    A_REVERSE);
+}
+
+/* Mounted filesystems under the configured roots (/media, /run/media, /mnt). */
+static void
+find_sticks(struct ui *u)
+{
+	FILE *f;
+	char line[4096], dev[1024], mnt[1024], *roots, *root, *save, *p, *q;
+	size_t n;
+	int i;
+
+	for (i = 0; i < u->nsticks; i++)
+		free(u->sticks[i]);
+	free(u->sticks);
+	u->sticks = NULL;
+	u->nsticks = 0;
+	if ((f = fopen("/proc/mounts", "r")) == NULL)
+		return;
+	while (fgets(line, sizeof line, f) != NULL) {
+		if (sscanf(line, "%1023s %1023s", dev, mnt) != 2)
+			continue;
+		/* Undo the octal escapes of /proc/mounts (\040 is a space). */
+		for (p = q = mnt; *p != '\0'; p++) {
+			if (p[0] == '\\' && p[1] >= '0' && p[1] <= '7' &&
+			    p[2] >= '0' && p[2] <= '7' && p[3] >= '0' &&
+			    p[3] <= '7') {
+				*q++ = (char)((p[1] - '0') * 64 +
+				    (p[2] - '0') * 8 + (p[3] - '0'));
+				p += 3;
+			} else
+				*q++ = *p;
+		}
+		*q = '\0';
+		roots = xstrdup(u->cfg->usb_roots);
+		for (root = strtok_r(roots, " ", &save); root != NULL;
+		    root = strtok_r(NULL, " ", &save)) {
+			n = strlen(root);
+			if (strncmp(mnt, root, n) == 0 && mnt[n] == '/' &&
+			    u->nsticks < 16) {
+				u->sticks = xreallocarray(u->sticks,
+				    (size_t)u->nsticks + 1, sizeof *u->sticks);
+				u->sticks[u->nsticks++] = xstrdup(mnt);
+				break;
+			}
+		}
+		free(roots);
+	}
+	fclose(f);
+}
+
+static void
+staff_export(struct ui *u, const char *dir)
+{
+	char *path = NULL, *cause = NULL;
+	long count = 0;
+
+	free(u->staff_msg);
+	u->staff_msg = NULL;
+	if (outbox_export(u->s->outbox, dir, &path, &count, &cause) != 0) {
+		log_msg("staff export to %s failed: %s", dir, cause);
+		xasprintf(&u->staff_msg, "%s %s", _("Export failed. Nothing "
+		    "was marked as exported:"), cause);
+		free(cause);
+		return;
+	}
+	log_msg("staff export: %ld submissions to %s", count, path);
+	xasprintf(&u->staff_msg, ngettext("Exported %ld submission to %s. "
+	    "The file was read back and verified.", "Exported %ld submissions "
+	    "to %s. The file was read back and verified.", count), count, path);
+	free(path);
+}
+
+static void
+staff_ack(struct ui *u)
+{
+	char *cause = NULL, *path;
+	long deleted = 0, total = 0;
+	int i, found = 0, failed = 0;
+	DIR *d;
+	struct dirent *de;
+	size_t n;
+
+	free(u->staff_msg);
+	u->staff_msg = NULL;
+	find_sticks(u);
+	for (i = 0; i < u->nsticks; i++) {
+		if ((d = opendir(u->sticks[i])) == NULL)
+			continue;
+		while ((de = readdir(d)) != NULL) {
+			n = strlen(de->d_name);
+			if (n < 5 || strcmp(de->d_name + n - 4, ".ack") != 0)
+				continue;
+			found++;
+			xasprintf(&path, "%s/%s", u->sticks[i], de->d_name);
+			if (outbox_apply_ack(u->s->outbox, path, &deleted,
+			    &cause) != 0) {
+				log_msg("acknowledgement %s refused: %s", path,
+				    cause);
+				free(cause);
+				cause = NULL;
+				failed++;
+			} else
+				total += deleted;
+			free(path);
+		}
+		closedir(d);
+	}
+	if (found == 0)
+		u->staff_msg = xstrdup(_("No acknowledgement file (.ack) was "
+		    "found on a USB stick."));
+	else if (failed > 0)
+		u->staff_msg = xstrdup(_("An acknowledgement was refused: its "
+		    "signature or its numbers are wrong. Nothing was deleted "
+		    "for it. See the log."));
+	else
+		xasprintf(&u->staff_msg, ngettext("Acknowledgement accepted: "
+		    "%ld submission the office has received was deleted here.",
+		    "Acknowledgement accepted: %ld submissions the office has "
+		    "received were deleted here.", total), total);
+}
+
+static void
+staff_printer_status(struct ui *u)
+{
+	char *msg = NULL;
+
+	session_printer_status(u->s, &msg);
+	free(u->staff_msg);
+	u->staff_msg = msg;
+}
+
+static void
+staff_choose(struct ui *u)
+{
+	char *msg = NULL;
+
+	switch (u->cursor) {
+	case 0:
+		find_sticks(u);
+		if (u->nsticks == 0) {
+			free(u->staff_msg);
+			u->staff_msg = xstrdup(_("No USB stick found. Insert "
+			    "one, wait a moment and try again."));
+		} else if (u->nsticks == 1)
+			staff_export(u, u->sticks[0]);
+		else {
+			u->mode = MODE_STICKS;
+			u->cursor = 0;
+		}
+		break;
+	case 1:
+		staff_ack(u);
+		break;
+	case 2:
+		staff_printer_status(u);
+		break;
+	case 3:
+		session_test_print(u->s, &msg);
+		free(u->staff_msg);
+		u->staff_msg = msg;
+		break;
+	case 4:
+		log_msg("staff menu closed");
+		ui_staff_leave(u);
+		break;
+	}
+}
+
+void
+ui_staff_key(struct ui *u, int r, wint_t k)
+{
+	int n = u->mode == MODE_STICKS ? u->nsticks : 5;
+
+	if (r == OK && k == 27) {
+		if (u->mode == MODE_STICKS)
+			u->mode = MODE_STAFF;
+		else
+			ui_staff_leave(u);
+		return;
+	}
+	if (r == KEY_CODE_YES && k == KEY_UP && u->cursor > 0)
+		u->cursor--;
+	else if (r == KEY_CODE_YES && k == KEY_DOWN && u->cursor + 1 < n)
+		u->cursor++;
+	else if (r == OK && k >= '1' && k <= '9' && (int)(k - '1') < n)
+		u->cursor = (int)(k - '1');
+	else if ((r == OK && (k == '\r' || k == '\n')) ||
+	    (r == KEY_CODE_YES && k == KEY_ENTER)) {
+		if (u->mode == MODE_STICKS) {
+			u->mode = MODE_STAFF;
+			if (u->cursor < u->nsticks)
+				staff_export(u, u->sticks[u->cursor]);
+			u->cursor = 0;
+		} else
+			staff_choose(u);
+	}
+}
+
+void
+ui_staff_draw(struct ui *u)
+{
+	const char *labels[16];
+	char *line;
+	long waiting = -1;
+	char *cause = NULL;
+	int y, n, i;
+	struct key_hint keys[] = {
+		{ _("Enter: choose"), HIT_ENTER },
+		{ _("Esc: leave the staff menu"), HIT_BACK },
+	};
+
+	ui_draw_header(u, _("Staff menu"));
+	y = 2;
+	if (outbox_waiting(u->s->outbox, &waiting, &cause) != 0) {
+		log_msg("waiting count: %s", cause);
+		free(cause);
+	}
+	xasprintf(&line, "%s %ld", _("Submissions waiting for the office:"),
+	    waiting);
+	y += ui_put_wrapped(u, y, 2, COLS - 4, LINES - 3, line, A_BOLD);
+	free(line);
+	xasprintf(&line, "%s %s", _("This kiosk's identity:"),
+	    outbox_fingerprint(u->s->outbox));
+	y += ui_put_wrapped(u, y, 2, COLS - 4, LINES - 3, line, A_NORMAL);
+	free(line);
+	y++;
+	if (u->mode == MODE_STICKS) {
+		y += ui_put_wrapped(u, y, 2, COLS - 4, LINES - 3, _("More than "
+		    "one USB stick is in. Choose the one to export to."),
+		    A_BOLD);
+		for (i = 0; i < u->nsticks && i < 16; i++)
+			labels[i] = u->sticks[i];
+		n = u->nsticks < 16 ? u->nsticks : 16;
+	} else {
+		labels[0] = _("Export to a USB stick");
+		labels[1] = _("Read an acknowledgement from the USB stick");
+		labels[2] = _("Printer status");
+		labels[3] = _("Print a test ticket");
+		labels[4] = _("Leave the staff menu");
+		n = 5;
+	}
+	y += ui_draw_list(u, y, LINES - y - 6, labels, NULL, n, 0, -1);
+	if (u->staff_msg != NULL)
+		ui_put_wrapped(u, LINES - 5, 2, COLS - 4, LINES - 1, u->staff_msg,
+		    A_BOLD);
+	ui_draw_footer(u, keys, nitems(keys));
+}
+
