@@ -62,5 +62,29 @@ try:
     t.ok(not k.dead(), "still running")
 finally:
     k.stop()
+
+# A crash (SIGSEGV) restores the terminal and leaves no core dump.
+k = Kiosk(w.config, 90, 28)
+try:
+    k.wait("Choose your language", 10)
+    k.keys("1", "Enter")
+    k.wait("What do you need today?", 5)
+    k.keys("1", "Enter", "Enter", "Enter", "3", "Enter", "1", "Enter")
+    time.sleep(0.5)
+    s = k.screen()
+    os.kill(k.pid(), 11)
+    end = time.time() + 5
+    while time.time() < end and not k.dead():
+        time.sleep(0.1)
+    t.ok(k.dead(), "SIGSEGV ends the kiosk (systemd or getty starts it "
+         "again)")
+    after = k.screen()
+    t.ok("Do you live in" not in after and "Choose" not in after,
+         "the crash left the alternate screen and cleared it", after)
+    cores = [f for f in os.listdir(w.data) if f.startswith("core")] + \
+        [f for f in os.listdir(".") if f == "core" or f.startswith("core.")]
+    t.ok(not cores, "no core dump was written", cores)
+finally:
+    k.stop()
     w.cleanup()
 t.done()
