@@ -7,8 +7,8 @@
  * (unknown versions or flags, non-zero padding, unsorted or duplicate
  * sequence numbers, lengths that do not add up, trailing bytes). Must
  * never print or exit; the only file access is batch_save (the durable
- * write the kiosk uses for batches and the office for acks) and
- * batch_load (a bounded read).
+ * write the kiosk uses for batches and the office for acks), batch_load
+ * (a bounded read) and batch_reread (the kiosk's read-back check).
  */
 #include <sys/stat.h>
 
@@ -23,6 +23,9 @@
 #include "batch.h"
 #include "util.h"
 #include "vault.h"
+
+#define SAVE_WRITEBACK		(8u << 20)	/* see batch_save */
+#define BATCH_REREAD_CHUNK	(256u << 10)	/* stays in cache: measured faster */
 
 static const unsigned char batch_magic[8] = "KIB1\r\n\x1a\n";
 static const unsigned char ack_magic[8] = "KIA1\r\n\x1a\n";
@@ -114,47 +117,80 @@ batch_digest(const unsigned char *d, unsigned char out[64])
 	vault_hash_final(h, out);
 }
 
+uint64_t
+batch_data_offset(size_t count)
+{
+	return BATCH_HDR_LEN + (uint64_t)BATCH_ENT_LEN * count;
+}
+
+/* Header and manifest into d (hashes from ent[].hash), then sign. */
+static void
+batch_finish(unsigned char *d, uint64_t total, const struct batch *b,
+    const struct vault_sign_key *k)
+{
+	unsigned char *e;
+	size_t i, nlen = strlen(b->name);
+
+	memset(d, 0, BATCH_HDR_LEN);
+	memcpy(d, batch_magic, 8);
+	memcpy(d + 8, vault_sign_pk(k), 32);
+	put64(d + 104, total);
+	d[112] = 1;
+	put64(d + 116, b->number);
+	memcpy(d + 124, b->prev_hash, 32);
+	put64(d + 156, b->acked_through);
+	put64(d + 164, b->first);
+	put64(d + 172, b->last);
+	put32(d + 180, (uint32_t)b->count);
+	d[184] = (unsigned char)nlen;
+	memcpy(d + 185, b->name, nlen);
+	for (i = 0; i < b->count; i++) {
+		e = d + BATCH_HDR_LEN + i * BATCH_ENT_LEN;
+		put64(e, b->ent[i].seq);
+		memcpy(e + 8, b->ent[i].key_id, 8);
+		put32(e + 16, (uint32_t)b->ent[i].len);
+		memcpy(e + 20, b->ent[i].hash, 32);
+	}
+	batch_sign(d, (size_t)total, k);
+}
+
 void
 batch_write(const struct batch *b, const struct vault_sign_key *k,
     struct buf *out)
 {
-	unsigned char hdr[BATCH_HDR_LEN], e[BATCH_ENT_LEN];
-	unsigned char *base;
+	struct batch h = *b;
+	unsigned char *d;
 	uint64_t total;
-	size_t i, start = out->len, nlen = strlen(b->name);
+	size_t i, off;
 
-	total = BATCH_HDR_LEN + (uint64_t)BATCH_ENT_LEN * b->count;
+	total = batch_data_offset(b->count);
 	for (i = 0; i < b->count; i++)
 		total += b->ent[i].len;
-	if (out->cap - out->len < total) {	/* one allocation, no copies */
-		out->data = xreallocarray(out->data, out->len + total, 1);
-		out->cap = out->len + total;
+	/* One allocation, no copies (buf_add's NUL included). */
+	if (out->cap - out->len < total + 1) {
+		out->data = xreallocarray(out->data, out->len + total + 1, 1);
+		out->cap = out->len + total + 1;
 	}
-	memset(hdr, 0, sizeof hdr);
-	memcpy(hdr, batch_magic, 8);
-	memcpy(hdr + 8, vault_sign_pk(k), 32);
-	put64(hdr + 104, total);
-	hdr[112] = 1;
-	put64(hdr + 116, b->number);
-	memcpy(hdr + 124, b->prev_hash, 32);
-	put64(hdr + 156, b->acked_through);
-	put64(hdr + 164, b->first);
-	put64(hdr + 172, b->last);
-	put32(hdr + 180, (uint32_t)b->count);
-	hdr[184] = (unsigned char)nlen;
-	memcpy(hdr + 185, b->name, nlen);
-	buf_add(out, hdr, sizeof hdr);
+	d = out->data + out->len;
+	h.ent = xcalloc(b->count ? b->count : 1, sizeof *h.ent);
+	off = (size_t)batch_data_offset(b->count);
 	for (i = 0; i < b->count; i++) {
-		put64(e, b->ent[i].seq);
-		memcpy(e + 8, b->ent[i].key_id, 8);
-		put32(e + 16, (uint32_t)b->ent[i].len);
-		vault_hash(e + 20, 32, b->ent[i].data, b->ent[i].len);
-		buf_add(out, e, sizeof e);
+		h.ent[i] = b->ent[i];
+		vault_hash(h.ent[i].hash, 32, b->ent[i].data, b->ent[i].len);
+		memcpy(d + off, b->ent[i].data, b->ent[i].len);
+		off += b->ent[i].len;
 	}
-	for (i = 0; i < b->count; i++)
-		buf_add(out, b->ent[i].data, b->ent[i].len);
-	base = out->data + start;
-	batch_sign(base, out->len - start, k);
+	batch_finish(d, total, &h, k);
+	free(h.ent);
+	out->len += (size_t)total;
+	out->data[out->len] = '\0';
+}
+
+void
+batch_write_in_place(unsigned char *d, size_t len, const struct batch *b,
+    const struct vault_sign_key *k)
+{
+	batch_finish(d, len, b, k);
 }
 
 void
@@ -425,10 +461,11 @@ batch_save(const char *dir, const char *name, const void *data, size_t len,
 	const unsigned char *p = data;
 	char *tmp = NULL, *final = NULL;
 	struct stat sb;
-	size_t off = 0;
+	size_t off = 0, started = 0;
 	ssize_t n;
 	int fd = -1, dfd = -1, err;
 
+	(void)started;
 	xasprintf(&final, "%s/%s", dir, name);
 	xasprintf(&tmp, "%s/.%s.%ld.tmp", dir, name, (long)getpid());
 	if (!replace && lstat(final, &sb) == 0) {
@@ -451,6 +488,18 @@ batch_save(const char *dir, const char *name, const void *data, size_t len,
 			goto fail_unlink;
 		}
 		off += (size_t)n;
+#ifdef SYNC_FILE_RANGE_WRITE
+		/*
+		 * Start writing what we have to the device while we go on, so
+		 * that fsync below has little left to wait for. Only a head
+		 * start: fsync is what makes it durable, and its error counts.
+		 */
+		if (off - started >= SAVE_WRITEBACK || off == len) {
+			(void)sync_file_range(fd, (off_t)started,
+			    (off_t)(off - started), SYNC_FILE_RANGE_WRITE);
+			started = off;
+		}
+#endif
 	}
 	/* Tests stop here to pull the folder away mid-write. */
 	if (getenv("KIOSK_TEST_STOP_AFTER_WRITE") != NULL)
@@ -556,6 +605,68 @@ fail:
 	close(fd);
 	free(d);
 	return -1;
+}
+
+int
+batch_reread(const char *path, const unsigned char *data, size_t len,
+    char **cause)
+{
+	struct stat sb;
+	unsigned char *chunk;
+	size_t off = 0, want;
+	ssize_t n;
+	int fd, rc = -1;
+
+	if ((fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC)) == -1) {
+		xasprintf(cause, "%s: cannot read it back: %s", path,
+		    strerror(errno));
+		return -1;
+	}
+	if (fstat(fd, &sb) != 0 || !S_ISREG(sb.st_mode) ||
+	    (uint64_t)sb.st_size != (uint64_t)len) {
+		xasprintf(cause, "%s: read back differs from what was written "
+		    "(size)", path);
+		close(fd);
+		return -1;
+	}
+#ifdef POSIX_FADV_DONTNEED
+	/* Ask for the bytes on the device, not the page cache. */
+	posix_fadvise(fd, 0, 0, POSIX_FADV_DONTNEED);
+#endif
+#ifdef POSIX_FADV_SEQUENTIAL
+	posix_fadvise(fd, 0, 0, POSIX_FADV_SEQUENTIAL);
+#endif
+	/* One reused chunk: no second copy of the whole file in memory. */
+	chunk = xmalloc(BATCH_REREAD_CHUNK);
+	while (off < len) {
+		want = len - off < BATCH_REREAD_CHUNK ? len - off :
+		    BATCH_REREAD_CHUNK;
+		n = read(fd, chunk, want);
+		if (n == -1 && errno == EINTR)
+			continue;
+		if (n == -1) {
+			xasprintf(cause, "%s: cannot read it back: %s", path,
+			    strerror(errno));
+			goto out;
+		}
+		if (n == 0 || memcmp(chunk, data + off, (size_t)n) != 0) {
+			xasprintf(cause, "%s: read back differs from what was "
+			    "written (bad medium?)", path);
+			goto out;
+		}
+		off += (size_t)n;
+	}
+	/* And nothing after what we wrote. */
+	if (read(fd, chunk, 1) != 0) {
+		xasprintf(cause, "%s: read back differs from what was written "
+		    "(longer)", path);
+		goto out;
+	}
+	rc = 0;
+out:
+	free(chunk);	/* ciphertext only: no need to wipe */
+	close(fd);
+	return rc;
 }
 
 /* ---- kiosk identity ---- */

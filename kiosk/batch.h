@@ -83,6 +83,18 @@ struct batch {
  */
 void	 batch_write(const struct batch *, const struct vault_sign_key *,
 	    struct buf *out);
+/* Where the sealed records start in a batch of count records. */
+uint64_t batch_data_offset(size_t count);
+/*
+ * The same as batch_write in place, for a writer that already knows each
+ * record's hash (the kiosk keeps it from sealing): d holds the whole file,
+ * len bytes, with the sealed records already copied from
+ * batch_data_offset(b->count) on in manifest order (ent[].data is not
+ * read) and ent[].hash set; writes the header and manifest in front of
+ * them and signs. Hashes nothing but the header and manifest.
+ */
+void	 batch_write_in_place(unsigned char *d, size_t len, const struct batch *,
+	    const struct vault_sign_key *);
 /* (Re)sign a formatted batch in place. */
 void	 batch_sign(unsigned char *, size_t, const struct vault_sign_key *);
 /*
@@ -124,11 +136,15 @@ int	 ack_read(const unsigned char *, size_t,
  * existing file unless replace is set), fsync of the directory. On any
  * error the temp file is removed and nothing is left under name.
  * batch_load reads a whole file (at most max bytes) into a malloc buffer.
+ * batch_reread reads path back from the device (the page cache dropped
+ * first) and checks that it holds exactly the len bytes of data.
  */
 int	 batch_save(const char *dir, const char *name, const void *, size_t,
 	    int replace, char **path, char **cause);
 int	 batch_load(const char *path, size_t max, unsigned char **data,
 	    size_t *len, char **cause);
+int	 batch_reread(const char *path, const unsigned char *data, size_t len,
+	    char **cause);
 
 /* A kiosk's public identity file (what `kiosk identity` prints). */
 void	 identity_format(const char *name, const unsigned char pk[32],

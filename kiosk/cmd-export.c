@@ -7,13 +7,15 @@
  * Two hidden modes exist for the tests and benchmarks, refused unless
  * KIOSK_TEST=1 is in the environment: --test-submit N commits N
  * synthetic submissions through outbox_submit (printing "committed SEQ"
- * after each durable commit), and --test-tamper rewrites a batch signed
+ * after each durable commit; --test-timing adds the mean time spent in
+ * outbox_submit on stderr), and --test-tamper rewrites a batch signed
  * by this kiosk (swap, drop or corrupt a record) for the negative corpus.
  */
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "cmd.h"
@@ -23,13 +25,24 @@
 #include "util.h"
 #include "vault.h"
 
+static double
+now_us(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1e6 + ts.tv_nsec / 1e3;
+}
+
+/* timing: print the mean time of outbox_submit alone, for bench_seal. */
 static int
-test_submit(struct outbox *ob, long count)
+test_submit(struct outbox *ob, long count, int timing)
 {
 	struct outbox_meta m;
 	struct record *r;
 	char date[11], claim[32], num[32], *cause = NULL;
 	uint64_t seq;
+	double t, spent = 0;
 	long i;
 
 	today_ymd(date);
@@ -49,16 +62,20 @@ test_submit(struct outbox *ob, long count)
 		record_add(r, "note", "synthetic, with a comma", 1);
 		record_add(r, "skipped", "", 0);
 		record_add(r, "formula", "=1+1", 1);
+		t = now_us();
 		if (outbox_submit(ob, &m, r, &seq, &cause) != 0) {
 			record_free(r);
 			cmd_error("%s", cause);
 			free(cause);
 			return 1;
 		}
+		spent += now_us() - t;
 		record_free(r);
 		printf("committed %llu\n", (unsigned long long)seq);
 		fflush(stdout);
 	}
+	if (timing && count > 0)
+		fprintf(stderr, "outbox_submit %.1f us\n", spent / count);
 	return 0;
 }
 
@@ -70,6 +87,7 @@ cmd_export_exec(const struct cmd_entry *e, int argc, char **argv)
 		{ "to", required_argument, NULL, 't' },
 		{ "test-submit", required_argument, NULL, 's' },
 		{ "test-nosync", no_argument, NULL, 'n' },
+		{ "test-timing", no_argument, NULL, 'm' },
 		{ "test-tamper", required_argument, NULL, 'T' },
 		{ "swap", required_argument, NULL, 'w' },
 		{ "drop", required_argument, NULL, 'd' },
@@ -81,7 +99,7 @@ cmd_export_exec(const struct cmd_entry *e, int argc, char **argv)
 	char *cpath = NULL, *to = NULL, *tamper = NULL, *path = NULL;
 	char *cause = NULL;
 	long submit = -1, count, ti = -1, tj = -3;
-	int c, rc = 1, nosync = 0, testing;
+	int c, rc = 1, nosync = 0, timing = 0, testing;
 
 	testing = getenv("KIOSK_TEST") != NULL &&
 	    strcmp(getenv("KIOSK_TEST"), "1") == 0;
@@ -92,6 +110,7 @@ cmd_export_exec(const struct cmd_entry *e, int argc, char **argv)
 		case 't': to = optarg; break;
 		case 's': submit = strtol(optarg, NULL, 10); break;
 		case 'n': nosync = 1; break;
+		case 'm': timing = 1; break;
 		case 'T': tamper = optarg; break;
 		case 'w':
 			ti = strtol(optarg, NULL, 10);
@@ -104,7 +123,7 @@ cmd_export_exec(const struct cmd_entry *e, int argc, char **argv)
 		default: return cmd_usage(e, "unknown option");
 		}
 	}
-	if ((submit >= 0 || tamper != NULL || nosync) && !testing)
+	if ((submit >= 0 || tamper != NULL || nosync || timing) && !testing)
 		return cmd_usage(e, "unknown option");
 	if (submit < 0 && tamper == NULL && to == NULL)
 		return cmd_usage(e, "--to DIR is required");
@@ -125,7 +144,7 @@ cmd_export_exec(const struct cmd_entry *e, int argc, char **argv)
 		goto out;
 	}
 	if (submit >= 0) {
-		rc = test_submit(ob, submit);
+		rc = test_submit(ob, submit, timing);
 		goto out;
 	}
 	if (tamper != NULL) {

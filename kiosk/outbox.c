@@ -4,12 +4,15 @@
  * A submission's life at the kiosk:
  *
  *   record (secure memory)
- *     -- outbox_submit: BEGIN IMMEDIATE, read chain head, serialize, pad,
- *        seal to the office key, INSERT, advance head, COMMIT -->
- *   envelope, batch NULL (pending)
+ *     -- outbox_submit: BEGIN IMMEDIATE, read chain head (derived from
+ *        the newest envelope), serialize into the secure scratch buffer,
+ *        pad, seal to the office key, wipe, INSERT with its hash,
+ *        COMMIT -->
+ *   envelope, seq > exported_through (pending)
  *     -- outbox_export: batch written, fsynced, renamed, read back and
  *        verified, then -->
- *   envelope, batch n (exported; still kept, and put in every later batch)
+ *   envelope, seq <= exported_through (exported; still kept, and put in
+ *   every later batch)
  *     -- outbox_apply_ack: a signed ack covering its seq -->
  *   deleted (secure_delete, then VACUUM)
  *
@@ -44,6 +47,8 @@ struct outbox {
 	struct vault_office_pub	 office;
 	char			 fpr[VAULT_FPR_LEN];
 	long			 ack_deleted;
+	unsigned char		*pt;	/* secure scratch for one plaintext, */
+	size_t			 ptcap;	/* wiped after every seal */
 };
 
 #define ID_MAGIC	"KID1\n\0\0\0"
@@ -139,6 +144,8 @@ outbox_open_flags(const struct config *cfg, int flags, char **cause)
 	ob->name = xstrdup(cfg->name);
 	ob->data_dir = xstrdup(cfg->data_dir);
 	ob->ack_deleted = -1;
+	ob->ptcap = VAULT_BUCKET_MIN;
+	ob->pt = vault_secure_alloc(ob->ptcap);
 	if (cfg->office_pub == NULL) {
 		xasprintf(cause, "%s: [office] public_key is not set",
 		    cfg->path);
@@ -182,6 +189,7 @@ outbox_close(struct outbox *ob)
 		return;
 	store_close(ob->store);
 	vault_sign_free(ob->id);
+	vault_secure_free(ob->pt);
 	free(ob->name);
 	free(ob->data_dir);
 	free(ob);
@@ -217,8 +225,8 @@ outbox_submit(struct outbox *ob, const struct outbox_meta *m,
 {
 	struct store_head h;
 	struct record_head rh;
-	unsigned char *pt = NULL, *env = NULL;
-	size_t ptlen = 0, envlen = 0;
+	unsigned char *env = NULL, hash[VAULT_HASH_LEN];
+	size_t ptlen, bucket, envlen = 0;
 	int rc = -1;
 
 	if (store_begin(ob->store, cause) != 0)
@@ -235,19 +243,27 @@ outbox_submit(struct outbox *ob, const struct outbox_meta *m,
 	rh.lang = m->lang;
 	rh.claim = m->claim;
 	rh.assisted_by = m->assisted_by < 0 ? 0 : (uint32_t)m->assisted_by;
-	if (record_serialize(r, &rh, &pt, &ptlen, cause) != 0)
+	if ((ptlen = record_serialized_len(r, &rh, cause)) == 0)
 		goto out;
-	if (vault_seal(ob->office.box_pk, pt, ptlen, &env, &envlen,
-	    cause) != 0)
+	if ((bucket = vault_bucket(ptlen)) == 0) {
+		xasprintf(cause, "submission too large to seal (%zu bytes)",
+		    ptlen);
 		goto out;
-	vault_secure_free(pt);		/* wipes the plaintext at once */
-	pt = NULL;
-	if (store_put_envelope(ob->store, h.next_seq, ob->office.key_id, env,
+	}
+	if (bucket > ob->ptcap) {	/* rare: a record over 4 KiB */
+		vault_secure_free(ob->pt);
+		ob->pt = vault_secure_alloc(bucket);
+		ob->ptcap = bucket;
+	}
+	record_serialize_into(r, &rh, ob->pt);
+	/* Pads and seals in place, and wipes the plaintext at once. */
+	if (vault_seal_buf(ob->office.box_pk, ob->pt, ptlen, ob->ptcap, &env,
+	    &envlen, cause) != 0)
+		goto out;
+	/* The next record's chain link; the chain head is derived from it. */
+	vault_hash(hash, sizeof hash, env, envlen);
+	if (store_put_envelope(ob->store, rh.seq, ob->office.key_id, hash, env,
 	    envlen, cause) != 0)
-		goto out;
-	vault_hash(h.prev_hash, 32, env, envlen);
-	h.next_seq++;
-	if (store_set_head(ob->store, &h, cause) != 0)
 		goto out;
 	if (store_commit(ob->store, cause) != 0)
 		goto out_nofail;
@@ -257,8 +273,7 @@ outbox_submit(struct outbox *ob, const struct outbox_meta *m,
 out:
 	store_rollback(ob->store);
 out_nofail:
-	vault_secure_free(pt);
-	free(env);
+	free(env);		/* ciphertext */
 	return rc;
 }
 
@@ -343,16 +358,54 @@ outbox_apply_ack(struct outbox *ob, const char *path, long *deleted,
 	return apply_ack(ob, path, 0, deleted, cause);
 }
 
+/* Lays the sealed records out in the batch file as SQLite hands them over. */
+struct export_fill {
+	struct batch	*b;
+	unsigned char	*d;		/* the whole batch file */
+	size_t		 off, len;	/* next record at d + off */
+	size_t		 i;
+	char		**cause;
+};
+
+static int
+export_fill(const struct store_envelope *e, void *arg)
+{
+	struct export_fill *f = arg;
+	struct batch_entry *be;
+
+	if (f->i == f->b->count || e->len > f->len - f->off) {
+		xasprintf(f->cause, "the outbox changed while it was read");
+		return -1;
+	}
+	be = &f->b->ent[f->i++];
+	be->seq = e->seq;
+	memcpy(be->key_id, e->key_id, 8);
+	be->len = e->len;
+	be->data = f->d + f->off;
+	memcpy(f->d + f->off, e->data, e->len);
+	if (e->has_hash)
+		memcpy(be->hash, e->hash, 32);
+	else	/* saved by a version that did not keep the hash */
+		vault_hash(be->hash, 32, be->data, be->len);
+	f->off += e->len;
+	return 0;
+}
+
+/*
+ * The batch buffer holds ciphertext only (sealed records, their hashes,
+ * sequence numbers and key ids), so it is freed without a wipe: wiping
+ * it would protect nothing and cost a pass over every byte.
+ */
 int
 outbox_export(struct outbox *ob, const char *dir, char **path, long *count,
     char **cause)
 {
 	struct store_head h;
-	struct store_envelope *env = NULL;
+	struct export_fill f;
 	struct batch b;
-	struct buf out = { 0 };
-	unsigned char *back = NULL;
-	size_t n = 0, i, backlen;
+	unsigned char *d = NULL;
+	uint64_t bytes, len = 0;
+	size_t n = 0;
 	char *ackpath = NULL, *name = NULL, *why = NULL, *final = NULL;
 	long deleted;
 	int rc = -1, w;
@@ -362,6 +415,7 @@ outbox_export(struct outbox *ob, const char *dir, char **path, long *count,
 	*path = NULL;
 	*count = 0;
 	ob->ack_deleted = -1;
+	memset(&b, 0, sizeof b);
 	if (stat(dir, &sb) != 0 || !S_ISDIR(sb.st_mode)) {
 		xasprintf(cause, "%s: %s", dir, errno ? strerror(errno) :
 		    "not a folder");
@@ -374,81 +428,82 @@ outbox_export(struct outbox *ob, const char *dir, char **path, long *count,
 		ob->ack_deleted = deleted;
 	}
 
-	/* Reserve a batch number first, so a number is never reused. */
+	/*
+	 * In one transaction: read the records straight into the batch file
+	 * laid out in memory, and reserve a batch number, so a number is
+	 * never reused.
+	 */
 	if (store_begin(ob->store, cause) != 0)
 		goto out;
 	if (store_get_head(ob->store, &h, cause) != 0 ||
-	    store_get_envelopes(ob->store, h.acked_through, &env, &n,
-	    cause) != 0) {
-		store_rollback(ob->store);
-		goto out;
-	}
+	    store_envelope_totals(ob->store, h.acked_through, &n, &bytes,
+	    cause) != 0)
+		goto rollback;
 	if (n == 0) {
 		store_rollback(ob->store);
 		rc = 0;
 		goto out;
 	}
-	h.last_batch++;
-	if (store_set_head(ob->store, &h, cause) != 0) {
-		store_rollback(ob->store);
-		goto out;
+	len = batch_data_offset(n) + bytes;
+	if (n > UINT32_MAX || len > BATCH_MAX_LEN || len > SIZE_MAX) {
+		xasprintf(cause, "too many submissions for one batch (%zu); "
+		    "ask the office for an acknowledgement", n);
+		goto rollback;
 	}
+	snprintf(b.name, sizeof b.name, "%s", ob->name);
+	b.count = n;
+	b.ent = xcalloc(n, sizeof *b.ent);
+	d = xmalloc((size_t)len);
+	memset(&f, 0, sizeof f);
+	f.b = &b;
+	f.d = d;
+	f.off = (size_t)batch_data_offset(n);
+	f.len = (size_t)len;
+	f.cause = cause;
+	if (store_each_envelope(ob->store, h.acked_through, export_fill, &f,
+	    cause) != 0)
+		goto rollback;
+	if (f.i != n || f.off != len) {
+		xasprintf(cause, "the outbox changed while it was read");
+		goto rollback;
+	}
+	h.last_batch++;
+	if (store_set_head(ob->store, &h, cause) != 0)
+		goto rollback;
 	if (store_commit(ob->store, cause) != 0)
 		goto out;
 
-	memset(&b, 0, sizeof b);
-	snprintf(b.name, sizeof b.name, "%s", ob->name);
 	b.number = h.last_batch;
 	memcpy(b.prev_hash, h.last_batch_hash, 32);
 	b.acked_through = h.acked_through;
-	b.first = env[0].seq;
-	b.last = env[n - 1].seq;
-	b.count = n;
-	b.ent = xcalloc(n, sizeof *b.ent);
-	for (i = 0; i < n; i++) {
-		b.ent[i].seq = env[i].seq;
-		memcpy(b.ent[i].key_id, env[i].key_id, 8);
-		b.ent[i].data = env[i].data;
-		b.ent[i].len = env[i].len;
-	}
+	b.first = b.ent[0].seq;
+	b.last = b.ent[n - 1].seq;
 	if (b.first != h.acked_through + 1) {
-		free(b.ent);
 		xasprintf(cause, "the outbox is damaged: submission %llu is "
 		    "missing", (unsigned long long)(h.acked_through + 1));
 		goto out;
 	}
-	batch_write(&b, ob->id, &out);
-	free(b.ent);
-	b.ent = NULL;
-	store_envelopes_free(env, n);
-	env = NULL;
+	batch_write_in_place(d, (size_t)len, &b, ob->id);
 
 	xasprintf(&name, "%s-%llu.kib", ob->name,
 	    (unsigned long long)h.last_batch);
-	if (batch_save(dir, name, out.data, out.len, 0, &final, cause) != 0)
+	if (batch_save(dir, name, d, (size_t)len, 0, &final, cause) != 0)
 		goto out;
-	/* Read it back from the device and verify it. */
-	if (batch_load(final, out.len, &back, &backlen, cause) != 0)
+	/* Read it back from the device: the same bytes, or fail. */
+	if (batch_reread(final, d, (size_t)len, cause) != 0)
 		goto out_unlink;
-	if (backlen != out.len || memcmp(back, out.data, out.len) != 0) {
-		xasprintf(cause, "%s: read back differs from what was "
-		    "written (bad medium?)", final);
-		goto out_unlink;
-	}
 	/*
-	 * The bytes on the device are the bytes the hashes were computed
-	 * from (compared above); check the signature on what was read.
+	 * The bytes on the device are the bytes in d (compared above);
+	 * check the signature over them.
 	 */
-	if (batch_check_header(back, backlen, pk, &w, &why) != 0 ||
-	    batch_verify(back, backlen, &w, &why) != 0) {
+	if (batch_check_header(d, (size_t)len, pk, &w, &why) != 0 ||
+	    batch_verify(d, (size_t)len, &w, &why) != 0) {
 		xasprintf(cause, "%s: does not verify after writing: %s",
 		    final, why);
 		free(why);
 		goto out_unlink;
 	}
-	batch_hash(back, b.file_hash);
-	b.ent = NULL;
-	b.count = 0;
+	batch_hash(d, b.file_hash);
 
 	/* Only now mark the records exported. */
 	if (store_begin(ob->store, cause) != 0)
@@ -471,16 +526,17 @@ outbox_export(struct outbox *ob, const char *dir, char **path, long *count,
 	*count = (long)n;
 	rc = 0;
 	goto out;
+rollback:
+	store_rollback(ob->store);
+	goto out;
 out_unlink:
 	unlink(final);
 out:
-	if (env != NULL)
-		store_envelopes_free(env, n);
-	free(back);
+	free(b.ent);
+	free(d);
 	free(final);
 	free(name);
 	free(ackpath);
-	buf_free(&out);
 	return rc;
 }
 

@@ -145,27 +145,15 @@ record_column(const struct record *r, size_t i, const char **name,
 
 /* ---- serialization ---- */
 
+/* Writes into a buffer the caller sized with record_serialized_len. */
 struct wr {
 	unsigned char	*p;		/* secure */
-	size_t		 len, cap;
+	size_t		 len;
 };
 
 static void
 wr_add(struct wr *w, const void *d, size_t len)
 {
-	unsigned char *n;
-
-	if (w->len + len > w->cap) {
-		size_t cap = w->cap;
-
-		while (w->len + len > cap)
-			cap *= 2;
-		n = vault_secure_alloc(cap);
-		memcpy(n, w->p, w->len);
-		vault_secure_free(w->p);
-		w->p = n;
-		w->cap = cap;
-	}
 	memcpy(w->p + w->len, d, len);
 	w->len += len;
 }
@@ -210,13 +198,10 @@ date_ok(const char *d)
 	return 1;
 }
 
-int
-record_serialize(const struct record *r, const struct record_head *h,
-    unsigned char **out, size_t *len, char **cause)
+/* The head strings in serialization order, "" for NULL. */
+static void
+head_strings(const struct record_head *h, const char *hs[RECORD_NHEAD])
 {
-	struct wr w = { 0 };
-	const char *hs[RECORD_NHEAD];
-	unsigned char v = 1;
 	size_t i;
 
 	hs[0] = h->date;
@@ -228,12 +213,43 @@ record_serialize(const struct record *r, const struct record_head *h,
 		if (hs[i] == NULL)
 			hs[i] = "";
 	}
+}
+
+size_t
+record_serialized_len(const struct record *r, const struct record_head *h,
+    char **cause)
+{
+	const char *hs[RECORD_NHEAD];
+	size_t i, len;
+
+	head_strings(h, hs);
 	if (!date_ok(hs[0])) {
 		xasprintf(cause, "record date is not YYYY-MM-DD");
-		return -1;
+		return 0;
 	}
-	w.cap = 4096;
-	w.p = vault_secure_alloc(w.cap);
+	len = 4 + 1 + 32 + 8 + 32 + 4 + 4;
+	for (i = 0; i < RECORD_NHEAD; i++)
+		len += 4 + strlen(hs[i]);
+	for (i = r->nhidden; i < r->n && len <= RECORD_MAX_LEN; i++)
+		len += 4 + r->ent[i].name_len + 4 + r->ent[i].value_len + 1;
+	if (len > RECORD_MAX_LEN) {
+		xasprintf(cause, "submission too large (over %d bytes)",
+		    RECORD_MAX_LEN);
+		return 0;
+	}
+	return len;
+}
+
+void
+record_serialize_into(const struct record *r, const struct record_head *h,
+    unsigned char *buf)
+{
+	struct wr w = { buf, 0 };
+	const char *hs[RECORD_NHEAD];
+	unsigned char v = 1;
+	size_t i;
+
+	head_strings(h, hs);
 	wr_add(&w, "KRC1", 4);
 	wr_add(&w, &v, 1);
 	wr_add(&w, h->kiosk_id, 32);
@@ -250,17 +266,20 @@ record_serialize(const struct record *r, const struct record_head *h,
 		wr_str(&w, (const char *)r->arena + e->name_off, e->name_len);
 		wr_str(&w, (const char *)r->arena + e->value_off, e->value_len);
 		wr_add(&w, &rel, 1);
-		if (w.len > RECORD_MAX_LEN)
-			break;
 	}
-	if (w.len > RECORD_MAX_LEN) {
-		vault_secure_free(w.p);
-		xasprintf(cause, "submission too large (over %d bytes)",
-		    RECORD_MAX_LEN);
+}
+
+int
+record_serialize(const struct record *r, const struct record_head *h,
+    unsigned char **out, size_t *len, char **cause)
+{
+	size_t n;
+
+	if ((n = record_serialized_len(r, h, cause)) == 0)
 		return -1;
-	}
-	*out = w.p;
-	*len = w.len;
+	*out = vault_secure_alloc(n);
+	record_serialize_into(r, h, *out);
+	*len = n;
 	return 0;
 }
 

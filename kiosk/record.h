@@ -49,6 +49,17 @@ struct record_head {
  */
 int		 record_serialize(const struct record *, const struct record_head *,
 		    unsigned char **out, size_t *len, char **cause);
+/*
+ * The same without an allocation, for a caller that keeps one secure
+ * scratch buffer: record_serialized_len is the exact length (0 if a string
+ * is invalid or it is over RECORD_MAX_LEN, with *cause set), and
+ * record_serialize_into writes that many bytes into buf, which must hold
+ * them.
+ */
+size_t		 record_serialized_len(const struct record *,
+		    const struct record_head *, char **cause);
+void		 record_serialize_into(const struct record *,
+		    const struct record_head *, unsigned char *buf);
 /* Parse canonical bytes; anything else is refused. */
 struct record	*record_parse(const unsigned char *, size_t,
 		    struct record_head *, char **cause);

@@ -4,8 +4,25 @@
  * Kiosk schema (STRICT; ciphertext and counters only):
  *
  *	head(k=1, next_seq, prev_hash, last_batch, last_batch_hash,
- *	     acked_through, ack_counter)
- *	envelope(seq PRIMARY KEY, key_id, sealed, batch NULL|n)
+ *	     acked_through, ack_counter, exported_through, exported_batch)
+ *	envelope(seq PRIMARY KEY, key_id, hash, sealed)
+ *
+ * Two choices keep a commit to one row and an export mark to one row:
+ *
+ *  - envelope.hash is BLAKE2b-256 of sealed, computed by the caller as it
+ *    seals. The chain head is derived: head.next_seq and head.prev_hash
+ *    are only written by store_set_head (export, ack); an envelope with a
+ *    seq at or past head.next_seq supersedes them (store_get_head), so a
+ *    submission is one INSERT and nothing else.
+ *  - The export state is a range, not a column per row: a batch always
+ *    holds seq acked_through+1 .. last, so marking it exported sets
+ *    head.exported_through and head.exported_batch. (An UPDATE of every
+ *    row would rewrite every row's overflow page: the whole outbox.)
+ *
+ * Databases made before these two (envelope.batch per row, no hash) are
+ * upgraded on open: the columns are added, old rows keep a NULL hash
+ * (the caller hashes those itself) and exported_through comes from the
+ * old per-row marks.
  *
  * Ledger schema:
  *
@@ -47,14 +64,31 @@ static const char *kiosk_schema =
 	" last_batch INTEGER NOT NULL,"
 	" last_batch_hash BLOB NOT NULL,"
 	" acked_through INTEGER NOT NULL,"
-	" ack_counter INTEGER NOT NULL) STRICT;"
-	"INSERT OR IGNORE INTO head VALUES (1, 1, zeroblob(32), 0,"
-	" zeroblob(32), 0, 0);"
+	" ack_counter INTEGER NOT NULL,"
+	" exported_through INTEGER NOT NULL DEFAULT 0,"
+	" exported_batch INTEGER NOT NULL DEFAULT 0) STRICT;"
 	"CREATE TABLE IF NOT EXISTS envelope("
 	" seq INTEGER PRIMARY KEY,"
 	" key_id BLOB NOT NULL,"
-	" sealed BLOB NOT NULL,"
-	" batch INTEGER) STRICT;";
+	" hash BLOB,"			/* before sealed: on the leaf page */
+	" sealed BLOB NOT NULL) STRICT;";
+
+/* Upgrades of a kiosk database made by an earlier version (see above). */
+static const char *kiosk_upgrade_head =
+	"ALTER TABLE head ADD COLUMN exported_through INTEGER NOT NULL"
+	" DEFAULT 0;"
+	"ALTER TABLE head ADD COLUMN exported_batch INTEGER NOT NULL"
+	" DEFAULT 0;"
+	"UPDATE head SET"
+	" exported_through = (SELECT ifnull(max(seq), 0) FROM envelope"
+	"  WHERE batch IS NOT NULL),"
+	" exported_batch = (SELECT ifnull(max(batch), 0) FROM envelope);";
+static const char *kiosk_upgrade_envelope =
+	"ALTER TABLE envelope ADD COLUMN hash BLOB;";
+static const char *kiosk_first_head =
+	"INSERT OR IGNORE INTO head (k, next_seq, prev_hash, last_batch,"
+	" last_batch_hash, acked_through, ack_counter)"
+	" VALUES (1, 1, zeroblob(32), 0, zeroblob(32), 0, 0);";
 
 static const char *ledger_schema =
 	"CREATE TABLE IF NOT EXISTS kiosk("
@@ -95,6 +129,36 @@ store_exec(struct store *s, const char *sql, char **cause)
 	return 0;
 }
 
+/* Does table have column? (Preparing a SELECT of it fails if not.) */
+static int
+has_column(struct store *s, const char *table, const char *column)
+{
+	sqlite3_stmt *st;
+	char *sql;
+	int rc;
+
+	xasprintf(&sql, "SELECT %s FROM %s LIMIT 0", column, table);
+	rc = sqlite3_prepare_v2(s->db, sql, -1, &st, NULL);
+	sqlite3_finalize(st);
+	free(sql);
+	return rc == SQLITE_OK;
+}
+
+static int
+kiosk_upgrade(struct store *s)
+{
+	int rc = SQLITE_OK;
+
+	if (!has_column(s, "head", "exported_through"))
+		rc = sqlite3_exec(s->db, kiosk_upgrade_head, NULL, NULL, NULL);
+	if (rc == SQLITE_OK && !has_column(s, "envelope", "hash"))
+		rc = sqlite3_exec(s->db, kiosk_upgrade_envelope, NULL, NULL,
+		    NULL);
+	if (rc == SQLITE_OK)
+		rc = sqlite3_exec(s->db, kiosk_first_head, NULL, NULL, NULL);
+	return rc;
+}
+
 struct store *
 store_open(const char *path, int kind, char **cause)
 {
@@ -133,7 +197,8 @@ store_open(const char *path, int kind, char **cause)
 	if (store_begin(s, cause) != 0)
 		goto fail;
 	if (sqlite3_exec(s->db, s->kind == STORE_KIOSK ? kiosk_schema :
-	    ledger_schema, NULL, NULL, &err) != SQLITE_OK) {
+	    ledger_schema, NULL, NULL, &err) != SQLITE_OK ||
+	    (s->kind == STORE_KIOSK && kiosk_upgrade(s) != SQLITE_OK)) {
 		store_fail(s, cause, "cannot create the tables");
 		sqlite3_free(err);
 		store_rollback(s);
@@ -163,7 +228,8 @@ store_close(struct store *s)
 
 /*
  * Prepare (once, cached by the address of the static SQL text), reset and
- * bind. Format: 'i' uint64_t, 'I' int, 'b' pointer + size_t, 't' string.
+ * bind. Format: 'i' uint64_t, 'I' int, 'b' pointer + size_t (copied), 'B'
+ * pointer + size_t (not copied: valid until the step), 't' string.
  */
 static sqlite3_stmt *
 stmt(struct store *s, char **cause, const char *sql, const char *fmt, ...)
@@ -215,6 +281,13 @@ stmt(struct store *s, char **cause, const char *sql, const char *fmt, ...)
 			    SQLITE_TRANSIENT);
 			break;
 		}
+		case 'B': {	/* blob the caller keeps until the step */
+			const void *p = va_arg(ap, const void *);
+			size_t len = va_arg(ap, size_t);
+
+			rc = sqlite3_bind_blob64(st, n, p, len, SQLITE_STATIC);
+			break;
+		}
 		case 't':
 			rc = sqlite3_bind_text(st, n, va_arg(ap, const char *),
 			    -1, SQLITE_TRANSIENT);
@@ -246,6 +319,15 @@ blob32(sqlite3_stmt *st, int col, unsigned char out[32])
 	if (sqlite3_column_bytes(st, col) != 32)
 		return -1;
 	memcpy(out, sqlite3_column_blob(st, col), 32);
+	return 0;
+}
+
+static int
+blob8(sqlite3_stmt *st, int col, unsigned char out[8])
+{
+	if (sqlite3_column_bytes(st, col) != 8)
+		return -1;
+	memcpy(out, sqlite3_column_blob(st, col), 8);
 	return 0;
 }
 
@@ -298,7 +380,10 @@ store_get_head(struct store *s, struct store_head *h, char **cause)
 {
 	static const char sql[] = "SELECT next_seq, prev_hash, last_batch,"
 	    " last_batch_hash, acked_through, ack_counter FROM head";
+	static const char last[] = "SELECT seq, hash FROM envelope"
+	    " ORDER BY seq DESC LIMIT 1";
 	sqlite3_stmt *st;
+	uint64_t seq;
 	int rc;
 
 	if ((st = stmt(s, cause, sql, "")) == NULL)
@@ -313,11 +398,27 @@ store_get_head(struct store *s, struct store_head *h, char **cause)
 	h->ack_counter = (uint64_t)sqlite3_column_int64(st, 5);
 	rc = blob32(st, 1, h->prev_hash) | blob32(st, 3, h->last_batch_hash);
 	sqlite3_reset(st);
-	if (rc != 0 || h->next_seq < 1) {
-		xasprintf(cause, "%s: the chain head is damaged", s->path);
+	if (rc != 0 || h->next_seq < 1)
+		goto damaged;
+
+	/* A newer envelope supersedes the stored next_seq and prev_hash. */
+	if ((st = stmt(s, cause, last, "")) == NULL)
 		return -1;
+	if ((rc = sqlite3_step(st)) == SQLITE_ROW &&
+	    (seq = (uint64_t)sqlite3_column_int64(st, 0)) >= h->next_seq) {
+		h->next_seq = seq + 1;
+		if (blob32(st, 1, h->prev_hash) != 0) {
+			sqlite3_reset(st);
+			goto damaged;
+		}
 	}
+	sqlite3_reset(st);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return store_fail(s, cause, "cannot read the chain head");
 	return 0;
+damaged:
+	xasprintf(cause, "%s: the chain head is damaged", s->path);
+	return -1;
 }
 
 int
@@ -337,14 +438,15 @@ store_set_head(struct store *s, const struct store_head *h, char **cause)
 
 int
 store_put_envelope(struct store *s, uint64_t seq, const unsigned char kid[8],
-    const unsigned char *env, size_t len, char **cause)
+    const unsigned char hash[32], const unsigned char *env, size_t len,
+    char **cause)
 {
-	static const char sql[] = "INSERT INTO envelope (seq, key_id, sealed)"
-	    " VALUES (?, ?, ?)";
+	static const char sql[] = "INSERT INTO envelope (seq, key_id, hash,"
+	    " sealed) VALUES (?, ?, ?, ?)";
 	sqlite3_stmt *st;
 
-	if ((st = stmt(s, cause, sql, "ibb", seq, kid, (size_t)8, env,
-	    len)) == NULL)
+	if ((st = stmt(s, cause, sql, "ibbB", seq, kid, (size_t)8, hash,
+	    (size_t)32, env, len)) == NULL)
 		return -1;
 	return step_done(s, st, cause, "cannot save the sealed submission");
 }
@@ -367,47 +469,108 @@ store_count_envelopes(struct store *s, long *n, char **cause)
 }
 
 int
-store_get_envelopes(struct store *s, uint64_t after,
-    struct store_envelope **out, size_t *nout, char **cause)
+store_envelope_totals(struct store *s, uint64_t after, size_t *n,
+    uint64_t *bytes, char **cause)
 {
-	static const char sql[] = "SELECT seq, key_id, sealed FROM envelope"
-	    " WHERE seq > ? ORDER BY seq";
-	struct store_envelope *v = NULL, *e;
-	size_t n = 0, cap = 0;
+	/* length() of a blob reads its size, not its overflow pages. */
+	static const char sql[] = "SELECT count(*), ifnull(sum(length(sealed)),"
+	    " 0) FROM envelope WHERE seq > ?";
 	sqlite3_stmt *st;
-	int rc;
+
+	if ((st = stmt(s, cause, sql, "i", after)) == NULL)
+		return -1;
+	if (sqlite3_step(st) != SQLITE_ROW) {
+		sqlite3_reset(st);
+		return store_fail(s, cause, "cannot count submissions");
+	}
+	*n = (size_t)sqlite3_column_int64(st, 0);
+	*bytes = (uint64_t)sqlite3_column_int64(st, 1);
+	sqlite3_reset(st);
+	return 0;
+}
+
+int
+store_each_envelope(struct store *s, uint64_t after,
+    int (*fn)(const struct store_envelope *, void *), void *arg,
+    char **cause)
+{
+	static const char sql[] = "SELECT seq, key_id, hash, sealed"
+	    " FROM envelope WHERE seq > ? ORDER BY seq";
+	struct store_envelope e;
+	sqlite3_stmt *st;
+	int rc, len;
 
 	if ((st = stmt(s, cause, sql, "i", after)) == NULL)
 		return -1;
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		if (n == cap) {
-			cap = cap ? cap * 2 : 64;
-			v = xreallocarray(v, cap, sizeof *v);
-		}
-		e = &v[n];
-		e->seq = (uint64_t)sqlite3_column_int64(st, 0);
-		if (sqlite3_column_bytes(st, 1) != 8) {
-			unsigned long long bad = e->seq;
-
+		memset(&e, 0, sizeof e);
+		e.seq = (uint64_t)sqlite3_column_int64(st, 0);
+		if (blob8(st, 1, e.key_id) != 0 ||
+		    (sqlite3_column_type(st, 2) != SQLITE_NULL &&
+		    blob32(st, 2, e.hash) != 0)) {
 			sqlite3_reset(st);
-			store_envelopes_free(v, n);
 			xasprintf(cause, "%s: envelope %llu is damaged",
-			    s->path, bad);
+			    s->path, (unsigned long long)e.seq);
 			return -1;
 		}
-		memcpy(e->key_id, sqlite3_column_blob(st, 1), 8);
-		e->len = (size_t)sqlite3_column_bytes(st, 2);
-		e->data = xmalloc(e->len);
-		memcpy(e->data, sqlite3_column_blob(st, 2), e->len);
-		n++;
+		e.has_hash = sqlite3_column_type(st, 2) != SQLITE_NULL;
+		e.data = sqlite3_column_blob(st, 3);
+		len = sqlite3_column_bytes(st, 3);
+		if (e.data == NULL && len > 0)
+			break;			/* out of memory: rc says */
+		e.len = (size_t)len;
+		if ((rc = fn(&e, arg)) != 0) {
+			sqlite3_reset(st);
+			return rc;
+		}
 	}
 	sqlite3_reset(st);
-	if (rc != SQLITE_DONE) {
-		store_envelopes_free(v, n);
+	if (rc != SQLITE_DONE)
 		return store_fail(s, cause, "cannot read the submissions");
+	return 0;
+}
+
+struct envelopes {
+	struct store_envelope	*v;
+	size_t			 n, cap;
+};
+
+static int
+copy_envelope(const struct store_envelope *e, void *arg)
+{
+	struct envelopes *a = arg;
+	struct store_envelope *c;
+	unsigned char *d;
+
+	if (a->n == a->cap) {
+		a->cap = a->cap ? a->cap * 2 : 64;
+		a->v = xreallocarray(a->v, a->cap, sizeof *a->v);
 	}
-	*out = v;
-	*nout = n;
+	c = &a->v[a->n++];
+	c->seq = e->seq;
+	memcpy(c->key_id, e->key_id, 8);
+	memcpy(c->hash, e->hash, 32);
+	c->has_hash = e->has_hash;
+	c->len = e->len;
+	d = xmalloc(e->len ? e->len : 1);
+	memcpy(d, e->data, e->len);
+	c->data = d;
+	return 0;
+}
+
+int
+store_get_envelopes(struct store *s, uint64_t after,
+    struct store_envelope **out,
+    size_t *nout, char **cause)
+{
+	struct envelopes a = { NULL, 0, 0 };
+
+	if (store_each_envelope(s, after, copy_envelope, &a, cause) != 0) {
+		store_envelopes_free(a.v, a.n);
+		return -1;
+	}
+	*out = a.v;
+	*nout = a.n;
 	return 0;
 }
 
@@ -417,7 +580,7 @@ store_envelopes_free(struct store_envelope *v, size_t n)
 	size_t i;
 
 	for (i = 0; i < n; i++)
-		free(v[i].data);
+		free((void *)v[i].data);
 	free(v);
 }
 
@@ -425,11 +588,12 @@ int
 store_mark_exported(struct store *s, uint64_t first, uint64_t last,
     uint64_t batch, char **cause)
 {
-	static const char sql[] = "UPDATE envelope SET batch = ?"
-	    " WHERE seq BETWEEN ? AND ?";
+	static const char sql[] = "UPDATE head SET exported_through = ?,"
+	    " exported_batch = ?";
 	sqlite3_stmt *st;
 
-	if ((st = stmt(s, cause, sql, "iii", batch, first, last)) == NULL)
+	(void)first;	/* a batch always starts at acked_through + 1 */
+	if ((st = stmt(s, cause, sql, "ii", last, batch)) == NULL)
 		return -1;
 	return step_done(s, st, cause, "cannot mark records exported");
 }

@@ -36,6 +36,11 @@ int	 store_integrity(struct store *, char **cause);	/* integrity_check */
 
 /* ---- kiosk ---- */
 
+/*
+ * The chain head: next_seq and prev_hash are derived from the newest
+ * envelope when there is one past what the head row says (see store.c),
+ * so store_put_envelope alone advances the chain.
+ */
 struct store_head {
 	uint64_t	next_seq;		/* first is 1 */
 	unsigned char	prev_hash[32];		/* of envelope next_seq-1 */
@@ -46,22 +51,42 @@ struct store_head {
 };
 int	 store_get_head(struct store *, struct store_head *, char **cause);
 int	 store_set_head(struct store *, const struct store_head *, char **cause);
+/* hash: BLAKE2b-256 of the sealed bytes (the next record's chain link). */
 int	 store_put_envelope(struct store *, uint64_t seq,
-	    const unsigned char key_id[8], const unsigned char *, size_t,
-	    char **cause);
+	    const unsigned char key_id[8], const unsigned char hash[32],
+	    const unsigned char *, size_t, char **cause);
 int	 store_count_envelopes(struct store *, long *, char **cause);
 
 /* One sealed envelope read back for export. */
 struct store_envelope {
-	uint64_t	 seq;
-	unsigned char	 key_id[8];
-	unsigned char	*data;		/* malloc (ciphertext) */
-	size_t		 len;
+	uint64_t		 seq;
+	unsigned char		 key_id[8];
+	unsigned char		 hash[32];	/* if has_hash */
+	int			 has_hash;	/* 0: saved by an older version */
+	const unsigned char	*data;		/* ciphertext */
+	size_t			 len;
 };
-/* Every envelope with seq > after, ascending. Free with store_envelopes_free. */
+/* How many envelopes have seq > after, and their sealed bytes in all. */
+int	 store_envelope_totals(struct store *, uint64_t after, size_t *n,
+	    uint64_t *bytes, char **cause);
+/*
+ * Call fn for every envelope with seq > after, ascending, without a copy:
+ * e->data points into SQLite and is valid only during the call. A non-zero
+ * return from fn stops the walk and is returned (fn sets any *cause).
+ */
+int	 store_each_envelope(struct store *, uint64_t after,
+	    int (*fn)(const struct store_envelope *e, void *), void *,
+	    char **cause);
+/*
+ * The same, copied: data is malloc'd. Free with store_envelopes_free.
+ */
 int	 store_get_envelopes(struct store *, uint64_t after,
 	    struct store_envelope **, size_t *n, char **cause);
 void	 store_envelopes_free(struct store_envelope *, size_t);
+/*
+ * Records first..last went out in a verified batch: kept as a range in
+ * the head row (a batch always starts at acked_through + 1).
+ */
 int	 store_mark_exported(struct store *, uint64_t first, uint64_t last,
 	    uint64_t batch, char **cause);
 /* Delete envelopes with seq <= through; returns how many. */

@@ -473,11 +473,45 @@ vault_seal_len_ok(size_t envlen)
 }
 
 int
+vault_seal_buf(const unsigned char box_pk[VAULT_PK_LEN], unsigned char *buf,
+    size_t len, size_t cap, unsigned char **out, size_t *outlen,
+    char **cause)
+{
+	unsigned char *env;
+	size_t bucket, plen;
+	int rc = -1;
+
+	if ((bucket = vault_bucket(len)) == 0) {
+		xasprintf(cause, "submission too large to seal (%zu bytes)",
+		    len);
+		goto out;
+	}
+	if (cap < bucket || sodium_pad(&plen, buf, len, bucket, cap) != 0 ||
+	    plen != bucket) {
+		xasprintf(cause, "cannot pad the submission");
+		goto out;
+	}
+	env = xmalloc(bucket + crypto_box_SEALBYTES);
+	if (crypto_box_seal(env, buf, bucket, box_pk) != 0) {
+		free(env);
+		xasprintf(cause, "cannot seal the submission");
+		goto out;
+	}
+	*out = env;
+	*outlen = bucket + crypto_box_SEALBYTES;
+	rc = 0;
+out:
+	sodium_memzero(buf, bucket != 0 && bucket < cap ? bucket : cap);
+	return rc;
+}
+
+int
 vault_seal(const unsigned char box_pk[VAULT_PK_LEN], const void *pt,
     size_t len, unsigned char **out, size_t *outlen, char **cause)
 {
-	unsigned char *padded, *env;
-	size_t bucket, plen;
+	unsigned char *padded;
+	size_t bucket;
+	int rc;
 
 	if ((bucket = vault_bucket(len)) == 0) {
 		xasprintf(cause, "submission too large to seal (%zu bytes)",
@@ -486,23 +520,9 @@ vault_seal(const unsigned char box_pk[VAULT_PK_LEN], const void *pt,
 	}
 	padded = vault_secure_alloc(bucket);
 	memcpy(padded, pt, len);
-	if (sodium_pad(&plen, padded, len, bucket, bucket) != 0 ||
-	    plen != bucket) {
-		sodium_free(padded);
-		xasprintf(cause, "cannot pad the submission");
-		return -1;
-	}
-	env = xmalloc(bucket + crypto_box_SEALBYTES);
-	if (crypto_box_seal(env, padded, bucket, box_pk) != 0) {
-		sodium_free(padded);
-		free(env);
-		xasprintf(cause, "cannot seal the submission");
-		return -1;
-	}
+	rc = vault_seal_buf(box_pk, padded, len, bucket, out, outlen, cause);
 	sodium_free(padded);
-	*out = env;
-	*outlen = bucket + crypto_box_SEALBYTES;
-	return 0;
+	return rc;
 }
 
 int

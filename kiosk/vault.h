@@ -101,6 +101,16 @@ size_t	 vault_bucket(size_t len);	/* 0 if too big for any bucket */
 int	 vault_seal(const unsigned char box_pk[VAULT_PK_LEN], const void *pt,
 	    size_t len, unsigned char **out, size_t *outlen, char **cause);
 /*
+ * The same without a copy, for a caller that keeps one secure scratch
+ * buffer: buf (secure memory of cap bytes) holds len bytes of plaintext,
+ * is padded in place (cap must be at least vault_bucket(len)) and sealed.
+ * The bucket (all of buf if len fits no bucket) is wiped before return,
+ * on every path.
+ */
+int	 vault_seal_buf(const unsigned char box_pk[VAULT_PK_LEN],
+	    unsigned char *buf, size_t len, size_t cap, unsigned char **out,
+	    size_t *outlen, char **cause);
+/*
  * Open and unpad. *pt is secure memory (free with vault_secure_free),
  * *ptlen the unpadded length.
  */
