@@ -1,6 +1,6 @@
 # kiosk: a privacy-first intake kiosk. See README.md.
 #
-#   make            build build/kiosk
+#   make            build build/kiosk and its print helper build/kiosk-print
 #   make demo       run the kiosk full-screen on a throwaway demo set-up
 #   make check      build everything and run every test (normal + ASan/UBSan)
 #   make asan       sanitizer build in build-asan/
@@ -17,25 +17,37 @@ LOCALEDIR ?= $(PREFIX)/share/locale
 MANDIR	?= $(PREFIX)/share/man
 
 CC	?= cc
-PKGS	 = ncursesw sqlite3 libsodium inih cairo pangocairo libqrencode fribidi libutf8proc
-PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null | sed 's/-D_XOPEN_SOURCE=600//; s/-D_DEFAULT_SOURCE//')
-PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null) $(shell cups-config --libs 2>/dev/null) -lm
+# The kiosk links only KIOSK_PKGS; cairo, pango, qrencode and CUPS are
+# linked by the print helper kiosk-print alone (see kiosk/printer.h).
+KIOSK_PKGS = ncursesw sqlite3 libsodium inih fribidi libutf8proc
+PRINT_PKGS = cairo pangocairo libqrencode
+PKG_CFLAGS := $(shell pkg-config --cflags $(KIOSK_PKGS) $(PRINT_PKGS) 2>/dev/null | sed 's/-D_XOPEN_SOURCE=600//; s/-D_DEFAULT_SOURCE//')
+PKG_LIBS   := $(shell pkg-config --libs $(KIOSK_PKGS) 2>/dev/null) -lm
+PRINT_LIBS := $(shell pkg-config --libs $(PRINT_PKGS) 2>/dev/null) $(shell cups-config --libs 2>/dev/null) -lm
 
 WARN	 = -Wall -Wextra -Werror -Wshadow -Wpointer-arith -Wstrict-prototypes \
 	   -Wmissing-prototypes -Wno-unused-parameter -Wformat=2 -Wvla
-DEFS	 = -D_GNU_SOURCE -DLOCALEDIR='"$(LOCALEDIR)"' -DDATADIR='"$(DATADIR)"'
+DEFS	 = -D_GNU_SOURCE -DLOCALEDIR='"$(LOCALEDIR)"' -DDATADIR='"$(DATADIR)"' \
+	   -DBINDIR='"$(BINDIR)"'
 CFLAGS	?= -O2 -g
 ALL_CFLAGS = -std=c11 $(WARN) $(DEFS) -fstack-protector-strong -D_FORTIFY_SOURCE=2 \
 	     -fno-strict-aliasing $(PKG_CFLAGS) $(CFLAGS)
 ASAN_CFLAGS = -std=c11 $(WARN) $(DEFS) -O1 -g -fno-omit-frame-pointer \
 	     -fsanitize=address,undefined -fno-sanitize-recover=undefined $(PKG_CFLAGS)
 
-SRCS	 := $(sort $(wildcard kiosk/*.c))
+# kiosk-print: the ticket (cairo, pango, qrencode), CUPS, and util.
+PRINT_ONLY := kiosk/print-main.c kiosk/print.c kiosk/ticket.c
+PSRCS	 := $(PRINT_ONLY) kiosk/util.c
+SRCS	 := $(filter-out $(PRINT_ONLY),$(sort $(wildcard kiosk/*.c)))
 LIB_SRCS := $(filter-out kiosk/main.c,$(SRCS))
 OBJS	 := $(SRCS:kiosk/%.c=build/obj/%.o)
 LIB_OBJS := $(LIB_SRCS:kiosk/%.c=build/obj/%.o)
+POBJS	 := $(PSRCS:kiosk/%.c=build/obj/%.o)
+TICKET_OBJS := build/obj/ticket.o build/obj/util.o
 AOBJS	 := $(SRCS:kiosk/%.c=build-asan/obj/%.o)
 ALIB_OBJS := $(LIB_SRCS:kiosk/%.c=build-asan/obj/%.o)
+APOBJS	 := $(PSRCS:kiosk/%.c=build-asan/obj/%.o)
+ATICKET_OBJS := build-asan/obj/ticket.o build-asan/obj/util.o
 UNIT_SRCS := $(sort $(wildcard tests/unit/t_*.c))
 UNITS	 := $(UNIT_SRCS:tests/unit/%.c=build/tests/%)
 AUNITS	 := $(UNIT_SRCS:tests/unit/%.c=build-asan/tests/%)
@@ -52,7 +64,7 @@ DEB_PKGS = build-essential pkg-config libncurses-dev libsqlite3-dev libsodium-de
 
 .PHONY: all asan check demo bench fuzz i18n deps install clean units mo
 
-all: build/kiosk mo build/kiosk.1
+all: build/kiosk build/kiosk-print mo build/kiosk.1
 
 # kiosk(1) is generated from the same text as `kiosk help`.
 build/kiosk.1: build/kiosk
@@ -65,6 +77,10 @@ build/kiosk: $(OBJS)
 	@echo "  LD      $@"
 	@$(CC) $(ALL_CFLAGS) -o $@ $(OBJS) $(PKG_LIBS) $(LDFLAGS)
 
+build/kiosk-print: $(POBJS)
+	@echo "  LD      $@"
+	@$(CC) $(ALL_CFLAGS) -o $@ $(POBJS) $(PRINT_LIBS) $(LDFLAGS)
+
 build/obj/%.o: kiosk/%.c kiosk/*.h | build/obj
 	@echo "  CC      $<"
 	@$(CC) $(ALL_CFLAGS) -c -o $@ $<
@@ -73,6 +89,11 @@ build/tests/%: tests/unit/%.c $(LIB_OBJS) tests/tap.h | build/tests
 	@echo "  CCLD    $@"
 	@$(CC) $(ALL_CFLAGS) -Ikiosk -o $@ $< $(LIB_OBJS) $(PKG_LIBS)
 
+# The ticket's unit test links the print side, not the kiosk.
+build/tests/t_ticket: tests/unit/t_ticket.c $(TICKET_OBJS) tests/tap.h | build/tests
+	@echo "  CCLD    $@"
+	@$(CC) $(ALL_CFLAGS) -Ikiosk -o $@ $< $(TICKET_OBJS) $(PRINT_LIBS)
+
 build/locale/%/LC_MESSAGES/kiosk.mo: locales/%.po
 	@mkdir -p $(dir $@)
 	msgfmt --check -o $@ $<
@@ -80,11 +101,15 @@ build/locale/%/LC_MESSAGES/kiosk.mo: locales/%.po
 build/obj build/tests build-asan/obj build-asan/tests:
 	mkdir -p $@
 
-asan: build-asan/kiosk $(AUNITS) $(AMO)
+asan: build-asan/kiosk build-asan/kiosk-print $(AUNITS) $(AMO)
 
 build-asan/kiosk: $(AOBJS)
 	@echo "  LD      $@"
 	@$(CC) $(ASAN_CFLAGS) -o $@ $(AOBJS) $(PKG_LIBS)
+
+build-asan/kiosk-print: $(APOBJS)
+	@echo "  LD      $@"
+	@$(CC) $(ASAN_CFLAGS) -o $@ $(APOBJS) $(PRINT_LIBS)
 
 build-asan/obj/%.o: kiosk/%.c kiosk/*.h | build-asan/obj
 	@echo "  CC-ASAN $<"
@@ -93,6 +118,10 @@ build-asan/obj/%.o: kiosk/%.c kiosk/*.h | build-asan/obj
 build-asan/tests/%: tests/unit/%.c $(ALIB_OBJS) tests/tap.h | build-asan/tests
 	@echo "  CCLD    $@"
 	@$(CC) $(ASAN_CFLAGS) -Ikiosk -o $@ $< $(ALIB_OBJS) $(PKG_LIBS)
+
+build-asan/tests/t_ticket: tests/unit/t_ticket.c $(ATICKET_OBJS) tests/tap.h | build-asan/tests
+	@echo "  CCLD    $@"
+	@$(CC) $(ASAN_CFLAGS) -Ikiosk -o $@ $< $(ATICKET_OBJS) $(PRINT_LIBS)
 
 build-asan/locale/%/LC_MESSAGES/kiosk.mo: locales/%.po
 	@mkdir -p $(dir $@)
@@ -126,6 +155,7 @@ install: all
 	    $(DESTDIR)$(DATADIR)/printers $(DESTDIR)$(DATADIR)/deploy \
 	    $(DESTDIR)$(MANDIR)/man1
 	install -m 0755 build/kiosk $(DESTDIR)$(BINDIR)/kiosk
+	install -m 0755 build/kiosk-print $(DESTDIR)$(BINDIR)/kiosk-print
 	install -m 0644 build/kiosk.1 $(DESTDIR)$(MANDIR)/man1/kiosk.1
 	install -m 0644 forms/*.csv $(DESTDIR)$(DATADIR)/forms/
 	install -m 0644 printers/*.profile $(DESTDIR)$(DATADIR)/printers/

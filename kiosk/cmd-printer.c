@@ -1,13 +1,14 @@
 /*
  * cmd-printer: `kiosk printer test|status`, for staff setting up a printer,
  * and `kiosk printer sample`, a helper for the tests and the benchmark that
- * renders (and optionally prints) one ticket without the full kiosk.
+ * renders (and optionally prints) one ticket without the full kiosk. The
+ * rendering and CUPS work is done by the helper kiosk-print (printer.h),
+ * as in the kiosk; this file only builds requests and prints answers.
  *
  * It must never print a real resident's code: every ticket made here
  * carries a sample code and says it is a test.
  */
 #include <errno.h>
-#include <fcntl.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -18,20 +19,11 @@
 #include "cmd.h"
 #include "config.h"
 #include "i18n.h"
-#include "print.h"
-#include "ticket.h"
+#include "printer.h"
 #include "util.h"
 
 #define SAMPLE_CLAIM	"TEST-0000-0000"
-
-static double
-now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
-}
+#define HELPER_GRACE	30	/* s beyond the job's own deadline */
 
 static const char *
 profiles_dir(const struct config *cfg, const char *opt)
@@ -45,93 +37,98 @@ profiles_dir(const struct config *cfg, const char *opt)
 	return DATADIR "/printers";
 }
 
-static int
-write_pdf(const char *path, const struct buf *pdf)
+/* Run one request to the end; NULL (message printed) if it cannot start. */
+static struct printer *
+run(const struct printer_request *r, int seconds)
 {
-	FILE *f;
-
-	if ((f = fopen(path, "wb")) == NULL) {
-		cmd_error("%s: %s", path, strerror(errno));
-		return -1;
-	}
-	if (fwrite(pdf->data, 1, pdf->len, f) != pdf->len || fclose(f) != 0) {
-		cmd_error("%s: write failed", path);
-		return -1;
-	}
-	return 0;
-}
-
-/*
- * Follow a job until it completes, fails or the deadline passes; cancel it
- * unless it completed. Returns 0 if it printed, -1 (with *why) if not.
- */
-static int
-follow_job(const char *dest, int job, int timeout, char **why)
-{
-	time_t deadline = time(NULL) + timeout;
-	struct timespec ts = { 0, 100 * 1000 * 1000 };
+	struct printer *p;
 	char *cause = NULL;
 
-	*why = NULL;
-	for (;;) {
-		switch (print_poll(dest, job, why)) {
-		case PRINT_DONE:
-			return 0;
-		case PRINT_FAILED:
-			break;
-		case PRINT_PENDING:
-			if (time(NULL) < deadline) {
-				nanosleep(&ts, NULL);
-				continue;
-			}
-			xasprintf(why, "not printed after %d seconds", timeout);
-			break;
-		}
-		break;
+	if ((p = printer_start(r, 0, &cause)) == NULL) {
+		cmd_error("%s", cause);
+		free(cause);
+		return NULL;
 	}
-	if (print_cancel(dest, job, &cause) != 0) {
-		char *w = *why;
+	printer_wait(p, seconds);
+	return p;
+}
 
-		xasprintf(why, "%s; and cancel failed: %s", w, cause);
-		free(w);
+/* Cancel what a failed helper may have left; say so if that fails. */
+static void
+cancel_left(struct printer *p)
+{
+	char *cause = NULL;
+
+	if (printer_cancel(p, &cause) != 0) {
+		cmd_error("cancel: %s", cause);
 		free(cause);
 	}
-	return -1;
+}
+
+static const char *
+why(const struct printer *p)
+{
+	return printer_why(p) != NULL ? printer_why(p) : "unknown reason";
+}
+
+/* What went wrong, by the helper's "error STAGE" word, or NULL. */
+static const char *
+error_stage(const struct printer *p, char *stage, size_t len)
+{
+	const char *e = printer_get(p, "error");
+	size_t n;
+
+	if (e == NULL)
+		return NULL;
+	n = strcspn(e, " ");
+	snprintf(stage, len, "%.*s", (int)n, e);
+	return stage;
 }
 
 /* ---- printer status ---------------------------------------------------- */
 
 static const char *
-state_name(int state)
+state_name(const char *state)
 {
-	switch (state) {
-	case 3:	return "idle";
-	case 4:	return "processing";
-	case 5:	return "stopped";
-	}
+	if (state != NULL && strcmp(state, "3") == 0)
+		return "idle";
+	if (state != NULL && strcmp(state, "4") == 0)
+		return "processing";
+	if (state != NULL && strcmp(state, "5") == 0)
+		return "stopped";
 	return "unknown";
 }
 
 static int
 printer_status(struct config *cfg)
 {
-	struct print_state ps;
-	struct ticket_profile prof;
-	char *cause = NULL;
+	struct printer_request r;
+	struct printer *p;
+	const char *v, *h, *media;
 	int rc = 0;
 
-	if (ticket_profile_load(cfg->printer_profiles_dir,
-	    cfg->printer_profile, &prof, &cause) != 0) {
+	memset(&r, 0, sizeof r);
+	r.f[PF_OP] = "status";
+	r.f[PF_PROFILES_DIR] = cfg->printer_profiles_dir;
+	r.f[PF_PROFILE] = cfg->printer_profile;
+	r.f[PF_DEST] = cfg->printer_dest;
+	if ((p = run(&r, HELPER_GRACE)) == NULL)
+		return 1;
+	if ((v = printer_get(p, "profile-error")) != NULL ||
+	    printer_get(p, "profile-name") == NULL) {
 		printf("profile: %s (error: %s)\n", cfg->printer_profile,
-		    cause);
-		free(cause);
-		cause = NULL;
+		    v != NULL ? v : why(p));
 		rc = 1;
 	} else {
-		printf("profile: %s (%g mm wide, %s, media %s)\n", prof.name,
-		    prof.width_mm, prof.height_mm > 0 ? "fixed length" :
+		h = printer_get(p, "profile-height");
+		media = printer_get(p, "profile-media");
+		printf("profile: %s (%s mm wide, %s, media %s)\n",
+		    printer_get(p, "profile-name"),
+		    printer_get(p, "profile-width"),
+		    h != NULL && strcmp(h, "0") != 0 ? "fixed length" :
 		    "roll, length fits the ticket",
-		    prof.media[0] ? prof.media : "printer default");
+		    media != NULL && *media != '\0' ? media :
+		    "printer default");
 	}
 	if (cfg->printer_dest == NULL) {
 		printf("destination: none configured\n");
@@ -141,112 +138,130 @@ printer_status(struct config *cfg)
 		else
 			printf("tickets are not printed; the code stays on "
 			    "screen\n");
-		return rc;
+		goto out;
 	}
 	printf("destination: %s\n", cfg->printer_dest);
-	if (print_dest_state(cfg->printer_dest, &ps, &cause) != 0) {
-		printf("state: unavailable (%s)\n", cause);
-		free(cause);
-		return 1;
+	if ((v = printer_get(p, "dest-error")) != NULL ||
+	    printer_get(p, "state") == NULL) {
+		printf("state: unavailable (%s)\n", v != NULL ? v : why(p));
+		rc = 1;
+		goto out;
 	}
-	printf("state: %s\n", state_name(ps.state));
-	printf("accepting jobs: %s\n", ps.accepting ? "yes" : "no");
-	printf("reasons: %s\n", ps.reasons[0] ? ps.reasons : "none");
-	printf("message: %s\n", ps.message[0] ? ps.message : "(none)");
+	v = printer_get(p, "accepting");
+	printf("state: %s\n", state_name(printer_get(p, "state")));
+	printf("accepting jobs: %s\n", v != NULL && strcmp(v, "1") == 0 ?
+	    "yes" : "no");
+	v = printer_get(p, "reasons");
+	printf("reasons: %s\n", v != NULL && *v != '\0' ? v : "none");
+	v = printer_get(p, "message");
+	printf("message: %s\n", v != NULL && *v != '\0' ? v : "(none)");
+out:
+	printer_free(p);
 	return rc;
 }
 
 /* ---- printer test ------------------------------------------------------ */
 
 static void
-sample_ticket(struct ticket *t, const struct config *cfg, const char *lang,
-    const char *date)
+sample_ticket(struct printer_request *r, const struct config *cfg,
+    const char *lang, const char *date)
 {
-	memset(t, 0, sizeof *t);
-	t->lang = lang;
-	t->office_name = cfg != NULL && cfg->office_name != NULL ?
+	memset(r, 0, sizeof *r);
+	r->f[PF_OP] = "ticket";
+	r->f[PF_LANG] = lang;
+	r->f[PF_OFFICE_NAME] = cfg != NULL && cfg->office_name != NULL ?
 	    cfg->office_name : "Example Office";
-	t->office_address = cfg != NULL ? cfg->office_address : NULL;
-	t->office_hours = cfg != NULL ? cfg->office_hours : NULL;
-	t->claim = SAMPLE_CLAIM;
-	t->date = date;
-	t->service = _("Printer test: this is not a claim ticket.");
-	t->next_steps = _("This is a test ticket. No one needs to bring it "
-	    "anywhere.");
-	t->next_steps_en = "This is a test ticket. No one needs to bring it "
-	    "anywhere.";
-	if (strcmp(t->next_steps, t->next_steps_en) == 0)
-		t->next_steps_en = NULL;
-	t->h_code = _("Your claim code");
-	t->h_date = _("Date");
-	t->h_next = _("Next steps");
-	t->h_keep = _("Keep this ticket. It has no personal information on "
-	    "it.");
+	r->f[PF_OFFICE_ADDRESS] = cfg != NULL ? cfg->office_address : NULL;
+	r->f[PF_OFFICE_HOURS] = cfg != NULL ? cfg->office_hours : NULL;
+	r->f[PF_CLAIM] = SAMPLE_CLAIM;
+	r->f[PF_DATE] = date;
+	r->f[PF_SERVICE] = _("Printer test: this is not a claim ticket.");
+	r->f[PF_NEXT_STEPS] = _("This is a test ticket. No one needs to bring "
+	    "it anywhere.");
+	r->f[PF_NEXT_STEPS_EN] = "This is a test ticket. No one needs to "
+	    "bring it anywhere.";
+	if (strcmp(r->f[PF_NEXT_STEPS], r->f[PF_NEXT_STEPS_EN]) == 0)
+		r->f[PF_NEXT_STEPS_EN] = NULL;
+	r->f[PF_H_CODE] = _("Your claim code");
+	r->f[PF_H_DATE] = _("Date");
+	r->f[PF_H_NEXT] = _("Next steps");
+	r->f[PF_H_KEEP] = _("Keep this ticket. It has no personal information "
+	    "on it.");
 }
 
 static int
 printer_test(struct config *cfg)
 {
-	struct ticket_profile prof;
-	struct ticket t;
-	struct buf pdf = { 0 };
-	char date[11], *cause = NULL, *why = NULL, *path = NULL;
-	int i, job, failed = 0;
+	struct printer_request r;
+	struct printer *p;
+	const char *lang, *st;
+	char date[11], wait[16], stage[16], *cause = NULL, *path = NULL;
+	int i, failed = 0;
 
-	if (ticket_profile_load(cfg->printer_profiles_dir,
-	    cfg->printer_profile, &prof, &cause) != 0) {
-		cmd_error("%s", cause);
-		free(cause);
-		return 1;
-	}
 	if (cfg->printer_dest == NULL && cfg->printer_save_dir == NULL) {
 		cmd_error("%s: no [printer] destination or save_dir to test",
 		    cfg->path);
 		return 1;
 	}
 	today_ymd(date);
+	snprintf(wait, sizeof wait, "%d", cfg->printer_timeout);
 	for (i = 0; i < cfg->nlangs; i++) {
-		i18n_set(cfg->langs[i]);
-		sample_ticket(&t, cfg, cfg->langs[i], date);
-		if (ticket_render(&t, &prof, &pdf, &cause) != 0) {
-			printf("%s: not rendered: %s\n", cfg->langs[i], cause);
-			free(cause);
-			failed++;
-			continue;
-		}
+		lang = cfg->langs[i];
+		i18n_set(lang);
+		sample_ticket(&r, cfg, lang, date);
+		r.f[PF_PROFILES_DIR] = cfg->printer_profiles_dir;
+		r.f[PF_PROFILE] = cfg->printer_profile;
 		if (cfg->printer_dest == NULL) {
-			xasprintf(&path, "%s/test-ticket-%s.pdf",
-			    cfg->printer_save_dir, cfg->langs[i]);
 			if (mkdir_p(cfg->printer_save_dir, 0700, &cause) != 0) {
-				printf("%s: not saved: %s\n", cfg->langs[i],
-				    cause);
+				printf("%s: not saved: %s\n", lang, cause);
 				free(cause);
 				failed++;
-			} else if (write_pdf(path, &pdf) != 0)
-				failed++;
-			else
-				printf("%s: saved %s\n", cfg->langs[i], path);
+				continue;
+			}
+			xasprintf(&path, "%s/test-ticket-%s.pdf",
+			    cfg->printer_save_dir, lang);
+			r.f[PF_OUT] = path;
+		} else {
+			r.f[PF_DEST] = cfg->printer_dest;
+			r.f[PF_WAIT] = wait;
+		}
+		if ((p = run(&r, cfg->printer_timeout + HELPER_GRACE)) ==
+		    NULL) {
 			free(path);
-			buf_free(&pdf);
-			continue;
-		}
-		if (print_submit(cfg->printer_dest, prof.media, pdf.data,
-		    pdf.len, &job, &cause) != 0) {
-			printf("%s: not printed: %s\n", cfg->langs[i], cause);
-			free(cause);
-			buf_free(&pdf);
+			path = NULL;
 			failed++;
 			continue;
 		}
-		buf_free(&pdf);
-		if (follow_job(cfg->printer_dest, job, cfg->printer_timeout,
-		    &why) != 0) {
+		st = error_stage(p, stage, sizeof stage);
+		if (st != NULL && strcmp(st, "profile") == 0) {
+			cmd_error("%s", why(p));
+			printer_free(p);
+			free(path);
+			i18n_set("en");
+			return 1;
+		}
+		if (printer_get(p, "wrote") != NULL)
+			printf("%s: saved %s\n", lang, printer_get(p, "wrote"));
+		else if (printer_get(p, "printed") != NULL)
+			printf("%s: printed (job %d)\n", lang, printer_job(p));
+		else if (st != NULL && strcmp(st, "render") == 0)
+			printf("%s: not rendered: %s\n", lang, why(p));
+		else if (st != NULL && strcmp(st, "save") == 0)
+			printf("%s: not saved: %s\n", lang, why(p));
+		else if (printer_job(p) != 0) {
+			cancel_left(p);
 			printf("%s: not printed (job %d, canceled): %s\n",
-			    cfg->langs[i], job, why);
-			free(why);
+			    lang, printer_job(p), why(p));
+		} else {
+			cancel_left(p);
+			printf("%s: not printed: %s\n", lang, why(p));
+		}
+		if (printer_get(p, "wrote") == NULL &&
+		    printer_get(p, "printed") == NULL)
 			failed++;
-		} else
-			printf("%s: printed (job %d)\n", cfg->langs[i], job);
+		printer_free(p);
+		free(path);
+		path = NULL;
 		fflush(stdout);
 	}
 	i18n_set("en");
@@ -275,16 +290,14 @@ printer_sample(int argc, char **argv)
 		{ NULL, 0, NULL, 0 }
 	};
 	struct config *cfg = NULL;
-	struct ticket_profile prof;
-	struct ticket t;
-	struct buf pdf = { 0 };
+	struct printer_request r;
+	struct printer *p = NULL;
 	const char *cfgpath = NULL, *lang = "en", *profile = NULL;
 	const char *pdir = NULL, *out = NULL, *dest = NULL;
 	const char *claim = SAMPLE_CLAIM, *steps = NULL, *steps_en = NULL;
-	const char *service = NULL;
-	char date[11], *cause = NULL, *why = NULL;
-	double t0, render_ms = 0, submit_ms = 0;
-	int ch, wait = -1, repeat = 1, timing = 0, job = 0, i, rc = 1;
+	const char *service = NULL, *v;
+	char date[11], waits[16], repeats[16];
+	int ch, wait = -1, repeat = 1, timing = 0, rc = 1;
 
 	optind = 1;
 	while ((ch = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
@@ -315,67 +328,60 @@ printer_sample(int argc, char **argv)
 		return 1;
 	if (profile == NULL)
 		profile = cfg != NULL ? cfg->printer_profile : "receipt-80mm";
-	if (ticket_profile_load(profiles_dir(cfg, pdir), profile, &prof,
-	    &cause) != 0) {
-		cmd_error("%s", cause);
-		free(cause);
-		goto out;
-	}
 	today_ymd(date);
 	i18n_set(lang);
-	sample_ticket(&t, cfg, lang, date);
-	t.claim = claim;
-	t.service = service;
+	sample_ticket(&r, cfg, lang, date);
+	r.f[PF_PROFILES_DIR] = profiles_dir(cfg, pdir);
+	r.f[PF_PROFILE] = profile;
+	r.f[PF_CLAIM] = claim;
+	r.f[PF_SERVICE] = service;
 	if (steps != NULL)
-		t.next_steps = steps;
-	t.next_steps_en = steps_en;
-	if (t.next_steps_en != NULL && strcmp(t.next_steps_en,
-	    t.next_steps) == 0)
-		t.next_steps_en = NULL;
+		r.f[PF_NEXT_STEPS] = steps;
+	r.f[PF_NEXT_STEPS_EN] = steps_en;
+	if (steps_en != NULL && strcmp(steps_en, r.f[PF_NEXT_STEPS]) == 0)
+		r.f[PF_NEXT_STEPS_EN] = NULL;
+	r.f[PF_OUT] = out;
+	r.f[PF_DEST] = dest;
+	if (wait > 3600)
+		wait = 3600;
+	if (dest != NULL && wait >= 0) {
+		snprintf(waits, sizeof waits, "%d", wait);
+		r.f[PF_WAIT] = waits;
+	}
 	if (repeat < 1)
 		repeat = 1;
-	for (i = 0; i < repeat; i++) {
-		buf_free(&pdf);
-		t0 = now_ms();
-		if (ticket_render(&t, &prof, &pdf, &cause) != 0) {
-			cmd_error("%s", cause);
-			free(cause);
-			goto out;
-		}
-		render_ms += now_ms() - t0;
-	}
-	if (out != NULL && write_pdf(out, &pdf) != 0)
+	snprintf(repeats, sizeof repeats, "%d", repeat);
+	r.f[PF_REPEAT] = repeats;
+	r.f[PF_TIME] = timing ? "1" : NULL;
+	if ((p = run(&r, (wait > 0 ? wait : 0) + 60 + repeat / 10)) == NULL)
 		goto out;
-	if (dest != NULL) {
-		t0 = now_ms();
-		if (print_submit(dest, prof.media, pdf.data, pdf.len, &job,
-		    &cause) != 0) {
-			cmd_error("%s", cause);
-			free(cause);
-			goto out;
-		}
-		submit_ms = now_ms() - t0;
-		printf("job %d\n", job);
+	if (printer_job(p) != 0) {
+		printf("job %d\n", printer_job(p));
 		fflush(stdout);
-		if (wait >= 0) {
-			if (follow_job(dest, job, wait, &why) != 0) {
-				printf("failed: %s\n", why);
-				printf("canceled\n");
-				free(why);
-				goto out;
-			}
-			printf("printed\n");
-		}
 	}
+	if (printer_get(p, "failed") != NULL) {
+		printf("failed: %s\n", printer_get(p, "failed"));
+		printf("canceled\n");
+		cancel_left(p);
+		goto out;
+	}
+	if (printer_poll(p, 0) != PRINTER_OK) {
+		cmd_error("%s", why(p));
+		cancel_left(p);
+		goto out;
+	}
+	if (dest != NULL && wait >= 0)
+		printf("printed\n");
 	if (timing) {
-		printf("render_ms %.3f\n", render_ms / repeat);
-		if (dest != NULL)
-			printf("submit_ms %.3f\n", submit_ms);
+		if ((v = printer_get(p, "render_ms")) != NULL)
+			printf("render_ms %s\n", v);
+		if ((v = printer_get(p, "submit_ms")) != NULL)
+			printf("submit_ms %s\n", v);
 	}
 	rc = 0;
 out:
+	printer_free(p);
 	i18n_set("en");
-	buf_free(&pdf);
 	config_free(cfg);
 	return rc;
 }

@@ -104,7 +104,8 @@ get_dest(const char *name, char **cause)
 
 int
 print_submit(const char *name, const char *media, const void *pdf,
-    size_t len, int *job_id, char **cause)
+    size_t len, int *job_id, void (*created)(int, void *), void *arg,
+    char **cause)
 {
 	cups_dest_t *dest = NULL;
 	cups_dinfo_t *info = NULL;
@@ -133,6 +134,8 @@ print_submit(const char *name, const char *media, const void *pdf,
 		    cupsGetErrorString());
 		goto out;
 	}
+	if (created != NULL)
+		created(id, arg);
 	if (cupsStartDestDocument(CUPS_HTTP_DEFAULT, dest, info, id,
 	    "ticket.pdf", CUPS_FORMAT_PDF, 0, NULL, 1) != HTTP_STATUS_CONTINUE) {
 		xasprintf(cause, "printer \"%s\": cannot send the ticket: %s",
@@ -489,4 +492,43 @@ print_cancel(const char *name, int job_id, char **cause)
 	    job_state_name(state), st != IPP_STATUS_OK ? ": " : "",
 	    st != IPP_STATUS_OK ? cupsGetErrorString() : "");
 	return -1;
+}
+
+int
+print_cancel_mine(const char *name, char **cause)
+{
+	cups_job_t *jobs = NULL;
+	char *copy, *slash, *c = NULL;
+	int i, n, rc = 0;
+
+	if (name == NULL || *name == '\0') {
+		xasprintf(cause, "no printer destination is configured");
+		return -1;
+	}
+	copy = xstrdup(name);
+	if ((slash = strchr(copy, '/')) != NULL)
+		*slash = '\0';
+	n = cupsGetJobs2(CUPS_HTTP_DEFAULT, &jobs, copy, 1,
+	    CUPS_WHICHJOBS_ACTIVE);
+	free(copy);
+	if (n < 0) {
+		xasprintf(cause, "printer \"%s\": cannot list jobs: %s", name,
+		    cupsGetErrorString());
+		return -1;
+	}
+	for (i = 0; i < n; i++) {
+		if (jobs[i].title == NULL ||
+		    strcmp(jobs[i].title, PRINT_JOB_NAME) != 0)
+			continue;
+		if (print_cancel(name, jobs[i].id, &c) != 0) {
+			if (rc == 0)
+				*cause = c;
+			else
+				free(c);
+			c = NULL;
+			rc = -1;
+		}
+	}
+	cupsFreeJobs(n, jobs);
+	return rc;
 }

@@ -30,12 +30,23 @@ struct print_state {
 	int	accepting;
 };
 
-/* Submit a PDF to destination dest. Returns -1 with *cause on error. */
+/*
+ * Submit a PDF to destination dest. Returns -1 with *cause on error.
+ * created (may be NULL) is called with the job id as soon as CUPS has made
+ * the job, before the document is sent, so a caller can tell someone who
+ * may have to cancel it should this process die half way.
+ */
 int		 print_submit(const char *dest, const char *media,
-		    const void *pdf, size_t len, int *job_id, char **cause);
+		    const void *pdf, size_t len, int *job_id,
+		    void (*created)(int, void *), void *arg, char **cause);
 /* Where the job is now; on FAILED, *why (allocated, English) says why. */
 enum print_result print_poll(const char *dest, int job_id, char **why);
 int		 print_cancel(const char *dest, int job_id, char **cause);
+/*
+ * Cancel every job of this user named like a ticket that is still waiting
+ * or printing on dest (when the job id was lost with a crashed helper).
+ */
+int		 print_cancel_mine(const char *dest, char **cause);
 int		 print_dest_state(const char *dest, struct print_state *,
 		    char **cause);
 

@@ -20,10 +20,9 @@
 #include "form.h"
 #include "i18n.h"
 #include "outbox.h"
-#include "print.h"
+#include "printer.h"
 #include "record.h"
 #include "session.h"
-#include "ticket.h"
 #include "util.h"
 #include "vault.h"
 
@@ -417,18 +416,49 @@ add_column(void *arg, const char *column, const char *value, int relevant)
 	record_add(arg, column, value, relevant);
 }
 
+/*
+ * The ticket is rendered, printed or saved by the helper kiosk-print
+ * (printer.h), never in this process. Its handle lives here, not in
+ * struct session (whose layout session.h fixes): one kiosk, one session.
+ */
+static struct printer *session_printer;
+
+/* Seconds past the helper's own deadline before it is taken as hung. */
+#define SESSION_PRINT_GRACE	10
+
+static void
+ticket_request(struct session *s, struct printer_request *r,
+    const char *claim, const char *date)
+{
+	const struct config *cfg = s->cfg;
+
+	memset(r, 0, sizeof *r);
+	r->f[PF_OP] = "ticket";
+	r->f[PF_LANG] = s->lang;
+	r->f[PF_OFFICE_NAME] = cfg->office_name ? cfg->office_name : "";
+	r->f[PF_OFFICE_ADDRESS] = cfg->office_address;
+	r->f[PF_OFFICE_HOURS] = cfg->office_hours;
+	r->f[PF_CLAIM] = claim;
+	r->f[PF_DATE] = date;
+	r->f[PF_H_CODE] = _("Your claim code");
+	r->f[PF_H_DATE] = _("Date");
+	r->f[PF_H_NEXT] = _("Next steps");
+	r->f[PF_H_KEEP] =
+	    _("Keep this ticket. It has no personal information on it.");
+	r->f[PF_PROFILES_DIR] = cfg->printer_profiles_dir;
+	r->f[PF_PROFILE] = cfg->printer_profile;
+}
+
 static void
 ticket_make(struct session *s)
 {
 	const struct config *cfg = s->cfg;
-	struct ticket_profile prof;
-	struct ticket t;
-	struct buf pdf = { 0 };
-	char date[11], *cause = NULL, *path = NULL;
+	struct printer_request r;
+	struct printer *p = NULL;
+	enum printer_result res;
+	char date[11], wait[16], *cause = NULL, *path = NULL;
 	const char *steps, *steps_en;
-	int fd;
-	ssize_t w;
-	size_t off;
+	time_t limit;
 
 	s->ticket = TICKET_NO_PRINTER;
 	if (cfg->printer_dest == NULL && cfg->printer_save_dir == NULL)
@@ -437,92 +467,91 @@ ticket_make(struct session *s)
 	today_ymd(date);
 	steps = form_text(s->form, &s->form->next_steps, s->lang);
 	steps_en = form_text(s->form, &s->form->next_steps, "en");
-	memset(&t, 0, sizeof t);
-	t.lang = s->lang;
-	t.office_name = cfg->office_name ? cfg->office_name : "";
-	t.office_address = cfg->office_address;
-	t.office_hours = cfg->office_hours;
-	t.claim = s->claim;
-	t.date = date;
-	t.service = s->form->ticket_shows_title ?
+	ticket_request(s, &r, s->claim, date);
+	r.f[PF_SERVICE] = s->form->ticket_shows_title ?
 	    form_text(s->form, &s->form->title, s->lang) : NULL;
-	t.next_steps = steps;
-	t.next_steps_en = strcmp(steps, steps_en) != 0 ? steps_en : NULL;
-	t.h_code = _("Your claim code");
-	t.h_date = _("Date");
-	t.h_next = _("Next steps");
-	t.h_keep = _("Keep this ticket. It has no personal information on it.");
-
-	if (ticket_profile_load(cfg->printer_profiles_dir,
-	    cfg->printer_profile, &prof, &cause) != 0 ||
-	    ticket_render(&t, &prof, &pdf, &cause) != 0) {
-		log_msg("ticket not made: %s", cause);
-		free(cause);
-		s->ticket = TICKET_FAILED;
-		goto out;
-	}
+	r.f[PF_NEXT_STEPS] = steps;
+	r.f[PF_NEXT_STEPS_EN] = strcmp(steps, steps_en) != 0 ? steps_en : NULL;
 	if (cfg->printer_dest != NULL) {
-		if (print_submit(cfg->printer_dest, prof.media, pdf.data,
-		    pdf.len, &s->job_id, &cause) != 0) {
-			log_msg("printing failed: %s", cause);
-			free(cause);
-			s->ticket = TICKET_FAILED;
-			goto out;
-		}
-		s->ticket = TICKET_PRINTING;
-		s->deadline = time(NULL) + cfg->printer_timeout;
-		log_msg("ticket sent to printer %s (job %d)",
-		    cfg->printer_dest, s->job_id);
-		goto out;
-	}
-	/* Demo and tests: the one file that holds a claim code. */
-	if (mkdir_p(cfg->printer_save_dir, 0700, &cause) != 0) {
-		log_msg("ticket not saved: %s", cause);
-		free(cause);
-		s->ticket = TICKET_FAILED;
-		goto out;
-	}
-	{
+		r.f[PF_DEST] = cfg->printer_dest;
+		snprintf(wait, sizeof wait, "%d", cfg->printer_timeout);
+		r.f[PF_WAIT] = wait;
+	} else {
+		/* Demo and tests: the one file that holds a claim code. */
 		time_t now = time(NULL);
 		struct tm tm;
 		char stamp[32];
 
+		if (mkdir_p(cfg->printer_save_dir, 0700, &cause) != 0) {
+			log_msg("ticket not saved: %s", cause);
+			free(cause);
+			s->ticket = TICKET_FAILED;
+			return;
+		}
 		localtime_r(&now, &tm);
 		strftime(stamp, sizeof stamp, "%Y%m%d-%H%M%S", &tm);
 		xasprintf(&path, "%s/ticket-%s-%04x.pdf",
 		    cfg->printer_save_dir, stamp,
 		    (unsigned)vault_random_uniform(65536));
+		r.f[PF_SAVE] = path;
 	}
-	fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
-	    0600);
-	if (fd == -1) {
-		log_msg("ticket not saved: %s: %s", path, strerror(errno));
+	if ((p = printer_start(&r, 1, &cause)) == NULL) {
+		log_msg("ticket not made: %s", cause);
+		free(cause);
 		s->ticket = TICKET_FAILED;
 		goto out;
 	}
-	for (off = 0; off < pdf.len; off += (size_t)w) {
-		w = write(fd, pdf.data + off, pdf.len - off);
-		if (w <= 0) {
-			if (w == -1 && errno == EINTR) {
-				w = 0;
-				continue;
-			}
-			log_msg("ticket not saved: %s: %s", path,
-			    strerror(errno));
-			close(fd);
-			unlink(path);
+
+	if (cfg->printer_dest == NULL) {
+		res = printer_wait(p, cfg->printer_timeout);
+		if (res != PRINTER_OK || printer_get(p, "saved") == NULL) {
+			log_msg("ticket not saved: %s", printer_why(p) ?
+			    printer_why(p) : "unknown reason");
+			/*
+			 * A helper that ended removed its own half file; one
+			 * that died or hung may have left ours (O_EXCL).
+			 */
+			if (printer_get(p, "end") == NULL)
+				unlink(path);
 			s->ticket = TICKET_FAILED;
 			goto out;
 		}
+		s->ticket = TICKET_SAVED;
+		s->ticket_path = path;
+		path = NULL;
+		goto out;
 	}
-	fsync(fd);
-	close(fd);
-	s->ticket = TICKET_SAVED;
-	s->ticket_path = path;
-	path = NULL;
+
+	/* Wait (bounded) until CUPS has the job, as a direct submit would. */
+	limit = time(NULL) + cfg->printer_timeout;
+	while ((res = printer_poll(p, 100)) == PRINTER_RUNNING &&
+	    printer_job(p) == 0 && time(NULL) < limit)
+		;
+	if (res == PRINTER_RUNNING && printer_job(p) == 0) {
+		printer_kill(p, "the print helper did not submit the ticket "
+		    "in time");
+		res = PRINTER_FAILED;
+	}
+	if (printer_job(p) == 0) {
+		log_msg("printing failed: %s", printer_why(p) ?
+		    printer_why(p) : "no job was made");
+		if (printer_cancel(p, &cause) != 0) {
+			log_msg("cancel: %s", cause);
+			free(cause);
+		}
+		s->ticket = TICKET_FAILED;
+		goto out;
+	}
+	s->job_id = printer_job(p);
+	s->ticket = TICKET_PRINTING;
+	s->deadline = time(NULL) + cfg->printer_timeout + SESSION_PRINT_GRACE;
+	log_msg("ticket sent to printer %s (job %d)", cfg->printer_dest,
+	    s->job_id);
+	session_printer = p;
+	p = NULL;
 out:
+	printer_free(p);
 	free(path);
-	buf_free(&pdf);		/* the PDF holds the claim code: wiped */
 }
 
 int
@@ -584,43 +613,45 @@ session_submit(struct session *s, char **msg)
 void
 session_poll_ticket(struct session *s)
 {
-	char *why = NULL, *cause = NULL;
+	struct printer *p = session_printer;
+	enum printer_result res;
+	char *cause = NULL;
 
 	if (s->ticket != TICKET_PRINTING)
 		return;
-	switch (print_poll(s->cfg->printer_dest, s->job_id, &why)) {
-	case PRINT_PENDING:
+	if (p == NULL)
+		res = PRINTER_FAILED;
+	else if ((res = printer_poll(p, 0)) == PRINTER_RUNNING) {
 		if (time(NULL) < s->deadline)
 			return;
-		why = xstrdup("the printer did not finish in time");
-		/* FALLTHROUGH */
-	case PRINT_FAILED:
+		printer_kill(p, "the print helper did not finish in time");
+		res = PRINTER_FAILED;
+	}
+	if (res == PRINTER_OK && printer_get(p, "printed") != NULL)
+		s->ticket = TICKET_PRINTED;
+	else {
 		log_msg("ticket job %d failed: %s", s->job_id,
-		    why ? why : "unknown reason");
-		if (print_cancel(s->cfg->printer_dest, s->job_id, &cause)) {
+		    p != NULL && printer_why(p) ? printer_why(p) :
+		    "unknown reason");
+		/* The helper cancelled it, or a new helper does now. */
+		if (p != NULL && printer_cancel(p, &cause) != 0) {
 			log_msg("cancel job %d: %s", s->job_id, cause);
 			free(cause);
 		}
 		s->ticket = TICKET_FAILED;
-		break;
-	case PRINT_DONE:
-		s->ticket = TICKET_PRINTED;
-		break;
 	}
-	free(why);
+	printer_free(p);
+	session_printer = NULL;
 }
 
 int
 session_test_print(struct session *s, char **msg)
 {
 	const struct config *cfg = s->cfg;
-	struct ticket_profile prof;
-	struct ticket t;
-	struct buf pdf = { 0 };
-	char date[11], *cause = NULL, *why = NULL;
-	enum print_result r = PRINT_FAILED;
-	time_t deadline;
-	int job, rc = -1;
+	struct printer_request r;
+	struct printer *p;
+	char date[11], wait[16], *cause = NULL;
+	int rc = -1;
 
 	*msg = NULL;
 	if (cfg->printer_dest == NULL) {
@@ -628,55 +659,44 @@ session_test_print(struct session *s, char **msg)
 		return -1;
 	}
 	today_ymd(date);
-	memset(&t, 0, sizeof t);
-	t.lang = s->lang;
-	t.office_name = cfg->office_name ? cfg->office_name : "";
-	t.office_address = cfg->office_address;
-	t.office_hours = cfg->office_hours;
-	t.claim = "0000-0000-0000";
-	t.date = date;
-	t.next_steps = _("This is a test ticket. It belongs to no one.");
-	t.h_code = _("Your claim code");
-	t.h_date = _("Date");
-	t.h_next = _("Next steps");
-	t.h_keep = _("Keep this ticket. It has no personal information on it.");
-	if (ticket_profile_load(cfg->printer_profiles_dir,
-	    cfg->printer_profile, &prof, &cause) != 0 ||
-	    ticket_render(&t, &prof, &pdf, &cause) != 0 ||
-	    print_submit(cfg->printer_dest, prof.media, pdf.data, pdf.len,
-	    &job, &cause) != 0) {
+	ticket_request(s, &r, "0000-0000-0000", date);
+	r.f[PF_NEXT_STEPS] = _("This is a test ticket. It belongs to no one.");
+	r.f[PF_DEST] = cfg->printer_dest;
+	snprintf(wait, sizeof wait, "%d", cfg->printer_timeout);
+	r.f[PF_WAIT] = wait;
+	if ((p = printer_start(&r, 1, &cause)) == NULL) {
 		log_msg("test print failed: %s", cause);
 		xasprintf(msg, "%s %s", _("The test ticket did not print:"),
 		    cause);
 		free(cause);
-		goto out;
+		return -1;
 	}
-	deadline = time(NULL) + cfg->printer_timeout;
-	while ((r = print_poll(cfg->printer_dest, job, &why)) ==
-	    PRINT_PENDING && time(NULL) < deadline)
-		usleep(200 * 1000);
-	if (r == PRINT_DONE) {
+	if (printer_wait(p, cfg->printer_timeout + SESSION_PRINT_GRACE) ==
+	    PRINTER_OK && printer_get(p, "printed") != NULL) {
 		*msg = xstrdup(_("The test ticket printed."));
 		rc = 0;
 	} else {
-		if (print_cancel(cfg->printer_dest, job, &cause) != 0) {
-			log_msg("cancel test job %d: %s", job, cause);
+		log_msg("test print failed: %s", printer_why(p) ?
+		    printer_why(p) : "unknown reason");
+		if (printer_cancel(p, &cause) != 0) {
+			log_msg("cancel test job %d: %s", printer_job(p),
+			    cause);
 			free(cause);
 		}
 		xasprintf(msg, "%s %s", _("The test ticket did not print:"),
-		    why ? why : _("the printer did not finish in time."));
+		    printer_why(p) ? printer_why(p) :
+		    _("the printer did not finish in time."));
 	}
-	free(why);
-out:
-	buf_free(&pdf);
+	printer_free(p);
 	return rc;
 }
 
 void
 session_printer_status(struct session *s, char **msg)
 {
-	const char *dest = s->cfg->printer_dest;
-	struct print_state st;
+	const char *dest = s->cfg->printer_dest, *st, *reasons, *m;
+	struct printer_request r;
+	struct printer *p;
 	char *cause = NULL;
 
 	*msg = NULL;
@@ -684,14 +704,31 @@ session_printer_status(struct session *s, char **msg)
 		*msg = xstrdup(_("No printer is configured."));
 		return;
 	}
-	if (print_dest_state(dest, &st, &cause) != 0) {
+	memset(&r, 0, sizeof r);
+	r.f[PF_OP] = "status";
+	r.f[PF_PROFILES_DIR] = s->cfg->printer_profiles_dir;
+	r.f[PF_PROFILE] = s->cfg->printer_profile;
+	r.f[PF_DEST] = dest;
+	if ((p = printer_start(&r, 1, &cause)) == NULL) {
 		xasprintf(msg, "%s: %s", dest, cause);
 		free(cause);
 		return;
 	}
-	xasprintf(msg, "%s: %s. %s: %s. %s", dest, st.state == 3 ? _("idle") :
-	    st.state == 4 ? _("printing") : _("stopped"), _("Reasons"),
-	    *st.reasons ? st.reasons : "none", st.message);
+	printer_wait(p, SESSION_PRINT_GRACE);
+	if ((st = printer_get(p, "state")) == NULL) {
+		m = printer_get(p, "dest-error");
+		xasprintf(msg, "%s: %s", dest, m != NULL ? m :
+		    printer_why(p) != NULL ? printer_why(p) : "no answer");
+		printer_free(p);
+		return;
+	}
+	reasons = printer_get(p, "reasons");
+	m = printer_get(p, "message");
+	xasprintf(msg, "%s: %s. %s: %s. %s", dest, strcmp(st, "3") == 0 ?
+	    _("idle") : strcmp(st, "4") == 0 ? _("printing") : _("stopped"),
+	    _("Reasons"), reasons != NULL && *reasons != '\0' ? reasons :
+	    "none", m != NULL ? m : "");
+	printer_free(p);
 }
 
 void
@@ -699,12 +736,15 @@ session_wipe(struct session *s)
 {
 	char *cause = NULL;
 
-	if (s->ticket == TICKET_PRINTING && s->cfg->printer_dest != NULL) {
+	if (session_printer != NULL) {
 		/* A ticket must never print later for the next person. */
-		if (print_cancel(s->cfg->printer_dest, s->job_id, &cause)) {
+		if (s->ticket == TICKET_PRINTING &&
+		    printer_cancel(session_printer, &cause) != 0) {
 			log_msg("cancel job %d: %s", s->job_id, cause);
 			free(cause);
 		}
+		printer_free(session_printer);
+		session_printer = NULL;
 	}
 	form_state_free(s->state);
 	s->state = NULL;

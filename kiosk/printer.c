@@ -1,0 +1,519 @@
+/*
+ * printer: start kiosk-print, hand it one request, follow its answers,
+ * cancel, reap (the protocol and the life cycle are in printer.h).
+ *
+ * It links no printing or font library and never will: that is the point
+ * of the helper. What it must never do: block the caller longer than the
+ * wait it was given; trust the helper's output (every line is checked
+ * against a fixed grammar and a crash, hang or bad line kills it); leave
+ * a helper running or unreaped; pass the helper any environment but what
+ * printing needs; log or keep a request (it holds a claim code).
+ */
+#include <sys/types.h>
+#include <sys/wait.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "printer.h"
+#include "util.h"
+
+#ifndef BINDIR
+#define BINDIR "/usr/local/bin"
+#endif
+#define PRINTER_HELPER		"kiosk-print"
+#define PRINTER_WRITE_MS	5000	/* to hand over the request */
+#define PRINTER_CANCEL_WAIT	8	/* s: the helper's own cancel takes <= 5 */
+#define PRINTER_CANCEL_HELPER	15	/* s: a fresh helper that cancels */
+#define PRINTER_MAXVALS		24
+
+static const char *const printer_fields[PRINTER_NFIELDS] = {
+#define X(e, n) n,
+	PRINTER_FIELDS(X)
+#undef X
+};
+
+/* Every word the helper may say; anything else is a bad answer. */
+static const char *const printer_words[] = {
+	"job", "printed", "failed", "canceled", "cancel-failed", "saved",
+	"wrote", "error", "render_ms", "submit_ms", "profile-name",
+	"profile-width", "profile-height", "profile-media", "profile-error",
+	"dest-error", "state", "accepting", "reasons", "message", "end",
+};
+
+/* Environment the helper keeps: the print server, and sanitizer options. */
+static const char *const printer_env[] = {
+	"CUPS_SERVER", "ASAN_OPTIONS", "UBSAN_OPTIONS", "LSAN_OPTIONS",
+};
+
+struct printer_val {
+	const char	*word;		/* one of printer_words */
+	char		*value;
+};
+
+struct printer {
+	pid_t			 pid;		/* 0 once reaped */
+	int			 to;		/* its stdin, -1 when closed */
+	int			 from;		/* its stdout, -1 when closed */
+	int			 quiet;
+	char			*dest;		/* for cancel; NULL if none */
+	enum printer_result	 result;
+	int			 job;
+	int			 ended, bad, printed, canceled;
+	char			*why;
+	char			 line[PRINTER_LINE_MAX];
+	size_t			 linelen;
+	struct printer_val	 vals[PRINTER_MAXVALS];
+	int			 nvals;
+};
+
+static void
+set_why(struct printer *p, const char *why)
+{
+	if (p->why == NULL)
+		p->why = xstrdup(why);
+}
+
+/* kiosk-print beside this binary, else in BINDIR. */
+static char *
+helper_path(const struct printer_request *req)
+{
+	char self[PATH_MAX], *slash, *path;
+	const char *t;
+	ssize_t n;
+
+	/* Test-only: a fake helper for ticket requests (SECURITY.md). */
+	if ((t = getenv("KIOSK_TEST")) != NULL && strcmp(t, "1") == 0 &&
+	    (t = getenv("KIOSK_TEST_PRINT_HELPER")) != NULL && *t != '\0' &&
+	    req->f[PF_OP] != NULL && strcmp(req->f[PF_OP], "ticket") == 0)
+		return xstrdup(t);
+	n = readlink("/proc/self/exe", self, sizeof self - 1);
+	if (n > 0) {
+		self[n] = '\0';
+		if ((slash = strrchr(self, '/')) != NULL) {
+			*slash = '\0';
+			xasprintf(&path, "%s/%s", self, PRINTER_HELPER);
+			if (access(path, X_OK) == 0)
+				return path;
+			free(path);
+		}
+	}
+	return xstrdup(BINDIR "/" PRINTER_HELPER);
+}
+
+/* Reap the helper: wait up to ms for it to exit, then kill it. */
+static void
+reap(struct printer *p, int ms)
+{
+	struct timespec ts = { 0, 10 * 1000 * 1000 };
+	int status = 0, waited;
+	char *why;
+
+	if (p->pid <= 0)
+		return;
+	for (waited = 0; waited < ms; waited += 10) {
+		if (waitpid(p->pid, &status, WNOHANG) == p->pid)
+			goto done;
+		nanosleep(&ts, NULL);
+	}
+	kill(p->pid, SIGKILL);
+	while (waitpid(p->pid, &status, 0) == -1 && errno == EINTR)
+		;
+done:
+	p->pid = 0;
+	if (!p->ended) {
+		if (WIFSIGNALED(status))
+			xasprintf(&why, "the print helper died (signal %d)",
+			    WTERMSIG(status));
+		else
+			xasprintf(&why, "the print helper stopped (exit %d) "
+			    "without an answer", WEXITSTATUS(status));
+		set_why(p, why);
+		free(why);
+	}
+}
+
+static void
+close_fds(struct printer *p)
+{
+	if (p->to != -1)
+		close(p->to);
+	if (p->from != -1)
+		close(p->from);
+	p->to = p->from = -1;
+}
+
+void
+printer_kill(struct printer *p, const char *why)
+{
+	if (p->result != PRINTER_RUNNING)
+		return;
+	set_why(p, why);
+	if (p->pid > 0)
+		kill(p->pid, SIGKILL);
+	close_fds(p);
+	reap(p, 0);
+	p->result = PRINTER_FAILED;
+}
+
+/* Write all of data to the helper's stdin within PRINTER_WRITE_MS. */
+static int
+write_all(int fd, const void *data, size_t len)
+{
+	struct pollfd pfd = { fd, POLLOUT, 0 };
+	struct timespec t0, t;
+	size_t off = 0;
+	ssize_t w;
+	long ms;
+
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	while (off < len) {
+		clock_gettime(CLOCK_MONOTONIC, &t);
+		ms = PRINTER_WRITE_MS - ((t.tv_sec - t0.tv_sec) * 1000 +
+		    (t.tv_nsec - t0.tv_nsec) / 1000000);
+		if (ms <= 0 || poll(&pfd, 1, (int)ms) == -1) {
+			if (ms > 0 && errno == EINTR)
+				continue;
+			return -1;
+		}
+		w = write(fd, (const char *)data + off, len - off);
+		if (w == -1 && (errno == EAGAIN || errno == EINTR))
+			continue;
+		if (w <= 0)
+			return -1;
+		off += (size_t)w;
+	}
+	return 0;
+}
+
+struct printer *
+printer_start(const struct printer_request *req, int quiet, char **cause)
+{
+	struct printer *p;
+	struct buf b = { 0 };
+	struct sigaction sa;
+	char *path, *argv[2], *envp[nitems(printer_env) + 1], *v;
+	int in[2] = { -1, -1 }, out[2] = { -1, -1 }, null = -1;
+	size_t i, n = 0, len;
+	pid_t pid;
+
+	for (i = 0; i < PRINTER_NFIELDS; i++) {
+		if (req->f[i] == NULL)
+			continue;
+		len = strlen(req->f[i]);
+		if (len > PRINTER_FIELD_MAX) {
+			xasprintf(cause, "ticket text too long (%s)",
+			    printer_fields[i]);
+			buf_free(&b);
+			return NULL;
+		}
+		buf_addf(&b, "%s %zu\n", printer_fields[i], len);
+		buf_add(&b, req->f[i], len);
+		buf_addc(&b, '\n');
+	}
+	buf_adds(&b, "end\n");
+	if (b.len > PRINTER_REQ_MAX) {
+		xasprintf(cause, "ticket request too long");
+		buf_free(&b);
+		return NULL;
+	}
+
+	/* A helper that dies must not kill us with SIGPIPE. */
+	if (sigaction(SIGPIPE, NULL, &sa) == 0 && sa.sa_handler == SIG_DFL) {
+		sa.sa_handler = SIG_IGN;
+		sigaction(SIGPIPE, &sa, NULL);
+	}
+	path = helper_path(req);
+	for (i = 0; i < nitems(printer_env); i++) {
+		if ((v = getenv(printer_env[i])) != NULL)
+			xasprintf(&envp[n++], "%s=%s", printer_env[i], v);
+	}
+	envp[n] = NULL;
+	argv[0] = path;
+	argv[1] = NULL;
+	if (pipe2(in, O_CLOEXEC) != 0 || pipe2(out, O_CLOEXEC) != 0 ||
+	    (quiet && (null = open("/dev/null", O_WRONLY | O_CLOEXEC)) == -1)) {
+		xasprintf(cause, "cannot start %s: %s", path, strerror(errno));
+		goto fail;
+	}
+	if ((pid = fork()) == -1) {
+		xasprintf(cause, "cannot start %s: %s", path, strerror(errno));
+		goto fail;
+	}
+	if (pid == 0) {
+		/* Only async-signal-safe calls until exec. */
+		if (dup2(in[0], STDIN_FILENO) == -1 ||
+		    dup2(out[1], STDOUT_FILENO) == -1 ||
+		    (null != -1 && dup2(null, STDERR_FILENO) == -1))
+			_exit(127);
+		close_range(3, ~0U, 0);	/* the database, the log, ... */
+		setpgid(0, 0);		/* no terminal signals */
+		execve(path, argv, envp);
+		_exit(127);
+	}
+	close(in[0]);
+	close(out[1]);
+	if (null != -1)
+		close(null);
+	p = xcalloc(1, sizeof *p);
+	p->pid = pid;
+	p->to = in[1];
+	p->from = out[0];
+	p->quiet = quiet;
+	p->result = PRINTER_RUNNING;
+	if (req->f[PF_DEST] != NULL && req->f[PF_OP] != NULL &&
+	    strcmp(req->f[PF_OP], "ticket") == 0)
+		p->dest = xstrdup(req->f[PF_DEST]);
+	fcntl(p->to, F_SETFL, fcntl(p->to, F_GETFL) | O_NONBLOCK);
+	fcntl(p->from, F_SETFL, fcntl(p->from, F_GETFL) | O_NONBLOCK);
+	if (write_all(p->to, b.data, b.len) != 0) {
+		/* It never had the whole request: it cannot have a job. */
+		xasprintf(cause, "%s did not take the request", path);
+		printer_kill(p, *cause);
+		printer_free(p);
+		p = NULL;
+	}
+	buf_free(&b);		/* holds the claim code: zeroed */
+	free(path);
+	for (i = 0; i < n; i++)
+		free(envp[i]);
+	return p;
+
+fail:
+	for (i = 0; i < 2; i++) {
+		if (in[i] != -1)
+			close(in[i]);
+		if (out[i] != -1)
+			close(out[i]);
+	}
+	if (null != -1)
+		close(null);
+	buf_free(&b);
+	free(path);
+	for (i = 0; i < n; i++)
+		free(envp[i]);
+	return NULL;
+}
+
+/* One answer line. Returns -1 if it breaks the grammar. */
+static int
+answer(struct printer *p, char *line)
+{
+	char *value, *end;
+	const char *word = NULL;
+	size_t i;
+	long l;
+	int k;
+
+	if (p->ended)
+		return -1;	/* nothing may follow "end" */
+	if ((value = strchr(line, ' ')) != NULL)
+		*value++ = '\0';
+	else
+		value = line + strlen(line);
+	for (i = 0; i < nitems(printer_words); i++) {
+		if (strcmp(line, printer_words[i]) == 0)
+			word = printer_words[i];
+	}
+	if (word == NULL)
+		return -1;
+	for (i = 0; value[i] != '\0'; i++) {
+		if ((unsigned char)value[i] < 0x20 || value[i] == 0x7f)
+			return -1;
+	}
+	if (strcmp(word, "job") == 0) {
+		errno = 0;
+		l = strtol(value, &end, 10);
+		if (p->job != 0 || errno != 0 || *end != '\0' ||
+		    value[0] < '1' || value[0] > '9' || l > INT_MAX)
+			return -1;
+		p->job = (int)l;
+	} else if (strcmp(word, "printed") == 0)
+		p->printed = 1;
+	else if (strcmp(word, "canceled") == 0)
+		p->canceled = 1;
+	else if (strcmp(word, "failed") == 0 ||
+	    strcmp(word, "cancel-failed") == 0) {
+		set_why(p, *value != '\0' ? value : "failed");
+		p->bad = 1;
+	} else if (strcmp(word, "error") == 0) {
+		/* "error STAGE WHY": the why is for people. */
+		end = strchr(value, ' ');
+		set_why(p, end != NULL ? end + 1 : "error");
+		p->bad = 1;
+	} else if (strcmp(word, "end") == 0)
+		p->ended = 1;
+	for (k = 0; k < p->nvals; k++) {
+		if (p->vals[k].word == word)
+			break;
+	}
+	if (k == p->nvals) {
+		if (k == PRINTER_MAXVALS)
+			return -1;
+		p->vals[p->nvals++].word = word;
+	}
+	free(p->vals[k].value);
+	p->vals[k].value = xstrdup(value);
+	return 0;
+}
+
+enum printer_result
+printer_poll(struct printer *p, int ms)
+{
+	struct pollfd pfd;
+	char chunk[4096];
+	ssize_t r, i;
+
+	while (p->result == PRINTER_RUNNING) {
+		pfd.fd = p->from;
+		pfd.events = POLLIN;
+		pfd.revents = 0;
+		if (poll(&pfd, 1, ms) <= 0)
+			break;		/* nothing yet (or EINTR) */
+		ms = 0;
+		r = read(p->from, chunk, sizeof chunk);
+		if (r == -1 && (errno == EAGAIN || errno == EINTR))
+			break;
+		if (r <= 0) {
+			/* It closed stdout: it ended, or it died. */
+			close_fds(p);
+			reap(p, 1000);
+			if (!p->ended)
+				set_why(p, "the print helper stopped");
+			p->result = p->ended && !p->bad ? PRINTER_OK :
+			    PRINTER_FAILED;
+			break;
+		}
+		for (i = 0; i < r; i++) {
+			if (chunk[i] != '\n') {
+				if (p->linelen == sizeof p->line - 1) {
+					printer_kill(p, "the print helper's "
+					    "answer is too long");
+					return p->result;
+				}
+				p->line[p->linelen++] = chunk[i];
+				continue;
+			}
+			p->line[p->linelen] = '\0';
+			p->linelen = 0;
+			if (answer(p, p->line) != 0) {
+				printer_kill(p, "the print helper gave a bad "
+				    "answer");
+				return p->result;
+			}
+		}
+	}
+	return p->result;
+}
+
+enum printer_result
+printer_wait(struct printer *p, int seconds)
+{
+	time_t deadline = time(NULL) + seconds;
+
+	while (printer_poll(p, 100) == PRINTER_RUNNING) {
+		if (time(NULL) >= deadline) {
+			printer_kill(p, "the print helper did not answer in "
+			    "time");
+			break;
+		}
+	}
+	return p->result;
+}
+
+int
+printer_job(const struct printer *p)
+{
+	return p->job;
+}
+
+const char *
+printer_why(const struct printer *p)
+{
+	return p->why;
+}
+
+const char *
+printer_get(const struct printer *p, const char *word)
+{
+	int k;
+
+	for (k = 0; k < p->nvals; k++) {
+		if (strcmp(p->vals[k].word, word) == 0)
+			return p->vals[k].value;
+	}
+	return NULL;
+}
+
+/* A fresh helper that cancels job (0: every ticket job of ours) on dest. */
+static int
+cancel_with_helper(const char *dest, int job, int quiet, char **cause)
+{
+	struct printer_request req;
+	struct printer *h;
+	char id[16];
+	int rc = -1;
+
+	memset(&req, 0, sizeof req);
+	snprintf(id, sizeof id, "%d", job);
+	req.f[PF_OP] = "cancel";
+	req.f[PF_DEST] = dest;
+	req.f[PF_JOB] = id;
+	if ((h = printer_start(&req, quiet, cause)) == NULL)
+		return -1;
+	if (printer_wait(h, PRINTER_CANCEL_HELPER) == PRINTER_OK &&
+	    h->canceled)
+		rc = 0;
+	else
+		xasprintf(cause, "%s", h->why != NULL ? h->why :
+		    "cancel not confirmed");
+	printer_free(h);
+	return rc;
+}
+
+int
+printer_cancel(struct printer *p, char **cause)
+{
+	if (p->result == PRINTER_RUNNING) {
+		if (p->to != -1) {
+			if (write(p->to, "cancel\n", 7) != 7) {
+				/* Gone or full: closing says cancel too. */
+			}
+			close(p->to);
+			p->to = -1;
+		}
+		printer_wait(p, PRINTER_CANCEL_WAIT);
+	}
+	if (p->canceled || p->printed || p->dest == NULL)
+		return 0;
+	/* The helper ended cleanly before making a job: nothing queued. */
+	if (p->job == 0 && p->ended)
+		return 0;
+	/* A job it did not confirm cancelled, or one it may have made. */
+	return cancel_with_helper(p->dest, p->job, p->quiet, cause);
+}
+
+void
+printer_free(struct printer *p)
+{
+	int k;
+
+	if (p == NULL)
+		return;
+	close_fds(p);		/* EOF: a helper following a job cancels it */
+	reap(p, 1000);
+	for (k = 0; k < p->nvals; k++)
+		free(p->vals[k].value);
+	free(p->dest);
+	free(p->why);
+	explicit_bzero(p, sizeof *p);
+	free(p);
+}
