@@ -482,7 +482,7 @@ ui_draw_list(struct ui *u, int y, int maxrows, const char **labels,
 			    "▶ " : "  ", box, labels[i]);
 		lines = wrapped_lines(u, COLS - 6, line);
 		if (used + lines > maxrows && used > 0) {
-			free(line);
+			freezero_str(line);	/* review lines hold answers */
 			break;
 		}
 		ui_put_wrapped(u, row, 2, COLS - 6, y + maxrows, line,
@@ -490,7 +490,7 @@ ui_draw_list(struct ui *u, int y, int maxrows, const char **labels,
 		add_hit(u, row, 0, lines, COLS, HIT_OPTION, i, focus);
 		row += lines;
 		used += lines;
-		free(line);
+		freezero_str(line);
 	}
 	if (i < n && row < LINES)
 		mvaddstr(row, 2, "↓ …");
