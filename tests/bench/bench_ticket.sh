@@ -1,6 +1,6 @@
 #!/bin/sh
-# bench_ticket: time to render one claim ticket (target: under 50 ms), beside
-# the time a private cupsd takes to accept the same job (print_submit:
+# bench_ticket: time for the print helper kiosk-print to render one claim
+# ticket (target: under 50 ms), beside the time a private cupsd takes to accept the same job (print_submit:
 # create job, send document, finish) and to complete it on the file-backed
 # queue. Called by `make bench`; prints plain lines.
 set -u
@@ -19,10 +19,10 @@ bn="৩০ দিনের মধ্যে আপনার পাসপোর্
 en="Bring your passport and a utility bill to the office within 30 days."
 median() { sort -n | awk '{ a[NR] = $1 } END { print a[int((NR + 1) / 2)] }'; }
 
-# Warm: the kiosk renders many tickets in one process.
+# Warm: the print helper (kiosk-print) renders many tickets in one process.
 warm=$("$KIOSK" printer sample --lang bn --next-steps "$bn" \
     --next-steps-en "$en" --repeat 200 --time | awk '/^render_ms/ { print $2 }')
-# Cold: first ticket in a fresh process (fontconfig and font loading).
+# Cold: first ticket in a fresh helper (fontconfig and font loading).
 cold=$(for i in 1 2 3 4 5; do
 	"$KIOSK" printer sample --lang bn --next-steps "$bn" --time |
 	    awk '/^render_ms/ { print $2 }'
@@ -43,6 +43,6 @@ whole=$(echo "$t0 $t1" | awk '{ printf "%.1f", ($2 - $1) / 5 / 1e6 }')
 printf 'ticket render (bn, 80 mm, warm, mean of 200): %s ms   (target < 50 ms)\n' "$warm"
 printf 'ticket render (bn, 80 mm, first in a process, median of 5): %s ms\n' "$cold"
 printf 'CUPS accepts the job (print_submit, median of 10): %s ms\n' "$submit"
-printf 'one kiosk process: render, submit, poll (100 ms steps) until completed: %s ms\n' "$whole"
+printf 'kiosk printer sample: start kiosk-print, render, submit, follow until completed: %s ms\n' "$whole"
 awk -v w="$warm" 'BEGIN { exit !(w < 50) }' && echo "ticket render: PASS" ||
     echo "ticket render: OVER TARGET"
