@@ -6,9 +6,10 @@
  * header; batch_parse refuses anything serialize would not produce
  * (unknown versions or flags, non-zero padding, unsorted or duplicate
  * sequence numbers, lengths that do not add up, trailing bytes). Must
- * never print or exit; the only file access is batch_save (the durable
- * write the kiosk uses for batches and the office for acks), batch_load
- * (a bounded read) and batch_reread (the kiosk's read-back check).
+ * never print or exit; the only file access is batch_file and batch_save
+ * (the durable write the kiosk uses for batches and the office for acks),
+ * batch_load (a bounded read) and batch_reread (the kiosk's read-back
+ * check).
  */
 #include <sys/stat.h>
 
@@ -21,11 +22,11 @@
 #include <string.h>
 
 #include "batch.h"
+#include "spool.h"
 #include "util.h"
 #include "vault.h"
 
-#define SAVE_WRITEBACK		(8u << 20)	/* see batch_save */
-#define BATCH_REREAD_CHUNK	(256u << 10)	/* stays in cache: measured faster */
+#define SAVE_WRITEBACK		(8u << 20)	/* see batch_file_open */
 
 static const unsigned char batch_magic[8] = "KIB1\r\n\x1a\n";
 static const unsigned char ack_magic[8] = "KIA1\r\n\x1a\n";
@@ -187,10 +188,10 @@ batch_write(const struct batch *b, const struct vault_sign_key *k,
 }
 
 void
-batch_write_in_place(unsigned char *d, size_t len, const struct batch *b,
+batch_write_head(unsigned char *d, uint64_t total, const struct batch *b,
     const struct vault_sign_key *k)
 {
-	batch_finish(d, len, b, k);
+	batch_finish(d, total, b, k);
 }
 
 void
@@ -454,97 +455,168 @@ save_fail(char **cause, const char *path, const char *what, int err)
 	return -1;
 }
 
-int
-batch_save(const char *dir, const char *name, const void *data, size_t len,
-    int replace, char **path, char **cause)
-{
-	const unsigned char *p = data;
-	char *tmp = NULL, *final = NULL;
-	struct stat sb;
-	size_t off = 0, started = 0;
-	ssize_t n;
-	int fd = -1, dfd = -1, err;
+/*
+ * A file being written durably: a temp file in dir, written through a
+ * spool, then batch_file_commit puts it in place (see batch.h).
+ */
+struct batch_file {
+	char		*dir, *tmp, *final;
+	int		 fd, replace;
+	struct spool	*sp;
+};
 
-	(void)started;
-	xasprintf(&final, "%s/%s", dir, name);
-	xasprintf(&tmp, "%s/.%s.%ld.tmp", dir, name, (long)getpid());
-	if (!replace && lstat(final, &sb) == 0) {
-		xasprintf(cause, "%s: already exists; not replacing it", final);
+int
+batch_file_open(const char *dir, const char *name, int replace,
+    struct batch_file **out, char **cause)
+{
+	struct batch_file *f;
+	struct stat sb;
+	int fl;
+
+	f = xcalloc(1, sizeof *f);
+	f->fd = -1;
+	f->replace = replace;
+	f->dir = xstrdup(dir);
+	xasprintf(&f->final, "%s/%s", dir, name);
+	xasprintf(&f->tmp, "%s/.%s.%ld.tmp", dir, name, (long)getpid());
+	if (!replace && lstat(f->final, &sb) == 0) {
+		xasprintf(cause, "%s: already exists; not replacing it",
+		    f->final);
 		goto fail;
 	}
-	fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
-	    0600);
-	if (fd == -1) {
-		save_fail(cause, tmp, "cannot create", errno);
+	f->fd = open(f->tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW |
+	    O_CLOEXEC, 0600);
+	if (f->fd == -1) {
+		save_fail(cause, f->tmp, "cannot create", errno);
 		goto fail;
 	}
-	while (off < len) {
-		n = write(fd, p + off, len - off > (1 << 20) ? (1 << 20) :
-		    len - off);
-		if (n == -1 && errno == EINTR)
-			continue;
-		if (n == -1) {
-			save_fail(cause, tmp, "cannot write", errno);
-			goto fail_unlink;
-		}
-		off += (size_t)n;
-#ifdef SYNC_FILE_RANGE_WRITE
-		/*
-		 * Start writing what we have to the device while we go on, so
-		 * that fsync below has little left to wait for. Only a head
-		 * start: fsync is what makes it durable, and its error counts.
-		 */
-		if (off - started >= SAVE_WRITEBACK || off == len) {
-			(void)sync_file_range(fd, (off_t)started,
-			    (off_t)(off - started), SYNC_FILE_RANGE_WRITE);
-			started = off;
-		}
+#ifdef O_DIRECT
+	/*
+	 * Straight to the device where it can (a spool writes whole blocks
+	 * so): no second copy of a big batch in the page cache, and fsync
+	 * has little left to wait for. Where the file system refuses,
+	 * through the page cache as before.
+	 */
+	if ((fl = fcntl(f->fd, F_GETFL)) != -1)
+		(void)fcntl(f->fd, F_SETFL, fl | O_DIRECT);
 #endif
+	/*
+	 * Written on a second thread, which also starts writeback every
+	 * SAVE_WRITEBACK bytes of what goes through the page cache.
+	 */
+	f->sp = spool_writer(f->fd, SAVE_WRITEBACK);
+	*out = f;
+	return 0;
+fail:
+	free(f->dir);
+	free(f->tmp);
+	free(f->final);
+	free(f);
+	return -1;
+}
+
+int
+batch_file_write(struct batch_file *f, const void *data, size_t len,
+    char **cause)
+{
+	int err;
+
+	if (spool_write(f->sp, data, len, &err) != 0)
+		return save_fail(cause, f->tmp, "cannot write", err);
+	return 0;
+}
+
+static void
+file_free(struct batch_file *f)
+{
+	spool_close(f->sp);	/* joins the writer */
+	if (f->fd != -1)
+		close(f->fd);
+	free(f->dir);
+	free(f->tmp);
+	free(f->final);
+	free(f);
+}
+
+void
+batch_file_abort(struct batch_file *f)
+{
+	if (f == NULL)
+		return;
+	spool_close(f->sp);
+	f->sp = NULL;
+	unlink(f->tmp);
+	file_free(f);
+}
+
+int
+batch_file_commit(struct batch_file *f, char **path, char **cause)
+{
+	struct stat sb;
+	int dfd, err, rc;
+
+	rc = spool_finish(f->sp, &err);	/* the last bytes; joins */
+	f->sp = NULL;
+	if (rc != 0) {
+		save_fail(cause, f->tmp, "cannot write", err);
+		goto fail;
 	}
 	/* Tests stop here to pull the folder away mid-write. */
 	if (getenv("KIOSK_TEST_STOP_AFTER_WRITE") != NULL)
 		raise(SIGSTOP);
-	if (fsync(fd) != 0) {
-		save_fail(cause, tmp, "cannot flush to disk", errno);
-		goto fail_unlink;
-	}
-	err = close(fd);
-	fd = -1;
-	if (err != 0) {
-		save_fail(cause, tmp, "cannot close", errno);
-		goto fail_unlink;
-	}
-	if (!replace && lstat(final, &sb) == 0) {
-		xasprintf(cause, "%s: already exists; not replacing it", final);
-		goto fail_unlink;
-	}
-	if (rename(tmp, final) != 0) {
-		save_fail(cause, final, "cannot rename into place", errno);
-		goto fail_unlink;
-	}
-	if ((dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) == -1 ||
-	    (fsync(dfd) != 0 && errno != EINVAL)) {
-		save_fail(cause, dir, "cannot flush the folder", errno);
-		if (dfd != -1)
-			close(dfd);
-		unlink(final);
+	if (fsync(f->fd) != 0) {
+		save_fail(cause, f->tmp, "cannot flush to disk", errno);
 		goto fail;
 	}
+	err = close(f->fd);
+	f->fd = -1;
+	if (err != 0) {
+		save_fail(cause, f->tmp, "cannot close", errno);
+		goto fail;
+	}
+	if (!f->replace && lstat(f->final, &sb) == 0) {
+		xasprintf(cause, "%s: already exists; not replacing it",
+		    f->final);
+		goto fail;
+	}
+	if (rename(f->tmp, f->final) != 0) {
+		save_fail(cause, f->final, "cannot rename into place", errno);
+		goto fail;
+	}
+	if ((dfd = open(f->dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) == -1 ||
+	    (fsync(dfd) != 0 && errno != EINVAL)) {
+		save_fail(cause, f->dir, "cannot flush the folder", errno);
+		if (dfd != -1)
+			close(dfd);
+		unlink(f->final);
+		file_free(f);
+		return -1;
+	}
 	close(dfd);
-	free(tmp);
-	if (path != NULL)
-		*path = final;
-	else
-		free(final);
+	if (path != NULL) {
+		*path = f->final;
+		f->final = NULL;
+	}
+	file_free(f);
 	return 0;
-fail_unlink:
-	unlink(tmp);
 fail:
-	if (fd != -1)
-		close(fd);
-	free(tmp);
-	free(final);
+	batch_file_abort(f);
 	return -1;
+}
+
+int
+batch_save(const char *dir, const char *name, const void *data, size_t len,
+    int replace, char **path, char **cause)
+{
+	struct batch_file *f;
+
+	if (batch_file_open(dir, name, replace, &f, cause) != 0)
+		return -1;
+	if (batch_file_write(f, data, len, cause) != 0) {
+		batch_file_abort(f);
+		return -1;
+	}
+	return batch_file_commit(f, path, cause);
 }
 
 int
@@ -607,15 +679,26 @@ fail:
 	return -1;
 }
 
+/*
+ * Reading a file back from the device, piece by piece (see batch.h),
+ * through a spool: the next pieces are read on a second thread while the
+ * caller compares.
+ */
+struct batch_reread {
+	char			*path;
+	int			 fd;
+	struct spool		*sp;
+	const unsigned char	*buf;
+	size_t			 pos, have;	/* buf[pos, have) is left */
+};
+
 int
-batch_reread(const char *path, const unsigned char *data, size_t len,
+batch_reread_open(const char *path, uint64_t len, struct batch_reread **out,
     char **cause)
 {
+	struct batch_reread *r;
 	struct stat sb;
-	unsigned char *chunk;
-	size_t off = 0, want;
-	ssize_t n;
-	int fd, rc = -1;
+	int fd, fl;
 
 	if ((fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC)) == -1) {
 		xasprintf(cause, "%s: cannot read it back: %s", path,
@@ -623,49 +706,145 @@ batch_reread(const char *path, const unsigned char *data, size_t len,
 		return -1;
 	}
 	if (fstat(fd, &sb) != 0 || !S_ISREG(sb.st_mode) ||
-	    (uint64_t)sb.st_size != (uint64_t)len) {
+	    (uint64_t)sb.st_size != len) {
 		xasprintf(cause, "%s: read back differs from what was written "
 		    "(size)", path);
 		close(fd);
 		return -1;
 	}
+	/*
+	 * Ask for the bytes on the device, not the page cache: O_DIRECT
+	 * reads them from the device into the spool's buffers. Where the
+	 * file system refuses O_DIRECT, the page cache is dropped first and
+	 * read through.
+	 */
 #ifdef POSIX_FADV_DONTNEED
-	/* Ask for the bytes on the device, not the page cache. */
 	posix_fadvise(fd, 0, 0, POSIX_FADV_DONTNEED);
 #endif
 #ifdef POSIX_FADV_SEQUENTIAL
 	posix_fadvise(fd, 0, 0, POSIX_FADV_SEQUENTIAL);
 #endif
-	/* One reused chunk: no second copy of the whole file in memory. */
-	chunk = xmalloc(BATCH_REREAD_CHUNK);
-	while (off < len) {
-		want = len - off < BATCH_REREAD_CHUNK ? len - off :
-		    BATCH_REREAD_CHUNK;
-		n = read(fd, chunk, want);
-		if (n == -1 && errno == EINTR)
-			continue;
-		if (n == -1) {
-			xasprintf(cause, "%s: cannot read it back: %s", path,
-			    strerror(errno));
-			goto out;
+#ifdef O_DIRECT
+	if ((fl = fcntl(fd, F_GETFL)) != -1)
+		(void)fcntl(fd, F_SETFL, fl | O_DIRECT);
+#endif
+	r = xcalloc(1, sizeof *r);
+	r->path = xstrdup(path);
+	r->fd = fd;
+	r->sp = spool_reader(fd);
+	*out = r;
+	return 0;
+}
+
+/* Refill buf; 0 at the end of the file. */
+static ssize_t
+reread_fill(struct batch_reread *r, char **cause)
+{
+	ssize_t n;
+	int err;
+
+	if ((n = spool_next(r->sp, &r->buf, &err)) == -1) {
+		xasprintf(cause, "%s: cannot read it back: %s", r->path,
+		    strerror(err));
+		return -1;
+	}
+	r->pos = 0;
+	r->have = (size_t)n;
+	return n;
+}
+
+/* The next len bytes of the file, in pieces: fn(piece, n, arg) for each. */
+static int
+reread_each(struct batch_reread *r, size_t len,
+    int (*fn)(const unsigned char *, size_t, void *), void *arg,
+    char **cause)
+{
+	ssize_t got;
+	size_t n;
+
+	while (len > 0) {
+		if (r->pos == r->have) {
+			if ((got = reread_fill(r, cause)) == -1)
+				return -1;
+			if (got == 0) {
+				xasprintf(cause, "%s: read back differs from "
+				    "what was written (shorter)", r->path);
+				return -1;
+			}
 		}
-		if (n == 0 || memcmp(chunk, data + off, (size_t)n) != 0) {
+		n = r->have - r->pos;
+		if (n > len)
+			n = len;
+		if (fn(r->buf + r->pos, n, arg) != 0) {
 			xasprintf(cause, "%s: read back differs from what was "
-			    "written (bad medium?)", path);
-			goto out;
+			    "written (bad medium?)", r->path);
+			return -1;
 		}
-		off += (size_t)n;
+		r->pos += n;
+		len -= n;
 	}
+	return 0;
+}
+
+static int
+reread_copy(const unsigned char *p, size_t n, void *arg)
+{
+	unsigned char **to = arg;
+
+	memcpy(*to, p, n);
+	*to += n;
+	return 0;
+}
+
+static int
+reread_same(const unsigned char *p, size_t n, void *arg)
+{
+	const unsigned char **want = arg;
+
+	if (memcmp(*want, p, n) != 0)
+		return -1;
+	*want += n;
+	return 0;
+}
+
+int
+batch_reread_read(struct batch_reread *r, void *data, size_t len,
+    char **cause)
+{
+	unsigned char *to = data;
+
+	return reread_each(r, len, reread_copy, &to, cause);
+}
+
+int
+batch_reread_cmp(struct batch_reread *r, const void *data, size_t len,
+    char **cause)
+{
+	const unsigned char *want = data;
+
+	return reread_each(r, len, reread_same, &want, cause);
+}
+
+int
+batch_reread_close(struct batch_reread *r, int check, char **cause)
+{
+	ssize_t got = 0;
+	int rc = 0;
+
+	if (r == NULL)
+		return 0;
 	/* And nothing after what we wrote. */
-	if (read(fd, chunk, 1) != 0) {
+	if (check && r->pos == r->have && (got = reread_fill(r, cause)) == -1)
+		rc = -1;
+	else if (check && (r->pos != r->have || got > 0)) {
 		xasprintf(cause, "%s: read back differs from what was written "
-		    "(longer)", path);
-		goto out;
+		    "(longer)", r->path);
+		rc = -1;
 	}
-	rc = 0;
-out:
-	free(chunk);	/* ciphertext only: no need to wipe */
-	close(fd);
+	spool_close(r->sp);	/* joins the reader */
+	close(r->fd);
+	free(r->path);
+	free(r);
 	return rc;
 }
 

@@ -86,15 +86,15 @@ void	 batch_write(const struct batch *, const struct vault_sign_key *,
 /* Where the sealed records start in a batch of count records. */
 uint64_t batch_data_offset(size_t count);
 /*
- * The same as batch_write in place, for a writer that already knows each
- * record's hash (the kiosk keeps it from sealing): d holds the whole file,
- * len bytes, with the sealed records already copied from
- * batch_data_offset(b->count) on in manifest order (ent[].data is not
- * read) and ent[].hash set; writes the header and manifest in front of
- * them and signs. Hashes nothing but the header and manifest.
+ * Header and manifest only, for a writer that streams the sealed records
+ * after them and already knows each record's hash (the kiosk keeps it from
+ * sealing): d has room for batch_data_offset(b->count) bytes, total is
+ * the length of the whole file, ent[].hash is set and ent[].data is not
+ * read. The signature covers these bytes alone, so it is made here, before
+ * a single record is written. Hashes nothing but the header and manifest.
  */
-void	 batch_write_in_place(unsigned char *d, size_t len, const struct batch *,
-	    const struct vault_sign_key *);
+void	 batch_write_head(unsigned char *d, uint64_t total,
+	    const struct batch *, const struct vault_sign_key *);
 /* (Re)sign a formatted batch in place. */
 void	 batch_sign(unsigned char *, size_t, const struct vault_sign_key *);
 /*
@@ -131,20 +131,44 @@ int	 ack_read(const unsigned char *, size_t,
 
 
 /*
- * Files. batch_save writes data durably as dir/name: a temp file opened
- * O_CREAT|O_EXCL|O_NOFOLLOW, write, fsync, rename (refusing to replace an
- * existing file unless replace is set), fsync of the directory. On any
- * error the temp file is removed and nothing is left under name.
- * batch_load reads a whole file (at most max bytes) into a malloc buffer.
- * batch_reread reads path back from the device (the page cache dropped
- * first) and checks that it holds exactly the len bytes of data.
+ * Files. A durable write: a temp file in dir opened
+ * O_CREAT|O_EXCL|O_NOFOLLOW (batch_file_open), written (batch_file_write,
+ * buffered, as often as needed), then batch_file_commit: fsync, rename to
+ * dir/name (refusing to replace an existing file unless replace is set),
+ * fsync of the directory. On any error the temp file is removed and
+ * nothing is left under name; batch_file_abort gives up and removes it.
+ * Commit and abort free the handle. batch_save does all of it for bytes
+ * in memory.
  */
+struct batch_file;
+int	 batch_file_open(const char *dir, const char *name, int replace,
+	    struct batch_file **, char **cause);
+int	 batch_file_write(struct batch_file *, const void *, size_t,
+	    char **cause);
+int	 batch_file_commit(struct batch_file *, char **path, char **cause);
+void	 batch_file_abort(struct batch_file *);
 int	 batch_save(const char *dir, const char *name, const void *, size_t,
 	    int replace, char **path, char **cause);
+/* Read a whole file (at most max bytes) into a malloc buffer. */
 int	 batch_load(const char *path, size_t max, unsigned char **data,
 	    size_t *len, char **cause);
-int	 batch_reread(const char *path, const unsigned char *data, size_t len,
+/*
+ * The kiosk's read-back check, from the device (the page cache is dropped
+ * first), in order and in pieces so that a big file needs no second copy
+ * in memory: batch_reread_open checks that path is a regular file of
+ * exactly len bytes; batch_reread_read copies the next bytes out;
+ * batch_reread_cmp checks that the next bytes are data; each fails on a
+ * short file. batch_reread_close frees, and with check set fails if the
+ * file holds anything after what was consumed.
+ */
+struct batch_reread;
+int	 batch_reread_open(const char *path, uint64_t len,
+	    struct batch_reread **, char **cause);
+int	 batch_reread_read(struct batch_reread *, void *, size_t,
 	    char **cause);
+int	 batch_reread_cmp(struct batch_reread *, const void *, size_t,
+	    char **cause);
+int	 batch_reread_close(struct batch_reread *, int check, char **cause);
 
 /* A kiosk's public identity file (what `kiosk identity` prints). */
 void	 identity_format(const char *name, const unsigned char pk[32],

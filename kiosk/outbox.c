@@ -9,8 +9,8 @@
  *        pad, seal to the office key, wipe, INSERT with its hash,
  *        COMMIT -->
  *   envelope, seq > exported_through (pending)
- *     -- outbox_export: batch written, fsynced, renamed, read back and
- *        verified, then -->
+ *     -- outbox_export: batch streamed to a temp file, fsynced, renamed,
+ *        read back and verified, then -->
  *   envelope, seq <= exported_through (exported; still kept, and put in
  *   every later batch)
  *     -- outbox_apply_ack: a signed ack covering its seq -->
@@ -358,57 +358,115 @@ outbox_apply_ack(struct outbox *ob, const char *path, long *deleted,
 	return apply_ack(ob, path, 0, deleted, cause);
 }
 
-/* Lays the sealed records out in the batch file as SQLite hands them over. */
-struct export_fill {
-	struct batch	*b;
-	unsigned char	*d;		/* the whole batch file */
-	size_t		 off, len;	/* next record at d + off */
-	size_t		 i;
-	char		**cause;
+/*
+ * An export reads the outbox twice and the batch file once:
+ *
+ *   export_meta   the rows alone (seq, key id, length, hash kept from
+ *                 sealing) -> the manifest, signed before any record
+ *                 is written;
+ *   export_data   the sealed bytes, streamed into the file behind the
+ *                 header and manifest through one reused buffer;
+ *   export_data   after the file is renamed into place and the folder
+ *                 flushed: the sealed bytes again, compared with what
+ *                 the device gives back, piece by piece.
+ *
+ * Neither pass holds the whole batch in memory: 420 MB for 100,000
+ * submissions would cost more in page faults than the write itself.
+ * Every pass checks each row against the manifest (seq, length, key
+ * id, hash), so a change between passes fails the export.
+ */
+struct export_walk {
+	struct batch		*b;
+	size_t			 i, cap;
+	uint64_t		 bytes;
+	struct batch_file	*f;	/* export_data writes to f, */
+	struct batch_reread	*r;	/* or compares with r */
+	char			**cause;
 };
 
 static int
-export_fill(const struct store_envelope *e, void *arg)
+export_changed(struct export_walk *w)
 {
-	struct export_fill *f = arg;
+	xasprintf(w->cause, "the outbox changed while it was read");
+	return -1;
+}
+
+static int
+export_meta(const struct store_envelope *e, void *arg)
+{
+	struct export_walk *w = arg;
 	struct batch_entry *be;
 
-	if (f->i == f->b->count || e->len > f->len - f->off) {
-		xasprintf(f->cause, "the outbox changed while it was read");
-		return -1;
+	if (w->i == w->cap) {
+		w->cap = w->cap ? w->cap * 2 : 1024;
+		w->b->ent = xreallocarray(w->b->ent, w->cap, sizeof *be);
 	}
-	be = &f->b->ent[f->i++];
+	be = &w->b->ent[w->i++];
 	be->seq = e->seq;
 	memcpy(be->key_id, e->key_id, 8);
 	be->len = e->len;
-	be->data = f->d + f->off;
-	memcpy(f->d + f->off, e->data, e->len);
 	if (e->has_hash)
 		memcpy(be->hash, e->hash, 32);
 	else	/* saved by a version that did not keep the hash */
-		vault_hash(be->hash, 32, be->data, be->len);
-	f->off += e->len;
+		vault_hash(be->hash, 32, e->data, e->len);
+	w->bytes += e->len;
+	return 0;
+}
+
+static int
+export_data(const struct store_envelope *e, void *arg)
+{
+	struct export_walk *w = arg;
+	struct batch_entry *be;
+
+	if (w->i == w->b->count)
+		return export_changed(w);
+	be = &w->b->ent[w->i++];
+	if (e->seq != be->seq || e->len != be->len ||
+	    memcmp(e->key_id, be->key_id, 8) != 0 ||
+	    (e->has_hash && memcmp(e->hash, be->hash, 32) != 0))
+		return export_changed(w);
+	if (w->f != NULL)
+		return batch_file_write(w->f, e->data, e->len, w->cause);
+	return batch_reread_cmp(w->r, e->data, e->len, w->cause);
+}
+
+/* One export_data pass over the batch's records, into f or against r. */
+static int
+export_pass(struct outbox *ob, struct export_walk *w, struct batch_file *f,
+    struct batch_reread *r)
+{
+	w->i = 0;
+	w->f = f;
+	w->r = r;
+	if (store_each_envelope(ob->store, w->b->acked_through, w->b->last,
+	    export_data, w, w->cause) != 0)
+		return -1;
+	if (w->i != w->b->count)
+		return export_changed(w);
 	return 0;
 }
 
 /*
- * The batch buffer holds ciphertext only (sealed records, their hashes,
- * sequence numbers and key ids), so it is freed without a wipe: wiping
- * it would protect nothing and cost a pass over every byte.
+ * The batch holds ciphertext only (sealed records, their hashes, sequence
+ * numbers and key ids), so its buffers are freed without a wipe: wiping
+ * would protect nothing and cost a pass over every byte.
  */
 int
 outbox_export(struct outbox *ob, const char *dir, char **path, long *count,
     char **cause)
 {
 	struct store_head h;
-	struct export_fill f;
+	struct export_walk w;
 	struct batch b;
-	unsigned char *d = NULL;
-	uint64_t bytes, len = 0;
+	struct batch_file *f = NULL;
+	struct batch_reread *r = NULL;
+	unsigned char *head = NULL;
+	uint64_t len = 0, hlen;
 	size_t n = 0;
 	char *ackpath = NULL, *name = NULL, *why = NULL, *final = NULL;
 	long deleted;
-	int rc = -1, w;
+	int rc = -1, wy;
 	struct stat sb;
 	unsigned char pk[32];
 
@@ -416,6 +474,7 @@ outbox_export(struct outbox *ob, const char *dir, char **path, long *count,
 	*count = 0;
 	ob->ack_deleted = -1;
 	memset(&b, 0, sizeof b);
+	memset(&w, 0, sizeof w);
 	if (stat(dir, &sb) != 0 || !S_ISDIR(sb.st_mode)) {
 		xasprintf(cause, "%s: %s", dir, errno ? strerror(errno) :
 		    "not a folder");
@@ -429,22 +488,24 @@ outbox_export(struct outbox *ob, const char *dir, char **path, long *count,
 	}
 
 	/*
-	 * In one transaction: read the records straight into the batch file
-	 * laid out in memory, and reserve a batch number, so a number is
-	 * never reused.
+	 * In one transaction: read the manifest from the rows and reserve a
+	 * batch number, so a number is never reused.
 	 */
 	if (store_begin(ob->store, cause) != 0)
 		goto out;
+	w.b = &b;
+	w.cause = cause;
 	if (store_get_head(ob->store, &h, cause) != 0 ||
-	    store_envelope_totals(ob->store, h.acked_through, &n, &bytes,
-	    cause) != 0)
+	    store_each_envelope_meta(ob->store, h.acked_through, UINT64_MAX,
+	    export_meta, &w, cause) != 0)
 		goto rollback;
-	if (n == 0) {
+	if ((n = w.i) == 0) {
 		store_rollback(ob->store);
 		rc = 0;
 		goto out;
 	}
-	len = batch_data_offset(n) + bytes;
+	hlen = batch_data_offset(n);
+	len = hlen + w.bytes;
 	if (n > UINT32_MAX || len > BATCH_MAX_LEN || len > SIZE_MAX) {
 		xasprintf(cause, "too many submissions for one batch (%zu); "
 		    "ask the office for an acknowledgement", n);
@@ -452,21 +513,6 @@ outbox_export(struct outbox *ob, const char *dir, char **path, long *count,
 	}
 	snprintf(b.name, sizeof b.name, "%s", ob->name);
 	b.count = n;
-	b.ent = xcalloc(n, sizeof *b.ent);
-	d = xmalloc((size_t)len);
-	memset(&f, 0, sizeof f);
-	f.b = &b;
-	f.d = d;
-	f.off = (size_t)batch_data_offset(n);
-	f.len = (size_t)len;
-	f.cause = cause;
-	if (store_each_envelope(ob->store, h.acked_through, export_fill, &f,
-	    cause) != 0)
-		goto rollback;
-	if (f.i != n || f.off != len) {
-		xasprintf(cause, "the outbox changed while it was read");
-		goto rollback;
-	}
 	h.last_batch++;
 	if (store_set_head(ob->store, &h, cause) != 0)
 		goto rollback;
@@ -483,27 +529,45 @@ outbox_export(struct outbox *ob, const char *dir, char **path, long *count,
 		    "missing", (unsigned long long)(h.acked_through + 1));
 		goto out;
 	}
-	batch_write_in_place(d, (size_t)len, &b, ob->id);
+	head = xmalloc((size_t)hlen);
+	batch_write_head(head, len, &b, ob->id);
 
+	/* Temp file, header and manifest, the records, fsync, rename. */
 	xasprintf(&name, "%s-%llu.kib", ob->name,
 	    (unsigned long long)h.last_batch);
-	if (batch_save(dir, name, d, (size_t)len, 0, &final, cause) != 0)
+	if (batch_file_open(dir, name, 0, &f, cause) != 0)
 		goto out;
-	/* Read it back from the device: the same bytes, or fail. */
-	if (batch_reread(final, d, (size_t)len, cause) != 0)
-		goto out_unlink;
+	if (batch_file_write(f, head, (size_t)hlen, cause) != 0 ||
+	    export_pass(ob, &w, f, NULL) != 0) {
+		batch_file_abort(f);
+		goto out;
+	}
+	if (batch_file_commit(f, &final, cause) != 0)
+		goto out;
+
 	/*
-	 * The bytes on the device are the bytes in d (compared above);
-	 * check the signature over them.
+	 * Read it back from the device: the same bytes, or fail. Then check
+	 * the signature over them (header and manifest are the bytes in
+	 * head, compared first).
 	 */
-	if (batch_check_header(d, (size_t)len, pk, &w, &why) != 0 ||
-	    batch_verify(d, (size_t)len, &w, &why) != 0) {
+	if (batch_reread_open(final, len, &r, cause) != 0)
+		goto out_unlink;
+	if (batch_reread_cmp(r, head, (size_t)hlen, cause) != 0)
+		goto out_unlink;
+	if (batch_check_header(head, (size_t)len, pk, &wy, &why) != 0 ||
+	    batch_verify(head, (size_t)len, &wy, &why) != 0) {
 		xasprintf(cause, "%s: does not verify after writing: %s",
 		    final, why);
 		free(why);
 		goto out_unlink;
 	}
-	batch_hash(d, b.file_hash);
+	if (export_pass(ob, &w, NULL, r) != 0)
+		goto out_unlink;
+	wy = batch_reread_close(r, 1, cause);
+	r = NULL;
+	if (wy != 0)
+		goto out_unlink;
+	batch_hash(head, b.file_hash);
 
 	/* Only now mark the records exported. */
 	if (store_begin(ob->store, cause) != 0)
@@ -530,10 +594,11 @@ rollback:
 	store_rollback(ob->store);
 	goto out;
 out_unlink:
+	batch_reread_close(r, 0, NULL);
 	unlink(final);
 out:
 	free(b.ent);
-	free(d);
+	free(head);
 	free(final);
 	free(name);
 	free(ackpath);

@@ -489,36 +489,48 @@ store_envelope_totals(struct store *s, uint64_t after, size_t *n,
 	return 0;
 }
 
-int
-store_each_envelope(struct store *s, uint64_t after,
-    int (*fn)(const struct store_envelope *, void *), void *arg,
-    char **cause)
+/*
+ * Walk envelopes after < seq <= through with sql, whose columns are seq,
+ * key_id, hash, length(sealed), then the sealed bytes or NULL.
+ */
+static int
+each_envelope(struct store *s, const char *sql, uint64_t after,
+    uint64_t through, int (*fn)(const struct store_envelope *, void *),
+    void *arg, char **cause)
 {
-	static const char sql[] = "SELECT seq, key_id, hash, sealed"
-	    " FROM envelope WHERE seq > ? ORDER BY seq";
 	struct store_envelope e;
 	sqlite3_stmt *st;
-	int rc, len;
+	int rc;
 
-	if ((st = stmt(s, cause, sql, "i", after)) == NULL)
+	if (through > INT64_MAX)
+		through = INT64_MAX;
+	if ((st = stmt(s, cause, sql, "ii", after, through)) == NULL)
 		return -1;
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		memset(&e, 0, sizeof e);
 		e.seq = (uint64_t)sqlite3_column_int64(st, 0);
 		if (blob8(st, 1, e.key_id) != 0 ||
 		    (sqlite3_column_type(st, 2) != SQLITE_NULL &&
-		    blob32(st, 2, e.hash) != 0)) {
+		    blob32(st, 2, e.hash) != 0) ||
+		    sqlite3_column_int64(st, 3) < 0) {
 			sqlite3_reset(st);
 			xasprintf(cause, "%s: envelope %llu is damaged",
 			    s->path, (unsigned long long)e.seq);
 			return -1;
 		}
 		e.has_hash = sqlite3_column_type(st, 2) != SQLITE_NULL;
-		e.data = sqlite3_column_blob(st, 3);
-		len = sqlite3_column_bytes(st, 3);
-		if (e.data == NULL && len > 0)
-			break;			/* out of memory: rc says */
-		e.len = (size_t)len;
+		e.len = (size_t)sqlite3_column_int64(st, 3);
+		if (sqlite3_column_type(st, 4) != SQLITE_NULL) {
+			e.data = sqlite3_column_blob(st, 4);
+			if (e.data == NULL && e.len > 0)
+				break;		/* out of memory: rc says */
+			if ((size_t)sqlite3_column_bytes(st, 4) != e.len) {
+				sqlite3_reset(st);
+				xasprintf(cause, "%s: envelope %llu is damaged",
+				    s->path, (unsigned long long)e.seq);
+				return -1;
+			}
+		}
 		if ((rc = fn(&e, arg)) != 0) {
 			sqlite3_reset(st);
 			return rc;
@@ -528,6 +540,34 @@ store_each_envelope(struct store *s, uint64_t after,
 	if (rc != SQLITE_DONE)
 		return store_fail(s, cause, "cannot read the submissions");
 	return 0;
+}
+
+int
+store_each_envelope(struct store *s, uint64_t after, uint64_t through,
+    int (*fn)(const struct store_envelope *, void *), void *arg,
+    char **cause)
+{
+	static const char sql[] = "SELECT seq, key_id, hash, length(sealed),"
+	    " sealed FROM envelope WHERE seq > ? AND seq <= ? ORDER BY seq";
+
+	return each_envelope(s, sql, after, through, fn, arg, cause);
+}
+
+int
+store_each_envelope_meta(struct store *s, uint64_t after, uint64_t through,
+    int (*fn)(const struct store_envelope *, void *), void *arg,
+    char **cause)
+{
+	/*
+	 * length() reads a blob's size from the row, and the CASE reads the
+	 * overflow pages only of rows without a hash: a walk of the b-tree's
+	 * leaves, not of the sealed bytes.
+	 */
+	static const char sql[] = "SELECT seq, key_id, hash, length(sealed),"
+	    " CASE WHEN hash IS NULL THEN sealed END FROM envelope"
+	    " WHERE seq > ? AND seq <= ? ORDER BY seq";
+
+	return each_envelope(s, sql, after, through, fn, arg, cause);
 }
 
 struct envelopes {
@@ -565,7 +605,8 @@ store_get_envelopes(struct store *s, uint64_t after,
 {
 	struct envelopes a = { NULL, 0, 0 };
 
-	if (store_each_envelope(s, after, copy_envelope, &a, cause) != 0) {
+	if (store_each_envelope(s, after, UINT64_MAX, copy_envelope, &a,
+	    cause) != 0) {
 		store_envelopes_free(a.v, a.n);
 		return -1;
 	}

@@ -63,20 +63,29 @@ struct store_envelope {
 	unsigned char		 key_id[8];
 	unsigned char		 hash[32];	/* if has_hash */
 	int			 has_hash;	/* 0: saved by an older version */
-	const unsigned char	*data;		/* ciphertext */
+	const unsigned char	*data;		/* ciphertext (see below) */
 	size_t			 len;
 };
 /* How many envelopes have seq > after, and their sealed bytes in all. */
 int	 store_envelope_totals(struct store *, uint64_t after, size_t *n,
 	    uint64_t *bytes, char **cause);
 /*
- * Call fn for every envelope with seq > after, ascending, without a copy:
- * e->data points into SQLite and is valid only during the call. A non-zero
- * return from fn stops the walk and is returned (fn sets any *cause).
+ * Call fn for every envelope with after < seq <= through, ascending,
+ * without a copy: e->data points into SQLite and is valid only during the
+ * call. A non-zero return from fn stops the walk and is returned (fn sets
+ * any *cause).
  */
-int	 store_each_envelope(struct store *, uint64_t after,
+int	 store_each_envelope(struct store *, uint64_t after, uint64_t through,
 	    int (*fn)(const struct store_envelope *e, void *), void *,
 	    char **cause);
+/*
+ * The same without the sealed bytes (e->data is NULL) except for an
+ * envelope that has no hash: what a batch manifest needs, read from the
+ * rows alone.
+ */
+int	 store_each_envelope_meta(struct store *, uint64_t after,
+	    uint64_t through, int (*fn)(const struct store_envelope *e, void *),
+	    void *, char **cause);
 /*
  * The same, copied: data is malloc'd. Free with store_envelopes_free.
  */
