@@ -14,6 +14,7 @@
  * it is stored in the session or thrown away.
  */
 #include <limits.h>
+#include <poll.h>
 #include <locale.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -1440,6 +1441,17 @@ setup_colours(struct ui *u)
 	}
 }
 
+/* Has the terminal hung up (its other end closed)? */
+static int
+terminal_gone(void)
+{
+	struct pollfd pfd = { STDIN_FILENO, POLLIN, 0 };
+
+	if (poll(&pfd, 1, 0) < 0)
+		return 0;
+	return (pfd.revents & (POLLHUP | POLLERR | POLLNVAL)) != 0;
+}
+
 void
 ui_emergency_restore(void)
 {
@@ -1517,8 +1529,14 @@ ui_run(struct session *s, const struct config *cfg, char **cause)
 			session_poll_ticket(s);
 		draw(&u, left);
 		r = get_wch(&k);
-		if (r == ERR)
+		if (r == ERR) {
+			if (terminal_gone()) {
+				/* Nobody can see us: wipe and end, to be restarted. */
+				log_msg("the terminal went away; stopping");
+				ui_stop = 1;
+			}
 			continue;
+		}
 		u.last_key = time(NULL);
 		if (left >= 0 && !(r == KEY_CODE_YES && k == KEY_RESIZE))
 			continue;	/* any key only extends the time */

@@ -63,6 +63,25 @@ try:
 finally:
     k.stop()
 
+# The terminal goes away without a hangup signal (the kiosk is not in the
+# terminal's session): it must notice, wipe and end, not spin.
+import subprocess
+k = Kiosk(w.config, 90, 28, binary="setsid -w " + KIOSK)
+try:
+    k.wait("Choose your language", 10)
+finally:
+    k.stop()
+end = time.time() + 5
+left = ["?"]
+while time.time() < end and left:
+    left = subprocess.run(["pgrep", "-f", "^" + KIOSK + " run --config " +
+                           w.config], capture_output=True,
+                          text=True).stdout.split()
+    time.sleep(0.2)
+t.ok(not left, "when the terminal goes away the kiosk ends", left)
+t.ok("terminal went away" in open(os.path.join(w.data, "kiosk.log")).read(),
+     "and says why in the log")
+
 # A crash (SIGSEGV) restores the terminal and leaves no core dump.
 k = Kiosk(w.config, 90, 28)
 try:
