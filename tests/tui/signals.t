@@ -6,7 +6,7 @@ import sys
 import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "lib"))
-from kiosktest import Kiosk, Tap, Workdir  # noqa: E402
+from kiosktest import KIOSK, Kiosk, Tap, Workdir  # noqa: E402
 
 t = Tap()
 w = Workdir(langs="en es", idle=10, warning=20)
