@@ -35,9 +35,10 @@ ALL_CFLAGS = -std=c11 $(WARN) $(DEFS) -fstack-protector-strong -D_FORTIFY_SOURCE
 ASAN_CFLAGS = -std=c11 $(WARN) $(DEFS) -O1 -g -fno-omit-frame-pointer \
 	     -fsanitize=address,undefined -fno-sanitize-recover=undefined $(PKG_CFLAGS)
 
-# kiosk-print: the ticket (cairo, pango, qrencode), CUPS, and util.
+# kiosk-print: the ticket (cairo, pango, qrencode), CUPS, util, and the
+# request's wire format (printer-request.c, which the kiosk links too).
 PRINT_ONLY := kiosk/print-main.c kiosk/print.c kiosk/ticket.c
-PSRCS	 := $(PRINT_ONLY) kiosk/util.c
+PSRCS	 := $(PRINT_ONLY) kiosk/printer-request.c kiosk/util.c
 SRCS	 := $(filter-out $(PRINT_ONLY),$(sort $(wildcard kiosk/*.c)))
 LIB_SRCS := $(filter-out kiosk/main.c,$(SRCS))
 OBJS	 := $(SRCS:kiosk/%.c=build/obj/%.o)

@@ -32,6 +32,7 @@
 
 #include "print.h"
 #include "printer.h"
+#include "printer-request.h"
 #include "ticket.h"
 #include "util.h"
 
@@ -49,18 +50,13 @@ __lsan_default_suppressions(void)
 	    "leak:libkrb5.so\nleak:__newlocale\nleak:argz_add_sep\n";
 }
 
-/* The request, read whole into rd.buf; fields point into it. */
+/* The request, read whole into rd.buf; req's fields point into it. */
 static struct {
 	char	 buf[PRINTER_REQ_MAX + 256];
 	size_t	 len;		/* bytes read */
 	size_t	 off;		/* bytes parsed */
 } rd;
-static const char *field[PRINTER_NFIELDS];
-static const char *const printer_fields[PRINTER_NFIELDS] = {
-#define X(e, n) n,
-	PRINTER_FIELDS(X)
-#undef X
-};
+static struct printer_request req;
 static volatile sig_atomic_t stop_sig;
 static int parent_gone;
 
@@ -153,72 +149,19 @@ rd_fill(int ms)
 }
 
 /*
- * Parse the request: "NAME LEN\n" + LEN bytes + "\n" per field, then
- * "end\n". Names are the fixed set in printer.h, each at most once;
- * values hold no NUL. Anything else is refused whole.
+ * Read and parse the request (printer-request.c) until "end", waiting at
+ * most PRINTER_REQ_WAIT_MS in all. Anything bad is refused whole.
  */
 static int
 rd_request(char **cause)
 {
 	double deadline = now_ms() + PRINTER_REQ_WAIT_MS;
-	char *nl, *sp, *end, *name;
-	unsigned long len;
-	size_t i, avail;
 	int r;
 
 	for (;;) {
-		avail = rd.len - rd.off;
-		nl = memchr(rd.buf + rd.off, '\n', avail < 32 ? avail : 32);
-		if (nl == NULL) {
-			if (avail >= 32) {
-				xasprintf(cause, "bad request line");
-				return -1;
-			}
-			goto more;
-		}
-		*nl = '\0';
-		name = rd.buf + rd.off;
-		if (strcmp(name, "end") == 0) {
-			rd.off = (size_t)(nl + 1 - rd.buf);
-			return 0;
-		}
-		if ((sp = strchr(name, ' ')) == NULL || sp[1] < '0' ||
-		    sp[1] > '9' || (sp[1] == '0' && sp[2] != '\0')) {
-			xasprintf(cause, "bad request line");
-			return -1;
-		}
-		*sp = '\0';
-		errno = 0;
-		len = strtoul(sp + 1, &end, 10);
-		if (errno != 0 || *end != '\0' || len > PRINTER_FIELD_MAX) {
-			xasprintf(cause, "bad field length");
-			return -1;
-		}
-		for (i = 0; i < PRINTER_NFIELDS; i++) {
-			if (strcmp(name, printer_fields[i]) == 0)
-				break;
-		}
-		if (i == PRINTER_NFIELDS || field[i] != NULL) {
-			xasprintf(cause, "unknown or repeated field");
-			return -1;
-		}
-		/* The value and its newline must be here; wait for them. */
-		while (rd.len - (size_t)(nl + 1 - rd.buf) < len + 1) {
-			if (now_ms() > deadline ||
-			    (r = rd_fill(100)) == -1) {
-				xasprintf(cause, "request cut short");
-				return -1;
-			}
-		}
-		if (nl[1 + len] != '\n' || memchr(nl + 1, '\0', len) != NULL) {
-			xasprintf(cause, "bad field value");
-			return -1;
-		}
-		nl[1 + len] = '\0';
-		field[i] = nl + 1;
-		rd.off = (size_t)(nl + 2 + len - rd.buf);
-		continue;
-more:
+		r = printer_request_parse(rd.buf, rd.len, &rd.off, &req, cause);
+		if (r != 0)
+			return r == 1 ? 0 : -1;
 		if (now_ms() > deadline || rd_fill(100) == -1) {
 			xasprintf(cause, "request cut short");
 			return -1;
@@ -229,13 +172,13 @@ more:
 static const char *
 get(enum printer_field f)
 {
-	return field[f];
+	return req.f[f];
 }
 
 static int
 get_int(enum printer_field f, int dflt, int min, int max)
 {
-	const char *v = field[f];
+	const char *v = req.f[f];
 	char *end;
 	long l;
 

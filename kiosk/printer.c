@@ -24,6 +24,7 @@
 #include <unistd.h>
 
 #include "printer.h"
+#include "printer-request.h"
 #include "util.h"
 
 #ifndef BINDIR
@@ -34,12 +35,6 @@
 #define PRINTER_CANCEL_WAIT	8	/* s: the helper's own cancel takes <= 5 */
 #define PRINTER_CANCEL_HELPER	15	/* s: a fresh helper that cancels */
 #define PRINTER_MAXVALS		24
-
-static const char *const printer_fields[PRINTER_NFIELDS] = {
-#define X(e, n) n,
-	PRINTER_FIELDS(X)
-#undef X
-};
 
 /* Every word the helper may say; anything else is a bad answer. */
 static const char *const printer_words[] = {
@@ -202,29 +197,11 @@ printer_start(const struct printer_request *req, int quiet, char **cause)
 	struct sigaction sa;
 	char *path, *argv[2], *envp[nitems(printer_env) + 1], *v;
 	int in[2] = { -1, -1 }, out[2] = { -1, -1 }, null = -1;
-	size_t i, n = 0, len;
+	size_t i, n = 0;
 	pid_t pid;
 
-	for (i = 0; i < PRINTER_NFIELDS; i++) {
-		if (req->f[i] == NULL)
-			continue;
-		len = strlen(req->f[i]);
-		if (len > PRINTER_FIELD_MAX) {
-			xasprintf(cause, "ticket text too long (%s)",
-			    printer_fields[i]);
-			buf_free(&b);
-			return NULL;
-		}
-		buf_addf(&b, "%s %zu\n", printer_fields[i], len);
-		buf_add(&b, req->f[i], len);
-		buf_addc(&b, '\n');
-	}
-	buf_adds(&b, "end\n");
-	if (b.len > PRINTER_REQ_MAX) {
-		xasprintf(cause, "ticket request too long");
-		buf_free(&b);
+	if (printer_request_format(req, &b, cause) != 0)
 		return NULL;
-	}
 
 	/* A helper that dies must not kill us with SIGPIPE. */
 	if (sigaction(SIGPIPE, NULL, &sa) == 0 && sa.sa_handler == SIG_DFL) {
@@ -303,40 +280,71 @@ fail:
 	return NULL;
 }
 
+int
+printer_parse_answer(const char *line, size_t len, struct printer_answer *a)
+{
+	const char *sp;
+	size_t i, wlen;
+	long l;
+
+	memset(a, 0, sizeof *a);
+	len = strnlen(line, len);
+	if ((sp = memchr(line, ' ', len)) != NULL) {
+		wlen = (size_t)(sp - line);
+		a->value = sp + 1;
+		a->valuelen = len - wlen - 1;
+	} else {
+		wlen = len;
+		a->value = line + len;
+		a->valuelen = 0;
+	}
+	for (i = 0; i < nitems(printer_words); i++) {
+		if (strlen(printer_words[i]) == wlen &&
+		    memcmp(line, printer_words[i], wlen) == 0)
+			a->word = printer_words[i];
+	}
+	if (a->word == NULL)
+		return -1;
+	for (i = 0; i < a->valuelen; i++) {
+		if ((unsigned char)a->value[i] < 0x20 || a->value[i] == 0x7f)
+			return -1;
+	}
+	if (strcmp(a->word, "job") == 0) {
+		/* 1 to INT_MAX, decimal, no sign, space or leading zero. */
+		if (a->valuelen == 0 || a->value[0] < '1' || a->value[0] > '9')
+			return -1;
+		for (l = 0, i = 0; i < a->valuelen; i++) {
+			if (a->value[i] < '0' || a->value[i] > '9' ||
+			    l > (INT_MAX - (a->value[i] - '0')) / 10)
+				return -1;
+			l = l * 10 + (a->value[i] - '0');
+		}
+		a->job = (int)l;
+	}
+	return 0;
+}
+
 /* One answer line. Returns -1 if it breaks the grammar. */
 static int
-answer(struct printer *p, char *line)
+answer(struct printer *p, const char *line, size_t len)
 {
-	char *value, *end;
-	const char *word = NULL;
-	size_t i;
-	long l;
+	struct printer_answer a;
+	const char *word;
+	char *value, *sp;
 	int k;
 
 	if (p->ended)
 		return -1;	/* nothing may follow "end" */
-	if ((value = strchr(line, ' ')) != NULL)
-		*value++ = '\0';
-	else
-		value = line + strlen(line);
-	for (i = 0; i < nitems(printer_words); i++) {
-		if (strcmp(line, printer_words[i]) == 0)
-			word = printer_words[i];
-	}
-	if (word == NULL)
+	if (printer_parse_answer(line, len, &a) != 0)
 		return -1;
-	for (i = 0; value[i] != '\0'; i++) {
-		if ((unsigned char)value[i] < 0x20 || value[i] == 0x7f)
+	word = a.word;
+	if (a.job != 0) {
+		if (p->job != 0)
 			return -1;
+		p->job = a.job;
 	}
-	if (strcmp(word, "job") == 0) {
-		errno = 0;
-		l = strtol(value, &end, 10);
-		if (p->job != 0 || errno != 0 || *end != '\0' ||
-		    value[0] < '1' || value[0] > '9' || l > INT_MAX)
-			return -1;
-		p->job = (int)l;
-	} else if (strcmp(word, "printed") == 0)
+	value = xstrndup(a.value, a.valuelen);
+	if (strcmp(word, "printed") == 0)
 		p->printed = 1;
 	else if (strcmp(word, "canceled") == 0)
 		p->canceled = 1;
@@ -346,8 +354,8 @@ answer(struct printer *p, char *line)
 		p->bad = 1;
 	} else if (strcmp(word, "error") == 0) {
 		/* "error STAGE WHY": the why is for people. */
-		end = strchr(value, ' ');
-		set_why(p, end != NULL ? end + 1 : "error");
+		sp = strchr(value, ' ');
+		set_why(p, sp != NULL ? sp + 1 : "error");
 		p->bad = 1;
 	} else if (strcmp(word, "end") == 0)
 		p->ended = 1;
@@ -356,12 +364,14 @@ answer(struct printer *p, char *line)
 			break;
 	}
 	if (k == p->nvals) {
-		if (k == PRINTER_MAXVALS)
+		if (k == PRINTER_MAXVALS) {
+			free(value);
 			return -1;
+		}
 		p->vals[p->nvals++].word = word;
 	}
 	free(p->vals[k].value);
-	p->vals[k].value = xstrdup(value);
+	p->vals[k].value = value;
 	return 0;
 }
 
@@ -371,6 +381,7 @@ printer_poll(struct printer *p, int ms)
 	struct pollfd pfd;
 	char chunk[4096];
 	ssize_t r, i;
+	size_t len;
 
 	while (p->result == PRINTER_RUNNING) {
 		pfd.fd = p->from;
@@ -403,8 +414,9 @@ printer_poll(struct printer *p, int ms)
 				continue;
 			}
 			p->line[p->linelen] = '\0';
+			len = p->linelen;
 			p->linelen = 0;
-			if (answer(p, p->line) != 0) {
+			if (answer(p, p->line, len) != 0) {
 				printer_kill(p, "the print helper gave a bad "
 				    "answer");
 				return p->result;

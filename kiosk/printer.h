@@ -126,4 +126,20 @@ int		 printer_cancel(struct printer *, char **cause);
 /* Kill (if running) and reap the helper; NULL is fine. */
 void		 printer_free(struct printer *);
 
+/* One answer line, parsed (pointers into the line). */
+struct printer_answer {
+	const char	*word;		/* one of the fixed words: static */
+	const char	*value;		/* after the space; not terminated */
+	size_t		 valuelen;
+	int		 job;		/* "job": the id (> 0), else 0 */
+};
+/*
+ * Parse one answer line of len bytes (its LF taken off), the grammar
+ * alone: no state, no I/O, nothing past len is read. -1 if it breaks it.
+ * The line's place in the answer (one "job", nothing after "end") is
+ * printer.c's to check.
+ */
+int		 printer_parse_answer(const char *, size_t,
+		    struct printer_answer *);
+
 #endif

@@ -1,0 +1,36 @@
+/*
+ * printer-request: the request of the print protocol (printer.h) on the
+ * wire. The kiosk formats it (printer.c); kiosk-print parses it
+ * (print-main.c); tests/fuzz/fuzz_printer_request.c fuzzes both. Pure: no
+ * I/O, no state of its own, never logs (a request holds a claim code).
+ */
+#ifndef KIOSK_PRINTER_REQUEST_H
+#define KIOSK_PRINTER_REQUEST_H
+
+#include <stddef.h>
+
+#include "printer.h"
+#include "util.h"
+
+/* The wire name of a field ("op", "claim", ...): static storage. */
+const char	*printer_request_name(enum printer_field);
+/*
+ * Append req, op first, "end" last, to b. -1 with *cause (which names the
+ * field, never its value) if a field or the whole is too long; b is then
+ * wiped and freed.
+ */
+int		 printer_request_format(const struct printer_request *,
+		    struct buf *, char **cause);
+/*
+ * Parse the request in buf[*off, len), which may still be arriving. Each
+ * complete field is NUL-terminated in place, req->f points into buf, and
+ * *off moves past it. Returns 1 once "end" LF is taken (*off just past it:
+ * anything after is not the request), 0 if more bytes are needed (call
+ * again with the same buf, *off and req once they are there), or -1 with
+ * *cause: the request is refused whole. req starts zeroed. Never reads
+ * buf at or past len.
+ */
+int		 printer_request_parse(char *buf, size_t len, size_t *off,
+		    struct printer_request *, char **cause);
+
+#endif
