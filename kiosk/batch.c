@@ -31,39 +31,6 @@
 static const unsigned char batch_magic[8] = "KIB1\r\n\x1a\n";
 static const unsigned char ack_magic[8] = "KIA1\r\n\x1a\n";
 
-static void
-put64(unsigned char *p, uint64_t v)
-{
-	int i;
-
-	for (i = 0; i < 8; i++)
-		p[i] = (unsigned char)(v >> (8 * i));
-}
-
-static uint64_t
-get64(const unsigned char *p)
-{
-	uint64_t v = 0;
-	int i;
-
-	for (i = 7; i >= 0; i--)
-		v = (v << 8) | p[i];
-	return v;
-}
-
-static void
-put32(unsigned char *p, uint32_t v)
-{
-	p[0] = v; p[1] = v >> 8; p[2] = v >> 16; p[3] = v >> 24;
-}
-
-static uint32_t
-get32(const unsigned char *p)
-{
-	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 |
-	    (uint32_t)p[3] << 24;
-}
-
 const char *
 batch_error_name(int why)
 {
@@ -99,7 +66,7 @@ name_ok(const char *s, size_t len)
 static uint64_t
 manifest_end(const unsigned char *d)
 {
-	return BATCH_HDR_LEN + (uint64_t)BATCH_ENT_LEN * get32(d + 180);
+	return BATCH_HDR_LEN + (uint64_t)BATCH_ENT_LEN * le32_get(d + 180);
 }
 
 /*
@@ -135,21 +102,21 @@ batch_finish(unsigned char *d, uint64_t total, const struct batch *b,
 	memset(d, 0, BATCH_HDR_LEN);
 	memcpy(d, batch_magic, 8);
 	memcpy(d + 8, vault_sign_pk(k), 32);
-	put64(d + 104, total);
+	le64_put(d + 104, total);
 	d[112] = 1;
-	put64(d + 116, b->number);
+	le64_put(d + 116, b->number);
 	memcpy(d + 124, b->prev_hash, 32);
-	put64(d + 156, b->acked_through);
-	put64(d + 164, b->first);
-	put64(d + 172, b->last);
-	put32(d + 180, (uint32_t)b->count);
+	le64_put(d + 156, b->acked_through);
+	le64_put(d + 164, b->first);
+	le64_put(d + 172, b->last);
+	le32_put(d + 180, (uint32_t)b->count);
 	d[184] = (unsigned char)nlen;
 	memcpy(d + 185, b->name, nlen);
 	for (i = 0; i < b->count; i++) {
 		e = d + BATCH_HDR_LEN + i * BATCH_ENT_LEN;
-		put64(e, b->ent[i].seq);
+		le64_put(e, b->ent[i].seq);
 		memcpy(e + 8, b->ent[i].key_id, 8);
-		put32(e + 16, (uint32_t)b->ent[i].len);
+		le32_put(e + 16, (uint32_t)b->ent[i].len);
 		memcpy(e + 20, b->ent[i].hash, 32);
 	}
 	batch_sign(d, (size_t)total, k);
@@ -225,10 +192,10 @@ batch_check_header(const unsigned char *d, size_t len, unsigned char pk[32],
 		    "header", len);
 		return -1;
 	}
-	if (get64(d + 104) != (uint64_t)len) {
+	if (le64_get(d + 104) != (uint64_t)len) {
 		*why = BATCH_E_TRUNCATED;
 		xasprintf(cause, "truncated: the file has %zu bytes but says "
-		    "it has %llu", len, (unsigned long long)get64(d + 104));
+		    "it has %llu", len, (unsigned long long)le64_get(d + 104));
 		return -1;
 	}
 	if (manifest_end(d) > (uint64_t)len) {
@@ -283,12 +250,12 @@ batch_parse(const unsigned char *d, size_t len, struct batch *b, int *why,
 	}
 	if (d[114] != 0 || d[115] != 0)
 		return manifest_fail(why, cause, "unknown flags");
-	b->number = get64(d + 116);
+	b->number = le64_get(d + 116);
 	memcpy(b->prev_hash, d + 124, 32);
-	b->acked_through = get64(d + 156);
-	b->first = get64(d + 164);
-	b->last = get64(d + 172);
-	count = get32(d + 180);
+	b->acked_through = le64_get(d + 156);
+	b->first = le64_get(d + 164);
+	b->last = le64_get(d + 172);
+	count = le32_get(d + 180);
 	nlen = d[184];
 	if (b->number < 1 || b->number > INT64_MAX)
 		return manifest_fail(why, cause, "bad batch number");
@@ -308,9 +275,9 @@ batch_parse(const unsigned char *d, size_t len, struct batch *b, int *why,
 	total = BATCH_HDR_LEN + (uint64_t)BATCH_ENT_LEN * count;
 	for (i = 0; i < b->count; i++) {
 		e = d + BATCH_HDR_LEN + i * BATCH_ENT_LEN;
-		b->ent[i].seq = get64(e);
+		b->ent[i].seq = le64_get(e);
 		memcpy(b->ent[i].key_id, e + 8, 8);
-		b->ent[i].len = get32(e + 16);
+		b->ent[i].len = le32_get(e + 16);
 		memcpy(b->ent[i].hash, e + 20, 32);
 		if ((i == 0 && b->ent[i].seq != b->first) ||
 		    (i > 0 && b->ent[i].seq <= b->ent[i - 1].seq) ||
@@ -401,9 +368,9 @@ ack_write(const struct ack *a, const struct vault_office_key *k,
 	memcpy(out, ack_magic, 8);
 	memcpy(out + 8, vault_office_public(k)->sign_pk, 32);
 	memcpy(out + 104, a->kiosk_pk, 32);
-	put64(out + 136, a->acked_through);
-	put64(out + 144, a->counter);
-	put64(out + 152, a->batch);
+	le64_put(out + 136, a->acked_through);
+	le64_put(out + 144, a->counter);
+	le64_put(out + 152, a->batch);
 	ack_msg(out, msg);
 	vault_office_sign(k, out + 40, msg, sizeof msg);
 }
@@ -432,9 +399,9 @@ ack_read(const unsigned char *d, size_t len, const unsigned char opk[32],
 	memset(a, 0, sizeof *a);
 	memcpy(a->office_pk, d + 8, 32);
 	memcpy(a->kiosk_pk, d + 104, 32);
-	a->acked_through = get64(d + 136);
-	a->counter = get64(d + 144);
-	a->batch = get64(d + 152);
+	a->acked_through = le64_get(d + 136);
+	a->counter = le64_get(d + 144);
+	a->batch = le64_get(d + 152);
 	if (a->acked_through > INT64_MAX || a->counter < 1 ||
 	    a->counter > INT64_MAX) {
 		xasprintf(cause, "the acknowledgement has impossible numbers");

@@ -60,6 +60,43 @@ int	 path_exists(const char *);
 void	 hex_encode(char *out, const unsigned char *, size_t);
 int	 hex_decode(unsigned char *out, size_t outlen, const char *, size_t);
 
+/* Little-endian integers in file formats (batch, ack, office.key). */
+static inline void
+le64_put(unsigned char *p, uint64_t v)
+{
+	int i;
+
+	for (i = 0; i < 8; i++)
+		p[i] = (unsigned char)(v >> (8 * i));
+}
+
+static inline uint64_t
+le64_get(const unsigned char *p)
+{
+	uint64_t v = 0;
+	int i;
+
+	for (i = 7; i >= 0; i--)
+		v = (v << 8) | p[i];
+	return v;
+}
+
+static inline void
+le32_put(unsigned char *p, uint32_t v)
+{
+	p[0] = (unsigned char)v;
+	p[1] = (unsigned char)(v >> 8);
+	p[2] = (unsigned char)(v >> 16);
+	p[3] = (unsigned char)(v >> 24);
+}
+
+static inline uint32_t
+le32_get(const unsigned char *p)
+{
+	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 |
+	    (uint32_t)p[3] << 24;
+}
+
 /* Staff log: English, events only, never data. */
 void	 log_open(const char *path);
 void	 log_close(void);

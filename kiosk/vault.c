@@ -292,26 +292,6 @@ out:
 #define KOSK_LEN	(KOSK_HDR + KOSK_PT + \
 			    crypto_aead_xchacha20poly1305_ietf_ABYTES)
 
-static void
-put_u64(unsigned char *p, uint64_t v)
-{
-	int i;
-
-	for (i = 0; i < 8; i++)
-		p[i] = (unsigned char)(v >> (8 * i));
-}
-
-static uint64_t
-get_u64(const unsigned char *p)
-{
-	uint64_t v = 0;
-	int i;
-
-	for (i = 7; i >= 0; i--)
-		v = (v << 8) | p[i];
-	return v;
-}
-
 static int
 fast_kdf(void)
 {
@@ -352,8 +332,8 @@ vault_office_key_seal(const struct vault_office_key *k, const char *pass,
 	hdr[7] = 1;		/* kind: office key set */
 	hdr[8] = 2;		/* Argon2id13 */
 	hdr[9] = 0;
-	put_u64(hdr + 10, ops);
-	put_u64(hdr + 18, mem);
+	le64_put(hdr + 10, ops);
+	le64_put(hdr + 18, mem);
 	randombytes_buf(hdr + 26, 16);
 	randombytes_buf(hdr + 42, 24);
 
@@ -395,8 +375,8 @@ vault_office_key_open(const void *data, size_t len, const char *pass,
 		xasprintf(cause, "unsupported or damaged office key file");
 		return NULL;
 	}
-	ops = get_u64(d + 10);
-	mem = get_u64(d + 18);
+	ops = le64_get(d + 10);
+	mem = le64_get(d + 18);
 	minops = fast_kdf() ? crypto_pwhash_OPSLIMIT_INTERACTIVE :
 	    crypto_pwhash_OPSLIMIT_MODERATE;
 	minmem = fast_kdf() ? crypto_pwhash_MEMLIMIT_INTERACTIVE :
