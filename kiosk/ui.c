@@ -1168,6 +1168,21 @@ do_lang(struct ui *u)
 	u->s->screen = SESSION_LANG;
 }
 
+/* An acknowledge question: "OK" when ticked, "" when not. */
+static void
+toggle_ack(struct ui *u, size_t item)
+{
+	const char *v = form_state_value(u->s->state, item);
+	char *cause = NULL;
+
+	if (form_state_set(u->s->state, item, strcmp(v, "OK") == 0 ? "" :
+	    "OK", &cause) != 0) {
+		log_msg("answer not stored: %s", cause);
+		free(cause);
+	}
+	set_msg(u, NULL);
+}
+
 /* Up/down/digits on the current list. */
 static void
 list_key(struct ui *u, int r, wint_t k)
@@ -1216,24 +1231,14 @@ list_key(struct ui *u, int r, wint_t k)
 			pick_choice(u, (size_t)item, u->cursor);
 	} else if (r == OK && k >= '1' && k <= '9' && (int)(k - '1') < n) {
 		u->cursor = (int)(k - '1');
-		if (q != NULL && q->type == FT_ACKNOWLEDGE) {
-			char *cause = NULL;
-			const char *v = form_state_value(u->s->state,
-			    (size_t)item);
-			if (form_state_set(u->s->state, (size_t)item,
-			    strcmp(v, "OK") == 0 ? "" : "OK", &cause) != 0)
-				free(cause);
-		} else if (q != NULL)
+		if (q != NULL && q->type == FT_ACKNOWLEDGE)
+			toggle_ack(u, (size_t)item);
+		else if (q != NULL)
 			pick_choice(u, (size_t)item, u->cursor);
 	} else if (r == OK && k == ' ' && q != NULL) {
-		if (q->type == FT_ACKNOWLEDGE) {
-			char *cause = NULL;
-			const char *v = form_state_value(u->s->state,
-			    (size_t)item);
-			if (form_state_set(u->s->state, (size_t)item,
-			    strcmp(v, "OK") == 0 ? "" : "OK", &cause) != 0)
-				free(cause);
-		} else if (u->cursor >= 0)
+		if (q->type == FT_ACKNOWLEDGE)
+			toggle_ack(u, (size_t)item);
+		else if (u->cursor >= 0)
 			pick_choice(u, (size_t)item, u->cursor);
 	}
 }
