@@ -293,3 +293,39 @@ def auto_visit(k, name=None, info=False, max_pages=80, pick="first"):
         k.keys("Enter")                # a note
         _changed(k, s)
     return None, seen
+
+
+# ---- a private CUPS scheduler (printers/test-cupsd.sh), never the system's
+
+def private_cupsd(tap):
+    """Start a private cupsd; return (its folder, its environment). Skips
+    the whole test if cupsd is not installed, bails out if it will not
+    start. Also puts the environment into os.environ. Stop it with
+    stop_cupsd(folder)."""
+    if not (shutil.which("cupsd") or os.path.exists("/usr/sbin/cupsd")):
+        tap.skip_all("cupsd is not installed (make deps)")
+    folder = tempfile.mkdtemp(prefix="kiosk-cups.")
+    r = run(["sh", os.path.join(TOP, "printers", "test-cupsd.sh"), "start",
+             folder])
+    if r.returncode != 0:
+        print("Bail out! private cupsd did not start: " + r.stderr)
+        sys.exit(1)
+    env = {}
+    dump = run(["sh", "-c", ". \"$1\"; env -0", "sh",
+                os.path.join(folder, "env")]).stdout
+    for item in dump.split("\0"):
+        key, _, val = item.partition("=")
+        if key.startswith(("CUPS", "TEST_CUPSD")):
+            env[key] = val
+    if not env.get("CUPS_SERVER", "").startswith(folder):
+        print("Bail out! CUPS_SERVER is not the private scheduler: %s" % env)
+        stop_cupsd(folder)
+        sys.exit(1)
+    os.environ.update(env)
+    return folder, env
+
+
+def stop_cupsd(folder):
+    run(["sh", os.path.join(TOP, "printers", "test-cupsd.sh"), "stop",
+         folder])
+    shutil.rmtree(folder, ignore_errors=True)

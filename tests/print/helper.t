@@ -12,31 +12,14 @@ import re
 import shutil
 import subprocess
 import sys
-import tempfile
 import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "lib"))
-from kiosktest import TOP, KIOSK, Kiosk, Tap, Workdir, auto_visit  # noqa
+from kiosktest import (KIOSK, Kiosk, Tap, Workdir,  # noqa
+                       auto_visit, private_cupsd, stop_cupsd)
 
 t = Tap()
-if not (shutil.which("cupsd") or os.path.exists("/usr/sbin/cupsd")):
-    t.skip_all("cupsd is not installed (make deps)")
-
-cupsdir = tempfile.mkdtemp(prefix="kiosk-cups.")
-r = subprocess.run(["sh", os.path.join(TOP, "printers", "test-cupsd.sh"),
-                    "start", cupsdir], capture_output=True, text=True)
-if r.returncode != 0:
-    print("Bail out! private cupsd did not start: " + r.stderr)
-    sys.exit(1)
-cenv = {}
-dump = subprocess.run(["sh", "-c", ". \"$1\"; env -0",
-                       "sh", os.path.join(cupsdir, "env")],
-                      capture_output=True, text=True).stdout
-for item in dump.split("\0"):
-    key, _, val = item.partition("=")
-    if key.startswith(("CUPS", "TEST_CUPSD")):
-        cenv[key] = val
-os.environ.update(cenv)
+cupsdir, cenv = private_cupsd(t)
 
 pdf = os.path.join(cupsdir, "fake.pdf")
 subprocess.run([KIOSK, "printer", "sample", "--claim", "FAKE-0000-0000",
@@ -171,7 +154,5 @@ finally:
             os.kill(pid, 9)
         except OSError:
             pass
-    subprocess.run(["sh", os.path.join(TOP, "printers", "test-cupsd.sh"),
-                    "stop", cupsdir], capture_output=True)
-    shutil.rmtree(cupsdir, ignore_errors=True)
+    stop_cupsd(cupsdir)
 t.done()

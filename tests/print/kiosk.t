@@ -9,38 +9,17 @@ import csv
 import glob
 import re
 import os
-import shutil
 import subprocess
 import sys
-import tempfile
 import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "lib"))
-from kiosktest import (TOP, Kiosk, Tap, Workdir, auto_visit,  # noqa: E402
-                       grep_tree)
+from kiosktest import (Kiosk, Tap, Workdir, auto_visit,  # noqa: E402
+                       grep_tree, private_cupsd, stop_cupsd)
 
 t = Tap()
-if not (shutil.which("cupsd") or os.path.exists("/usr/sbin/cupsd")):
-    t.skip_all("cupsd is not installed (make deps)")
-
-cupsdir = tempfile.mkdtemp(prefix="kiosk-cups.")
-r = subprocess.run(["sh", os.path.join(TOP, "printers", "test-cupsd.sh"),
-                    "start", cupsdir], capture_output=True, text=True)
-if r.returncode != 0:
-    print("Bail out! private cupsd did not start: " + r.stderr)
-    sys.exit(1)
-cenv = {}
-dump = subprocess.run(["sh", "-c", ". \"$1\"; env -0",
-                       "sh", os.path.join(cupsdir, "env")],
-                      capture_output=True, text=True).stdout
-for item in dump.split("\0"):
-    key, _, val = item.partition("=")
-    if key.startswith(("CUPS", "TEST_CUPSD")):
-        cenv[key] = val
+cupsdir, cenv = private_cupsd(t)
 outdir = cenv.get("TEST_CUPSD_OUT", os.path.join(cupsdir, "out"))
-t.ok(cenv.get("CUPS_SERVER", "").startswith(cupsdir),
-     "CUPS_SERVER is the private scheduler", cenv)
-os.environ.update(cenv)
 
 
 def jobs():
@@ -165,7 +144,5 @@ try:
     k.stop()
     w.cleanup()
 finally:
-    subprocess.run(["sh", os.path.join(TOP, "printers", "test-cupsd.sh"),
-                    "stop", cupsdir], capture_output=True)
-    shutil.rmtree(cupsdir, ignore_errors=True)
+    stop_cupsd(cupsdir)
 t.done()
