@@ -82,6 +82,11 @@ printer_request_parse(char *buf, size_t len, size_t *off,
 		}
 		/* A copy: buf is untouched until the whole field is here. */
 		n = (size_t)(nl - (buf + *off));
+		if (memchr(buf + *off, '\0', n) != NULL) {
+			/* "end\0x": the string functions below stop at it. */
+			xasprintf(cause, "bad request line");
+			return -1;
+		}
 		memcpy(line, buf + *off, n);
 		line[n] = '\0';
 		if (strcmp(line, "end") == 0) {

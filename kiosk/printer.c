@@ -287,8 +287,8 @@ printer_parse_answer(const char *line, size_t len, struct printer_answer *a)
 	size_t i, wlen;
 	long l;
 
+	/* All len bytes: a NUL is a control character, not the end. */
 	memset(a, 0, sizeof *a);
-	len = strnlen(line, len);
 	if ((sp = memchr(line, ' ', len)) != NULL) {
 		wlen = (size_t)(sp - line);
 		a->value = sp + 1;
