@@ -170,6 +170,49 @@ is_end(enum form_type t)
 	return t == FT_END_GROUP || t == FT_END_REPEAT;
 }
 
+/*
+ * The end_repeat item of a repeat the resident sizes (no repeat_count) is a
+ * page of its own: "add another?". Repeats do not nest, so the nearest
+ * begin_repeat before it is its own.
+ */
+static long
+repeat_begin(struct session *s, size_t end)
+{
+	size_t i;
+
+	for (i = end; i-- > 0;)
+		if (form_state_item(s->state, i)->q->type == FT_BEGIN_REPEAT)
+			return (long)i;
+	return -1;
+}
+
+int
+session_repeat_prompt(struct session *s, size_t item, size_t *begin)
+{
+	const struct form_item *it;
+	long b;
+
+	if (s->state == NULL || item >= form_state_nitems(s->state))
+		return 0;
+	it = form_state_item(s->state, item);
+	if (it->q->type != FT_END_REPEAT || (b = repeat_begin(s, item)) < 0)
+		return 0;
+	it = form_state_item(s->state, (size_t)b);
+	if (it->q->repeat_count != NULL ||
+	    form_state_repeat_count(s->state, it->qindex) >= FORM_REPEAT_MAX)
+		return 0;
+	if (begin != NULL)
+		*begin = (size_t)b;
+	return 1;
+}
+
+static int
+item_shown(struct session *s, size_t i)
+{
+	return is_shown(form_state_item(s->state, i)->q) ||
+	    session_repeat_prompt(s, i, NULL);
+}
+
 /* One past the last item of the page starting at start. */
 static size_t
 page_end(struct session *s, size_t start)
@@ -201,8 +244,7 @@ session_page_items(struct session *s, size_t *out, size_t max)
 		return 0;
 	end = page_end(s, s->page);
 	for (i = s->page; i < end && n < max; i++) {
-		if (is_shown(form_state_item(s->state, i)->q) &&
-		    form_state_relevant(s->state, i))
+		if (item_shown(s, i) && form_state_relevant(s->state, i))
 			out[n++] = i;
 	}
 	return n;
@@ -230,7 +272,7 @@ page_from(struct session *s, size_t i)
 
 	while (i < n) {
 		q = form_state_item(s->state, i)->q;
-		if ((is_shown(q) || is_field_list(q)) && page_shows(s, i))
+		if ((item_shown(s, i) || is_field_list(q)) && page_shows(s, i))
 			return i;
 		i = is_field_list(q) ? page_end(s, i) : i + 1;
 	}
@@ -321,6 +363,26 @@ session_next(struct session *s, char **msg)
 		return 0;
 	}
 	s->page = next;
+	return 0;
+}
+
+int
+session_repeat(struct session *s, int add, char **msg)
+{
+	size_t end = s->page;
+
+	*msg = NULL;
+	if (s->screen != SESSION_PAGE || !session_repeat_prompt(s, end, NULL))
+		return session_next(s, msg);
+	if (!add)
+		return session_next(s, msg);
+	if (form_state_repeat_add(s->state, end) != 0)
+		return session_next(s, msg);
+	/*
+	 * The new instance's items now stand where the prompt was; the
+	 * history already ends with the page before it, so Back works.
+	 */
+	s->page = page_from(s, end);
 	return 0;
 }
 

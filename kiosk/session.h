@@ -91,6 +91,14 @@ size_t		 session_page_items(struct session *, size_t *out, size_t max);
 /* Validate the page and move on; -1 with *msg (translated) if invalid. */
 int		 session_next(struct session *, char **msg);
 void		 session_back(struct session *);
+/*
+ * Is item the "add another?" page of a repeat the resident sizes? Sets
+ * *begin (if not NULL) to its begin_repeat item.
+ */
+int		 session_repeat_prompt(struct session *, size_t item,
+		    size_t *begin);
+/* Answer that page: add an instance (and go to it) or go on. */
+int		 session_repeat(struct session *, int add, char **msg);
 /* Page number and total (relevant pages), for "3 of 8". */
 void		 session_progress(struct session *, int *n, int *total);
 /* REVIEW: the relevant answered items, in order. Caller frees *out. */

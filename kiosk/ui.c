@@ -565,6 +565,26 @@ draw_service(struct ui *u)
 	ui_draw_footer(u, keys, nitems(keys));
 }
 
+/* "Add another ...?" after the last instance of a repeat; rows used. */
+static int
+draw_repeat_prompt(struct ui *u, size_t begin, int y, int maxy)
+{
+	const char *labels[2];
+	char *label, *line;
+	int rows;
+
+	label = form_state_label(u->s->state, begin, u->s->lang);
+	xasprintf(&line, _("Add another: %s?"), label);
+	rows = ui_put_wrapped(u, y, 2, COLS - 4, maxy, line, A_BOLD) + 1;
+	freezero_str(line);
+	freezero_str(label);
+	labels[0] = _("Yes, add another");
+	labels[1] = _("No, go on");
+	rows += ui_draw_list(u, y + rows, maxy - y - rows, labels, NULL, 2, 0,
+	    0);
+	return rows + 1;
+}
+
 /* Draw one item of a page; returns rows used. */
 static int
 draw_item(struct ui *u, size_t item, int pos, int y, int maxy, int focused)
@@ -575,7 +595,11 @@ draw_item(struct ui *u, size_t item, int pos, int y, int maxy, int focused)
 	int *checked, rows = 0, n, i, fieldrows;
 	char *label, *hint;
 	const char *v;
+	size_t begin;
 
+	if (q->type == FT_END_REPEAT &&
+	    session_repeat_prompt(u->s, item, &begin))
+		return draw_repeat_prompt(u, begin, y, maxy);
 	label = form_state_label(u->s->state, item, u->s->lang);
 	hint = form_state_hint(u->s->state, item, u->s->lang);
 	rows += ui_put_wrapped(u, y, 2, COLS - 4, maxy, label, A_BOLD);
@@ -1044,6 +1068,8 @@ sync_screen(struct ui *u)
 			} else if (q->type == FT_SELECT_MULTIPLE ||
 			    q->type == FT_ACKNOWLEDGE)
 				u->cursor = 0;
+			else if (q->type == FT_END_REPEAT)
+				u->cursor = 1;	/* "No, go on" */
 			break;
 		}
 	}
@@ -1059,6 +1085,18 @@ focused_item(struct ui *u, const struct form_question **q)
 		return -1;
 	*q = form_state_item(u->s->state, items[u->focus])->q;
 	return (long)items[u->focus];
+}
+
+/* Is the page the "add another?" question of a repeat? */
+static int
+on_repeat_prompt(struct ui *u)
+{
+	const struct form_question *q;
+	long item;
+
+	if (u->s->screen != SESSION_PAGE || (item = focused_item(u, &q)) < 0)
+		return 0;
+	return session_repeat_prompt(u->s, (size_t)item, NULL);
 }
 
 static void
@@ -1103,7 +1141,8 @@ do_enter(struct ui *u)
 		break;
 	case SESSION_PAGE:
 		field_store(u);
-		if (session_next(u->s, &msg) != 0) {
+		if (on_repeat_prompt(u) ? session_repeat(u->s, u->cursor == 0,
+		    &msg) != 0 : session_next(u->s, &msg) != 0) {
 			set_msg(u, msg);
 			return;
 		}
@@ -1206,7 +1245,10 @@ list_key(struct ui *u, int r, wint_t k)
 	case SESSION_PAGE:
 		if ((item = focused_item(u, &q)) < 0)
 			return;
-		if (q->type == FT_ACKNOWLEDGE)
+		if (q->type == FT_END_REPEAT) {
+			n = 2;
+			q = NULL;	/* the cursor is the answer */
+		} else if (q->type == FT_ACKNOWLEDGE)
 			n = 1;
 		else if (q->type == FT_SELECT_ONE ||
 		    q->type == FT_SELECT_MULTIPLE) {
@@ -1414,7 +1456,7 @@ handle_key(struct ui *u, int r, wint_t k)
 	if (u->s->screen == SESSION_PAGE &&
 	    (item = focused_item(u, &q)) >= 0 && q->type != FT_NOTE &&
 	    q->type != FT_SELECT_ONE && q->type != FT_SELECT_MULTIPLE &&
-	    q->type != FT_ACKNOWLEDGE) {
+	    q->type != FT_ACKNOWLEDGE && q->type != FT_END_REPEAT) {
 		if (u->field_item != item)
 			field_load(u, (size_t)item);
 		if (field_key(u, r, k)) {
