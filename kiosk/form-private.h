@@ -23,7 +23,7 @@
 
 /* One row of a sheet: cells stripped of surrounding blanks, "" if empty. */
 struct fs_row {
-	int	  line;		/* 1-based line in the file (row in the sheet) */
+	int	  line;		/* 1-based row, as a spreadsheet numbers it */
 	size_t	  ncells;
 	char	**cells;
 };

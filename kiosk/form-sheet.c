@@ -174,8 +174,12 @@ parse_csv(const char *name, const char *p, size_t len, struct fs_book *b,
 						p++;
 						break;
 					}
-					if (*p == '\n')
-						line++;
+					/*
+					 * A newline inside quotes stays in
+					 * the cell: rows are counted as a
+					 * spreadsheet shows them, not as
+					 * lines of the file.
+					 */
 					buf_addc(&field, *p++);
 				}
 			}
