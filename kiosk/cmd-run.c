@@ -34,7 +34,8 @@ on_stop(int sig)
 static void
 on_fatal(int sig)
 {
-	/* Secrets die with the process: no core dump (see main.c). */
+	/* Wipe the answers first; there is no core dump either (main.c). */
+	vault_wipe_all();
 	ui_emergency_restore();
 	signal(sig, SIG_DFL);
 	raise(sig);

@@ -38,23 +38,68 @@ vault_init(void)
 	return sodium_init() < 0 ? -1 : 0;
 }
 
+/*
+ * Every live secure block, so that a fatal signal can wipe them all
+ * (vault_wipe_all) before the process dies. A fixed table: no allocation
+ * on this path, and nothing to lock (one thread uses secure memory).
+ */
+#define LIVE_MAX	1024
+static struct {
+	void	*p;
+	size_t	 n;
+} live[LIVE_MAX];
+
 void *
 vault_secure_alloc(size_t n)
 {
 	void *p;
+	size_t i;
 
 	if (n == 0)
 		n = 1;
 	if ((p = sodium_malloc(n)) == NULL)
 		fatal("out of secure memory (%zu bytes)", n);
 	sodium_memzero(p, n);
+	for (i = 0; i < LIVE_MAX; i++) {
+		if (live[i].p == NULL) {
+			live[i].n = n;
+			live[i].p = p;
+			break;
+		}
+	}
 	return p;
 }
 
 void
 vault_secure_free(void *p)
 {
-	sodium_free(p);		/* wipes before unmapping; NULL is a no-op */
+	size_t i;
+
+	if (p == NULL)
+		return;
+	for (i = 0; i < LIVE_MAX; i++) {
+		if (live[i].p == p) {
+			live[i].p = NULL;
+			break;
+		}
+	}
+	sodium_free(p);		/* wipes before unmapping */
+}
+
+void
+vault_wipe_all(void)
+{
+	volatile unsigned char *v;
+	size_t i, j;
+
+	/* Only plain stores: this runs in a signal handler. */
+	for (i = 0; i < LIVE_MAX; i++) {
+		if (live[i].p == NULL)
+			continue;
+		v = live[i].p;
+		for (j = 0; j < live[i].n; j++)
+			v[j] = 0;
+	}
 }
 
 void
@@ -196,7 +241,7 @@ vault_office_generate(void)
 void
 vault_office_free(struct vault_office_key *k)
 {
-	sodium_free(k);
+	vault_secure_free(k);
 }
 
 const struct vault_office_pub *
@@ -350,8 +395,8 @@ vault_office_key_seal(const struct vault_office_key *k, const char *pass,
 	buf_add(out, ct, sizeof ct);
 	rc = 0;
 out:
-	sodium_free(pt);
-	sodium_free(key);
+	vault_secure_free(pt);
+	vault_secure_free(key);
 	return rc;
 }
 
@@ -419,8 +464,8 @@ vault_office_key_open(const void *data, size_t len, const char *pass,
 	memcpy(k->pub.box_pk, pt + 96, 32);
 	office_fill_pub(k);
 fail:
-	sodium_free(pt);
-	sodium_free(key);
+	vault_secure_free(pt);
+	vault_secure_free(key);
 	sodium_stackzero(4096);
 	return k;
 }
@@ -501,7 +546,7 @@ vault_seal(const unsigned char box_pk[VAULT_PK_LEN], const void *pt,
 	padded = vault_secure_alloc(bucket);
 	memcpy(padded, pt, len);
 	rc = vault_seal_buf(box_pk, padded, len, bucket, out, outlen, cause);
-	sodium_free(padded);
+	vault_secure_free(padded);
 	return rc;
 }
 
@@ -548,13 +593,13 @@ vault_seal_open(const struct vault_office_key *k, const void *env,
 	p = vault_secure_alloc(bucket);
 	if (crypto_box_seal_open(p, env, envlen, k->pub.box_pk,
 	    k->box_sk) != 0) {
-		sodium_free(p);
+		vault_secure_free(p);
 		xasprintf(cause, "sealed record does not open with this key");
 		return -1;
 	}
 	if (sodium_unpad(&ulen, p, bucket, bucket) != 0 ||
 	    vault_bucket(ulen) != bucket) {
-		sodium_free(p);
+		vault_secure_free(p);
 		xasprintf(cause, "sealed record has bad padding");
 		return -1;
 	}
@@ -586,7 +631,7 @@ vault_sign_from_secret(const unsigned char *sk64)
 	memcpy(k->sk, sk, 64);
 	sodium_memzero(sk, sizeof sk);
 	if (sodium_memcmp(k->pk, sk64 + 32, 32) != 0) {
-		sodium_free(k);
+		vault_secure_free(k);
 		return NULL;
 	}
 	return k;
@@ -595,7 +640,7 @@ vault_sign_from_secret(const unsigned char *sk64)
 void
 vault_sign_free(struct vault_sign_key *k)
 {
-	sodium_free(k);
+	vault_secure_free(k);
 }
 
 const unsigned char *

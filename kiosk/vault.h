@@ -23,6 +23,11 @@ int	 vault_init(void);
 void	*vault_secure_alloc(size_t);	/* never NULL; zero-filled */
 void	 vault_secure_free(void *);	/* wipes; NULL is fine */
 void	 vault_wipe(void *, size_t);	/* sodium_memzero */
+/*
+ * Zero every live secure block now (async-signal-safe: for the fatal
+ * signal handler). The blocks stay allocated.
+ */
+void	 vault_wipe_all(void);
 
 void	 vault_random(void *, size_t);
 uint32_t vault_random_uniform(uint32_t upper);	/* 0 .. upper-1 */

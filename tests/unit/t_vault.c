@@ -125,5 +125,22 @@ main(void)
 	vault_office_free(k);
 	buf_free(&b);
 	buf_free(&pb);
+	/* vault_wipe_all (the fatal-signal path) zeroes every live block. */
+	{
+		unsigned char *a = vault_secure_alloc(100);
+		unsigned char *b2 = vault_secure_alloc(5000);
+		size_t j, nz = 0;
+
+		memset(a, 'x', 100);
+		memset(b2, 'y', 5000);
+		vault_wipe_all();
+		for (j = 0; j < 100; j++)
+			nz += a[j] != 0;
+		for (j = 0; j < 5000; j++)
+			nz += b2[j] != 0;
+		ok(nz == 0, "vault_wipe_all zeroes every live secure block");
+		vault_secure_free(a);
+		vault_secure_free(b2);
+	}
 	return done_testing();
 }
