@@ -97,8 +97,8 @@ pin_submit(struct ui *u)
 		}
 		u->fails = 0;
 		u->s->assisted_by = u->vol_number;
-		log_msg("session marked as assisted by volunteer %d",
-		    u->vol_number);
+		/* The number goes only into the seal, not the log. */
+		log_msg("a volunteer is assisting a visit");
 		ui_staff_leave(u);
 		return;
 	case MODE_STAFF_PIN:
