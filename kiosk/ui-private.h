@@ -12,6 +12,7 @@
 
 #include <curses.h>
 
+#include "config.h"
 #include "session.h"
 
 struct config;
@@ -58,6 +59,8 @@ struct ui {
 	long			 field_item;	/* item the field edits, or -1 */
 
 	char			*msg;		/* message for the resident */
+	/* "Español — Elija su idioma.": each language asks in its own words. */
+	char			*lang_label[CONFIG_MAX_LANGS];
 	time_t			 last_key;
 
 	/* PIN prompt and staff menu, drawn over the resident's screens. */

@@ -509,9 +509,9 @@ draw_lang(struct ui *u)
 	int nk = 0;
 
 	for (i = 0; i < u->cfg->nlangs; i++)
-		labels[i] = i18n_lang(u->cfg->langs[i])->native;
+		labels[i] = u->lang_label[i];
 	ui_draw_header(u, _("Welcome"));
-	/* A greeting in every language, since we do not know theirs yet. */
+	/* Each entry also asks in its own language (see lang_labels). */
 	y = 2;
 	y += ui_put_wrapped(u, y, 2, COLS - 4, LINES - 3,
 	    _("Choose your language."), A_BOLD);
@@ -1470,6 +1470,32 @@ handle_key(struct ui *u, int r, wint_t k)
 	list_key(u, r, k);
 }
 
+/*
+ * Before a resident has chosen, every language names itself and asks
+ * "choose your language" in its own words, from its own catalogue.
+ */
+static void
+lang_labels(struct ui *u)
+{
+	const char *code, *ask;
+	int i;
+
+	for (i = 0; i < u->cfg->nlangs; i++) {
+		code = u->cfg->langs[i];
+		i18n_set(code);
+		ask = _("Choose your language.");
+		if (strcmp(code, "en") != 0 &&
+		    strcmp(ask, "Choose your language.") == 0)
+			ask = NULL;	/* no catalogue: the name alone */
+		if (ask != NULL)
+			xasprintf(&u->lang_label[i], "%s — %s",
+			    i18n_lang(code)->native, ask);
+		else
+			u->lang_label[i] = xstrdup(i18n_lang(code)->native);
+	}
+	i18n_set(u->cfg->langs[0]);
+}
+
 static void
 setup_colours(struct ui *u)
 {
@@ -1553,6 +1579,7 @@ ui_run(struct session *s, const struct config *cfg, char **cause)
 	mousemask(BUTTON1_PRESSED | BUTTON1_RELEASED | BUTTON1_CLICKED, NULL);
 	mouseinterval(0);
 	setup_colours(&u);
+	lang_labels(&u);
 	session_set_lang(s, cfg->langs[0]);
 	u.last_key = time(NULL);
 
@@ -1599,6 +1626,8 @@ ui_run(struct session *s, const struct config *cfg, char **cause)
 	ui_staff_pin_clear(&u);
 	free(u.msg);
 	free(u.staff_msg);
+	for (r = 0; r < cfg->nlangs; r++)
+		free(u.lang_label[r]);
 	for (r = 0; r < u.nsticks; r++)
 		free(u.sticks[r]);
 	free(u.sticks);
