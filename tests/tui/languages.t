@@ -27,7 +27,9 @@ w = Workdir(langs=" ".join(LANGS))
 k = Kiosk(w.config, 110, 34)
 codes = {}
 try:
-    k.wait("English", 10)
+    s = k.wait("English", 10) or ""
+    t.ok("Elija su idioma" in s and "আপনার ভাষা" in s and "اختر لغتك" in s,
+         "before a choice, each language asks in its own words", s)
     for i, lang in enumerate(LANGS):
         s = k.wait("1. ", 10)
         k.keys(str(i + 1), "Enter")
