@@ -22,6 +22,7 @@ extern const struct cmd_entry cmd_keygen_entry;
 extern const struct cmd_entry cmd_key_entry;
 extern const struct cmd_entry cmd_identity_entry;
 extern const struct cmd_entry cmd_enroll_entry;
+extern const struct cmd_entry cmd_revoke_entry;
 extern const struct cmd_entry cmd_export_entry;
 extern const struct cmd_entry cmd_open_entry;
 extern const struct cmd_entry cmd_forms_entry;

@@ -20,6 +20,7 @@ static const struct cmd_entry *const cmds[] = {
 	&cmd_key_entry,
 	&cmd_identity_entry,
 	&cmd_enroll_entry,
+	&cmd_revoke_entry,
 	&cmd_export_entry,
 	&cmd_open_entry,
 	&cmd_forms_entry,

@@ -75,6 +75,7 @@ office_error_name(int why)
 	case OFFICE_E_FORK:		return "fork";
 	case OFFICE_E_OUTPUT:		return "output";
 	case OFFICE_E_LEDGER:		return "ledger";
+	case OFFICE_E_REVOKED:		return "revoked";
 	}
 	return batch_error_name(why);
 }
@@ -536,6 +537,8 @@ office_batch(struct office *o, const char *path, int *replay, long *added,
 	char fpr[VAULT_FPR_LEN];
 	uint64_t *newseq = NULL;
 	size_t nnew = 0;
+	int64_t through = -1;
+	char *on = NULL;
 	int found, seen, enrolled, rc = -1, intx = 0;
 
 	memset(&b, 0, sizeof b);
@@ -571,6 +574,27 @@ office_batch(struct office *o, const char *path, int *replay, long *added,
 		fail(why, BATCH_E_MANIFEST, cause, path, "the batch says kiosk "
 		    "\"%s\" but that key is enrolled as \"%s\"", b.name, name);
 		goto out;
+	}
+	if (enrolled) {
+		if (store_ledger_revoked(o->ledger, pk, &through, &on,
+		    &m) != 0) {
+			fail(why, OFFICE_E_LEDGER, cause, path, "%s", m);
+			goto out;
+		}
+		if (through >= 0 && b.number > (uint64_t)through) {
+			fail(why, OFFICE_E_REVOKED, cause, path, "kiosk \"%s\" "
+			    "(fingerprint %s) was revoked on %s; only its "
+			    "batches up to %lld are accepted, and this is "
+			    "batch %llu", name, fpr, on ? on : "an unknown day",
+			    (long long)through, (unsigned long long)b.number);
+			goto out;
+		}
+		if (through >= 0)
+			buf_addf(&o->notes, "NOTE: batch %llu is from kiosk "
+			    "\"%s\", revoked on %s; accepted because it is "
+			    "not after batch %lld.\n",
+			    (unsigned long long)b.number, name,
+			    on ? on : "an unknown day", (long long)through);
 	}
 	if (!enrolled) {
 		if (store_ledger_kiosk_by_name(o->ledger, b.name, &found, h,
@@ -802,6 +826,7 @@ out:
 	free(ver);
 	free(hdr);
 	free(name);
+	free(on);
 	free(m);
 	free(d);
 	return rc;
@@ -879,6 +904,19 @@ out:
 	return rc;
 }
 
+static int
+revoked_key(struct store *s, const unsigned char pk[32])
+{
+	int64_t through;
+	char *m = NULL;
+
+	if (store_ledger_revoked(s, pk, &through, NULL, &m) != 0) {
+		free(m);
+		return 0;
+	}
+	return through >= 0;
+}
+
 int
 office_enroll(const char *ledger, const char *idpath, struct buf *msg,
     char **cause)
@@ -914,7 +952,9 @@ office_enroll(const char *ledger, const char *idpath, struct buf *msg,
 		goto rollback;
 	if (found) {
 		xasprintf(cause, "%s: another kiosk key is already enrolled as "
-		    "\"%s\"; give this kiosk another name", idpath, name);
+		    "\"%s\"%s; give this kiosk another name (name = in its "
+		    "kiosk.ini)", idpath, name, revoked_key(s, other) ?
+		    " (and revoked)" : "");
 		goto rollback;
 	}
 	if (store_ledger_enroll(s, pk, name, STORE_ENROLLED, cause) != 0)
@@ -931,5 +971,100 @@ out:
 	free(have);
 	free(m);
 	buf_free(&b);
+	return rc;
+}
+
+int
+office_revoke(const char *ledger, const char *kname, int64_t through,
+    struct buf *msg, char **cause)
+{
+	struct store *s = NULL;
+	unsigned char pk[32];
+	char fpr[VAULT_FPR_LEN], day[16], *on = NULL;
+	uint64_t last;
+	int64_t was;
+	int found, rc = -1;
+
+	if ((s = store_open(ledger, STORE_LEDGER, cause)) == NULL)
+		return -1;
+	if (store_begin(s, cause) != 0)
+		goto out;
+	if (store_ledger_kiosk_by_name(s, kname, &found, pk, cause) != 0)
+		goto rollback;
+	if (!found) {
+		xasprintf(cause, "%s: no kiosk named \"%s\" (see kiosk "
+		    "enroll --list)", ledger, kname);
+		goto rollback;
+	}
+	vault_fingerprint(fpr, pk, NULL);
+	if (store_ledger_revoked(s, pk, &was, &on, cause) != 0 ||
+	    store_ledger_last_batch(s, pk, &last, cause) != 0)
+		goto rollback;
+	if (was >= 0) {
+		xasprintf(cause, "kiosk \"%s\" was already revoked on %s "
+		    "(batches up to %lld accepted)", kname, on ? on : "?",
+		    (long long)was);
+		goto rollback;
+	}
+	if (through < 0)
+		through = (int64_t)last;
+	else if ((uint64_t)through < last) {
+		xasprintf(cause, "batch %llu of kiosk \"%s\" is already "
+		    "opened; --accept-through cannot be lower than that",
+		    (unsigned long long)last, kname);
+		goto rollback;
+	}
+	today_ymd(day);
+	if (store_ledger_revoke(s, pk, through, day, cause) != 0)
+		goto rollback;
+	if (store_commit(s, cause) != 0)
+		goto out;
+	buf_addf(msg, "revoked kiosk %s, fingerprint %s\n", kname, fpr);
+	if (through == 0)
+		buf_addf(msg, "none of its batches will be opened\n");
+	else
+		buf_addf(msg, "its batches up to %lld will still be opened; "
+		    "later ones are refused\n", (long long)through);
+	rc = 0;
+	goto out;
+rollback:
+	store_rollback(s);
+out:
+	store_close(s);
+	free(on);
+	return rc;
+}
+
+static int
+list_one(const struct store_kiosk *k, void *arg)
+{
+	struct buf *msg = arg;
+	char fpr[VAULT_FPR_LEN];
+
+	vault_fingerprint(fpr, k->pk, NULL);
+	buf_addf(msg, "%s\n  fingerprint %s\n  %s", k->name, fpr,
+	    k->how == STORE_TOFU ? "trusted on first use" : "enrolled");
+	if (k->revoked_through >= 0)
+		buf_addf(msg, ", revoked on %s (batches up to %lld accepted)",
+		    k->revoked_on ? k->revoked_on : "?",
+		    (long long)k->revoked_through);
+	buf_addf(msg, "\n  last batch %llu, %llu submissions received\n",
+	    (unsigned long long)k->last_batch,
+	    (unsigned long long)k->records);
+	return 0;
+}
+
+int
+office_list(const char *ledger, struct buf *msg, char **cause)
+{
+	struct store *s;
+	int rc;
+
+	if ((s = store_open(ledger, STORE_LEDGER, cause)) == NULL)
+		return -1;
+	rc = store_ledger_each_kiosk(s, list_one, msg, cause);
+	store_close(s);
+	if (rc == 0 && msg->len == 0)
+		buf_addf(msg, "no kiosks in %s\n", ledger);
 	return rc;
 }

@@ -12,6 +12,7 @@
 #define KIOSK_OFFICE_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 struct buf;
 struct vault_office_key;
@@ -25,6 +26,7 @@ struct office;
 #define OFFICE_E_FORK		14	/* same batch/seq seen with other bytes */
 #define OFFICE_E_OUTPUT		15	/* cannot write the output */
 #define OFFICE_E_LEDGER		16
+#define OFFICE_E_REVOKED	17	/* from a revoked kiosk, too late */
 
 /* tofu: enrol an unknown kiosk on first use (announced in the notes). */
 struct office	*office_open(const char *outdir, const char *ledger, int tofu,
@@ -51,5 +53,14 @@ const char	*office_error_name(int);
 /* kiosk enroll: add a kiosk identity file to the ledger. */
 int		 office_enroll(const char *ledger, const char *idpath,
 		    struct buf *msg, char **cause);
+/*
+ * kiosk revoke: refuse the named kiosk's batches numbered above through
+ * (-1: above the last one opened so far). For a stolen or lost kiosk.
+ */
+int		 office_revoke(const char *ledger, const char *name,
+		    int64_t through, struct buf *msg, char **cause);
+/* kiosk enroll --list: every kiosk in the ledger, for staff. */
+int		 office_list(const char *ledger, struct buf *msg,
+		    char **cause);
 
 #endif

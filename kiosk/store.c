@@ -44,7 +44,7 @@
 #include "store.h"
 #include "util.h"
 
-#define STORE_NCACHE	24
+#define STORE_NCACHE	32
 
 struct store {
 	sqlite3		*db;
@@ -95,7 +95,9 @@ static const char *ledger_schema =
 	" pk BLOB PRIMARY KEY,"
 	" name TEXT NOT NULL UNIQUE,"
 	" how INTEGER NOT NULL,"
-	" ack_counter INTEGER NOT NULL DEFAULT 0) STRICT;"
+	" ack_counter INTEGER NOT NULL DEFAULT 0,"
+	" revoked_through INTEGER,"	/* NULL: not revoked */
+	" revoked_on TEXT) STRICT;"
 	"CREATE TABLE IF NOT EXISTS batch("
 	" pk BLOB NOT NULL REFERENCES kiosk(pk),"
 	" number INTEGER NOT NULL,"
@@ -142,6 +144,19 @@ has_column(struct store *s, const char *table, const char *column)
 	sqlite3_finalize(st);
 	free(sql);
 	return rc == SQLITE_OK;
+}
+
+/* A ledger made before revocation. */
+static const char *ledger_upgrade_kiosk =
+	"ALTER TABLE kiosk ADD COLUMN revoked_through INTEGER;"
+	"ALTER TABLE kiosk ADD COLUMN revoked_on TEXT;";
+
+static int
+ledger_upgrade(struct store *s)
+{
+	if (has_column(s, "kiosk", "revoked_through"))
+		return SQLITE_OK;
+	return sqlite3_exec(s->db, ledger_upgrade_kiosk, NULL, NULL, NULL);
 }
 
 static int
@@ -198,7 +213,8 @@ store_open(const char *path, int kind, char **cause)
 		goto fail;
 	if (sqlite3_exec(s->db, s->kind == STORE_KIOSK ? kiosk_schema :
 	    ledger_schema, NULL, NULL, &err) != SQLITE_OK ||
-	    (s->kind == STORE_KIOSK && kiosk_upgrade(s) != SQLITE_OK)) {
+	    (s->kind == STORE_KIOSK && kiosk_upgrade(s) != SQLITE_OK) ||
+	    (s->kind == STORE_LEDGER && ledger_upgrade(s) != SQLITE_OK)) {
 		store_fail(s, cause, "cannot create the tables");
 		sqlite3_free(err);
 		store_rollback(s);
@@ -848,5 +864,103 @@ store_ledger_next_ack(struct store *s, const unsigned char pk[32],
 	sqlite3_reset(st);
 	if (rc != SQLITE_ROW)
 		return store_fail(s, cause, "cannot count acknowledgements");
+	return 0;
+}
+
+int
+store_ledger_revoked(struct store *s, const unsigned char pk[32],
+    int64_t *through, char **on, char **cause)
+{
+	static const char sql[] = "SELECT revoked_through, revoked_on"
+	    " FROM kiosk WHERE pk = ?";
+	sqlite3_stmt *st;
+	int rc;
+
+	*through = -1;
+	if (on != NULL)
+		*on = NULL;
+	if ((st = stmt(s, cause, sql, "b", pk, (size_t)32)) == NULL)
+		return -1;
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW && sqlite3_column_type(st, 0) != SQLITE_NULL) {
+		*through = sqlite3_column_int64(st, 0);
+		if (on != NULL && sqlite3_column_text(st, 1) != NULL)
+			*on = xstrdup((const char *)sqlite3_column_text(st,
+			    1));
+	}
+	sqlite3_reset(st);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return store_fail(s, cause, "cannot read enrolled kiosks");
+	return 0;
+}
+
+int
+store_ledger_revoke(struct store *s, const unsigned char pk[32],
+    int64_t through, const char *on, char **cause)
+{
+	static const char sql[] = "UPDATE kiosk SET revoked_through = ?,"
+	    " revoked_on = ? WHERE pk = ?";
+	sqlite3_stmt *st;
+
+	if ((st = stmt(s, cause, sql, "itb", (uint64_t)through, on, pk,
+	    (size_t)32)) == NULL)
+		return -1;
+	return step_done(s, st, cause, "cannot revoke the kiosk");
+}
+
+int
+store_ledger_last_batch(struct store *s, const unsigned char pk[32],
+    uint64_t *number, char **cause)
+{
+	static const char sql[] = "SELECT ifnull(max(number), 0) FROM batch"
+	    " WHERE pk = ?";
+	sqlite3_stmt *st;
+	int rc;
+
+	*number = 0;
+	if ((st = stmt(s, cause, sql, "b", pk, (size_t)32)) == NULL)
+		return -1;
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW)
+		*number = (uint64_t)sqlite3_column_int64(st, 0);
+	sqlite3_reset(st);
+	if (rc != SQLITE_ROW)
+		return store_fail(s, cause, "cannot read the ledger");
+	return 0;
+}
+
+int
+store_ledger_each_kiosk(struct store *s,
+    int (*fn)(const struct store_kiosk *, void *), void *arg, char **cause)
+{
+	static const char sql[] = "SELECT k.pk, k.name, k.how,"
+	    " k.revoked_through, k.revoked_on,"
+	    " (SELECT ifnull(max(number), 0) FROM batch b WHERE b.pk = k.pk),"
+	    " (SELECT count(*) FROM seen n WHERE n.pk = k.pk)"
+	    " FROM kiosk k ORDER BY k.name";
+	struct store_kiosk k;
+	sqlite3_stmt *st;
+	int rc, stop = 0;
+
+	if ((st = stmt(s, cause, sql, "")) == NULL)
+		return -1;
+	while (!stop && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+		memset(&k, 0, sizeof k);
+		if (blob32(st, 0, k.pk) != 0)
+			continue;
+		k.name = (const char *)sqlite3_column_text(st, 1);
+		k.how = sqlite3_column_int(st, 2);
+		k.revoked_through = sqlite3_column_type(st, 3) == SQLITE_NULL ?
+		    -1 : sqlite3_column_int64(st, 3);
+		k.revoked_on = (const char *)sqlite3_column_text(st, 4);
+		k.last_batch = (uint64_t)sqlite3_column_int64(st, 5);
+		k.records = (uint64_t)sqlite3_column_int64(st, 6);
+		if (k.name == NULL)
+			k.name = "";
+		stop = fn(&k, arg) != 0;
+	}
+	sqlite3_reset(st);
+	if (!stop && rc != SQLITE_DONE)
+		return store_fail(s, cause, "cannot read enrolled kiosks");
 	return 0;
 }

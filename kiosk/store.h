@@ -130,5 +130,30 @@ int	 store_ledger_ranges(struct store *, const unsigned char pk[32],
 /* Increment and return the kiosk's acknowledgement counter. */
 int	 store_ledger_next_ack(struct store *, const unsigned char pk[32],
 	    uint64_t *counter, char **cause);
+/*
+ * Revocation: a revoked kiosk's batches numbered above *through are
+ * refused. *through = -1 if not revoked; *on (allocated, may be NULL)
+ * the day it was revoked.
+ */
+int	 store_ledger_revoked(struct store *, const unsigned char pk[32],
+	    int64_t *through, char **on, char **cause);
+int	 store_ledger_revoke(struct store *, const unsigned char pk[32],
+	    int64_t through, const char *on, char **cause);
+/* The highest batch number opened from the kiosk (0 if none). */
+int	 store_ledger_last_batch(struct store *, const unsigned char pk[32],
+	    uint64_t *number, char **cause);
+/* Every kiosk in the ledger, by name; fn returns non-zero to stop. */
+struct store_kiosk {
+	unsigned char	 pk[32];
+	const char	*name;
+	int		 how;		/* STORE_ENROLLED or STORE_TOFU */
+	int64_t		 revoked_through;	/* -1: not revoked */
+	const char	*revoked_on;		/* NULL if not revoked */
+	uint64_t	 last_batch;	/* highest opened, 0 if none */
+	uint64_t	 records;	/* submissions received */
+};
+int	 store_ledger_each_kiosk(struct store *,
+	    int (*fn)(const struct store_kiosk *, void *), void *arg,
+	    char **cause);
 
 #endif
