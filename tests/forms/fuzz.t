@@ -14,6 +14,6 @@ if sh "$KIOSK_TOP/tests/fuzz/run.sh" "${KIOSK_FUZZ_SECS:-15}" >"$log" 2>&1; then
 	sed 's/^/# /' "$log"
 else
 	echo "not ok 1 - a fuzz harness failed"
-	sed 's/^/# /' "$log"
+	sed 's/^/# /' "$log" >&2	# on stderr, so prove shows why
 fi
 echo "1..1"

@@ -9,7 +9,8 @@
  * Build (from the checkout):
  *   clang -g -O1 -fsanitize=fuzzer,address,undefined -D_GNU_SOURCE \
  *     -Ikiosk tests/fuzz/fuzz_ack.c kiosk/batch.c kiosk/record.c \
- *     kiosk/spool.c kiosk/vault.c kiosk/util.c -lsodium -o build/fuzz_ack
+ *     kiosk/par.c kiosk/spool.c kiosk/vault.c kiosk/util.c -lsodium \
+ *     -o build/fuzz_ack
  */
 #include <stdint.h>
 #include <stdlib.h>

@@ -9,7 +9,8 @@
  * Build (from the checkout):
  *   clang -g -O1 -fsanitize=fuzzer,address,undefined -D_GNU_SOURCE \
  *     -Ikiosk tests/fuzz/fuzz_batch.c kiosk/batch.c kiosk/record.c \
- *     kiosk/spool.c kiosk/vault.c kiosk/util.c -lsodium -o build/fuzz_batch
+ *     kiosk/par.c kiosk/spool.c kiosk/vault.c kiosk/util.c -lsodium \
+ *     -o build/fuzz_batch
  *   build/fuzz_batch -max_total_time=60 build/fuzz-corpus-batch
  */
 #include <stdint.h>
