@@ -43,16 +43,9 @@ cmd_enroll_exec(const struct cmd_entry *e, int argc, char **argv)
 		cmd_error("cannot start libsodium");
 		return 1;
 	}
-	if ((list ? office_list(ledger, &msg, &cause) :
-	    office_enroll(ledger, argv[optind], &msg, &cause)) != 0) {
-		cmd_error("%s", cause);
-		free(cause);
-	} else {
-		fwrite(msg.data, 1, msg.len, stdout);
-		rc = 0;
-	}
-	buf_free(&msg);
-	return rc;
+	rc = list ? office_list(ledger, &msg, &cause) :
+	    office_enroll(ledger, argv[optind], &msg, &cause);
+	return cmd_report(rc != 0, &msg, cause);
 }
 
 const struct cmd_entry cmd_enroll_entry = {

@@ -53,16 +53,9 @@ cmd_revoke_exec(const struct cmd_entry *e, int argc, char **argv)
 		cmd_error("cannot start libsodium");
 		return 1;
 	}
-	if (office_revoke(ledger, argv[optind], (int64_t)through, &msg,
-	    &cause) != 0) {
-		cmd_error("%s", cause);
-		free(cause);
-	} else {
-		fwrite(msg.data, 1, msg.len, stdout);
-		rc = 0;
-	}
-	buf_free(&msg);
-	return rc;
+	rc = office_revoke(ledger, argv[optind], (int64_t)through, &msg,
+	    &cause);
+	return cmd_report(rc != 0, &msg, cause);
 }
 
 const struct cmd_entry cmd_revoke_entry = {

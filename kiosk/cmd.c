@@ -27,6 +27,18 @@ cmd_error(const char *fmt, ...)
 }
 
 int
+cmd_report(int failed, struct buf *msg, char *cause)
+{
+	if (failed) {
+		cmd_error("%s", cause != NULL ? cause : "failed");
+		free(cause);
+	} else
+		fwrite(msg->data, 1, msg->len, stdout);
+	buf_free(msg);
+	return failed ? 1 : 0;
+}
+
+int
 cmd_usage(const struct cmd_entry *e, const char *fmt, ...)
 {
 	va_list ap;

@@ -31,6 +31,13 @@ extern const struct cmd_entry cmd_pin_entry;
 
 /* Print "kiosk: ...\n" to stderr. */
 void	cmd_error(const char *, ...) __attribute__((format(printf, 1, 2)));
+/*
+ * The end of a command that fills msg or fails with cause: print cause
+ * as an error (and free it) if failed, else msg to stdout; free msg.
+ * Returns the exit status, 1 or 0.
+ */
+struct buf;
+int	cmd_report(int failed, struct buf *msg, char *cause);
 /* Print a usage error and the usage line; returns 2. */
 int	cmd_usage(const struct cmd_entry *, const char *, ...)
 	    __attribute__((format(printf, 2, 3)));
