@@ -10,7 +10,6 @@
 #include "cmd.h"
 #include "office.h"
 #include "util.h"
-#include "vault.h"
 
 static int
 cmd_enroll_exec(const struct cmd_entry *e, int argc, char **argv)
@@ -39,10 +38,6 @@ cmd_enroll_exec(const struct cmd_entry *e, int argc, char **argv)
 		return cmd_usage(e, "--list takes no identity file");
 	if (!list && optind + 1 != argc)
 		return cmd_usage(e, "give exactly one kiosk identity file");
-	if (vault_init() != 0) {
-		cmd_error("cannot start libsodium");
-		return 1;
-	}
 	rc = list ? office_list(ledger, &msg, &cause) :
 	    office_enroll(ledger, argv[optind], &msg, &cause);
 	return cmd_report(rc != 0, &msg, cause);

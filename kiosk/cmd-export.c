@@ -23,7 +23,6 @@
 #include "outbox.h"
 #include "record.h"
 #include "util.h"
-#include "vault.h"
 
 static double
 now_us(void)
@@ -132,10 +131,6 @@ cmd_export_exec(const struct cmd_entry *e, int argc, char **argv)
 		    "--drop, --corrupt");
 	if (tamper == NULL && optind != argc)
 		return cmd_usage(e, "unexpected argument \"%s\"", argv[optind]);
-	if (vault_init() != 0) {
-		cmd_error("cannot start libsodium");
-		return 1;
-	}
 	if ((cfg = cmd_load_config(cpath)) == NULL)
 		return 1;
 	if ((ob = outbox_open_flags(cfg, nosync ? OUTBOX_NOSYNC : 0,

@@ -22,7 +22,6 @@
 #include "config.h"
 #include "form.h"
 #include "util.h"
-#include "vault.h"
 
 static int
 form_file(const char *name)
@@ -258,10 +257,6 @@ forms_fill(const struct cmd_entry *e, int argc, char **argv)
 	}
 	if (path == NULL)
 		return cmd_usage(e, "forms fill needs a form file");
-	if (vault_init() != 0) {
-		cmd_error("cannot start libsodium");
-		return 1;
-	}
 	if ((f = form_load(path, &cause)) == NULL) {
 		cmd_error("%s", cause);
 		free(cause);

@@ -12,7 +12,6 @@
 #include "config.h"
 #include "outbox.h"
 #include "util.h"
-#include "vault.h"
 
 static int
 cmd_identity_exec(const struct cmd_entry *e, int argc, char **argv)
@@ -35,10 +34,6 @@ cmd_identity_exec(const struct cmd_entry *e, int argc, char **argv)
 	}
 	if (optind != argc)
 		return cmd_usage(e, "unexpected argument \"%s\"", argv[optind]);
-	if (vault_init() != 0) {
-		cmd_error("cannot start libsodium");
-		return 1;
-	}
 	if ((cfg = cmd_load_config(cpath)) == NULL)
 		return 1;
 	if (outbox_identity_only(cfg, &b, &cause) != 0) {

@@ -166,10 +166,6 @@ out:
 static int
 cmd_key_exec(const struct cmd_entry *e, int argc, char **argv)
 {
-	if (vault_init() != 0) {
-		cmd_error("cannot start libsodium");
-		return 1;
-	}
 	if (argc >= 2 && strcmp(argv[1], "show") == 0)
 		return key_show(e, argc - 1, argv + 1);
 	if (argc >= 2 && strcmp(argv[1], "passwd") == 0)

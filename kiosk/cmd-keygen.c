@@ -43,10 +43,6 @@ cmd_keygen_exec(const struct cmd_entry *e, int argc, char **argv)
 		return cmd_usage(e, "--out DIR is required");
 	if (optind != argc)
 		return cmd_usage(e, "unexpected argument \"%s\"", argv[optind]);
-	if (vault_init() != 0) {
-		cmd_error("cannot start libsodium");
-		return 1;
-	}
 	xasprintf(&kpath, "%s/office.key", out);
 	xasprintf(&ppath, "%s/office.pub", out);
 	if (path_exists(kpath) || path_exists(ppath)) {

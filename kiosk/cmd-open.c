@@ -65,10 +65,6 @@ cmd_open_exec(const struct cmd_entry *e, int argc, char **argv)
 		    "--key");
 	if (optind == argc)
 		return cmd_usage(e, "name at least one batch file");
-	if (vault_init() != 0) {
-		cmd_error("cannot start libsodium");
-		return 1;
-	}
 
 	/* Unlock every key before touching the output. */
 	for (i = 0; i < nk; i++)

@@ -73,10 +73,6 @@ cmd_pin_exec(const struct cmd_entry *e, int argc, char **argv)
 
 	if ((cfg = cmd_load_config(config)) == NULL)
 		return 1;
-	if (vault_init() != 0) {
-		cmd_error("libsodium could not start");
-		goto out;
-	}
 	if ((pin = cmd_passphrase(pinfile, "New PIN (4 to 12 digits): ",
 	    1)) == NULL)
 		goto out;

@@ -12,7 +12,6 @@
 #include "cmd.h"
 #include "office.h"
 #include "util.h"
-#include "vault.h"
 
 static int
 cmd_revoke_exec(const struct cmd_entry *e, int argc, char **argv)
@@ -49,10 +48,6 @@ cmd_revoke_exec(const struct cmd_entry *e, int argc, char **argv)
 		return cmd_usage(e, "--ledger L.db is required");
 	if (optind + 1 != argc)
 		return cmd_usage(e, "give exactly one kiosk name");
-	if (vault_init() != 0) {
-		cmd_error("cannot start libsodium");
-		return 1;
-	}
 	rc = office_revoke(ledger, argv[optind], (int64_t)through, &msg,
 	    &cause);
 	return cmd_report(rc != 0, &msg, cause);

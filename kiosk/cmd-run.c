@@ -100,10 +100,6 @@ cmd_run_exec(const struct cmd_entry *e, int argc, char **argv)
 	}
 	if ((cfg = cmd_load_config(config)) == NULL)
 		return 1;
-	if (vault_init() != 0) {
-		cmd_error("libsodium could not start");
-		goto out;
-	}
 	if (mkdir_p(cfg->data_dir, 0700, &cause) != 0) {
 		cmd_error("data folder: %s", cause);
 		goto out;

@@ -13,6 +13,7 @@
 #include "cmd.h"
 #include "i18n.h"
 #include "util.h"
+#include "vault.h"
 
 static const struct cmd_entry *const cmds[] = {
 	&cmd_run_entry,
@@ -103,6 +104,11 @@ main(int argc, char **argv)
 	harden();
 	setlocale(LC_ALL, "");
 	i18n_init(NULL);
+	/* Every command seals, opens, hashes or wipes: start libsodium once. */
+	if (vault_init() != 0) {
+		cmd_error("cannot start libsodium");
+		return 1;
+	}
 
 	if (argc < 2)
 		return cmd_run_entry.exec(&cmd_run_entry, argc, argv);
