@@ -885,9 +885,7 @@ identity_parse(const void *data, size_t len, char name[BATCH_NAME_MAX + 1],
 		return -1;
 	}
 	identity_format(name, pk, &want);
-	if (!(len == want.len || (len + 1 == want.len &&
-	    want.data[want.len - 1] == '\n')) ||
-	    memcmp(want.data, d, len) != 0) {
+	if (!buf_same_text(&want, d, len)) {
 		xasprintf(cause, "fingerprint line does not match the key, "
 		    "or extra text after it");
 		goto out;

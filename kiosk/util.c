@@ -191,6 +191,15 @@ buf_free(struct buf *b)
 }
 
 int
+buf_same_text(const struct buf *b, const void *d, size_t len)
+{
+	if (len != b->len && !(len + 1 == b->len &&
+	    b->data[b->len - 1] == '\n'))
+		return 0;
+	return len == 0 || memcmp(b->data, d, len) == 0;
+}
+
+int
 read_file(const char *path, struct buf *b, size_t max, char **cause)
 {
 	unsigned char chunk[8192];

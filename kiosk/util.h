@@ -50,6 +50,11 @@ void	 buf_addf(struct buf *, const char *, ...)
 void	 buf_addc(struct buf *, char);
 char	*buf_cstr(struct buf *);	/* NUL-terminates, returns data */
 void	 buf_free(struct buf *);		/* zeroes before freeing */
+/*
+ * 1 if d[0, len) is the canonical text in b, or b without its final
+ * newline (a file whose last line has no newline); 0 otherwise.
+ */
+int	 buf_same_text(const struct buf *b, const void *d, size_t len);
 
 /* Whole-file helpers. read_file returns -1 and sets *cause on error. */
 int	 read_file(const char *, struct buf *, size_t max, char **cause);

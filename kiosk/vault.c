@@ -317,9 +317,7 @@ vault_office_pub_parse(const void *data, size_t len,
 	}
 	vault_fingerprint(p.fpr, p.box_pk, p.sign_pk);
 	vault_office_pub_format(&p, &want);
-	if (!(len == want.len || (len + 1 == want.len &&
-	    want.data[want.len - 1] == '\n')) ||
-	    memcmp(want.data, d, len) != 0) {
+	if (!buf_same_text(&want, d, len)) {
 		xasprintf(cause, "fingerprint line does not match the keys, "
 		    "or extra text after it");
 		goto out;
