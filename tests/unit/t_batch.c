@@ -232,6 +232,21 @@ main(void)
 	ok(identity_parse(idb.data, idb.len, name, pk, &cause) == 0 &&
 	    strcmp(name, "lib-1") == 0 &&
 	    memcmp(pk, vault_sign_pk(key), 32) == 0, "identity round trip");
+	ok(identity_parse(idb.data, idb.len - 1, name, pk, &cause) == 0,
+	    "identity without its final newline");
+	buf_addc(&idb, 'x');
+	ok(identity_parse(idb.data, idb.len, name, pk, &cause) != 0 &&
+	    strstr(cause, "extra text") != NULL, "text after it is refused");
+	free(cause);
+	cause = NULL;
+	idb.len--;
+	idb.data[idb.len - 2] ^= 1;	/* the fingerprint's last digit */
+	ok(identity_parse(idb.data, idb.len, name, pk, &cause) != 0 &&
+	    strstr(cause, "fingerprint") != NULL,
+	    "a fingerprint that does not match the key is refused");
+	free(cause);
+	cause = NULL;
+	idb.data[idb.len - 2] ^= 1;
 	idb.data[30] = 'Z';
 	cls = identity_parse(idb.data, idb.len, name, pk, &cause);
 	ok(cls != 0, "changed identity file is refused");
