@@ -903,6 +903,33 @@ struct rowcols {
 	int		 col[C_OTHER + 1];
 };
 
+/* Where a column copied as it is goes (expressions, appearance). */
+static char **
+text_field(struct form_question *q, int col)
+{
+	switch (col) {
+	case C_REQUIRED:
+		return &q->required;
+	case C_CONSTRAINT:
+		return &q->constraint;
+	case C_RELEVANT:
+		return &q->relevant;
+	case C_CALCULATION:
+		return &q->calculation;
+	case C_DEFAULT:
+		return &q->default_value;
+	case C_READ_ONLY:
+		return &q->read_only;
+	case C_CHOICE_FILTER:
+		return &q->choice_filter;
+	case C_APPEARANCE:
+		return &q->appearance;
+	case C_REPEAT_COUNT:
+		return &q->repeat_count;
+	}
+	return NULL;
+}
+
 static void
 read_survey(struct builder *b, struct fs_section **secs, size_t nsecs)
 {
@@ -915,7 +942,7 @@ read_survey(struct builder *b, struct fs_section **secs, size_t nsecs)
 	size_t si, j, i, cap = 0;
 	int *stack = NULL, depth = 0, stackcap = 0, orr, rc;
 	enum form_type type;
-	char *list;
+	char *list, **fp;
 	const char *v, *typecell, *namecell;
 
 	for (si = 0; si < nsecs; si++) {
@@ -991,42 +1018,6 @@ read_survey(struct builder *b, struct fs_section **secs, size_t nsecs)
 				case C_REQUIRED_MSG:
 				case C_CONSTRAINT_MSG:
 					break;
-				case C_REQUIRED:
-					free(q->required);
-					q->required = xstrdup(v);
-					break;
-				case C_CONSTRAINT:
-					free(q->constraint);
-					q->constraint = xstrdup(v);
-					break;
-				case C_RELEVANT:
-					free(q->relevant);
-					q->relevant = xstrdup(v);
-					break;
-				case C_CALCULATION:
-					free(q->calculation);
-					q->calculation = xstrdup(v);
-					break;
-				case C_DEFAULT:
-					free(q->default_value);
-					q->default_value = xstrdup(v);
-					break;
-				case C_READ_ONLY:
-					free(q->read_only);
-					q->read_only = xstrdup(v);
-					break;
-				case C_CHOICE_FILTER:
-					free(q->choice_filter);
-					q->choice_filter = xstrdup(v);
-					break;
-				case C_APPEARANCE:
-					free(q->appearance);
-					q->appearance = xstrdup(v);
-					break;
-				case C_REPEAT_COUNT:
-					free(q->repeat_count);
-					q->repeat_count = xstrdup(v);
-					break;
 				case C_STORE:
 					/*
 					 * Our extension: the answer steers the
@@ -1055,6 +1046,11 @@ read_survey(struct builder *b, struct fs_section **secs, size_t nsecs)
 					    cs[i].header);
 					break;
 				default:
+					if ((fp = text_field(q, cs[i].col)) !=
+					    NULL) {
+						free(*fp);
+						*fp = xstrdup(v);
+					}
 					break;
 				}
 			}
