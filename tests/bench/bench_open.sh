@@ -9,27 +9,9 @@
 # The submissions are made with --test-nosync (no fsync) to save time;
 # that does not change what export and open do.
 set -u
-top=$(cd "$(dirname "$0")/../.." && pwd)
-cd "$top" || exit 1
-. tests/env.sh
+. "$(dirname "$0")/lib.sh"
 n=${BENCH_OPEN_N:-100000}
-d=$(mktemp -d "${TMPDIR:-/var/tmp}/kiosk-bench.XXXXXX")
-trap 'rm -rf "$d"' EXIT
-cc -O2 -o "$d/ref" tests/bench/ref_seal.c $(pkg-config --cflags --libs libsodium sqlite3) 2>/dev/null || exit 1
-export KIOSK_TEST=1 KIOSK_TEST_FAST_KDF=1
-printf 'bench\n' > "$d/pass"
-"$KIOSK" keygen --out "$d/office" --passphrase-file "$d/pass" > /dev/null 2>&1
-cat > "$d/k.ini" <<EOI
-[kiosk]
-name = bench
-data_dir = $d/data
-forms_dir = $d
-languages = en
-idle_timeout = 60
-[office]
-public_key = $d/office/office.pub
-EOI
-ms() { echo $(( ($(date +%s%N) - $1) / 1000000 )); }
+bench_kiosk
 t=$(date +%s%N)
 "$KIOSK" export --config "$d/k.ini" --test-submit "$n" --test-nosync > /dev/null || exit 1
 echo "made $n submissions in $(ms "$t") ms (no fsync)"
@@ -66,12 +48,11 @@ while [ "$i" -lt "$reps" ]; do
 	ms "$t" >> "$d/t.reread"
 done
 rm -rf "$d/usb" "$d/cp"
-med() { sort -n "$1" | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }
 least() { sort -n "$1" | head -n 1; }
 runs() { tr '\n' ' ' < "$1"; }
-export_ms=$(med "$d/t.export")
-cp_ms=$(med "$d/t.cp")
-reread_ms=$(med "$d/t.reread")
+export_ms=$(median < "$d/t.export")
+cp_ms=$(median < "$d/t.cp")
+reread_ms=$(median < "$d/t.reread")
 # Time the open after the key is unlocked: measure the unlock alone too.
 t=$(date +%s%N)
 "$KIOSK" key show "$d/office/office.key" --passphrase-file "$d/pass" > /dev/null
@@ -82,12 +63,6 @@ t=$(date +%s%N)
 rc=$?
 open_ms=$(( $(ms "$t") - unlock_ms ))
 ref_ms=$("$d/ref" open "$n")
-verdict() {	# verdict FIGURE REFERENCE LIMIT
-	awk -v a="$1" -v b="$2" -v l="$3" 'BEGIN {
-		r = a / (b ? b : 1)
-		printf "  ratio %.2f (target <= %s): %s\n", r, l,
-		    r <= l ? "met" : "NOT MET" }'
-}
 echo "batch of $n submissions, $size bytes; export: median of $reps runs"
 printf '  kiosk export          %8s ms   (runs: %s)\n' "$export_ms" "$(runs "$d/t.export")"
 printf '  cp + fsync            %8s ms   (runs: %s; reference)\n' "$cp_ms" "$(runs "$d/t.cp")"

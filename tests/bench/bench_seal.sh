@@ -4,28 +4,10 @@
 # plus a SQLite INSERT with synchronous=FULL, same run, same disk.
 # Target: within 1.5x of the reference. BENCH_SEAL_N submissions (500).
 set -u
-top=$(cd "$(dirname "$0")/../.." && pwd)
-cd "$top" || exit 1
-. tests/env.sh
+. "$(dirname "$0")/lib.sh"
 n=${BENCH_SEAL_N:-500}
-d=$(mktemp -d "${TMPDIR:-/var/tmp}/kiosk-bench.XXXXXX")
-trap 'rm -rf "$d"' EXIT
-cc -O2 -o "$d/ref" tests/bench/ref_seal.c $(pkg-config --cflags --libs libsodium sqlite3) || exit 1
-export KIOSK_TEST=1 KIOSK_TEST_FAST_KDF=1
-printf 'bench\n' > "$d/pass"
-"$KIOSK" keygen --out "$d/office" --passphrase-file "$d/pass" > /dev/null
-cat > "$d/k.ini" <<EOI
-[kiosk]
-name = bench
-data_dir = $d/data
-forms_dir = $d
-languages = en
-idle_timeout = 60
-[office]
-public_key = $d/office/office.pub
-EOI
+bench_kiosk
 "$KIOSK" export --config "$d/k.ini" --test-submit 5 > /dev/null	# warm
-median() { sort -n | awk '{ a[NR] = $1 } END { print a[int((NR + 1) / 2)] }'; }
 # Three runs of n: outbox_submit alone (timed inside the process, as the
 # reference times its own loop), and the whole process per submission
 # (start-up and building the synthetic record included) for context.
@@ -41,12 +23,6 @@ ours=$(cat "$d"/t1 "$d"/t2 "$d"/t3 | awk '/^outbox_submit/ { print $2 }' |
 whole=$(median < "$d/whole")
 ref=$(for i in 1 2 3; do rm -f "$d/ref.db"*; "$d/ref" seal "$d/ref.db" "$n"; done |
     median)
-verdict() {	# verdict FIGURE REFERENCE LIMIT
-	awk -v a="$1" -v b="$2" -v l="$3" 'BEGIN {
-		r = a / (b ? b : 1)
-		printf "  ratio %.2f (target <= %s): %s\n", r, l,
-		    r <= l ? "met" : "NOT MET" }'
-}
 echo "seal + durable commit, one submission (median of 3 x $n):"
 printf '  kiosk outbox_submit    %8s us\n' "$ours"
 printf '  bare seal + INSERT     %8s us   (reference, synchronous=FULL)\n' "$ref"
