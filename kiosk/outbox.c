@@ -491,6 +491,7 @@ outbox_export(struct outbox *ob, const char *dir, char **path, long *count,
 	 * In one transaction: read the manifest from the rows and reserve a
 	 * batch number, so a number is never reused.
 	 */
+	store_prefetch(ob->store);
 	if (store_begin(ob->store, cause) != 0)
 		goto out;
 	w.b = &b;

@@ -30,6 +30,8 @@ struct store	*store_open(const char *path, int kind, char **cause);
 void		 store_close(struct store *);
 
 int	 store_begin(struct store *, char **cause);	/* BEGIN IMMEDIATE */
+/* Read the whole database file ahead (a hint) before a pass over it all. */
+void	 store_prefetch(struct store *);
 int	 store_commit(struct store *, char **cause);
 void	 store_rollback(struct store *);
 int	 store_integrity(struct store *, char **cause);	/* integrity_check */
