@@ -948,6 +948,41 @@ form_state_repeat_remove(struct form_state *st, size_t i)
 	return 0;
 }
 
+/*
+ * Remove the instance item i is in: its answers are wiped and the later
+ * instances move down one (their answers with them), so a resident can
+ * take back a member added by mistake without losing the others.
+ */
+int
+form_state_repeat_remove_instance(struct form_state *st, size_t i)
+{
+	struct st_item *it;
+	size_t k;
+	int r, inst;
+
+	if (i >= st->nitems || (inst = st->items[i].pub.instance) < 1 ||
+	    (r = repeat_of(st, i)) < 0 || st->items[i].pub.qindex == r ||
+	    st->f->questions[r].repeat_count != NULL || inst > st->ninst[r])
+		return -1;
+	for (k = 0; k < st->nitems; k++) {
+		it = &st->items[k];
+		if (it->pub.instance < inst ||
+		    qp(st->f, it->pub.qindex)->repeat != r)
+			continue;
+		if (it->pub.instance == inst) {
+			if (it->off != 0)
+				vault_wipe(st->arena + it->off, it->len + 1);
+			it->off = it->len = 0;
+			it->pub.instance = -1;	/* matches nothing below */
+		} else
+			it->pub.instance--;
+	}
+	st->ninst[r]--;
+	rebuild(st);
+	recompute(st);
+	return 0;
+}
+
 int
 form_state_repeat_count(struct form_state *st, int qindex)
 {

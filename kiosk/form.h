@@ -220,6 +220,12 @@ size_t			 form_state_choices(struct form_state *, size_t,
 /* Repeats: add or remove the last instance of the begin_repeat at item. */
 int			 form_state_repeat_add(struct form_state *, size_t);
 int			 form_state_repeat_remove(struct form_state *, size_t);
+/*
+ * Remove the instance the item (inside a repeat without repeat_count) is
+ * in; later instances move down one. Item indices change.
+ */
+int			 form_state_repeat_remove_instance(struct form_state *,
+			    size_t);
 int			 form_state_repeat_count(struct form_state *, int qindex);
 
 /*

@@ -386,6 +386,64 @@ session_repeat(struct session *s, int add, char **msg)
 	return 0;
 }
 
+int
+session_in_instance(struct session *s, size_t *begin, int *inst)
+{
+	const struct form_item *it;
+	long b;
+
+	if (s->screen != SESSION_PAGE || s->state == NULL ||
+	    s->page >= form_state_nitems(s->state))
+		return 0;
+	it = form_state_item(s->state, s->page);
+	if (it->instance < 1 || (b = repeat_begin(s, s->page)) < 0 ||
+	    form_state_item(s->state, (size_t)b)->q->repeat_count != NULL)
+		return 0;
+	if (begin != NULL)
+		*begin = (size_t)b;
+	if (inst != NULL)
+		*inst = it->instance;
+	return 1;
+}
+
+int
+session_repeat_remove(struct session *s)
+{
+	size_t b, first, span, i, k, n;
+	int inst;
+
+	if (!session_in_instance(s, &b, &inst))
+		return -1;
+	/* The instance's items are one run: after the begin, in order. */
+	n = form_state_nitems(s->state);
+	for (first = b + 1; first < n &&
+	    form_state_item(s->state, first)->instance != inst; first++)
+		;
+	for (span = 0; first + span < n &&
+	    form_state_item(s->state, first + span)->instance == inst; span++)
+		;
+	if (form_state_repeat_remove_instance(s->state, s->page) != 0)
+		return -1;
+	/* Pages visited inside it go from Back; later ones move up. */
+	for (i = k = 0; i < s->nhistory; i++) {
+		if (s->history[i] >= first && s->history[i] < first + span)
+			continue;
+		s->history[k++] = s->history[i] >= first + span ?
+		    s->history[i] - span : s->history[i];
+	}
+	s->nhistory = k;
+	if (s->editing) {
+		s->editing = 0;
+		s->screen = SESSION_REVIEW;
+		return 0;
+	}
+	/* The next instance, or the "add another?" page, now stands here. */
+	s->page = page_from(s, first);
+	if (s->page >= form_state_nitems(s->state))
+		s->screen = SESSION_REVIEW;
+	return 0;
+}
+
 void
 session_back(struct session *s)
 {

@@ -99,6 +99,15 @@ int		 session_repeat_prompt(struct session *, size_t item,
 		    size_t *begin);
 /* Answer that page: add an instance (and go to it) or go on. */
 int		 session_repeat(struct session *, int add, char **msg);
+/*
+ * Is the current page inside one instance of a repeat the resident sizes?
+ * Sets *begin (if not NULL) to its begin_repeat item and *inst to its
+ * number. session_repeat_remove takes that instance out (answers wiped,
+ * later instances move down) and goes to the page after it.
+ */
+int		 session_in_instance(struct session *, size_t *begin,
+		    int *inst);
+int		 session_repeat_remove(struct session *);
 /* Page number and total (relevant pages), for "3 of 8". */
 void		 session_progress(struct session *, int *n, int *total);
 /* REVIEW: the relevant answered items, in order. Caller frees *out. */

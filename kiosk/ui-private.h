@@ -32,7 +32,8 @@ enum hit_action {
 	HIT_EXIT,
 	HIT_FOCUS,	/* arg: item index on the page */
 	HIT_VOLUNTEER,
-	HIT_STAFF
+	HIT_STAFF,
+	HIT_REMOVE	/* take out this repeat instance (asks first) */
 };
 
 struct hit {
@@ -59,6 +60,8 @@ struct ui {
 	long			 field_item;	/* item the field edits, or -1 */
 
 	char			*msg;		/* message for the resident */
+	int			 confirm;	/* asking "remove this one?" */
+	int			 confirm_cursor; /* the page's cursor meanwhile */
 	/* "Español — Elija su idioma.": each language asks in its own words. */
 	char			*lang_label[CONFIG_MAX_LANGS];
 	time_t			 last_key;

@@ -687,19 +687,63 @@ item_takes_input(struct ui *u, size_t item)
 	return form_state_item(u->s->state, item)->q->type != FT_NOTE;
 }
 
+/*
+ * "Remove Household member 2?" over a page inside a repeat instance: the
+ * resident who added one too many can take it back, answers and all.
+ */
+static void
+draw_confirm(struct ui *u)
+{
+	const char *labels[2];
+	char *label, *line;
+	size_t begin;
+	int inst, y = 2;
+	struct key_hint keys[] = {
+		{ _("Enter: continue"), HIT_ENTER },
+		{ _("Esc: back"), HIT_BACK },
+		{ _("F10: erase and leave"), HIT_EXIT },
+	};
+
+	ui_draw_header(u, form_text(u->s->form, &u->s->form->title,
+	    u->s->lang));
+	if (!session_in_instance(u->s, &begin, &inst))
+		return;
+	label = form_state_label(u->s->state, begin, u->s->lang);
+	/* TRANSLATORS: %1$s names one entry of a list the resident fills
+	   (such as "Household member"), %2$d is its number. */
+	xasprintf(&line, _("Remove %1$s %2$d? Its answers will be erased."),
+	    label, inst);
+	y += ui_put_wrapped(u, y, 2, COLS - 4, LINES - 4, line, A_BOLD) + 1;
+	freezero_str(line);
+	freezero_str(label);
+	labels[0] = _("Yes, remove it");
+	labels[1] = _("No, keep it");
+	ui_draw_list(u, y, LINES - 4 - y, labels, NULL, 2, 0, -1);
+	ui_draw_footer(u, keys, nitems(keys));
+}
+
 static void
 draw_page(struct ui *u)
 {
 	size_t items[PAGE_MAX], n, i;
-	int y, focus;
+	int y, focus, nk = 4;
 	struct key_hint keys[] = {
 		{ _("Enter: next"), HIT_ENTER },
 		{ _("Esc: back"), HIT_BACK },
 		{ _("F2: language"), HIT_LANG },
 		{ _("F10: erase and leave"), HIT_EXIT },
+		/* TRANSLATORS: takes out the entry this page belongs to,
+		   such as one household member; the kiosk asks first. */
+		{ _("F4: remove this one"), HIT_REMOVE },
 	};
 	const char *title;
 
+	if (u->confirm) {
+		draw_confirm(u);
+		return;
+	}
+	if (session_in_instance(u->s, NULL, NULL))
+		nk = 5;
 	title = form_text(u->s->form, &u->s->form->title, u->s->lang);
 	ui_draw_header(u, title);
 	n = session_page_items(u->s, items, PAGE_MAX);
@@ -716,7 +760,7 @@ draw_page(struct ui *u)
 		y += draw_item(u, items[i], (int)i, y, LINES - 4,
 		    (int)i == u->focus);
 	draw_message(u, LINES - 4);
-	ui_draw_footer(u, keys, nitems(keys));
+	ui_draw_footer(u, keys, nk);
 }
 
 static void
@@ -1104,6 +1148,7 @@ do_wipe(struct ui *u)
 {
 	ui_field_clear(u);
 	set_msg(u, NULL);
+	u->confirm = 0;
 	session_wipe(u->s);
 	if (u->mode != MODE_NORMAL)
 		ui_staff_leave(u);
@@ -1178,6 +1223,48 @@ leave_page(struct ui *u)
 		field_store(u);
 	ui_field_clear(u);
 	set_msg(u, NULL);
+}
+
+/* Ask before taking out the repeat instance of this page. */
+static void
+confirm_start(struct ui *u)
+{
+	if (u->s->screen != SESSION_PAGE || u->confirm ||
+	    !session_in_instance(u->s, NULL, NULL))
+		return;
+	field_store(u);
+	set_msg(u, NULL);
+	u->confirm = 1;
+	u->confirm_cursor = u->cursor;
+	u->cursor = 1;		/* "No, keep it": Enter alone removes nothing */
+}
+
+static void
+confirm_end(struct ui *u, int remove)
+{
+	u->confirm = 0;
+	u->cursor = u->confirm_cursor;
+	if (!remove)
+		return;
+	ui_field_clear(u);
+	if (session_repeat_remove(u->s) == 0)
+		u->shown = (enum session_screen)-1;	/* a new page */
+}
+
+static void
+confirm_key(struct ui *u, int r, wint_t k)
+{
+	if (r == KEY_CODE_YES && k == KEY_UP)
+		u->cursor = 0;
+	else if (r == KEY_CODE_YES && k == KEY_DOWN)
+		u->cursor = 1;
+	else if (r == OK && (k == '1' || k == '2'))
+		u->cursor = (int)(k - '1');
+	else if ((r == KEY_CODE_YES && k == KEY_ENTER) ||
+	    (r == OK && (k == '\r' || k == '\n')))
+		confirm_end(u, u->cursor == 0);
+	else if (r == OK && k == 27)
+		confirm_end(u, 0);
 }
 
 static void
@@ -1307,7 +1394,23 @@ focus_move(struct ui *u, int dir)
 static void
 do_hit(struct ui *u, struct hit *h)
 {
+	if (u->confirm) {
+		if (h->action == HIT_OPTION && u->cursor != h->arg)
+			u->cursor = h->arg;
+		else if (h->action == HIT_OPTION)
+			confirm_end(u, h->arg == 0);	/* a second tap */
+		else if (h->action == HIT_ENTER)
+			confirm_end(u, u->cursor == 0);
+		else if (h->action == HIT_BACK)
+			confirm_end(u, 0);
+		else if (h->action == HIT_EXIT)
+			do_wipe(u);
+		return;
+	}
 	switch (h->action) {
+	case HIT_REMOVE:
+		confirm_start(u);
+		break;
 	case HIT_OPTION:
 		if (u->s->screen == SESSION_PAGE) {
 			const struct form_question *q;
@@ -1409,10 +1512,18 @@ handle_key(struct ui *u, int r, wint_t k)
 		u->staff_msg = NULL;
 		return;
 	}
+	if (u->confirm && !(r == KEY_CODE_YES && (k == KEY_MOUSE ||
+	    k == KEY_RESIZE || k == KEY_F(10)))) {
+		confirm_key(u, r, k);
+		return;
+	}
 	if (r == KEY_CODE_YES) {
 		switch (k) {
 		case KEY_MOUSE:
 			mouse_key(u);
+			return;
+		case KEY_F(4):
+			confirm_start(u);
 			return;
 		case KEY_RESIZE:
 			return;

@@ -53,6 +53,8 @@ session(const struct form *f, const uint8_t *data, size_t len)
 			if (len > 0 && data[0] & 1)
 				form_state_repeat_remove(st, i);
 		}
+		if (k == 8 && i < form_state_nitems(st))
+			form_state_repeat_remove_instance(st, i);
 	}
 	for (i = 0; i < form_state_nitems(st) && i < 400; i++) {
 		s = form_state_label(st, i, "es");

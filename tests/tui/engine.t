@@ -52,9 +52,34 @@ try:
     enter("Age of Luis")
     k.type("7")
     s = enter("Add another")
+    # A third member added by mistake, then taken out again.
+    k.keys("1")
+    s = enter("First name of this person")
+    t.ok(s is not None and "F4: remove this one" in s,
+         "a page of one member offers to remove it", k.screen())
+    k.type("Zed")
+    k.keys("F4")
+    s = k.wait("Remove Household member 3?", 5)
+    t.ok(s is not None and "No, keep it" in s and "Yes, remove it" in s,
+         "removing asks first and names the member", k.screen())
+    s = enter("First name of this person")
+    t.ok(s is not None and "Zed" in s,
+         "Enter alone keeps it, with what was typed", k.screen())
+    k.keys("F4")
+    k.wait("Remove Household member 3?", 5)
+    k.keys("1")
+    s = enter("Add another")
+    t.ok(s is not None and "Zed" not in s,
+         "removed: back to add another?", k.screen())
+    k.keys("Escape")
+    s = k.wait("Age of Luis", 5)
+    t.ok(s is not None and "7" in s,
+         "Back after removing goes to the member before", k.screen())
+    s = enter("Add another")
     s = enter("People in your household")
     t.ok(s is not None and "People in your household: 2" in s,
          "the default is to go on; count() sees two members", k.screen())
+    t.ok("F4" not in s, "no remove outside the repeat", s)
     s = enter("I have read this")
     t.ok(s is not None and "Anything else?" in s,
          "a field-list group shows both questions on one screen", s)
@@ -85,6 +110,8 @@ t.ok(len(rows) == 1, "one row at the office", r.stderr)
 t.ok(row.get("first[1]") == "Ana" and row.get("age[1]") == "34" and
      row.get("first[2]") == "Luis" and row.get("age[2]") == "7",
      "one column per instance of the repeat", row)
+t.ok("first[3]" not in row and "Zed" not in row.values(),
+     "the removed member is nowhere in the record", row)
 t.ok(row.get("n") == "2" and row.get("ok") == "OK" and
      row.get("more") == "no", "the calculation, acknowledge and choice",
      row)

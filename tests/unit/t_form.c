@@ -66,6 +66,14 @@ get(struct form_state *st, const char *name)
 	return form_state_value(st, (size_t)item(st, name, 0));
 }
 
+static const char *
+get_at(struct form_state *st, const char *name, int inst)
+{
+	long i = item(st, name, inst);
+
+	return i < 0 ? "(none)" : form_state_value(st, (size_t)i);
+}
+
 static struct buf cols;
 
 static void
@@ -406,6 +414,42 @@ test_repeats(void)
 	    "remove the last instance");
 	is_str(get(st, "count"), "1", "count() after removing");
 	ok(item(st, "mname", 2) < 0, "the removed instance is gone");
+
+	/* Three members; take out the middle one. */
+	ok(form_state_repeat_add(st, (size_t)rep) == 0 &&
+	    form_state_repeat_add(st, (size_t)item(st, "member", 0)) == 0,
+	    "add two more instances");
+	form_state_set(st, (size_t)item(st, "mname", 2), "Bo", &cause);
+	form_state_set(st, (size_t)item(st, "mage", 2), "9", &cause);
+	form_state_set(st, (size_t)item(st, "mname", 3), "Cy", &cause);
+	form_state_set(st, (size_t)item(st, "mage", 3), "40", &cause);
+	is_str(get(st, "nadults"), "2", "two adults of three");
+	ok(form_state_repeat_remove_instance(st,
+	    (size_t)item(st, "member", 0)) != 0,
+	    "the begin_repeat item is not an instance");
+	ok(form_state_repeat_remove_instance(st,
+	    (size_t)item(st, "fixed", 0) + 1) != 0,
+	    "an instance of a repeat_count repeat is not removed");
+	ok(form_state_repeat_remove_instance(st,
+	    (size_t)item(st, "mage", 2)) == 0, "remove the second instance");
+	is_int(form_state_repeat_count(st, q), 2, "two instances left");
+	is_str(get_at(st, "mname", 1), "Ana", "the first stays");
+	is_str(get_at(st, "mname", 2), "Cy", "the third moves down");
+	is_str(get_at(st, "mage", 2), "40", "with its answers");
+	ok(item(st, "mname", 3) < 0, "no third instance");
+	is_str(get(st, "nadults"), "2", "sum() after removing one");
+	ok(strstr(columns(st), "Bo") == NULL, "the removed answers are gone");
+	ok(form_state_repeat_add(st, (size_t)item(st, "member", 0)) == 0,
+	    "add again");
+	is_str(get_at(st, "mname", 3), "", "a new instance starts empty");
+	ok(form_state_repeat_remove_instance(st,
+	    (size_t)item(st, "mname", 1)) == 0 &&
+	    form_state_repeat_remove_instance(st,
+	    (size_t)item(st, "mname", 1)) == 0 &&
+	    form_state_repeat_remove_instance(st,
+	    (size_t)item(st, "mname", 1)) == 0, "remove every instance");
+	is_int(form_state_repeat_count(st, q), 0, "none left");
+	is_str(get(st, "count"), "0", "count() of none");
 	form_state_free(st);
 	form_free(f);
 }
