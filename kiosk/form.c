@@ -1209,6 +1209,7 @@ add_or_other(struct builder *b)
 		o->type = FT_TEXT;
 		xasprintf(&o->name, "%s_other", q->name ? q->name : "");
 		o->label.plain = xstrdup("Specify other.");
+		o->specify_other = 1;
 		o->label.by_lang = xcalloc(f->nlangs ? f->nlangs : 1,
 		    sizeof (char *));
 		o->hint.by_lang = xcalloc(f->nlangs ? f->nlangs : 1,
@@ -1329,6 +1330,7 @@ link_lists(struct builder *b)
 				struct form_choice *c = &nl->choices[k];
 				c->name = xstrdup("other");
 				c->label.plain = xstrdup("Other");
+				c->added_other = 1;
 				c->label.by_lang = xcalloc(f->nlangs ?
 				    f->nlangs : 1, sizeof (char *));
 				c->extra = xcalloc(1, sizeof (char *));

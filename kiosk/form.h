@@ -66,6 +66,7 @@ struct form_choice {
 	char		**extra;	/* other columns, for choice_filter */
 	char		**extra_names;
 	size_t		  nextra;
+	int		  added_other;	/* the "Other" that or_other adds */
 };
 
 struct form_list {
@@ -92,6 +93,7 @@ struct form_question {
 	char			*repeat_count;	/* begin_repeat: expression or number */
 	const struct form_list	*list;		/* select_* only */
 	int			 or_other;
+	int			 specify_other;	/* the text question or_other adds */
 	int			 no_store;	/* store=no: used on screen, never submitted */
 	int			 row;		/* 1-based row in the survey sheet */
 	int			 parent;	/* index of enclosing begin_*, or -1 */

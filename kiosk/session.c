@@ -78,6 +78,61 @@ form_order(const void *a, const void *b)
 	return strcmp(fa->id, fb->id);
 }
 
+/*
+ * or_other adds a choice "Other" and a question "Specify other." in
+ * English, as pyxform does; the form has no words of its own for them.
+ * Give them the kiosk's words in each of the form's languages that has
+ * a catalogue.
+ */
+static void
+other_words(struct form_text *t, const struct form *f, const char *en,
+    const char *(*tr)(void))
+{
+	const char *code, *w;
+	size_t k;
+
+	for (k = 0; k < f->nlangs; k++) {
+		code = f->langs[k].code;
+		if (t->by_lang[k] != NULL || *code == '\0')
+			continue;
+		i18n_set(code);
+		w = tr();
+		if (strcmp(code, "en") == 0 || strcmp(w, en) != 0)
+			t->by_lang[k] = xstrdup(w);
+	}
+}
+
+static const char *
+tr_other(void)
+{
+	return _("Other");
+}
+
+static const char *
+tr_specify_other(void)
+{
+	return _("Specify other.");
+}
+
+static void
+translate_other(struct form *f)
+{
+	char was[32];
+	size_t i, k;
+
+	snprintf(was, sizeof was, "%s", i18n_current());
+	for (i = 0; i < f->nquestions; i++)
+		if (f->questions[i].specify_other)
+			other_words(&f->questions[i].label, f,
+			    "Specify other.", tr_specify_other);
+	for (i = 0; i < f->nlists; i++)
+		for (k = 0; k < f->lists[i].nchoices; k++)
+			if (f->lists[i].choices[k].added_other)
+				other_words(&f->lists[i].choices[k].label, f,
+				    "Other", tr_other);
+	i18n_set(was);
+}
+
 void
 session_load_forms(struct session *s)
 {
@@ -104,6 +159,7 @@ session_load_forms(struct session *s)
 			log_msg("form left out: %s", cause);
 			free(cause);
 		} else {
+			translate_other(f);
 			s->forms = xreallocarray(s->forms, s->nforms + 1,
 			    sizeof *s->forms);
 			s->forms[s->nforms++] = f;

@@ -94,6 +94,21 @@ try:
     k.keys("Enter")
     s = k.wait("saved and sealed", 10)
     t.ok(s is not None, "sent", k.screen())
+    # or_other in Spanish: the choice and the question it adds are in
+    # the kiosk's words, not pyxform's English.
+    k.keys("F10")
+    k.wait("Choose your language", 10)
+    k.keys("2", "Enter")
+    k.wait("Prueba de otro", 5)
+    k.keys("2")
+    s = enter("¿Dónde pasó?")
+    t.ok(s is not None and "3. ( ) Otro" in s and "Other" not in s,
+         "or_other: the added choice is in Spanish", k.screen())
+    k.keys("3")
+    s = enter("Escriba cuál es la otra opción.")
+    t.ok(s is not None and "Specify other" not in s,
+         "or_other: the added question is in Spanish", k.screen())
+    k.keys("F10")
 finally:
     k.stop()
 
