@@ -84,6 +84,7 @@ cmd_export_exec(const struct cmd_entry *e, int argc, char **argv)
 	static const struct option opts[] = {
 		{ "config", required_argument, NULL, 'c' },
 		{ "to", required_argument, NULL, 't' },
+		{ "passphrase-file", required_argument, NULL, 'f' },
 		{ "test-submit", required_argument, NULL, 's' },
 		{ "test-nosync", no_argument, NULL, 'n' },
 		{ "test-timing", no_argument, NULL, 'm' },
@@ -96,6 +97,7 @@ cmd_export_exec(const struct cmd_entry *e, int argc, char **argv)
 	struct config *cfg = NULL;
 	struct outbox *ob = NULL;
 	char *cpath = NULL, *to = NULL, *tamper = NULL, *path = NULL;
+	char *pfile = NULL;
 	char *cause = NULL;
 	long submit = -1, count, ti = -1, tj = -3;
 	int c, rc = 1, nosync = 0, timing = 0, testing;
@@ -107,6 +109,7 @@ cmd_export_exec(const struct cmd_entry *e, int argc, char **argv)
 		switch (c) {
 		case 'c': cpath = optarg; break;
 		case 't': to = optarg; break;
+		case 'f': pfile = optarg; break;
 		case 's': submit = strtol(optarg, NULL, 10); break;
 		case 'n': nosync = 1; break;
 		case 'm': timing = 1; break;
@@ -150,6 +153,21 @@ cmd_export_exec(const struct cmd_entry *e, int argc, char **argv)
 			rc = 0;
 		goto out;
 	}
+	if (outbox_locked(ob)) {
+		char *pass;
+		int wrong, bad;
+
+		if ((pass = cmd_passphrase(pfile, "Passphrase of the kiosk's "
+		    "signing key: ", 0)) == NULL)
+			goto out;
+		bad = outbox_unlock(ob, pass, &wrong, &cause);
+		freezero_str(pass);
+		if (bad != 0) {
+			cmd_error("export failed, nothing was marked exported: "
+			    "%s", cause);
+			goto out;
+		}
+	}
 	if (outbox_export(ob, to, &path, &count, &cause) != 0) {
 		cmd_error("export failed, nothing was marked exported: %s",
 		    cause);
@@ -169,6 +187,8 @@ cmd_export_exec(const struct cmd_entry *e, int argc, char **argv)
 	}
 	rc = 0;
 out:
+	if (ob != NULL)
+		outbox_lock(ob);
 	free(path);
 	free(cause);
 	outbox_close(ob);
@@ -178,7 +198,7 @@ out:
 
 const struct cmd_entry cmd_export_entry = {
 	"export",
-	"export --config FILE --to DIR",
+	"export --config FILE --to DIR [--passphrase-file F]",
 	"Write the sealed submissions into one signed batch file in DIR.",
 	"Writes every sealed submission the office has not yet acknowledged "
 	"into one batch file, DIR/NAME-N.kib, signed with the kiosk's key, "
@@ -190,6 +210,9 @@ const struct cmd_entry cmd_export_entry = {
 	"verified against office.pub first and the submissions it covers "
 	"are deleted from the kiosk. Batches are cumulative: each holds "
 	"everything not yet acknowledged, so a lost stick loses nothing. "
-	"No passphrase is needed; the batch holds only sealed data.",
+	"No passphrase is needed, unless the kiosk's signing key was "
+	"protected with `kiosk identity --protect`: then it is read from "
+	"--passphrase-file F (its first line) or asked on the terminal, and "
+	"the key is forgotten again after the export.",
 	cmd_export_exec
 };

@@ -17,8 +17,13 @@
  *   deleted (secure_delete, then VACUUM)
  *
  * Files in data_dir (0700): kiosk.db (ciphertext and counters only) and
- * kiosk.id (0600, "KID1\n\0\0\0" then the Ed25519 secret key, not
- * encrypted so that export needs no passphrase; see SECURITY.md).
+ * kiosk.id (0600), the kiosk's Ed25519 identity, in one of two forms:
+ *   "KID1\n\0\0\0", then the 64-byte secret key in the clear (as made on
+ *   first run: export needs no passphrase);
+ *   "KID2\n\0\0\0", then the public key, then the secret key sealed
+ *   under a passphrase (vault_sign_key_seal; `kiosk identity --protect`).
+ *   The outbox then holds only the public key; outbox_unlock opens the
+ *   secret for one export and outbox_lock forgets it. See SECURITY.md.
  *
  * Must never write plaintext anywhere, print, or exit.
  */
@@ -43,7 +48,10 @@ struct outbox {
 	char			*name;
 	char			*data_dir;
 	struct store		*store;
-	struct vault_sign_key	*id;
+	struct vault_sign_key	*id;	/* NULL while a sealed key is locked */
+	unsigned char		 pk[32];
+	unsigned char		*sealed;	/* KID2: the sealed secret */
+	size_t			 sealedlen;
 	struct vault_office_pub	 office;
 	char			 fpr[VAULT_FPR_LEN];
 	long			 ack_deleted;
@@ -53,6 +61,8 @@ struct outbox {
 
 #define ID_MAGIC	"KID1\n\0\0\0"
 #define ID_LEN		(8 + 64)
+#define ID2_MAGIC	"KID2\n\0\0\0"
+#define ID2_LEN		(8 + 32 + vault_sign_key_sealed_len())
 
 static int
 dir_private(const char *dir, char **cause)
@@ -73,29 +83,59 @@ dir_private(const char *dir, char **cause)
 	return 0;
 }
 
-static struct vault_sign_key *
-identity_load(const char *dir, char **cause)
+/* The kiosk identity as read from kiosk.id. */
+struct identity {
+	unsigned char		 pk[32];
+	struct vault_sign_key	*key;		/* KID1 (or made now) */
+	unsigned char		*sealed;	/* KID2: heap, ciphertext */
+	size_t			 sealedlen;
+};
+
+static void
+identity_clear(struct identity *id)
 {
-	struct vault_sign_key *k = NULL;
+	vault_sign_free(id->key);
+	free(id->sealed);
+	memset(id, 0, sizeof *id);
+}
+
+/* Write kiosk.id in the clear (KID1) from key. */
+static int
+identity_save_clear(const char *dir, const struct vault_sign_key *key,
+    int replace, char **cause)
+{
+	unsigned char *raw;
+	int rc;
+
+	raw = vault_secure_alloc(ID_LEN);
+	memcpy(raw, ID_MAGIC, 8);
+	memcpy(raw + 8, vault_sign_secret(key), 64);
+	rc = batch_save(dir, "kiosk.id", raw, ID_LEN, replace, NULL, cause);
+	vault_secure_free(raw);
+	return rc;
+}
+
+/* Load data_dir/kiosk.id, making it (in the clear) on first run. */
+static int
+identity_load(const char *dir, struct identity *id, char **cause)
+{
 	unsigned char *raw;
 	struct stat sb;
 	char *path;
 	ssize_t n;
-	int fd;
+	int fd, rc = -1;
 
+	memset(id, 0, sizeof *id);
 	xasprintf(&path, "%s/kiosk.id", dir);
-	raw = vault_secure_alloc(ID_LEN + 1);
+	raw = vault_secure_alloc(ID2_LEN + 1);
 	fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
 	if (fd == -1 && errno == ENOENT) {
 		/* First run: make the identity. */
-		k = vault_sign_generate();
-		memcpy(raw, ID_MAGIC, 8);
-		memcpy(raw + 8, vault_sign_secret(k), 64);
-		if (batch_save(dir, "kiosk.id", raw, ID_LEN, 0, NULL,
-		    cause) != 0) {
-			vault_sign_free(k);
-			k = NULL;
-		}
+		id->key = vault_sign_generate();
+		if (identity_save_clear(dir, id->key, 0, cause) != 0)
+			goto out;
+		memcpy(id->pk, vault_sign_pk(id->key), 32);
+		rc = 0;
 		goto out;
 	}
 	if (fd == -1) {
@@ -108,28 +148,113 @@ identity_load(const char *dir, char **cause)
 		    "(chmod 600)", path);
 		goto out_close;
 	}
-	n = read(fd, raw, ID_LEN + 1);
-	if (n != ID_LEN || memcmp(raw, ID_MAGIC, 8) != 0 ||
-	    (k = vault_sign_from_secret(raw + 8)) == NULL)
+	n = read(fd, raw, ID2_LEN + 1);
+	if (n == ID_LEN && memcmp(raw, ID_MAGIC, 8) == 0 &&
+	    (id->key = vault_sign_from_secret(raw + 8)) != NULL) {
+		memcpy(id->pk, vault_sign_pk(id->key), 32);
+		rc = 0;
+	} else if (n == (ssize_t)ID2_LEN && memcmp(raw, ID2_MAGIC, 8) == 0) {
+		memcpy(id->pk, raw + 8, 32);
+		id->sealedlen = ID2_LEN - 40;
+		id->sealed = xmalloc(id->sealedlen);
+		memcpy(id->sealed, raw + 40, id->sealedlen);
+		rc = 0;
+	} else
 		xasprintf(cause, "%s: damaged kiosk identity file", path);
 out_close:
 	close(fd);
 out:
+	if (rc != 0)
+		identity_clear(id);
 	vault_secure_free(raw);
 	free(path);
+	return rc;
+}
+
+/* Open the sealed secret of id with pass; checks it is id's own key. */
+static struct vault_sign_key *
+identity_unseal(const struct identity *id, const char *pass, int *wrong,
+    char **cause)
+{
+	struct vault_sign_key *k;
+	char *why = NULL;
+
+	if ((k = vault_sign_key_open(id->sealed, id->sealedlen, pass, wrong,
+	    &why)) == NULL) {
+		xasprintf(cause, "kiosk.id: %s", why);
+		free(why);
+		return NULL;
+	}
+	if (memcmp(vault_sign_pk(k), id->pk, 32) != 0) {
+		vault_sign_free(k);
+		xasprintf(cause, "kiosk.id: the sealed key is not the kiosk's "
+		    "public key; the file is damaged");
+		return NULL;
+	}
 	return k;
+}
+
+int
+outbox_identity_protected(const struct config *cfg, int *prot, char **cause)
+{
+	struct identity id;
+
+	if (dir_private(cfg->data_dir, cause) != 0 ||
+	    identity_load(cfg->data_dir, &id, cause) != 0)
+		return -1;
+	*prot = id.sealed != NULL;
+	identity_clear(&id);
+	return 0;
+}
+
+int
+outbox_identity_protect(const struct config *cfg, const char *old,
+    const char *pass, int *wrong, char **cause)
+{
+	struct identity id;
+	struct vault_sign_key *k;
+	struct buf b = { 0 };
+	int rc = -1;
+
+	*wrong = 0;
+	if (dir_private(cfg->data_dir, cause) != 0 ||
+	    identity_load(cfg->data_dir, &id, cause) != 0)
+		return -1;
+	if (id.sealed != NULL) {
+		if (old == NULL) {
+			xasprintf(cause, "kiosk.id: the signing key is "
+			    "protected; its passphrase is needed");
+			goto out;
+		}
+		if ((id.key = identity_unseal(&id, old, wrong, cause)) == NULL)
+			goto out;
+	}
+	k = id.key;
+	if (pass == NULL)
+		rc = identity_save_clear(cfg->data_dir, k, 1, cause);
+	else {
+		buf_add(&b, ID2_MAGIC, 8);
+		buf_add(&b, id.pk, 32);
+		if (vault_sign_key_seal(k, pass, &b, cause) == 0)
+			rc = batch_save(cfg->data_dir, "kiosk.id", b.data,
+			    b.len, 1, NULL, cause);
+	}
+out:
+	buf_free(&b);
+	identity_clear(&id);
+	return rc;
 }
 
 int
 outbox_identity_only(const struct config *cfg, struct buf *b, char **cause)
 {
-	struct vault_sign_key *k;
+	struct identity id;
 
 	if (dir_private(cfg->data_dir, cause) != 0 ||
-	    (k = identity_load(cfg->data_dir, cause)) == NULL)
+	    identity_load(cfg->data_dir, &id, cause) != 0)
 		return -1;
-	identity_format(cfg->name, vault_sign_pk(k), b);
-	vault_sign_free(k);
+	identity_format(cfg->name, id.pk, b);
+	identity_clear(&id);
 	return 0;
 }
 
@@ -137,6 +262,7 @@ struct outbox *
 outbox_open_flags(const struct config *cfg, int flags, char **cause)
 {
 	struct outbox *ob;
+	struct identity id;
 	struct buf b = { 0 };
 	char *path = NULL, *why = NULL;
 
@@ -159,9 +285,13 @@ outbox_open_flags(const struct config *cfg, int flags, char **cause)
 		goto fail;
 	}
 	if (dir_private(cfg->data_dir, cause) != 0 ||
-	    (ob->id = identity_load(cfg->data_dir, cause)) == NULL)
+	    identity_load(cfg->data_dir, &id, cause) != 0)
 		goto fail;
-	vault_fingerprint(ob->fpr, vault_sign_pk(ob->id), NULL);
+	ob->id = id.key;
+	memcpy(ob->pk, id.pk, 32);
+	ob->sealed = id.sealed;
+	ob->sealedlen = id.sealedlen;
+	vault_fingerprint(ob->fpr, ob->pk, NULL);
 	xasprintf(&path, "%s/kiosk.db", cfg->data_dir);
 	if ((ob->store = store_open(path, STORE_KIOSK |
 	    ((flags & OUTBOX_NOSYNC) ? STORE_NOSYNC : 0), cause)) == NULL)
@@ -189,6 +319,7 @@ outbox_close(struct outbox *ob)
 		return;
 	store_close(ob->store);
 	vault_sign_free(ob->id);
+	free(ob->sealed);
 	vault_secure_free(ob->pt);
 	free(ob->name);
 	free(ob->data_dir);
@@ -204,7 +335,49 @@ outbox_fingerprint(struct outbox *ob)
 void
 outbox_identity(struct outbox *ob, struct buf *b)
 {
-	identity_format(ob->name, vault_sign_pk(ob->id), b);
+	identity_format(ob->name, ob->pk, b);
+}
+
+int
+outbox_locked(struct outbox *ob)
+{
+	return ob->id == NULL;
+}
+
+int
+outbox_unlock(struct outbox *ob, const char *pass, int *wrong, char **cause)
+{
+	struct identity id;
+
+	*wrong = 0;
+	if (ob->id != NULL)
+		return 0;
+	memset(&id, 0, sizeof id);
+	memcpy(id.pk, ob->pk, 32);
+	id.sealed = ob->sealed;
+	id.sealedlen = ob->sealedlen;
+	return (ob->id = identity_unseal(&id, pass, wrong, cause)) == NULL ?
+	    -1 : 0;
+}
+
+void
+outbox_lock(struct outbox *ob)
+{
+	if (ob->sealed != NULL) {
+		vault_sign_free(ob->id);
+		ob->id = NULL;
+	}
+}
+
+/* Export and tamper sign; a sealed key must be unlocked first. */
+static int
+need_key(struct outbox *ob, char **cause)
+{
+	if (ob->id != NULL)
+		return 0;
+	xasprintf(cause, "the kiosk's signing key is protected by a "
+	    "passphrase and is locked");
+	return -1;
 }
 
 long
@@ -234,7 +407,7 @@ outbox_submit(struct outbox *ob, const struct outbox_meta *m,
 	if (store_get_head(ob->store, &h, cause) != 0)
 		goto out;
 	memset(&rh, 0, sizeof rh);
-	memcpy(rh.kiosk_id, vault_sign_pk(ob->id), 32);
+	memcpy(rh.kiosk_id, ob->pk, 32);
 	rh.seq = h.next_seq;
 	memcpy(rh.prev_hash, h.prev_hash, 32);
 	rh.date = m->date;
@@ -303,7 +476,7 @@ apply_ack(struct outbox *ob, const char *path, int stale_ok, long *deleted,
 		free(why);
 		goto out;
 	}
-	if (memcmp(a.kiosk_pk, vault_sign_pk(ob->id), 32) != 0) {
+	if (memcmp(a.kiosk_pk, ob->pk, 32) != 0) {
 		xasprintf(cause, "%s: refused: the acknowledgement is for "
 		    "another kiosk", path);
 		goto out;
@@ -475,6 +648,8 @@ outbox_export(struct outbox *ob, const char *dir, char **path, long *count,
 	ob->ack_deleted = -1;
 	memset(&b, 0, sizeof b);
 	memset(&w, 0, sizeof w);
+	if (need_key(ob, cause) != 0)
+		return -1;
 	if (stat(dir, &sb) != 0 || !S_ISDIR(sb.st_mode)) {
 		xasprintf(cause, "%s: %s", dir, errno ? strerror(errno) :
 		    "not a folder");
@@ -619,7 +794,8 @@ outbox_tamper(struct outbox *ob, const char *in, const char *outpath,
 	const char *base;
 	int w, rc = -1;
 
-	if (batch_load(in, BATCH_MAX_LEN, &d, &len, cause) != 0)
+	if (need_key(ob, cause) != 0 ||
+	    batch_load(in, BATCH_MAX_LEN, &d, &len, cause) != 0)
 		return -1;
 	if (batch_read(d, len, &b, &w, &why) != 0) {
 		xasprintf(cause, "%s: %s", in, why);

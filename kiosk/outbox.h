@@ -80,6 +80,27 @@ void		 outbox_identity(struct outbox *, struct buf *b);
  */
 int		 outbox_identity_only(const struct config *, struct buf *b,
 		    char **cause);
+/*
+ * A kiosk identity protected by a passphrase (kiosk identity --protect):
+ * the outbox opens with the public key only, so it can seal and commit
+ * but not sign. outbox_unlock opens the signing key (-1 with *wrong set
+ * on a wrong passphrase); outbox_lock forgets it again. Export and
+ * tamper fail while locked. An unprotected identity is never locked.
+ */
+int		 outbox_locked(struct outbox *);
+int		 outbox_unlock(struct outbox *, const char *passphrase,
+		    int *wrong, char **cause);
+void		 outbox_lock(struct outbox *);
+/* Is data_dir/kiosk.id protected by a passphrase? */
+int		 outbox_identity_protected(const struct config *, int *prot,
+		    char **cause);
+/*
+ * Rewrite data_dir/kiosk.id: sealed under pass, or in the clear when pass
+ * is NULL. old is the current passphrase of a protected file (else
+ * unused); a wrong one fails with *wrong set. The key itself is kept.
+ */
+int		 outbox_identity_protect(const struct config *, const char *old,
+		    const char *pass, int *wrong, char **cause);
 /* Records deleted by the ack the last outbox_export applied (-1: none). */
 long		 outbox_last_ack_deleted(struct outbox *);
 /* PRAGMA integrity_check of the kiosk database. */

@@ -11,8 +11,8 @@
  *
  * The thread stops at the end (writer: eof set and the ring drained;
  * reader: read(2) returned 0), on the first error (kept in err), or when
- * told to (stop). Buffers hold whatever the caller passes; callers here
- * pass ciphertext only, so they are freed without a wipe.
+ * told to (stop). Buffers are wiped when the spool is freed: most callers
+ * pass ciphertext, but the kiosk's identity file passes its secret key.
  *
  * Must never print or exit (except fatal on no memory, as xmalloc).
  */
@@ -26,6 +26,7 @@
 
 #include "spool.h"
 #include "util.h"
+#include "vault.h"
 
 #define SPOOL_NBUF	4
 #define SPOOL_CHUNK	(4u << 20)	/* one write(2) or read(2) */
@@ -331,8 +332,11 @@ spool_free(struct spool *sp)
 	size_t i;
 
 	spool_join(sp);
-	for (i = 0; i < SPOOL_NBUF; i++)
+	for (i = 0; i < SPOOL_NBUF; i++) {
+		if (sp->buf[i] != NULL)
+			vault_wipe(sp->buf[i], SPOOL_CHUNK);
 		free(sp->buf[i]);
+	}
 	free(sp);
 }
 

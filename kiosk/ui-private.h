@@ -77,6 +77,9 @@ struct ui {
 	char			*staff_msg;
 	char			**sticks;
 	int			 nsticks;
+	char			*pass;		/* secure; MODE_EXPORT_PASS */
+	size_t			 passlen;
+	char			*export_dir;	/* the stick it is for */
 
 	struct hit		 hits[MAX_HITS];
 	int			 nhits;
@@ -90,7 +93,8 @@ enum {
 	MODE_VOL_PIN,		/* ... then their PIN */
 	MODE_STAFF_PIN,
 	MODE_STAFF,		/* the staff menu */
-	MODE_STICKS		/* choose one stick to export to */
+	MODE_STICKS,		/* choose one stick to export to */
+	MODE_EXPORT_PASS	/* the passphrase of a protected kiosk key */
 };
 
 enum {

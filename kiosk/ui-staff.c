@@ -8,10 +8,12 @@
  * anything of a resident's, or export without verifying what it wrote.
  */
 #include <dirent.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <wchar.h>
 
 #include "config.h"
 #include "i18n.h"
@@ -23,6 +25,18 @@
 
 #define PIN_TRIES	5
 #define PIN_LOCK	30	/* seconds; doubles with each further lock */
+#define PASS_MAX	256	/* bytes of an export passphrase */
+
+/* Forget a typed export passphrase (secure memory, wiped on free). */
+static void
+pass_clear(struct ui *u)
+{
+	vault_secure_free(u->pass);
+	u->pass = NULL;
+	u->passlen = 0;
+	free(u->export_dir);
+	u->export_dir = NULL;
+}
 
 void
 ui_staff_pin_clear(struct ui *u)
@@ -44,6 +58,7 @@ void
 ui_staff_leave(struct ui *u)
 {
 	ui_staff_pin_clear(u);
+	pass_clear(u);
 	u->mode = MODE_NORMAL;
 	free(u->staff_msg);
 	u->staff_msg = NULL;
@@ -249,6 +264,14 @@ staff_export(struct ui *u, const char *dir)
 
 	free(u->staff_msg);
 	u->staff_msg = NULL;
+	if (outbox_locked(u->s->outbox)) {
+		/* The key is sealed: ask for its passphrase first. */
+		pass_clear(u);
+		u->pass = vault_secure_alloc(PASS_MAX + 1);
+		u->export_dir = xstrdup(dir);
+		u->mode = MODE_EXPORT_PASS;
+		return;
+	}
 	if (outbox_export(u->s->outbox, dir, &path, &count, &cause) != 0) {
 		log_msg("staff export to %s failed: %s", dir, cause);
 		xasprintf(&u->staff_msg, "%s %s", _("Export failed. Nothing "
@@ -261,6 +284,73 @@ staff_export(struct ui *u, const char *dir)
 	    "The file was read back and verified.", "Exported %ld submissions "
 	    "to %s. The file was read back and verified.", count), count, path);
 	free(path);
+}
+
+/* Enter on the passphrase: open the key, export, forget the key. */
+static void
+pass_submit(struct ui *u)
+{
+	char *cause = NULL, *dir;
+	int wrong;
+
+	u->pass[u->passlen] = '\0';
+	if (outbox_unlock(u->s->outbox, u->pass, &wrong, &cause) != 0) {
+		log_msg("staff export: the kiosk key did not open: %s", cause);
+		free(cause);
+		vault_wipe(u->pass, PASS_MAX + 1);
+		u->passlen = 0;
+		free(u->staff_msg);
+		u->staff_msg = xstrdup(wrong ? _("Wrong passphrase.") :
+		    _("The kiosk's key file is damaged. See the log."));
+		return;
+	}
+	dir = u->export_dir;
+	u->export_dir = NULL;
+	pass_clear(u);
+	u->mode = MODE_STAFF;
+	staff_export(u, dir);
+	outbox_lock(u->s->outbox);
+	free(dir);
+}
+
+static void
+pass_key(struct ui *u, int r, wint_t k)
+{
+	char mb[MB_LEN_MAX];
+	mbstate_t st;
+	size_t n;
+
+	if (r == OK && k == 27) {
+		pass_clear(u);
+		u->mode = MODE_STAFF;
+		free(u->staff_msg);
+		u->staff_msg = NULL;
+		return;
+	}
+	if ((r == OK && (k == '\r' || k == '\n')) ||
+	    (r == KEY_CODE_YES && k == KEY_ENTER)) {
+		if (u->passlen > 0)
+			pass_submit(u);
+		return;
+	}
+	if ((r == OK && (k == 8 || k == 127)) ||
+	    (r == KEY_CODE_YES && k == KEY_BACKSPACE)) {
+		/* One character back, not one byte. */
+		while (u->passlen > 0 &&
+		    ((unsigned char)u->pass[--u->passlen] & 0xc0) == 0x80)
+			u->pass[u->passlen] = '\0';
+		u->pass[u->passlen] = '\0';
+		return;
+	}
+	if (r != OK || k < 32 || k == 127)
+		return;
+	memset(&st, 0, sizeof st);
+	if ((n = wcrtomb(mb, (wchar_t)k, &st)) == (size_t)-1 ||
+	    u->passlen + n > PASS_MAX)
+		return;
+	memcpy(u->pass + u->passlen, mb, n);
+	u->passlen += n;
+	vault_wipe(mb, sizeof mb);
 }
 
 static void
@@ -364,6 +454,10 @@ ui_staff_key(struct ui *u, int r, wint_t k)
 {
 	int n = u->mode == MODE_STICKS ? u->nsticks : 5;
 
+	if (u->mode == MODE_EXPORT_PASS) {
+		pass_key(u, r, k);
+		return;
+	}
 	if (r == OK && k == 27) {
 		if (u->mode == MODE_STICKS)
 			u->mode = MODE_STAFF;
@@ -417,6 +511,31 @@ ui_staff_draw(struct ui *u)
 	y += ui_put_wrapped(u, y, 2, COLS - 4, LINES - 3, line, A_NORMAL);
 	free(line);
 	y++;
+	if (u->mode == MODE_EXPORT_PASS) {
+		char dots[PASS_MAX + 1];
+		size_t j, c = 0;
+
+		struct key_hint pkeys[] = {
+			{ _("Enter: continue"), HIT_ENTER },
+			{ _("Esc: cancel"), HIT_BACK },
+		};
+
+		y += ui_put_wrapped(u, y, 2, COLS - 4, LINES - 3, _("This "
+		    "kiosk's key is protected. Type the export passphrase, then "
+		    "press Enter."), A_BOLD);
+		y++;
+		for (j = 0; j < u->passlen && c + 1 < (size_t)COLS - 4; j++)
+			if (((unsigned char)u->pass[j] & 0xc0) != 0x80)
+				dots[c++] = '*';
+		dots[c] = '\0';
+		mvhline(y, 2, '_', COLS - 4 < 40 ? COLS - 4 : 40);
+		mvaddstr(y, 2, dots);
+		if (u->staff_msg != NULL)
+			ui_put_wrapped(u, LINES - 5, 2, COLS - 4, LINES - 1,
+			    u->staff_msg, A_BOLD);
+		ui_draw_footer(u, pkeys, nitems(pkeys));
+		return;
+	}
 	if (u->mode == MODE_STICKS) {
 		y += ui_put_wrapped(u, y, 2, COLS - 4, LINES - 3, _("More than "
 		    "one USB stick is in. Choose the one to export to."),

@@ -1021,7 +1021,8 @@ draw(struct ui *u, int idle_left)
 		refresh();
 		return;
 	}
-	if (u->mode == MODE_STAFF || u->mode == MODE_STICKS) {
+	if (u->mode == MODE_STAFF || u->mode == MODE_STICKS ||
+	    u->mode == MODE_EXPORT_PASS) {
 		ui_staff_draw(u);
 		if (idle_left >= 0)
 			draw_idle_warning(u, idle_left);
@@ -1488,7 +1489,8 @@ handle_key(struct ui *u, int r, wint_t k)
 	const struct form_question *q = NULL;
 	long item;
 
-	if (u->mode == MODE_STAFF || u->mode == MODE_STICKS) {
+	if (u->mode == MODE_STAFF || u->mode == MODE_STICKS ||
+	    u->mode == MODE_EXPORT_PASS) {
 		ui_staff_key(u, r, k);
 		return;
 	}
@@ -1734,7 +1736,7 @@ ui_run(struct session *s, const struct config *cfg, char **cause)
 	endwin();
 	delscreen(scr);
 	vault_secure_free(u.field);
-	ui_staff_pin_clear(&u);
+	ui_staff_leave(&u);	/* PIN and export passphrase */
 	free(u.msg);
 	free(u.staff_msg);
 	for (r = 0; r < cfg->nlangs; r++)

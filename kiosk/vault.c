@@ -332,8 +332,6 @@ out:
 #define KOSK_MAGIC	"KOSK1\n"
 #define KOSK_HDR	66
 #define KOSK_PT		(32 + 64 + 32)
-#define KOSK_LEN	(KOSK_HDR + KOSK_PT + \
-			    crypto_aead_xchacha20poly1305_ietf_ABYTES)
 
 static int
 fast_kdf(void)
@@ -357,12 +355,25 @@ derive(unsigned char *key, const char *pass, const unsigned char *salt,
 	return 0;
 }
 
-int
-vault_office_key_seal(const struct vault_office_key *k, const char *pass,
-    struct buf *out, char **cause)
+/*
+ * The passphrase-sealed key files: a header naming the kind of secret,
+ * the Argon2id limits, salt and nonce, then XChaCha20-Poly1305 of the
+ * secret with the whole header as additional data.
+ *
+ *	off len
+ *	0   6   "KOSK1\n"	6  1  version 1	7  1  kind (KOSK_OFFICE, KOSK_KIOSK)
+ *	8   1   2 (Argon2id13)	9  1  0		10 8  opslimit	18 8  memlimit
+ *	26  16  salt		42 24 nonce	66 ... ciphertext and tag
+ */
+#define KOSK_OFFICE	1
+#define KOSK_KIOSK	2
+
+static int
+kosk_seal(unsigned kind, const unsigned char *pt, size_t ptlen,
+    const char *pass, struct buf *out, char **cause)
 {
-	unsigned char hdr[KOSK_HDR], ct[KOSK_LEN - KOSK_HDR];
-	unsigned char *key, *pt;
+	unsigned char hdr[KOSK_HDR], *ct;
+	unsigned char *key;
 	uint64_t ops, mem;
 	int rc = -1;
 
@@ -372,7 +383,7 @@ vault_office_key_seal(const struct vault_office_key *k, const char *pass,
 	    crypto_pwhash_MEMLIMIT_MODERATE;
 	memcpy(hdr, KOSK_MAGIC, 6);
 	hdr[6] = 1;		/* version */
-	hdr[7] = 1;		/* kind: office key set */
+	hdr[7] = (unsigned char)kind;
 	hdr[8] = 2;		/* Argon2id13 */
 	hdr[9] = 0;
 	le64_put(hdr + 10, ops);
@@ -380,43 +391,42 @@ vault_office_key_seal(const struct vault_office_key *k, const char *pass,
 	randombytes_buf(hdr + 26, 16);
 	randombytes_buf(hdr + 42, 24);
 
+	ct = xmalloc(ptlen + crypto_aead_xchacha20poly1305_ietf_ABYTES);
 	key = vault_secure_alloc(32);
-	pt = vault_secure_alloc(KOSK_PT);
 	if (derive(key, pass, hdr + 26, ops, mem, cause) != 0)
 		goto out;
-	memcpy(pt, k->box_sk, 32);
-	memcpy(pt + 32, k->sign_sk, 64);
-	memcpy(pt + 96, k->pub.box_pk, 32);
-	crypto_aead_xchacha20poly1305_ietf_encrypt(ct, NULL, pt, KOSK_PT,
+	crypto_aead_xchacha20poly1305_ietf_encrypt(ct, NULL, pt, ptlen,
 	    hdr, sizeof hdr, NULL, hdr + 42, key);
 	buf_add(out, hdr, sizeof hdr);
-	buf_add(out, ct, sizeof ct);
+	buf_add(out, ct, ptlen + crypto_aead_xchacha20poly1305_ietf_ABYTES);
 	rc = 0;
 out:
-	vault_secure_free(pt);
 	vault_secure_free(key);
+	free(ct);
 	return rc;
 }
 
-struct vault_office_key *
-vault_office_key_open(const void *data, size_t len, const char *pass,
-    int *wrong_pass, char **cause)
+/* Open into pt (secure memory, ptlen bytes); what names the file. */
+static int
+kosk_open(unsigned kind, const void *data, size_t len, const char *pass,
+    unsigned char *pt, size_t ptlen, const char *what, int *wrong_pass,
+    char **cause)
 {
 	const unsigned char *d = data;
-	struct vault_office_key *k = NULL;
-	unsigned char *key = NULL, *pt = NULL;
-	unsigned char spk[32], ssk[64], bpk[32];
+	unsigned char *key;
 	uint64_t ops, mem, minops, minmem;
+	int rc = -1;
 
 	*wrong_pass = 0;
-	if (len < 6 || memcmp(d, KOSK_MAGIC, 6) != 0) {
-		xasprintf(cause, "not an office secret key file");
-		return NULL;
+	if (len < 8 || memcmp(d, KOSK_MAGIC, 6) != 0 ||
+	    (d[7] != kind && (d[7] == KOSK_OFFICE || d[7] == KOSK_KIOSK))) {
+		xasprintf(cause, "%s: wrong kind of file", what);
+		return -1;
 	}
-	if (len != KOSK_LEN || d[6] != 1 || d[7] != 1 || d[8] != 2 ||
-	    d[9] != 0) {
-		xasprintf(cause, "unsupported or damaged office key file");
-		return NULL;
+	if (len != KOSK_HDR + ptlen + crypto_aead_xchacha20poly1305_ietf_ABYTES ||
+	    d[6] != 1 || d[7] != kind || d[8] != 2 || d[9] != 0) {
+		xasprintf(cause, "%s: unsupported version or damaged", what);
+		return -1;
 	}
 	ops = le64_get(d + 10);
 	mem = le64_get(d + 18);
@@ -427,24 +437,58 @@ vault_office_key_open(const void *data, size_t len, const char *pass,
 	if (ops < minops || mem < minmem) {
 		xasprintf(cause, "the key file's Argon2id limits are weaker "
 		    "than MODERATE; refusing it");
-		return NULL;
+		return -1;
 	}
 	if (ops > 64 || mem > ((uint64_t)4 << 30)) {
 		xasprintf(cause, "the key file's Argon2id limits are "
 		    "implausibly large; refusing it");
-		return NULL;
+		return -1;
 	}
 	key = vault_secure_alloc(32);
-	pt = vault_secure_alloc(KOSK_PT);
 	if (derive(key, pass, d + 26, ops, mem, cause) != 0)
-		goto fail;
+		goto out;
 	if (crypto_aead_xchacha20poly1305_ietf_decrypt(pt, NULL, NULL,
-	    d + KOSK_HDR, KOSK_LEN - KOSK_HDR, d, KOSK_HDR, d + 42, key) != 0) {
+	    d + KOSK_HDR, len - KOSK_HDR, d, KOSK_HDR, d + 42, key) != 0) {
 		*wrong_pass = 1;
 		xasprintf(cause, "wrong passphrase (or the key file was "
 		    "changed)");
-		goto fail;
+		goto out;
 	}
+	rc = 0;
+out:
+	vault_secure_free(key);
+	sodium_stackzero(4096);
+	return rc;
+}
+
+int
+vault_office_key_seal(const struct vault_office_key *k, const char *pass,
+    struct buf *out, char **cause)
+{
+	unsigned char *pt;
+	int rc;
+
+	pt = vault_secure_alloc(KOSK_PT);
+	memcpy(pt, k->box_sk, 32);
+	memcpy(pt + 32, k->sign_sk, 64);
+	memcpy(pt + 96, k->pub.box_pk, 32);
+	rc = kosk_seal(KOSK_OFFICE, pt, KOSK_PT, pass, out, cause);
+	vault_secure_free(pt);
+	return rc;
+}
+
+struct vault_office_key *
+vault_office_key_open(const void *data, size_t len, const char *pass,
+    int *wrong_pass, char **cause)
+{
+	struct vault_office_key *k = NULL;
+	unsigned char *pt;
+	unsigned char spk[32], ssk[64], bpk[32];
+
+	pt = vault_secure_alloc(KOSK_PT);
+	if (kosk_open(KOSK_OFFICE, data, len, pass, pt, KOSK_PT,
+	    "office secret key file", wrong_pass, cause) != 0)
+		goto fail;
 	/* The halves must belong together. */
 	crypto_scalarmult_base(bpk, pt);
 	crypto_sign_seed_keypair(spk, ssk, pt + 32);
@@ -463,7 +507,6 @@ vault_office_key_open(const void *data, size_t len, const char *pass,
 	office_fill_pub(k);
 fail:
 	vault_secure_free(pt);
-	vault_secure_free(key);
 	sodium_stackzero(4096);
 	return k;
 }
@@ -639,6 +682,36 @@ void
 vault_sign_free(struct vault_sign_key *k)
 {
 	vault_secure_free(k);
+}
+
+int
+vault_sign_key_seal(const struct vault_sign_key *k, const char *pass,
+    struct buf *out, char **cause)
+{
+	return kosk_seal(KOSK_KIOSK, k->sk, 64, pass, out, cause);
+}
+
+struct vault_sign_key *
+vault_sign_key_open(const void *data, size_t len, const char *pass,
+    int *wrong_pass, char **cause)
+{
+	struct vault_sign_key *k = NULL;
+	unsigned char *pt;
+
+	pt = vault_secure_alloc(64);
+	if (kosk_open(KOSK_KIOSK, data, len, pass, pt, 64,
+	    "sealed kiosk signing key", wrong_pass, cause) == 0 &&
+	    (k = vault_sign_from_secret(pt)) == NULL)
+		xasprintf(cause, "the sealed kiosk key's secret and public "
+		    "halves do not match");
+	vault_secure_free(pt);
+	return k;
+}
+
+size_t
+vault_sign_key_sealed_len(void)
+{
+	return KOSK_HDR + 64 + crypto_aead_xchacha20poly1305_ietf_ABYTES;
 }
 
 const unsigned char *

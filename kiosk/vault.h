@@ -136,6 +136,17 @@ void	 vault_sign_free(struct vault_sign_key *);
 const unsigned char *vault_sign_pk(const struct vault_sign_key *);
 /* The 64-byte secret (seed || pk), for writing the identity file. */
 const unsigned char *vault_sign_secret(const struct vault_sign_key *);
+/*
+ * The kiosk's signing key under a passphrase: the same sealing as
+ * office.key (another kind in its header, which each side checks), with
+ * the 64-byte secret inside. Open returns NULL with *wrong_pass set on a
+ * wrong passphrase. sealed_len is the length of what seal appends.
+ */
+int	 vault_sign_key_seal(const struct vault_sign_key *,
+	    const char *passphrase, struct buf *out, char **cause);
+struct vault_sign_key *vault_sign_key_open(const void *, size_t,
+	    const char *passphrase, int *wrong_pass, char **cause);
+size_t	 vault_sign_key_sealed_len(void);
 void	 vault_sign(const struct vault_sign_key *, unsigned char sig[VAULT_SIG_LEN],
 	    const void *, size_t);
 int	 vault_verify(const unsigned char pk[VAULT_PK_LEN],

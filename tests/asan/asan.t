@@ -1,6 +1,6 @@
 #!/bin/sh
-# The ASan/UBSan build (make asan): every unit test, then the end-to-end
-# tmux session, export and open, with the sanitized binary. Any sanitizer
+# The ASan/UBSan build (make asan): every unit test, then three tmux
+# tests with the sanitized binary. Any sanitizer
 # report fails the test; reports are kept in build-asan/reports/.
 . "$(dirname "$0")/../env.sh"
 cd "$KIOSK_TOP" || exit 1
@@ -22,15 +22,19 @@ for t in build-asan/tests/t_*; do
 		fail=1
 	fi
 done
-n=$((n + 1))
-if KIOSK="$KIOSK_TOP/build-asan/kiosk" python3 tests/tui/session.t \
-    > "$reports/session.out" 2>&1; then
-	echo "ok $n - end-to-end session, export and open under ASan/UBSan"
-else
-	echo "not ok $n - end-to-end session, export and open under ASan/UBSan"
-	sed 's/^/#   /' "$reports/session.out" | grep -v '^#   ok' | head -40
-	fail=1
-fi
+# The end-to-end session, export and open; the forms engine's repeats
+# (removing one) and or_other; a protected kiosk key at the staff menu.
+for s in session engine protect; do
+	n=$((n + 1))
+	if KIOSK="$KIOSK_TOP/build-asan/kiosk" python3 tests/tui/$s.t \
+	    > "$reports/$s.out" 2>&1; then
+		echo "ok $n - tests/tui/$s.t under ASan/UBSan"
+	else
+		echo "not ok $n - tests/tui/$s.t under ASan/UBSan"
+		sed 's/^/#   /' "$reports/$s.out" | grep -v '^#   ok' | head -40
+		fail=1
+	fi
+done
 n=$((n + 1))
 if ls "$reports"/asan.* "$reports"/ubsan.* >/dev/null 2>&1; then
 	echo "not ok $n - no sanitizer reports"

@@ -120,6 +120,53 @@ main(void)
 	    vault_sign_secret(s));
 	ok(k2 != NULL, "sign key reloads from its secret");
 	vault_sign_free((struct vault_sign_key *)k2);
+
+	/* The kiosk's signing key under a passphrase. */
+	{
+		struct buf sb = { 0 };
+		struct vault_sign_key *s2;
+
+		ok(vault_sign_key_seal(s, "staff words", &sb, &cause) == 0 &&
+		    sb.len == vault_sign_key_sealed_len(),
+		    "seal the kiosk signing key");
+		ok(memmem(sb.data, sb.len, vault_sign_secret(s), 32) == NULL,
+		    "its secret is not in the sealed bytes");
+		s2 = vault_sign_key_open(sb.data, sb.len, "staff words",
+		    &wrong, &cause);
+		ok(s2 != NULL && memcmp(vault_sign_pk(s2), vault_sign_pk(s),
+		    32) == 0, "it opens with the right passphrase");
+		vault_sign_free(s2);
+		s2 = vault_sign_key_open(sb.data, sb.len, "staff word",
+		    &wrong, &cause);
+		ok(s2 == NULL && wrong == 1, "a wrong passphrase is refused");
+		free(cause);
+		cause = NULL;
+		s2 = vault_sign_key_open(b.data, b.len, "correct horse",
+		    &wrong, &cause);
+		ok(s2 == NULL && wrong == 0 && cause != NULL &&
+		    strstr(cause, "wrong kind") != NULL,
+		    "an office key file is not taken for a kiosk key");
+		free(cause);
+		cause = NULL;
+		k2 = vault_office_key_open(sb.data, sb.len, "staff words",
+		    &wrong, &cause);
+		ok(k2 == NULL && wrong == 0,
+		    "nor a kiosk key for an office key file");
+		free(cause);
+		cause = NULL;
+		sb.data[sb.len - 1] ^= 1;
+		s2 = vault_sign_key_open(sb.data, sb.len, "staff words",
+		    &wrong, &cause);
+		ok(s2 == NULL, "a changed sealed key is refused");
+		free(cause);
+		cause = NULL;
+		s2 = vault_sign_key_open(sb.data, sb.len - 1, "staff words",
+		    &wrong, &cause);
+		ok(s2 == NULL && wrong == 0, "a short one too");
+		free(cause);
+		cause = NULL;
+		buf_free(&sb);
+	}
 	vault_sign_free(s);
 
 	vault_office_free(k);
