@@ -329,3 +329,32 @@ def stop_cupsd(folder):
     run(["sh", os.path.join(TOP, "printers", "test-cupsd.sh"), "stop",
          folder])
     shutil.rmtree(folder, ignore_errors=True)
+
+
+def live_memory(pid):
+    """Every readable mapping of the process, read through /proc/pid/mem.
+    Unlike a core image this includes the secure memory that libsodium
+    marks MADV_DONTDUMP."""
+    out = []
+    with open("/proc/%d/maps" % pid) as maps, \
+            open("/proc/%d/mem" % pid, "rb", 0) as mem:
+        for line in maps:
+            addr, perms = line.split()[:2]
+            if not perms.startswith("r"):
+                continue
+            lo, hi = (int(x, 16) for x in addr.split("-"))
+            if hi - lo > 256 << 20:
+                continue
+            try:
+                mem.seek(lo)
+                out.append(mem.read(hi - lo))
+            except (OSError, ValueError, OverflowError):
+                pass
+    return b"".join(out)
+
+
+def kiosk_pid(w):
+    """The pid of the kiosk running with Workdir w's config."""
+    return int(subprocess.run(["pgrep", "-f", "^" + KIOSK + " run --config "
+                               + w.config], capture_output=True,
+                              text=True).stdout.split()[0])

@@ -8,39 +8,12 @@ import sys
 import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "lib"))
-from kiosktest import KIOSK, Kiosk, Tap, Workdir  # noqa: E402
+from kiosktest import (Kiosk, Tap, Workdir, kiosk_pid,  # noqa: E402
+                       live_memory)
 
 t = Tap()
 if subprocess.run(["which", "gcore"], capture_output=True).returncode != 0:
     t.skip_all("gcore (gdb) is not installed")
-
-def live_memory(pid):
-    """Every readable mapping of the process, read through /proc/pid/mem.
-    Unlike a core image this includes the secure memory that libsodium
-    marks MADV_DONTDUMP."""
-    out = []
-    with open("/proc/%d/maps" % pid) as maps, \
-            open("/proc/%d/mem" % pid, "rb", 0) as mem:
-        for line in maps:
-            addr, perms = line.split()[:2]
-            if not perms.startswith("r"):
-                continue
-            lo, hi = (int(x, 16) for x in addr.split("-"))
-            if hi - lo > 256 << 20:
-                continue
-            try:
-                mem.seek(lo)
-                out.append(mem.read(hi - lo))
-            except (OSError, ValueError, OverflowError):
-                pass
-    return b"".join(out)
-
-
-def kiosk_pid(w):
-    return int(subprocess.run(["pgrep", "-f", "^" + KIOSK + " run --config "
-                               + w.config], capture_output=True,
-                              text=True).stdout.split()[0])
-
 
 SENT_NAME = "Quizzleforth"
 SENT_PHONE = "973-555-0177"

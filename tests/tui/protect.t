@@ -13,7 +13,8 @@ import sys
 import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "lib"))
-from kiosktest import KIOSK, Kiosk, Tap, Workdir, run  # noqa: E402
+from kiosktest import (KIOSK, Kiosk, Tap, Workdir, kiosk_pid,  # noqa: E402
+                       live_memory, run)
 
 t = Tap()
 w = Workdir(langs="en es")
@@ -37,24 +38,6 @@ def write(name, text):
     with open(p, "w") as f:
         f.write(text + "\n")
     return p
-
-
-def live_memory(pid):
-    """Every readable mapping of the process (secure memory included)."""
-    out = []
-    with open("/proc/%d/maps" % pid) as maps, \
-            open("/proc/%d/mem" % pid, "rb", 0) as mem:
-        for line in maps:
-            addr, perms = line.split()[:2]
-            lo, hi = (int(x, 16) for x in addr.split("-"))
-            if not perms.startswith("r") or hi - lo > 256 << 20:
-                continue
-            try:
-                mem.seek(lo)
-                out.append(mem.read(hi - lo))
-            except (OSError, ValueError, OverflowError):
-                pass
-    return b"".join(out)
 
 
 def batches():
@@ -146,10 +129,7 @@ try:
         t.ok(s is not None and batches() == [],
              "a wrong passphrase is refused", k.screen())
         k.type("second staff passphrase words")
-        pid = int(subprocess.run(["pgrep", "-f", "^" + KIOSK + " run "
-                                  "--config " + w.config],
-                                 capture_output=True,
-                                 text=True).stdout.split()[0])
+        pid = kiosk_pid(w)
         t.ok(b"second staff passphrase" in live_memory(pid),
              "while typed, the passphrase is in the kiosk's memory "
              "(so the search below can find it)")
