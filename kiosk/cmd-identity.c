@@ -128,6 +128,7 @@ const struct cmd_entry cmd_identity_entry = {
 	"--passphrase-file, the new one from --new-passphrase-file) and "
 	"--unprotect stores it in the clear again. The key, and so the "
 	"kiosk's enrolment at the office, stays the same. Without the files "
-	"the passphrases are asked on the terminal.",
+	"the passphrases are asked on the terminal. A kiosk that is running "
+	"goes on as it started until it is restarted.",
 	cmd_identity_exec
 };
