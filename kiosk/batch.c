@@ -452,7 +452,9 @@ save_fail(char **cause, const char *path, const char *what, int err)
 struct batch_file {
 	char		*dir, *tmp, *final;
 	int		 fd, replace;
-	struct spool	*sp;
+	struct spool	*sp;		/* started by the first write */
+	unsigned char	*head;		/* batch_file_set_head: bytes at 0 */
+	size_t		 headlen;
 };
 
 int
@@ -490,11 +492,6 @@ batch_file_open(const char *dir, const char *name, int replace,
 	if ((fl = fcntl(f->fd, F_GETFL)) != -1)
 		(void)fcntl(f->fd, F_SETFL, fl | O_DIRECT);
 #endif
-	/*
-	 * Written on a second thread, which also starts writeback every
-	 * SAVE_WRITEBACK bytes of what goes through the page cache.
-	 */
-	f->sp = spool_writer(f->fd, SAVE_WRITEBACK);
 	*out = f;
 	return 0;
 fail:
@@ -506,11 +503,37 @@ fail:
 }
 
 int
+batch_file_reserve(struct batch_file *f, uint64_t len, char **cause)
+{
+	if (f->sp != NULL || (len % 4096) != 0 ||
+	    lseek(f->fd, (off_t)len, SEEK_SET) != (off_t)len)
+		return save_fail(cause, f->tmp, "cannot reserve the head",
+		    f->sp != NULL || (len % 4096) != 0 ? EINVAL : errno);
+	return 0;
+}
+
+void
+batch_file_set_head(struct batch_file *f, const void *data, size_t len)
+{
+	free(f->head);
+	f->head = xmalloc(len ? len : 1);
+	memcpy(f->head, data, len);
+	f->headlen = len;
+}
+
+int
 batch_file_write(struct batch_file *f, const void *data, size_t len,
     char **cause)
 {
 	int err;
 
+	/*
+	 * Written on a second thread, which also starts writeback every
+	 * SAVE_WRITEBACK bytes of what goes through the page cache. It
+	 * starts where the file offset is (after a reserved head).
+	 */
+	if (f->sp == NULL)
+		f->sp = spool_writer(f->fd, SAVE_WRITEBACK);
 	if (spool_write(f->sp, data, len, &err) != 0)
 		return save_fail(cause, f->tmp, "cannot write", err);
 	return 0;
@@ -522,6 +545,7 @@ file_free(struct batch_file *f)
 	spool_close(f->sp);	/* joins the writer */
 	if (f->fd != -1)
 		close(f->fd);
+	free(f->head);
 	free(f->dir);
 	free(f->tmp);
 	free(f->final);
@@ -539,18 +563,45 @@ batch_file_abort(struct batch_file *f)
 	file_free(f);
 }
 
+/* The reserved head, at offset 0, once the spool has stopped. */
+static int
+write_head(struct batch_file *f, char **cause)
+{
+	size_t off = 0;
+	ssize_t n;
+	int fl;
+
+	/* Through the page cache: it need not be whole blocks. */
+	if ((fl = fcntl(f->fd, F_GETFL)) == -1 ||
+	    fcntl(f->fd, F_SETFL, fl & ~O_DIRECT) == -1)
+		return save_fail(cause, f->tmp, "cannot write", errno);
+	while (off < f->headlen) {
+		n = pwrite(f->fd, f->head + off, f->headlen - off,
+		    (off_t)off);
+		if (n == -1 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			return save_fail(cause, f->tmp, "cannot write",
+			    n == 0 ? EIO : errno);
+		off += (size_t)n;
+	}
+	return 0;
+}
+
 int
 batch_file_commit(struct batch_file *f, char **path, char **cause)
 {
 	struct stat sb;
 	int dfd, err, rc;
 
-	rc = spool_finish(f->sp, &err);	/* the last bytes; joins */
+	rc = f->sp != NULL ? spool_finish(f->sp, &err) : 0; /* joins */
 	f->sp = NULL;
 	if (rc != 0) {
 		save_fail(cause, f->tmp, "cannot write", err);
 		goto fail;
 	}
+	if (f->headlen > 0 && write_head(f, cause) != 0)
+		goto fail;
 	/* Tests stop here to pull the folder away mid-write. */
 	if (getenv("KIOSK_TEST_STOP_AFTER_WRITE") != NULL)
 		raise(SIGSTOP);

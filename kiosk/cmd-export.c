@@ -8,7 +8,8 @@
  * KIOSK_TEST=1 is in the environment: --test-submit N commits N
  * synthetic submissions through outbox_submit (printing "committed SEQ"
  * after each durable commit; --test-timing adds the mean time spent in
- * outbox_submit on stderr), and --test-tamper rewrites a batch signed
+ * outbox_submit on stderr, or with --to the time of each export phase),
+ * and --test-tamper rewrites a batch signed
  * by this kiosk (swap, drop or corrupt a record) for the negative corpus.
  */
 #include <getopt.h>
@@ -177,6 +178,13 @@ cmd_export_exec(const struct cmd_entry *e, int argc, char **argv)
 		fprintf(stderr, "kiosk: applied the office's acknowledgement: "
 		    "%ld sealed submissions deleted\n",
 		    outbox_last_ack_deleted(ob));
+	if (timing && path != NULL) {
+		const double *ph = outbox_export_phases(ob);
+
+		fprintf(stderr, "export phases: manifest %.0f ms, write %.0f "
+		    "ms, fsync+rename %.0f ms, read-back %.0f ms, mark %.0f "
+		    "ms\n", ph[0], ph[1], ph[2], ph[3], ph[4]);
+	}
 	if (path == NULL)
 		fprintf(stderr, "kiosk: no submissions are waiting; no batch "
 		    "written\n");

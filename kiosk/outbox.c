@@ -34,6 +34,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "batch.h"
@@ -55,6 +56,7 @@ struct outbox {
 	struct vault_office_pub	 office;
 	char			 fpr[VAULT_FPR_LEN];
 	long			 ack_deleted;
+	double			 phase[OUTBOX_NPHASES];	/* last export, ms */
 	unsigned char		*pt;	/* secure scratch for one plaintext, */
 	size_t			 ptcap;	/* wiped after every seal */
 };
@@ -380,6 +382,21 @@ need_key(struct outbox *ob, char **cause)
 	return -1;
 }
 
+const double *
+outbox_export_phases(struct outbox *ob)
+{
+	return ob->phase;
+}
+
+static double
+now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
+}
+
 long
 outbox_last_ack_deleted(struct outbox *ob)
 {
@@ -534,26 +551,40 @@ outbox_apply_ack(struct outbox *ob, const char *path, long *deleted,
 /*
  * An export reads the outbox twice and the batch file once:
  *
- *   export_meta   the rows alone (seq, key id, length, hash kept from
- *                 sealing) -> the manifest, signed before any record
- *                 is written;
- *   export_data   the sealed bytes, streamed into the file behind the
- *                 header and manifest through one reused buffer;
- *   export_data   after the file is renamed into place and the folder
- *                 flushed: the sealed bytes again, compared with what
- *                 the device gives back, piece by piece.
+ *   export_stream  the rows in order: each sealed record is streamed
+ *                  into the file behind a reserved head, through one
+ *                  reused buffer, and its seq, key id, length and hash
+ *                  (kept from sealing) go into the manifest; then the
+ *                  header and manifest are signed and written into the
+ *                  head, before fsync;
+ *   export_data    after the file is renamed into place and the folder
+ *                  flushed: the sealed bytes again, compared with what
+ *                  the device gives back, piece by piece.
+ *
+ * The number of records is known before the first one is read (the
+ * sequence numbers after the acknowledged ones are all there, up to the
+ * next one to be issued), so the head's size is too. It is rounded up to
+ * whole blocks; the first records' bytes that fall in that round-up are
+ * kept and written with the head, so every streamed write starts on a
+ * block (O_DIRECT).
  *
  * Neither pass holds the whole batch in memory: 420 MB for 100,000
- * submissions would cost more in page faults than the write itself.
- * Every pass checks each row against the manifest (seq, length, key
- * id, hash), so a change between passes fails the export.
+ * submissions would cost more in page faults than the write itself. The
+ * second pass checks each row against the manifest (seq, length, key id,
+ * hash), so a change between the passes fails the export.
  */
+#define EXPORT_BLOCK	4096
+
 struct export_walk {
 	struct batch		*b;
-	size_t			 i, cap;
+	size_t			 i;
 	uint64_t		 bytes;
-	struct batch_file	*f;	/* export_data writes to f, */
-	struct batch_reread	*r;	/* or compares with r */
+	uint64_t		 hlen;	/* header and manifest */
+	unsigned char		*lead;	/* the records' first bytes, */
+	size_t			 nlead;	/* up to the first block */
+	size_t			 leadcap;
+	struct batch_file	*f;	/* export_stream writes to f */
+	struct batch_reread	*r;	/* export_data compares with r */
 	char			**cause;
 };
 
@@ -565,16 +596,23 @@ export_changed(struct export_walk *w)
 }
 
 static int
-export_meta(const struct store_envelope *e, void *arg)
+export_stream(const struct store_envelope *e, void *arg)
 {
 	struct export_walk *w = arg;
 	struct batch_entry *be;
+	const unsigned char *d = e->data;
+	size_t len = e->len, k;
 
-	if (w->i == w->cap) {
-		w->cap = w->cap ? w->cap * 2 : 1024;
-		w->b->ent = xreallocarray(w->b->ent, w->cap, sizeof *be);
+	if (w->i == w->b->count)
+		return export_changed(w);
+	be = &w->b->ent[w->i];
+	if (e->seq != w->b->acked_through + 1 + w->i) {
+		xasprintf(w->cause, "the outbox is damaged: submission %llu "
+		    "is missing", (unsigned long long)(w->b->acked_through +
+		    1 + w->i));
+		return -1;
 	}
-	be = &w->b->ent[w->i++];
+	w->i++;
 	be->seq = e->seq;
 	memcpy(be->key_id, e->key_id, 8);
 	be->len = e->len;
@@ -583,7 +621,20 @@ export_meta(const struct store_envelope *e, void *arg)
 	else	/* saved by a version that did not keep the hash */
 		vault_hash(be->hash, 32, e->data, e->len);
 	w->bytes += e->len;
-	return 0;
+	if (w->hlen + w->bytes > BATCH_MAX_LEN) {
+		xasprintf(w->cause, "too many submissions for one batch "
+		    "(%zu); ask the office for an acknowledgement",
+		    w->b->count);
+		return -1;
+	}
+	k = w->leadcap - w->nlead;
+	if (k > len)
+		k = len;
+	memcpy(w->lead + w->nlead, d, k);
+	w->nlead += k;
+	if (len == k)
+		return 0;
+	return batch_file_write(w->f, d + k, len - k, w->cause);
 }
 
 static int
@@ -599,21 +650,17 @@ export_data(const struct store_envelope *e, void *arg)
 	    memcmp(e->key_id, be->key_id, 8) != 0 ||
 	    (e->has_hash && memcmp(e->hash, be->hash, 32) != 0))
 		return export_changed(w);
-	if (w->f != NULL)
-		return batch_file_write(w->f, e->data, e->len, w->cause);
 	return batch_reread_cmp(w->r, e->data, e->len, w->cause);
 }
 
-/* One export_data pass over the batch's records, into f or against r. */
+/* One pass over the batch's records with fn. */
 static int
-export_pass(struct outbox *ob, struct export_walk *w, struct batch_file *f,
-    struct batch_reread *r)
+export_pass(struct outbox *ob, struct export_walk *w,
+    int (*fn)(const struct store_envelope *, void *))
 {
 	w->i = 0;
-	w->f = f;
-	w->r = r;
 	if (store_each_envelope(ob->store, w->b->acked_through, w->b->last,
-	    export_data, w, w->cause) != 0)
+	    fn, w, w->cause) != 0)
 		return -1;
 	if (w->i != w->b->count)
 		return export_changed(w);
@@ -635,13 +682,14 @@ outbox_export(struct outbox *ob, const char *dir, char **path, long *count,
 	struct batch_file *f = NULL;
 	struct batch_reread *r = NULL;
 	unsigned char *head = NULL;
-	uint64_t len = 0, hlen;
+	uint64_t len = 0, hlen, blocks;
 	size_t n = 0;
 	char *ackpath = NULL, *name = NULL, *why = NULL, *final = NULL;
 	long deleted;
 	int rc = -1, wy;
 	struct stat sb;
 	unsigned char pk[32];
+	double t;
 
 	*path = NULL;
 	*count = 0;
@@ -650,6 +698,8 @@ outbox_export(struct outbox *ob, const char *dir, char **path, long *count,
 	memset(&w, 0, sizeof w);
 	if (need_key(ob, cause) != 0)
 		return -1;
+	memset(ob->phase, 0, sizeof ob->phase);
+	t = now_ms();
 	if (stat(dir, &sb) != 0 || !S_ISDIR(sb.st_mode)) {
 		xasprintf(cause, "%s: %s", dir, errno ? strerror(errno) :
 		    "not a folder");
@@ -663,69 +713,81 @@ outbox_export(struct outbox *ob, const char *dir, char **path, long *count,
 	}
 
 	/*
-	 * In one transaction: read the manifest from the rows and reserve a
-	 * batch number, so a number is never reused.
+	 * In one transaction: how many records wait, and a batch number,
+	 * reserved so that a number is never reused.
 	 */
-	store_prefetch(ob->store);
 	if (store_begin(ob->store, cause) != 0)
 		goto out;
-	w.b = &b;
-	w.cause = cause;
-	if (store_get_head(ob->store, &h, cause) != 0 ||
-	    store_each_envelope_meta(ob->store, h.acked_through, UINT64_MAX,
-	    export_meta, &w, cause) != 0)
+	if (store_get_head(ob->store, &h, cause) != 0)
 		goto rollback;
-	if ((n = w.i) == 0) {
+	if (h.next_seq - 1 <= h.acked_through) {
 		store_rollback(ob->store);
 		rc = 0;
 		goto out;
 	}
-	hlen = batch_data_offset(n);
-	len = hlen + w.bytes;
-	if (n > UINT32_MAX || len > BATCH_MAX_LEN || len > SIZE_MAX) {
-		xasprintf(cause, "too many submissions for one batch (%zu); "
-		    "ask the office for an acknowledgement", n);
+	if (h.next_seq - 1 - h.acked_through > UINT32_MAX) {
+		xasprintf(cause, "too many submissions for one batch; ask the "
+		    "office for an acknowledgement");
 		goto rollback;
 	}
-	snprintf(b.name, sizeof b.name, "%s", ob->name);
-	b.count = n;
+	n = (size_t)(h.next_seq - 1 - h.acked_through);
 	h.last_batch++;
 	if (store_set_head(ob->store, &h, cause) != 0)
 		goto rollback;
 	if (store_commit(ob->store, cause) != 0)
 		goto out;
+	store_prefetch(ob->store);	/* alongside the pass below */
 
+	snprintf(b.name, sizeof b.name, "%s", ob->name);
+	b.count = n;
 	b.number = h.last_batch;
 	memcpy(b.prev_hash, h.last_batch_hash, 32);
 	b.acked_through = h.acked_through;
-	b.first = b.ent[0].seq;
-	b.last = b.ent[n - 1].seq;
-	if (b.first != h.acked_through + 1) {
-		xasprintf(cause, "the outbox is damaged: submission %llu is "
-		    "missing", (unsigned long long)(h.acked_through + 1));
-		goto out;
-	}
-	head = xmalloc((size_t)hlen);
-	batch_write_head(head, len, &b, ob->id);
+	b.first = h.acked_through + 1;
+	b.last = h.next_seq - 1;
+	b.ent = xcalloc(n, sizeof *b.ent);
+	hlen = batch_data_offset(n);
+	blocks = (hlen + EXPORT_BLOCK - 1) / EXPORT_BLOCK * EXPORT_BLOCK;
+	w.b = &b;
+	w.cause = cause;
+	w.hlen = hlen;
+	w.leadcap = (size_t)(blocks - hlen);
+	head = xmalloc((size_t)blocks);
+	w.lead = head + hlen;
+	ob->phase[0] = now_ms() - t;
+	t = now_ms();
 
-	/* Temp file, header and manifest, the records, fsync, rename. */
+	/*
+	 * Temp file; the records behind the reserved head; then header and
+	 * manifest, signed, with the first records' bytes, into the head;
+	 * fsync, rename, fsync of the folder.
+	 */
 	xasprintf(&name, "%s-%llu.kib", ob->name,
 	    (unsigned long long)h.last_batch);
 	if (batch_file_open(dir, name, 0, &f, cause) != 0)
 		goto out;
-	if (batch_file_write(f, head, (size_t)hlen, cause) != 0 ||
-	    export_pass(ob, &w, f, NULL) != 0) {
+	w.f = f;
+	if (batch_file_reserve(f, blocks, cause) != 0 ||
+	    export_pass(ob, &w, export_stream) != 0) {
 		batch_file_abort(f);
 		goto out;
 	}
+	len = hlen + w.bytes;
+	batch_write_head(head, len, &b, ob->id);
+	batch_file_set_head(f, head, (size_t)hlen + w.nlead);
+	ob->phase[1] = now_ms() - t;
+	t = now_ms();
 	if (batch_file_commit(f, &final, cause) != 0)
 		goto out;
+	ob->phase[2] = now_ms() - t;
+	t = now_ms();
 
 	/*
 	 * Read it back from the device: the same bytes, or fail. Then check
 	 * the signature over them (header and manifest are the bytes in
 	 * head, compared first).
 	 */
+	w.r = NULL;
 	if (batch_reread_open(final, len, &r, cause) != 0)
 		goto out_unlink;
 	if (batch_reread_cmp(r, head, (size_t)hlen, cause) != 0)
@@ -737,13 +799,16 @@ outbox_export(struct outbox *ob, const char *dir, char **path, long *count,
 		free(why);
 		goto out_unlink;
 	}
-	if (export_pass(ob, &w, NULL, r) != 0)
+	w.r = r;
+	if (export_pass(ob, &w, export_data) != 0)
 		goto out_unlink;
 	wy = batch_reread_close(r, 1, cause);
 	r = NULL;
 	if (wy != 0)
 		goto out_unlink;
 	batch_hash(head, b.file_hash);
+	ob->phase[3] = now_ms() - t;
+	t = now_ms();
 
 	/* Only now mark the records exported. */
 	if (store_begin(ob->store, cause) != 0)
@@ -761,6 +826,7 @@ outbox_export(struct outbox *ob, const char *dir, char **path, long *count,
 	}
 	if (store_commit(ob->store, cause) != 0)
 		goto out_unlink;
+	ob->phase[4] = now_ms() - t;
 	*path = final;
 	final = NULL;
 	*count = (long)n;

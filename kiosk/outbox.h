@@ -101,6 +101,14 @@ int		 outbox_identity_protected(const struct config *, int *prot,
  */
 int		 outbox_identity_protect(const struct config *, const char *old,
 		    const char *pass, int *wrong, char **cause);
+/*
+ * How long the phases of the last successful outbox_export took, in ms:
+ * [0] reading the manifest from the rows (and the ack, if any), [1]
+ * writing, [2] fsync, rename and fsync of the folder, [3] reading it back
+ * from the device and verifying, [4] marking the records exported.
+ */
+#define OUTBOX_NPHASES	5
+const double	*outbox_export_phases(struct outbox *);
 /* Records deleted by the ack the last outbox_export applied (-1: none). */
 long		 outbox_last_ack_deleted(struct outbox *);
 /* PRAGMA integrity_check of the kiosk database. */

@@ -36,6 +36,8 @@
 #include <sys/stat.h>
 
 #include <fcntl.h>
+#include <pthread.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -55,6 +57,8 @@ struct store {
 	char		*path;
 	int		 kind;
 	int		 ahead_fd;	/* store_prefetch; -1: none */
+	pthread_t	 ahead;		/* its thread, */
+	int		 ahead_on;	/* if started and not joined */
 	struct {
 		const char	*sql;
 		sqlite3_stmt	*st;
@@ -244,6 +248,8 @@ store_close(struct store *s)
 	for (i = 0; i < STORE_NCACHE; i++)
 		sqlite3_finalize(s->cache[i].st);
 	sqlite3_close(s->db);
+	if (s->ahead_on)
+		pthread_join(s->ahead, NULL);
 	/* Only now: closing any fd of the file drops SQLite's locks. */
 	if (s->ahead_fd != -1)
 		close(s->ahead_fd);
@@ -255,31 +261,52 @@ store_close(struct store *s)
  * Before a pass over every row: from a cold page cache (a kiosk just
  * rebooted) a b-tree walk reads one page at a time, 4 KiB per read and
  * seek. Ask the kernel to read the whole file ahead in large reads
- * instead. A hint; it fails quietly. The fd stays open until store_close,
+ * instead, on a thread of its own so that the pass (and what it writes)
+ * goes on meanwhile. Linux reads at most one readahead window per call,
+ * so the hints go a piece at a time; pieces already cached cost a lookup
+ * each. A hint; it fails quietly. The fd stays open until store_close,
  * because closing a second fd of the database would release the POSIX
  * locks SQLite holds on it.
  */
-void
-store_prefetch(struct store *s)
+static void *
+prefetch_main(void *arg)
 {
 #ifdef POSIX_FADV_WILLNEED
+	struct store *s = arg;
 	struct stat sb;
 	off_t off;
 
-	if (s->ahead_fd == -1)
-		s->ahead_fd = open(s->path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
-	if (s->ahead_fd == -1 || fstat(s->ahead_fd, &sb) != 0)
-		return;
-	/*
-	 * Linux reads at most one readahead window per call, so ask a
-	 * piece at a time; pieces already cached cost a lookup each.
-	 */
+	if (fstat(s->ahead_fd, &sb) != 0)
+		return NULL;
 	for (off = 0; off < sb.st_size; off += STORE_AHEAD)
 		(void)posix_fadvise(s->ahead_fd, off, STORE_AHEAD,
 		    POSIX_FADV_WILLNEED);
 #else
-	(void)s;
+	(void)arg;
 #endif
+	return NULL;
+}
+
+void
+store_prefetch(struct store *s)
+{
+	sigset_t all, old;
+
+	if (s->ahead_on) {
+		pthread_join(s->ahead, NULL);
+		s->ahead_on = 0;
+	}
+	if (s->ahead_fd == -1)
+		s->ahead_fd = open(s->path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+	if (s->ahead_fd == -1)
+		return;
+	/* Signals stay with the caller's thread. */
+	sigfillset(&all);
+	pthread_sigmask(SIG_SETMASK, &all, &old);
+	s->ahead_on = pthread_create(&s->ahead, NULL, prefetch_main, s) == 0;
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	if (!s->ahead_on)
+		prefetch_main(s);
 }
 
 /*
@@ -605,23 +632,6 @@ store_each_envelope(struct store *s, uint64_t after, uint64_t through,
 {
 	static const char sql[] = "SELECT seq, key_id, hash, length(sealed),"
 	    " sealed FROM envelope WHERE seq > ? AND seq <= ? ORDER BY seq";
-
-	return each_envelope(s, sql, after, through, fn, arg, cause);
-}
-
-int
-store_each_envelope_meta(struct store *s, uint64_t after, uint64_t through,
-    int (*fn)(const struct store_envelope *, void *), void *arg,
-    char **cause)
-{
-	/*
-	 * length() reads a blob's size from the row, and the CASE reads the
-	 * overflow pages only of rows without a hash: a walk of the b-tree's
-	 * leaves, not of the sealed bytes.
-	 */
-	static const char sql[] = "SELECT seq, key_id, hash, length(sealed),"
-	    " CASE WHEN hash IS NULL THEN sealed END FROM envelope"
-	    " WHERE seq > ? AND seq <= ? ORDER BY seq";
 
 	return each_envelope(s, sql, after, through, fn, arg, cause);
 }

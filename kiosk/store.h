@@ -81,14 +81,6 @@ int	 store_each_envelope(struct store *, uint64_t after, uint64_t through,
 	    int (*fn)(const struct store_envelope *e, void *), void *,
 	    char **cause);
 /*
- * The same without the sealed bytes (e->data is NULL) except for an
- * envelope that has no hash: what a batch manifest needs, read from the
- * rows alone.
- */
-int	 store_each_envelope_meta(struct store *, uint64_t after,
-	    uint64_t through, int (*fn)(const struct store_envelope *e, void *),
-	    void *, char **cause);
-/*
  * The same, copied: data is malloc'd. Free with store_envelopes_free.
  */
 int	 store_get_envelopes(struct store *, uint64_t after,

@@ -41,8 +41,8 @@ while [ "$i" -lt "$reps" ]; do
 	rm -rf "$d/usb" "$d/cp" && mkdir "$d/usb" "$d/cp" && sync
 	cat "$d"/data/kiosk.db* > /dev/null	# warm again after a cold pair
 	t=$(date +%s%N)
-	b=$("$KIOSK" export --config "$d/k.ini" --to "$d/usb" 2>/dev/null) ||
-	    exit 1
+	b=$("$KIOSK" export --config "$d/k.ini" --to "$d/usb" --test-timing \
+	    2>> "$d/phases") || exit 1
 	ms "$t" >> "$d/t.export"
 	cat "$d/src.kib" > /dev/null	# cp's source warm, as SQLite is
 	t=$(date +%s%N)
@@ -90,6 +90,11 @@ verdict "$export_ms" "$cp_ms" 2
 # 900 ms), export's O_DIRECT write is steady: the fastest runs too.
 printf '  fastest runs: export %s ms, cp %s ms\n' "$(least "$d/t.export")" "$(least "$d/t.cp")"
 verdict "$(least "$d/t.export")" "$(least "$d/t.cp")" 2
+# Where an export's time goes (medians over the same runs).
+for p in manifest write fsync+rename read-back mark; do
+	printf '%s=%s ' "$p" "$(sed -n "s/.* $p \([0-9]*\) ms.*/\1/p" \
+	    "$d/phases" | median)"
+done | sed 's/^/  export phases (ms): /; s/ $/\n/'
 if [ "$cold" = 1 ]; then
 	printf '  cold page cache: export %s ms, cp + fsync %s ms (medians; runs: %s / %s)\n' \
 	    "$(median < "$d/t.export.cold")" "$(median < "$d/t.cp.cold")" \
