@@ -87,11 +87,12 @@ void	 batch_write(const struct batch *, const struct vault_sign_key *,
 uint64_t batch_data_offset(size_t count);
 /*
  * Header and manifest only, for a writer that streams the sealed records
- * after them and already knows each record's hash (the kiosk keeps it from
+ * behind them and knows each record's hash (the kiosk keeps it from
  * sealing): d has room for batch_data_offset(b->count) bytes, total is
  * the length of the whole file, ent[].hash is set and ent[].data is not
- * read. The signature covers these bytes alone, so it is made here, before
- * a single record is written. Hashes nothing but the header and manifest.
+ * read. The signature covers these bytes alone (the manifest holds every
+ * record's hash), so it can be made before or after the records are
+ * written. Hashes nothing but the header and manifest.
  */
 void	 batch_write_head(unsigned char *d, uint64_t total,
 	    const struct batch *, const struct vault_sign_key *);
