@@ -505,10 +505,12 @@ fail:
 int
 batch_file_reserve(struct batch_file *f, uint64_t len, char **cause)
 {
-	if (f->sp != NULL || (len % 4096) != 0 ||
-	    lseek(f->fd, (off_t)len, SEEK_SET) != (off_t)len)
+	if (f->sp != NULL || (len % BATCH_FILE_BLOCK) != 0)
 		return save_fail(cause, f->tmp, "cannot reserve the head",
-		    f->sp != NULL || (len % 4096) != 0 ? EINVAL : errno);
+		    EINVAL);
+	if (lseek(f->fd, (off_t)len, SEEK_SET) != (off_t)len)
+		return save_fail(cause, f->tmp, "cannot reserve the head",
+		    errno);
 	return 0;
 }
 

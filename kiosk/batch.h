@@ -142,6 +142,7 @@ int	 ack_read(const unsigned char *, size_t,
  * in memory.
  */
 struct batch_file;
+#define BATCH_FILE_BLOCK	4096
 int	 batch_file_open(const char *dir, const char *name, int replace,
 	    struct batch_file **, char **cause);
 int	 batch_file_write(struct batch_file *, const void *, size_t,
@@ -149,9 +150,10 @@ int	 batch_file_write(struct batch_file *, const void *, size_t,
 /*
  * For a file whose first bytes are known only after the rest: before the
  * first write, batch_file_reserve leaves the first len bytes (a multiple
- * of 4096) for later, so the writes after them start on a block; any time
- * before commit, batch_file_set_head gives the bytes to put at offset 0
- * (copied). Commit writes them after the rest and before fsync.
+ * of BATCH_FILE_BLOCK, the O_DIRECT block) for later, so the writes after
+ * them start on a block; any time before commit, batch_file_set_head
+ * gives the bytes to put at offset 0 (copied). Commit writes them after
+ * the rest and before fsync.
  */
 int	 batch_file_reserve(struct batch_file *, uint64_t len, char **cause);
 void	 batch_file_set_head(struct batch_file *, const void *, size_t);

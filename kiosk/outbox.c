@@ -45,14 +45,23 @@
 #include "util.h"
 #include "vault.h"
 
+/*
+ * The kiosk identity as read from kiosk.id: the public key always; the
+ * secret in the clear (KID1, or made now), or sealed (KID2), in which
+ * case key is NULL until it is unsealed.
+ */
+struct identity {
+	unsigned char		 pk[32];
+	struct vault_sign_key	*key;
+	unsigned char		*sealed;	/* heap: ciphertext */
+	size_t			 sealedlen;
+};
+
 struct outbox {
 	char			*name;
 	char			*data_dir;
 	struct store		*store;
-	struct vault_sign_key	*id;	/* NULL while a sealed key is locked */
-	unsigned char		 pk[32];
-	unsigned char		*sealed;	/* KID2: the sealed secret */
-	size_t			 sealedlen;
+	struct identity		 id;	/* id.key NULL while locked */
 	struct vault_office_pub	 office;
 	char			 fpr[VAULT_FPR_LEN];
 	long			 ack_deleted;
@@ -84,14 +93,6 @@ dir_private(const char *dir, char **cause)
 	}
 	return 0;
 }
-
-/* The kiosk identity as read from kiosk.id. */
-struct identity {
-	unsigned char		 pk[32];
-	struct vault_sign_key	*key;		/* KID1 (or made now) */
-	unsigned char		*sealed;	/* KID2: heap, ciphertext */
-	size_t			 sealedlen;
-};
 
 static void
 identity_clear(struct identity *id)
@@ -264,7 +265,6 @@ struct outbox *
 outbox_open_flags(const struct config *cfg, int flags, char **cause)
 {
 	struct outbox *ob;
-	struct identity id;
 	struct buf b = { 0 };
 	char *path = NULL, *why = NULL;
 
@@ -287,13 +287,9 @@ outbox_open_flags(const struct config *cfg, int flags, char **cause)
 		goto fail;
 	}
 	if (dir_private(cfg->data_dir, cause) != 0 ||
-	    identity_load(cfg->data_dir, &id, cause) != 0)
+	    identity_load(cfg->data_dir, &ob->id, cause) != 0)
 		goto fail;
-	ob->id = id.key;
-	memcpy(ob->pk, id.pk, 32);
-	ob->sealed = id.sealed;
-	ob->sealedlen = id.sealedlen;
-	vault_fingerprint(ob->fpr, ob->pk, NULL);
+	vault_fingerprint(ob->fpr, ob->id.pk, NULL);
 	xasprintf(&path, "%s/kiosk.db", cfg->data_dir);
 	if ((ob->store = store_open(path, STORE_KIOSK |
 	    ((flags & OUTBOX_NOSYNC) ? STORE_NOSYNC : 0), cause)) == NULL)
@@ -320,8 +316,7 @@ outbox_close(struct outbox *ob)
 	if (ob == NULL)
 		return;
 	store_close(ob->store);
-	vault_sign_free(ob->id);
-	free(ob->sealed);
+	identity_clear(&ob->id);
 	vault_secure_free(ob->pt);
 	free(ob->name);
 	free(ob->data_dir);
@@ -337,37 +332,31 @@ outbox_fingerprint(struct outbox *ob)
 void
 outbox_identity(struct outbox *ob, struct buf *b)
 {
-	identity_format(ob->name, ob->pk, b);
+	identity_format(ob->name, ob->id.pk, b);
 }
 
 int
 outbox_locked(struct outbox *ob)
 {
-	return ob->id == NULL;
+	return ob->id.key == NULL;
 }
 
 int
 outbox_unlock(struct outbox *ob, const char *pass, int *wrong, char **cause)
 {
-	struct identity id;
-
 	*wrong = 0;
-	if (ob->id != NULL)
+	if (ob->id.key != NULL)
 		return 0;
-	memset(&id, 0, sizeof id);
-	memcpy(id.pk, ob->pk, 32);
-	id.sealed = ob->sealed;
-	id.sealedlen = ob->sealedlen;
-	return (ob->id = identity_unseal(&id, pass, wrong, cause)) == NULL ?
-	    -1 : 0;
+	ob->id.key = identity_unseal(&ob->id, pass, wrong, cause);
+	return ob->id.key == NULL ? -1 : 0;
 }
 
 void
 outbox_lock(struct outbox *ob)
 {
-	if (ob->sealed != NULL) {
-		vault_sign_free(ob->id);
-		ob->id = NULL;
+	if (ob->id.sealed != NULL) {
+		vault_sign_free(ob->id.key);
+		ob->id.key = NULL;
 	}
 }
 
@@ -375,7 +364,7 @@ outbox_lock(struct outbox *ob)
 static int
 need_key(struct outbox *ob, char **cause)
 {
-	if (ob->id != NULL)
+	if (ob->id.key != NULL)
 		return 0;
 	xasprintf(cause, "the kiosk's signing key is protected by a "
 	    "passphrase and is locked");
@@ -424,7 +413,7 @@ outbox_submit(struct outbox *ob, const struct outbox_meta *m,
 	if (store_get_head(ob->store, &h, cause) != 0)
 		goto out;
 	memset(&rh, 0, sizeof rh);
-	memcpy(rh.kiosk_id, ob->pk, 32);
+	memcpy(rh.kiosk_id, ob->id.pk, 32);
 	rh.seq = h.next_seq;
 	memcpy(rh.prev_hash, h.prev_hash, 32);
 	rh.date = m->date;
@@ -493,7 +482,7 @@ apply_ack(struct outbox *ob, const char *path, int stale_ok, long *deleted,
 		free(why);
 		goto out;
 	}
-	if (memcmp(a.kiosk_pk, ob->pk, 32) != 0) {
+	if (memcmp(a.kiosk_pk, ob->id.pk, 32) != 0) {
 		xasprintf(cause, "%s: refused: the acknowledgement is for "
 		    "another kiosk", path);
 		goto out;
@@ -573,8 +562,6 @@ outbox_apply_ack(struct outbox *ob, const char *path, long *deleted,
  * second pass checks each row against the manifest (seq, length, key id,
  * hash), so a change between the passes fails the export.
  */
-#define EXPORT_BLOCK	4096
-
 struct export_walk {
 	struct batch		*b;
 	size_t			 i;
@@ -747,7 +734,8 @@ outbox_export(struct outbox *ob, const char *dir, char **path, long *count,
 	b.last = h.next_seq - 1;
 	b.ent = xcalloc(n, sizeof *b.ent);
 	hlen = batch_data_offset(n);
-	blocks = (hlen + EXPORT_BLOCK - 1) / EXPORT_BLOCK * EXPORT_BLOCK;
+	blocks = (hlen + BATCH_FILE_BLOCK - 1) / BATCH_FILE_BLOCK *
+	    BATCH_FILE_BLOCK;
 	w.b = &b;
 	w.cause = cause;
 	w.hlen = hlen;
@@ -773,7 +761,7 @@ outbox_export(struct outbox *ob, const char *dir, char **path, long *count,
 		goto out;
 	}
 	len = hlen + w.bytes;
-	batch_write_head(head, len, &b, ob->id);
+	batch_write_head(head, len, &b, ob->id.key);
 	batch_file_set_head(f, head, (size_t)hlen + w.nlead);
 	ob->phase[1] = now_ms() - t;
 	t = now_ms();
@@ -892,14 +880,14 @@ outbox_tamper(struct outbox *ob, const char *in, const char *outpath,
 		b.first = b.ent[0].seq;
 		b.last = b.ent[b.count - 1].seq;
 	}
-	batch_write(&b, ob->id, &out);
+	batch_write(&b, ob->id.key, &out);
 	if (tj == -2) {
 		/* Flip one ciphertext byte but keep the manifest's hash. */
 		off = BATCH_HDR_LEN + b.count * BATCH_ENT_LEN;
 		for (w = 0; w < ti; w++)
 			off += b.ent[w].len;
 		out.data[off + b.ent[ti].len / 2] ^= 1;
-		batch_sign(out.data, out.len, ob->id);
+		batch_sign(out.data, out.len, ob->id.key);
 	}
 	dir = xstrdup(outpath);
 	if (strrchr(dir, '/') != NULL) {
