@@ -181,8 +181,8 @@ cmd_export_exec(const struct cmd_entry *e, int argc, char **argv)
 	if (timing && path != NULL) {
 		const double *ph = outbox_export_phases(ob);
 
-		fprintf(stderr, "export phases: manifest %.0f ms, write %.0f "
-		    "ms, fsync+rename %.0f ms, read-back %.0f ms, mark %.0f "
+		fprintf(stderr, "export phases: prepare %.0f ms, write %.0f "
+		    "ms, head+fsync+rename %.0f ms, read-back %.0f ms, mark %.0f "
 		    "ms\n", ph[0], ph[1], ph[2], ph[3], ph[4]);
 	}
 	if (path == NULL)

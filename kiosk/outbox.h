@@ -103,9 +103,10 @@ int		 outbox_identity_protect(const struct config *, const char *old,
 		    const char *pass, int *wrong, char **cause);
 /*
  * How long the phases of the last successful outbox_export took, in ms:
- * [0] reading the manifest from the rows (and the ack, if any), [1]
- * writing, [2] fsync, rename and fsync of the folder, [3] reading it back
- * from the device and verifying, [4] marking the records exported.
+ * [0] preparing (an ack found in the folder, the batch number), [1]
+ * writing the records and building the manifest, [2] the head, fsync,
+ * rename and fsync of the folder, [3] reading it back from the device
+ * and verifying, [4] marking the records exported.
  */
 #define OUTBOX_NPHASES	5
 const double	*outbox_export_phases(struct outbox *);

@@ -91,7 +91,7 @@ verdict "$export_ms" "$cp_ms" 2
 printf '  fastest runs: export %s ms, cp %s ms\n' "$(least "$d/t.export")" "$(least "$d/t.cp")"
 verdict "$(least "$d/t.export")" "$(least "$d/t.cp")" 2
 # Where an export's time goes (medians over the same runs).
-for p in manifest write fsync+rename read-back mark; do
+for p in prepare write head+fsync+rename read-back mark; do
 	printf '%s=%s ' "$p" "$(sed -n "s/.* $p \([0-9]*\) ms.*/\1/p" \
 	    "$d/phases" | median)"
 done | sed 's/^/  export phases (ms): /; s/ $/\n/'

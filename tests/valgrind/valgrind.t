@@ -65,6 +65,7 @@ vg "kiosk export" "$K" export --config "$T/k.ini" --to "$T/usb"
 vg "kiosk open" "$K" open --key "$T/office/office.key" \
     --passphrase-file "$T/opass" --out "$T/out" "$T"/usb/*.kib
 cp "$T"/out/*.ack "$T/usb2/" 2>/dev/null
+"$K" export --config "$T/k.ini" --test-submit 4 > /dev/null
 vg "kiosk identity --protect" "$K" identity --config "$T/k.ini" --protect \
     --passphrase-file "$T/kpass"
 vg "kiosk export with a protected key and an ack" "$K" export \
@@ -93,11 +94,12 @@ for s in session engine; do
 done
 
 n=$((n + 1))
-if [ -n "$(ls "$T"/out/*.csv 2>/dev/null)" ] &&
-    [ -z "$(ls "$T"/usb2/*.kib 2>/dev/null | grep -v vg-2.kib)" ]; then
-	echo "ok $n - the office opened the batch; the second export made batch 2"
+if [ -n "$(ls "$T"/out/*.csv 2>/dev/null)" ] && [ -f "$T/usb2/vg-2.kib" ] &&
+    grep -q 'applied the office.s acknowledgement: 25' \
+    "$logs/kiosk_export_with_a_protected_key_and_an_ack.log.out"; then
+	echo "ok $n - the office opened batch 1; the ack deleted its 25, batch 2 holds the 4 after"
 else
-	echo "not ok $n - the office opened the batch; the second export made batch 2"
+	echo "not ok $n - the office opened batch 1; the ack deleted its 25, batch 2 holds the 4 after"
 	ls -l "$T"/out "$T"/usb2 | sed 's/^/#   /'
 	fail=1
 fi
