@@ -8,6 +8,11 @@
 #   make fuzz       run the fuzz harnesses for longer
 #   make i18n       regenerate locales/kiosk.pot and merge the PO files
 #   make deps       install missing Debian 12 packages (apt-get, as root or via sudo)
+#   make fresh-check prove `make check` passes on a fresh Debian 12 (debootstrap; root)
+#
+# check, demo, bench and fuzz first run `deps`, then build in a second make:
+# the package flags below come from pkg-config when a make reads this file,
+# so the make that builds must start after the packages are installed.
 #   make install    install under $(DESTDIR)$(PREFIX)
 
 PREFIX	?= /usr/local
@@ -63,9 +68,16 @@ DEB_PKGS = build-essential pkg-config libncurses-dev libsqlite3-dev libsodium-de
 	   tmux poppler-utils cups-daemon cups-client perl clang valgrind gdb \
 	   libclang-rt-14-dev dialog sqlite3 python3 time
 
-.PHONY: all asan check demo bench fuzz i18n deps install clean units mo
+.PHONY: all asan check demo bench fuzz i18n deps install clean units mo \
+	after-deps check-run demo-run bench-run fuzz-run pkgcheck fresh-check
 
 all: build/kiosk build/kiosk-print mo build/kiosk.1
+
+# Says what is missing instead of failing inside a compiler on a missing header.
+pkgcheck:
+	@pkg-config --exists $(KIOSK_PKGS) $(PRINT_PKGS) && command -v cups-config >/dev/null || \
+	  { echo "Missing build packages: run 'make deps' (or 'make check' / 'make demo'," \
+	    "which run it first)." >&2; exit 1; }
 
 # kiosk(1) is generated from the same text as `kiosk help`.
 build/kiosk.1: build/kiosk
@@ -82,7 +94,7 @@ build/kiosk-print: $(POBJS)
 	@echo "  LD      $@"
 	@$(CC) $(ALL_CFLAGS) -o $@ $(POBJS) $(PRINT_LIBS) $(LDFLAGS)
 
-build/obj/%.o: kiosk/%.c kiosk/*.h | build/obj
+build/obj/%.o: kiosk/%.c kiosk/*.h | build/obj pkgcheck
 	@echo "  CC      $<"
 	@$(CC) $(ALL_CFLAGS) -c -o $@ $<
 
@@ -112,7 +124,7 @@ build-asan/kiosk-print: $(APOBJS)
 	@echo "  LD      $@"
 	@$(CC) $(ASAN_CFLAGS) -o $@ $(APOBJS) $(PRINT_LIBS)
 
-build-asan/obj/%.o: kiosk/%.c kiosk/*.h | build-asan/obj
+build-asan/obj/%.o: kiosk/%.c kiosk/*.h | build-asan/obj pkgcheck
 	@echo "  CC-ASAN $<"
 	@$(CC) $(ASAN_CFLAGS) -c -o $@ $<
 
@@ -130,20 +142,40 @@ build-asan/locale/%/LC_MESSAGES/kiosk.mo: locales/%.po
 
 units: $(UNITS)
 
+# DEPS_SCRIPT is replaced by tests/build/deps-order.t to prove the ordering.
+DEPS_SCRIPT ?= tests/deps.sh
 deps:
-	@sh tests/deps.sh $(DEB_PKGS)
+	@sh $(DEPS_SCRIPT) $(DEB_PKGS)
 
-check: deps all units asan
+# `make after-deps GOAL=x`: install the packages, then make x in a new make,
+# which reads the pkg-config flags afresh.
+after-deps: deps
+	@$(MAKE) --no-print-directory $(GOAL)
+
+check:
+	@$(MAKE) --no-print-directory after-deps GOAL=check-run
+check-run: all units asan
 	@sh tests/run.sh
 
-demo: deps all
+demo:
+	@$(MAKE) --no-print-directory after-deps GOAL=demo-run
+demo-run: all
 	@sh tests/demo.sh
 
-bench: deps all
+bench:
+	@$(MAKE) --no-print-directory after-deps GOAL=bench-run
+bench-run: all
 	@sh tests/bench/run.sh
 
-fuzz: deps
+fuzz:
+	@$(MAKE) --no-print-directory after-deps GOAL=fuzz-run
+fuzz-run:
 	@sh tests/fuzz/run.sh 300
+
+# On Debian 12 as root: a debootstrap'd minimal bookworm with only make and
+# git added runs `make check` once on a clean clone, and must pass.
+fresh-check:
+	@sh tests/fresh/fresh-check.sh
 
 i18n:
 	@sh locales/update.sh

@@ -1,0 +1,111 @@
+#!/bin/sh
+# make fresh-check: prove that README's commands pass the first time on a
+# fresh Debian 12. As root on Debian 12:
+#   1. debootstrap --variant=minbase bookworm into a temporary folder, from
+#      the machine's own Debian mirror (its apt sources);
+#   2. bind-mount /proc, /dev, /dev/pts, /dev/shm and /sys into it;
+#   3. put a clean clone of this checkout's HEAD in it (committed work only);
+#   4. install only make and git there, as README tells a new user to;
+#   5. run `make check` once, and require it to pass.
+# The mounts and the folder are removed on every exit path (trap). Nothing is
+# removed while anything is still mounted below the folder.
+#
+# Environment: FRESH_KEEP=1 keeps the root for a look afterwards (mounts are
+# still undone); FRESH_ROOT=DIR uses DIR (must not exist) instead of mktemp;
+# FRESH_GOAL overrides what runs inside (default: check).
+# Exit: 0 passed; 1 failed; 2 could not start (not root, no debootstrap, no
+# mirror); .ci/run turns 2 into a SKIP line.
+set -u
+top=$(cd "$(dirname "$0")/../.." && pwd)
+goal=${FRESH_GOAL:-check}
+
+say() { echo "fresh-check: $*"; }
+[ "$(id -u)" -eq 0 ] || { say "must run as root (debootstrap, chroot, mounts)"; exit 2; }
+if ! command -v debootstrap >/dev/null 2>&1; then
+	say "installing debootstrap"
+	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq debootstrap >/dev/null 2>&1 ||
+	    { say "cannot install debootstrap"; exit 2; }
+fi
+
+# The machine's own Debian mirror: first deb822 URIs or one-line deb entry
+# whose suite is bookworm.
+mirror=$(cat /etc/apt/sources.list.d/*.sources 2>/dev/null |
+    awk '/^URIs:/ {u=$2} /^Suites:/ && / bookworm( |$)/ && u != "" {print u; exit}')
+[ -n "$mirror" ] || mirror=$(awk '$1 == "deb" && $3 == "bookworm" {print $2; exit}' \
+    /etc/apt/sources.list 2>/dev/null)
+[ -n "$mirror" ] || mirror=http://deb.debian.org/debian
+
+root=${FRESH_ROOT:-}
+if [ -z "$root" ]; then
+	root=$(mktemp -d /var/tmp/kiosk-fresh.XXXXXX) || exit 2
+else
+	mkdir "$root" || exit 2
+fi
+root=$(cd "$root" && pwd)
+
+mounted() { awk -v r="$root" '$2 == r || index($2, r "/") == 1 {print $2}' /proc/mounts; }
+cleanup() {
+	trap - EXIT INT TERM HUP
+	# Processes still running inside (a test's cupsd or tmux server).
+	for p in /proc/[0-9]*; do
+		[ "$(readlink "$p/root" 2>/dev/null)" = "$root" ] && kill -9 "${p#/proc/}" 2>/dev/null
+	done
+	for m in $(mounted | sort -r); do umount "$m" 2>/dev/null || umount -l "$m"; done
+	if [ -n "$(mounted)" ]; then
+		say "still mounted below $root, not removing it:"; mounted
+	elif [ "${FRESH_KEEP:-0}" = 1 ]; then
+		say "kept $root"
+	else
+		rm -rf "$root"
+	fi
+}
+trap cleanup EXIT
+trap 'exit 1' INT TERM HUP
+
+t0=$(date +%s)
+say "debootstrap --variant=minbase bookworm $root $mirror"
+if ! debootstrap --variant=minbase bookworm "$root" "$mirror" > "$root.log" 2>&1; then
+	tail -5 "$root.log"; rm -f "$root.log"
+	say "debootstrap failed (is $mirror reachable?)"
+	exit 2
+fi
+rm -f "$root.log"
+t1=$(date +%s)
+say "debootstrap took $((t1 - t0)) s"
+
+# The same apt sources as this machine (mirror, security, updates).
+rm -f "$root/etc/apt/sources.list"
+for f in /etc/apt/sources.list /etc/apt/sources.list.d/*.list /etc/apt/sources.list.d/*.sources; do
+	[ -f "$f" ] && cp "$f" "$root$f"
+done
+cp /etc/resolv.conf "$root/etc/resolv.conf" 2>/dev/null || true
+
+for m in proc dev dev/pts dev/shm sys; do
+	[ -d "/$m" ] || continue
+	mkdir -p "$root/$m"
+	mount --bind "/$m" "$root/$m" || { say "cannot bind-mount /$m"; exit 2; }
+done
+
+mkdir -p "$root/root/src"
+git clone -q "$top" "$root/root/src/kiosk" || { say "cannot clone $top"; exit 2; }
+say "clean clone of $(git -C "$top" rev-parse --short HEAD) in /root/src/kiosk"
+
+# Only what README says a new user installs first, then README's command.
+chroot "$root" /usr/bin/env -i HOME=/root PATH=/usr/sbin:/usr/bin:/sbin:/bin \
+    TERM=dumb DEBIAN_FRONTEND=noninteractive /bin/sh -c '
+	set -e
+	apt-get update -qq
+	apt-get install -y -qq --no-install-recommends make git >/dev/null
+	echo "fresh-check: installed make and git; now make '"$goal"'"
+	cd /root/src/kiosk
+	make '"$goal"'
+'
+rc=$?
+t2=$(date +%s)
+say "make $goal took $((t2 - t1)) s after debootstrap; $((t2 - t0)) s in all"
+if [ $rc -ne 0 ]; then
+	say "FAILED: make $goal exited $rc in a fresh Debian 12"
+	exit 1
+fi
+say "PASSED: make $goal on a fresh Debian 12 with only make and git installed"
+exit 0
