@@ -320,11 +320,15 @@ forms_fill(const struct cmd_entry *e, int argc, char **argv)
 	for (k = 0; k < n; k++) {
 		if (form_state_check(st, k, lang, &msgs, &msg) != 0) {
 			const struct form_item *it = form_state_item(st, k);
+			const char *why = form_state_stale(st, k) ?
+			    " (a later answer changed its choice_filter, so "
+			    "its answer was cleared)" : "";
 			if (it->instance > 0)
-				fprintf(stderr, "%s[%d]: %s\n", it->q->name,
-				    it->instance, msg);
+				fprintf(stderr, "%s[%d]: %s%s\n", it->q->name,
+				    it->instance, msg, why);
 			else
-				fprintf(stderr, "%s: %s\n", it->q->name, msg);
+				fprintf(stderr, "%s: %s%s\n", it->q->name, msg,
+				    why);
 			free(msg);
 			bad = 1;
 		}

@@ -89,7 +89,7 @@ static const struct {
 	{ "translate", F_TRANSLATE, 3, 3 },
 	{ "once", F_ONCE, 1, 1 },
 	{ "boolean-from-string", F_BOOLEAN_FROM_STRING, 1, 1 },
-	{ "join", F_JOIN, 2, -1 },
+	{ "join", F_JOIN, 1, -1 },
 };
 
 struct node {
@@ -400,6 +400,29 @@ make_ref(struct parser *p, const char *name, size_t pos)
 	return n;
 }
 
+/* Is the node's value always true or false (XPath boolean)? */
+static int
+is_boolean(const struct node *n)
+{
+	switch (n->type) {
+	case N_OR: case N_AND: case N_EQ: case N_NE: case N_LT: case N_LE:
+	case N_GT: case N_GE:
+		return 1;
+	case N_CALL:
+		switch (n->f) {
+		case F_TRUE: case F_FALSE: case F_NOT: case F_BOOLEAN:
+		case F_SELECTED: case F_REGEX: case F_CONTAINS:
+		case F_STARTS_WITH: case F_ENDS_WITH:
+		case F_BOOLEAN_FROM_STRING:
+			return 1;
+		default:
+			return 0;
+		}
+	default:
+		return 0;
+	}
+}
+
 static struct node *
 parse_call(struct parser *p, char *name, size_t pos)
 {
@@ -473,6 +496,11 @@ parse_call(struct parser *p, char *name, size_t pos)
 		else
 			perror_at(p, pos, "%s() cannot take %zu arguments",
 			    name, n->nargs);
+		goto fail;
+	}
+	if (n->f == F_DATE && is_boolean(n->args[0])) {
+		perror_at(p, pos, "date() takes a date or a number, not "
+		    "true or false");
 		goto fail;
 	}
 	if ((n->f == F_COUNT || n->f == F_SUM) && n->args[0]->type != N_REF) {
@@ -1002,6 +1030,28 @@ eval_bool(const struct node *n, const struct expr_env *env)
 	return b;
 }
 
+/*
+ * An argument as a node set: a reference from outside a repeat to a
+ * question inside it is one node per instance (as in ODK, min(), max(),
+ * concat(), join() and count-non-empty() use every one); anything else
+ * is one value.
+ */
+static size_t
+nset_count(const struct node *a, const struct expr_env *env)
+{
+	if (a->type == N_REF)
+		return env_count(env, a->ref);
+	return 1;
+}
+
+static char *
+nset_item(const struct node *a, const struct expr_env *env, size_t k)
+{
+	if (a->type == N_REF)
+		return xstrdup(env_value(env, a->ref, k));
+	return eval_str(a, env);
+}
+
 static int
 compare(enum node_type op, struct val *a, struct val *b)
 {
@@ -1188,17 +1238,72 @@ format_date(const char *value, const char *fmt)
 	return out;
 }
 
+/*
+ * ODK's round(x, digits): on the shortest decimal form of x (so that
+ * 12345.15 is 12345.15, not 12345.1499...), halves toward +Infinity:
+ * round(-12345.15, 1) = -12345.1, round(-2.5) = -2 (XPath). digits is
+ * truncated to a whole number and may be negative (round(12345, -2)).
+ */
 static double
-round_half_away(double x, double digits)
+round_odk(double x, double digits)
 {
-	double f;
+	char s[64], num[64], *e;
+	int p, exp10, keep, d, i, half, above, neg;
+	size_t nd, k;
+	char dig[32];
 
-	if (isnan(x) || isnan(digits))
-		return NAN;
-	if (digits > 15 || digits < -15)
+	if (isnan(x) || isnan(digits) || isinf(x))
 		return x;
-	f = pow(10, floor(digits));
-	return (x < 0 ? -floor(-x * f + 0.5) : floor(x * f + 0.5)) / f;
+	if (digits > 300 || digits < -300)
+		return digits > 0 ? x : 0;
+	d = (int)trunc(digits);
+	neg = x < 0 || (x == 0 && signbit(x));
+	if (x == 0)
+		return x;
+	for (p = 0; p < 17; p++) {
+		snprintf(s, sizeof s, "%.*e", p, fabs(x));
+		if (strtod(s, NULL) == fabs(x))
+			break;
+	}
+	/* s is D.DDDDe±XX */
+	nd = 0;
+	for (i = 0; s[i] != 'e' && s[i] != '\0'; i++)
+		if (isdigit((unsigned char)s[i]) && nd < sizeof dig)
+			dig[nd++] = s[i];
+	e = strchr(s, 'e');
+	exp10 = e != NULL ? atoi(e + 1) : 0;
+	keep = exp10 + 1 + d;		/* digits kept */
+	if (keep >= (int)nd)
+		return x;
+	if (keep < 0)
+		return neg ? -0.0 : 0.0;
+	half = dig[keep] == '5';
+	above = dig[keep] > '5';
+	for (k = (size_t)keep + 1; k < nd; k++)
+		if (dig[k] != '0')
+			above |= half;
+	/* Toward +Infinity: a positive half goes up, a negative one down. */
+	p = 0;
+	if (above || (half && !neg))
+		p = 1;
+	i = 0;
+	num[i++] = neg ? '-' : '+';
+	num[i++] = '0';
+	for (k = 0; k < (size_t)keep; k++)
+		num[i++] = dig[k];
+	num[i] = '\0';
+	if (p) {
+		for (k = (size_t)i - 1; ; k--) {
+			if (num[k] == '9') {
+				num[k] = '0';
+				continue;
+			}
+			num[k]++;
+			break;
+		}
+	}
+	snprintf(num + i, sizeof num - (size_t)i, "e%d", -d);
+	return strtod(num, NULL);
 }
 
 static struct val
@@ -1218,11 +1323,13 @@ eval_call(const struct node *n, const struct expr_env *env)
 	case F_IF:
 		return eval(n->args[eval_bool(n->args[0], env) ? 1 : 2], env);
 	case F_COALESCE:
-		a = eval_str(n->args[0], env);
-		if (a[0] != '\0')
-			return vstr_own(a);
-		freezero_str(a);
-		return vstr_own(eval_str(n->args[1], env));
+		/* ODK: an empty string or NaN is "no value". */
+		v = eval(n->args[0], env);
+		if (v.t == V_NUM ? !isnan(v.n) : v.t == V_BOOL ||
+		    v.s[0] != '\0')
+			return v;
+		val_clear(&v);
+		return eval(n->args[1], env);
 	case F_SELECTED:
 		a = eval_str(n->args[0], env);
 		b = eval_str(n->args[1], env);
@@ -1294,22 +1401,16 @@ eval_call(const struct node *n, const struct expr_env *env)
 			b = eval_str(n->args[0], env);
 			i = 1;
 		}
+		r = 0;
 		for (; i < n->nargs; i++) {
-			if (n->f == F_JOIN && n->args[i]->type == N_REF &&
-			    (cnt = env_count(env, n->args[i]->ref)) != 1) {
-				for (k = 0; k < cnt; k++) {
-					if (o.len > 0)
-						buf_adds(&o, b);
-					buf_adds(&o, env_value(env,
-					    n->args[i]->ref, k));
-				}
-				continue;
+			cnt = nset_count(n->args[i], env);
+			for (k = 0; k < cnt; k++) {
+				s = nset_item(n->args[i], env, k);
+				if (n->f == F_JOIN && r++ > 0)
+					buf_adds(&o, b);
+				buf_adds(&o, s);
+				freezero_str(s);
 			}
-			s = eval_str(n->args[i], env);
-			if (n->f == F_JOIN && o.len > 0)
-				buf_adds(&o, b);
-			buf_adds(&o, s);
-			freezero_str(s);
 		}
 		v = vstr_own(xstrdup(o.data != NULL ? (char *)o.data : ""));
 		buf_free(&o);
@@ -1348,6 +1449,11 @@ eval_call(const struct node *n, const struct expr_env *env)
 			v = vstr_own(xstrdup(""));
 			goto out;
 		}
+		/* ODK: a negative start or end counts from the end. */
+		if (x < 0)
+			x += (double)len;
+		if (y < 0)
+			y += (double)len;
 		if (x < 0)
 			x = 0;
 		if (y > (double)len)
@@ -1401,7 +1507,7 @@ eval_call(const struct node *n, const struct expr_env *env)
 	case F_ROUND:
 		x = eval_num(n->args[0], env);
 		y = n->nargs > 1 ? eval_num(n->args[1], env) : 0;
-		return vnum(round_half_away(x, y));
+		return vnum(round_odk(x, y));
 	case F_FLOOR:
 		return vnum(floor(eval_num(n->args[0], env)));
 	case F_CEILING:
@@ -1414,15 +1520,24 @@ eval_call(const struct node *n, const struct expr_env *env)
 		return vnum(pow(x, y));
 	case F_MIN:
 	case F_MAX:
+		/* ODK: every node of every argument; NaN if any is not a number. */
 		y = n->f == F_MIN ? INFINITY : -INFINITY;
+		cnt = 0;
 		for (i = 0; i < n->nargs; i++) {
-			x = eval_num(n->args[i], env);
-			if (isnan(x))
-				return vnum(NAN);
-			if (n->f == F_MIN ? x < y : x > y)
-				y = x;
+			size_t m = nset_count(n->args[i], env);
+			for (k = 0; k < m; k++, cnt++) {
+				if (n->args[i]->type == N_REF)
+					x = str_to_num(env_value(env,
+					    n->args[i]->ref, k));
+				else
+					x = eval_num(n->args[i], env);
+				if (isnan(x))
+					return vnum(NAN);
+				if (n->f == F_MIN ? x < y : x > y)
+					y = x;
+			}
 		}
-		return vnum(y);
+		return vnum(cnt == 0 ? NAN : y);
 	case F_TODAY:
 		today_parts(env, &tm);
 		xasprintf(&s, "%04d-%02d-%02d", tm.tm_year + 1900,
@@ -1437,6 +1552,8 @@ eval_call(const struct node *n, const struct expr_env *env)
 		return vstr_own(s);
 	case F_DATE:
 		v = eval(n->args[0], env);
+		if (v.t == V_BOOL)
+			return vstr_const("");
 		if (v.t == V_STR) {
 			int yy, mm, dd;
 			if (strlen(v.s) >= 10 &&
@@ -1482,7 +1599,19 @@ eval_call(const struct node *n, const struct expr_env *env)
 			    0)));
 		return vstr_own(eval_str(n->args[0], env));
 	case F_ONCE:
-		return eval(n->args[0], env);
+		/*
+		 * ODK: keep the value the question already has; otherwise the
+		 * argument, but never NaN or Infinity (those leave it empty).
+		 */
+		t = env_value(env, EXPR_REF_SELF, 0);
+		if (t[0] != '\0')
+			return vstr_own(xstrdup(t));
+		v = eval(n->args[0], env);
+		if (v.t == V_NUM && (isnan(v.n) || isinf(v.n))) {
+			val_clear(&v);
+			return vstr_const("");
+		}
+		return v;
 	default:
 		return vstr_const("");
 	}

@@ -40,6 +40,7 @@ struct st_item {
 	struct form_item	 pub;
 	int			 parent;	/* item of the enclosing begin_* or -1 */
 	int			 relevant;
+	int			 stale;		/* cleared: no longer fits its choice_filter */
 	uint32_t		 off;		/* value in the arena, 0: none */
 	uint32_t		 len;
 };
@@ -248,6 +249,7 @@ rebuild(struct form_state *st)
 			st->items[k].off = old[i].off;
 			st->items[k].len = old[i].len;
 			st->items[k].relevant = old[i].relevant;
+			st->items[k].stale = old[i].stale;
 		} else
 			vault_wipe(st->arena + old[i].off, old[i].len + 1);
 	}
@@ -487,6 +489,93 @@ recompute(struct form_state *st)
 	}
 }
 
+/* ---- choice filters ---- */
+
+/* Does choice c pass item i's choice_filter (or has it none)? */
+static int
+choice_passes(struct form_state *st, size_t i, const struct form_choice *c)
+{
+	struct fq_priv *pv = st->items[i].pub.q->priv;
+	int r;
+
+	if (pv->choice_filter == NULL)
+		return 1;
+	st->choice = c;
+	r = eval_bool_at(st, pv->choice_filter, i);
+	st->choice = NULL;
+	return r;
+}
+
+/* Is the choice name (len bytes) in item i's list, after its filter? */
+static int
+choice_fits(struct form_state *st, size_t i, const char *name, size_t len)
+{
+	const struct form_list *l = st->items[i].pub.q->list;
+	size_t k;
+
+	if (l == NULL)
+		return 0;
+	for (k = 0; k < l->nchoices; k++) {
+		if (strlen(l->choices[k].name) == len &&
+		    memcmp(l->choices[k].name, name, len) == 0)
+			return choice_passes(st, i, &l->choices[k]);
+	}
+	return 0;
+}
+
+/*
+ * As Collect does when a choice list is filtered again: drop the choices
+ * of a relevant select (other than the one just set) that no longer pass
+ * its choice_filter, and mark it stale so the resident is asked again.
+ * Clearing one may filter another (county -> city -> ward): repeat.
+ */
+static void
+clear_stale(struct form_state *st, size_t except)
+{
+	struct buf keep = { 0 };
+	const struct form_question *q;
+	const char *v, *p;
+	size_t i, n, pass;
+	int changed;
+
+	for (pass = 0; pass < 8; pass++) {
+		changed = 0;
+		for (i = 0; i < st->nitems; i++) {
+			q = st->items[i].pub.q;
+			if (i == except || !st->items[i].relevant ||
+			    st->items[i].off == 0 ||
+			    ((struct fq_priv *)q->priv)->choice_filter == NULL ||
+			    (q->type != FT_SELECT_ONE &&
+			    q->type != FT_SELECT_MULTIPLE))
+				continue;
+			v = item_raw(st, i);
+			keep.len = 0;
+			buf_adds(&keep, "");
+			for (p = v; *p != '\0'; p += n) {
+				while (*p == ' ')
+					p++;
+				if ((n = q->type == FT_SELECT_ONE ? strlen(p) :
+				    strcspn(p, " ")) == 0)
+					break;
+				if (!choice_fits(st, i, p, n))
+					continue;
+				if (keep.len > 0)
+					buf_addc(&keep, ' ');
+				buf_add(&keep, p, n);
+			}
+			if (strcmp(buf_cstr(&keep), v) != 0) {
+				store(st, i, buf_cstr(&keep), NULL);
+				st->items[i].stale = 1;
+				changed = 1;
+			}
+		}
+		if (!changed)
+			break;
+		recompute(st);
+	}
+	buf_free(&keep);
+}
+
 /* ---- public ---- */
 
 static void
@@ -639,8 +728,17 @@ form_state_set(struct form_state *st, size_t i, const char *v, char **cause)
 	}
 	if (store(st, i, v, cause) != 0)
 		return -1;
+	st->items[i].stale = 0;
 	recompute(st);
+	clear_stale(st, i);
 	return 0;
+}
+
+int
+form_state_stale(struct form_state *st, size_t i)
+{
+	return i < st->nitems && st->items[i].stale &&
+	    st->items[i].relevant;
 }
 
 static int
@@ -671,36 +769,23 @@ valid_time(const char *s)
 	    isdigit((unsigned char)s[7]) && atoi(s + 6) <= 59 && s[8] == '\0';
 }
 
+/* Every name in v is a choice of the item's list that its filter shows. */
 static int
-in_list(const struct form_list *l, const char *name, size_t len)
+valid_choices(struct form_state *st, size_t i, const char *v)
 {
-	size_t i;
-
-	if (l == NULL)
-		return 0;
-	for (i = 0; i < l->nchoices; i++) {
-		if (strlen(l->choices[i].name) == len &&
-		    memcmp(l->choices[i].name, name, len) == 0)
-			return 1;
-	}
-	return 0;
-}
-
-static int
-valid_choices(const struct form_question *q, const char *v)
-{
+	const struct form_question *q = st->items[i].pub.q;
 	const char *p = v;
 	size_t n;
 
 	if (q->type == FT_SELECT_ONE)
-		return in_list(q->list, v, strlen(v));
+		return choice_fits(st, i, v, strlen(v));
 	for (;;) {
 		while (*p == ' ')
 			p++;
 		if (*p == '\0')
 			return 1;
 		n = strcspn(p, " ");
-		if (!in_list(q->list, p, n))
+		if (!choice_fits(st, i, p, n))
 			return 0;
 		p += n;
 	}
@@ -733,7 +818,6 @@ form_state_check(struct form_state *st, size_t i, const char *lang,
 	q = st->items[i].pub.q;
 	pv = q->priv;
 	switch (q->type) {
-	case FT_NOTE:
 	case FT_CALCULATE:
 	case FT_HIDDEN:
 	case FT_BEGIN_GROUP:
@@ -757,6 +841,9 @@ form_state_check(struct form_state *st, size_t i, const char *lang,
 		    msgs->required);
 		return -1;
 	}
+	/* A note is only ever required (ODK: a required note blocks). */
+	if (q->type == FT_NOTE)
+		return 0;
 	switch (q->type) {
 	case FT_INTEGER:
 		if (!valid_integer(v)) {
@@ -784,7 +871,7 @@ form_state_check(struct form_state *st, size_t i, const char *lang,
 		break;
 	case FT_SELECT_ONE:
 	case FT_SELECT_MULTIPLE:
-		if (!valid_choices(q, v)) {
+		if (!valid_choices(st, i, v)) {
 			*msg = xstrdup(msgs->constraint);
 			return -1;
 		}
@@ -869,24 +956,16 @@ form_state_choices(struct form_state *st, size_t i,
     const struct form_choice ***out)
 {
 	const struct form_question *q;
-	struct fq_priv *pv;
 	size_t k, n = 0;
 
 	*out = NULL;
 	if (i >= st->nitems || (q = st->items[i].pub.q)->list == NULL)
 		return 0;
-	pv = q->priv;
 	free(st->cbuf);
 	st->cbuf = xcalloc(q->list->nchoices + 1, sizeof *st->cbuf);
 	for (k = 0; k < q->list->nchoices; k++) {
-		if (pv->choice_filter != NULL) {
-			st->choice = &q->list->choices[k];
-			if (!eval_bool_at(st, pv->choice_filter, i)) {
-				st->choice = NULL;
-				continue;
-			}
-			st->choice = NULL;
-		}
+		if (!choice_passes(st, i, &q->list->choices[k]))
+			continue;
 		st->cbuf[n++] = &q->list->choices[k];
 	}
 	*out = st->cbuf;

@@ -187,8 +187,16 @@ const char		*form_state_value(struct form_state *, size_t);
 int			 form_state_set(struct form_state *, size_t,
 			    const char *, char **cause);
 /*
- * Validate one item as on Enter: required, type (integer, decimal, date
- * YYYY-MM-DD, time HH:MM), constraint. Returns 0 if fine; otherwise -1 and
+ * Did a change of another answer clear this one, because its choices no
+ * longer pass its choice_filter (as Collect does)? Then the resident must
+ * be asked it again. Cleared by the next form_state_set() of the item.
+ */
+int			 form_state_stale(struct form_state *, size_t);
+/*
+ * Validate one item as on Enter: required (a required note blocks, as in
+ * ODK), type (integer, decimal, date YYYY-MM-DD, time HH:MM), for a select
+ * that every choice is in its list and passes its choice_filter, then
+ * the constraint. Returns 0 if fine; otherwise -1 and
  * *msg is the message in lang (the form's required_message or
  * constraint_message in that language, else a generic message taken from
  * the caller-supplied msgs). Messages are allocated; caller frees.

@@ -399,6 +399,20 @@ session_next(struct session *s, char **msg)
 			return -1;
 	}
 	if (s->editing) {
+		/*
+		 * The change cleared an answer that no longer fits its
+		 * choice_filter (form_state_stale): ask that question again
+		 * before going back to the review.
+		 */
+		n = form_state_nitems(s->state);
+		for (i = 0; i < n; i++) {
+			if (form_state_stale(s->state, i) &&
+			    item_shown(s, i)) {
+				s->page = page_of(s, i);
+				s->screen = SESSION_PAGE;
+				return 0;
+			}
+		}
 		s->editing = 0;
 		s->screen = SESSION_REVIEW;
 		return 0;

@@ -81,5 +81,32 @@ assert d["sheet_names"] == ["survey", "choices", "settings"], d
 assert d["survey"][0]["name"] == "first_name", d
 assert d["survey"][0]["hint::English (en)"] == "As on your ID, \"exactly\"", d
 ' "$tmp/out"
+# Issue 16: the silent logic faults, end to end.
+fd="$KIOSK_TOP/tests/forms/data"
+printf 'age[1]=12\nage[2]=30\nage[3]=7\ncounty=passaic\ncity=clifton\n' |
+    fill "$fd/faults.csv"
+t "fill: max() and min() over a repeat use every member" python3 -c '
+import json, sys
+d = json.load(open(sys.argv[1]))
+assert d["oldest"] == "30" and d["youngest"] == "7", d
+' "$tmp/out"
+printf 'age[1]=3\nage[2]=30\nage[3]=12\ncounty=passaic\ncity=clifton\n' |
+    fill "$fd/faults.csv"
+t "fill: the order of the members does not matter" python3 -c '
+import json, sys
+d = json.load(open(sys.argv[1]))
+assert d["oldest"] == "30" and d["youngest"] == "3", d
+' "$tmp/out"
+printf 'age[1]=1\nage[2]=2\nage[3]=3\nage[4]=4\nage[5]=5\ncounty=passaic\ncity=clifton\n' |
+    fill "$fd/faults.csv"
+t "fill: a required note that is shown blocks" rc 1
+t "fill: with its required_message" has err "stop: Please see a volunteer."
+printf 'age[1]=12\ncounty=bergen\ncity=paterson\n' | fill "$fd/faults.csv"
+t "fill: choice_filter is enforced" rc 1
+t "fill: a city of another county is not allowed" has err "city: This answer is not allowed."
+printf 'age[1]=12\ncity=paterson\ncounty=bergen\n' | fill "$fd/faults.csv"
+t "fill: a stale answer is cleared when its parent changes" has err \
+    "city: This answer is required. (a later answer changed its choice_filter"
+
 echo "1..$n"
 [ $fails -eq 0 ]

@@ -454,6 +454,111 @@ test_repeats(void)
 	form_free(f);
 }
 
+/* Issue 16 (1): the silent logic faults. */
+static const char faults[] =
+    "survey\n"
+    ",type,name,label,calculation,required,relevant,choice_filter\n"
+    ",begin_repeat,member,Member,,,,\n"
+    ",integer,age,Age,,,,\n"
+    ",end_repeat,,,,,,\n"
+    ",calculate,oldest,,max(${age}),,,\n"
+    ",calculate,youngest,,min(${age}),,,\n"
+    ",calculate,all,,\"concat(${age})\",,,\n"
+    ",note,stop,You cannot continue,,yes,${oldest} > 100,\n"
+    ",select_one county,county,County,,,,\n"
+    ",select_one city,city,City,,yes,,county = ${county}\n"
+    ",select_multiple ward,wards,Wards,,,,city = ${city}\n"
+    "choices\n"
+    ",list_name,name,label,county,city\n"
+    ",county,passaic,Passaic,,\n,county,bergen,Bergen,,\n"
+    ",city,paterson,Paterson,passaic,\n,city,clifton,Clifton,passaic,\n"
+    ",city,hackensack,Hackensack,bergen,\n"
+    ",ward,w1,W1,,paterson\n,ward,w2,W2,,paterson\n"
+    ",ward,c1,C1,,clifton\n";
+
+static void
+test_faults(void)
+{
+	struct form *f;
+	struct form_state *st;
+	char *m = NULL;
+	long i;
+
+	f = load("faults.csv", faults);
+	if (f == NULL)
+		return;
+	st = form_state_new(f);
+	form_state_set(st, (size_t)item(st, "age", 1), "12", &m);
+	form_state_repeat_add(st, (size_t)item(st, "member", 0));
+	form_state_repeat_add(st, (size_t)item(st, "member", 0));
+	form_state_set(st, (size_t)item(st, "age", 2), "30", &m);
+	form_state_set(st, (size_t)item(st, "age", 3), "7", &m);
+	is_str(get(st, "oldest"), "30", "max() over a repeat: every instance");
+	is_str(get(st, "youngest"), "7", "min() over a repeat: every instance");
+	is_str(get(st, "all"), "12307", "concat() over a repeat");
+	form_state_set(st, (size_t)item(st, "age", 1), "3", &m);
+	is_str(get(st, "youngest"), "3", "min() follows a change");
+
+	/* A required note blocks when it is shown (ODK). */
+	i = item(st, "stop", 0);
+	ok(!form_state_relevant(st, (size_t)i) &&
+	    form_state_check(st, (size_t)i, "en", &msgs, &m) == 0,
+	    "a required note that is not shown does not block");
+	form_state_set(st, (size_t)item(st, "age", 2), "101", &m);
+	ok(form_state_relevant(st, (size_t)i) &&
+	    form_state_check(st, (size_t)i, "en", &msgs, &m) == -1 &&
+	    m != NULL && strcmp(m, "REQUIRED") == 0,
+	    "a required note that is shown blocks");
+	free(m);
+	m = NULL;
+	ok(form_state_check_all(st, "en", &msgs, &m) == i,
+	    "check_all stops at the required note");
+	free(m);
+	m = NULL;
+	form_state_set(st, (size_t)item(st, "age", 2), "30", &m);
+
+	/* choice_filter is enforced, and stale answers are cleared. */
+	set(st, "county", "bergen");
+	i = item(st, "city", 0);
+	form_state_set(st, (size_t)i, "paterson", &m);
+	ok(form_state_check(st, (size_t)i, "en", &msgs, &m) == -1 &&
+	    m != NULL && strcmp(m, "CONSTRAINT") == 0,
+	    "a choice the filter hides is not a valid answer");
+	free(m);
+	m = NULL;
+	set(st, "county", "passaic");
+	set(st, "city", "paterson");
+	set(st, "wards", "w1 w2");
+	ok(form_state_check(st, (size_t)i, "en", &msgs, &m) == 0 &&
+	    !form_state_stale(st, (size_t)i), "a choice the filter shows");
+	set(st, "city", "clifton");
+	is_str(get(st, "wards"), "", "changing the city clears its wards");
+	ok(form_state_stale(st, (size_t)item(st, "wards", 0)),
+	    "and marks them to be asked again");
+	set(st, "wards", "c1");
+	ok(!form_state_stale(st, (size_t)item(st, "wards", 0)),
+	    "answering again clears the mark");
+	set(st, "county", "bergen");
+	is_str(get(st, "city"), "", "changing the county clears the city");
+	is_str(get(st, "wards"), "", "and, in turn, the wards");
+	ok(form_state_stale(st, (size_t)i), "the city is to be asked again");
+	ok(form_state_check(st, (size_t)i, "en", &msgs, &m) == -1,
+	    "and it is required");
+	free(m);
+	m = NULL;
+	ok(strstr(columns(st), "city=;") != NULL &&
+	    strstr(columns(st), "paterson") == NULL &&
+	    strstr(columns(st), "clifton") == NULL,
+	    "the stale answers are gone from the submission");
+	set(st, "county", "passaic");
+	set(st, "city", "paterson");
+	set(st, "wards", "w2 w1");
+	set(st, "city", "paterson");
+	is_str(get(st, "wards"), "w2 w1", "setting the same city keeps them");
+	form_state_free(st);
+	form_free(f);
+}
+
 int
 main(void)
 {
@@ -466,6 +571,7 @@ main(void)
 	test_state();
 	test_logic();
 	test_repeats();
+	test_faults();
 	buf_free(&cols);
 	return done_testing();
 }
