@@ -6,7 +6,8 @@
  *
  * Two hidden modes exist for the tests and benchmarks, refused unless
  * KIOSK_TEST=1 is in the environment: --test-submit N commits N
- * synthetic submissions through outbox_submit (printing "committed SEQ"
+ * synthetic submissions through outbox_submit (form --test-form ID, or
+ * selftest; --test-size N adds an answer of N bytes; printing "committed SEQ"
  * after each durable commit; --test-timing adds the mean time spent in
  * outbox_submit on stderr, or with --to the time of each export phase),
  * and --test-tamper rewrites a batch signed
@@ -36,14 +37,22 @@ now_us(void)
 
 /* timing: print the mean time of outbox_submit alone, for bench_seal. */
 static int
-test_submit(struct outbox *ob, long count, int timing)
+test_submit(struct outbox *ob, long count, int timing, const char *form,
+    long size)
 {
 	struct outbox_meta m;
 	struct record *r;
 	char date[11], claim[32], num[32], *cause = NULL;
 	uint64_t seq;
 	double t, spent = 0;
+	char *big = NULL;
 	long i;
+
+	if (size > 0) {
+		big = xmalloc((size_t)size + 1);
+		memset(big, 'x', (size_t)size);
+		big[size] = '\0';
+	}
 
 	today_ymd(date);
 	for (i = 0; i < count; i++) {
@@ -52,7 +61,7 @@ test_submit(struct outbox *ob, long count, int timing)
 		snprintf(num, sizeof num, "%ld", i);
 		memset(&m, 0, sizeof m);
 		m.date = date;
-		m.form_id = "selftest";
+		m.form_id = form != NULL ? form : "selftest";
 		m.form_version = "1";
 		m.lang = "en";
 		m.claim = claim;
@@ -62,11 +71,14 @@ test_submit(struct outbox *ob, long count, int timing)
 		record_add(r, "note", "synthetic, with a comma", 1);
 		record_add(r, "skipped", "", 0);
 		record_add(r, "formula", "=1+1", 1);
+		if (big != NULL)
+			record_add(r, "big", big, 1);
 		t = now_us();
 		if (outbox_submit(ob, &m, r, &seq, &cause) != 0) {
 			record_free(r);
 			cmd_error("%s", cause);
 			free(cause);
+			free(big);
 			return 1;
 		}
 		spent += now_us() - t;
@@ -76,6 +88,7 @@ test_submit(struct outbox *ob, long count, int timing)
 	}
 	if (timing && count > 0)
 		fprintf(stderr, "outbox_submit %.1f us\n", spent / count);
+	free(big);
 	return 0;
 }
 
@@ -89,6 +102,8 @@ cmd_export_exec(const struct cmd_entry *e, int argc, char **argv)
 		{ "test-submit", required_argument, NULL, 's' },
 		{ "test-nosync", no_argument, NULL, 'n' },
 		{ "test-timing", no_argument, NULL, 'm' },
+		{ "test-form", required_argument, NULL, 'F' },
+		{ "test-size", required_argument, NULL, 'S' },
 		{ "test-tamper", required_argument, NULL, 'T' },
 		{ "swap", required_argument, NULL, 'w' },
 		{ "drop", required_argument, NULL, 'd' },
@@ -98,9 +113,9 @@ cmd_export_exec(const struct cmd_entry *e, int argc, char **argv)
 	struct config *cfg = NULL;
 	struct outbox *ob = NULL;
 	char *cpath = NULL, *to = NULL, *tamper = NULL, *path = NULL;
-	char *pfile = NULL;
+	char *pfile = NULL, *tform = NULL;
 	char *cause = NULL;
-	long submit = -1, count, ti = -1, tj = -3;
+	long submit = -1, count, ti = -1, tj = -3, tsize = 0;
 	int c, rc = 1, nosync = 0, timing = 0, testing;
 
 	testing = getenv("KIOSK_TEST") != NULL &&
@@ -114,6 +129,8 @@ cmd_export_exec(const struct cmd_entry *e, int argc, char **argv)
 		case 's': submit = strtol(optarg, NULL, 10); break;
 		case 'n': nosync = 1; break;
 		case 'm': timing = 1; break;
+		case 'F': tform = optarg; break;
+		case 'S': tsize = strtol(optarg, NULL, 10); break;
 		case 'T': tamper = optarg; break;
 		case 'w':
 			ti = strtol(optarg, NULL, 10);
@@ -126,7 +143,8 @@ cmd_export_exec(const struct cmd_entry *e, int argc, char **argv)
 		default: return cmd_usage(e, "unknown option");
 		}
 	}
-	if ((submit >= 0 || tamper != NULL || nosync || timing) && !testing)
+	if ((submit >= 0 || tamper != NULL || nosync || timing ||
+	    tform != NULL || tsize != 0) && !testing)
 		return cmd_usage(e, "unknown option");
 	if (submit < 0 && tamper == NULL && to == NULL)
 		return cmd_usage(e, "--to DIR is required");
@@ -143,7 +161,7 @@ cmd_export_exec(const struct cmd_entry *e, int argc, char **argv)
 		goto out;
 	}
 	if (submit >= 0) {
-		rc = test_submit(ob, submit, timing);
+		rc = test_submit(ob, submit, timing, tform, tsize);
 		goto out;
 	}
 	if (tamper != NULL) {

@@ -6,19 +6,22 @@
  *   load -> header (truncated / not a batch) -> enrolment (not enrolled)
  *   -> signature -> manifest (canonical, hashes) -> ledger (replay, fork)
  *   -> key ids (wrong office key) -> for each record: open, parse, seq,
- *   chain link -> plan output -> BEGIN; ledger rows; append CSV + JSONL
- *   (fsync); COMMIT
+ *   chain link -> plan output -> open every output file, journal their
+ *   sizes -> append CSV + JSONL, fsync -> BEGIN; ledger rows; retire the
+ *   journal; COMMIT (or, on any failure, truncate every file back)
  *
  * Plaintext exists only in secure memory until the whole batch passed;
- * then it goes to the output files (0600) and nowhere else. If COMMIT
- * fails after the rows were appended, opening the batch again may add
- * them a second time: duplicates are preferred to loss. Must never print,
- * exit, or write plaintext anywhere but DIR/<form>.csv and .jsonl.
+ * then it goes to the output files (0600) and nowhere else. The output
+ * of a batch is all or nothing, also across a crash (see "The output of
+ * one batch" below). Must never print, exit, or write plaintext anywhere
+ * but the output files in DIR.
  */
+#include <sys/file.h>
 #include <sys/stat.h>
 
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -55,6 +58,8 @@ struct touched {
 
 struct office {
 	char			*outdir;
+	char			*absdir;	/* outdir, absolute: journal key */
+	int			 lockfd;	/* flock on outdir */
 	struct store		*ledger;
 	int			 tofu;
 	struct vault_office_key	**keys;
@@ -154,20 +159,408 @@ json_str(struct sbuf *b, const char *s)
 	sb_add(b, "\"", 1);
 }
 
-/* A file-name-safe copy: letters, digits, - _ . kept, others '_'. */
+/*
+ * A file-name-safe form of a form id or version: letters, digits, - _ .
+ * kept (no leading .), others '_'. If anything was changed, or it is
+ * longer than OFFICE_ID_SHOWN, it is cut there and 8 hex digits of
+ * BLAKE2b of the original follow, so "a/b" and "a_b", or two long ids
+ * with a common start, never share a file.
+ */
 static char *
 safe_name(const char *s)
 {
-	char *o = xstrdup(*s != '\0' ? s : "form");
+	char *o = xstrdup(*s != '\0' ? s : "form"), *r;
 	char *p;
+	unsigned char h[8];
+	char hex[17];
+	int changed = *s == '\0';
 
 	for (p = o; *p != '\0'; p++) {
 		if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
 		    (*p >= '0' && *p <= '9') || *p == '-' || *p == '_' ||
-		    (*p == '.' && p != o)))
+		    (*p == '.' && p != o))) {
 			*p = '_';
+			changed = 1;
+		}
 	}
-	return o;
+	if (!changed && strlen(o) <= OFFICE_ID_SHOWN)
+		return o;
+	if (strlen(o) > OFFICE_ID_SHOWN)
+		o[OFFICE_ID_SHOWN] = '\0';
+	vault_hash(h, sizeof h, s, strlen(s));
+	hex_encode(hex, h, sizeof h);
+	xasprintf(&r, "%s~%s", o, hex);
+	free(o);
+	return r;
+}
+
+/*
+ * The output of one batch, all or nothing (see office.h).
+ *
+ * Every file a batch writes is first opened (O_NOFOLLOW, O_NONBLOCK: a
+ * symbolic link, FIFO or device at an output name is refused before
+ * anything is written) and its size noted; the sizes go to the ledger's
+ * pending_output journal in a transaction of their own. Then rows are
+ * appended at those sizes (or a whole new file is written to a temp file
+ * beside its name, for outputs that cannot be appended to) and fsynced.
+ * The transaction that records the batch in the ledger also retires the
+ * journal rows; replacements are renamed after it. So:
+ *   - any failure before that commit truncates every file back to its
+ *     noted size, removes the files this batch made and its temp files:
+ *     a rejected batch leaves nothing, and a retry starts from the same
+ *     bytes (no duplicate, no torn row);
+ *   - a crash before that commit is undone the same way by the next
+ *     office_open on the same folder (it reads the journal); a crash
+ *     after it finishes the renames.
+ * Concurrent opens of one folder are kept apart by a flock on it.
+ */
+struct ofile {
+	char		*name;		/* file name in outdir */
+	char		*path;
+	char		*tmp;		/* replace: temp file; NULL: append */
+	int		 fd;
+	int64_t		 size0;		/* size before; -1: made now */
+	uint64_t	 off;		/* where the next byte goes */
+};
+
+struct otx {
+	struct ofile	*f;
+	size_t		 n;
+	int		 journaled;
+};
+
+/* Is name fit for a file name in outdir? */
+static int
+out_name_ok(const char *name, char **cause)
+{
+	if (*name == '\0' || *name == '.' || strchr(name, '/') != NULL ||
+	    strlen(name) > OFFICE_NAME_MAX) {
+		xasprintf(cause, "\"%.40s%s\" cannot be an output file name",
+		    name, strlen(name) > 40 ? "..." : "");
+		return -1;
+	}
+	return 0;
+}
+
+/* Refuse anything but a regular file; fd is open. */
+static int
+out_regular(int fd, const char *path, struct stat *sb, char **cause)
+{
+	if (fstat(fd, sb) != 0) {
+		xasprintf(cause, "%s: %s", path, strerror(errno));
+		return -1;
+	}
+	if (!S_ISREG(sb->st_mode)) {
+		xasprintf(cause, "%s: not a regular file; move it away",
+		    path);
+		return -1;
+	}
+	return 0;
+}
+
+static int
+out_open_err(const char *path, char **cause)
+{
+	if (errno == ELOOP || errno == EMLINK)
+		xasprintf(cause, "%s: a symbolic link; output is never "
+		    "written through one (move it away)", path);
+	else
+		xasprintf(cause, "%s: %s", path, strerror(errno));
+	return -1;
+}
+
+/*
+ * Add an output file to the batch's transaction: appended (replace 0)
+ * or written whole and renamed over name at commit (replace 1). Before
+ * otx_journal only. *of stays valid until the next otx_add.
+ */
+static int
+otx_add(struct office *o, struct otx *x, const char *name, int replace,
+    struct ofile **of, char **cause)
+{
+	struct ofile *f;
+	struct stat sb;
+	size_t i;
+	int fd;
+
+	for (i = 0; i < x->n; i++) {
+		if (strcmp(x->f[i].name, name) == 0) {
+			*of = &x->f[i];
+			return 0;
+		}
+	}
+	if (out_name_ok(name, cause) != 0)
+		return -1;
+	x->f = xreallocarray(x->f, x->n + 1, sizeof *x->f);
+	f = &x->f[x->n];
+	memset(f, 0, sizeof *f);
+	f->fd = -1;
+	f->name = xstrdup(name);
+	xasprintf(&f->path, "%s/%s", o->absdir, name);
+	if (replace) {
+		/* The name may exist (it is replaced), but not as a link. */
+		fd = open(f->path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK |
+		    O_CLOEXEC);
+		if (fd == -1 && errno != ENOENT)
+			goto fail_errno;
+		if (fd != -1) {
+			i = out_regular(fd, f->path, &sb, cause);
+			close(fd);
+			if (i != 0)
+				goto fail;
+		}
+		xasprintf(&f->tmp, "%s/.%s.part", o->absdir, name);
+		unlink(f->tmp);		/* a stale one of ours */
+		fd = open(f->tmp, O_RDWR | O_CREAT | O_EXCL | O_NOFOLLOW |
+		    O_CLOEXEC, 0600);
+		if (fd == -1) {
+			out_open_err(f->tmp, cause);
+			goto fail;
+		}
+		f->size0 = -1;
+	} else {
+		fd = open(f->path, O_RDWR | O_NOFOLLOW | O_NONBLOCK |
+		    O_CLOEXEC);
+		if (fd == -1 && errno == ENOENT) {
+			fd = open(f->path, O_RDWR | O_CREAT | O_EXCL |
+			    O_NOFOLLOW | O_CLOEXEC, 0600);
+			f->size0 = -1;
+		}
+		if (fd == -1)
+			goto fail_errno;
+		if (out_regular(fd, f->path, &sb, cause) != 0) {
+			close(fd);
+			goto fail;
+		}
+		if (f->size0 == 0)
+			f->size0 = (int64_t)sb.st_size;
+		f->off = (uint64_t)sb.st_size;
+		if ((sb.st_mode & 077) != 0)
+			buf_addf(&o->notes, "WARNING: %s can be read by "
+			    "other users (chmod 600 it).\n", f->path);
+	}
+	f->fd = fd;
+	x->n++;
+	*of = f;
+	return 0;
+fail_errno:
+	out_open_err(f->path, cause);
+fail:
+	free(f->name);
+	free(f->path);
+	free(f->tmp);
+	return -1;
+}
+
+/* Note every file's size in the journal (before the first write). */
+static int
+otx_journal(struct office *o, struct otx *x, char **cause)
+{
+	size_t i;
+
+	if (store_begin(o->ledger, cause) != 0)
+		return -1;
+	for (i = 0; i < x->n; i++) {
+		if (store_ledger_pending_add(o->ledger, o->absdir,
+		    x->f[i].path, x->f[i].size0, x->f[i].tmp, cause) != 0) {
+			store_rollback(o->ledger);
+			return -1;
+		}
+	}
+	if (store_commit(o->ledger, cause) != 0)
+		return -1;
+	x->journaled = 1;
+	return 0;
+}
+
+static int
+otx_write(struct ofile *f, const void *d, size_t len, char **cause)
+{
+	const unsigned char *p = d;
+	ssize_t n;
+
+	while (len > 0) {
+		n = pwrite(f->fd, p, len, (off_t)f->off);
+		if (n == -1 && errno == EINTR)
+			continue;
+		if (n == -1 || n == 0) {
+			xasprintf(cause, "%s: %s", f->tmp ? f->tmp : f->path,
+			    n == 0 ? "cannot write" : strerror(errno));
+			return -1;
+		}
+		p += n;
+		len -= (size_t)n;
+		f->off += (uint64_t)n;
+	}
+	return 0;
+}
+
+/* fsync every file, before the ledger commit. */
+static int
+otx_sync(struct otx *x, char **cause)
+{
+	size_t i;
+
+	for (i = 0; i < x->n; i++) {
+		if (fsync(x->f[i].fd) != 0) {
+			xasprintf(cause, "%s: %s", x->f[i].tmp ? x->f[i].tmp :
+			    x->f[i].path, strerror(errno));
+			return -1;
+		}
+	}
+	return 0;
+}
+
+static void
+sync_dir(const char *dir)
+{
+	int fd;
+
+	if ((fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) != -1) {
+		fsync(fd);
+		close(fd);
+	}
+}
+
+/* Undo one file: back to its size before, or gone if made now. */
+static int
+undo_one(const char *path, int64_t size, const char *tmp)
+{
+	int fd, rc = 0;
+
+	if (tmp != NULL) {
+		if (unlink(tmp) != 0 && errno != ENOENT)
+			rc = -1;
+		return rc;
+	}
+	if (size < 0) {
+		if (unlink(path) != 0 && errno != ENOENT)
+			rc = -1;
+		return rc;
+	}
+	fd = open(path, O_WRONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+	if (fd == -1)
+		return errno == ENOENT ? 0 : -1;
+	if (ftruncate(fd, (off_t)size) != 0 || fsync(fd) != 0)
+		rc = -1;
+	close(fd);
+	return rc;
+}
+
+/* Give up: every file back as it was, then the journal rows go. */
+static void
+otx_abort(struct office *o, struct otx *x)
+{
+	size_t i;
+	char *m = NULL;
+
+	if (x->n == 0 && !x->journaled)
+		return;
+	for (i = 0; i < x->n; i++) {
+		if (x->f[i].fd != -1) {
+			close(x->f[i].fd);
+			x->f[i].fd = -1;
+		}
+		if (undo_one(x->f[i].path, x->f[i].size0, x->f[i].tmp) != 0)
+			buf_addf(&o->notes, "WARNING: could not undo the "
+			    "output in %s (%s); the next kiosk open of this "
+			    "folder tries again.\n", x->f[i].path,
+			    strerror(errno));
+	}
+	sync_dir(o->absdir);
+	if (x->journaled && store_ledger_pending_clear(o->ledger, o->absdir,
+	    &m) != 0) {
+		buf_addf(&o->notes, "WARNING: %s\n", m);
+		free(m);
+	}
+	x->journaled = 0;
+}
+
+/*
+ * After the ledger commit: rename replacements into place, then retire
+ * the journal. A failure here is finished by the next office_open.
+ */
+static void
+otx_finish(struct office *o, struct otx *x)
+{
+	size_t i;
+	char *m = NULL;
+	int redo = 0;
+
+	for (i = 0; i < x->n; i++) {
+		close(x->f[i].fd);
+		x->f[i].fd = -1;
+		if (x->f[i].tmp != NULL) {
+			redo = 1;
+			if (rename(x->f[i].tmp, x->f[i].path) != 0)
+				buf_addf(&o->notes, "WARNING: %s: %s\n",
+				    x->f[i].path, strerror(errno));
+		}
+	}
+	if (redo) {
+		sync_dir(o->absdir);
+		if (store_ledger_pending_clear(o->ledger, o->absdir, &m) != 0) {
+			buf_addf(&o->notes, "WARNING: %s\n", m);
+			free(m);
+		}
+	}
+	x->journaled = 0;
+}
+
+static void
+otx_free(struct otx *x)
+{
+	size_t i;
+
+	for (i = 0; i < x->n; i++) {
+		if (x->f[i].fd != -1)
+			close(x->f[i].fd);
+		free(x->f[i].name);
+		free(x->f[i].path);
+		free(x->f[i].tmp);
+	}
+	free(x->f);
+	memset(x, 0, sizeof *x);
+}
+
+/* office_open: finish or undo what a crashed open left in this folder. */
+static int
+recover_one(const struct store_pending *p, void *arg)
+{
+	struct office *o = arg;
+
+	if (p->redo) {
+		if (p->tmp != NULL && rename(p->tmp, p->path) != 0 &&
+		    errno != ENOENT)
+			return -1;
+		buf_addf(&o->notes, "NOTE: finished writing %s, left by an "
+		    "earlier kiosk open that was interrupted.\n", p->path);
+		return 0;
+	}
+	if (undo_one(p->path, p->size, p->tmp) != 0)
+		return -1;
+	buf_addf(&o->notes, "NOTE: removed the unfinished output of an "
+	    "earlier kiosk open from %s (its batch was not recorded; open "
+	    "it again).\n", p->path);
+	return 0;
+}
+
+static int
+office_recover(struct office *o, char **cause)
+{
+	int r;
+
+	r = store_ledger_pending_each(o->ledger, o->absdir, recover_one, o,
+	    cause);
+	if (r > 0 || (r < 0 && *cause == NULL)) {
+		xasprintf(cause, "%s: cannot undo the output of an earlier, "
+		    "interrupted open: %s", o->absdir, strerror(errno));
+		return -1;
+	}
+	if (r != 0)
+		return -1;
+	sync_dir(o->absdir);
+	return store_ledger_pending_clear(o->ledger, o->absdir, cause);
 }
 
 struct office *
@@ -180,7 +573,21 @@ office_open(const char *outdir, const char *ledger, int tofu, char **cause)
 		return NULL;
 	o = xcalloc(1, sizeof *o);
 	o->outdir = xstrdup(outdir);
+	o->lockfd = -1;
 	o->tofu = tofu;
+	if ((o->absdir = realpath(outdir, NULL)) == NULL) {
+		xasprintf(cause, "%s: %s", outdir, strerror(errno));
+		office_close(o);
+		return NULL;
+	}
+	if ((o->lockfd = open(o->absdir, O_RDONLY | O_DIRECTORY |
+	    O_CLOEXEC)) == -1 || flock(o->lockfd, LOCK_EX | LOCK_NB) != 0) {
+		xasprintf(cause, "%s: %s", outdir, errno == EWOULDBLOCK ?
+		    "another kiosk open is writing here; wait for it" :
+		    strerror(errno));
+		office_close(o);
+		return NULL;
+	}
 	if (ledger == NULL)
 		xasprintf(&lpath, "%s/ledger.db", outdir);
 	else
@@ -191,6 +598,10 @@ office_open(const char *outdir, const char *ledger, int tofu, char **cause)
 		return NULL;
 	}
 	free(lpath);
+	if (office_recover(o, cause) != 0) {
+		office_close(o);
+		return NULL;
+	}
 	return o;
 }
 
@@ -207,6 +618,9 @@ office_close(struct office *o)
 	free(o->touched);
 	store_close(o->ledger);
 	buf_free(&o->notes);
+	if (o->lockfd != -1)
+		close(o->lockfd);
+	free(o->absdir);
 	free(o->outdir);
 	free(o);
 }
@@ -258,26 +672,45 @@ touch(struct office *o, const unsigned char pk[32], const char *name,
 	o->ntouched++;
 }
 
-/* Read the first line of an existing output file; NULL if none. */
+/*
+ * Read the first line of an existing output file; NULL if none (or
+ * empty). Never follows a link or blocks on a FIFO: such a file counts
+ * as existing with an unreadable header, and otx_add refuses it.
+ */
 static char *
 existing_header(const char *dir, const char *file, int *exists)
 {
 	char *path, *line = NULL;
 	size_t cap = 0;
+	struct stat sb;
 	FILE *f;
+	int fd;
 
 	xasprintf(&path, "%s/%s", dir, file);
 	*exists = 0;
-	if ((f = fopen(path, "re")) != NULL) {
+	fd = open(path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+	if (fd == -1 && errno != ENOENT)
+		*exists = 1;
+	if (fd != -1 && (fstat(fd, &sb) != 0 || !S_ISREG(sb.st_mode))) {
+		*exists = 1;
+		close(fd);
+		fd = -1;
+	}
+	if (fd != -1 && sb.st_size == 0) {
+		close(fd);
+		fd = -1;
+	}
+	if (fd != -1 && (f = fdopen(fd, "r")) != NULL) {
 		*exists = 1;
 		if (getline(&line, &cap, f) == -1) {
 			free(line);
 			line = xstrdup("");
 		}
 		fclose(f);
-	}
+	} else if (fd != -1)
+		close(fd);
 	free(path);
-	return line;
+	return line != NULL ? line : xstrdup("");
 }
 
 static struct target *
@@ -333,47 +766,6 @@ targets_free(struct target *tv, size_t nt)
 		sb_free(&tv[i].json);
 	}
 	free(tv);
-}
-
-static int
-append_file(const char *dir, const char *file, const char *header,
-    const unsigned char *d, size_t len, char **cause)
-{
-	char *path;
-	ssize_t n;
-	size_t off = 0, hl = header ? strlen(header) : 0, total = hl + len;
-	int fd, rc = -1;
-
-	xasprintf(&path, "%s/%s", dir, file);
-	fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_NOFOLLOW | O_CLOEXEC,
-	    0600);
-	if (fd == -1) {
-		xasprintf(cause, "%s: %s", path, strerror(errno));
-		goto out;
-	}
-	while (off < total) {
-		if (off < hl)
-			n = write(fd, header + off, hl - off);
-		else
-			n = write(fd, d + (off - hl), total - off);
-		if (n == -1 && errno == EINTR)
-			continue;
-		if (n == -1) {
-			xasprintf(cause, "%s: %s", path, strerror(errno));
-			goto out;
-		}
-		off += (size_t)n;
-	}
-	if (fsync(fd) != 0) {
-		xasprintf(cause, "%s: %s", path, strerror(errno));
-		goto out;
-	}
-	rc = 0;
-out:
-	if (fd != -1)
-		close(fd);
-	free(path);
-	return rc;
 }
 
 static int
@@ -540,9 +932,11 @@ office_batch(struct office *o, const char *path, int *replay, long *added,
 	int64_t through = -1;
 	char *on = NULL;
 	int found, seen, enrolled, rc = -1, intx = 0;
+	struct otx x;
 
 	memset(&b, 0, sizeof b);
 	memset(&w, 0, sizeof w);
+	memset(&x, 0, sizeof x);
 	*replay = 0;
 	*added = 0;
 	*why = 0;
@@ -760,7 +1154,45 @@ office_batch(struct office *o, const char *path, int *replay, long *added,
 	record_free(r);
 	r = NULL;
 
-	/* Every check passed: ledger, then output, then commit. */
+	/*
+	 * Every check passed. Output files opened and their sizes journaled;
+	 * rows written and fsynced; then the ledger rows and the journal's
+	 * retirement commit together (see otx above).
+	 */
+	for (i = 0; i < nt; i++) {
+		struct ofile *f;
+
+		if (otx_add(o, &x, tv[i].file, 0, &f, &m) != 0 ||
+		    otx_add(o, &x, tv[i].jfile, 0, &f, &m) != 0) {
+			fail(why, OFFICE_E_OUTPUT, cause, path, "%s", m);
+			goto out;
+		}
+	}
+	if (otx_journal(o, &x, &m) != 0) {
+		fail(why, OFFICE_E_OUTPUT, cause, path, "%s", m);
+		goto out;
+	}
+	for (i = 0; i < nt; i++) {
+		struct ofile *cf, *jf;
+
+		if (otx_add(o, &x, tv[i].file, 0, &cf, &m) != 0 ||
+		    (cf->off == 0 && otx_write(cf, tv[i].header,
+		    strlen(tv[i].header), &m) != 0) ||
+		    otx_write(cf, tv[i].rows.p, tv[i].rows.len, &m) != 0 ||
+		    otx_add(o, &x, tv[i].jfile, 0, &jf, &m) != 0 ||
+		    otx_write(jf, tv[i].json.p, tv[i].json.len, &m) != 0) {
+			fail(why, OFFICE_E_OUTPUT, cause, path, "%s", m);
+			goto out;
+		}
+	}
+	if (otx_sync(&x, &m) != 0) {
+		fail(why, OFFICE_E_OUTPUT, cause, path, "%s", m);
+		goto out;
+	}
+	/* Tests only: stop here, so that a test can kill the open. */
+	if (getenv("KIOSK_TEST") != NULL && getenv("KIOSK_TEST_OPEN_STOP") !=
+	    NULL && strcmp(getenv("KIOSK_TEST"), "1") == 0)
+		raise(SIGSTOP);
 	if (store_begin(o->ledger, &m) != 0) {
 		fail(why, OFFICE_E_LEDGER, cause, path, "%s", m);
 		goto out;
@@ -788,30 +1220,26 @@ office_batch(struct office *o, const char *path, int *replay, long *added,
 		}
 	}
 	if (store_ledger_put_batch(o->ledger, pk, b.number, b.file_hash,
+	    &m) != 0 || store_ledger_pending_commit(o->ledger, o->absdir,
 	    &m) != 0) {
 		fail(why, OFFICE_E_LEDGER, cause, path, "%s", m);
 		goto out;
-	}
-	for (i = 0; i < nt; i++) {
-		if (append_file(o->outdir, tv[i].file, tv[i].exists ? NULL :
-		    tv[i].header, tv[i].rows.p, tv[i].rows.len, &m) != 0 ||
-		    append_file(o->outdir, tv[i].jfile, NULL, tv[i].json.p,
-		    tv[i].json.len, &m) != 0) {
-			fail(why, OFFICE_E_OUTPUT, cause, path, "%s", m);
-			goto out;
-		}
 	}
 	intx = 0;
 	if (store_commit(o->ledger, &m) != 0) {
 		fail(why, OFFICE_E_LEDGER, cause, path, "%s", m);
 		goto out;
 	}
+	otx_finish(o, &x);
 	touch(o, pk, b.name, b.number);
 	*added = (long)nnew;
 	rc = 0;
 out:
 	if (intx)
 		store_rollback(o->ledger);
+	if (rc != 0)
+		otx_abort(o, &x);
+	otx_free(&x);
 	if (w.err != NULL)
 		for (k = 0; k < wn; k++)
 			free(w.err[k]);

@@ -28,6 +28,15 @@ struct office;
 #define OFFICE_E_LEDGER		16
 #define OFFICE_E_REVOKED	17	/* from a revoked kiosk, too late */
 
+/*
+ * Output file names: at most OFFICE_NAME_MAX bytes (a temp file
+ * ".NAME.part" must fit the 255 of most file systems); a form id or
+ * version longer than OFFICE_ID_SHOWN, or with characters a file name
+ * cannot hold, is cut and followed by "~" and 16 hex digits of its hash.
+ */
+#define OFFICE_NAME_MAX		240
+#define OFFICE_ID_SHOWN		96
+
 /* tofu: enrol an unknown kiosk on first use (announced in the notes). */
 struct office	*office_open(const char *outdir, const char *ledger, int tofu,
 		    char **cause);

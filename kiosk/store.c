@@ -48,7 +48,7 @@
 #include "store.h"
 #include "util.h"
 
-#define STORE_NCACHE	32
+#define STORE_NCACHE	64
 
 #define STORE_AHEAD	((off_t)4 << 20)	/* store_prefetch: one hint */
 
@@ -116,7 +116,15 @@ static const char *ledger_schema =
 	" pk BLOB NOT NULL REFERENCES kiosk(pk),"
 	" seq INTEGER NOT NULL,"
 	" hash BLOB NOT NULL,"
-	" PRIMARY KEY (pk, seq)) STRICT, WITHOUT ROWID;";
+	" PRIMARY KEY (pk, seq)) STRICT, WITHOUT ROWID;"
+	/* Output files a batch is writing (see office.c): size before, */
+	/* -1 if made by it; tmp: a replacement; redo: 1 once committed. */
+	"CREATE TABLE IF NOT EXISTS pending_output("
+	" path TEXT PRIMARY KEY,"
+	" dir TEXT NOT NULL,"
+	" size INTEGER NOT NULL,"
+	" tmp TEXT,"
+	" redo INTEGER NOT NULL DEFAULT 0) STRICT;";
 
 static int
 store_fail(struct store *s, char **cause, const char *what)
@@ -1012,5 +1020,84 @@ store_ledger_each_kiosk(struct store *s,
 	sqlite3_reset(st);
 	if (!stop && rc != SQLITE_DONE)
 		return store_fail(s, cause, "cannot read enrolled kiosks");
+	return 0;
+}
+
+/* ---- office output journal ---- */
+
+int
+store_ledger_pending_add(struct store *s, const char *dir, const char *path,
+    int64_t size, const char *tmp, char **cause)
+{
+	static const char sql[] = "INSERT OR REPLACE INTO pending_output"
+	    " (path, dir, size, tmp, redo) VALUES (?, ?, ?, ?, 0)";
+	static const char sqln[] = "INSERT OR REPLACE INTO pending_output"
+	    " (path, dir, size, tmp, redo) VALUES (?, ?, ?, NULL, 0)";
+	sqlite3_stmt *st;
+
+	if (tmp != NULL)
+		st = stmt(s, cause, sql, "ttit", path, dir, (uint64_t)size,
+		    tmp);
+	else
+		st = stmt(s, cause, sqln, "tti", path, dir, (uint64_t)size);
+	if (st == NULL)
+		return -1;
+	return step_done(s, st, cause, "cannot record an output file");
+}
+
+int
+store_ledger_pending_commit(struct store *s, const char *dir, char **cause)
+{
+	static const char del[] = "DELETE FROM pending_output WHERE dir = ?"
+	    " AND tmp IS NULL";
+	static const char redo[] = "UPDATE pending_output SET redo = 1"
+	    " WHERE dir = ?";
+	sqlite3_stmt *st;
+
+	if ((st = stmt(s, cause, del, "t", dir)) == NULL ||
+	    step_done(s, st, cause, "cannot record the output") != 0)
+		return -1;
+	if ((st = stmt(s, cause, redo, "t", dir)) == NULL)
+		return -1;
+	return step_done(s, st, cause, "cannot record the output");
+}
+
+int
+store_ledger_pending_clear(struct store *s, const char *dir, char **cause)
+{
+	static const char sql[] = "DELETE FROM pending_output WHERE dir = ?";
+	sqlite3_stmt *st;
+
+	if ((st = stmt(s, cause, sql, "t", dir)) == NULL)
+		return -1;
+	return step_done(s, st, cause, "cannot clear the output journal");
+}
+
+int
+store_ledger_pending_each(struct store *s, const char *dir,
+    int (*fn)(const struct store_pending *, void *), void *arg,
+    char **cause)
+{
+	static const char sql[] = "SELECT path, size, tmp, redo FROM"
+	    " pending_output WHERE dir = ? ORDER BY path";
+	struct store_pending p;
+	sqlite3_stmt *st;
+	int rc, r = 0;
+
+	if ((st = stmt(s, cause, sql, "t", dir)) == NULL)
+		return -1;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		p.path = (const char *)sqlite3_column_text(st, 0);
+		p.size = sqlite3_column_int64(st, 1);
+		p.tmp = (const char *)sqlite3_column_text(st, 2);
+		p.redo = sqlite3_column_int(st, 3);
+		if (p.path != NULL && (r = fn(&p, arg)) != 0)
+			break;
+	}
+	sqlite3_reset(st);
+	if (r != 0)
+		return r;
+	if (rc != SQLITE_DONE)
+		return store_fail(s, cause, "cannot read the output journal");
 	return 0;
 }

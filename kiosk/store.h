@@ -150,4 +150,29 @@ int	 store_ledger_each_kiosk(struct store *,
 	    int (*fn)(const struct store_kiosk *, void *), void *arg,
 	    char **cause);
 
+/*
+ * The office's output journal (office.c): every file a batch is writing
+ * under dir, with its size before (-1: made by the batch) or, for a file
+ * replaced whole, the temp file. pending_add before the first write;
+ * pending_commit in the transaction that records the batch (appends are
+ * then final; replacements are marked redo); pending_clear once done or
+ * undone. After a crash, pending_each lists what to undo (redo 0:
+ * truncate, remove) or finish (redo 1: rename tmp over path).
+ */
+struct store_pending {
+	const char	*path;
+	int64_t		 size;
+	const char	*tmp;		/* NULL: appended */
+	int		 redo;
+};
+int	 store_ledger_pending_add(struct store *, const char *dir,
+	    const char *path, int64_t size, const char *tmp, char **cause);
+int	 store_ledger_pending_commit(struct store *, const char *dir,
+	    char **cause);
+int	 store_ledger_pending_clear(struct store *, const char *dir,
+	    char **cause);
+int	 store_ledger_pending_each(struct store *, const char *dir,
+	    int (*fn)(const struct store_pending *, void *), void *arg,
+	    char **cause);
+
 #endif
