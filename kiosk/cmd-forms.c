@@ -16,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "cmd.h"
@@ -40,6 +41,65 @@ cmp_str(const void *a, const void *b)
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
+/* Months after which a row's "reviewed" date is stale (--review-months). */
+static int review_months = 6;
+
+/*
+ * The "reviewed" column: each date must be YYYY-MM-DD, not in the future,
+ * and not older than review_months (a warning: legal text to check again).
+ * Today is KIOSK_FORMS_NOW (seconds, for tests) or the clock.
+ */
+static int
+check_reviewed(const char *path, struct buf *b)
+{
+	struct form *f;
+	const struct form_question *q;
+	char *cause = NULL, extra;
+	const char *env;
+	time_t now;
+	struct tm tm;
+	int y, m, d, age, n = 0;
+	size_t i;
+
+	if ((f = form_load(path, &cause)) == NULL) {
+		free(cause);	/* form_check has said why */
+		return 0;
+	}
+	now = (env = getenv("KIOSK_FORMS_NOW")) != NULL ?
+	    (time_t)strtoll(env, NULL, 10) : time(NULL);
+	gmtime_r(&now, &tm);
+	for (i = 0; i < f->nquestions; i++) {
+		q = &f->questions[i];
+		if (q->reviewed == NULL)
+			continue;
+		if (sscanf(q->reviewed, "%4d-%2d-%2d%c", &y, &m, &d,
+		    &extra) != 3 || strlen(q->reviewed) != 10 || m < 1 ||
+		    m > 12 || d < 1 || d > 31) {
+			buf_addf(b, "%s: sheet survey, row %d, column reviewed: "
+			    "\"%s\" is not a date as YYYY-MM-DD\n", path,
+			    q->row, q->reviewed);
+			n++;
+			continue;
+		}
+		age = (tm.tm_year + 1900 - y) * 12 + tm.tm_mon + 1 - m;
+		if (age < 0 || (age == 0 && tm.tm_mday < d)) {
+			buf_addf(b, "%s: sheet survey, row %d, column reviewed: "
+			    "%s is in the future\n", path, q->row, q->reviewed);
+			n++;
+		} else if (age > review_months ||
+		    (age == review_months && tm.tm_mday > d)) {
+			buf_addf(b, "%s: sheet survey, row %d, column reviewed: "
+			    "warning: the text of \"%s\" was last reviewed on "
+			    "%s, more than %d months ago: check it again with "
+			    "the legal partner\n", path, q->row, q->name ?
+			    q->name : "", q->reviewed, review_months);
+			n++;
+		}
+	}
+	form_free(f);
+	return n;
+}
+
 /* Check one file; returns 1 if it has errors, 2 if only warnings. */
 static int
 check_one(const char *path, int *nforms)
@@ -50,6 +110,7 @@ check_one(const char *path, int *nforms)
 
 	(*nforms)++;
 	n = form_check(path, &b);
+	n += check_reviewed(path, &b);
 	if (n == 0) {
 		printf("%s: ok\n", path);
 		buf_free(&b);
@@ -116,7 +177,24 @@ forms_check(const struct cmd_entry *e, int argc, char **argv)
 {
 	struct config *cfg;
 	int i, nforms = 0, ninvalid = 0, nwarned = 0;
+	char *end;
+	long v;
 
+	for (i = 0; i < argc; i++) {
+		if (strcmp(argv[i], "--review-months") != 0)
+			continue;
+		if (i + 1 >= argc)
+			return cmd_usage(e, "--review-months needs a number");
+		v = strtol(argv[i + 1], &end, 10);
+		if (end == argv[i + 1] || *end != '\0' || v < 1 || v > 120)
+			return cmd_usage(e, "--review-months: \"%s\" is not "
+			    "a number of months from 1 to 120", argv[i + 1]);
+		review_months = (int)v;
+		memmove(argv + i, argv + i + 2, (size_t)(argc - i - 2) *
+		    sizeof *argv);
+		argc -= 2;
+		i--;
+	}
 	if (argc == 0) {
 		if ((cfg = cmd_load_config(NULL)) == NULL)
 			return cmd_usage(e, "give a form or a folder, or set "
@@ -383,7 +461,7 @@ cmd_forms_exec(const struct cmd_entry *e, int argc, char **argv)
 
 const struct cmd_entry cmd_forms_entry = {
 	"forms",
-	"forms check [FILE|DIR...] | forms fill FILE [--lang CODE]",
+	"forms check [--review-months N] [FILE|DIR...] | forms fill FILE [--lang CODE]",
 	"Check XLSForm files, or fill one in without the screen.",
 	"kiosk forms check loads each form (a .csv XLSForm, or one in "
 	"pyxform's Markdown layout, or every .csv file in a folder, as the kiosk "
@@ -392,7 +470,10 @@ const struct cmd_entry cmd_forms_entry = {
 	"sheet, row and column: unknown types, missing choice lists, "
 	"references to unknown ${names}, expression errors, duplicate names, "
 	"types a kiosk does not support, and languages missing a label "
-	"(a warning). It exits 1 when any form has a problem.\n\n"
+	"(a warning). A survey row's \"reviewed\" date (YYYY-MM-DD, the day "
+	"its legal text was last checked) must be a real date; one older "
+	"than --review-months (default 6) is a warning. It exits 1 when any "
+	"form has a problem.\n\n"
 	"kiosk forms fill FILE [--lang CODE] is a dry run. It reads answers "
 	"as name=value lines on stdin (select_multiple values separated by "
 	"spaces; name[N] for instance N of a repeat), applies relevance, "

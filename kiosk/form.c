@@ -28,7 +28,7 @@ enum col {
 	C_NONE, C_TYPE, C_NAME, C_LABEL, C_HINT, C_REQUIRED, C_REQUIRED_MSG,
 	C_CONSTRAINT, C_CONSTRAINT_MSG, C_RELEVANT, C_CALCULATION, C_DEFAULT,
 	C_READ_ONLY, C_CHOICE_FILTER, C_APPEARANCE, C_REPEAT_COUNT, C_STORE,
-	C_LIST_NAME, C_IGNORED, C_UNSUPPORTED, C_OTHER
+	C_REVIEWED, C_LIST_NAME, C_IGNORED, C_UNSUPPORTED, C_OTHER
 };
 
 struct colspec {
@@ -95,6 +95,7 @@ static const struct {
 	{ "control::appearance", C_APPEARANCE, 0 },
 	{ "repeat_count", C_REPEAT_COUNT, 0 },
 	{ "store", C_STORE, 0 },		/* kiosk: store=no */
+	{ "reviewed", C_REVIEWED, 0 },	/* kiosk: date legal text was checked */
 	{ "jr:count", C_REPEAT_COUNT, 0 },
 	{ "control::jr:count", C_REPEAT_COUNT, 0 },
 	{ "list_name", C_LIST_NAME, 0 },
@@ -926,6 +927,8 @@ text_field(struct form_question *q, int col)
 		return &q->appearance;
 	case C_REPEAT_COUNT:
 		return &q->repeat_count;
+	case C_REVIEWED:
+		return &q->reviewed;
 	}
 	return NULL;
 }
@@ -1094,6 +1097,7 @@ read_survey(struct builder *b, struct fs_section **secs, size_t nsecs)
 					free(q->choice_filter);
 					free(q->appearance);
 					free(q->repeat_count);
+					free(q->reviewed);
 					break;
 				}
 				i = (size_t)stack[depth - 1];
@@ -1631,6 +1635,7 @@ free_question(struct form_question *q, size_t nlangs)
 	free(q->choice_filter);
 	free(q->appearance);
 	free(q->repeat_count);
+	free(q->reviewed);
 	if (pv != NULL) {
 		expr_free(pv->required);
 		expr_free(pv->constraint);

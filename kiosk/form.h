@@ -91,6 +91,7 @@ struct form_question {
 	char			*choice_filter;
 	char			*appearance;	/* raw, e.g. "field-list", "multiline" */
 	char			*repeat_count;	/* begin_repeat: expression or number */
+	char			*reviewed;	/* "reviewed": YYYY-MM-DD the legal text was checked, or NULL */
 	const struct form_list	*list;		/* select_* only */
 	int			 or_other;
 	int			 specify_other;	/* the text question or_other adds */

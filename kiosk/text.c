@@ -260,3 +260,19 @@ text_visual(const char *s, size_t len)
 	freezero(visual, (len + 1) * sizeof *visual);
 	return out;
 }
+
+char *
+text_plain(char *s)
+{
+	char *r, *w;
+
+	for (r = w = s; *r != '\0'; r++) {
+		if (r[0] == '*' && r[1] == '*') {
+			r++;
+			continue;
+		}
+		*w++ = *r;
+	}
+	*w = '\0';
+	return s;
+}

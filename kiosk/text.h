@@ -38,5 +38,13 @@ void	 text_wrap(const char *s, int cols,
 int	 text_is_rtl(const char *);
 /* Reorder one line into visual order (fribidi), for bidi = app. */
 char	*text_visual(const char *s, size_t len);
+/*
+ * Form emphasis: "**" around words in a label, hint or next_steps marks
+ * them to be drawn bold or reversed (capitals do not exist in most of the
+ * kiosk's scripts). text_plain removes the markers in place, for places
+ * that draw no emphasis; returns s.
+ */
+#define TEXT_EMPH	"**"
+char	*text_plain(char *s);
 
 #endif

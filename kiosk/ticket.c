@@ -280,6 +280,48 @@ block_add(struct layout *lo, enum block_kind kind, double before)
 	return bl;
 }
 
+/*
+ * The form's emphasis: words between "**" are set bold (text.h,
+ * TEXT_EMPH); the markers are not printed.
+ */
+static void
+set_text_emph(PangoLayout *l, const char *text)
+{
+	PangoAttrList *al;
+	PangoAttribute *a;
+	char *plain, *w;
+	const char *r;
+	size_t start = 0;
+	int on = 0;
+
+	if (strstr(text, "**") == NULL) {
+		pango_layout_set_text(l, text, -1);
+		return;
+	}
+	plain = w = xstrdup(text);
+	al = pango_attr_list_new();
+	for (r = text; *r != '\0'; r++) {
+		if (r[0] != '*' || r[1] != '*') {
+			*w++ = *r;
+			continue;
+		}
+		r++;
+		if (on) {
+			a = pango_attr_weight_new(PANGO_WEIGHT_BOLD);
+			a->start_index = (guint)start;
+			a->end_index = (guint)(w - plain);
+			pango_attr_list_insert(al, a);
+		} else
+			start = (size_t)(w - plain);
+		on = !on;
+	}
+	*w = '\0';
+	pango_layout_set_text(l, plain, -1);
+	pango_layout_set_attributes(l, al);
+	pango_attr_list_unref(al);
+	freezero_str(plain);
+}
+
 static PangoLayout *
 text_layout(struct layout *lo, const char *family, double pt, int bold,
     PangoAlignment align, const char *text)
@@ -299,7 +341,7 @@ text_layout(struct layout *lo, const char *family, double pt, int bold,
 	pango_layout_set_wrap(l, PANGO_WRAP_WORD_CHAR);
 	pango_layout_set_auto_dir(l, TRUE);
 	pango_layout_set_alignment(l, align);
-	pango_layout_set_text(l, text, -1);
+	set_text_emph(l, text);
 	return l;
 }
 

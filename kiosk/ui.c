@@ -52,12 +52,17 @@ bidi_app(struct ui *u)
 	return strcmp(u->cfg->bidi, "app") == 0;
 }
 
-/* Draw one line of at most w columns at y, x; right-aligned for RTL. */
+/*
+ * Draw one line of at most w columns at y, x; right-aligned for RTL. With
+ * emph (form text), "**" toggles *emph and is not drawn; emphasised words
+ * are bold and reversed.
+ */
 static void
-put_line(struct ui *u, int y, int x, int w, const char *s, size_t len,
-    attr_t attr)
+put_line_emph(struct ui *u, int y, int x, int w, const char *s, size_t len,
+    attr_t attr, int *emph)
 {
 	char *vis = NULL;
+	const char *m, *end;
 	size_t fit;
 	int width;
 
@@ -70,12 +75,40 @@ put_line(struct ui *u, int y, int x, int w, const char *s, size_t len,
 	}
 	fit = text_fit(s, len, w);
 	width = text_nwidth(s, fit);
+	if (emph != NULL)
+		for (m = s, end = s + fit; (m = strstr(m, TEXT_EMPH)) != NULL &&
+		    m + 2 <= end; m += 2)
+			width -= 2;
 	if ((vis != NULL || (is_rtl_lang(u) && bidi_app(u))) && width < w)
 		x += w - width;
-	attron(attr);
-	mvaddnstr(y, x, s, (int)fit);
-	attroff(attr);
+	if (emph == NULL) {
+		attron(attr);
+		mvaddnstr(y, x, s, (int)fit);
+		attroff(attr);
+	} else {
+		move(y, x);
+		for (end = s + fit; s < end; s = m + 2) {
+			if ((m = strstr(s, TEXT_EMPH)) == NULL || m > end)
+				m = end;
+			if (m > s) {
+				attr_t a = *emph ? (attr & ~A_DIM) | A_BOLD |
+				    A_REVERSE : attr;
+				attron(a);
+				addnstr(s, (int)(m - s));
+				attroff(a);
+			}
+			if (m + 2 <= end)
+				*emph = !*emph;
+		}
+	}
 	freezero_str(vis);
+}
+
+static void
+put_line(struct ui *u, int y, int x, int w, const char *s, size_t len,
+    attr_t attr)
+{
+	put_line_emph(u, y, x, w, s, len, attr, NULL);
 }
 
 struct wrapctx {
@@ -84,6 +117,8 @@ struct wrapctx {
 	attr_t		 attr;
 	int		 lines;
 	int		 dry;
+	int		 markup;	/* form text: "**" emphasis */
+	int		 emph;
 };
 
 static void
@@ -92,7 +127,8 @@ wrap_line(void *arg, const char *s, size_t len)
 	struct wrapctx *c = arg;
 
 	if (!c->dry && c->y + c->lines < c->maxy)
-		put_line(c->u, c->y + c->lines, c->x, c->w, s, len, c->attr);
+		put_line_emph(c->u, c->y + c->lines, c->x, c->w, s, len,
+		    c->attr, c->markup ? &c->emph : NULL);
 	c->lines++;
 }
 
@@ -101,7 +137,18 @@ int
 ui_put_wrapped(struct ui *u, int y, int x, int w, int maxy, const char *s,
     attr_t attr)
 {
-	struct wrapctx c = { u, y, x, w, maxy, attr, 0, 0 };
+	struct wrapctx c = { u, y, x, w, maxy, attr, 0, 0, 0, 0 };
+
+	text_wrap(s, w, wrap_line, &c);
+	return c.lines;
+}
+
+/* The same for form text, with its "**" emphasis. */
+static int
+put_form_text(struct ui *u, int y, int x, int w, int maxy, const char *s,
+    attr_t attr)
+{
+	struct wrapctx c = { u, y, x, w, maxy, attr, 0, 0, 1, 0 };
 
 	text_wrap(s, w, wrap_line, &c);
 	return c.lines;
@@ -110,7 +157,7 @@ ui_put_wrapped(struct ui *u, int y, int x, int w, int maxy, const char *s,
 static int
 wrapped_lines(struct ui *u, int w, const char *s)
 {
-	struct wrapctx c = { u, 0, 0, w, 0, 0, 0, 1 };
+	struct wrapctx c = { u, 0, 0, w, 0, 0, 0, 1, 0, 0 };
 
 	text_wrap(s, w, wrap_line, &c);
 	return c.lines;
@@ -602,12 +649,21 @@ draw_item(struct ui *u, size_t item, int pos, int y, int maxy, int focused)
 		return draw_repeat_prompt(u, begin, y, maxy);
 	label = form_state_label(u->s->state, item, u->s->lang);
 	hint = form_state_hint(u->s->state, item, u->s->lang);
-	rows += ui_put_wrapped(u, y, 2, COLS - 4, maxy, label, A_BOLD);
+	rows += put_form_text(u, y, 2, COLS - 4, maxy, label, A_BOLD);
 	if (hint != NULL && *hint != '\0')
-		rows += ui_put_wrapped(u, y + rows, 2, COLS - 4, maxy, hint,
+		rows += put_form_text(u, y + rows, 2, COLS - 4, maxy, hint,
 		    A_DIM);
 	freezero_str(label);
 	freezero_str(hint);
+	if (q->type == FT_NOTE && q->reviewed != NULL &&
+	    u->s->form->info_only) {
+		/* TRANSLATORS: under a know-your-rights page; %s is a date
+		   as YYYY-MM-DD. */
+		xasprintf(&label, _("Last checked: %s"), q->reviewed);
+		rows += ui_put_wrapped(u, y + rows, 2, COLS - 4, maxy, label,
+		    A_DIM);
+		free(label);
+	}
 	rows++;
 	switch (q->type) {
 	case FT_NOTE:
@@ -798,7 +854,7 @@ draw_review(struct ui *u)
 		q = form_state_item(u->s->state, items[i])->q;
 		v = form_state_value(u->s->state, items[i]);
 		memset(&b, 0, sizeof b);
-		buf_adds(&b, label);
+		buf_adds(&b, text_plain(label));
 		buf_adds(&b, ": ");
 		if (*v == '\0')
 			buf_adds(&b, "—");

@@ -91,5 +91,15 @@ main(void)
 	v = text_visual("אבג", strlen("אבג"));
 	is_str(v, "גבא", "right-to-left text is reversed for display");
 	free(v);
+	{
+		char e1[] = "Bring the **original** papers", e2[] = "a * b ***";
+		char e3[] = "Ø§**Ù**";
+
+		is_str(text_plain(e1), "Bring the original papers",
+		    "text_plain removes the ** emphasis markers");
+		is_str(text_plain(e2), "a * b *", "a single * stays");
+		is_str(text_plain(e3), "Ø§Ù",
+		    "markers between Arabic letters");
+	}
 	return done_testing();
 }

@@ -238,6 +238,16 @@ main(void)
 	    "a4: fixed page %.2f x %.2f pt", w, h);
 	buf_free(&pdf);
 
+	/* The form's "**" emphasis is drawn bold; the markers are not printed. */
+	t.next_steps = "Bring the **original** papers. **Keep** it.";
+	rc = ticket_render(&t, &p80, &pdf, &cause);
+	text = rc == 0 ? pdf_text(&pdf) : NULL;
+	ok(text != NULL && strstr(text, "Bring the original papers.") != NULL &&
+	    strstr(text, "**") == NULL && strstr(text, "Keep it.") != NULL,
+	    "emphasis markers are not printed, the words are");
+	free(text);
+	buf_free(&pdf);
+
 	/* Service name only when asked; English for staff when different. */
 	sample(&t, "es");
 	t.next_steps = "Traiga su pasaporte dentro de 30 días.";

@@ -1,0 +1,41 @@
+#!/usr/bin/env python3
+"""Form text on the screen: "**" emphasis is drawn reversed and bold, never
+as asterisks, in a Latin and in an Arabic label; a know-your-rights page
+shows the date its text was last checked (the "reviewed" column)."""
+import os
+import re
+import sys
+import time
+
+sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "lib"))
+from kiosktest import Kiosk, Tap, Workdir, run, TOP  # noqa: E402
+
+t = Tap()
+REV = re.compile(r"\x1b\[[0-9;]*\b7[;m]")
+for lang, word, checked in (("1", "judge", "Last checked: 2026-11-20"),
+                            ("2", "قاضٍ", "آخر مراجعة: 2026-11-20")):
+    w = Workdir(langs="en ar",
+                forms=os.path.join(TOP, "tests", "data", "forms-emph"))
+    k = Kiosk(w.config, 90, 26, env={"TERM": "screen-256color"})
+    try:
+        k.wait("Choose your language", 10)
+        k.keys(lang, "Enter")
+        time.sleep(0.5)
+        k.keys("1", "Enter")
+        time.sleep(0.8)
+        s = k.screen()
+        esc = run(["tmux", "-L", k.sock, "capture-pane", "-e", "-p", "-t",
+                   "k"]).stdout
+        t.ok(word in s and "**" not in s,
+             "%s: the emphasised word is shown without its markers" % lang, s)
+        line = [x for x in esc.splitlines() if word in x]
+        pre = line[0].split(word)[0] if line else ""
+        t.ok(bool(line) and REV.search(pre[-40:]) is not None,
+             "%s: the emphasised word is drawn in reverse video" % lang,
+             line[:1])
+        t.ok(checked in s, "%s: the page shows when it was last checked"
+             % lang, s)
+    finally:
+        k.stop()
+        w.cleanup()
+t.done()
