@@ -498,6 +498,26 @@ apply_ack(struct outbox *ob, const char *path, int stale_ok, long *deleted,
 		    (unsigned long long)(h.next_seq - 1));
 		goto rollback;
 	}
+	/*
+	 * Never delete what this kiosk did not export: an ack past that
+	 * covers records the office got from somewhere else, signed with
+	 * this kiosk's key: a copy of kiosk.id and kiosk.db (a clone).
+	 */
+	if (a.acked_through > h.exported_through) {
+		xasprintf(cause, "%s: refused, nothing deleted: it "
+		    "acknowledges submissions up to %llu, but this kiosk has "
+		    "exported only up to %llu. The office received "
+		    "submissions %llu-%llu from another copy of this kiosk "
+		    "(its kiosk.id and kiosk.db were copied, or the office "
+		    "was sent a forged batch). Tell the office, and remove "
+		    "this file from the stick (see README, \"A refused "
+		    "acknowledgement\")", path,
+		    (unsigned long long)a.acked_through,
+		    (unsigned long long)h.exported_through,
+		    (unsigned long long)h.exported_through + 1,
+		    (unsigned long long)a.acked_through);
+		goto rollback;
+	}
 	if (a.counter <= h.ack_counter) {
 		store_rollback(ob->store);
 		if (stale_ok) {

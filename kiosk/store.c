@@ -470,7 +470,8 @@ int
 store_get_head(struct store *s, struct store_head *h, char **cause)
 {
 	static const char sql[] = "SELECT next_seq, prev_hash, last_batch,"
-	    " last_batch_hash, acked_through, ack_counter FROM head";
+	    " last_batch_hash, acked_through, ack_counter, exported_through,"
+	    " exported_batch FROM head";
 	static const char last[] = "SELECT seq, hash FROM envelope"
 	    " ORDER BY seq DESC LIMIT 1";
 	sqlite3_stmt *st;
@@ -487,6 +488,8 @@ store_get_head(struct store *s, struct store_head *h, char **cause)
 	h->last_batch = (uint64_t)sqlite3_column_int64(st, 2);
 	h->acked_through = (uint64_t)sqlite3_column_int64(st, 4);
 	h->ack_counter = (uint64_t)sqlite3_column_int64(st, 5);
+	h->exported_through = (uint64_t)sqlite3_column_int64(st, 6);
+	h->exported_batch = (uint64_t)sqlite3_column_int64(st, 7);
 	rc = blob32(st, 1, h->prev_hash) | blob32(st, 3, h->last_batch_hash);
 	sqlite3_reset(st);
 	if (rc != 0 || h->next_seq < 1)

@@ -50,6 +50,9 @@ struct store_head {
 	unsigned char	last_batch_hash[32];	/* of the last verified batch */
 	uint64_t	acked_through;
 	uint64_t	ack_counter;
+	/* Read only (store_mark_exported sets them): */
+	uint64_t	exported_through;	/* last seq in a verified batch */
+	uint64_t	exported_batch;		/* that batch's number */
 };
 int	 store_get_head(struct store *, struct store_head *, char **cause);
 int	 store_set_head(struct store *, const struct store_head *, char **cause);
