@@ -5,7 +5,10 @@
  * the cut value; so any non-zero return from ini_parse is fatal, and values
  * are checked to be valid UTF-8. Translated text never lives here.
  */
+#include <sys/stat.h>
+
 #include <errno.h>
+#include <libgen.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <limits.h>
@@ -396,8 +399,10 @@ config_set_value(const char *path, const char *section, const char *key,
     const char *value, char **cause)
 {
 	struct buf in = { 0 }, out = { 0 };
-	char *line, *next, *tmp = NULL, *want;
-	int in_section = 0, done = 0, seen_section = 0, fd = -1, rc = -1;
+	struct stat sb;
+	char *line, *next, *tmp = NULL, *want, *dir = NULL;
+	int in_section = 0, done = 0, seen_section = 0, fd = -1, dfd = -1;
+	int rc = -1;
 	size_t klen = strlen(key), n;
 
 	if (read_file(path, &in, 1 << 20, cause) != 0)
@@ -429,11 +434,23 @@ config_set_value(const char *path, const char *section, const char *key,
 			buf_addf(&out, "\n%s\n", want);
 		buf_addf(&out, "%s = %s\n", key, value);
 	}
+	/*
+	 * The new file takes the old one's owner, group and mode: a deployed
+	 * config is root:kiosk 0640, and root running `kiosk pin set` must not
+	 * leave it unreadable to the service's user. Then rename, and fsync
+	 * the folder so the rename itself survives a power cut.
+	 */
+	if (stat(path, &sb) != 0) {
+		xasprintf(cause, "%s: %s", path, strerror(errno));
+		goto out;
+	}
 	xasprintf(&tmp, "%s.tmp", path);
 	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC,
 	    0600);
 	if (fd == -1 || write(fd, out.data, out.len) != (ssize_t)out.len ||
-	    fsync(fd) != 0) {
+	    (fchown(fd, sb.st_uid, sb.st_gid) != 0 &&
+	    (errno != EPERM || sb.st_uid != geteuid())) ||
+	    fchmod(fd, sb.st_mode & 07777) != 0 || fsync(fd) != 0) {
 		xasprintf(cause, "%s: %s", tmp, strerror(errno));
 		if (fd != -1)
 			unlink(tmp);
@@ -444,8 +461,17 @@ config_set_value(const char *path, const char *section, const char *key,
 		unlink(tmp);
 		goto out;
 	}
+	dir = xstrdup(path);
+	dfd = open(dirname(dir), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (dfd == -1 || fsync(dfd) != 0) {
+		xasprintf(cause, "%s: %s", dir, strerror(errno));
+		goto out;
+	}
 	rc = 0;
 out:
+	if (dfd != -1)
+		close(dfd);
+	free(dir);
 	if (fd != -1)
 		close(fd);
 	free(tmp);
