@@ -66,7 +66,7 @@ DEB_PKGS = build-essential pkg-config libncurses-dev libsqlite3-dev libsodium-de
 	   libcups2-dev libinih-dev libcairo2-dev libpango1.0-dev libqrencode-dev \
 	   libfribidi-dev libutf8proc-dev gettext locales fonts-noto-core \
 	   tmux poppler-utils cups-daemon cups-client perl clang valgrind gdb \
-	   libclang-rt-14-dev dialog sqlite3 python3 time
+	   libclang-rt-14-dev llvm-14 dialog sqlite3 python3 time
 
 .PHONY: all asan check demo bench fuzz i18n deps install clean units mo \
 	after-deps check-run demo-run bench-run fuzz-run pkgcheck fresh-check

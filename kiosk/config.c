@@ -203,6 +203,10 @@ handler(void *arg, const char *section, const char *key, const char *v)
 			return one_of(p, &cfg->theme, key, v, theme);
 		else if (strcmp(key, "usb_roots") == 0)
 			set_str(&cfg->usb_roots, v);
+		else if (strcmp(key, "demo_stick") == 0) {
+			free(cfg->demo_stick);
+			cfg->demo_stick = resolve(p, v);
+		}
 		else
 			goto unknown;
 		return 1;
@@ -324,6 +328,13 @@ config_load(const char *path, char **cause)
 	}
 	if (cfg->name == NULL)
 		cfg->name = xstrdup("kiosk");
+	if (cfg->demo_stick != NULL && !cfg->demo) {
+		/* A folder is no stick: only a demo may export to one. */
+		xasprintf(cause, "%s: [kiosk] demo_stick works only with "
+		    "demo = yes; a real kiosk exports to a mounted USB stick",
+		    path);
+		goto fail;
+	}
 	if (cfg->data_dir == NULL) {
 		xasprintf(cause, "%s: [kiosk] data_dir is not set", path);
 		goto fail;
@@ -369,6 +380,7 @@ config_free(struct config *cfg)
 	free(cfg->theme);
 	free(cfg->locale_dir);
 	free(cfg->usb_roots);
+	free(cfg->demo_stick);
 	for (i = 0; i < cfg->nvolunteers; i++)
 		free(cfg->volunteers[i].hash);
 	free(cfg->staff_pin);

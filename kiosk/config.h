@@ -28,6 +28,7 @@ struct config {
 	char	*theme;			/* "default", "high-contrast", "mono" */
 	char	*locale_dir;		/* where kiosk.mo catalogs live, or NULL */
 	char	*usb_roots;		/* where staff export looks for sticks */
+	char	*demo_stick;		/* demo only: a folder shown as a stick */
 
 	/* [volunteers] N = crypto_pwhash_str hash, one line each */
 	struct config_pin {

@@ -92,6 +92,10 @@ pin_submit(struct ui *u)
 	u->pin[u->pinlen] = '\0';
 	switch (u->mode) {
 	case MODE_VOL_NUMBER:
+		if (u->cfg->nvolunteers == 0) {
+			ui_staff_pin_clear(u);
+			return;
+		}
 		u->vol_number = atoi(u->pin);
 		ui_staff_pin_clear(u);
 		u->mode = MODE_VOL_PIN;
@@ -117,8 +121,12 @@ pin_submit(struct ui *u)
 		ui_staff_leave(u);
 		return;
 	case MODE_STAFF_PIN:
-		if (u->cfg->staff_pin == NULL ||
-		    !vault_pin_verify(u->cfg->staff_pin, u->pin)) {
+		if (u->cfg->staff_pin == NULL) {
+			/* Not a wrong PIN: there is none to be right. */
+			ui_staff_pin_clear(u);
+			return;
+		}
+		if (!vault_pin_verify(u->cfg->staff_pin, u->pin)) {
 			pin_failed(u);
 			free(u->staff_msg);
 			u->staff_msg = xstrdup(_("Wrong PIN."));
@@ -185,6 +193,13 @@ ui_staff_draw_pin(struct ui *u)
 		prompt = _("Staff: type the staff PIN, then press Enter.");
 		break;
 	}
+	/* Say what is missing instead of refusing every PIN. */
+	if (u->mode == MODE_STAFF_PIN && u->cfg->staff_pin == NULL)
+		prompt = _("No staff PIN is set on this kiosk. Set one on the "
+		    "kiosk's computer: kiosk pin set staff");
+	else if (u->mode != MODE_STAFF_PIN && u->cfg->nvolunteers == 0)
+		prompt = _("No volunteer PINs are set on this kiosk. Staff add "
+		    "one on the kiosk's computer: kiosk pin set volunteer N");
 	ui_put_wrapped(u, y + 1, x + 2, w - 4, y + 3, prompt, A_REVERSE | A_BOLD);
 	if (u->mode == MODE_VOL_NUMBER)
 		snprintf(dots, sizeof dots, "%.*s", (int)u->pinlen, u->pin);
@@ -214,6 +229,7 @@ find_sticks(struct ui *u)
 {
 	FILE *f;
 	char line[4096], dev[1024], mnt[1024], *roots, *root, *save, *p, *q;
+	char *cause = NULL;
 	size_t n;
 	int i;
 
@@ -222,6 +238,18 @@ find_sticks(struct ui *u)
 	free(u->sticks);
 	u->sticks = NULL;
 	u->nsticks = 0;
+	if (u->cfg->demo && u->cfg->demo_stick != NULL) {
+		/* make demo: a folder stands in for a stick (config.c allows
+		 * it only with demo = yes). */
+		if (mkdir_p(u->cfg->demo_stick, 0700, &cause) == 0) {
+			u->sticks = xreallocarray(NULL, 1, sizeof *u->sticks);
+			u->sticks[u->nsticks++] = xstrdup(u->cfg->demo_stick);
+		} else {
+			log_msg("demo stick: %s", cause);
+			free(cause);
+		}
+		return;		/* a demo never writes to a real stick */
+	}
 	if ((f = fopen("/proc/mounts", "r")) == NULL)
 		return;
 	while (fgets(line, sizeof line, f) != NULL) {
@@ -487,7 +515,7 @@ void
 ui_staff_draw(struct ui *u)
 {
 	const char *labels[16];
-	char *line;
+	char *line, *demo;
 	long waiting = -1;
 	char *cause = NULL;
 	int y, n, i;
@@ -544,6 +572,13 @@ ui_staff_draw(struct ui *u)
 			labels[i] = u->sticks[i];
 		n = u->nsticks < 16 ? u->nsticks : 16;
 	} else {
+		if (u->cfg->demo && u->cfg->demo_stick != NULL) {
+			xasprintf(&demo, _("Demo only: the folder %s stands in "
+			    "for a USB stick."), u->cfg->demo_stick);
+			y += ui_put_wrapped(u, y, 2, COLS - 4, LINES - 3, demo,
+			    A_BOLD);
+			free(demo);
+		}
 		labels[0] = _("Export to a USB stick");
 		labels[1] = _("Read an acknowledgement from the USB stick");
 		labels[2] = _("Printer status");

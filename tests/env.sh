@@ -13,5 +13,11 @@ fi
 export LOCPATH="$KIOSK_TOP/build/testlocale"
 export LANG=en_US.UTF-8
 unset LC_ALL LANGUAGE
+# ASan and LeakSanitizer name the functions in their stacks only with a
+# symbolizer (package llvm-14, from make deps); without one, the suppressions
+# in tests/lsan.supp, which name functions, match nothing.
+if [ -z "${ASAN_SYMBOLIZER_PATH:-}" ] && [ -x /usr/lib/llvm-14/bin/llvm-symbolizer ]; then
+	export ASAN_SYMBOLIZER_PATH=/usr/lib/llvm-14/bin/llvm-symbolizer
+fi
 # One-off allocations of system libraries at load time (see tests/lsan.supp).
 export LSAN_OPTIONS="suppressions=$KIOSK_TOP/tests/lsan.supp:print_suppressions=0"

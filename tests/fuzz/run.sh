@@ -24,6 +24,14 @@ if ! command -v clang >/dev/null; then
 	echo "fuzz: clang is not installed" >&2
 	exit 1
 fi
+# Readable stacks, and suppressions (tests/lsan.supp) that name functions,
+# need a symbolizer: tests/env.sh finds the one make deps installs.
+. tests/env.sh
+if [ ! -x "${ASAN_SYMBOLIZER_PATH:-}" ]; then
+	echo "fuzz: llvm-symbolizer is not installed (package llvm-14; run make deps):" \
+	    "stacks would be unreadable and tests/lsan.supp would match nothing" >&2
+	exit 1
+fi
 failed=0
 for h in tests/fuzz/fuzz_*.c; do
 	name=$(basename "$h" .c)
