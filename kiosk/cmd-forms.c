@@ -246,26 +246,39 @@ add_column(void *arg, const char *column, const char *value, int relevant)
 	(void)relevant;
 }
 
-/* Find the item for "name" or "name[N]", adding repeat instances. */
+/*
+ * Find the item for "name" or "name[N]" ("group/name" for a name used in
+ * several groups), adding repeat instances. Returns -1 and sets *why.
+ */
 static long
-fill_item(struct form_state *st, const struct form *f, const char *key)
+fill_item(struct form_state *st, const struct form *f, const char *key,
+    char **why)
 {
-	const struct form_question *q;
+	const struct form_question *q, *r;
 	const struct form_item *it;
 	char *name, *br;
 	int inst = 0, rep;
 	size_t i, n;
 
+	*why = NULL;
 	name = xstrdup(key);
 	if ((br = strchr(name, '[')) != NULL) {
 		inst = atoi(br + 1);
 		*br = '\0';
 		if (inst < 1 || inst > FORM_REPEAT_MAX) {
+			xasprintf(why, "\"%s\": an instance number is 1 to %d",
+			    key, FORM_REPEAT_MAX);
 			free(name);
 			return -1;
 		}
 	}
-	q = form_question_by_name(f, name);
+	q = form_question_by_column(f, name);
+	if (q == NULL && form_name_ambiguous(f, name))
+		xasprintf(why, "several questions are named \"%s\" (in "
+		    "different groups): use its column, \"group/%s\"", name,
+		    name);
+	else if (q == NULL)
+		xasprintf(why, "the form has no question \"%s\"", name);
 	free(name);
 	if (q == NULL)
 		return -1;
@@ -279,15 +292,36 @@ fill_item(struct form_state *st, const struct form *f, const char *key)
 	}
 	if (rep >= 0 && inst == 0)
 		inst = 1;
-	if (rep < 0 && inst != 0)
+	if (rep < 0 && inst != 0) {
+		xasprintf(why, "\"%s\" is not in a repeat: write it without "
+		    "[N]", q->name);
 		return -1;
+	}
+	r = rep >= 0 ? &f->questions[rep] : NULL;
 	while (rep >= 0 && form_state_repeat_count(st, rep) < inst) {
 		n = form_state_nitems(st);
 		for (i = 0; i < n; i++)
 			if (form_state_item(st, i)->qindex == rep)
 				break;
-		if (i == n || form_state_repeat_add(st, i) != 0)
+		if (i < n && !form_state_relevant(st, i)) {
+			xasprintf(why, "\"%s\": the repeat \"%s\" is not "
+			    "relevant (yet): answer what makes it relevant "
+			    "first", key, r->name);
 			return -1;
+		}
+		if (r->repeat_count != NULL) {
+			xasprintf(why, "\"%s\": the repeat \"%s\" has %d "
+			    "instance%s (its repeat_count): answer what sets "
+			    "it first", key, r->name,
+			    form_state_repeat_count(st, rep),
+			    form_state_repeat_count(st, rep) == 1 ? "" : "s");
+			return -1;
+		}
+		if (i == n || form_state_repeat_add(st, i) != 0) {
+			xasprintf(why, "\"%s\": the repeat \"%s\" cannot have "
+			    "more instances", key, r->name);
+			return -1;
+		}
 	}
 	n = form_state_nitems(st);
 	for (i = 0; i < n; i++) {
@@ -295,6 +329,7 @@ fill_item(struct form_state *st, const struct form *f, const char *key)
 		if (it->q == q && it->instance == inst)
 			return (long)i;
 	}
+	xasprintf(why, "the form has no question \"%s\"", key);
 	return -1;
 }
 
@@ -367,9 +402,9 @@ forms_fill(const struct cmd_entry *e, int argc, char **argv)
 			continue;
 		}
 		*eq = '\0';
-		if ((item = fill_item(st, f, line)) < 0) {
-			cmd_error("stdin line %d: the form has no question "
-			    "\"%s\"", lineno, line);
+		if ((item = fill_item(st, f, line, &msg)) < 0) {
+			cmd_error("stdin line %d: %s", lineno, msg);
+			free(msg);
 			bad = 1;
 			continue;
 		}

@@ -382,6 +382,16 @@ make_ref(struct parser *p, const char *name, size_t pos)
 		perror_at(p, pos, "${%s} is not supported at a kiosk", name);
 		return NULL;
 	}
+	if (ref == EXPR_REF_AMBIGUOUS) {
+		perror_at(p, pos, "${%s} is ambiguous: there are several "
+		    "questions named \"%s\" (in different groups)", name, name);
+		return NULL;
+	}
+	if (ref == EXPR_REF_SKIPPED) {
+		perror_at(p, pos, "${%s} is a row that has an error of its own",
+		    name);
+		return NULL;
+	}
 	if (ref < 0) {
 		for (c = name; *c != '\0'; c++) {
 			if (!name_char((unsigned char)*c, c == name)) {

@@ -22,13 +22,17 @@
 #define EXPR_MAX_DEPTH	64
 #define EXPR_REF_SELF	(-2)	/* "." */
 #define EXPR_REF_UNSUPPORTED (-3) /* resolve: known to ODK, not to a kiosk */
+#define EXPR_REF_AMBIGUOUS (-4)	/* resolve: several questions have the name */
+#define EXPR_REF_SKIPPED (-5)	/* resolve: a row the form loader left out */
 
 struct expr;
 
 /*
  * Resolve ${name} to a reference number >= 0, or -1 if there is no such
  * question (a compile error), or EXPR_REF_UNSUPPORTED for a reference ODK
- * knows and a kiosk does not (${last-saved#x}). A bare name (XPath "name", as choice_filter
+ * knows and a kiosk does not (${last-saved#x}), EXPR_REF_AMBIGUOUS when
+ * several questions (in different groups) have the name, EXPR_REF_SKIPPED
+ * for a row already reported as an error (the message then says so). A bare name (XPath "name", as choice_filter
  * uses for the columns of the choices sheet) is offered as "/name"; -1
  * makes it a "paths are not supported" error.
  */

@@ -73,6 +73,9 @@ struct fq_priv {
 	int		 other_of;	/* synthetic NAME_other: index of NAME */
 	int		 columns;	/* gives submission columns */
 	int		 guidance;	/* has a guidance_hint */
+	int		 dup_name;	/* another question has the name (2: a sibling) */
+	char		*column;	/* submission column: the name, or
+					   group/path/name when dup_name */
 };
 
 /* Engine data of the form (struct form.priv). */

@@ -1093,10 +1093,10 @@ form_state_columns(struct form_state *st, form_column_fn fn, void *arg)
 		rel = st->items[i].relevant;
 		v = rel ? item_raw(st, i) : "";
 		if (st->items[i].pub.instance > 0)
-			xasprintf(&name, "%s[%d]", q->name,
+			xasprintf(&name, "%s[%d]", pv->column,
 			    st->items[i].pub.instance);
 		else
-			name = xstrdup(q->name);
+			name = xstrdup(pv->column);
 		fn(arg, name, v, rel);
 		if (q->type == FT_SELECT_MULTIPLE && (l = q->list) != NULL) {
 			for (k = 0; k < l->nchoices; k++) {

@@ -50,6 +50,9 @@ struct builder {
 	int		 report_headers;	/* header problems: once */
 	char		*root;			/* settings name, or "data" */
 	char		*instance_name;
+	/* Names of survey rows left out with an error of their own. */
+	char		**skipped;
+	size_t		  nskipped;
 	/* Cells of the choices sheet with ${...}, checked after the survey. */
 	struct {
 		int		 row;
@@ -768,6 +771,11 @@ names_build(struct form *f)
 		}
 		if (fp->names[h] < 0)
 			fp->names[h] = (int)i;
+		else {
+			((struct fq_priv *)f->questions[i].priv)->dup_name = 1;
+			((struct fq_priv *)f->questions[fp->names[h]].priv)
+			    ->dup_name = 1;
+		}
 	}
 }
 
@@ -798,6 +806,7 @@ names_find(const struct form *f, const char *name)
 struct resolve_ctx {
 	struct form		*f;
 	const struct form_list	*list;	/* choice_filter: bare names */
+	struct builder		*b;
 };
 
 static int
@@ -825,10 +834,14 @@ resolve_name(void *arg, const char *name)
 		return -1;
 	}
 	if ((i = (size_t)names_find(f, name)) != (size_t)-1)
-		return (int)i;
+		return ((struct fq_priv *)f->questions[i].priv)->dup_name ?
+		    EXPR_REF_AMBIGUOUS : (int)i;
 	if (strncmp(name, "last-saved#", 11) == 0 ||
 	    strcmp(name, "instanceID") == 0)
 		return EXPR_REF_UNSUPPORTED;
+	for (i = 0; rc->b != NULL && i < rc->b->nskipped; i++)
+		if (strcmp(rc->b->skipped[i], name) == 0)
+			return EXPR_REF_SKIPPED;
 	return -1;
 }
 
@@ -836,32 +849,52 @@ static struct expr *
 compile(struct builder *b, int row, const char *col, const char *src,
     const struct form_list *list)
 {
-	struct resolve_ctx rc = { b->f, list };
+	struct resolve_ctx rc = { b->f, list, b };
 	struct expr *e;
 	char *cause = NULL;
 
 	if (src == NULL)
 		return NULL;
 	if ((e = expr_compile(src, resolve_name, &rc, &cause)) == NULL) {
-		problem(b, 0, "survey", row, col, "%s (in \"%s\")", cause, src);
+		/* A row with an error of its own: one error per problem. */
+		if (strstr(cause, "is a row that has an error of its own") ==
+		    NULL || b->nerrors == 0)
+			problem(b, 0, "survey", row, col, "%s (in \"%s\")",
+			    cause, src);
 		free(cause);
 	}
 	return e;
 }
 
 /* Check the ${name} references inside a label or hint. */
+/*
+ * Check the ${name} references of a text. seen (may be NULL) holds the
+ * names already reported for this cell in another language, so that a
+ * problem is reported once, not once per language.
+ */
 static void
-check_refs(struct builder *b, const char *sheet, int row, const char *col,
-    const char *s)
+check_refs_seen(struct builder *b, const char *sheet, int row,
+    const char *col, const char *s, struct buf *seen)
 {
-	struct resolve_ctx rc = { b->f, NULL };
+	struct resolve_ctx rc = { b->f, NULL, b };
 	const char *p, *e;
-	char *name;
+	char *name, *key;
 
 	for (p = s; (p = strstr(p, "${")) != NULL; p = e) {
 		if ((e = strchr(p, '}')) == NULL)
 			break;
 		name = xstrndup(p + 2, (size_t)(e - p - 2));
+		if (seen != NULL) {
+			xasprintf(&key, "\n%s\n", name);
+			if (seen->len > 0 && strstr(buf_cstr(seen), key) !=
+			    NULL) {
+				free(key);
+				free(name);
+				continue;
+			}
+			buf_adds(seen, key + (seen->len > 0));
+			free(key);
+		}
 		switch (resolve_name(&rc, name)) {
 		case EXPR_REF_UNSUPPORTED:
 			problem(b, 0, sheet, row, col, "${%s} is not "
@@ -871,6 +904,14 @@ check_refs(struct builder *b, const char *sheet, int row, const char *col,
 			problem(b, 0, sheet, row, col, "there is no question "
 			    "named \"%s\" (in \"${%s}\")", name, name);
 			break;
+		case EXPR_REF_AMBIGUOUS:
+			problem(b, 0, sheet, row, col, "${%s} is ambiguous: "
+			    "there are several questions named \"%s\" (in "
+			    "different groups)", name, name);
+			break;
+		case EXPR_REF_SKIPPED:
+			/* That row's own error says it all. */
+			break;
 		default:
 			break;
 		}
@@ -879,18 +920,29 @@ check_refs(struct builder *b, const char *sheet, int row, const char *col,
 }
 
 static void
+check_refs(struct builder *b, const char *sheet, int row, const char *col,
+    const char *s)
+{
+	check_refs_seen(b, sheet, row, col, s, NULL);
+}
+
+static void
 check_text_refs(struct builder *b, const struct form_question *q,
     const struct form_text *t, const char *col)
 {
+	struct buf seen = { 0 };
 	size_t i;
 
 	for (i = 0; i <= b->f->nlangs; i++) {
 		if (i == b->f->nlangs) {
 			if (t->plain != NULL)
-				check_refs(b, "survey", q->row, col, t->plain);
+				check_refs_seen(b, "survey", q->row, col,
+				    t->plain, &seen);
 		} else if (t->by_lang[i] != NULL)
-			check_refs(b, "survey", q->row, col, t->by_lang[i]);
+			check_refs_seen(b, "survey", q->row, col,
+			    t->by_lang[i], &seen);
 	}
+	buf_free(&seen);
 }
 
 static char *
@@ -961,19 +1013,39 @@ read_survey(struct builder *b, struct fs_section **secs, size_t nsecs)
 					namecell = cell(r, i);
 			}
 			if (*typecell == '\0') {
-				int any = 0;
-				for (i = 0; i < r->ncells; i++)
-					if (r->cells[i][0] != '\0' &&
-					    i < s->header.ncells &&
-					    cs[i].col != C_IGNORED &&
-					    cs[i].col != C_NONE)
-						any = 1;
-				if (any)
+				int any = 0, named = *namecell != '\0';
+				for (i = 0; i < r->ncells; i++) {
+					if (r->cells[i][0] == '\0' ||
+					    i >= s->header.ncells ||
+					    cs[i].col == C_IGNORED ||
+					    cs[i].col == C_NONE)
+						continue;
+					any = 1;
+					if (cs[i].col == C_LABEL)
+						named = 1;
+				}
+				/*
+				 * As pyxform: a question (a name or a label)
+				 * needs a type; any other row without one
+				 * is skipped with a warning.
+				 */
+				if (named)
 					problem(b, 0, s->name, r->line, "type",
-					    "this row has no type");
+					    "the question %s%s%shas no type",
+					    *namecell ? "\"" : "", namecell,
+					    *namecell ? "\" " : "");
+				else if (any)
+					problem(b, 1, s->name, r->line, "type",
+					    "this row has no type, name or "
+					    "label; it is skipped");
 				continue;
 			}
 			rc = parse_type(typecell, &type, &list, &orr);
+			if (rc < 0 && *namecell != '\0') {
+				b->skipped = xreallocarray(b->skipped,
+				    b->nskipped + 1, sizeof *b->skipped);
+				b->skipped[b->nskipped++] = xstrdup(namecell);
+			}
 			if (rc == -2) {
 				problem(b, 0, s->name, r->line, "type",
 				    "the type \"%s\" is not supported at a "
@@ -1367,13 +1439,34 @@ link_lists(struct builder *b)
 	(void)nsel;
 }
 
+static size_t
+name_hash_ci(const char *s, int parent)
+{
+	size_t h = 2166136261u ^ (size_t)(parent + 2) * 2654435761u;
+
+	for (; *s != '\0'; s++)
+		h = (h ^ (unsigned char)tolower((unsigned char)*s)) * 16777619u;
+	return h;
+}
+
+/*
+ * As pyxform: a name is unique among the rows of one group (its siblings);
+ * the same name in another group is fine. The same name in another case
+ * among siblings is a warning. Every duplicate is reported.
+ */
 static void
 check_names(struct builder *b)
 {
 	struct form *f = b->f;
 	struct form_question *q, *o;
-	size_t i, k;
+	size_t i, h, n = 16;
+	int *tab, k;
 
+	while (n < f->nquestions * 2 + 16)
+		n *= 2;
+	tab = xreallocarray(NULL, n, sizeof *tab);
+	for (i = 0; i < n; i++)
+		tab[i] = -1;
 	for (i = 0; i < f->nquestions; i++) {
 		q = &f->questions[i];
 		if (q->type == FT_END_GROUP || q->type == FT_END_REPEAT)
@@ -1394,23 +1487,143 @@ check_names(struct builder *b)
 			    "\"meta\" is reserved");
 			continue;
 		}
-		k = (size_t)names_find(f, q->name);
-		if (k < i) {
+		for (h = name_hash_ci(q->name, q->parent) & (n - 1);
+		    (k = tab[h]) >= 0; h = (h + 1) & (n - 1)) {
 			o = &f->questions[k];
-			if (o->parent == q->parent)
-				problem(b, 0, "survey", q->row, "name", "the "
-				    "name \"%s\" is used twice (also on row "
-				    "%d)", q->name, o->row);
-			else
-				problem(b, 0, "survey", q->row, "name", "the "
-				    "name \"%s\" is also used on row %d in "
-				    "another group; the same name in two "
-				    "groups is not supported at a kiosk "
-				    "(answers are one flat record)", q->name,
-				    o->row);
+			if (o->parent != q->parent ||
+			    strcasecmp(o->name, q->name) != 0)
+				continue;
+			if (strcmp(o->name, q->name) == 0) {
+				if (q->parent < 0)
+					problem(b, 0, "survey", q->row, "name",
+					    "the name \"%s\" is used twice "
+					    "(also on row %d)", q->name,
+					    o->row);
+				else
+					problem(b, 0, "survey", q->row, "name",
+					    "the name \"%s\" is used twice in "
+					    "the %s \"%s\" (also on row %d)",
+					    q->name, type_word(
+					    f->questions[q->parent].type),
+					    f->questions[q->parent].name ?
+					    f->questions[q->parent].name : "",
+					    o->row);
+				/* Its column collides: reported here. */
+				((struct fq_priv *)q->priv)->dup_name = 2;
+				break;
+			}
+			problem(b, 1, "survey", q->row, "name", "the names "
+			    "\"%s\" and \"%s\" (row %d) differ only in case",
+			    q->name, o->name, o->row);
 			break;
 		}
+		if (k < 0)
+			tab[h] = (int)i;
 	}
+	free(tab);
+	/* As pyxform: a repeat's name is unique in the whole form. */
+	for (i = 0; i < f->nquestions; i++) {
+		q = &f->questions[i];
+		if (q->type != FT_BEGIN_REPEAT || q->name == NULL ||
+		    !((struct fq_priv *)q->priv)->dup_name)
+			continue;
+		for (h = 0; h < i; h++) {
+			o = &f->questions[h];
+			if (o->type == FT_BEGIN_REPEAT && o->name != NULL &&
+			    o->parent != q->parent &&
+			    strcmp(o->name, q->name) == 0) {
+				problem(b, 0, "survey", q->row, "name", "the "
+				    "repeat name \"%s\" is also used on row "
+				    "%d: a repeat's name must be unique in the "
+				    "form", q->name, o->row);
+				break;
+			}
+		}
+	}
+}
+
+/*
+ * Submission columns: the name, or for a name that another question has
+ * (in another group), the path of groups and repeats "g1/q1", so that
+ * columns never collide. Then every column (and select_multiple's
+ * "name/choice" columns) must be unique.
+ */
+static void
+make_columns(struct builder *b)
+{
+	struct form *f = b->f;
+	struct form_question *q;
+	struct fq_priv *pv;
+	struct buf path = { 0 }, col = { 0 };
+	size_t i, j, k, h, n = 16, ncols = 0;
+	char **cols;
+	int *rows, p;
+
+	for (i = 0; i < f->nquestions; i++) {
+		q = &f->questions[i];
+		pv = q->priv;
+		if (q->name == NULL || !pv->columns)
+			continue;
+		ncols += 1 + (q->type == FT_SELECT_MULTIPLE && q->list ?
+		    q->list->nchoices : 0);
+		if (!pv->dup_name) {
+			pv->column = xstrdup(q->name);
+			continue;
+		}
+		path.len = 0;
+		buf_adds(&path, q->name);
+		for (p = q->parent; p >= 0; p = f->questions[p].parent) {
+			const char *gn = f->questions[p].name ?
+			    f->questions[p].name : "";
+			col.len = 0;
+			buf_adds(&col, gn);
+			buf_addc(&col, '/');
+			buf_add(&col, path.data, path.len);
+			path.len = 0;
+			buf_add(&path, col.data, col.len);
+		}
+		pv->column = xstrdup(buf_cstr(&path));
+	}
+	while (n < ncols * 2 + 16)
+		n *= 2;
+	cols = xcalloc(n, sizeof *cols);
+	rows = xcalloc(n, sizeof *rows);
+	for (i = 0; i < f->nquestions; i++) {
+		q = &f->questions[i];
+		pv = q->priv;
+		if (pv->column == NULL)
+			continue;
+		for (j = 0; j == 0 || (q->type == FT_SELECT_MULTIPLE &&
+		    q->list != NULL && j <= q->list->nchoices); j++) {
+			col.len = 0;
+			buf_adds(&col, pv->column);
+			if (j > 0) {
+				buf_addc(&col, '/');
+				buf_adds(&col, q->list->choices[j - 1].name);
+			}
+			for (h = name_hash(buf_cstr(&col)) & (n - 1);
+			    cols[h] != NULL; h = (h + 1) & (n - 1))
+				if (strcmp(cols[h], buf_cstr(&col)) == 0)
+					break;
+			if (cols[h] != NULL) {
+				if (pv->dup_name == 2)
+					continue;
+				problem(b, 0, "survey", q->row, "name", "the "
+				    "submission column \"%s\" is also made by "
+				    "row %d; rename one of them",
+				    buf_cstr(&col), rows[h]);
+				continue;
+			}
+			cols[h] = xstrdup(buf_cstr(&col));
+			rows[h] = q->row;
+		}
+	}
+	for (k = 0; k < n; k++)
+		free(cols[k]);
+	free(cols);
+	free(rows);
+	buf_free(&path);
+	buf_free(&col);
 }
 
 /* Per-question checks that need names, lists and languages. */
@@ -1645,6 +1858,7 @@ free_question(struct form_question *q, size_t nlangs)
 		expr_free(pv->read_only);
 		expr_free(pv->choice_filter);
 		expr_free(pv->repeat_count);
+		free(pv->column);
 		free(pv);
 	}
 }
@@ -1769,6 +1983,7 @@ build(struct builder *b, const struct fs_book *book)
 	link_lists(b);
 	check_names(b);
 	check_questions(b);
+	make_columns(b);
 	for (i = 0; i < b->nrefcells; i++)
 		check_refs(b, "choices", b->refcells[i].row,
 		    b->refcells[i].col, b->refcells[i].text);
@@ -1811,6 +2026,9 @@ load(const char *name, const char *data, size_t len, struct buf *problems,
 	free(b.root);
 	free(b.instance_name);
 	free(b.refcells);
+	for (size_t k = 0; k < b.nskipped; k++)
+		free(b.skipped[k]);
+	free(b.skipped);
 	if (nproblems != NULL)
 		*nproblems = b.nerrors + b.nwarnings;
 	if (b.nerrors > 0) {
@@ -1959,4 +2177,33 @@ form_question_by_name(const struct form *f, const char *name)
 	int i = names_find(f, name);
 
 	return i < 0 ? NULL : &f->questions[i];
+}
+
+const struct form_question *
+form_question_by_column(const struct form *f, const char *column)
+{
+	const struct fq_priv *pv;
+	size_t i;
+	int k;
+
+	if (strchr(column, '/') == NULL) {
+		if ((k = names_find(f, column)) < 0 ||
+		    ((struct fq_priv *)f->questions[k].priv)->dup_name)
+			return NULL;
+		return &f->questions[k];
+	}
+	for (i = 0; i < f->nquestions; i++) {
+		pv = f->questions[i].priv;
+		if (pv->column != NULL && strcmp(pv->column, column) == 0)
+			return &f->questions[i];
+	}
+	return NULL;
+}
+
+int
+form_name_ambiguous(const struct form *f, const char *name)
+{
+	int k = names_find(f, name);
+
+	return k >= 0 && ((struct fq_priv *)f->questions[k].priv)->dup_name;
 }

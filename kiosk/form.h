@@ -157,6 +157,14 @@ const char	*form_text(const struct form *, const struct form_text *,
 		    const char *lang_code);
 const struct form_question *form_question_by_name(const struct form *,
 		    const char *);
+/*
+ * The question of a submission column (without "[N]"): its name, or, for
+ * a name used in several groups, its path "group/name"; NULL if none or
+ * ambiguous (form_name_ambiguous() then says so).
+ */
+const struct form_question *form_question_by_column(const struct form *,
+		    const char *);
+int		 form_name_ambiguous(const struct form *, const char *);
 
 /* ---- one session's answers ---- */
 
@@ -244,7 +252,9 @@ int			 form_state_repeat_count(struct form_state *, int qindex);
  * the column name, the value, and whether it is relevant. Groups and
  * notes produce no column; select_multiple produces its own column
  * (space-separated names) then one column "name/choice" with "0"/"1" per
- * choice; repeats produce "name[instance]" columns. Metadata types
+ * choice; repeats produce "name[instance]" columns. A name used in more
+ * than one group (pyxform allows it) is written as its path of groups,
+ * "group/name", so that columns never collide. Metadata types
  * (start, end, today) produce their value. Values of non-relevant
  * questions are passed as "" with relevant=0.
  */

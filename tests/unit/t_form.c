@@ -559,6 +559,100 @@ test_faults(void)
 	form_free(f);
 }
 
+/* Count the lines of form_check_mem's problems that contain want. */
+static int
+check_count(const char *text, const char *want, struct buf *p)
+{
+	const char *s;
+	int n = 0;
+
+	p->len = 0;
+	form_check_mem("c.csv", text, strlen(text), p);
+	for (s = buf_cstr(p); (s = strstr(s, want)) != NULL; s++)
+		n++;
+	return n;
+}
+
+/* Issue 16 (2, 9): names per group, columns, every problem once. */
+static void
+test_names(void)
+{
+	struct buf p = { 0 };
+	struct form *f;
+	struct form_state *st;
+	const char *groups =
+	    "survey\n,type,name,label\n"
+	    ",note,intro,Hello\n"
+	    ",text,name,Your name\n"
+	    ",begin_group,adult,Adult\n"
+	    ",note,intro,About the adult\n"
+	    ",text,name,Adult's name\n"
+	    ",end_group,,\n"
+	    ",begin_group,child,Child\n"
+	    ",note,intro,About the child\n"
+	    ",text,name,Child's name\n"
+	    ",end_group,,\n"
+	    ",begin_group,more,More\n"
+	    ",begin_group,name,A group named like a question\n"
+	    ",text,x,X\n"
+	    ",end_group,,\n"
+	    ",end_group,,\n";
+
+	f = load("groups.csv", groups);
+	ok(f != NULL, "the same name in different groups loads (pyxform)");
+	if (f != NULL) {
+		st = form_state_new(f);
+		set(st, "x", "1");
+		form_state_set(st, (size_t)item(st, "name", 0), "Ana", NULL);
+		is_str(columns(st), "name=Ana;adult/name=;child/name=;x=1;",
+		    "a shared name's column is its group path");
+		ok(form_question_by_column(f, "child/name") != NULL &&
+		    form_question_by_column(f, "child/name")->row == 11 &&
+		    form_question_by_column(f, "name") == NULL &&
+		    form_name_ambiguous(f, "name") &&
+		    form_question_by_column(f, "x") != NULL,
+		    "form_question_by_column: paths, and ambiguity");
+		form_state_free(st);
+		form_free(f);
+	}
+	is_int(check_count("survey\n,type,name,label,relevant\n"
+	    ",text,a,A,\n,begin_group,g,G,\n,text,a,A2,\n,end_group,,,\n"
+	    ",text,b,B,${a} = 1\n", "${a} is ambiguous", &p), 1,
+	    "a reference to a shared name is ambiguous (pyxform)");
+	is_int(check_count("survey\n,type,name,label\n,text,a,A\n,text,a,B\n"
+	    ",text,b,B\n,text,b,C\n,begin_group,g,G\n,text,c,C\n"
+	    ",text,c,D\n,end_group,,\n", "is used twice", &p), 3,
+	    "every duplicate is reported, not just the first");
+	ok(strstr(buf_cstr(&p), "the name \"c\" is used twice in the group "
+	    "\"g\" (also on row 8)") != NULL, "naming the group");
+	ok(strstr(buf_cstr(&p), "submission column") == NULL,
+	    "and once: not again as a column collision");
+	is_int(check_count("survey\n,type,name,label\n,text,q1,A\n"
+	    ",text,Q1,B\n", "warning: the names \"Q1\" and \"q1\" (row 3) "
+	    "differ only in case", &p), 1, "a case difference is a warning");
+	is_int(check_count("survey\n,type,name,label\n,begin_group,g1,G\n"
+	    ",begin_repeat,r1,R\n,text,q1,Q\n,end_repeat,,\n,end_group,,\n"
+	    ",begin_repeat,r1,R\n,text,q2,Q\n,end_repeat,,\n",
+	    "a repeat's name must be unique in the form", &p), 1,
+	    "a repeat name is unique in the whole form (pyxform)");
+	is_int(check_count("survey\n,type,name,label,required\n"
+	    ",text,a,A,\n,,,,yes\n", "warning: this row has no type, name or "
+	    "label; it is skipped", &p), 1,
+	    "a row with only required=yes is skipped with a warning");
+	is_int(check_count("survey\n,type,name,label\n,,b,B\n",
+	    "the question \"b\" has no type", &p), 1,
+	    "a question without a type is an error");
+	is_int(check_count("survey\n,type,name,label,relevant\n"
+	    ",geopoint,where,Where,\n,text,a,A,${where} != ''\n"
+	    ",note,n,At ${where},\n", "c.csv:", &p), 1,
+	    "an unsupported row is one error, not one per reference");
+	is_int(check_count("survey\n,type,name,label::English (en),"
+	    "label::Español (es),label::Polski (pl)\n"
+	    ",note,n,${nope},${nope},${nope}\n", "no question named", &p), 1,
+	    "a label error is reported once, not once per language");
+	buf_free(&p);
+}
+
 int
 main(void)
 {
@@ -572,6 +666,7 @@ main(void)
 	test_logic();
 	test_repeats();
 	test_faults();
+	test_names();
 	buf_free(&cols);
 	return done_testing();
 }
