@@ -382,6 +382,10 @@ forms_fill(const struct cmd_entry *e, int argc, char **argv)
 	st = form_state_new(f);
 	if ((now = getenv("KIOSK_FORMS_NOW")) != NULL)
 		form_state_set_now(st, strtol(now, NULL, 10));
+	/* What the kiosk fills in: its name, the volunteer's number. */
+	form_state_set_meta(st, getenv("KIOSK_FORMS_DEVICEID"),
+	    getenv("KIOSK_FORMS_USERNAME"));
+	form_state_set_lang(st, lang);
 	while ((r = read(STDIN_FILENO, chunk, sizeof chunk)) > 0) {
 		buf_add(&in, chunk, (size_t)r);
 		if (in.len > 16u * 1024 * 1024)
@@ -410,6 +414,9 @@ forms_fill(const struct cmd_entry *e, int argc, char **argv)
 		}
 		q = form_state_item(st, (size_t)item)->q;
 		if (q->type == FT_CALCULATE || q->type == FT_NOTE ||
+		    q->type == FT_START || q->type == FT_END ||
+		    q->type == FT_TODAY || q->type == FT_DEVICEID ||
+		    q->type == FT_USERNAME || q->type == FT_META_EMPTY ||
 		    q->type == FT_BEGIN_GROUP || q->type == FT_BEGIN_REPEAT ||
 		    q->type == FT_END_GROUP || q->type == FT_END_REPEAT ||
 		    q->calculation != NULL || (q->read_only != NULL &&

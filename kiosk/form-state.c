@@ -57,7 +57,10 @@ struct form_state {
 	size_t			 arena_used;
 	size_t			 ctx;		/* item being evaluated */
 	const struct form_choice *choice;	/* choice_filter */
-	const char		*lang;		/* jr:choice-name */
+	const char		*lang;		/* jr:choice-name: NULL or langbuf */
+	char			 langbuf[32];
+	char			 deviceid[128];	/* metadata (form_state_set_meta) */
+	char			 username[32];
 	const struct form_choice **cbuf;
 	time_t			 now;
 };
@@ -578,18 +581,22 @@ clear_stale(struct form_state *st, size_t except)
 
 /* ---- public ---- */
 
+/*
+ * The date of t, YYYY-MM-DD: start, end and today are dates only, never a
+ * time of day (privacy: a time could single a resident out).
+ */
 static void
-iso_now(char *out, size_t len, time_t t)
+ymd_of(char *out, size_t len, time_t t)
 {
 	struct tm tm;
-	long off;
 
+	if (t == 0) {
+		today_ymd(out);
+		return;
+	}
 	localtime_r(&t, &tm);
-	off = tm.tm_gmtoff;
-	snprintf(out, len, "%04d-%02d-%02dT%02d:%02d:%02d.000%c%02ld:%02ld",
-	    tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour,
-	    tm.tm_min, tm.tm_sec, off < 0 ? '-' : '+', labs(off) / 3600,
-	    (labs(off) % 3600) / 60);
+	snprintf(out, len, "%04d-%02d-%02d", tm.tm_year + 1900, tm.tm_mon + 1,
+	    tm.tm_mday);
 }
 
 /* Defaults and metadata of the items of question q, instance inst. */
@@ -608,19 +615,18 @@ apply_defaults(struct form_state *st, size_t from, size_t to)
 			continue;
 		switch (q->type) {
 		case FT_START:
-			iso_now(buf, sizeof buf, st->now ? st->now : time(NULL));
+		case FT_TODAY:
+			ymd_of(buf, sizeof buf, st->now);
 			store(st, i, buf, NULL);
 			continue;
-		case FT_TODAY:
-			if (st->now != 0) {
-				struct tm tm;
-				localtime_r(&st->now, &tm);
-				snprintf(buf, sizeof buf, "%04d-%02d-%02d",
-				    tm.tm_year + 1900, tm.tm_mon + 1,
-				    tm.tm_mday);
-			} else
-				today_ymd(buf);
-			store(st, i, buf, NULL);
+		case FT_DEVICEID:
+			store(st, i, st->deviceid, NULL);
+			continue;
+		case FT_USERNAME:
+			store(st, i, st->username, NULL);
+			continue;
+		case FT_END:
+		case FT_META_EMPTY:
 			continue;
 		default:
 			break;
@@ -684,6 +690,43 @@ form_state_set_now(struct form_state *st, long now)
 			store(st, i, "", NULL);
 			apply_defaults(st, i, i + 1);
 		}
+	}
+	recompute(st);
+}
+
+void
+form_state_set_meta(struct form_state *st, const char *deviceid,
+    const char *username)
+{
+	size_t i;
+	enum form_type t;
+
+	if (deviceid != NULL)
+		snprintf(st->deviceid, sizeof st->deviceid, "%s", deviceid);
+	if (username != NULL)
+		snprintf(st->username, sizeof st->username, "%s", username);
+	for (i = 0; i < st->nitems; i++) {
+		t = st->items[i].pub.q->type;
+		if (t == FT_DEVICEID)
+			store(st, i, st->deviceid, NULL);
+		else if (t == FT_USERNAME)
+			store(st, i, st->username, NULL);
+	}
+	recompute(st);
+}
+
+void
+form_state_set_lang(struct form_state *st, const char *lang)
+{
+	if (lang == NULL || *lang == '\0') {
+		if (st->lang == NULL)
+			return;
+		st->lang = NULL;
+	} else {
+		if (st->lang != NULL && strcmp(st->langbuf, lang) == 0)
+			return;
+		snprintf(st->langbuf, sizeof st->langbuf, "%s", lang);
+		st->lang = st->langbuf;
 	}
 	recompute(st);
 }
@@ -813,10 +856,25 @@ form_state_check(struct form_state *st, size_t i, const char *lang,
 	int y, m, dd, required;
 
 	*msg = NULL;
+	if (lang != NULL)
+		form_state_set_lang(st, lang);
 	if (i >= st->nitems || !st->items[i].relevant)
 		return 0;
 	q = st->items[i].pub.q;
 	pv = q->priv;
+	/*
+	 * A repeat_count beyond the kiosk's limit: the form would lose
+	 * instances, so it cannot be submitted (never cut silently).
+	 */
+	if (q->type == FT_BEGIN_REPEAT && pv->repeat_count != NULL) {
+		char *c = eval_str_at(st, pv->repeat_count, i);
+		if (expr_parse_number(c, &d) == 0 && d > FORM_REPEAT_MAX) {
+			freezero_str(c);
+			*msg = xstrdup(msgs->constraint);
+			return -1;
+		}
+		freezero_str(c);
+	}
 	switch (q->type) {
 	case FT_CALCULATE:
 	case FT_HIDDEN:
@@ -827,6 +885,9 @@ form_state_check(struct form_state *st, size_t i, const char *lang,
 	case FT_START:
 	case FT_END:
 	case FT_TODAY:
+	case FT_DEVICEID:
+	case FT_USERNAME:
+	case FT_META_EMPTY:
 		return 0;
 	default:
 		break;
@@ -938,6 +999,8 @@ form_state_label(struct form_state *st, size_t i, const char *lang)
 {
 	if (i >= st->nitems)
 		return xstrdup("");
+	if (lang != NULL)
+		form_state_set_lang(st, lang);
 	return interpolate(st, i, form_text(st->f, &st->items[i].pub.q->label,
 	    lang));
 }
@@ -947,6 +1010,8 @@ form_state_hint(struct form_state *st, size_t i, const char *lang)
 {
 	if (i >= st->nitems)
 		return xstrdup("");
+	if (lang != NULL)
+		form_state_set_lang(st, lang);
 	return interpolate(st, i, form_text(st->f, &st->items[i].pub.q->hint,
 	    lang));
 }
@@ -1082,7 +1147,7 @@ form_state_columns(struct form_state *st, form_column_fn fn, void *arg)
 	size_t i, k, n;
 	int rel, sel;
 
-	iso_now(now, sizeof now, st->now ? st->now : time(NULL));
+	ymd_of(now, sizeof now, st->now);
 	for (i = 0; i < st->nitems; i++) {
 		q = st->items[i].pub.q;
 		pv = q->priv;

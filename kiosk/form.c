@@ -130,15 +130,12 @@ static const char *unsupported_types[] = {
 	"geopoint", "geotrace", "geoshape", "gps", "location", "image",
 	"photo", "audio", "video", "file", "barcode", "background-audio",
 	"background-geopoint", "xml-external", "csv-external", "range", "osm",
-	"datetime", "deviceid", "subscriberid", "simserial", "phonenumber",
-	"username", "email", "audit", "start-geopoint", "rank", "include",
+	"datetime", "rank", "include",
 	"select_one_external", "select_multiple_external",
 	"select_one_from_file", "select_multiple_from_file", "begin loop",
 	"begin_loop", "end loop", "end_loop", "entity", "signature", "q image",
-	"instanceid", "uri:deviceid", "imei", "uri:email", "uri:username",
-	"uri:phonenumber", "uri:subscriberid", "uri:simserial", "hidden geopoint",
-	"table-list", "begin table-list", "end table-list", "ranking",
-	"phone number", "phonenumber", "end-geopoint"
+	"instanceid", "hidden geopoint",
+	"table-list", "begin table-list", "end table-list", "ranking"
 };
 
 static const struct {
@@ -157,6 +154,16 @@ static const struct {
 	{ "begin repeat", FT_BEGIN_REPEAT }, { "begin_repeat", FT_BEGIN_REPEAT },
 	{ "end repeat", FT_END_REPEAT }, { "end_repeat", FT_END_REPEAT },
 	{ "start", FT_START }, { "end", FT_END }, { "today", FT_TODAY },
+	{ "deviceid", FT_DEVICEID }, { "uri:deviceid", FT_DEVICEID },
+	{ "imei", FT_DEVICEID },
+	{ "username", FT_USERNAME }, { "uri:username", FT_USERNAME },
+	/* Accepted, never filled (a warning says so). */
+	{ "phonenumber", FT_META_EMPTY }, { "phone number", FT_META_EMPTY },
+	{ "uri:phonenumber", FT_META_EMPTY }, { "email", FT_META_EMPTY },
+	{ "uri:email", FT_META_EMPTY }, { "simserial", FT_META_EMPTY },
+	{ "uri:simserial", FT_META_EMPTY }, { "subscriberid", FT_META_EMPTY },
+	{ "uri:subscriberid", FT_META_EMPTY }, { "audit", FT_META_EMPTY },
+	{ "start-geopoint", FT_META_EMPTY }, { "end-geopoint", FT_META_EMPTY },
 };
 
 static void __attribute__((format(printf, 6, 7)))
@@ -845,24 +852,56 @@ resolve_name(void *arg, const char *name)
 	return -1;
 }
 
+/*
+ * As pyxform: typographic quotes (’ ‘ “ ”, which Excel and Word put in)
+ * are straight quotes in an expression. Allocated.
+ */
+static char *
+straight_quotes(const char *src)
+{
+	char *out = xstrdup(src), *w = out;
+	const unsigned char *p = (const unsigned char *)src;
+
+	while (*p != '\0') {
+		if (p[0] == 0xe2 && p[1] == 0x80 && (p[2] == 0x98 ||
+		    p[2] == 0x99)) {
+			*w++ = '\'';
+			p += 3;
+		} else if (p[0] == 0xe2 && p[1] == 0x80 && (p[2] == 0x9c ||
+		    p[2] == 0x9d)) {
+			*w++ = '"';
+			p += 3;
+		} else
+			*w++ = (char)*p++;
+	}
+	*w = '\0';
+	return out;
+}
+
 static struct expr *
-compile(struct builder *b, int row, const char *col, const char *src,
+compile(struct builder *b, int row, const char *col, const char *raw,
     const struct form_list *list)
 {
 	struct resolve_ctx rc = { b->f, list, b };
 	struct expr *e;
-	char *cause = NULL;
+	char *cause = NULL, *src;
 
-	if (src == NULL)
+	if (raw == NULL)
 		return NULL;
+	src = straight_quotes(raw);
 	if ((e = expr_compile(src, resolve_name, &rc, &cause)) == NULL) {
 		/* A row with an error of its own: one error per problem. */
+		/* One line per problem: line breaks of the cell as blanks. */
+		for (char *c = src; *c != '\0'; c++)
+			if (*c == '\n' || *c == '\r' || *c == '\t')
+				*c = ' ';
 		if (strstr(cause, "is a row that has an error of its own") ==
 		    NULL || b->nerrors == 0)
 			problem(b, 0, "survey", row, col, "%s (in \"%s\")",
 			    cause, src);
 		free(cause);
 	}
+	free(src);
 	return e;
 }
 
@@ -1075,6 +1114,15 @@ read_survey(struct builder *b, struct fs_section **secs, size_t nsecs)
 			/* Stash the list name until lists are final. */
 			q->repeat_count = NULL;
 			q->name = dup_or_null(namecell);
+			/* As pyxform: an audit is always named "audit". */
+			if (strcasecmp(typecell, "audit") == 0) {
+				if (q->name == NULL)
+					q->name = xstrdup("audit");
+				else if (strcmp(q->name, "audit") != 0)
+					problem(b, 0, s->name, r->line, "name",
+					    "an audit must be named \"audit\", "
+					    "not \"%s\"", q->name);
+			}
 			q->label.by_lang = xcalloc(1, sizeof (char *));
 			q->hint.by_lang = xcalloc(1, sizeof (char *));
 			q->required_message.by_lang = xcalloc(1,
@@ -1654,9 +1702,16 @@ check_questions(struct builder *b)
 		needs_label = !(q->type == FT_CALCULATE ||
 		    q->type == FT_HIDDEN || q->type == FT_START ||
 		    q->type == FT_END || q->type == FT_TODAY ||
+		    q->type == FT_DEVICEID || q->type == FT_USERNAME ||
+		    q->type == FT_META_EMPTY ||
 		    q->type == FT_BEGIN_GROUP || q->type == FT_END_GROUP ||
 		    q->type == FT_BEGIN_REPEAT || q->type == FT_END_REPEAT);
 		/* As pyxform: a question needs a label or hint. */
+		if (q->type == FT_META_EMPTY)
+			problem(b, 1, "survey", q->row, "type", "\"%s\": a kiosk "
+			    "has no such metadata (phone number, e-mail, SIM, "
+			    "audit log, location); its column stays empty",
+			    q->name ? q->name : "");
 		if (needs_label && q->calculation == NULL &&
 		    text_empty(&q->label, f->nlangs) &&
 		    text_empty(&q->hint, f->nlangs))
@@ -1744,9 +1799,19 @@ check_questions(struct builder *b)
 			if (q->type != FT_BEGIN_REPEAT)
 				problem(b, 0, "survey", q->row, "repeat_count",
 				    "repeat_count only applies to begin_repeat");
-			else
+			else {
+				char *end;
+				double n = strtod(q->repeat_count, &end);
+				if (*end == '\0' && end != q->repeat_count &&
+				    n > FORM_REPEAT_MAX)
+					problem(b, 0, "survey", q->row,
+					    "repeat_count", "a kiosk takes at "
+					    "most %d instances of a repeat, "
+					    "not %s", FORM_REPEAT_MAX,
+					    q->repeat_count);
 				pv->repeat_count = compile(b, q->row,
 				    "repeat_count", q->repeat_count, NULL);
+			}
 		}
 		/* A dynamic default is an expression. */
 		if (q->default_value != NULL && (strstr(q->default_value,

@@ -46,7 +46,16 @@ enum form_type {
 	FT_END_REPEAT,
 	FT_START,
 	FT_END,
-	FT_TODAY
+	FT_TODAY,
+	/*
+	 * Metadata, never shown: deviceid is the kiosk's name, username the
+	 * assisting volunteer's number (form_state_set_meta); FT_META_EMPTY
+	 * (phonenumber, email, simserial, subscriberid, audit,
+	 * start-geopoint...) is accepted and always empty.
+	 */
+	FT_DEVICEID,
+	FT_USERNAME,
+	FT_META_EMPTY
 };
 
 /*
@@ -178,6 +187,17 @@ struct form_state	*form_state_new(const struct form *);
 void			 form_state_free(struct form_state *);	/* wipes */
 /* Fix the clock for today(), now() and start/end (tests); 0: real time. */
 void			 form_state_set_now(struct form_state *, long);
+/*
+ * Values of the deviceid (the kiosk's name) and username (the assisting
+ * volunteer's number, or "") metadata; NULL leaves one as it is.
+ */
+void			 form_state_set_meta(struct form_state *,
+			    const char *deviceid, const char *username);
+/*
+ * The resident's language, for jr:choice-name() (form_state_label, _hint
+ * and _check also set it); calculations that use it are re-run.
+ */
+void			 form_state_set_lang(struct form_state *, const char *);
 
 size_t			 form_state_nitems(const struct form_state *);
 const struct form_item	*form_state_item(const struct form_state *, size_t);
@@ -255,7 +275,8 @@ int			 form_state_repeat_count(struct form_state *, int qindex);
  * choice; repeats produce "name[instance]" columns. A name used in more
  * than one group (pyxform allows it) is written as its path of groups,
  * "group/name", so that columns never collide. Metadata types
- * (start, end, today) produce their value. Values of non-relevant
+ * (start, end, today: a date, never a time of day; deviceid, username and
+ * the always-empty ones) produce their value. Values of non-relevant
  * questions are passed as "" with relevant=0.
  */
 typedef void (*form_column_fn)(void *arg, const char *column,

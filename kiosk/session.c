@@ -768,6 +768,14 @@ session_submit(struct session *s, char **msg)
 	s->claim = vault_secure_alloc(CLAIM_LEN + 1);
 	claim_new(s->claim);
 	rec = record_new();
+	{
+		/* Metadata: deviceid is the kiosk, username the volunteer. */
+		char vol[16] = "";
+		if (s->assisted_by > 0)
+			snprintf(vol, sizeof vol, "%d", s->assisted_by);
+		form_state_set_meta(s->state, s->cfg->name != NULL ?
+		    s->cfg->name : "", vol);
+	}
 	form_state_columns(s->state, add_column, rec);
 	today_ymd(date);
 	memset(&meta, 0, sizeof meta);

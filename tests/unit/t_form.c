@@ -653,6 +653,94 @@ test_names(void)
 	buf_free(&p);
 }
 
+/* Issue 16 (3, 8, 9): metadata, typographic quotes, language, messages. */
+static void
+test_meta(void)
+{
+	struct buf p = { 0 };
+	struct form *f;
+	struct form_state *st;
+	const char *meta =
+	    "survey\n,type,name,label,relevant,calculation\n"
+	    ",start,start,,,\n,end,end,,,\n,today,today,,,\n"
+	    ",deviceid,deviceid,,,\n,username,username,,,\n"
+	    ",phonenumber,phone,,,\n,email,email,,,\n,simserial,sim,,,\n"
+	    ",subscriberid,sub,,,\n,audit,audit,,,\n"
+	    ",start-geopoint,where,,,\n"
+	    ",select_one yn,ok,OK?,,\n"
+	    ",note,yes_note,Yes!,${ok} = ‘yes’,\n"
+	    ",note,q_note,Quoted,${ok} = “yes”,\n"
+	    ",calculate,okname,,,\"jr:choice-name(${ok}, '${ok}')\"\n"
+	    "choices\n,list_name,name,label::English (en),label::Español (es)\n"
+	    ",yn,yes,Yes,Sí\n,yn,no,No,No\n";
+	const struct form_msgs *m = &msgs;
+	char *msg = NULL, *label;
+
+	f = load("meta.csv", meta);
+	ok(f != NULL, "metadata types and typographic quotes load");
+	if (f == NULL)
+		return;
+	st = form_state_new(f);
+	form_state_set_now(st, 1700000000);	/* 2023-11-14 22:13 UTC */
+	form_state_set_meta(st, "library-kiosk-1", "7");
+	ok(form_state_check_all(st, "en", m, &msg) == -1,
+	    "metadata never needs an answer");
+	free(msg);
+	ok(strstr(columns(st), "start=2023-11-14;end=2023-11-14;"
+	    "today=2023-11-14;deviceid=library-kiosk-1;username=7;phone=;"
+	    "email=;sim=;sub=;audit=;where=;") != NULL,
+	    "start, end, today are dates (no time); deviceid, username; the "
+	    "rest empty (%s)", columns(st));
+	form_state_set_meta(st, NULL, "");
+	ok(strstr(columns(st), "deviceid=library-kiosk-1;username=;") != NULL,
+	    "no volunteer: username is empty");
+	set(st, "ok", "yes");
+	ok(form_state_relevant(st, (size_t)item(st, "yes_note", 0)) &&
+	    form_state_relevant(st, (size_t)item(st, "q_note", 0)),
+	    "‘typographic’ and “quotes” "
+	    "are straight quotes in expressions (pyxform)");
+	label = form_state_label(st, (size_t)item(st, "ok", 0), "es");
+	freezero_str(label);
+	is_str(get(st, "okname"), "Sí",
+	    "jr:choice-name() follows the resident's language");
+	form_state_set_lang(st, "en");
+	is_str(get(st, "okname"), "Yes", "and changes with it");
+	form_state_free(st);
+	form_free(f);
+
+	p.len = 0;
+	form_check_mem("meta.csv", meta, strlen(meta), &p);
+	is_int(check_count(meta, "its column stays empty", &p), 6,
+	    "forms check warns once per metadata a kiosk cannot fill");
+	is_int(check_count(meta, "c.csv: sheet", &p), 6, "and nothing else");
+	is_int(check_count("survey\n,type,name,label,constraint\n"
+	    ",integer,a,A,\". > 1 and\n\n  . <\"\n", "(in \". > 1 and    . <\")",
+	    &p), 1, "an expression with line breaks is one line of error");
+	is_int(check_count("survey\n,type,name,label,repeat_count\n"
+	    ",begin_repeat,r,R,60\n,text,a,A,\n,end_repeat,,,\n",
+	    "a kiosk takes at most 50 instances of a repeat, not 60", &p), 1,
+	    "repeat_count beyond the limit is an error, not cut silently");
+	f = load("many.csv", "survey\n,type,name,label,repeat_count\n"
+	    ",integer,n,N,\n,begin_repeat,r,R,${n}\n,text,a,A,\n"
+	    ",end_repeat,,,\n");
+	if (f != NULL) {
+		st = form_state_new(f);
+		set(st, "n", "51");
+		ok(form_state_check(st, (size_t)item(st, "r", 0), "en", m,
+		    &msg) == -1, "a repeat_count that comes to 51 blocks");
+		free(msg);
+		msg = NULL;
+		set(st, "n", "50");
+		ok(form_state_check_all(st, "en", m, &msg) == -1 &&
+		    form_state_repeat_count(st, form_state_item(st,
+		    (size_t)item(st, "r", 0))->qindex) == 50, "50 is fine");
+		free(msg);
+		form_state_free(st);
+		form_free(f);
+	}
+	buf_free(&p);
+}
+
 int
 main(void)
 {
@@ -667,6 +755,7 @@ main(void)
 	test_repeats();
 	test_faults();
 	test_names();
+	test_meta();
 	buf_free(&cols);
 	return done_testing();
 }
