@@ -253,6 +253,13 @@ int
 batch_parse(const unsigned char *d, size_t len, struct batch *b, int *why,
     char **cause)
 {
+	return batch_parse_flags(d, len, b, 0, why, cause);
+}
+
+int
+batch_parse_flags(const unsigned char *d, size_t len, struct batch *b,
+    int flags, int *why, char **cause)
+{
 	struct hash_check hc;
 	unsigned char *bad;
 	const unsigned char *e;
@@ -329,7 +336,9 @@ batch_parse(const unsigned char *d, size_t len, struct batch *b, int *why,
 	hc.bad = bad;
 	par_for(b->count, hash_check, &hc);
 	for (i = 0; i < b->count; i++) {
-		if (bad[i]) {
+		if (bad[i] && (flags & BATCH_KEEP_DAMAGED))
+			b->ent[i].damaged = 1;
+		else if (bad[i]) {
 			free(bad);
 			*why = BATCH_E_RECORD_HASH;
 			xasprintf(cause, "record hash: sealed record seq %llu "

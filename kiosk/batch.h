@@ -62,6 +62,8 @@ struct batch_entry {
 	size_t			 len;
 	unsigned char		 hash[32];
 	const unsigned char	*data;	/* into the batch bytes */
+	int			 damaged; /* BATCH_KEEP_DAMAGED: data does not
+					    match hash */
 };
 
 struct batch {
@@ -109,6 +111,14 @@ int	 batch_verify(const unsigned char *, size_t, int *why, char **cause);
 /* Canonical parse of a verified batch, and check each record's hash. */
 int	 batch_parse(const unsigned char *, size_t, struct batch *, int *why,
 	    char **cause);
+/*
+ * The same; with BATCH_KEEP_DAMAGED a record whose bytes do not match
+ * its (signed) hash does not fail the parse: its entry is marked
+ * damaged, for the office to report it lost and open the others.
+ */
+#define BATCH_KEEP_DAMAGED	0x1
+int	 batch_parse_flags(const unsigned char *, size_t, struct batch *,
+	    int flags, int *why, char **cause);
 void	 batch_clear(struct batch *);
 /* The batch's name hash (file_hash), after batch_check_header. */
 void	 batch_hash(const unsigned char *, unsigned char out[32]);

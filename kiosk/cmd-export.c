@@ -203,6 +203,19 @@ cmd_export_exec(const struct cmd_entry *e, int argc, char **argv)
 		    "ms, head+fsync+rename %.0f ms, read-back %.0f ms, mark %.0f "
 		    "ms\n", ph[0], ph[1], ph[2], ph[3], ph[4]);
 	}
+	{
+		const uint64_t *dseq;
+		size_t nd = outbox_last_damaged(ob, &dseq), k;
+
+		for (k = 0; k < nd; k++)
+			fprintf(stderr, "kiosk: DAMAGED: submission %llu is "
+			    "damaged on this kiosk's disk (its sealed bytes "
+			    "no longer match their hash); it went out as it "
+			    "is and the office will report it lost. The "
+			    "others are not affected. See README, \"A "
+			    "damaged submission\".\n",
+			    (unsigned long long)dseq[k]);
+	}
 	if (path == NULL)
 		fprintf(stderr, "kiosk: no submissions are waiting; no batch "
 		    "written\n");

@@ -3,9 +3,11 @@
  * each batch: verify, open, record in the ledger and append to
  * DIR/<form_id>.csv and .jsonl; reports per kiosk the sequence ranges
  * received and missing, and writes a signed <kiosk>.ack for each.
- * Exit 0: all good; 1: a batch was rejected or another error; 3: opened,
- * but a gap remains. Never writes anything for a rejected batch.
+ * Exit 0: all good; 1: a batch was rejected or another error; 4: opened,
+ * but a submission arrived damaged and is reported lost; 3: opened, but
+ * a gap remains. Never writes anything for a rejected batch.
  */
+#include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -27,16 +29,19 @@ cmd_open_exec(const struct cmd_entry *e, int argc, char **argv)
 		{ "passphrase-file", required_argument, NULL, 'p' },
 		{ "ledger", required_argument, NULL, 'l' },
 		{ "out", required_argument, NULL, 'o' },
+		{ "accept-lost", required_argument, NULL, 'a' },
 		{ NULL, 0, NULL, 0 }
 	};
 	struct vault_office_key *keys[OPEN_MAX_KEYS];
 	struct office *o = NULL;
 	struct buf b = { 0 }, report = { 0 };
 	const char *kpath[OPEN_MAX_KEYS], *pfile[OPEN_MAX_KEYS];
+	const char *accept[OPEN_MAX_KEYS];
+	size_t na = 0;
 	char *ledger = NULL, *out = NULL, *cause = NULL, *pass, *prompt;
 	size_t nk = 0, np = 0, i;
 	long added;
-	int c, rc = 1, wrong, why, replay, rejected = 0, gap = 0;
+	int c, rc = 1, wrong, why, replay, rejected = 0, gap = 0, lost = 0;
 
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
@@ -53,6 +58,13 @@ cmd_open_exec(const struct cmd_entry *e, int argc, char **argv)
 			break;
 		case 'l': ledger = optarg; break;
 		case 'o': out = optarg; break;
+		case 'a':
+			if (na == OPEN_MAX_KEYS)
+				return cmd_usage(e, "too many --accept-lost");
+			if (strchr(optarg, ':') == NULL)
+				return cmd_usage(e, "--accept-lost NAME:SEQ");
+			accept[na++] = optarg;
+			break;
 		default: return cmd_usage(e, "unknown option");
 		}
 	}
@@ -63,7 +75,7 @@ cmd_open_exec(const struct cmd_entry *e, int argc, char **argv)
 	if (np > 1 && np != nk)
 		return cmd_usage(e, "give one --passphrase-file, or one per "
 		    "--key");
-	if (optind == argc)
+	if (optind == argc && na == 0)
 		return cmd_usage(e, "name at least one batch file");
 
 	/* Unlock every key before touching the output. */
@@ -117,14 +129,40 @@ cmd_open_exec(const struct cmd_entry *e, int argc, char **argv)
 			office_notes(o)->len = 0;
 		}
 	}
+	for (i = 0; i < na; i++) {
+		char *name = xstrdup(accept[i]), *colon = strrchr(name, ':');
+		char *end;
+		unsigned long long seq;
+
+		*colon = '\0';
+		errno = 0;
+		seq = strtoull(colon + 1, &end, 10);
+		free(cause);
+		cause = NULL;
+		if (colon[1] < '1' || colon[1] > '9' || *end != '\0' ||
+		    errno != 0) {
+			cmd_error("--accept-lost %s: SEQ must be a number",
+			    accept[i]);
+			rejected = 1;
+		} else if (office_accept_lost(o, name, seq, &cause) != 0) {
+			cmd_error("%s", cause);
+			rejected = 1;
+		}
+		free(name);
+		if (office_notes(o)->len > 0) {
+			fwrite(office_notes(o)->data, 1, office_notes(o)->len,
+			    stderr);
+			office_notes(o)->len = 0;
+		}
+	}
 	free(cause);
 	cause = NULL;
-	if (office_finish(o, &report, &gap, &cause) != 0) {
+	if (office_finish(o, &report, &gap, &lost, &cause) != 0) {
 		cmd_error("%s", cause);
 		rejected = 1;
 	}
 	fwrite(report.data, 1, report.len, stdout);
-	rc = rejected ? 1 : gap ? 3 : 0;
+	rc = rejected ? 1 : lost ? 4 : gap ? 3 : 0;
 out:
 	for (i = 0; i < nk; i++)
 		vault_office_free(keys[i]);
@@ -138,7 +176,7 @@ out:
 const struct cmd_entry cmd_open_entry = {
 	"open",
 	"open --key office.key [--key old.key ...] [--passphrase-file F ...] "
-	"[--ledger L.db] --out DIR BATCH...",
+	"[--ledger L.db] [--accept-lost NAME:SEQ ...] --out DIR BATCH...",
 	"Verify and open batches at the office into CSV and JSON Lines.",
 	"Unlocks each office key (asking for its passphrase on the terminal, "
 	"or reading the first line of --passphrase-file: give one for all "
@@ -165,7 +203,17 @@ const struct cmd_entry cmd_open_entry = {
 	"For each kiosk, open prints the sequence ranges received and any "
 	"missing range, and writes DIR/NAME.ack, a signed acknowledgement "
 	"of everything received without a gap; put it on the stick so the "
-	"kiosk can delete those submissions. Exit status: 0 all good, 1 a "
-	"batch was rejected or another error, 3 opened but a gap remains.",
+	"kiosk can delete those submissions.\n\n"
+	"A record whose bytes do not match the hash the kiosk signed (damaged "
+	"on the kiosk's disk or on the stick) does not stop the batch: every "
+	"other record is checked and opened, and that one is reported LOST "
+	"by kiosk and number, recorded in the ledger, and not acknowledged, "
+	"so the kiosk keeps it and its next batch carries it again. If the "
+	"kiosk's export said it is DAMAGED there too, it cannot be recovered: "
+	"--accept-lost NAME:SEQ records the loss, and acknowledgements then "
+	"go past it.\n\n"
+	"Exit status: 0 all good, 1 a batch was rejected or another error, "
+	"4 opened but a submission is reported lost, 3 opened but a gap "
+	"remains.",
 	cmd_open_exec
 };

@@ -907,6 +907,9 @@ open_one(void *arg, size_t k)
 	const struct batch_entry *e = &w->b->ent[w->first + k];
 
 	w->err[k] = NULL;
+	w->ptlen[k] = 0;
+	if (e->damaged)		/* would not open: reported lost instead */
+		return;
 	if (vault_seal_open_into(find_key(w->o, e->key_id), e->data, e->len,
 	    w->pt + k * w->cap, w->cap, &w->ptlen[k], &w->err[k]) != 0 &&
 	    w->err[k] == NULL)
@@ -927,11 +930,11 @@ office_batch(struct office *o, const char *path, int *replay, long *added,
 	struct record_head rh;
 	char *name = NULL, *m = NULL, *hdr = NULL, *form = NULL, *ver = NULL;
 	char fpr[VAULT_FPR_LEN];
-	uint64_t *newseq = NULL;
-	size_t nnew = 0;
+	uint64_t *newseq = NULL, *lostv = NULL;
+	size_t nnew = 0, nlost = 0;
 	int64_t through = -1;
 	char *on = NULL;
-	int found, seen, enrolled, rc = -1, intx = 0;
+	int found, seen, enrolled, rc = -1, intx = 0, again = 0;
 	struct otx x;
 
 	memset(&b, 0, sizeof b);
@@ -960,7 +963,7 @@ office_batch(struct office *o, const char *path, int *replay, long *added,
 		goto out;
 	}
 	if (batch_verify(d, len, why, &m) != 0 ||
-	    batch_parse(d, len, &b, why, &m) != 0) {
+	    batch_parse_flags(d, len, &b, BATCH_KEEP_DAMAGED, why, &m) != 0) {
 		fail(why, *why, cause, path, "%s", m);
 		goto out;
 	}
@@ -1011,10 +1014,23 @@ office_batch(struct office *o, const char *path, int *replay, long *added,
 		goto out;
 	}
 	if (found && memcmp(h, b.file_hash, 32) == 0) {
-		*replay = 1;
-		touch(o, pk, b.name, b.number);
-		rc = 0;
-		goto out;
+		/*
+		 * The same batch again. Its name hash covers the manifest,
+		 * not the sealed bytes: if a record of it arrived damaged
+		 * before, this copy may hold it intact, so look again.
+		 */
+		if (store_ledger_lost_in(o->ledger, pk, b.first, b.last,
+		    &again, &m) != 0) {
+			fail(why, OFFICE_E_LEDGER, cause, path, "%s", m);
+			goto out;
+		}
+		if (!again) {
+			*replay = 1;
+			touch(o, pk, b.name, b.number);
+			rc = 0;
+			goto out;
+		}
+		found = 0;
 	}
 	if (found) {
 		fail(why, OFFICE_E_FORK, cause, path, "batch %llu of kiosk %s "
@@ -1036,6 +1052,7 @@ office_batch(struct office *o, const char *path, int *replay, long *added,
 
 	/* Open and check every record; build the output in secure memory. */
 	newseq = xcalloc(b.count, sizeof *newseq);
+	lostv = xcalloc(b.count, sizeof *lostv);
 	w.o = o;
 	w.b = &b;
 	for (i = 0; i < b.count; i++)
@@ -1077,6 +1094,18 @@ office_batch(struct office *o, const char *path, int *replay, long *added,
 			goto out;
 		}
 		seen = found;
+		if (e->damaged) {
+			/*
+			 * Its bytes do not match the hash the kiosk signed:
+			 * damaged on the kiosk's disk or on the stick. The
+			 * others still verify (the next record chains to
+			 * the signed hash); this one is reported lost until
+			 * it arrives intact or staff accept the loss.
+			 */
+			if (!seen)
+				lostv[nlost++] = i;
+			continue;
+		}
 		if (w.err[k] != NULL) {
 			fail(why, OFFICE_E_RECORD, cause, path, "record %llu: "
 			    "%s", (unsigned long long)e->seq, w.err[k]);
@@ -1214,13 +1243,27 @@ office_batch(struct office *o, const char *path, int *replay, long *added,
 		const struct batch_entry *e = &b.ent[newseq[j]];
 
 		if (store_ledger_put_seen(o->ledger, pk, e->seq, e->hash,
+		    &m) != 0 || store_ledger_unlost(o->ledger, pk, e->seq,
 		    &m) != 0) {
 			fail(why, OFFICE_E_LEDGER, cause, path, "%s", m);
 			goto out;
 		}
 	}
-	if (store_ledger_put_batch(o->ledger, pk, b.number, b.file_hash,
-	    &m) != 0 || store_ledger_pending_commit(o->ledger, o->absdir,
+	for (j = 0; j < nlost; j++) {
+		const struct batch_entry *e = &b.ent[lostv[j]];
+
+		if (store_ledger_put_lost(o->ledger, pk, e->seq, e->hash,
+		    &m) != 0) {
+			fail(why, OFFICE_E_LEDGER, cause, path, "%s", m);
+			goto out;
+		}
+		buf_addf(&o->notes, "LOST: submission %llu of kiosk \"%s\" "
+		    "is damaged in this batch (its bytes do not match the "
+		    "hash the kiosk signed); every other record was checked "
+		    "and opened.\n", (unsigned long long)e->seq, b.name);
+	}
+	if ((!again && store_ledger_put_batch(o->ledger, pk, b.number,
+	    b.file_hash, &m) != 0) || store_ledger_pending_commit(o->ledger, o->absdir,
 	    &m) != 0) {
 		fail(why, OFFICE_E_LEDGER, cause, path, "%s", m);
 		goto out;
@@ -1250,6 +1293,7 @@ out:
 	targets_free(tv, nt);
 	batch_clear(&b);
 	free(newseq);
+	free(lostv);
 	free(form);
 	free(ver);
 	free(hdr);
@@ -1261,16 +1305,19 @@ out:
 }
 
 int
-office_finish(struct office *o, struct buf *report, int *gap, char **cause)
+office_finish(struct office *o, struct buf *report, int *gap, int *lost,
+    char **cause)
 {
 	struct ack a;
 	unsigned char raw[ACK_LEN];
-	uint64_t *rg = NULL, through;
-	size_t n, i, k;
+	uint64_t *rg = NULL, through, *ls = NULL;
+	int *acc = NULL, any;
+	size_t n, i, k, nl;
 	char *file = NULL;
 	int rc = -1;
 
 	*gap = 0;
+	*lost = 0;
 	for (k = 0; k < o->ntouched; k++) {
 		struct touched *t = &o->touched[k];
 
@@ -1283,7 +1330,12 @@ office_finish(struct office *o, struct buf *report, int *gap, char **cause)
 			    (unsigned long long)rg[2 * i + 1]);
 		if (n == 0)
 			buf_addf(report, " nothing");
-		through = (n > 0 && rg[0] == 1) ? rg[1] : 0;
+		/* Missing: neither received nor reported lost. */
+		free(rg);
+		rg = NULL;
+		if (store_ledger_known_ranges(o->ledger, t->pk, &rg, &n,
+		    cause) != 0)
+			goto out;
 		if ((n > 0 && rg[0] != 1) || n > 1) {
 			*gap = 1;
 			buf_addf(report, "; MISSING");
@@ -1299,6 +1351,48 @@ office_finish(struct office *o, struct buf *report, int *gap, char **cause)
 		free(rg);
 		rg = NULL;
 
+		/* Damaged records: lost until intact, or accepted. */
+		if (store_ledger_lost(o->ledger, t->pk, &ls, &acc, &nl,
+		    cause) != 0)
+			goto out;
+		for (any = 0, i = 0; i < nl; i++) {
+			if (acc[i])
+				continue;
+			if (!any)
+				buf_addf(report, "kiosk %s: LOST (arrived "
+				    "damaged, not acknowledged):", t->name);
+			buf_addf(report, "%s %llu", any ? "," : "",
+			    (unsigned long long)ls[i]);
+			any = 1;
+		}
+		if (any) {
+			*lost = 1;
+			buf_addf(report, "\n  if the kiosk's export also "
+			    "called them DAMAGED, they cannot be recovered: "
+			    "accept the loss with kiosk open --accept-lost "
+			    "%s:SEQ; otherwise export again, which carries "
+			    "them again\n", t->name);
+		}
+		for (any = 0, i = 0; i < nl; i++) {
+			if (!acc[i])
+				continue;
+			if (!any)
+				buf_addf(report, "kiosk %s: accepted as lost:",
+				    t->name);
+			buf_addf(report, "%s %llu", any ? "," : "",
+			    (unsigned long long)ls[i]);
+			any = 1;
+		}
+		if (any)
+			buf_addf(report, "\n");
+		free(ls);
+		free(acc);
+		ls = NULL;
+		acc = NULL;
+
+		if (store_ledger_ack_through(o->ledger, t->pk, &through,
+		    cause) != 0)
+			goto out;
 		if (through == 0 || o->nkeys == 0)
 			continue;
 		memset(&a, 0, sizeof a);
@@ -1328,8 +1422,50 @@ office_finish(struct office *o, struct buf *report, int *gap, char **cause)
 	rc = 0;
 out:
 	free(rg);
+	free(ls);
+	free(acc);
 	free(file);
 	return rc;
+}
+
+int
+office_accept_lost(struct office *o, const char *name, uint64_t seq,
+    char **cause)
+{
+	unsigned char pk[32];
+	uint64_t last;
+	int found;
+
+	if (store_ledger_kiosk_by_name(o->ledger, name, &found, pk,
+	    cause) != 0)
+		return -1;
+	if (!found) {
+		xasprintf(cause, "--accept-lost: no kiosk named \"%s\" in the "
+		    "ledger", name);
+		return -1;
+	}
+	if (store_begin(o->ledger, cause) != 0)
+		return -1;
+	if (store_ledger_accept_lost(o->ledger, pk, seq, &found,
+	    cause) != 0 || store_ledger_last_batch(o->ledger, pk, &last,
+	    cause) != 0) {
+		store_rollback(o->ledger);
+		return -1;
+	}
+	if (!found) {
+		store_rollback(o->ledger);
+		xasprintf(cause, "--accept-lost: kiosk \"%s\" has no "
+		    "submission %llu reported lost", name,
+		    (unsigned long long)seq);
+		return -1;
+	}
+	if (store_commit(o->ledger, cause) != 0)
+		return -1;
+	buf_addf(&o->notes, "NOTE: submission %llu of kiosk \"%s\" is "
+	    "accepted as lost; acknowledgements now go past it.\n",
+	    (unsigned long long)seq, name);
+	touch(o, pk, name, last);
+	return 0;
 }
 
 static int

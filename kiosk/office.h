@@ -50,11 +50,22 @@ void		 office_add_key(struct office *, struct vault_office_key *);
 int		 office_batch(struct office *, const char *path, int *replay,
 		    long *added, int *why, char **cause);
 /*
- * For every kiosk touched: ranges received and missing, into report;
- * writes <kiosk-name>.ack next to the output. *gap = 1 if any gap.
+ * For every kiosk touched: ranges received and missing, and submissions
+ * lost (arrived damaged), into report; writes <kiosk-name>.ack next to
+ * the output, acknowledging the first unbroken run of numbers received
+ * or accepted as lost. *gap = 1 if any gap, *lost = 1 if any
+ * submission is lost and not yet accepted.
  */
 int		 office_finish(struct office *, struct buf *report, int *gap,
-		    char **cause);
+		    int *lost, char **cause);
+/*
+ * Staff confirm that a submission reported lost (it arrived damaged and
+ * the kiosk's export called it damaged too) is gone: acknowledgements
+ * may now go past it, and the kiosk will delete it. Fails if the kiosk
+ * has no such lost submission.
+ */
+int		 office_accept_lost(struct office *, const char *name,
+		    uint64_t seq, char **cause);
 /* Messages collected for staff (TOFU, replays, warnings); may be empty. */
 struct buf	*office_notes(struct office *);
 const char	*office_error_name(int);

@@ -65,6 +65,8 @@ struct outbox {
 	struct vault_office_pub	 office;
 	char			 fpr[VAULT_FPR_LEN];
 	long			 ack_deleted;
+	uint64_t		*damaged;	/* last export: seqs whose bytes */
+	size_t			 ndamaged;	/* no longer match their hash */
 	double			 phase[OUTBOX_NPHASES];	/* last export, ms */
 	unsigned char		*pt;	/* secure scratch for one plaintext, */
 	size_t			 ptcap;	/* wiped after every seal */
@@ -317,6 +319,7 @@ outbox_close(struct outbox *ob)
 		return;
 	store_close(ob->store);
 	identity_clear(&ob->id);
+	free(ob->damaged);
 	vault_secure_free(ob->pt);
 	free(ob->name);
 	free(ob->data_dir);
@@ -384,6 +387,13 @@ now_ms(void)
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
+}
+
+size_t
+outbox_last_damaged(struct outbox *ob, const uint64_t **seqs)
+{
+	*seqs = ob->damaged;
+	return ob->ndamaged;
 }
 
 long
@@ -592,6 +602,7 @@ struct export_walk {
 	size_t			 leadcap;
 	struct batch_file	*f;	/* export_stream writes to f */
 	struct batch_reread	*r;	/* export_data compares with r */
+	struct outbox		*ob;
 	char			**cause;
 };
 
@@ -652,12 +663,30 @@ export_data(const struct store_envelope *e, void *arg)
 
 	if (w->i == w->b->count)
 		return export_changed(w);
+	unsigned char h[32];
+
 	be = &w->b->ent[w->i++];
 	if (e->seq != be->seq || e->len != be->len ||
 	    memcmp(e->key_id, be->key_id, 8) != 0 ||
 	    (e->has_hash && memcmp(e->hash, be->hash, 32) != 0))
 		return export_changed(w);
-	return batch_reread_cmp(w->r, e->data, e->len, w->cause);
+	if (batch_reread_cmp(w->r, e->data, e->len, w->cause) != 0)
+		return -1;
+	/*
+	 * The stick holds the outbox's bytes; do they still match the hash
+	 * kept since sealing? If not, the record was damaged on this disk:
+	 * it goes out as it is, under its true hash in the manifest (so the
+	 * next record still chains to it), and the office reports it lost.
+	 */
+	if (e->has_hash) {
+		vault_hash(h, sizeof h, e->data, e->len);
+		if (memcmp(h, e->hash, 32) != 0) {
+			w->ob->damaged = xreallocarray(w->ob->damaged,
+			    w->ob->ndamaged + 1, sizeof *w->ob->damaged);
+			w->ob->damaged[w->ob->ndamaged++] = e->seq;
+		}
+	}
+	return 0;
 }
 
 /* One pass over the batch's records with fn. */
@@ -701,6 +730,9 @@ outbox_export(struct outbox *ob, const char *dir, char **path, long *count,
 	*path = NULL;
 	*count = 0;
 	ob->ack_deleted = -1;
+	free(ob->damaged);
+	ob->damaged = NULL;
+	ob->ndamaged = 0;
 	memset(&b, 0, sizeof b);
 	memset(&w, 0, sizeof w);
 	if (need_key(ob, cause) != 0)
@@ -757,6 +789,7 @@ outbox_export(struct outbox *ob, const char *dir, char **path, long *count,
 	blocks = (hlen + BATCH_FILE_BLOCK - 1) / BATCH_FILE_BLOCK *
 	    BATCH_FILE_BLOCK;
 	w.b = &b;
+	w.ob = ob;
 	w.cause = cause;
 	w.hlen = hlen;
 	w.leadcap = (size_t)(blocks - hlen);

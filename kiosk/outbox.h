@@ -112,6 +112,14 @@ int		 outbox_identity_protect(const struct config *, const char *old,
 const double	*outbox_export_phases(struct outbox *);
 /* Records deleted by the ack the last outbox_export applied (-1: none). */
 long		 outbox_last_ack_deleted(struct outbox *);
+/*
+ * Submissions the last outbox_export found damaged on the kiosk's disk:
+ * their sealed bytes no longer match the hash kept since sealing. They
+ * went out as they are (the office reports them lost by number, and the
+ * records after them still verify); they stay on the kiosk until an
+ * acknowledgement covers them. *seqs is valid until the next export.
+ */
+size_t		 outbox_last_damaged(struct outbox *, const uint64_t **seqs);
 /* PRAGMA integrity_check of the kiosk database. */
 int		 outbox_check(struct outbox *, char **cause);
 /*

@@ -117,6 +117,14 @@ static const char *ledger_schema =
 	" seq INTEGER NOT NULL,"
 	" hash BLOB NOT NULL,"
 	" PRIMARY KEY (pk, seq)) STRICT, WITHOUT ROWID;"
+	/* Records that arrived damaged (bytes not matching the signed */
+	/* hash): lost until they arrive intact, or staff accept the loss. */
+	"CREATE TABLE IF NOT EXISTS lost("
+	" pk BLOB NOT NULL REFERENCES kiosk(pk),"
+	" seq INTEGER NOT NULL,"
+	" hash BLOB NOT NULL,"
+	" accepted INTEGER NOT NULL DEFAULT 0,"
+	" PRIMARY KEY (pk, seq)) STRICT, WITHOUT ROWID;"
 	/* Output files a batch is writing (see office.c): size before, */
 	/* -1 if made by it; tmp: a replacement; redo: 1 once committed. */
 	"CREATE TABLE IF NOT EXISTS pending_output("
@@ -1102,5 +1110,156 @@ store_ledger_pending_each(struct store *s, const char *dir,
 		return r;
 	if (rc != SQLITE_DONE)
 		return store_fail(s, cause, "cannot read the output journal");
+	return 0;
+}
+
+/* ---- lost records ---- */
+
+int
+store_ledger_put_lost(struct store *s, const unsigned char pk[32],
+    uint64_t seq, const unsigned char hash[32], char **cause)
+{
+	static const char sql[] = "INSERT OR IGNORE INTO lost (pk, seq, hash)"
+	    " VALUES (?, ?, ?)";
+	sqlite3_stmt *st;
+
+	if ((st = stmt(s, cause, sql, "bib", pk, (size_t)32, seq, hash,
+	    (size_t)32)) == NULL)
+		return -1;
+	return step_done(s, st, cause, "cannot record a lost submission");
+}
+
+int
+store_ledger_unlost(struct store *s, const unsigned char pk[32],
+    uint64_t seq, char **cause)
+{
+	static const char sql[] = "DELETE FROM lost WHERE pk = ? AND seq = ?";
+	sqlite3_stmt *st;
+
+	if ((st = stmt(s, cause, sql, "bi", pk, (size_t)32, seq)) == NULL)
+		return -1;
+	return step_done(s, st, cause, "cannot update a lost submission");
+}
+
+int
+store_ledger_accept_lost(struct store *s, const unsigned char pk[32],
+    uint64_t seq, int *found, char **cause)
+{
+	static const char sql[] = "UPDATE lost SET accepted = 1"
+	    " WHERE pk = ? AND seq = ?";
+	sqlite3_stmt *st;
+
+	if ((st = stmt(s, cause, sql, "bi", pk, (size_t)32, seq)) == NULL ||
+	    step_done(s, st, cause, "cannot accept a lost submission") != 0)
+		return -1;
+	*found = sqlite3_changes(s->db) > 0;
+	return 0;
+}
+
+int
+store_ledger_lost(struct store *s, const unsigned char pk[32],
+    uint64_t **seqs, int **accepted, size_t *n, char **cause)
+{
+	static const char sql[] = "SELECT seq, accepted FROM lost"
+	    " WHERE pk = ? ORDER BY seq";
+	sqlite3_stmt *st;
+	uint64_t *v = NULL;
+	int *a = NULL, rc;
+	size_t k = 0;
+
+	if ((st = stmt(s, cause, sql, "b", pk, (size_t)32)) == NULL)
+		return -1;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		v = xreallocarray(v, k + 1, sizeof *v);
+		a = xreallocarray(a, k + 1, sizeof *a);
+		v[k] = (uint64_t)sqlite3_column_int64(st, 0);
+		a[k++] = sqlite3_column_int(st, 1);
+	}
+	sqlite3_reset(st);
+	if (rc != SQLITE_DONE) {
+		free(v);
+		free(a);
+		return store_fail(s, cause, "cannot read the ledger");
+	}
+	*seqs = v;
+	*accepted = a;
+	*n = k;
+	return 0;
+}
+
+int
+store_ledger_ack_through(struct store *s, const unsigned char pk[32],
+    uint64_t *through, char **cause)
+{
+	/* The first run of seen or accepted-lost numbers, if it starts at 1. */
+	static const char sql[] = "SELECT min(seq), max(seq) FROM"
+	    " (SELECT seq, seq - row_number() OVER (ORDER BY seq) AS g FROM"
+	    " (SELECT seq FROM seen WHERE pk = ?1 UNION"
+	    " SELECT seq FROM lost WHERE pk = ?1 AND accepted = 1))"
+	    " GROUP BY g ORDER BY 1 LIMIT 1";
+	sqlite3_stmt *st;
+	int rc;
+
+	*through = 0;
+	if ((st = stmt(s, cause, sql, "b", pk, (size_t)32)) == NULL)
+		return -1;
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW && sqlite3_column_int64(st, 0) == 1)
+		*through = (uint64_t)sqlite3_column_int64(st, 1);
+	sqlite3_reset(st);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return store_fail(s, cause, "cannot read the ledger");
+	return 0;
+}
+
+int
+store_ledger_lost_in(struct store *s, const unsigned char pk[32],
+    uint64_t first, uint64_t last, int *any, char **cause)
+{
+	static const char sql[] = "SELECT count(*) FROM lost WHERE pk = ?"
+	    " AND seq BETWEEN ? AND ? AND accepted = 0";
+	sqlite3_stmt *st;
+	int rc;
+
+	*any = 0;
+	if ((st = stmt(s, cause, sql, "bii", pk, (size_t)32, first,
+	    last)) == NULL)
+		return -1;
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW)
+		*any = sqlite3_column_int64(st, 0) > 0;
+	sqlite3_reset(st);
+	if (rc != SQLITE_ROW)
+		return store_fail(s, cause, "cannot read the ledger");
+	return 0;
+}
+
+int
+store_ledger_known_ranges(struct store *s, const unsigned char pk[32],
+    uint64_t **ranges, size_t *nranges, char **cause)
+{
+	static const char sql[] = "SELECT min(seq), max(seq) FROM"
+	    " (SELECT seq, seq - row_number() OVER (ORDER BY seq) AS g FROM"
+	    " (SELECT seq FROM seen WHERE pk = ?1 UNION"
+	    " SELECT seq FROM lost WHERE pk = ?1)) GROUP BY g ORDER BY 1";
+	sqlite3_stmt *st;
+	uint64_t *r = NULL;
+	size_t n = 0;
+	int rc;
+
+	if ((st = stmt(s, cause, sql, "b", pk, (size_t)32)) == NULL)
+		return -1;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		r = xreallocarray(r, n + 2, sizeof *r);
+		r[n++] = (uint64_t)sqlite3_column_int64(st, 0);
+		r[n++] = (uint64_t)sqlite3_column_int64(st, 1);
+	}
+	sqlite3_reset(st);
+	if (rc != SQLITE_DONE) {
+		free(r);
+		return store_fail(s, cause, "cannot read the ledger");
+	}
+	*ranges = r;
+	*nranges = n / 2;
 	return 0;
 }

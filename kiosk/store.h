@@ -154,6 +154,30 @@ int	 store_ledger_each_kiosk(struct store *,
 	    char **cause);
 
 /*
+ * Lost records: one that arrived damaged (its bytes do not match its
+ * signed hash) is put_lost; unlost when it later arrives intact;
+ * accept_lost when staff confirm it is gone (*found 0: no such lost
+ * record). ack_through: the end of the first unbroken run of numbers
+ * received or accepted as lost, from 1 (0: none).
+ */
+int	 store_ledger_put_lost(struct store *, const unsigned char pk[32],
+	    uint64_t seq, const unsigned char hash[32], char **cause);
+int	 store_ledger_unlost(struct store *, const unsigned char pk[32],
+	    uint64_t seq, char **cause);
+int	 store_ledger_accept_lost(struct store *, const unsigned char pk[32],
+	    uint64_t seq, int *found, char **cause);
+int	 store_ledger_lost(struct store *, const unsigned char pk[32],
+	    uint64_t **seqs, int **accepted, size_t *n, char **cause);
+/* As store_ledger_ranges, of the numbers received or lost. */
+int	 store_ledger_known_ranges(struct store *, const unsigned char pk[32],
+	    uint64_t **ranges, size_t *nranges, char **cause);
+/* Any lost, not accepted, numbers in first..last? */
+int	 store_ledger_lost_in(struct store *, const unsigned char pk[32],
+	    uint64_t first, uint64_t last, int *any, char **cause);
+int	 store_ledger_ack_through(struct store *, const unsigned char pk[32],
+	    uint64_t *through, char **cause);
+
+/*
  * The office's output journal (office.c): every file a batch is writing
  * under dir, with its size before (-1: made by the batch) or, for a file
  * replaced whole, the temp file. pending_add before the first write;

@@ -3,7 +3,8 @@
 # flipped bit at every byte of a small batch, records swapped, dropped or
 # changed (re-signed by the kiosk itself), a replay, an unenrolled kiosk,
 # a fork, the wrong office key and the wrong passphrase. Each is rejected
-# with its own error class and writes no output.
+# with its own error class and writes no output, except a damaged sealed
+# record, which is reported lost by number while the others open.
 . "$(dirname "$0")/lib.sh"
 
 no_output() {	# no_output DIR DESCRIPTION
@@ -44,13 +45,21 @@ perl -e 'my ($f, $d) = @ARGV; open(my $h, "<:raw", $f) or die; local $/;
     print $o $c; close $o }' "$small" "$T/c"
 open_b "$T/o2" "$T"/c/f*.kib
 is $? 1 "open of bit-flipped batches exits 1"
-is "$(grep -c 'rejected (' "$T/err")" "$size" \
-    "each of the $size flipped bits is rejected"
-is "$(grep -c 'rejected (record hash)' "$T/err")" "$((size - 300))" \
-    "flips in the sealed record are record hash failures"
+is "$(grep -c 'rejected (' "$T/err")" 300 \
+    "each of the 300 flipped bits in header and manifest is rejected"
+# A flip in the sealed record (issue 13): not a rejection of the batch
+# but that record reported lost by number, every time (never opened).
+is "$(grep -c 'LOST: submission 1 of kiosk "lib-1" is damaged' "$T/err")" \
+    "$((size - 300))" "flips in the sealed record: that record reported lost"
+grep -q 'LOST (arrived damaged, not acknowledged): 1$' "$T/stdout"
+ok $? "and the report names it lost"
+ok "$([ ! -e "$T/o2/lib-1.ack" ]; echo $?)" "and no ack covers it"
 is "$(grep -c 'rejected (signature)' "$T/err")" "$((300 - 8 - 8 - 3))" \
     "flips in header and manifest are signature failures (but magic, length, count)"
 no_output "$T/o2" "flipped bits write no output"
+open_b "$T/o2" "$small"
+is $? 0 "the intact batch then opens (the lost record arrives)"
+grep -q 'received 1-1$' "$T/stdout"; ok $? "record 1 received, no longer lost"
 rm -rf "$T/c"
 
 # Records swapped, dropped, changed: the kiosk key re-signs (a thief).
@@ -69,9 +78,10 @@ grep -q "rejected (chain).*dropped" "$T/err"; ok $? "dropped record: class chain
 no_output "$T/o4" "dropped record writes no output"
 "$KIOSK" export --config "$T/lib-1.ini" --test-tamper "$b" "$T/corrupt.kib" --corrupt 2
 open_b "$T/o5" "$T/corrupt.kib"
-is $? 1 "changed record: exit 1"
-grep -q "rejected (record hash)" "$T/err"; ok $? "changed record: class record hash"
-no_output "$T/o5" "changed record writes no output"
+is $? 4 "changed record: exit 4 (opened, a submission lost)"
+grep -q "LOST: submission 3 of kiosk" "$T/err"; ok $? "changed record: reported lost by number"
+is "$(grep -c . "$T/o5/selftest.jsonl")" 3 "the other three records are opened"
+grep -q "acknowledges 1-2)" "$T/stdout"; ok $? "the ack stops before the lost one"
 
 # Replay: the good batch opens, then adds nothing.
 open_b "$T/o6" "$b"
