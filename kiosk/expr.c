@@ -17,20 +17,26 @@
  * bounded. Must never keep a copy of a value after an evaluation returns:
  * strings made during evaluation are wiped before they are freed.
  */
+#include <sys/random.h>
+
 #include <ctype.h>
 #include <math.h>
 #include <regex.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 
+#include "digest.h"
 #include "expr.h"
 #include "util.h"
 
 enum node_type {
 	N_NUM, N_STR, N_REF, N_SELF, N_OR, N_AND, N_EQ, N_NE, N_LT, N_LE,
-	N_GT, N_GE, N_ADD, N_SUB, N_MUL, N_DIV, N_MOD, N_NEG, N_CALL
+	N_GT, N_GE, N_ADD, N_SUB, N_MUL, N_DIV, N_MOD, N_NEG, N_CALL,
+	N_PARENT,	/* "..": only as the argument of position() */
+	N_INSTANCE	/* instance('list')/root/item[pred]/col */
 };
 
 enum func {
@@ -41,7 +47,12 @@ enum func {
 	F_DECIMAL_DATE_TIME, F_COUNT, F_SUM, F_NOT, F_TRUE, F_FALSE, F_BOOLEAN,
 	F_STRING, F_FLOOR, F_CEILING, F_ABS, F_POW, F_MIN, F_MAX,
 	F_STRING_LENGTH0, F_SUBSTRING_BEFORE, F_SUBSTRING_AFTER, F_TRANSLATE,
-	F_ONCE, F_BOOLEAN_FROM_STRING, F_JOIN, F_UPPER, F_LOWER
+	F_ONCE, F_BOOLEAN_FROM_STRING, F_JOIN, F_UPPER, F_LOWER,
+	F_POSITION, F_INDEXED_REPEAT, F_COUNT_NON_EMPTY, F_RANDOM, F_CURRENT,
+	F_DATE_TIME, F_FORMAT_DATE_TIME, F_UUID, F_VERSION, F_SQRT, F_EXP,
+	F_EXP10, F_LOG, F_LOG10, F_PI, F_SIN, F_COS, F_TAN, F_ASIN, F_ACOS,
+	F_ATAN, F_ATAN2, F_CHECKLIST, F_WEIGHTED_CHECKLIST, F_BASE64_DECODE,
+	F_DIGEST, F_INSTANCE
 };
 
 static const struct {
@@ -90,6 +101,33 @@ static const struct {
 	{ "once", F_ONCE, 1, 1 },
 	{ "boolean-from-string", F_BOOLEAN_FROM_STRING, 1, 1 },
 	{ "join", F_JOIN, 1, -1 },
+	{ "position", F_POSITION, 1, 1 },
+	{ "indexed-repeat", F_INDEXED_REPEAT, 3, 3 },
+	{ "count-non-empty", F_COUNT_NON_EMPTY, 1, 1 },
+	{ "random", F_RANDOM, 0, 0 },
+	{ "current", F_CURRENT, 0, 0 },
+	{ "date-time", F_DATE_TIME, 1, 1 },
+	{ "format-date-time", F_FORMAT_DATE_TIME, 2, 2 },
+	{ "uuid", F_UUID, 0, 1 },
+	{ "version", F_VERSION, 0, 0 },
+	{ "sqrt", F_SQRT, 1, 1 },
+	{ "exp", F_EXP, 1, 1 },
+	{ "exp10", F_EXP10, 1, 1 },
+	{ "log", F_LOG, 1, 1 },
+	{ "log10", F_LOG10, 1, 1 },
+	{ "pi", F_PI, 0, 0 },
+	{ "sin", F_SIN, 1, 1 },
+	{ "cos", F_COS, 1, 1 },
+	{ "tan", F_TAN, 1, 1 },
+	{ "asin", F_ASIN, 1, 1 },
+	{ "acos", F_ACOS, 1, 1 },
+	{ "atan", F_ATAN, 1, 1 },
+	{ "atan2", F_ATAN2, 2, 2 },
+	{ "checklist", F_CHECKLIST, 2, -1 },
+	{ "weighted-checklist", F_WEIGHTED_CHECKLIST, 2, -1 },
+	{ "base64-decode", F_BASE64_DECODE, 1, 1 },
+	{ "digest", F_DIGEST, 2, 3 },
+	{ "instance", F_INSTANCE, 1, 1 },
 };
 
 struct node {
@@ -116,7 +154,9 @@ struct expr {
 enum tok {
 	T_END, T_NUM, T_STR, T_REF, T_NAME, T_DOT, T_LP, T_RP, T_COMMA,
 	T_PLUS, T_MINUS, T_STAR, T_EQ, T_NE, T_LT, T_LE, T_GT, T_GE, T_OR,
-	T_AND, T_DIV, T_MOD, T_OTHER
+	T_AND, T_DIV, T_MOD, T_OTHER,
+	T_PATH,		/* ../x, ./x, /data/x: the question x (text) */
+	T_PARENT	/* .. */
 };
 
 struct parser {
@@ -131,6 +171,7 @@ struct parser {
 	expr_resolve_fn	 resolve;
 	void		*arg;
 	struct expr	*e;
+	const char	*inst_list;	/* in instance('x')/root/item[...] */
 };
 
 static int
@@ -162,6 +203,45 @@ perror_at(struct parser *p, size_t pos, const char *fmt, ...)
 	free(m);
 }
 
+/*
+ * A path from s[i]: segments "..", "." or a name, separated by '/', with
+ * an optional leading '/' ("../x", "./x", "/data/x", ".."). Returns the
+ * end, and the last segment in *last (*lastlen bytes). -1 if it is not a
+ * path a kiosk reads ("//", "*", "@", an empty segment).
+ */
+static long
+scan_path(const char *s, size_t i, const char **last, size_t *lastlen)
+{
+	size_t j = i, k;
+
+	*last = NULL;
+	*lastlen = 0;
+	if (s[j] == '/')
+		j++;
+	for (;;) {
+		if (s[j] == '.' && s[j + 1] == '.') {
+			*last = s + j;
+			*lastlen = 2;
+			j += 2;
+		} else if (s[j] == '.' && !name_char((unsigned char)s[j + 1],
+		    0)) {
+			*last = s + j;
+			*lastlen = 1;
+			j += 1;
+		} else if (name_char((unsigned char)s[j], 1)) {
+			k = j;
+			while (name_char((unsigned char)s[j], 0))
+				j++;
+			*last = s + k;
+			*lastlen = j - k;
+		} else
+			return -1;
+		if (s[j] != '/')
+			return (long)j;
+		j++;
+	}
+}
+
 static void
 lex(struct parser *p)
 {
@@ -175,7 +255,8 @@ lex(struct parser *p)
 	if (p->tok != T_END || p->pos != 0 || p->next != 0) {
 		p->prev_operand = (p->tok == T_NUM || p->tok == T_STR ||
 		    p->tok == T_REF || p->tok == T_DOT || p->tok == T_RP ||
-		    p->tok == T_NAME);
+		    p->tok == T_NAME || p->tok == T_PATH ||
+		    p->tok == T_PARENT);
 	}
 	while (s[i] == ' ' || s[i] == '\t' || s[i] == '\n' || s[i] == '\r')
 		i++;
@@ -250,6 +331,25 @@ lex(struct parser *p)
 				p->tok = T_MOD;
 		}
 		return;
+	}
+	if ((c == '.' && (s[i + 1] == '.' || s[i + 1] == '/')) ||
+	    (c == '/' && !p->prev_operand)) {
+		const char *last;
+		size_t lastlen;
+		long end = scan_path(s, i, &last, &lastlen);
+
+		if (end > 0) {
+			p->next = (size_t)end;
+			if (lastlen == 2 && last[0] == '.')
+				p->tok = T_PARENT;
+			else if (lastlen == 1 && last[0] == '.')
+				p->tok = T_DOT;
+			else {
+				p->tok = T_PATH;
+				p->text = xstrndup(last, lastlen);
+			}
+			return;
+		}
 	}
 	p->next = i + 1;
 	switch (c) {
@@ -433,6 +533,120 @@ is_boolean(const struct node *n)
 	}
 }
 
+/*
+ * After "current()" or "instance('x')" (the current token is its ")"):
+ * read the path that follows, and move on to the next token. current()
+ * alone is ".", current()/.. is "..", current()/../x the question x.
+ * instance('x')/root/item, with an optional [predicate] (bare names are
+ * columns of list x) and an optional /column, is an N_INSTANCE.
+ */
+static struct node *
+path_after_call(struct parser *p, struct node *call, size_t pos)
+{
+	const char *s = p->src, *last;
+	size_t j = p->next, lastlen, lpos;
+	long end;
+	struct node *n, *pred = NULL;
+	char *key, *list;
+	int l, col = -1;
+
+	if (call->f == F_CURRENT) {
+		if (s[j] != '/') {
+			n = node_new(N_SELF);
+			p->e->self = 1;
+			lex(p);
+			return n;
+		}
+		if ((end = scan_path(s, j, &last, &lastlen)) < 0) {
+			perror_at(p, j, "this path is not supported at a "
+			    "kiosk, use ${name}");
+			return NULL;
+		}
+		p->next = (size_t)end;
+		if (lastlen == 2 && last[0] == '.')
+			n = node_new(N_PARENT);
+		else if (lastlen == 1 && last[0] == '.') {
+			n = node_new(N_SELF);
+			p->e->self = 1;
+		} else {
+			key = xstrndup(last, lastlen);
+			n = make_ref(p, key, pos);
+			free(key);
+		}
+		lex(p);
+		return n;
+	}
+	if (call->nargs != 1 || call->args[0]->type != N_STR) {
+		perror_at(p, pos, "instance() takes the name of a choice list "
+		    "in quotes");
+		return NULL;
+	}
+	list = call->args[0]->str;
+	if (strncmp(s + j, "/root/item", 10) != 0) {
+		perror_at(p, j, "instance('%s') is supported as instance('%s')"
+		    "/root/item[...]/column", list, list);
+		return NULL;
+	}
+	xasprintf(&key, "#%s", list);
+	l = p->resolve != NULL ? p->resolve(p->arg, key) : -1;
+	free(key);
+	if (l < 0) {
+		perror_at(p, pos, "there is no choice list named \"%s\" (in "
+		    "instance('%s'))", list, list);
+		return NULL;
+	}
+	j += 10;
+	if (s[j] == '[') {
+		p->next = j + 1;
+		p->inst_list = list;
+		lex(p);
+		pred = parse_or(p);
+		p->inst_list = NULL;
+		if (pred == NULL)
+			return NULL;
+		if (p->tok != T_OTHER || s[p->pos] != ']') {
+			perror_at(p, p->pos, "expected ']'");
+			node_free(pred);
+			return NULL;
+		}
+		j = p->pos + 1;
+	}
+	if (s[j] == '/') {
+		lpos = j + 1;
+		j++;
+		while (name_char((unsigned char)s[j], j == lpos))
+			j++;
+		key = xstrndup(s + lpos, j - lpos);
+		{
+			char *k2;
+			xasprintf(&k2, "#%s/%s", list, key);
+			col = p->resolve(p->arg, k2);
+			free(k2);
+		}
+		if (col < 0) {
+			perror_at(p, lpos, "the choice list \"%s\" has no "
+			    "column \"%s\"", list, key);
+			free(key);
+			node_free(pred);
+			return NULL;
+		}
+		free(key);
+	}
+	n = node_new(N_INSTANCE);
+	n->ref = l;
+	n->num = col;
+	n->str = xstrdup(list);
+	if (pred != NULL)
+		node_add(n, pred);
+	p->next = j;
+	lex(p);
+	if (too_deep(p, n, pos)) {
+		node_free(n);
+		return NULL;
+	}
+	return n;
+}
+
 static struct node *
 parse_call(struct parser *p, char *name, size_t pos)
 {
@@ -462,20 +676,31 @@ parse_call(struct parser *p, char *name, size_t pos)
 				goto fail;
 			/* jr:choice-name's second argument names a question. */
 			if (n->f == F_CHOICE_NAME && n->nargs == 1) {
-				if (a->type != N_STR || strncmp(a->str, "${",
-				    2) != 0 || a->str[strlen(a->str) - 1] !=
-				    '}') {
+				const char *sl;
+				if (a->type == N_STR && a->str[0] == '/' &&
+				    (sl = strrchr(a->str, '/'))[1] != '\0')
+					ref = xstrdup(sl + 1);
+				else if (a->type != N_STR || strncmp(a->str,
+				    "${", 2) != 0 || a->str[strlen(a->str) - 1]
+				    != '}') {
 					perror_at(p, apos, "jr:choice-name() "
 					    "needs a question as '${name}'");
 					node_free(a);
 					goto fail;
-				}
-				ref = xstrndup(a->str + 2, strlen(a->str) - 3);
+				} else
+					ref = xstrndup(a->str + 2,
+					    strlen(a->str) - 3);
 				node_free(a);
 				a = make_ref(p, ref, apos);
 				free(ref);
 				if (a == NULL)
 					goto fail;
+			}
+			if (a->type == N_PARENT && n->f != F_POSITION) {
+				perror_at(p, apos, "\"..\" is only supported "
+				    "in position(..)");
+				node_free(a);
+				goto fail;
 			}
 			node_add(n, a);
 			if (p->tok == T_COMMA) {
@@ -496,6 +721,12 @@ parse_call(struct parser *p, char *name, size_t pos)
 		    "%s()", name);
 		goto fail;
 	}
+	if (n->f == F_CURRENT || n->f == F_INSTANCE) {
+		/* current()/../x and instance('x')/root/item[...]/col. */
+		struct node *m = path_after_call(p, n, pos);
+		node_free(n);
+		return m;
+	}
 	lex(p);
 	if ((int)n->nargs < funcs[found].min || (funcs[found].max >= 0 &&
 	    (int)n->nargs > funcs[found].max)) {
@@ -513,6 +744,39 @@ parse_call(struct parser *p, char *name, size_t pos)
 		    "true or false");
 		goto fail;
 	}
+	if (n->f == F_DIGEST && n->args[1]->type == N_STR) {
+		unsigned char d[DIGEST_MAX];
+		if (digest(n->args[1]->str, "", 0, d) == 0) {
+			perror_at(p, pos, "digest() knows MD5, SHA-1, SHA-256, "
+			    "SHA-384 and SHA-512, not \"%s\"",
+			    n->args[1]->str);
+			goto fail;
+		}
+	}
+	if (n->f == F_DIGEST && n->nargs > 2 && n->args[2]->type == N_STR &&
+	    strcasecmp(n->args[2]->str, "hex") != 0 &&
+	    strcasecmp(n->args[2]->str, "base64") != 0) {
+		perror_at(p, pos, "digest() encodes as 'base64' or 'hex', not "
+		    "\"%s\"", n->args[2]->str);
+		goto fail;
+	}
+	if (n->f == F_POSITION && n->args[0]->type != N_PARENT) {
+		perror_at(p, pos, "position() is supported as position(..): "
+		    "the number of the repeat instance");
+		goto fail;
+	}
+	if (n->f == F_INDEXED_REPEAT && (n->args[0]->type != N_REF ||
+	    n->args[1]->type != N_REF)) {
+		perror_at(p, pos, "indexed-repeat() needs a question and its "
+		    "repeat: indexed-repeat(${name}, ${repeat}, number)");
+		goto fail;
+	}
+	if (n->f == F_COUNT_NON_EMPTY && n->args[0]->type != N_REF) {
+		perror_at(p, pos, "count-non-empty() needs a question ${name}");
+		goto fail;
+	}
+	if (n->f == F_COUNT && n->args[0]->type == N_INSTANCE)
+		return n;
 	if ((n->f == F_COUNT || n->f == F_SUM) && n->args[0]->type != N_REF) {
 		perror_at(p, pos, "%s() needs a question ${name}", name);
 		goto fail;
@@ -554,7 +818,13 @@ parse_primary(struct parser *p)
 		lex(p);
 		return n;
 	case T_REF:
+	case T_PATH:
+		/* ../x, ./x and /data/x name the question x, as ${x}. */
 		n = make_ref(p, p->text, pos);
+		lex(p);
+		return n;
+	case T_PARENT:
+		n = node_new(N_PARENT);
 		lex(p);
 		return n;
 	case T_DOT:
@@ -581,7 +851,10 @@ parse_primary(struct parser *p)
 			/* A bare name: the caller may know it (choice_filter). */
 			char *slash;
 			int ref;
-			xasprintf(&slash, "/%s", name);
+			if (p->inst_list != NULL)
+				xasprintf(&slash, "#%s/%s", p->inst_list, name);
+			else
+				xasprintf(&slash, "/%s", name);
 			ref = p->resolve(p->arg, slash);
 			free(slash);
 			if (ref >= 0) {
@@ -591,6 +864,12 @@ parse_primary(struct parser *p)
 				add_ref(p, ref);
 				return n;
 			}
+		}
+		if (p->tok != T_LP && p->inst_list != NULL) {
+			perror_at(p, pos, "the choice list \"%s\" has no "
+			    "column \"%s\"", p->inst_list, name);
+			free(name);
+			return NULL;
 		}
 		if (p->tok != T_LP) {
 			perror_at(p, pos, "\"%s\" is a path; paths are not "
@@ -682,6 +961,13 @@ parse_binary(struct parser *p, int level)
 			node_free(l);
 			return NULL;
 		}
+		if (l->type == N_PARENT || r->type == N_PARENT) {
+			perror_at(p, pos, "\"..\" is only supported in "
+			    "position(..)");
+			node_free(l);
+			node_free(r);
+			return NULL;
+		}
 		n = node_new(ops[found].n);
 		node_add(n, l);
 		node_add(n, r);
@@ -739,6 +1025,8 @@ expr_compile(const char *src, expr_resolve_fn resolve, void *arg,
 		perror_at(&p, 0, "the expression is empty");
 	if (p.error == NULL)
 		e->root = parse_or(&p);
+	if (p.error == NULL && e->root != NULL && e->root->type == N_PARENT)
+		perror_at(&p, 0, "\"..\" is only supported in position(..)");
 	if (p.error == NULL && p.tok != T_END && strchr("/[@", src[p.pos]) !=
 	    NULL)
 		perror_at(&p, p.pos, "paths are not supported at a kiosk, use "
@@ -901,6 +1189,35 @@ expr_parse_number(const char *s, double *out)
 	return 0;
 }
 
+/*
+ * Seconds into day `days` of a time "HH:MM:SS[.fff][Z|+hh:mm|-hh:mm]"
+ * (already read: hh, mm, ss), in UTC: with an offset, as it says (ODK's
+ * decimal-date-time); without one, in the kiosk's time zone.
+ */
+static double
+datetime_secs(const char *t, int hh, int mm, int ss, double days)
+{
+	const char *z = t + 8;
+	double secs = hh * 3600.0 + mm * 60.0 + ss, frac = 0, scale = 0.1;
+	int oh, om;
+	time_t guess;
+	struct tm tm;
+
+	if (*z == '.') {
+		for (z++; isdigit((unsigned char)*z); z++, scale /= 10)
+			frac += (*z - '0') * scale;
+	}
+	secs += frac;
+	if (*z == 'Z')
+		return secs;
+	if ((*z == '+' || *z == '-') && sscanf(z + 1, "%d:%d", &oh, &om) ==
+	    2)
+		return secs - (*z == '-' ? -1 : 1) * (oh * 3600.0 + om * 60.0);
+	guess = (time_t)(days * 86400 + secs);
+	localtime_r(&guess, &tm);
+	return secs - (double)tm.tm_gmtoff;
+}
+
 static double
 str_to_num(const char *s)
 {
@@ -914,7 +1231,9 @@ str_to_num(const char *s)
 		n = (double)days_from_civil(y, (unsigned)m, (unsigned)d);
 		if (s[10] == 'T' && sscanf(s + 11, "%d:%d:%d", &hh, &mm,
 		    &ss) == 3)
-			n += (hh * 3600.0 + mm * 60.0 + ss) / 86400.0;
+			n += datetime_secs(s + 11, hh, mm, ss, n) / 86400.0;
+		else if (s[10] != '\0')
+			return NAN;
 		return n;
 	}
 	return NAN;
@@ -1173,6 +1492,31 @@ date_str(double days)
 	return s;
 }
 
+/* days since 1970 as a date and time in the kiosk's time zone (ODK). */
+static char *
+datetime_str(double days)
+{
+	struct tm tm;
+	time_t t;
+	long off;
+	double ms;
+	char *s;
+
+	if (isnan(days) || fabs(days) > 1e8)
+		return xstrdup("");
+	t = (time_t)floor(days * 86400);
+	ms = floor((days * 86400 - (double)t) * 1000 + 0.5);
+	if (ms >= 1000)
+		ms = 999;
+	localtime_r(&t, &tm);
+	off = tm.tm_gmtoff;
+	xasprintf(&s, "%04d-%02d-%02dT%02d:%02d:%02d.%03d%c%02ld:%02ld",
+	    tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour,
+	    tm.tm_min, tm.tm_sec, (int)ms, off < 0 ? '-' : '+', labs(off) / 3600,
+	    (labs(off) % 3600) / 60);
+	return s;
+}
+
 static char *
 format_date(const char *value, const char *fmt)
 {
@@ -1182,17 +1526,27 @@ format_date(const char *value, const char *fmt)
 	    "Fri", "Sat" };
 	struct buf o = { 0 };
 	double days;
-	int y, m, d, hh = 0, mm = 0, ss = 0;
+	int y, m, d, hh = 0, mm = 0, ss = 0, ms = 0;
 	long z;
 	char *out;
 
-	days = str_to_num(value);
-	if (isnan(days))
-		return xstrdup("");
-	z = (long)floor(days);
-	civil_from_days(z, &y, &m, &d);
-	if (strlen(value) > 11 && value[10] == 'T')
+	if (strlen(value) >= 10 && expr_parse_date(value, &y, &m, &d) == 0) {
+		/* The date as written, whatever its time zone. */
+		if (isnan(str_to_num(value)))
+			return xstrdup("");
+		z = days_from_civil(y, (unsigned)m, (unsigned)d);
+	} else {
+		days = str_to_num(value);
+		if (isnan(days))
+			return xstrdup("");
+		z = (long)floor(days);
+		civil_from_days(z, &y, &m, &d);
+	}
+	if (strlen(value) > 11 && value[10] == 'T') {
 		sscanf(value + 11, "%d:%d:%d", &hh, &mm, &ss);
+		if (strlen(value) > 20 && value[19] == '.')
+			ms = atoi(value + 20) % 1000;
+	}
 	for (; *fmt != '\0'; fmt++) {
 		if (*fmt != '%' || fmt[1] == '\0') {
 			buf_addc(&o, *fmt);
@@ -1234,6 +1588,10 @@ format_date(const char *value, const char *fmt)
 			break;
 		case 'S':
 			buf_addf(&o, "%02d", ss);
+			break;
+		case '3':
+			/* milliseconds */
+			buf_addf(&o, "%03d", ms);
 			break;
 		case '%':
 			buf_addc(&o, '%');
@@ -1314,6 +1672,137 @@ round_odk(double x, double digits)
 	}
 	snprintf(num + i, sizeof num - (size_t)i, "e%d", -d);
 	return strtod(num, NULL);
+}
+
+/* A uniform random double in [0, 1) from the kernel's generator. */
+static double
+random_unit(void)
+{
+	uint64_t r = 0;
+
+	if (getrandom(&r, sizeof r, 0) != (ssize_t)sizeof r)
+		r = (uint64_t)rand() << 32 ^ (uint64_t)rand();
+	return (double)(r >> 11) / 9007199254740992.0;
+}
+
+/* Standard base64 (padding optional) to bytes; -1 if not base64. */
+static int
+base64_decode(const char *in, struct buf *out)
+{
+	unsigned acc = 0;
+	int bits = 0, c, pad = 0;
+	const char *p;
+
+	for (p = in; *p != '\0'; p++) {
+		if (*p == '=') {
+			pad++;
+			continue;
+		}
+		if (pad > 0)
+			return -1;
+		if (*p >= 'A' && *p <= 'Z')
+			c = *p - 'A';
+		else if (*p >= 'a' && *p <= 'z')
+			c = *p - 'a' + 26;
+		else if (*p >= '0' && *p <= '9')
+			c = *p - '0' + 52;
+		else if (*p == '+')
+			c = 62;
+		else if (*p == '/')
+			c = 63;
+		else
+			return -1;
+		acc = (acc << 6) | (unsigned)c;
+		bits += 6;
+		if (bits >= 8) {
+			bits -= 8;
+			buf_addc(out, (char)((acc >> bits) & 0xff));
+		}
+	}
+	/* A lone character (6 bits) is not base64. */
+	if (bits >= 6 || pad > 2)
+		return -1;
+	return 0;
+}
+
+/* ODK digest(data, algorithm, encoding): base64 (default) or hex. */
+static char *
+digest_str(const char *data, const char *alg, const char *enc)
+{
+	static const char b64[] =
+	    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+	unsigned char d[DIGEST_MAX];
+	struct buf o = { 0 };
+	size_t n, i;
+	unsigned v;
+	char *out;
+
+	if ((n = digest(alg, data, strlen(data), d)) == 0)
+		return xstrdup("");
+	if (strcasecmp(enc, "hex") == 0) {
+		for (i = 0; i < n; i++)
+			buf_addf(&o, "%02x", d[i]);
+	} else if (strcasecmp(enc, "base64") == 0) {
+		for (i = 0; i < n; i += 3) {
+			v = (unsigned)d[i] << 16 | (i + 1 < n ?
+			    (unsigned)d[i + 1] << 8 : 0) | (i + 2 < n ?
+			    d[i + 2] : 0);
+			buf_addc(&o, b64[v >> 18 & 63]);
+			buf_addc(&o, b64[v >> 12 & 63]);
+			buf_addc(&o, i + 1 < n ? b64[v >> 6 & 63] : '=');
+			buf_addc(&o, i + 2 < n ? b64[v & 63] : '=');
+		}
+	}
+	out = xstrdup(o.data != NULL ? (char *)o.data : "");
+	buf_free(&o);
+	return out;
+}
+
+/* Every node of the arguments from k on, as booleans: how many are true. */
+static int
+checklist_true(const struct node *n, size_t from, const struct expr_env *env)
+{
+	size_t i, k, m;
+	char *v;
+	int t = 0;
+
+	for (i = from; i < n->nargs; i++) {
+		if (n->args[i]->type != N_REF) {
+			t += eval_bool(n->args[i], env);
+			continue;
+		}
+		m = nset_count(n->args[i], env);
+		for (k = 0; k < m; k++) {
+			v = nset_item(n->args[i], env, k);
+			t += v[0] != '\0' && strcmp(v, "false") != 0 &&
+			    strcmp(v, "0") != 0;
+			freezero_str(v);
+		}
+	}
+	return t;
+}
+
+/* instance(): the first item of the list that passes the predicate. */
+static long
+instance_match(const struct node *n, const struct expr_env *env, long *count)
+{
+	size_t k, m;
+	long first = -1;
+
+	*count = 0;
+	if (env == NULL || env->list_size == NULL || env->list_select == NULL)
+		return -1;
+	m = env->list_size(env->arg, n->ref);
+	for (k = 0; k < m; k++) {
+		env->list_select(env->arg, n->ref, (long)k);
+		if (n->nargs == 0 || eval_bool(n->args[0], env)) {
+			if (first < 0)
+				first = (long)k;
+			(*count)++;
+		}
+	}
+	env->list_select(env->arg, n->ref, -1);
+	return first;
 }
 
 static struct val
@@ -1584,7 +2073,137 @@ eval_call(const struct node *n, const struct expr_env *env)
 	case F_DECIMAL_DATE_TIME:
 		return vnum(eval_num(n->args[0], env));
 	case F_COUNT:
+		if (n->args[0]->type == N_INSTANCE) {
+			long matches;
+			instance_match(n->args[0], env, &matches);
+			return vnum((double)matches);
+		}
 		return vnum((double)env_count(env, n->args[0]->ref));
+	case F_COUNT_NON_EMPTY:
+		cnt = env_count(env, n->args[0]->ref);
+		for (k = 0, i = 0; k < cnt; k++)
+			i += env_value(env, n->args[0]->ref, k)[0] != '\0';
+		return vnum((double)i);
+	case F_POSITION:
+		if (env == NULL || env->position == NULL)
+			return vnum(0);
+		return vnum((double)env->position(env->arg));
+	case F_INDEXED_REPEAT:
+		/* ODK: instance k (1-based) of the repeat; empty: the first. */
+		x = eval_num(n->args[2], env);
+		if (isnan(x) || x < 1)
+			x = 1;
+		if (x > 1e6 || (size_t)x > env_count(env, n->args[1]->ref))
+			return vstr_const("");
+		k = (size_t)x - 1;
+		if (env != NULL && env->value_at != NULL) {
+			t = env->value_at(env->arg, n->args[0]->ref, k);
+			return vstr_own(xstrdup(t != NULL ? t : ""));
+		}
+		return vstr_own(xstrdup(env_value(env, n->args[0]->ref, k)));
+	case F_RANDOM:
+		return vnum(random_unit());
+	case F_VERSION:
+		return vstr_own(xstrdup(env != NULL && env->version != NULL ?
+		    env->version : ""));
+	case F_UUID:
+		if (n->nargs == 0) {
+			unsigned char u[16];
+			for (i = 0; i < 16; i++)
+				u[i] = (unsigned char)(random_unit() * 256);
+			u[6] = (u[6] & 0x0f) | 0x40;
+			u[8] = (u[8] & 0x3f) | 0x80;
+			for (i = 0; i < 16; i++) {
+				if (i == 4 || i == 6 || i == 8 || i == 10)
+					buf_addc(&o, '-');
+				buf_addf(&o, "%02x", u[i]);
+			}
+		} else {
+			static const char al[] =
+			    "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
+			x = eval_num(n->args[0], env);
+			for (i = 0; !isnan(x) && i < (size_t)fmin(x, 1000);
+			    i++)
+				buf_addc(&o, al[(size_t)(random_unit() * 36)]);
+		}
+		v = vstr_own(xstrdup(o.data != NULL ? (char *)o.data : ""));
+		buf_free(&o);
+		goto out;
+	case F_SQRT:
+		return vnum(sqrt(eval_num(n->args[0], env)));
+	case F_EXP:
+		return vnum(exp(eval_num(n->args[0], env)));
+	case F_EXP10:
+		return vnum(pow(10, eval_num(n->args[0], env)));
+	case F_LOG:
+		return vnum(log(eval_num(n->args[0], env)));
+	case F_LOG10:
+		return vnum(log10(eval_num(n->args[0], env)));
+	case F_PI:
+		return vnum(M_PI);
+	case F_SIN:
+		return vnum(sin(eval_num(n->args[0], env)));
+	case F_COS:
+		return vnum(cos(eval_num(n->args[0], env)));
+	case F_TAN:
+		return vnum(tan(eval_num(n->args[0], env)));
+	case F_ASIN:
+		return vnum(asin(eval_num(n->args[0], env)));
+	case F_ACOS:
+		return vnum(acos(eval_num(n->args[0], env)));
+	case F_ATAN:
+		return vnum(atan(eval_num(n->args[0], env)));
+	case F_ATAN2:
+		x = eval_num(n->args[0], env);
+		y = eval_num(n->args[1], env);
+		return vnum(atan2(x, y));
+	case F_CHECKLIST:
+		/* ODK: how many are true lies in [min, max]; -1: no bound. */
+		x = eval_num(n->args[0], env);
+		y = eval_num(n->args[1], env);
+		r = checklist_true(n, 2, env);
+		return vbool((x < 0 || r >= x) && (y < 0 || r <= y));
+	case F_WEIGHTED_CHECKLIST: {
+		/* (min, max, v1, w1, v2, w2...): the weights of the true. */
+		double w = 0;
+		x = eval_num(n->args[0], env);
+		y = eval_num(n->args[1], env);
+		for (i = 2; i + 1 < n->nargs; i += 2)
+			if (eval_bool(n->args[i], env))
+				w += eval_num(n->args[i + 1], env);
+		return vbool((x < 0 || w >= x) && (y < 0 || w <= y));
+	}
+	case F_BASE64_DECODE:
+		a = eval_str(n->args[0], env);
+		if (base64_decode(a, &o) != 0 || memchr(o.data != NULL ?
+		    (char *)o.data : "", '\0', o.len) != NULL)
+			v = vstr_own(xstrdup(""));
+		else
+			v = vstr_own(xstrndup(o.data != NULL ? (char *)o.data :
+			    "", o.len));
+		buf_free(&o);
+		goto out;
+	case F_DATE_TIME:
+		v = eval(n->args[0], env);
+		if (v.t == V_BOOL)
+			return vstr_const("");
+		if (v.t == V_STR && strchr(v.s, 'T') != NULL &&
+		    !isnan(str_to_num(v.s)))
+			return v;
+		x = to_num(&v);
+		val_clear(&v);
+		return vstr_own(datetime_str(x));
+	case F_FORMAT_DATE_TIME:
+		a = eval_str(n->args[0], env);
+		b = eval_str(n->args[1], env);
+		v = vstr_own(format_date(a, b));
+		goto out;
+	case F_DIGEST:
+		a = eval_str(n->args[0], env);
+		b = eval_str(n->args[1], env);
+		c = n->nargs > 2 ? eval_str(n->args[2], env) : xstrdup("base64");
+		v = vstr_own(digest_str(a, b, c));
+		goto out;
 	case F_SUM:
 		cnt = env_count(env, n->args[0]->ref);
 		x = 0;
@@ -1674,6 +2293,19 @@ eval(const struct node *n, const struct expr_env *env)
 		return vnum(-eval_num(n->args[0], env));
 	case N_CALL:
 		return eval_call(n, env);
+	case N_PARENT:
+		return vstr_const("");
+	case N_INSTANCE: {
+		long c, k = instance_match(n, env, &c);
+		const char *t;
+		if (k < 0 || n->num < 0)
+			return vstr_const("");
+		env->list_select(env->arg, n->ref, k);
+		t = env_value(env, (int)n->num, 0);
+		v = vstr_own(xstrdup(t));
+		env->list_select(env->arg, n->ref, -1);
+		return v;
+	}
 	default:
 		x = eval_num(n->args[0], env);
 		y = eval_num(n->args[1], env);

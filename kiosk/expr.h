@@ -24,6 +24,14 @@
 #define EXPR_REF_UNSUPPORTED (-3) /* resolve: known to ODK, not to a kiosk */
 #define EXPR_REF_AMBIGUOUS (-4)	/* resolve: several questions have the name */
 #define EXPR_REF_SKIPPED (-5)	/* resolve: a row the form loader left out */
+/*
+ * instance('LIST')/root/item[...]/COL: resolve("#LIST") gives the list
+ * number L >= 0, resolve("#LIST/COL") a reference EXPR_ITEM_REF(L, c)
+ * (c: 0 name, 1 label, 2 + k extra column k) whose value is that column
+ * of the item the evaluator has selected with list_select().
+ */
+#define EXPR_REF_ITEM	0x20000000
+#define EXPR_ITEM_REF(l, c)	(EXPR_REF_ITEM + (l) * 1024 + (c))
 
 struct expr;
 
@@ -51,6 +59,19 @@ struct expr_env {
 	/* Label of choice name in the list of ref's question, or NULL. */
 	const char	*(*choice_label)(void *arg, int ref, const char *name);
 	time_t		 now;	/* 0: time(NULL) */
+	/*
+	 * Optional (NULL: not available). position(..): the repeat instance
+	 * (1-based) of the question being evaluated, 0 outside a repeat.
+	 * value_at: instance k (0-based) of ref whatever the context
+	 * (indexed-repeat). list_size/list_select: the items of a list for
+	 * instance(); list_select(arg, l, k) makes item k current, k = -1
+	 * none. version: the form's version, for version().
+	 */
+	size_t		 (*position)(void *arg);
+	const char	*(*value_at)(void *arg, int ref, size_t k);
+	size_t		 (*list_size)(void *arg, int list);
+	void		 (*list_select)(void *arg, int list, long k);
+	const char	*version;
 };
 
 /*

@@ -57,6 +57,7 @@ struct form_state {
 	size_t			 arena_used;
 	size_t			 ctx;		/* item being evaluated */
 	const struct form_choice *choice;	/* choice_filter */
+	const struct form_choice *item;		/* instance('list') item */
 	const char		*lang;		/* jr:choice-name: NULL or langbuf */
 	char			 langbuf[32];
 	char			 deviceid[128];	/* metadata (form_state_set_meta) */
@@ -318,6 +319,18 @@ env_value(void *arg, int ref, size_t k)
 
 	if (ref == EXPR_REF_SELF)
 		return item_raw(st, st->ctx);
+	if (ref >= EXPR_REF_ITEM && ref < FORM_REF_CHOICE) {
+		/* A column of the selected item of instance('list'). */
+		if ((c = st->item) == NULL)
+			return "";
+		ref = (ref - EXPR_REF_ITEM) % 1024;
+		if (ref == 0)
+			return c->name;
+		if (ref == 1)
+			return form_text(f, &c->label, st->lang);
+		ref -= 2;
+		return (size_t)ref < c->nextra ? c->extra[ref] : "";
+	}
 	if (ref >= FORM_REF_CHOICE) {
 		if ((c = st->choice) == NULL)
 			return "";
@@ -360,15 +373,65 @@ env_choice_label(void *arg, int ref, const char *name)
 	return NULL;
 }
 
+static size_t
+env_position(void *arg)
+{
+	struct form_state *st = arg;
+
+	return st->items[st->ctx].pub.instance > 0 ?
+	    (size_t)st->items[st->ctx].pub.instance : 0;
+}
+
+/* Instance k (0-based) of ref, whatever the context (indexed-repeat). */
+static const char *
+env_value_at(void *arg, int ref, size_t k)
+{
+	struct form_state *st = arg;
+	const struct form *f = st->f;
+
+	if (ref < 0 || ref >= (int)f->nquestions)
+		return "";
+	if (qp(f, ref)->repeat < 0)
+		return item_value_for_expr(st, st->qitem[ref]);
+	return item_value_for_expr(st, find_item(st, ref, (int)k + 1));
+}
+
+static size_t
+env_list_size(void *arg, int list)
+{
+	struct form_state *st = arg;
+
+	if (list < 0 || (size_t)list >= st->f->nlists)
+		return 0;
+	return st->f->lists[list].nchoices;
+}
+
+static void
+env_list_select(void *arg, int list, long k)
+{
+	struct form_state *st = arg;
+
+	st->item = NULL;
+	if (list >= 0 && (size_t)list < st->f->nlists && k >= 0 &&
+	    (size_t)k < st->f->lists[list].nchoices)
+		st->item = &st->f->lists[list].choices[k];
+}
+
 static void
 env_init(struct form_state *st, struct expr_env *env, size_t ctx)
 {
+	memset(env, 0, sizeof *env);
 	st->ctx = ctx;
 	env->arg = st;
 	env->value = env_value;
 	env->count = env_count;
 	env->choice_label = env_choice_label;
 	env->now = st->now;
+	env->position = env_position;
+	env->value_at = env_value_at;
+	env->list_size = env_list_size;
+	env->list_select = env_list_select;
+	env->version = st->f->version;
 }
 
 static int

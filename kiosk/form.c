@@ -823,6 +823,32 @@ resolve_name(void *arg, const char *name)
 	struct form *f = rc->f;
 	size_t i;
 
+	if (name[0] == '#') {
+		/* instance('list') ("#list") and its columns ("#list/col"). */
+		const char *sl = strchr(name + 1, '/');
+		char *ln = xstrndup(name + 1, sl != NULL ?
+		    (size_t)(sl - name - 1) : strlen(name + 1));
+		for (i = 0; i < f->nlists; i++)
+			if (strcmp(f->lists[i].name, ln) == 0)
+				break;
+		free(ln);
+		if (i == f->nlists || i >= 0x1000)
+			return -1;
+		if (sl == NULL)
+			return (int)i;
+		sl++;
+		if (strcmp(sl, "name") == 0)
+			return EXPR_ITEM_REF((int)i, 0);
+		if (strcmp(sl, "label") == 0 || strncmp(sl, "label::", 7) ==
+		    0)
+			return EXPR_ITEM_REF((int)i, 1);
+		for (size_t k = 0; f->lists[i].nchoices > 0 &&
+		    k < f->lists[i].choices[0].nextra && k < 1000; k++)
+			if (strcmp(f->lists[i].choices[0].extra_names[k], sl)
+			    == 0)
+				return EXPR_ITEM_REF((int)i, 2 + (int)k);
+		return -1;
+	}
 	if (name[0] == '/') {
 		/* A bare name in a choice_filter: a choices column. */
 		name++;
