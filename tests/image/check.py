@@ -1,0 +1,382 @@
+#!/usr/bin/env python3
+"""make image-check: boot build/image/kiosk.img in QEMU (KVM when /dev/kvm
+works) and use it as a library would. Staff answer the first-boot questions
+on tty1 (the office key comes from a virtual USB stick), a resident makes a
+full visit through the Municipal ID form, staff export to the stick from the
+staff menu, and the office opens that batch on this machine with
+`kiosk open`. On the way it checks the appliance's promises: the shipped
+unit restarts the kiosk after kill -9, there is no way to a shell from the
+keyboard, nothing typed reaches the disk (data partition included), no
+swap, no core dumps, no network listener, CUPS spool on tmpfs. Prints the
+time each part takes. TAP output; see tests/image/README.md."""
+import csv
+import glob
+import os
+import re
+import shutil
+import subprocess
+import sys
+import time
+
+sys.path.insert(0, os.path.dirname(__file__))
+sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "lib"))
+import vm as V  # noqa: E402
+from kiosktest import Tap  # noqa: E402
+
+TOP = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
+KIOSK = os.path.join(TOP, "build", "kiosk")
+IMAGE = sys.argv[1] if len(sys.argv) > 1 else os.path.join(
+    TOP, "build", "image", "kiosk.img")
+WORK = os.path.join(TOP, "build", "image", "check")
+CODE = re.compile(r"\b([0-9A-HJKMNP-TV-Z]{4}-[0-9A-HJKMNP-TV-Z]{4}-"
+                  r"[0-9A-HJKMNP-TV-Z]{4})\b")
+
+OFFICE_PASS = "office passphrase for the image check"
+EXPORT_PASS = "seven quiet lanterns over the harbor"
+STAFF_PIN = "48151"
+VOL_PIN = "2342"
+KIOSK_NAME = "branch-7"
+OFFICE_NAME = "Office of Image Checks"
+FIRST = "Quintessa Marlowe"
+PHONE = "973-555-0188"
+
+t = Tap()
+times = []
+t0 = time.time()
+
+
+def lap(what, since):
+    d = time.time() - since
+    times.append((what, d))
+    print("# time: %-34s %6.1f s" % (what, d))
+    sys.stdout.flush()
+    return time.time()
+
+
+if not os.path.exists(IMAGE):
+    t.skip_all("no image: run make image first")
+shutil.rmtree(WORK, ignore_errors=True)
+os.makedirs(WORK)
+env = dict(os.environ, LANG="C.UTF-8")
+
+# The office: a key pair, and a USB stick (FAT) with office.pub on it.
+office = os.path.join(WORK, "office")
+passfile = os.path.join(WORK, "office-pass")
+with open(passfile, "w") as f:
+    f.write(OFFICE_PASS + "\n")
+r = subprocess.run([KIOSK, "keygen", "--out", office, "--passphrase-file",
+                    passfile], capture_output=True, text=True, env=env)
+t.ok(r.returncode == 0, "the office makes its key (kiosk keygen)", r.stderr)
+office_fpr = re.search(r"fingerprint (\S+)", r.stdout).group(1)
+stick = os.path.join(WORK, "stick.img")
+subprocess.run(["mkfs.vfat", "-F", "32", "-n", "STICK", "-C", stick,
+                str(64 * 1024)], check=True, stdout=subprocess.DEVNULL)
+subprocess.run(["mcopy", "-i", stick, os.path.join(office, "office.pub"),
+                "::office.pub"], check=True)
+
+disk = V.prepare(IMAGE, WORK)
+since = lap("copy the image, add the test shell", t0)
+vm = V.VM(disk, WORK, stick=stick)
+print("# qemu with %s" % ("KVM" if vm.kvm else "TCG (no KVM: slow)"))
+try:
+    ok = vm.wait_shell(240 if vm.kvm else 900)
+    t.ok(ok, "the image boots (test shell answers on ttyS0)")
+    if not ok:
+        raise SystemExit
+    s = vm.wait("Kiosk name:", 120)
+    since = lap("boot to the first-boot question", since)
+    t.ok(s is not None, "first boot asks for the kiosk's name on tty1",
+         vm.screen())
+
+    # -- first boot ------------------------------------------------------
+    vm.type("bad name!\n")
+    s = vm.wait("Use 1 to 40", 10)
+    t.ok(s is not None, "a bad kiosk name is refused with a reason", vm.screen())
+    vm.type(KIOSK_NAME + "\n")
+    s = vm.wait("then press Enter", 10)
+    vm.type("\n")
+    s = vm.wait("same as on the office", 20)
+    t.ok(s is not None and office_fpr in s,
+         "office.pub is read from the USB stick; its fingerprint is shown",
+         vm.screen())
+    vm.type("y\n")
+    vm.wait("Office name:", 10)
+    vm.type(OFFICE_NAME + "\n")
+    vm.wait("Office address:", 10)
+    vm.type("1 Test Street\n")
+    vm.wait("Office hours:", 10)
+    vm.type("Monday to Friday\n")
+    vm.wait("Screen (1 or 2):", 10)
+    vm.type("1\n")
+    s = vm.wait("Printer (0 to", 30)
+    t.ok(s is not None, "asks for the printer", vm.screen())
+    vm.type("0\n")
+    s = vm.wait("New PIN", 20)
+    t.ok(s is not None, "asks for the staff PIN", vm.screen())
+    vm.type(STAFF_PIN + "\n")
+    vm.wait("Repeat", 10)
+    vm.type(STAFF_PIN + "\n")
+    s = vm.wait("How many volunteer PINs", 30)
+    t.ok(s is not None and STAFF_PIN not in s,
+         "the staff PIN is set and was not shown", vm.screen())
+    vm.type("1\n")
+    vm.wait("New PIN", 10)
+    vm.type(VOL_PIN + "\n")
+    vm.wait("Repeat", 10)
+    vm.type(VOL_PIN + "\n")
+    s = vm.wait("Protect the key", 60)
+    t.ok(s is not None, "asks whether to protect the key", vm.screen())
+    vm.type("y\n")
+    s = vm.wait("assphrase", 20)
+    vm.type(EXPORT_PASS + "\n")
+    time.sleep(1)
+    vm.type(EXPORT_PASS + "\n")
+    s = vm.wait("Press Enter to start the kiosk", 120)
+    t.ok(s is not None, "first boot ends with the kiosk's fingerprint",
+         vm.screen())
+    m = re.search(r"fingerprint\s+([0-9a-f]{4}(?:-[0-9a-f]{4}){7})", s or "")
+    kiosk_fpr = m.group(1) if m else None
+    t.ok(kiosk_fpr is not None, "the fingerprint is printed", s)
+    t.ok(s is not None and EXPORT_PASS not in s,
+         "the export passphrase was not shown", s)
+    rc, out = vm.run("head -c 4 /var/lib/kiosk/kiosk.id | od -c | head -1")
+    t.ok("K   I   D   2" in out, "the kiosk's key is sealed (KID2)", out)
+    vm.type("\n")
+    since = lap("first boot, answered", since)
+
+    # -- the kiosk under the shipped unit ---------------------------------
+    s = vm.wait("Choose your language", 60)
+    since = lap("kiosk start after first boot", since)
+    t.ok(s is not None, "the kiosk runs on tty1", vm.screen())
+    rc, out = vm.run("systemctl show -p ActiveState,User,FragmentPath,"
+                     "MainPID,NRestarts kiosk.service")
+    t.ok("ActiveState=active" in out and "User=kiosk" in out and
+         "FragmentPath=/etc/systemd/system/kiosk.service" in out,
+         "under kiosk.service as user kiosk", out)
+    rc, out = vm.run("cmp /etc/systemd/system/kiosk.service "
+                     "/usr/local/share/kiosk/deploy/kiosk.service && echo same")
+    t.ok("same" in out, "the unit is the shipped one, unchanged", out)
+    pid = re.search(r"MainPID=(\d+)", out and vm.run(
+        "systemctl show -p MainPID kiosk.service")[1]).group(1)
+    rc, out = vm.run("grep -E '^(NoNewPrivs|Uid)' /proc/%s/status; "
+                     "grep 'core file' /proc/%s/limits; "
+                     "tr '\\0' '\\n' < /proc/%s/environ | grep ^LANG=; "
+                     "readlink /proc/%s/root; "
+                     "grep -c ' / .*ro,' /proc/%s/mountinfo"
+                     % (pid, pid, pid, pid, pid))
+    t.ok("NoNewPrivs:\t1" in out, "the unit's sandbox holds: no new privileges",
+         out)
+    t.ok(re.search(r"Max core file size\s+0\s+0", out) is not None,
+         "no core dumps for the kiosk", out)
+    t.ok("LANG=en_US.UTF-8" in out, "UTF-8 locale", out)
+    rc, out = vm.run("locale -a")
+    t.ok("en_US.utf8" in out, "en_US.UTF-8 is generated", out)
+    rc, out = vm.run("stat -c '%a %U' /var/lib/kiosk; "
+                     "findmnt -no SOURCE,FSTYPE,OPTIONS /srv/kiosk")
+    t.ok(out.startswith("700 kiosk") and "nvme0n1p3" in out and
+         "noexec" in out, "data folder 0700, on its own partition", out)
+    rc, out = vm.run("findmnt -no FSTYPE /var/spool/cups; "
+                     "findmnt -no FSTYPE /var/cache/cups; "
+                     "grep -i '^PreserveJobFiles' /etc/cups/cupsd.conf")
+    t.ok(out.split() == ["tmpfs", "tmpfs", "PreserveJobFiles", "No"],
+         "CUPS spool and cache on tmpfs, PreserveJobFiles No", out)
+    rc, out = vm.run("tail -n +2 /proc/swaps | wc -l; "
+                     "cat /proc/sys/kernel/core_pattern")
+    t.ok(out.split() == ["0", "|/bin/false"], "no swap; core dumps off", out)
+    rc, out = vm.run("cat /proc/net/tcp /proc/net/tcp6 /proc/net/udp "
+                     "/proc/net/udp6 2>/dev/null | grep -vc 'local_address'; "
+                     "ls /sys/class/net")
+    t.ok(out.split()[0] == "0" and out.split()[1:] == ["lo"],
+         "no network socket, no network interface but lo", out)
+    rc, out = vm.run("systemctl is-active cups.socket; "
+                     "ls -l /run/cups/cups.sock")
+    t.ok("active" in out, "CUPS on its local socket", out)
+
+    # -- a resident's visit -------------------------------------------------
+    since = time.time()
+    vm.type("1")
+    vm.key("Enter")
+    s = vm.wait("What do you need today?", 20)
+    t.ok(s is not None, "service screen", vm.screen())
+    vm.keys("1", "Enter")
+
+    def step(keys=(), text=None, expect=None, timeout=15):
+        before = vm.screen()
+        for k in keys:
+            vm.key(k)
+        if text is not None:
+            vm.type(text)
+        vm.key("Enter")
+        if expect:
+            return vm.wait(expect, timeout)
+        end = time.time() + timeout
+        while time.time() < end:
+            s = vm.screen()
+            if s != before:
+                return s
+            time.sleep(0.2)
+        return None
+
+    step()                                  # welcome note -> privacy
+    s = step(expect="How old are you?")
+    t.ok(s is not None, "first question", vm.screen())
+    step(keys=["3"])                        # 18 to 64
+    step(keys=["1"])                        # lives in the city
+    step(keys=["1"])                        # passport
+    step(keys=["1"])                        # lease
+    step()
+    step()
+    step(keys=["1"])
+    step(keys=["2"])
+    step(keys=["1"])
+    step()
+    s = step(keys=["3"], expect="phone number")
+    t.ok(s is not None, "phone is asked", vm.screen())
+    step(text=PHONE)
+    s = step(text=FIRST, expect="Almost done")
+    s = step(expect="Check your answers")
+    t.ok(s is not None and FIRST in s and PHONE in s,
+         "review lists what was typed", vm.screen())
+    s = step(expect="saved and sealed", timeout=30)
+    m = CODE.search(s or "")
+    code = m.group(1) if m else None
+    t.ok(code is not None, "sent: ticket screen with a claim code", vm.screen())
+    s = step(expect="Choose your language")
+    t.ok(s is not None and FIRST not in s and (code or "x") not in s,
+         "back to the language screen, nothing of the visit shown", s)
+    since = lap("a resident's visit", since)
+
+    # -- no way out ------------------------------------------------------------
+    rc, boot_id = vm.run("cat /proc/sys/kernel/random/boot_id")
+    for k in ("ctrl-c", "ctrl-z", "ctrl-backslash", "ctrl-d", "alt-f2",
+              "ctrl-alt-f2", "alt-f3", "ctrl-alt-f6", "alt-sysrq-h",
+              "ctrl-alt-delete"):
+        vm.key(k)
+        time.sleep(0.4)
+    time.sleep(2)
+    rc, out = vm.run("ps -eo tty=,user=,comm= | awk '$1 != \"?\"'")
+    ttys = sorted(set(tuple(x.split()[:3]) for x in out.splitlines()
+                      if x.strip()))
+    t.ok(all(x[0] in ("tty1", "ttyS0") for x in ttys) and
+         all(x[2] in ("kiosk", "sh", "ps", "awk") for x in ttys) and
+         not any(x[0] == "tty1" and x[1] == "root" for x in ttys),
+         "after Ctrl-C/Z/\\/D, Alt-F2..F6, SysRq, Ctrl-Alt-Del: nothing but "
+         "the kiosk on a console", out)
+    rc, out2 = vm.run("cat /proc/sys/kernel/random/boot_id; fgconsole")
+    t.ok(out2.split()[0] == boot_id.strip(), "Ctrl-Alt-Del did not reboot",
+         out2)
+    vm.run("chvt 1")
+    s = vm.wait("Choose your language", 10)
+    t.ok(s is not None, "the kiosk is still there on tty1", vm.screen())
+    rc, out = vm.run("getent passwd kiosk root | cut -d: -f1,7; "
+                     "passwd -S root | cut -d' ' -f2")
+    t.ok("kiosk:/usr/sbin/nologin" in out and out.split()[-1] == "L",
+         "kiosk has no shell; root's password is locked", out)
+    rc, out = vm.run("systemctl is-enabled getty@tty2.service "
+                     "serial-getty@ttyS0.service 2>&1")
+    t.ok(out.split().count("masked") == 2, "no getty anywhere", out)
+
+    # -- restart after kill -9 --------------------------------------------------
+    since = time.time()
+    rc, out = vm.run("systemctl show -p MainPID --value kiosk.service")
+    old = out.strip()
+    vm.run("kill -9 %s" % old)
+    new = old
+    end = time.time() + 20
+    while time.time() < end and new in (old, "0"):
+        time.sleep(0.5)
+        new = vm.run("systemctl show -p MainPID --value kiosk.service")[1].strip()
+    t.ok(new not in (old, "0"), "kill -9: the unit starts the kiosk again",
+         "old %s new %s" % (old, new))
+    s = vm.wait("Choose your language", 20)
+    t.ok(s is not None, "and it is back on tty1", vm.screen())
+    since = lap("restart after kill -9", since)
+
+    # -- staff: export to the stick ---------------------------------------------
+    rc, out = vm.run("findmnt -no TARGET,FSTYPE,OPTIONS -S /dev/sda")
+    t.ok("/media/usb-sda" in out and "vfat" in out and "noexec" in out,
+         "the USB stick is mounted for the kiosk", out)
+    vm.key("f9")
+    s = vm.wait("staff PIN", 10)
+    vm.type(STAFF_PIN + "\n")
+    s = vm.wait("Staff menu", 15)
+    t.ok(s is not None and "waiting for the office: 1" in s,
+         "the staff menu: one submission waiting", vm.screen())
+    vm.keys("1", "Enter")
+    s = vm.wait("export passphrase", 15)
+    t.ok(s is not None, "export asks for the export passphrase", vm.screen())
+    vm.type(EXPORT_PASS + "\n")
+    s = vm.wait("Exported", 60)
+    t.ok(s is not None and "verified" in s,
+         "exported to the stick, read back and verified", vm.screen())
+    vm.key("esc")
+    since = lap("staff export", since)
+
+    # -- what is on the disk ------------------------------------------------------
+    rc, out = vm.run("sync; ls -la /var/lib/kiosk /srv/kiosk/etc")
+    print("# " + out.replace("\n", "\n# "))
+finally:
+    vm.poweroff()
+since = lap("power off", since)
+
+# On this machine, as the office would: open the batch from the stick.
+got = os.path.join(WORK, "from-stick")
+os.makedirs(got)
+subprocess.run(["mcopy", "-n", "-i", stick, "::*.kib", got + "/"],
+               check=False)
+batches = glob.glob(os.path.join(got, "*.kib"))
+t.ok(len(batches) == 1 and os.path.basename(batches[0]).startswith(KIOSK_NAME),
+     "one batch on the stick, named for the kiosk", batches)
+out_dir = os.path.join(WORK, "opened")
+r = subprocess.run([KIOSK, "open", "--key", os.path.join(office, "office.key"),
+                    "--passphrase-file", passfile, "--out", out_dir] + batches,
+                   capture_output=True, text=True, env=env)
+t.ok(r.returncode == 0, "kiosk open on the host accepts it",
+     r.stdout + r.stderr)
+t.ok(kiosk_fpr is not None and kiosk_fpr in r.stdout + r.stderr,
+     "the kiosk's fingerprint is the one first boot printed",
+     r.stdout + r.stderr)
+rows = []
+for c in glob.glob(os.path.join(out_dir, "*.csv")):
+    with open(c, encoding="utf-8") as f:
+        rows += list(csv.DictReader(f))
+t.ok(len(rows) == 1 and rows[0].get("first_name") == FIRST and
+     rows[0].get("phone") == PHONE and rows[0].get("claim_code") == code,
+     "the office reads exactly what the resident typed", rows)
+since = lap("kiosk open on the host", since)
+
+
+def grep_disk(needles, start_mb=0, size_mb=None):
+    found = set()
+    with open(disk, "rb") as f:
+        f.seek(start_mb << 20)
+        left = None if size_mb is None else size_mb << 20
+        tail = b""
+        while left is None or left > 0:
+            n = 16 << 20 if left is None else min(16 << 20, left)
+            chunk = f.read(n)
+            if not chunk:
+                break
+            if left is not None:
+                left -= len(chunk)
+            hay = tail + chunk
+            for nd in needles:
+                if nd.encode() in hay:
+                    found.add(nd)
+            tail = chunk[-256:]
+    return found
+
+
+typed = [FIRST, PHONE, STAFF_PIN + "\n", EXPORT_PASS] + ([code] if code else [])
+found = grep_disk([OFFICE_NAME], V.DATA_START_MB, V.DATA_MB)
+t.ok(found == {OFFICE_NAME}, "control: the data partition is read (the "
+     "office name from first boot is in kiosk.ini there)", found)
+found = grep_disk(typed + ["municipal_id"], V.DATA_START_MB, V.DATA_MB)
+t.ok(not found, "nothing typed, no claim code, no form id on the data "
+     "partition", found)
+found = grep_disk(typed)
+t.ok(not found, "nor anywhere on the whole disk", found)
+lap("scan the disk", since)
+lap("image-check in all (without make image)", t0)
+shutil.rmtree(WORK, ignore_errors=True) if t.failed == 0 else None
+t.done()
