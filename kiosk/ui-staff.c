@@ -267,6 +267,13 @@ find_sticks(struct ui *u)
 				*q++ = *p;
 		}
 		*q = '\0';
+		/* Under the unit's sandbox (ReadWritePaths=/media) one stick
+		 * shows up twice in /proc/mounts; list it once. */
+		for (i = 0; i < u->nsticks; i++)
+			if (strcmp(u->sticks[i], mnt) == 0)
+				break;
+		if (i < u->nsticks)
+			continue;
 		roots = xstrdup(u->cfg->usb_roots);
 		for (root = strtok_r(roots, " ", &save); root != NULL;
 		    root = strtok_r(NULL, " ", &save)) {

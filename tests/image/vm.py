@@ -26,7 +26,7 @@ DefaultDependencies=no
 After=systemd-udevd.service
 
 [Service]
-ExecStart=/bin/sh -c 'stty -F /dev/ttyS0 raw -echo 115200; exec /bin/sh </dev/ttyS0 >/dev/ttyS0 2>&1'
+ExecStart=/bin/sh -c 'stty -F /dev/ttyS0 raw -echo 115200; PS1= PS2= exec /bin/sh </dev/ttyS0 >/dev/ttyS0 2>&1'
 Restart=always
 StandardInput=null
 
@@ -71,13 +71,41 @@ def prepare(image, work):
     return disk
 
 
-def kvm_works():
+def kvm_works(disk, work):
+    """Whether KVM really runs a kernel here: /dev/kvm can exist and still
+    fail (nested virtualisation without the CPU features a guest needs).
+    Boots the image's own kernel under KVM for at most 20 s and looks for
+    its first line on the serial port. KIOSK_QEMU_ACCEL=kvm|tcg decides."""
+    forced = os.environ.get("KIOSK_QEMU_ACCEL")
+    if forced:
+        return forced == "kvm"
     try:
-        fd = os.open("/dev/kvm", os.O_RDWR)
-        os.close(fd)
-        return True
+        os.close(os.open("/dev/kvm", os.O_RDWR))
     except OSError:
         return False
+    fs = "%s?offset=%d" % (disk, ROOT_START_MB << 20)
+    r = sh(["debugfs", "-R", "ls -p /boot", fs], capture_output=True,
+           text=True)
+    names = [x.split("/")[5] for x in r.stdout.splitlines() if x.count("/") > 5]
+    kernels = sorted(n for n in names if n.startswith("vmlinuz-"))
+    if not kernels:
+        return False
+    kernel = os.path.join(work, "probe-vmlinuz")
+    sh(["debugfs", "-R", "dump /boot/%s %s" % (kernels[-1], kernel), fs],
+       capture_output=True)
+    try:
+        r = subprocess.run(["qemu-system-x86_64", "-machine", "q35,accel=kvm",
+                            "-cpu", "host", "-m", "256", "-nodefaults",
+                            "-display", "none", "-serial", "stdio",
+                            "-no-reboot", "-kernel", kernel, "-append",
+                            "console=ttyS0 panic=-1"], capture_output=True,
+                           timeout=20)
+        out = r.stdout
+    except subprocess.TimeoutExpired as e:
+        out = e.stdout or b""
+    finally:
+        os.unlink(kernel)
+    return b"Linux version" in out
 
 
 class VM:
@@ -88,7 +116,7 @@ class VM:
         vars_fd = os.path.join(work, "OVMF_VARS.fd")
         if not os.path.exists(vars_fd):
             shutil.copy(OVMF_VARS, vars_fd)
-        self.kvm = kvm_works()
+        self.kvm = kvm_works(disk, work)
         args = ["qemu-system-x86_64", "-machine",
                 "q35,accel=%s" % ("kvm" if self.kvm else "tcg"),
                 "-cpu", "host" if self.kvm else "max", "-smp", "2",
@@ -207,8 +235,13 @@ class VM:
         if rc != 0:
             return ""
         lines = out.strip().splitlines()
-        rows, cols = [int(x) for x in lines[0].split()[:2]]
-        raw = base64.b64decode(lines[1])
+        if len(lines) < 2:
+            return ""
+        try:
+            rows, cols = [int(x) for x in lines[-2].split()[:2]]
+            raw = base64.b64decode(lines[-1])
+        except ValueError:
+            return ""
         text = raw.decode("utf-32-le", errors="replace")
         return "\n".join(text[r * cols:(r + 1) * cols].rstrip()
                          for r in range(rows))
