@@ -57,6 +57,15 @@ struct identity {
 	size_t			 sealedlen;
 };
 
+struct kstate {
+	int		 present;
+	unsigned char	 pk[32];
+	int		 has_db;
+	unsigned char	 db_id[16];
+	uint64_t	 issued;
+	uint64_t	 batch;
+};
+
 struct outbox {
 	char			*name;
 	char			*data_dir;
@@ -65,6 +74,7 @@ struct outbox {
 	struct vault_office_pub	 office;
 	char			 fpr[VAULT_FPR_LEN];
 	long			 ack_deleted;
+	struct kstate		 state;		/* kiosk.state as last saved */
 	uint64_t		*damaged;	/* last export: seqs whose bytes */
 	size_t			 ndamaged;	/* no longer match their hash */
 	double			 phase[OUTBOX_NPHASES];	/* last export, ms */
@@ -76,6 +86,85 @@ struct outbox {
 #define ID_LEN		(8 + 64)
 #define ID2_MAGIC	"KID2\n\0\0\0"
 #define ID2_LEN		(8 + 32 + vault_sign_key_sealed_len())
+
+/*
+ * data_dir/kiosk.state: what must survive the loss of kiosk.id or
+ * kiosk.db, so that neither is ever silently made anew (a new identity,
+ * or sequence numbers starting again at 1, which the office can only
+ * reject). Text, 0600, replaced atomically:
+ *	kiosk-state 1
+ *	kiosk <hex Ed25519 public key>
+ *	db <hex 16-byte id of kiosk.db, also in its head row> | db none
+ *	issued <highest seq in a verified export>
+ *	batch <highest batch number reserved by then>
+ * Written when the identity is made, when the database is made, and
+ * after every export. Public values only.
+ */
+#define STATE_FILE	"kiosk.state"
+#define STATE_MAX	512
+
+static int
+state_load(const char *dir, struct kstate *st, char **cause)
+{
+	struct buf b = { 0 };
+	char *path, pkhex[65], dbhex[33], *m = NULL;
+	unsigned long long issued, batch;
+	int n, rc = -1;
+
+	memset(st, 0, sizeof *st);
+	xasprintf(&path, "%s/" STATE_FILE, dir);
+	if (access(path, F_OK) != 0 && errno == ENOENT) {
+		free(path);
+		return 0;
+	}
+	if (read_file(path, &b, STATE_MAX, &m) != 0) {
+		xasprintf(cause, "%s", m);
+		goto out;
+	}
+	buf_addc(&b, '\0');
+	if (sscanf((char *)b.data, "kiosk-state 1\nkiosk %64[0-9a-f]\n"
+	    "db %32[0-9a-fnoe]\nissued %llu\nbatch %llu\n%n", pkhex, dbhex,
+	    &issued, &batch, &n) != 4 || (size_t)n != b.len - 1 || strlen(pkhex) != 64 ||
+	    hex_decode(st->pk, 32, pkhex, 64) != 0 ||
+	    (strcmp(dbhex, "none") != 0 && (strlen(dbhex) != 32 ||
+	    hex_decode(st->db_id, 16, dbhex, 32) != 0))) {
+		xasprintf(cause, "%s: damaged; it must read \"kiosk-state 1\", "
+		    "\"kiosk HEX\", \"db HEX\" or \"db none\", \"issued N\", "
+		    "\"batch N\" "
+		    "(see README, \"Lost kiosk.id or kiosk.db\")", path);
+		goto out;
+	}
+	st->has_db = strcmp(dbhex, "none") != 0;
+	st->issued = issued;
+	st->batch = batch;
+	st->present = 1;
+	rc = 0;
+out:
+	free(m);
+	buf_free(&b);
+	free(path);
+	return rc;
+}
+
+static int
+state_save(const char *dir, const struct kstate *st, char **cause)
+{
+	struct buf b = { 0 };
+	char pkhex[65], dbhex[33];
+	int rc;
+
+	hex_encode(pkhex, st->pk, 32);
+	if (st->has_db)
+		hex_encode(dbhex, st->db_id, 16);
+	else
+		snprintf(dbhex, sizeof dbhex, "none");
+	buf_addf(&b, "kiosk-state 1\nkiosk %s\ndb %s\nissued %llu\n"
+	    "batch %llu\n", pkhex, dbhex, (unsigned long long)st->issued,
+	    (unsigned long long)st->batch);
+	rc = batch_save(dir, STATE_FILE, b.data, b.len, 1, NULL, cause);
+	buf_free(&b);
+	return rc;
+}
 
 static int
 dir_private(const char *dir, char **cause)
@@ -135,11 +224,45 @@ identity_load(const char *dir, struct identity *id, char **cause)
 	raw = vault_secure_alloc(ID2_LEN + 1);
 	fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
 	if (fd == -1 && errno == ENOENT) {
-		/* First run: make the identity. */
-		id->key = vault_sign_generate();
-		if (identity_save_clear(dir, id->key, 0, cause) != 0)
+		struct kstate st;
+		char *db, fpr[VAULT_FPR_LEN];
+
+		/*
+		 * First run: make the identity; but never when this kiosk
+		 * already had one (kiosk.state) or its database holds
+		 * anything: a new identity would orphan every submission
+		 * made under the old one.
+		 */
+		if (state_load(dir, &st, cause) != 0)
 			goto out;
+		if (st.present) {
+			vault_fingerprint(fpr, st.pk, NULL);
+			xasprintf(cause, "%s is missing, but this kiosk already "
+			    "has an identity (fingerprint %s, in %s/"
+			    STATE_FILE ")%s. Restore kiosk.id from its backup; "
+			    "a new identity would strand them. See README, "
+			    "\"Lost kiosk.id or kiosk.db\"", path, fpr, dir,
+			    st.has_db ? " and submissions made under it may be "
+			    "waiting in kiosk.db" : "");
+			goto out;
+		}
+		xasprintf(&db, "%s/kiosk.db", dir);
+		if (stat(db, &sb) == 0 && sb.st_size > 0) {
+			xasprintf(cause, "%s is missing, but %s exists and may "
+			    "hold submissions sealed under it. Restore kiosk.id "
+			    "from its backup. See README, \"Lost kiosk.id or "
+			    "kiosk.db\"", path, db);
+			free(db);
+			goto out;
+		}
+		free(db);
+		id->key = vault_sign_generate();
 		memcpy(id->pk, vault_sign_pk(id->key), 32);
+		memset(&st, 0, sizeof st);
+		memcpy(st.pk, id->pk, 32);
+		if (identity_save_clear(dir, id->key, 0, cause) != 0 ||
+		    state_save(dir, &st, cause) != 0)
+			goto out;
 		rc = 0;
 		goto out;
 	}
@@ -263,6 +386,128 @@ outbox_identity_only(const struct config *cfg, struct buf *b, char **cause)
 	return 0;
 }
 
+/*
+ * Before opening kiosk.db: the identity is the one kiosk.state knows,
+ * and a database this kiosk made is still there and not empty.
+ */
+static int
+check_db_file(struct outbox *ob, const char *path, char **cause)
+{
+	struct kstate *st = &ob->state;
+	struct stat sb;
+	char fpr[VAULT_FPR_LEN];
+	int missing;
+
+	if (state_load(ob->data_dir, st, cause) != 0)
+		return -1;
+	if (st->present && memcmp(st->pk, ob->id.pk, 32) != 0) {
+		vault_fingerprint(fpr, st->pk, NULL);
+		xasprintf(cause, "%s/kiosk.id is not this kiosk's identity "
+		    "(kiosk.state says fingerprint %s, kiosk.id is %s): it was "
+		    "replaced. Put the right kiosk.id back. See README, \"Lost "
+		    "kiosk.id or kiosk.db\"", ob->data_dir, fpr, ob->fpr);
+		return -1;
+	}
+	if (!st->present || !st->has_db)
+		return 0;
+	missing = stat(path, &sb) != 0;
+	if (missing || sb.st_size == 0) {
+		xasprintf(cause, "%s is %s, but this kiosk made it and has "
+		    "issued submissions up to %llu (kiosk.state). Starting a "
+		    "new one would lose every waiting submission without a "
+		    "word and reuse numbers the office already has. Restore "
+		    "kiosk.db from its backup. See README, \"Lost kiosk.id or "
+		    "kiosk.db\"", path, missing ? "missing" : "empty",
+		    (unsigned long long)st->issued);
+		return -1;
+	}
+	return 0;
+}
+
+/*
+ * After opening it: the database is the one kiosk.state names, of this
+ * identity, and not older than the last export. A new database (first
+ * run, or one made before kiosk.state existed) is given its id here.
+ */
+static int
+check_db_ident(struct outbox *ob, const char *path, char **cause)
+{
+	struct kstate *st = &ob->state;
+	struct store_head h;
+	unsigned char db_id[16], pk[32];
+	char fpr[VAULT_FPR_LEN];
+	int has;
+
+	if (store_get_ident(ob->store, db_id, pk, &has, cause) != 0 ||
+	    store_get_head(ob->store, &h, cause) != 0)
+		return -1;
+	if (has && memcmp(pk, ob->id.pk, 32) != 0) {
+		vault_fingerprint(fpr, pk, NULL);
+		xasprintf(cause, "%s belongs to another kiosk identity "
+		    "(fingerprint %s; this kiosk.id is %s). Put back the "
+		    "matching kiosk.id or kiosk.db. See README, \"Lost "
+		    "kiosk.id or kiosk.db\"", path, fpr, ob->fpr);
+		return -1;
+	}
+	if (st->present && st->has_db && (!has ||
+	    memcmp(db_id, st->db_id, 16) != 0)) {
+		xasprintf(cause, "%s is not the database this kiosk made "
+		    "(kiosk.state names another): it was replaced. Restore "
+		    "the kiosk's own kiosk.db. See README, \"Lost kiosk.id or "
+		    "kiosk.db\"", path);
+		return -1;
+	}
+	if (st->present && h.next_seq - 1 < st->issued) {
+		xasprintf(cause, "%s is older than this kiosk's last export: "
+		    "it has issued submissions only up to %llu, but %llu were "
+		    "exported (kiosk.state). It was restored from an old "
+		    "backup; new submissions would reuse numbers the office "
+		    "already has. See README, \"Lost kiosk.id or kiosk.db\"",
+		    path, (unsigned long long)(h.next_seq - 1),
+		    (unsigned long long)st->issued);
+		return -1;
+	}
+	/*
+	 * A database restored from a backup taken before the last export
+	 * would number its next batch as that export's: skip past it.
+	 */
+	if (st->present && h.last_batch < st->batch) {
+		h.last_batch = st->batch;
+		if (store_begin(ob->store, cause) != 0)
+			return -1;
+		if (store_set_head(ob->store, &h, cause) != 0) {
+			store_rollback(ob->store);
+			return -1;
+		}
+		if (store_commit(ob->store, cause) != 0)
+			return -1;
+	}
+	if (!has) {
+		vault_random(db_id, sizeof db_id);
+		if (store_begin(ob->store, cause) != 0)
+			return -1;
+		if (store_set_ident(ob->store, db_id, ob->id.pk, cause) != 0) {
+			store_rollback(ob->store);
+			return -1;
+		}
+		if (store_commit(ob->store, cause) != 0)
+			return -1;
+	}
+	if (!st->present || !st->has_db) {
+		memcpy(st->pk, ob->id.pk, 32);
+		memcpy(st->db_id, db_id, 16);
+		st->has_db = 1;
+		if (st->issued < h.exported_through)
+			st->issued = h.exported_through;
+		if (st->batch < h.last_batch)
+			st->batch = h.last_batch;
+		if (state_save(ob->data_dir, st, cause) != 0)
+			return -1;
+		st->present = 1;
+	}
+	return 0;
+}
+
 struct outbox *
 outbox_open_flags(const struct config *cfg, int flags, char **cause)
 {
@@ -293,8 +538,12 @@ outbox_open_flags(const struct config *cfg, int flags, char **cause)
 		goto fail;
 	vault_fingerprint(ob->fpr, ob->id.pk, NULL);
 	xasprintf(&path, "%s/kiosk.db", cfg->data_dir);
+	if (check_db_file(ob, path, cause) != 0)
+		goto fail;
 	if ((ob->store = store_open(path, STORE_KIOSK |
 	    ((flags & OUTBOX_NOSYNC) ? STORE_NOSYNC : 0), cause)) == NULL)
+		goto fail;
+	if (check_db_ident(ob, path, cause) != 0)
 		goto fail;
 	free(path);
 	buf_free(&b);
@@ -867,6 +1116,21 @@ outbox_export(struct outbox *ob, const char *dir, char **path, long *count,
 	}
 	if (store_commit(ob->store, cause) != 0)
 		goto out_unlink;
+	/* kiosk.state: the highest number issued, as of this export. */
+	if (ob->state.present) {
+		struct kstate was = ob->state;
+
+		if (b.last > ob->state.issued)
+			ob->state.issued = b.last;
+		if (b.number > ob->state.batch)
+			ob->state.batch = b.number;
+		if (state_save(ob->data_dir, &ob->state, &why) != 0) {
+			/* The batch is good and marked; try next time. */
+			free(why);
+			why = NULL;
+			ob->state = was;
+		}
+	}
 	ob->phase[4] = now_ms() - t;
 	*path = final;
 	final = NULL;

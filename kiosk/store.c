@@ -94,6 +94,10 @@ static const char *kiosk_upgrade_head =
 	" exported_batch = (SELECT ifnull(max(batch), 0) FROM envelope);";
 static const char *kiosk_upgrade_envelope =
 	"ALTER TABLE envelope ADD COLUMN hash BLOB;";
+/* Which database and which kiosk identity (see store_get_ident). */
+static const char *kiosk_upgrade_ident =
+	"ALTER TABLE head ADD COLUMN db_id BLOB;"
+	"ALTER TABLE head ADD COLUMN kiosk_pk BLOB;";
 static const char *kiosk_first_head =
 	"INSERT OR IGNORE INTO head (k, next_seq, prev_hash, last_batch,"
 	" last_batch_hash, acked_through, ack_counter)"
@@ -193,6 +197,9 @@ kiosk_upgrade(struct store *s)
 		rc = sqlite3_exec(s->db, kiosk_upgrade_head, NULL, NULL, NULL);
 	if (rc == SQLITE_OK && !has_column(s, "envelope", "hash"))
 		rc = sqlite3_exec(s->db, kiosk_upgrade_envelope, NULL, NULL,
+		    NULL);
+	if (rc == SQLITE_OK && !has_column(s, "head", "db_id"))
+		rc = sqlite3_exec(s->db, kiosk_upgrade_ident, NULL, NULL,
 		    NULL);
 	if (rc == SQLITE_OK)
 		rc = sqlite3_exec(s->db, kiosk_first_head, NULL, NULL, NULL);
@@ -1262,4 +1269,43 @@ store_ledger_known_ranges(struct store *s, const unsigned char pk[32],
 	*ranges = r;
 	*nranges = n / 2;
 	return 0;
+}
+
+/* ---- kiosk: which database, which identity ---- */
+
+int
+store_get_ident(struct store *s, unsigned char db_id[16],
+    unsigned char pk[32], int *has, char **cause)
+{
+	static const char sql[] = "SELECT db_id, kiosk_pk FROM head";
+	sqlite3_stmt *st;
+	int rc;
+
+	*has = 0;
+	if ((st = stmt(s, cause, sql, "")) == NULL)
+		return -1;
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW && sqlite3_column_bytes(st, 0) == 16 &&
+	    sqlite3_column_bytes(st, 1) == 32) {
+		memcpy(db_id, sqlite3_column_blob(st, 0), 16);
+		memcpy(pk, sqlite3_column_blob(st, 1), 32);
+		*has = 1;
+	}
+	sqlite3_reset(st);
+	if (rc != SQLITE_ROW)
+		return store_fail(s, cause, "cannot read the chain head");
+	return 0;
+}
+
+int
+store_set_ident(struct store *s, const unsigned char db_id[16],
+    const unsigned char pk[32], char **cause)
+{
+	static const char sql[] = "UPDATE head SET db_id = ?, kiosk_pk = ?";
+	sqlite3_stmt *st;
+
+	if ((st = stmt(s, cause, sql, "bb", db_id, (size_t)16, pk,
+	    (size_t)32)) == NULL)
+		return -1;
+	return step_done(s, st, cause, "cannot update the chain head");
 }

@@ -55,6 +55,15 @@ struct store_head {
 	uint64_t	exported_batch;		/* that batch's number */
 };
 int	 store_get_head(struct store *, struct store_head *, char **cause);
+/*
+ * The database's own random id and the kiosk identity it belongs to,
+ * kept also in data_dir/kiosk.state (outbox.c) so that a lost, emptied
+ * or swapped database is noticed. *has = 0 until set.
+ */
+int	 store_get_ident(struct store *, unsigned char db_id[16],
+	    unsigned char pk[32], int *has, char **cause);
+int	 store_set_ident(struct store *, const unsigned char db_id[16],
+	    const unsigned char pk[32], char **cause);
 int	 store_set_head(struct store *, const struct store_head *, char **cause);
 /* hash: BLAKE2b-256 of the sealed bytes (the next record's chain link). */
 int	 store_put_envelope(struct store *, uint64_t seq,
