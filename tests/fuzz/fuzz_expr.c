@@ -4,7 +4,7 @@
  * ${c} and "."; it is then evaluated as a string and as a boolean.
  *
  * Build: tests/fuzz/run.sh (it links these sources):
- *   kiosk/expr.c kiosk/util.c
+ *   kiosk/expr.c kiosk/digest.c kiosk/util.c
  * Must never crash, hang or read out of bounds, whatever the input.
  */
 #include <stdint.h>
@@ -57,7 +57,8 @@ label(void *arg, int ref, const char *name)
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t len)
 {
-	struct expr_env env = { NULL, value, count, label, 1700000000 };
+	struct expr_env env = { NULL, value, count, label, 1700000000,
+	    NULL, NULL, NULL, NULL, NULL };
 	struct expr *e;
 	char *text, *line, *save = NULL, *cause = NULL, *s;
 	int i;

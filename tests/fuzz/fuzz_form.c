@@ -6,6 +6,7 @@
  *
  * Build: tests/fuzz/run.sh (it links these sources):
  *   kiosk/form.c kiosk/form-sheet.c kiosk/form-state.c kiosk/expr.c
+ *   kiosk/digest.c
  *   kiosk/util.c kiosk/vault.c
  * Must never crash, hang or read out of bounds, whatever the input.
  */
