@@ -1,6 +1,6 @@
 # kiosk: a privacy-first intake kiosk. See README.md.
 #
-#   make            build build/kiosk and its print helper build/kiosk-print
+#   make            build build/kiosk and its helpers build/kiosk-print, build/kiosk-speak
 #   make demo       run the kiosk full-screen on a throwaway demo set-up
 #   make check      build everything and run every test (normal + ASan/UBSan)
 #   make asan       sanitizer build in build-asan/
@@ -23,12 +23,15 @@ MANDIR	?= $(PREFIX)/share/man
 
 CC	?= cc
 # The kiosk links only KIOSK_PKGS; cairo, pango, qrencode and CUPS are
-# linked by the print helper kiosk-print alone (see kiosk/printer.h).
+# linked by the print helper kiosk-print alone (see kiosk/printer.h), and
+# espeak-ng by the speech helper kiosk-speak alone (see kiosk/speech.h).
 KIOSK_PKGS = ncursesw sqlite3 libsodium inih fribidi libutf8proc
 PRINT_PKGS = cairo pangocairo libqrencode
+SPEAK_PKGS = espeak-ng
 PKG_CFLAGS := $(shell pkg-config --cflags $(KIOSK_PKGS) $(PRINT_PKGS) 2>/dev/null | sed 's/-D_XOPEN_SOURCE=600//; s/-D_DEFAULT_SOURCE//')
 PKG_LIBS   := $(shell pkg-config --libs $(KIOSK_PKGS) 2>/dev/null) -lm
 PRINT_LIBS := $(shell pkg-config --libs $(PRINT_PKGS) 2>/dev/null) $(shell cups-config --libs 2>/dev/null) -lm
+SPEAK_LIBS := $(shell pkg-config --libs $(SPEAK_PKGS) 2>/dev/null)
 
 WARN	 = -Wall -Wextra -Werror -Wshadow -Wpointer-arith -Wstrict-prototypes \
 	   -Wmissing-prototypes -Wno-unused-parameter -Wformat=2 -Wvla
@@ -44,11 +47,17 @@ ASAN_CFLAGS = -std=c11 $(WARN) $(DEFS) -O1 -g -fno-omit-frame-pointer \
 # request's wire format (printer-request.c, which the kiosk links too).
 PRINT_ONLY := kiosk/print-main.c kiosk/print.c kiosk/ticket.c
 PSRCS	 := $(PRINT_ONLY) kiosk/printer-request.c kiosk/util.c
-SRCS	 := $(filter-out $(PRINT_ONLY),$(sort $(wildcard kiosk/*.c)))
+# kiosk-speak: espeak-ng, util, and the speech protocol (speech-request.c,
+# which the kiosk links too).
+SPEAK_ONLY := kiosk/speak-main.c
+SSRCS	 := $(SPEAK_ONLY) kiosk/speech-request.c kiosk/util.c
+SRCS	 := $(filter-out $(PRINT_ONLY) $(SPEAK_ONLY),$(sort $(wildcard kiosk/*.c)))
 LIB_SRCS := $(filter-out kiosk/main.c,$(SRCS))
 OBJS	 := $(SRCS:kiosk/%.c=build/obj/%.o)
 LIB_OBJS := $(LIB_SRCS:kiosk/%.c=build/obj/%.o)
 POBJS	 := $(PSRCS:kiosk/%.c=build/obj/%.o)
+SOBJS	 := $(SSRCS:kiosk/%.c=build/obj/%.o)
+ASOBJS	 := $(SSRCS:kiosk/%.c=build-asan/obj/%.o)
 TICKET_OBJS := build/obj/ticket.o build/obj/util.o
 AOBJS	 := $(SRCS:kiosk/%.c=build-asan/obj/%.o)
 ALIB_OBJS := $(LIB_SRCS:kiosk/%.c=build-asan/obj/%.o)
@@ -66,16 +75,17 @@ DEB_PKGS = build-essential pkg-config libncurses-dev libsqlite3-dev libsodium-de
 	   libcups2-dev libinih-dev libcairo2-dev libpango1.0-dev libqrencode-dev \
 	   libfribidi-dev libutf8proc-dev gettext locales fonts-noto-core \
 	   tmux poppler-utils cups-daemon cups-client perl clang valgrind gdb \
-	   libclang-rt-14-dev llvm-14 dialog sqlite3 python3 time
+	   libclang-rt-14-dev llvm-14 dialog sqlite3 python3 time \
+	   libespeak-ng-dev alsa-utils sox
 
 .PHONY: all asan check demo bench fuzz i18n deps install clean units mo \
 	after-deps check-run demo-run bench-run fuzz-run pkgcheck fresh-check
 
-all: build/kiosk build/kiosk-print mo build/kiosk.1
+all: build/kiosk build/kiosk-print build/kiosk-speak mo build/kiosk.1
 
 # Says what is missing instead of failing inside a compiler on a missing header.
 pkgcheck:
-	@pkg-config --exists $(KIOSK_PKGS) $(PRINT_PKGS) && command -v cups-config >/dev/null || \
+	@pkg-config --exists $(KIOSK_PKGS) $(PRINT_PKGS) $(SPEAK_PKGS) && command -v cups-config >/dev/null || \
 	  { echo "Missing build packages: run 'make deps' (or 'make check' / 'make demo'," \
 	    "which run it first)." >&2; exit 1; }
 
@@ -93,6 +103,10 @@ build/kiosk: $(OBJS)
 build/kiosk-print: $(POBJS)
 	@echo "  LD      $@"
 	@$(CC) $(ALL_CFLAGS) -o $@ $(POBJS) $(PRINT_LIBS) $(LDFLAGS)
+
+build/kiosk-speak: $(SOBJS)
+	@echo "  LD      $@"
+	@$(CC) $(ALL_CFLAGS) -o $@ $(SOBJS) $(SPEAK_LIBS) $(LDFLAGS)
 
 build/obj/%.o: kiosk/%.c kiosk/*.h | build/obj pkgcheck
 	@echo "  CC      $<"
@@ -114,7 +128,7 @@ build/locale/%/LC_MESSAGES/kiosk.mo: locales/%.po
 build/obj build/tests build-asan/obj build-asan/tests:
 	mkdir -p $@
 
-asan: build-asan/kiosk build-asan/kiosk-print $(AUNITS) $(AMO)
+asan: build-asan/kiosk build-asan/kiosk-print build-asan/kiosk-speak $(AUNITS) $(AMO)
 
 build-asan/kiosk: $(AOBJS)
 	@echo "  LD      $@"
@@ -123,6 +137,10 @@ build-asan/kiosk: $(AOBJS)
 build-asan/kiosk-print: $(APOBJS)
 	@echo "  LD      $@"
 	@$(CC) $(ASAN_CFLAGS) -o $@ $(APOBJS) $(PRINT_LIBS)
+
+build-asan/kiosk-speak: $(ASOBJS)
+	@echo "  LD      $@"
+	@$(CC) $(ASAN_CFLAGS) -o $@ $(ASOBJS) $(SPEAK_LIBS)
 
 build-asan/obj/%.o: kiosk/%.c kiosk/*.h | build-asan/obj pkgcheck
 	@echo "  CC-ASAN $<"
@@ -189,6 +207,7 @@ install: all
 	    $(DESTDIR)$(MANDIR)/man1
 	install -m 0755 build/kiosk $(DESTDIR)$(BINDIR)/kiosk
 	install -m 0755 build/kiosk-print $(DESTDIR)$(BINDIR)/kiosk-print
+	install -m 0755 build/kiosk-speak $(DESTDIR)$(BINDIR)/kiosk-speak
 	install -m 0644 build/kiosk.1 $(DESTDIR)$(MANDIR)/man1/kiosk.1
 	install -m 0644 forms/*.csv $(DESTDIR)$(DATADIR)/forms/
 	install -m 0644 printers/*.profile $(DESTDIR)$(DATADIR)/printers/

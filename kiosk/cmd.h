@@ -28,6 +28,7 @@ extern const struct cmd_entry cmd_open_entry;
 extern const struct cmd_entry cmd_forms_entry;
 extern const struct cmd_entry cmd_printer_entry;
 extern const struct cmd_entry cmd_pin_entry;
+extern const struct cmd_entry cmd_audio_entry;
 
 /* Print "kiosk: ...\n" to stderr. */
 void	cmd_error(const char *, ...) __attribute__((format(printf, 1, 2)));

@@ -271,6 +271,46 @@ handler(void *arg, const char *section, const char *key, const char *v)
 			goto unknown;
 		return 1;
 	}
+	if (strcmp(section, "audio") == 0) {
+		if (strcmp(key, "enabled") == 0)
+			return set_bool(p, &cfg->audio_enabled, key, v);
+		else if (strcmp(key, "auto") == 0)
+			return set_bool(p, &cfg->audio_auto, key, v);
+		else if (strcmp(key, "device") == 0) {
+			if (*v == '\0' || strlen(v) > 100 || strspn(v,
+			    "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+			    "0123456789:,=_.-") != strlen(v)) {
+				xasprintf(&p->error, "device: an ALSA device "
+				    "name such as default or plughw:1,0");
+				return 0;
+			}
+			set_str(&cfg->audio_device, v);
+		} else if (strcmp(key, "rate") == 0)
+			return set_int(p, &cfg->audio_rate, key, v, 80, 450);
+		else if (strcmp(key, "volume") == 0)
+			return set_int(p, &cfg->audio_volume, key, v, 0, 200);
+		else if (strncmp(key, "voice.", 6) == 0 && key[6] != '\0' &&
+		    strlen(key + 6) < 16) {
+			if (*v == '\0' || strlen(v) > 40 || strspn(v,
+			    "abcdefghijklmnopqrstuvwxyz0123456789-+_") !=
+			    strlen(v)) {
+				xasprintf(&p->error, "%s: an espeak-ng voice "
+				    "name such as es-419 (espeak-ng --voices)",
+				    key);
+				return 0;
+			}
+			if (cfg->naudio_voices == CONFIG_MAX_LANGS) {
+				xasprintf(&p->error, "%s: at most %d voices",
+				    key, CONFIG_MAX_LANGS);
+				return 0;
+			}
+			cfg->audio_voice_lang[cfg->naudio_voices] =
+			    xstrdup(key + 6);
+			cfg->audio_voice[cfg->naudio_voices++] = xstrdup(v);
+		} else
+			goto unknown;
+		return 1;
+	}
 	xasprintf(&p->error, "unknown section [%s]", section);
 	return 0;
 unknown:
@@ -299,6 +339,9 @@ config_load(const char *path, char **cause)
 	cfg->bidi = xstrdup("terminal");
 	cfg->theme = xstrdup("default");
 	cfg->printer_profile = xstrdup("receipt-80mm");
+	cfg->audio_device = xstrdup("default");
+	cfg->audio_rate = 160;
+	cfg->audio_volume = 100;
 	cfg->usb_roots = xstrdup("/media /run/media /mnt");
 
 	memset(&p, 0, sizeof p);
@@ -392,7 +435,35 @@ config_free(struct config *cfg)
 	free(cfg->printer_save_dir);
 	free(cfg->printer_profile);
 	free(cfg->printer_profiles_dir);
+	free(cfg->audio_device);
+	for (i = 0; i < cfg->naudio_voices; i++) {
+		free(cfg->audio_voice_lang[i]);
+		free(cfg->audio_voice[i]);
+	}
 	free(cfg);
+}
+
+const char *
+config_voice(const struct config *cfg, const char *code)
+{
+	/* espeak-ng 1.51's voices for the shipped languages. */
+	static const struct {
+		const char	*lang, *voice;
+	} voices[] = {
+		{ "en", "en-us" }, { "es", "es-419" }, { "bn", "bn" },
+		{ "ar", "ar" }, { "ur", "ur" }, { "gu", "gu" },
+		{ "tr", "tr" }, { "pl", "pl" }, { "ht", "ht" },
+	};
+	size_t k;
+	int i;
+
+	for (i = cfg != NULL ? cfg->naudio_voices - 1 : -1; i >= 0; i--)
+		if (strcmp(cfg->audio_voice_lang[i], code) == 0)
+			return cfg->audio_voice[i];
+	for (k = 0; k < nitems(voices); k++)
+		if (strcmp(code, voices[k].lang) == 0)
+			return voices[k].voice;
+	return code;
 }
 
 int

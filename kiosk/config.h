@@ -52,6 +52,17 @@ struct config {
 	char	*printer_profile;	/* "receipt-80mm", "a4", ... */
 	char	*printer_profiles_dir;
 	int	 printer_timeout;	/* seconds to wait for a job to complete */
+
+	/* [audio]: reading screens aloud (kiosk-speak, speech.h) */
+	int	 audio_enabled;		/* default no */
+	int	 audio_auto;		/* read each new screen once asked */
+	char	*audio_device;		/* ALSA PCM, default "default" */
+	int	 audio_rate;		/* words per minute, 80..450 */
+	int	 audio_volume;		/* 0..200 */
+	/* voice.CODE = espeak-ng voice: a language's voice overridden */
+	char	*audio_voice_lang[CONFIG_MAX_LANGS];
+	char	*audio_voice[CONFIG_MAX_LANGS];
+	int	 naudio_voices;
 };
 
 /* Returns NULL and sets *cause ("FILE:LINE: ...") on any error. */
@@ -63,6 +74,8 @@ void		 config_free(struct config *);
  */
 int		 config_set_value(const char *path, const char *section,
 		    const char *key, const char *value, char **cause);
+/* The espeak-ng voice for a language: [audio] voice.CODE, or the default. */
+const char	*config_voice(const struct config *, const char *code);
 /* Is code one of the configured languages? */
 int		 config_has_lang(const struct config *, const char *);
 

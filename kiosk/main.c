@@ -27,6 +27,7 @@ static const struct cmd_entry *const cmds[] = {
 	&cmd_forms_entry,
 	&cmd_printer_entry,
 	&cmd_pin_entry,
+	&cmd_audio_entry,
 };
 
 static void

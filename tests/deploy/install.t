@@ -12,6 +12,7 @@ make -s install DESTDIR="$d" PREFIX=/opt/kiosk >"$d/log" 2>&1
 t $? "make install DESTDIR=... PREFIX=/opt/kiosk"
 test -x "$d/opt/kiosk/bin/kiosk"; t $? "binary under DESTDIR/PREFIX/bin"
 test -x "$d/opt/kiosk/bin/kiosk-print"; t $? "the print helper beside it"
+test -x "$d/opt/kiosk/bin/kiosk-speak"; t $? "the speech helper beside it"
 test -f "$d/opt/kiosk/share/man/man1/kiosk.1"; t $? "kiosk(1) installed"
 test -f "$d/opt/kiosk/share/kiosk/forms/municipal-id.csv"; t $? "forms installed"
 test -f "$d/opt/kiosk/share/kiosk/printers/receipt-80mm.profile"; t $? "paper profiles installed"

@@ -5,7 +5,7 @@
 #
 # A harness names the kiosk sources it needs as kiosk/NAME.c words in its
 # opening comment; with none, it is linked with every kiosk source but the
-# two main()s, main.c and print-main.c. Seeds: tests/fuzz/seeds/NAME/ if
+# main()s, main.c, print-main.c and speak-main.c. Seeds: tests/fuzz/seeds/NAME/ if
 # present; fuzz_form also gets forms/, tests/data/forms/ and the
 # conformance corpus (../shared), and fuzz_expr the expressions found in
 # them. Working corpora and crash artefacts stay in build/fuzz/. Exits 1
@@ -36,7 +36,7 @@ failed=0
 for h in tests/fuzz/fuzz_*.c; do
 	name=$(basename "$h" .c)
 	srcs=$(sed -n '1,/\*\//p' "$h" | grep -o 'kiosk/[a-z0-9_-]*\.c' | sort -u)
-	[ -n "$srcs" ] || srcs=$(ls kiosk/*.c | grep -Ev '^kiosk/(print-)?main\.c$')
+	[ -n "$srcs" ] || srcs=$(ls kiosk/*.c | grep -Ev '^kiosk/(print-|speak-)?main\.c$')
 	echo "fuzz: building $name"
 	# shellcheck disable=SC2086
 	if ! clang -std=c11 -g -O1 -D_GNU_SOURCE -fsanitize=fuzzer,address,undefined \

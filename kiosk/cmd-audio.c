@@ -1,0 +1,273 @@
+/*
+ * cmd-audio: `kiosk audio status|test` for staff setting up speech, and
+ * `kiosk audio say`, a helper for the tests and the benchmark that speaks
+ * one text without the full kiosk. The speaking is done by the helper
+ * kiosk-speak (speech.h), as in the kiosk; this file only builds requests
+ * and prints what happened. It never speaks a resident's data: staff and
+ * tests give the text.
+ */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cmd.h"
+#include "config.h"
+#include "i18n.h"
+#include "speech.h"
+#include "util.h"
+
+#define AUDIO_WAIT_S	60
+
+#define now_ms speech_now_ms
+
+static struct speech *
+open_speech(const struct config *cfg, const char *device)
+{
+	struct speech_params p;
+
+	memset(&p, 0, sizeof p);
+	p.device = device != NULL ? device : cfg != NULL ? cfg->audio_device :
+	    NULL;
+	p.rate = cfg != NULL ? cfg->audio_rate : 0;
+	p.volume = cfg != NULL ? cfg->audio_volume : -1;
+	return speech_new(&p);
+}
+
+/* Probe the device; 1 if it plays. */
+static int
+probe(struct speech *sp)
+{
+	char *cause = NULL;
+	double end = now_ms() + AUDIO_WAIT_S * 1000.0;
+
+	if (speech_probe(sp, &cause) != 0) {
+		cmd_error("%s", cause);
+		free(cause);
+		return 0;
+	}
+	while (speech_device(sp) == SPEECH_DEVICE_UNKNOWN && now_ms() < end)
+		speech_poll(sp, 100);
+	return speech_device(sp) == SPEECH_DEVICE_OK;
+}
+
+/*
+ * Say text and wait until it is done. 0 if it played; *first_ms is the
+ * time from the request to the first samples.
+ */
+static int
+say_wait(struct speech *sp, const char *voice, const char *text,
+    double *first_ms)
+{
+	char *cause = NULL;
+	double t0 = now_ms(), end = t0 + AUDIO_WAIT_S * 1000.0, started;
+	long id;
+
+	*first_ms = -1;
+	if ((id = speech_say(sp, voice, text, 0, &cause)) < 0) {
+		cmd_error("%s", cause);
+		free(cause);
+		return -1;
+	}
+	while (now_ms() < end) {
+		speech_poll(sp, 20);
+		if (!speech_busy(sp) || speech_pid(sp) == 0)
+			break;
+	}
+	if (speech_started(sp, &started) == id)
+		*first_ms = started - t0;
+	if (speech_busy(sp) || speech_pid(sp) == 0 || *first_ms < 0)
+		return -1;
+	/* Done, stopped and failed all end it: failed leaves a why. */
+	return speech_why(sp) == NULL ? 0 : -1;
+}
+
+static int
+audio_status(struct config *cfg)
+{
+	struct speech *sp;
+	int ok;
+
+	printf("enabled: %s\n", cfg->audio_enabled ? "yes" : "no");
+	printf("device: %s\n", cfg->audio_device);
+	sp = open_speech(cfg, NULL);
+	ok = probe(sp);
+	if (ok)
+		printf("state: the device plays\n");
+	else
+		printf("state: no audio device (%s); the Listen key is "
+		    "hidden\n", speech_why(sp) ? speech_why(sp) : "no answer");
+	speech_free(sp);
+	return ok ? 0 : 1;
+}
+
+static int
+audio_test(struct config *cfg)
+{
+	struct speech *sp;
+	const char *voice, *ask;
+	char *text;
+	double first;
+	int i, failed = 0;
+
+	sp = open_speech(cfg, NULL);
+	if (!probe(sp)) {
+		printf("device %s: does not play (%s)\n", cfg->audio_device,
+		    speech_why(sp) ? speech_why(sp) : "no answer");
+		speech_free(sp);
+		return 1;
+	}
+	for (i = 0; i < cfg->nlangs; i++) {
+		i18n_set(cfg->langs[i]);
+		ask = _("Choose your language.");
+		voice = config_voice(cfg, cfg->langs[i]);
+		xasprintf(&text, "%s. %s", i18n_lang(cfg->langs[i])->native,
+		    ask);
+		if (say_wait(sp, voice, text, &first) == 0)
+			printf("%s (voice %s): played\n", cfg->langs[i], voice);
+		else {
+			printf("%s (voice %s): did not play (%s)\n",
+			    cfg->langs[i], voice, speech_why(sp) ?
+			    speech_why(sp) : "no answer");
+			failed = 1;
+			speech_free(sp);
+			sp = open_speech(cfg, NULL);
+		}
+		free(text);
+	}
+	i18n_set("en");
+	speech_free(sp);
+	return failed;
+}
+
+/* kiosk audio say --lang CODE [--voice V] [--device D] [--wav F] [--time] TEXT */
+static int
+audio_say(struct config *cfg, int argc, char **argv,
+    const struct cmd_entry *e)
+{
+	static const struct option opts[] = {
+		{ "lang", required_argument, NULL, 'l' },
+		{ "voice", required_argument, NULL, 'v' },
+		{ "device", required_argument, NULL, 'd' },
+		{ "wav", required_argument, NULL, 'w' },
+		{ "time", no_argument, NULL, 't' },
+		{ "repeat", required_argument, NULL, 'r' },
+		{ "config", required_argument, NULL, 'c' },
+		{ NULL, 0, NULL, 0 }
+	};
+	const char *lang = "en", *voice = NULL, *device = NULL, *wav = NULL;
+	struct speech *sp;
+	double first, sum = 0, min = -1, max = 0;
+	int c, timing = 0, repeat = 1, i, rc = 0;
+
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		switch (c) {
+		case 'l':
+			lang = optarg;
+			break;
+		case 'v':
+			voice = optarg;
+			break;
+		case 'd':
+			device = optarg;
+			break;
+		case 'w':
+			wav = optarg;
+			break;
+		case 't':
+			timing = 1;
+			break;
+		case 'r':
+			repeat = atoi(optarg);
+			if (repeat < 1 || repeat > 1000)
+				return cmd_usage(e, "--repeat: 1 to 1000");
+			break;
+		case 'c':
+			break;
+		default:
+			return cmd_usage(e, "unknown option");
+		}
+	}
+	if (optind != argc - 1)
+		return cmd_usage(e, "say needs one TEXT");
+	if (voice == NULL)
+		voice = config_voice(cfg, lang);
+	sp = open_speech(cfg, device);
+	speech_set_wav(sp, wav);
+	for (i = 0; i < repeat && rc == 0; i++) {
+		if (say_wait(sp, voice, argv[optind], &first) != 0) {
+			cmd_error("did not play: %s", speech_why(sp) ?
+			    speech_why(sp) : "no answer");
+			rc = 1;
+			break;
+		}
+		sum += first;
+		if (min < 0 || first < min)
+			min = first;
+		if (first > max)
+			max = first;
+		if (timing && repeat == 1 && i == 0)
+			printf("first_ms %.1f (helper start included)\n", first);
+	}
+	if (rc == 0 && timing && repeat > 1)
+		printf("first_ms min %.1f mean %.1f max %.1f (%d times, the "
+		    "first with the helper's start)\n", min, sum / repeat, max,
+		    repeat);
+	if (rc == 0 && !timing)
+		printf("played\n");
+	speech_free(sp);
+	return rc;
+}
+
+static int
+audio_exec(const struct cmd_entry *e, int argc, char **argv)
+{
+	const char *config = NULL, *sub;
+	struct config *cfg = NULL;
+	int i, rc;
+
+	if (cmd_wants_help(argc, argv)) {
+		cmd_print_help(e);
+		return 0;
+	}
+	if (argc < 2)
+		return cmd_usage(e, "say status, test or say");
+	sub = argv[1];
+	for (i = 2; i < argc; i++) {
+		if (strcmp(argv[i], "--config") == 0 && i + 1 < argc)
+			config = argv[i + 1];
+	}
+	if (strcmp(sub, "say") == 0) {
+		if (config != NULL && (cfg = cmd_load_config(config)) == NULL)
+			return 1;
+		rc = audio_say(cfg, argc - 1, argv + 1, e);
+		config_free(cfg);
+		return rc;
+	}
+	if (strcmp(sub, "status") != 0 && strcmp(sub, "test") != 0)
+		return cmd_usage(e, "unknown audio command \"%s\"", sub);
+	if ((cfg = cmd_load_config(config)) == NULL)
+		return 1;
+	i18n_init(cfg->locale_dir);
+	rc = strcmp(sub, "status") == 0 ? audio_status(cfg) : audio_test(cfg);
+	config_free(cfg);
+	return rc;
+}
+
+const struct cmd_entry cmd_audio_entry = {
+	"audio",
+	"audio status|test [--config FILE] | audio say [--lang CODE] "
+	    "[--voice V] [--device D] [--time] TEXT",
+	"Check the audio device and the voices that read screens aloud.",
+	"status probes the [audio] device (a moment of silence) and says "
+	"whether it plays; without a device the kiosk hides its Listen key. "
+	"test speaks a sample in every configured language and says, for "
+	"each, whether it played.\n\n"
+	"say speaks TEXT with the voice of --lang (or --voice, an espeak-ng "
+	"voice) on --device or the config's device; --time prints the time "
+	"from the request to the first samples (make bench). For the tests "
+	"only, with KIOSK_TEST=1, --wav FILE writes a WAV file instead of "
+	"playing. Speaking is done by the helper kiosk-speak (espeak-ng).",
+	audio_exec,
+};

@@ -1,0 +1,606 @@
+/*
+ * speech: start kiosk-speak, keep it, hand it requests, follow its
+ * answers, kill and restart it (the protocol and the life cycle are in
+ * speech.h).
+ *
+ * It links no speech or audio library and never will: that is the point
+ * of the helper. What it must never do: block the caller (requests go
+ * into a buffer that is written as the pipe takes it; answers are read
+ * with poll); trust the helper's output (every line is checked against a
+ * fixed grammar, and a crash, a hang, a bad line or a pipe that stays full
+ * kills it); leave a helper running or unreaped; log what was spoken.
+ */
+#include <sys/types.h>
+#include <sys/wait.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "speech.h"
+#include "util.h"
+
+#ifndef BINDIR
+#define BINDIR "/usr/local/bin"
+#endif
+#define SPEECH_HELPER		"kiosk-speak"
+#define SPEECH_READY_MS		10000	/* spawn to "ready" */
+#define SPEECH_ANSWER_MS	5000	/* a request to its first answer */
+#define SPEECH_PROBE_MS		8000	/* the helper's own probe takes <= 3 s */
+#define SPEECH_MS_PER_BYTE	150	/* slowest speech, and then some */
+#define SPEECH_SLACK_MS		10000
+#define SPEECH_OUT_MAX		(4 * SPEECH_REQ_MAX)	/* unwritten: hung */
+#define SPEECH_RESTARTS		3	/* deaths in a row before a rest */
+#define SPEECH_REST_S		30
+#define SPEECH_PENDING_MAX	(SPEECH_QUEUE_MAX + 4)
+
+static const char *const speech_env[] = {
+	"ASAN_OPTIONS", "UBSAN_OPTIONS", "LSAN_OPTIONS",
+	"HOME", "XDG_RUNTIME_DIR", "PULSE_SERVER", "PULSE_RUNTIME_PATH",
+	"PIPEWIRE_RUNTIME_DIR", "ALSA_CONFIG_PATH",
+	/* Test only: the helper heeds them only with KIOSK_TEST=1. */
+	"KIOSK_TEST", "KIOSK_TEST_SPEECH_LOG",
+};
+
+struct pending {
+	long	 id;
+	size_t	 len;		/* bytes of text: bounds the time it takes */
+};
+
+struct speech {
+	char			*device;
+	char			*wav;		/* test only: a WAV file */
+	int			 rate, volume, quiet;
+
+	pid_t			 pid;		/* 0 when none */
+	int			 to, from;	/* -1 when closed */
+	enum speech_state	 state;
+	enum speech_device	 dev;
+	int			 probing;
+	struct buf		 out;		/* requests not yet written */
+	char			 line[SPEECH_LINE_MAX];
+	size_t			 linelen;
+
+	long			 next_id;
+	long			 playing;
+	long			 started;	/* the last id "playing" came for */
+	double			 started_ms;	/* ... and when it was read */
+	struct pending		 pend[SPEECH_PENDING_MAX];
+	int			 npend;
+	double			 deadline;	/* ms; 0: none */
+	int			 deaths;	/* in a row */
+	time_t			 rest_until;
+	char			*why;
+};
+
+static double
+now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
+}
+
+static void
+set_why(struct speech *sp, const char *why)
+{
+	free(sp->why);
+	sp->why = xstrdup(why);
+}
+
+struct speech *
+speech_new(const struct speech_params *p)
+{
+	struct speech *sp;
+
+	sp = xcalloc(1, sizeof *sp);
+	sp->device = xstrdup(p->device != NULL && *p->device != '\0' ?
+	    p->device : "default");
+	sp->rate = p->rate;
+	sp->volume = p->volume;
+	sp->quiet = p->quiet;
+	sp->to = sp->from = -1;
+	sp->state = SPEECH_DEAD;
+	sp->dev = SPEECH_DEVICE_UNKNOWN;
+	sp->next_id = 1;
+	return sp;
+}
+
+/* kiosk-speak beside this binary, else in BINDIR. */
+static char *
+helper_path(void)
+{
+	char self[PATH_MAX], *slash, *path;
+	const char *t;
+	ssize_t n;
+
+	/* Test-only: a fake helper (SECURITY.md). */
+	if ((t = getenv("KIOSK_TEST")) != NULL && strcmp(t, "1") == 0 &&
+	    (t = getenv("KIOSK_TEST_SPEAK_HELPER")) != NULL && *t != '\0')
+		return xstrdup(t);
+	n = readlink("/proc/self/exe", self, sizeof self - 1);
+	if (n > 0) {
+		self[n] = '\0';
+		if ((slash = strrchr(self, '/')) != NULL) {
+			*slash = '\0';
+			xasprintf(&path, "%s/%s", self, SPEECH_HELPER);
+			if (access(path, X_OK) == 0)
+				return path;
+			free(path);
+		}
+	}
+	return xstrdup(BINDIR "/" SPEECH_HELPER);
+}
+
+/* Kill and reap the helper; everything it had is forgotten. */
+static void
+kill_helper(struct speech *sp, const char *why)
+{
+	int status;
+
+	if (why != NULL)
+		set_why(sp, why);
+	if (sp->pid > 0) {
+		kill(sp->pid, SIGKILL);
+		while (waitpid(sp->pid, &status, 0) == -1 && errno == EINTR)
+			;
+	}
+	if (sp->to != -1)
+		close(sp->to);
+	if (sp->from != -1)
+		close(sp->from);
+	sp->to = sp->from = -1;
+	sp->pid = 0;
+	sp->state = SPEECH_DEAD;
+	sp->npend = 0;
+	sp->playing = 0;
+	sp->linelen = 0;
+	sp->deadline = 0;
+	buf_free(&sp->out);
+	if (sp->probing) {
+		sp->probing = 0;
+		sp->dev = SPEECH_DEVICE_NONE;
+	}
+	if (why != NULL && ++sp->deaths >= SPEECH_RESTARTS)
+		sp->rest_until = time(NULL) + SPEECH_REST_S;
+}
+
+static int
+spawn(struct speech *sp, char **cause)
+{
+	struct sigaction sa;
+	char *path, *argv[2], *envp[nitems(speech_env) + 1], *v;
+	int in[2] = { -1, -1 }, out[2] = { -1, -1 }, null = -1;
+	size_t i, n = 0;
+	pid_t pid;
+
+	if (sp->rest_until != 0 && time(NULL) < sp->rest_until) {
+		xasprintf(cause, "the speech helper failed %d times; resting",
+		    SPEECH_RESTARTS);
+		return -1;
+	}
+	sp->rest_until = 0;
+	if (sp->deaths >= SPEECH_RESTARTS)
+		sp->deaths = 0;
+	if (sigaction(SIGPIPE, NULL, &sa) == 0 && sa.sa_handler == SIG_DFL) {
+		sa.sa_handler = SIG_IGN;
+		sigaction(SIGPIPE, &sa, NULL);
+	}
+	path = helper_path();
+	for (i = 0; i < nitems(speech_env); i++) {
+		if ((v = getenv(speech_env[i])) != NULL)
+			xasprintf(&envp[n++], "%s=%s", speech_env[i], v);
+	}
+	envp[n] = NULL;
+	argv[0] = path;
+	argv[1] = NULL;
+	if (pipe2(in, O_CLOEXEC) != 0 || pipe2(out, O_CLOEXEC) != 0 ||
+	    (sp->quiet && (null = open("/dev/null", O_WRONLY | O_CLOEXEC)) ==
+	    -1) || (pid = fork()) == -1) {
+		xasprintf(cause, "cannot start %s: %s", path, strerror(errno));
+		for (i = 0; i < 2; i++) {
+			if (in[i] != -1)
+				close(in[i]);
+			if (out[i] != -1)
+				close(out[i]);
+		}
+		if (null != -1)
+			close(null);
+		free(path);
+		for (i = 0; i < n; i++)
+			free(envp[i]);
+		return -1;
+	}
+	if (pid == 0) {
+		if (dup2(in[0], STDIN_FILENO) == -1 ||
+		    dup2(out[1], STDOUT_FILENO) == -1 ||
+		    (null != -1 && dup2(null, STDERR_FILENO) == -1))
+			_exit(127);
+		close_range(3, ~0U, 0);
+		setpgid(0, 0);
+		execve(path, argv, envp);
+		_exit(127);
+	}
+	close(in[0]);
+	close(out[1]);
+	if (null != -1)
+		close(null);
+	sp->pid = pid;
+	sp->to = in[1];
+	sp->from = out[0];
+	fcntl(sp->to, F_SETFL, fcntl(sp->to, F_GETFL) | O_NONBLOCK);
+	fcntl(sp->from, F_SETFL, fcntl(sp->from, F_GETFL) | O_NONBLOCK);
+	sp->state = SPEECH_STARTING;
+	sp->deadline = now_ms() + SPEECH_READY_MS;
+	free(path);
+	for (i = 0; i < n; i++)
+		free(envp[i]);
+	return 0;
+}
+
+/* Write what the pipe takes now; kill a helper that takes nothing. */
+static void
+flush(struct speech *sp)
+{
+	ssize_t w;
+
+	while (sp->to != -1 && sp->out.len > 0) {
+		w = write(sp->to, sp->out.data, sp->out.len);
+		if (w == -1 && errno == EINTR)
+			continue;
+		if (w == -1 && errno == EAGAIN)
+			break;
+		if (w <= 0) {
+			kill_helper(sp, "the speech helper closed its input");
+			return;
+		}
+		explicit_bzero(sp->out.data, (size_t)w);
+		memmove(sp->out.data, sp->out.data + w, sp->out.len -
+		    (size_t)w);
+		sp->out.len -= (size_t)w;
+	}
+	if (sp->out.len == 0)
+		buf_free(&sp->out);
+	else if (sp->out.len > SPEECH_OUT_MAX)
+		kill_helper(sp, "the speech helper does not read its input");
+}
+
+/* Queue one request for the helper, starting it if need be. */
+static int
+send_req(struct speech *sp, const struct speech_request *req, char **cause)
+{
+	struct buf b = { 0 };
+
+	if (sp->pid == 0 && spawn(sp, cause) != 0)
+		return -1;
+	if (speech_request_format(req, &b, cause) != 0)
+		return -1;
+	buf_add(&sp->out, b.data, b.len);
+	buf_free(&b);
+	flush(sp);
+	if (sp->pid == 0) {
+		xasprintf(cause, "%s", sp->why);
+		return -1;
+	}
+	return 0;
+}
+
+long
+speech_say(struct speech *sp, const char *voice, const char *text, int add,
+    char **cause)
+{
+	struct speech_request req;
+	char id[24], rate[16], vol[16];
+	long n;
+
+	free(sp->why);
+	sp->why = NULL;
+	if (!add)
+		sp->npend = 0;	/* each will be answered "stopped" */
+	if (sp->npend == SPEECH_PENDING_MAX) {
+		xasprintf(cause, "too much to say at once");
+		return -1;
+	}
+	n = sp->next_id++;
+	if (sp->next_id > 999999999)
+		sp->next_id = 1;
+	memset(&req, 0, sizeof req);
+	snprintf(id, sizeof id, "%ld", n);
+	req.f[SF_OP] = add ? "add" : "say";
+	req.f[SF_ID] = id;
+	req.f[SF_VOICE] = voice;
+	if (sp->rate > 0) {
+		snprintf(rate, sizeof rate, "%d", sp->rate);
+		req.f[SF_RATE] = rate;
+	}
+	if (sp->volume >= 0) {
+		snprintf(vol, sizeof vol, "%d", sp->volume);
+		req.f[SF_VOLUME] = vol;
+	}
+	req.f[SF_DEVICE] = sp->device;
+	req.f[SF_TEXT] = text;
+	req.f[SF_WAV] = sp->wav;
+	if (send_req(sp, &req, cause) != 0)
+		return -1;
+	sp->pend[sp->npend].id = n;
+	sp->pend[sp->npend++].len = strlen(text);
+	if (sp->state == SPEECH_IDLE)
+		sp->state = SPEECH_SPEAKING;
+	if (sp->state != SPEECH_STARTING && sp->npend == 1)
+		sp->deadline = now_ms() + SPEECH_ANSWER_MS;
+	return n;
+}
+
+void
+speech_stop(struct speech *sp)
+{
+	struct speech_request req;
+	char *cause = NULL;
+
+	if (sp->pid == 0 || sp->npend == 0)
+		return;
+	memset(&req, 0, sizeof req);
+	req.f[SF_OP] = "stop";
+	sp->npend = 0;
+	sp->playing = 0;
+	if (send_req(sp, &req, &cause) != 0)
+		free(cause);
+	else if (sp->state == SPEECH_SPEAKING)
+		sp->state = SPEECH_IDLE;
+	if (sp->state == SPEECH_IDLE && !sp->probing)
+		sp->deadline = 0;
+}
+
+int
+speech_probe(struct speech *sp, char **cause)
+{
+	struct speech_request req;
+
+	memset(&req, 0, sizeof req);
+	req.f[SF_OP] = "probe";
+	req.f[SF_DEVICE] = sp->device;
+	sp->probing = 1;
+	sp->dev = SPEECH_DEVICE_UNKNOWN;
+	if (send_req(sp, &req, cause) != 0) {
+		sp->probing = 0;
+		sp->dev = SPEECH_DEVICE_NONE;
+		return -1;
+	}
+	if (sp->state != SPEECH_STARTING)
+		sp->deadline = now_ms() + SPEECH_PROBE_MS;
+	return 0;
+}
+
+enum speech_device
+speech_device(const struct speech *sp)
+{
+	return sp->dev;
+}
+
+static int
+find_pending(struct speech *sp, long id)
+{
+	int i;
+
+	for (i = 0; i < sp->npend; i++) {
+		if (sp->pend[i].id == id)
+			return i;
+	}
+	return -1;
+}
+
+/* The deadline for the helper's next answer, from what is in flight. */
+static void
+set_deadline(struct speech *sp)
+{
+	int i;
+
+	if (sp->state == SPEECH_STARTING)
+		return;
+	if (sp->npend == 0 && !sp->probing) {
+		sp->deadline = 0;
+		return;
+	}
+	if (sp->probing) {
+		sp->deadline = now_ms() + SPEECH_PROBE_MS;
+		return;
+	}
+	if (sp->playing != 0 && (i = find_pending(sp, sp->playing)) != -1)
+		sp->deadline = now_ms() + (double)sp->pend[i].len *
+		    SPEECH_MS_PER_BYTE + SPEECH_SLACK_MS;
+	else
+		sp->deadline = now_ms() + SPEECH_ANSWER_MS;
+}
+
+/* One answer line; -1 if it breaks the grammar or makes no sense. */
+static int
+answer(struct speech *sp, const char *line, size_t len)
+{
+	struct speech_answer a;
+	char *v;
+	int i;
+
+	if (speech_parse_answer(line, len, &a) != 0)
+		return -1;
+	if (strcmp(a.word, "ready") == 0) {
+		if (sp->state != SPEECH_STARTING)
+			return -1;
+		sp->state = sp->npend > 0 ? SPEECH_SPEAKING : SPEECH_IDLE;
+		set_deadline(sp);
+		return 0;
+	}
+	if (sp->state == SPEECH_STARTING && strcmp(a.word, "error") != 0)
+		return -1;	/* "ready" comes first */
+	if (strcmp(a.word, "probe") == 0 ||
+	    strcmp(a.word, "probe-failed") == 0) {
+		if (!sp->probing)
+			return -1;
+		sp->probing = 0;
+		sp->dev = a.word[5] == '\0' ? SPEECH_DEVICE_OK :
+		    SPEECH_DEVICE_NONE;
+		if (sp->dev == SPEECH_DEVICE_OK)
+			sp->deaths = 0;
+		else {
+			v = xstrndup(a.value, a.valuelen);
+			set_why(sp, v);
+			free(v);
+		}
+		set_deadline(sp);
+		return 0;
+	}
+	if (strcmp(a.word, "error") == 0) {
+		v = xstrndup(a.value, a.valuelen);
+		set_why(sp, v);
+		free(v);
+		return 0;	/* it exits; EOF follows */
+	}
+	/* playing, done, stopped, failed: about a request we sent. */
+	if (a.num >= sp->next_id)
+		return -1;	/* never sent */
+	i = find_pending(sp, a.num);
+	if (strcmp(a.word, "playing") == 0) {
+		if (i != -1) {
+			sp->playing = a.num;
+			sp->started = a.num;
+			sp->started_ms = now_ms();
+			sp->deaths = 0;
+		}
+		set_deadline(sp);
+		return 0;
+	}
+	if (strcmp(a.word, "failed") == 0) {
+		v = memchr(a.value, ' ', a.valuelen);	/* after the id */
+		v = xstrndup(v + 1, a.valuelen - (size_t)(v + 1 - a.value));
+		set_why(sp, v);
+		free(v);
+	}
+	if (i != -1) {
+		memmove(&sp->pend[i], &sp->pend[i + 1], (size_t)(sp->npend -
+		    i - 1) * sizeof sp->pend[0]);
+		sp->npend--;
+	}
+	if (sp->playing == a.num)
+		sp->playing = 0;
+	if (sp->npend == 0 && sp->state == SPEECH_SPEAKING)
+		sp->state = SPEECH_IDLE;
+	set_deadline(sp);
+	return 0;
+}
+
+enum speech_state
+speech_poll(struct speech *sp, int ms)
+{
+	struct pollfd pfd;
+	char chunk[1024];
+	ssize_t r, i;
+	double end = now_ms() + (ms > 0 ? ms : 0);
+
+	while (sp->pid > 0) {
+		flush(sp);
+		if (sp->pid == 0)
+			break;
+		if (sp->deadline != 0 && now_ms() >= sp->deadline) {
+			kill_helper(sp, sp->state == SPEECH_STARTING ?
+			    "the speech helper did not start in time" :
+			    "the speech helper did not answer in time");
+			break;
+		}
+		pfd.fd = sp->from;
+		pfd.events = POLLIN;
+		pfd.revents = 0;
+		ms = (int)(end - now_ms());
+		if (poll(&pfd, 1, ms > 0 ? ms : 0) <= 0)
+			break;
+		r = read(sp->from, chunk, sizeof chunk);
+		if (r == -1 && (errno == EAGAIN || errno == EINTR))
+			break;
+		if (r <= 0) {
+			kill_helper(sp, "the speech helper stopped");
+			break;
+		}
+		for (i = 0; i < r; i++) {
+			if (chunk[i] != '\n') {
+				if (sp->linelen == sizeof sp->line - 1) {
+					kill_helper(sp, "the speech helper's "
+					    "answer is too long");
+					return sp->state;
+				}
+				sp->line[sp->linelen++] = chunk[i];
+				continue;
+			}
+			sp->line[sp->linelen] = '\0';
+			if (answer(sp, sp->line, sp->linelen) != 0) {
+				kill_helper(sp, "the speech helper gave a bad "
+				    "answer");
+				return sp->state;
+			}
+			sp->linelen = 0;
+		}
+	}
+	return sp->state;
+}
+
+int
+speech_busy(const struct speech *sp)
+{
+	return sp->npend > 0;
+}
+
+long
+speech_playing(const struct speech *sp)
+{
+	return sp->playing;
+}
+
+long
+speech_started(const struct speech *sp, double *ms)
+{
+	if (ms != NULL)
+		*ms = sp->started_ms;
+	return sp->started;
+}
+
+double
+speech_now_ms(void)
+{
+	return now_ms();
+}
+
+const char *
+speech_why(const struct speech *sp)
+{
+	return sp->why;
+}
+
+void
+speech_set_wav(struct speech *sp, const char *path)
+{
+	free(sp->wav);
+	sp->wav = path != NULL ? xstrdup(path) : NULL;
+}
+
+int
+speech_pid(const struct speech *sp)
+{
+	return (int)sp->pid;
+}
+
+void
+speech_free(struct speech *sp)
+{
+	if (sp == NULL)
+		return;
+	kill_helper(sp, NULL);
+	free(sp->device);
+	free(sp->wav);
+	free(sp->why);
+	free(sp);
+}
