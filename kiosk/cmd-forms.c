@@ -350,7 +350,7 @@ forms_fill(const struct cmd_entry *e, int argc, char **argv)
 	};
 	const char *path = NULL, *lang = NULL, *now;
 	char *cause = NULL, *line, *save = NULL, *eq, *msg;
-	int i, rc = 1, bad = 0, lineno = 0;
+	int i, rc = 1, bad = 0, lineno = 0, notes = 0;
 	long item;
 	size_t k, n;
 	ssize_t r;
@@ -361,6 +361,8 @@ forms_fill(const struct cmd_entry *e, int argc, char **argv)
 			lang = argv[++i];
 		else if (strncmp(argv[i], "--lang=", 7) == 0)
 			lang = argv[i] + 7;
+		else if (strcmp(argv[i], "--notes") == 0)
+			notes = 1;
 		else if (argv[i][0] == '-')
 			return cmd_usage(e, "unknown option %s", argv[i]);
 		else if (path == NULL)
@@ -456,7 +458,20 @@ forms_fill(const struct cmd_entry *e, int argc, char **argv)
 	if (bad)
 		goto out;
 	buf_addc(&out, '{');
-	form_state_columns(st, add_column, &out);
+	if (notes) {
+		/* The notes the resident would read, as shown. */
+		for (k = 0; k < n; k++) {
+			const struct form_item *it = form_state_item(st, k);
+
+			if (it->q->type != FT_NOTE || it->q->name == NULL ||
+			    !form_state_relevant(st, k))
+				continue;
+			msg = form_state_label(st, k, lang);
+			add_column(&out, it->q->name, msg, 1);
+			freezero_str(msg);
+		}
+	} else
+		form_state_columns(st, add_column, &out);
 	buf_adds(&out, "}\n");
 	fwrite(out.data, 1, out.len, stdout);
 	fflush(stdout);
@@ -503,7 +518,7 @@ cmd_forms_exec(const struct cmd_entry *e, int argc, char **argv)
 
 const struct cmd_entry cmd_forms_entry = {
 	"forms",
-	"forms check [--review-months N] [FILE|DIR...] | forms fill FILE [--lang CODE]",
+	"forms check [--review-months N] [FILE|DIR...] | forms fill FILE [--lang CODE] [--notes]",
 	"Check XLSForm files, or fill one in without the screen.",
 	"kiosk forms check loads each form (a .csv XLSForm, or one in "
 	"pyxform's Markdown layout, or every .csv file in a folder, as the kiosk "
@@ -523,6 +538,8 @@ const struct cmd_entry cmd_forms_entry = {
 	"final submission as one JSON object on stdout, where a question "
 	"that is not relevant has an empty value. Otherwise it prints each "
 	"violation as \"name: message\" on stderr, in the chosen language, "
-	"and exits 1.",
+	"and exits 1. With --notes it prints, instead of the submission, the "
+	"notes the resident would read with those answers, as one JSON "
+	"object from note name to text.",
 	cmd_forms_exec
 };

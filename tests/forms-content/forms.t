@@ -276,6 +276,77 @@ for f in files:
         continue
     tap(r.returncode == 0, "%s: kiosk forms check" % f, out.splitlines()[:40])
 
+# ---- legal statements carry a reviewed date and a source; README lists them
+LEGAL = re.compile(
+    r"Supplement B|\bT visa|VAWA|\b180 days|warrant|Directive|ordered you deported|"
+    r"the law says|\bregist|Selective Service|good for only|under 16|\bturns 18|"
+    r"\byour rights?\b|\bright to\b|not expired|date of birth|bias crime|Civil Rights|"
+    r"government does not pay|notario|badge|record (them|video)", re.I)
+need, dated = [], []
+for f in files:
+    sh = parse(open(f, encoding="utf-8").read())
+    hdr, rows = sh["survey"]
+    info = sh["settings"][1] and sh["settings"][1][0].get("info_only", "").strip() == "yes"
+    for r in rows:
+        typ = r.get("type", "").strip()
+        text = r.get("hint::english (en)", "")
+        if typ == "note" or info:
+            text += " " + r.get("label::english (en)", "")
+        rv = r.get("reviewed", "").strip()
+        where = "%s row %d (%s)" % (f, r["_row"], r.get("name", ""))
+        if rv:
+            dated.append((f, r.get("name", "")))
+            if not re.fullmatch(r"\d{4}-\d\d-\d\d", rv) or not r.get("source", "").strip():
+                need.append(where + ": reviewed must be YYYY-MM-DD and have a source")
+        elif (info and typ == "note") or LEGAL.search(text):
+            need.append(where + ": states the law (%r) but has no reviewed date"
+                        % (LEGAL.search(text).group(0) if LEGAL.search(text) else "page"))
+tap(not need and len(dated) >= 10,
+    "every row that states the law has a reviewed date and a source (%d rows)" % len(dated),
+    need[:30])
+sec = readme.split("## 4a.", 1)[-1].split("\n## ", 1)[0] if "## 4a." in readme else ""
+unlisted = ["%s %s" % (f, nm) for f, nm in dated
+            if "`%s`" % nm not in sec and not (f.endswith("know-your-rights.csv") and
+                                                 "| know-your-rights | every page" in sec)]
+tap(bool(sec) and not unlisted,
+    "forms/README.md 4a lists every row with a reviewed date, to confirm before launch",
+    unlisted[:20])
+
+# ---- emphasis: "**" in every language, never CAPITALS
+ACRONYMS = set("""ICE HSI ERO CBP USCIS DACA TPS ITIN SNAP EBT IRS NJ US USA EE UU ABD
+DCR NJBIAS VAWA SMS ID IDNYC AM PM CFR INA POLICE EOIR NJDCR SAFE BIAS OK TV
+A U T B""".split())
+CAPS = re.compile(r"(?<![\w*])[A-ZÁÉÍÓÚÑÜÇĞİÖŞÒÈŁŚŻŹĆŃ]{2,}(?![\w])")
+caps, emph = [], []
+for f in files:
+    sh = parse(open(f, encoding="utf-8").read())
+    for sheet in ("survey", "choices", "settings"):
+        if sheet not in sh or sh[sheet][0] is None:
+            continue
+        hdr, rows = sh[sheet]
+        for r in rows:
+            for base in ("label", "hint", "next_steps", "constraint_message",
+                         "required_message"):
+                cols = texts(hdr, base)
+                if "en" not in cols:
+                    continue
+                en = r.get(cols["en"], "")
+                want = en.count("**")
+                where = "%s %s row %d %s" % (f, sheet, r["_row"], base)
+                if want % 2:
+                    emph.append(where + " en: unbalanced **")
+                for l in LANGS:
+                    v = r.get(cols.get(l, ""), "")
+                    if v.count("**") != want:
+                        emph.append("%s %s: %d ** markers, English has %d"
+                                    % (where, l, v.count("**"), want))
+                    for w in CAPS.findall(v):
+                        if w not in ACRONYMS and not (sheet == "choices" and w == "POLICE"):
+                            caps.append("%s %s: %r" % (where, l, w))
+tap(not caps, "no text uses CAPITALS for emphasis, in any language", caps[:20])
+tap(not emph, "every translation keeps the ** emphasis of the English text "
+    "(Bengali, Arabic, Urdu, Gujarati have no capitals)", emph[:20])
+
 # ---- the "reviewed" column: forms check warns when legal text is stale
 import calendar, tempfile
 def check_at(text, when, *opts):
@@ -332,7 +403,8 @@ FILLS = [
     ("forms/legal-help.csv", "en",
      "topic=citizenship\nsomeone_detained=no\nhas_papers=no\nhas_lawyer=no\n"
      "age_18_plus=yes\ngreen_card_years=5_plus\nmarried_citizen_3y=no\n"
-     "wants_lawyer_review=yes\ncontact_method=call\nphone=(973) 555-0199\nvoicemail_ok=no\n",
+     "wants_lawyer_review=yes\nphone_seen=no\ncontact_method=call\nphone=(973) 555-0199\n"
+     "voicemail_ok=no\n",
      True, "legal-help: a citizenship request is accepted"),
     ("forms/incident-report.csv", "ar",
      "report_type=enforcement\nobserved_date=2026-01-10\ntime_band=morning\n"
@@ -347,16 +419,16 @@ FILLS = [
      "what_happened=words\nwants=count_only\nfollow_up=no\n",
      True, "incident-report: an anonymous bias report is accepted"),
     ("forms/u-visa.csv", "es",
-     "victim_relationship=me\ncrime_category=domestic_violence\ncrime_year=2024\n"
+     "victim_relationship=me\ncrime_category=assault\ncrime_year=2024\n"
      "reported=yes\nagency=passaic_pd\nurgency=none\nhas_lawyer=no\n"
-     "perpetrator_lives_with_you=no\nhow_receive=pick_up\ncontact_method=text\n"
+     "phone_seen=no\nhow_receive=pick_up\ncontact_method=text\n"
      "phone=9735550199\n", True, "u-visa: a request with text contact is accepted"),
     ("forms/u-visa.csv", "en",
      "victim_relationship=me\ncrime_category=domestic_violence\ncrime_year=2024\n"
      "reported=yes\nagency=passaic_pd\nurgency=none\nhas_lawyer=no\n"
-     "perpetrator_lives_with_you=yes\nhow_receive=pick_up\ncontact_method=text\n"
+     "phone_seen=yes\nhow_receive=pick_up\ncontact_method=text\n"
      "phone=9735550199\n", False,
-     "u-visa: no text messages when the perpetrator lives with the requester"),
+     "u-visa: no text messages when the person who hurt them could see the phone"),
 ]
 fill_ok = os.access(kiosk, os.X_OK)
 if fill_ok:
@@ -387,5 +459,151 @@ for f, lang, answers, expect, desc in FILLS:
         if not ok:
             print("#   leaked: " + " ".join(leaked[:8]))
         n += 1
+
+# ---- dry runs of the date rules and safety defaults, with a fixed "today"
+# and the notes the resident would read (forms fill --notes).
+import json
+NOW = "2026-01-15"
+def fill(f, answers, lang="en", notes=False, now=NOW):
+    env = dict(os.environ, KIOSK_FORMS_NOW=str(calendar.timegm(
+        __import__("time").strptime(now, "%Y-%m-%d"))))
+    r = subprocess.run([kiosk, "forms", "fill", f, "--lang", lang] +
+                       (["--notes"] if notes else []), input=answers,
+                       capture_output=True, text=True, env=env)
+    try:
+        out = json.loads(r.stdout) if r.returncode == 0 else {}
+    except ValueError:
+        out = {}
+    return r.returncode, out, (r.stdout + r.stderr).strip().splitlines()[:12]
+
+MID = ("age_band=18_64\nlives_in_city=yes\nres_docs=lease\n"
+       "appointment_window=saturday\ncontact_method=none\n")
+LEGAL = ("topic=removal\nsomeone_detained=no\nhas_papers=yes\nhas_lawyer=no\n"
+         "phone_seen=no\ncontact_method=none\n")
+BIAS = ("report_type=bias\ndanger_now=no\nwhat_happened=words\n"
+        "wants=count_only\nfollow_up=no\n")
+ENF = ("report_type=enforcement\nobserved_date=2026-01-10\ntime_band=morning\n"
+       "still_happening=no\nfollow_up=no\n")
+UV = ("victim_relationship=me\ncrime_year=2024\nreported=yes\nagency=passaic_pd\n"
+      "urgency=none\nhas_lawyer=no\nhow_receive=through_lawyer\n")
+CASES = [
+    # municipal ID: one photo document and one with a date of birth
+    ("forms/municipal-id.csv", MID + "id_docs=birth_cert marriage_cert itin_letter\n",
+     lambda o, nt: o.get("id_docs_ok") == "no",
+     lambda o, nt: "id_docs_short" in nt and "docs_ok" not in nt,
+     "municipal-id: birth + marriage certificate + ITIN letter (4 points, no photo) "
+     "is not enough"),
+    ("forms/municipal-id.csv", MID + "id_docs=school_id birth_cert\n",
+     lambda o, nt: o.get("id_docs_ok") == "yes",
+     lambda o, nt: "docs_ok" in nt and "id_docs_short" not in nt,
+     "municipal-id: a photo school ID + a birth certificate is enough"),
+    ("forms/municipal-id.csv", MID + "id_docs=consular_id benefits_card\n",
+     lambda o, nt: o.get("id_docs_ok") == "yes", None,
+     "municipal-id: a consular ID has the photo and the date of birth"),
+    ("forms/municipal-id.csv", MID + "id_docs=school_id benefits_card\n",
+     lambda o, nt: o.get("id_docs_ok") == "no", None,
+     "municipal-id: no paper with a date of birth is not enough"),
+    # legal help: court dates in the past, soon, later
+    ("forms/legal-help.csv", LEGAL + "next_deadline=2026-01-14\n",
+     lambda o, nt: o.get("deadline_when") == "passed",
+     lambda o, nt: "deadline_passed" in nt and "deadline_soon" not in nt and
+     "555-0102" in nt["deadline_passed"],
+     "legal-help: yesterday's court date gets the missed-date message, not 'very soon'"),
+    ("forms/legal-help.csv", LEGAL + "next_deadline=2025-06-01\n",
+     lambda o, nt: o.get("deadline_when") == "passed",
+     lambda o, nt: "deadline_passed" in nt and "deadline_soon" not in nt,
+     "legal-help: a court date months ago is missed, not soon"),
+    ("forms/legal-help.csv", LEGAL + "next_deadline=2026-01-15\n",
+     lambda o, nt: o.get("deadline_when") == "soon",
+     lambda o, nt: "deadline_soon" in nt and "deadline_passed" not in nt,
+     "legal-help: a court date today is very soon"),
+    ("forms/legal-help.csv", LEGAL + "next_deadline=2026-01-29\n",
+     lambda o, nt: o.get("deadline_when") == "soon",
+     lambda o, nt: "deadline_soon" in nt, "legal-help: 14 days ahead is very soon"),
+    ("forms/legal-help.csv", LEGAL + "next_deadline=2026-03-01\n",
+     lambda o, nt: o.get("deadline_when") == "later",
+     lambda o, nt: "deadline_soon" not in nt and "deadline_passed" not in nt,
+     "legal-help: a court date in March gets no urgent message"),
+    # incident report: the 180-day civil-rights note
+    ("forms/incident-report.csv", BIAS + "incident_date=2026-01-05\nsetting=work\n",
+     None,
+     lambda o, nt: "dcr_note" in nt and "2026-07-04" in nt["dcr_note"] and
+     "dcr_passed_note" not in nt,
+     "incident-report: a recent incident at work shows the last day, 180 days on"),
+    ("forms/incident-report.csv", BIAS + "incident_date=2025-06-01\nsetting=work\n",
+     None,
+     lambda o, nt: "dcr_passed_note" in nt and "dcr_note" not in nt and
+     "2025-11-28" not in json.dumps(nt),
+     "incident-report: a past 180-day deadline is not shown as 'until' a past day"),
+    ("forms/incident-report.csv", BIAS + "incident_date=2026-01-05\nsetting=street\n",
+     None,
+     lambda o, nt: "street_note" in nt and "dcr_note" not in nt and
+     "dcr_passed_note" not in nt,
+     "incident-report: a slur on the street gets no civil-rights deadline"),
+    # incident report: home chosen -> no location, no people taken, legal line
+    ("forms/incident-report.csv", ENF + "reporter_role_enf=household\n",
+     lambda o, nt: o.get("cross_streets") == "" and o.get("people_taken") == "",
+     lambda o, nt: "household_note" in nt and "555-0102" in nt["household_note"],
+     "incident-report: home chosen: no location is asked, the legal line is shown"),
+    ("forms/incident-report.csv", ENF + "reporter_role_enf=household\n"
+     "cross_streets=Main Ave and Passaic St\npeople_taken=1\n",
+     lambda o, nt: o.get("cross_streets") == "" and o.get("people_taken") == "",
+     None, "incident-report: home chosen: a location typed anyway is dropped"),
+    ("forms/incident-report.csv", ENF + "reporter_role_enf=witness\n", False, None,
+     "incident-report: a witness must still give cross streets"),
+    ("forms/incident-report.csv", ENF + "reporter_role_enf=heard\ncross_streets=near the park\n",
+     None, lambda o, nt: "rumour_note" in nt and "555-0101" in nt["rumour_note"],
+     "incident-report: 'someone told me' gets the rumour-control advice"),
+    # U visa: phone safety defaults
+    ("forms/u-visa.csv", UV + "crime_category=domestic_violence\nphone_seen=no\n"
+     "contact_method=text\nphone=9735550199\n", False, None,
+     "u-visa: domestic violence: no texts even when the phone seems safe"),
+    ("forms/u-visa.csv", UV + "crime_category=stalking\nphone_seen=no\n"
+     "contact_method=call\nphone=9735550199\n",
+     lambda o, nt: o.get("no_texts_no_voicemail") == "yes" and o.get("voicemail_ok") == "",
+     lambda o, nt: "safety_note" in nt,
+     "u-visa: stalking: no voicemail question, no_texts_no_voicemail=yes"),
+    ("forms/u-visa.csv", UV + "crime_category=sexual_assault\nphone_seen=no\n"
+     "contact_method=text\nphone=9735550199\n", False, None,
+     "u-visa: sexual assault: no texts"),
+    ("forms/u-visa.csv", UV + "crime_category=assault\nphone_seen=not_sure\n"
+     "contact_method=text\nphone=9735550199\n", False, None,
+     "u-visa: 'not sure' whether they see the phone: no texts"),
+    ("forms/u-visa.csv", UV + "crime_category=assault\nphone_seen=no\n"
+     "contact_method=call\nphone=9735550199\nvoicemail_ok=yes\n",
+     lambda o, nt: o.get("no_texts_no_voicemail") == "no", None,
+     "u-visa: another crime and a safe phone: calls with voicemail are possible"),
+    ("forms/u-visa.csv", UV.replace("through_lawyer", "pick_up") +
+     "crime_category=assault\nphone_seen=no\ncontact_method=none\n",
+     None, lambda o, nt: "pickup_note" in nt and "**" in nt["pickup_note"],
+     "u-visa: picking up in person says staff will check identity"),
+    # legal help: phone safety
+    ("forms/legal-help.csv", LEGAL.replace("phone_seen=no", "phone_seen=yes")
+     .replace("contact_method=none", "contact_method=text\nphone=9735550199"),
+     False, None, "legal-help: no texts when someone could see the phone"),
+    ("forms/legal-help.csv", LEGAL.replace("topic=removal", "topic=crime_victim")
+     .replace("contact_method=none", "contact_method=text\nphone=9735550199"),
+     False, None, "legal-help: no texts by default for a crime victim"),
+    ("forms/legal-help.csv", LEGAL.replace("contact_method=none",
+     "contact_method=text\nphone=9735550199"), True, None,
+     "legal-help: texts when the phone is safe"),
+]
+for f, answers, want, note_check, desc in CASES:
+    if not fill_ok:
+        print("ok %d - %s # SKIP forms fill not available" % (n + 1, desc))
+        n += 1
+        continue
+    rc, out, diag = fill(f, answers)
+    if want is False or want is True:
+        tap((rc == 0) == want, desc, diag)
+        continue
+    ok = rc == 0
+    if ok and want is not None:
+        ok = bool(want(out, None))
+    if ok and note_check is not None:
+        rc2, nt, diag2 = fill(f, answers, notes=True)
+        ok = rc2 == 0 and bool(note_check(out, nt))
+        diag = diag + diag2
+    tap(ok, desc, diag + [json.dumps(out)[:600]])
 print("1..%d" % n)
 PY
