@@ -192,6 +192,11 @@ cmd_export_exec(const struct cmd_entry *e, int argc, char **argv)
 		    cause);
 		goto out;
 	}
+	if (outbox_last_ack_deleted(ob) == -2)
+		fprintf(stderr, "kiosk: NOTE: the acknowledgement on the stick "
+		    "is older than one this kiosk already applied; it deletes "
+		    "nothing. Bring the newest one from the office (kiosk open "
+		    "writes it as NAME.ack).\n");
 	if (outbox_last_ack_deleted(ob) >= 0)
 		fprintf(stderr, "kiosk: applied the office's acknowledgement: "
 		    "%ld sealed submissions deleted\n",

@@ -30,6 +30,7 @@ cmd_open_exec(const struct cmd_entry *e, int argc, char **argv)
 		{ "ledger", required_argument, NULL, 'l' },
 		{ "out", required_argument, NULL, 'o' },
 		{ "accept-lost", required_argument, NULL, 'a' },
+		{ "resync", no_argument, NULL, 'r' },
 		{ NULL, 0, NULL, 0 }
 	};
 	struct vault_office_key *keys[OPEN_MAX_KEYS];
@@ -42,6 +43,7 @@ cmd_open_exec(const struct cmd_entry *e, int argc, char **argv)
 	size_t nk = 0, np = 0, i;
 	long added;
 	int c, rc = 1, wrong, why, replay, rejected = 0, gap = 0, lost = 0;
+	int resync = 0;
 
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
@@ -58,6 +60,7 @@ cmd_open_exec(const struct cmd_entry *e, int argc, char **argv)
 			break;
 		case 'l': ledger = optarg; break;
 		case 'o': out = optarg; break;
+		case 'r': resync = 1; break;
 		case 'a':
 			if (na == OPEN_MAX_KEYS)
 				return cmd_usage(e, "too many --accept-lost");
@@ -110,6 +113,7 @@ cmd_open_exec(const struct cmd_entry *e, int argc, char **argv)
 		office_add_key(o, keys[i]);
 		keys[i] = NULL;
 	}
+	office_set_resync(o, resync);
 	for (; optind < argc; optind++) {
 		free(cause);
 		cause = NULL;
@@ -176,7 +180,8 @@ out:
 const struct cmd_entry cmd_open_entry = {
 	"open",
 	"open --key office.key [--key old.key ...] [--passphrase-file F ...] "
-	"[--ledger L.db] [--accept-lost NAME:SEQ ...] --out DIR BATCH...",
+	"[--ledger L.db] [--accept-lost NAME:SEQ ...] [--resync] --out DIR "
+	"BATCH...",
 	"Verify and open batches at the office into CSV and JSON Lines.",
 	"Unlocks each office key (asking for its passphrase on the terminal, "
 	"or reading the first line of --passphrase-file: give one for all "
@@ -212,6 +217,12 @@ const struct cmd_entry cmd_open_entry = {
 	"kiosk's export said it is DAMAGED there too, it cannot be recovered: "
 	"--accept-lost NAME:SEQ records the loss, and acknowledgements then "
 	"go past it.\n\n"
+	"A batch says how far the office had acknowledged that kiosk. If "
+	"the ledger does not know that (it was lost, or restored from a "
+	"backup), open says so and reports those numbers missing; run it "
+	"again with --resync to take them as received before and move the "
+	"acknowledgement counter forward, so that acknowledgements resume. "
+	"Records already in the output are never written twice.\n\n"
 	"Exit status: 0 all good, 1 a batch was rejected or another error, "
 	"4 opened but a submission is reported lost, 3 opened but a gap "
 	"remains.",

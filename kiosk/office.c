@@ -25,6 +25,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "batch.h"
@@ -62,6 +63,8 @@ struct office {
 	int			 lockfd;	/* flock on outdir */
 	struct store		*ledger;
 	int			 tofu;
+	int			 resync;	/* office_set_resync */
+	int			 behind;	/* a ledger behind a kiosk seen */
 	struct vault_office_key	**keys;
 	size_t			 nkeys;
 	struct touched		*touched;
@@ -632,6 +635,18 @@ office_add_key(struct office *o, struct vault_office_key *k)
 	o->keys[o->nkeys++] = k;
 }
 
+void
+office_set_resync(struct office *o, int on)
+{
+	o->resync = on;
+}
+
+int
+office_ledger_behind(struct office *o)
+{
+	return o->behind;
+}
+
 struct buf *
 office_notes(struct office *o)
 {
@@ -1008,6 +1023,52 @@ office_batch(struct office *o, const char *path, int *replay, long *added,
 		}
 	}
 
+	/*
+	 * The kiosk says (signed) that the office acknowledged 1..acked_
+	 * through: the kiosk accepts only acks signed by the office. If this
+	 * ledger does not know that, it was lost or restored from a backup:
+	 * say so, and with --resync take those numbers as received before.
+	 */
+	if (b.acked_through > 0) {
+		if (store_ledger_seen(o->ledger, pk, b.acked_through, &found, h,
+		    &m) != 0) {
+			fail(why, OFFICE_E_LEDGER, cause, path, "%s", m);
+			goto out;
+		}
+		if (!found && !o->resync) {
+			o->behind = 1;
+			buf_addf(&o->notes, "NOTE: kiosk \"%s\" holds an "
+			    "acknowledgement from this office for its "
+			    "submissions 1-%llu, but this ledger has no record "
+			    "of %llu: the ledger was lost or restored from a "
+			    "backup. If so, open again with --resync (see "
+			    "README, \"A lost or restored ledger\").\n",
+			    b.name, (unsigned long long)b.acked_through,
+			    (unsigned long long)b.acked_through);
+		} else if (!found && !enrolled) {
+			o->behind = 1;
+			buf_addf(&o->notes, "NOTE: kiosk \"%s\" is not enrolled "
+			    "in this ledger, so --resync cannot apply to it: "
+			    "enrol it with kiosk enroll first.\n", b.name);
+		} else if (!found) {
+			long nadd = 0;
+
+			if (store_begin(o->ledger, &m) != 0 ||
+			    store_ledger_resync(o->ledger, pk, b.acked_through,
+			    (uint64_t)time(NULL), &nadd, &m) != 0 ||
+			    store_commit(o->ledger, &m) != 0) {
+				store_rollback(o->ledger);
+				fail(why, OFFICE_E_LEDGER, cause, path, "%s", m);
+				goto out;
+			}
+			buf_addf(&o->notes, "NOTE: resynced kiosk \"%s\": its "
+			    "submissions 1-%llu are taken as received before "
+			    "(%ld of them were unknown to this ledger); the "
+			    "acknowledgement counter moved forward.\n", b.name,
+			    (unsigned long long)b.acked_through, nadd);
+		}
+	}
+
 	/* Seen this batch before? */
 	if (store_ledger_batch(o->ledger, pk, b.number, &found, h, &m) != 0) {
 		fail(why, OFFICE_E_LEDGER, cause, path, "%s", m);
@@ -1087,7 +1148,9 @@ office_batch(struct office *o, const char *path, int *replay, long *added,
 			fail(why, OFFICE_E_LEDGER, cause, path, "%s", m);
 			goto out;
 		}
-		if (found && memcmp(h, e->hash, 32) != 0) {
+		/* A zero hash: received under an earlier ledger (resync). */
+		if (found && !vault_is_zero(h, 32) &&
+		    memcmp(h, e->hash, 32) != 0) {
 			fail(why, OFFICE_E_FORK, cause, path, "record %llu was "
 			    "already received with different contents",
 			    (unsigned long long)e->seq);
@@ -1145,7 +1208,8 @@ office_batch(struct office *o, const char *path, int *replay, long *added,
 		    prev, &m) != 0) {
 			fail(why, OFFICE_E_LEDGER, cause, path, "%s", m);
 			goto out;
-		}
+		} else if (found && vault_is_zero(prev, 32))
+			found = 0;	/* its hash is not known (resync) */
 		if (i > 0 && b.ent[i - 1].seq != e->seq - 1) {
 			fail(why, OFFICE_E_CHAIN, cause, path, "records "
 			    "%llu to %llu are missing from the batch (dropped)",

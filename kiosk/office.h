@@ -66,6 +66,15 @@ int		 office_finish(struct office *, struct buf *report, int *gap,
  */
 int		 office_accept_lost(struct office *, const char *name,
 		    uint64_t seq, char **cause);
+/*
+ * --resync: a batch whose kiosk holds an ack for 1..N that this ledger
+ * does not know (lost, or restored from a backup) has 1..N taken as
+ * received before, and the ack counter moved past any the lost ledger
+ * wrote. Without it such a batch only leaves a note and sets
+ * office_ledger_behind.
+ */
+void		 office_set_resync(struct office *, int);
+int		 office_ledger_behind(struct office *);
 /* Messages collected for staff (TOFU, replays, warnings); may be empty. */
 struct buf	*office_notes(struct office *);
 const char	*office_error_name(int);

@@ -780,7 +780,8 @@ apply_ack(struct outbox *ob, const char *path, int stale_ok, long *deleted,
 	if (a.counter <= h.ack_counter) {
 		store_rollback(ob->store);
 		if (stale_ok) {
-			*deleted = -1;	/* already applied: nothing to say */
+			/* -1: this very ack again; -2: an older one. */
+			*deleted = a.counter == h.ack_counter ? -1 : -2;
 			rc = 0;
 			goto out;
 		}

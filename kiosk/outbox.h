@@ -110,7 +110,12 @@ int		 outbox_identity_protect(const struct config *, const char *old,
  */
 #define OUTBOX_NPHASES	5
 const double	*outbox_export_phases(struct outbox *);
-/* Records deleted by the ack the last outbox_export applied (-1: none). */
+/*
+ * Records deleted by the ack the last outbox_export applied: -1 none (or
+ * the ack found was the one already applied), -2 the ack found on the
+ * stick is older than one already applied (a stale ack: it deletes
+ * nothing; staff should bring the newest one from the office).
+ */
 long		 outbox_last_ack_deleted(struct outbox *);
 /*
  * Submissions the last outbox_export found damaged on the kiosk's disk:

@@ -1309,3 +1309,24 @@ store_set_ident(struct store *s, const unsigned char db_id[16],
 		return -1;
 	return step_done(s, st, cause, "cannot update the chain head");
 }
+
+int
+store_ledger_resync(struct store *s, const unsigned char pk[32],
+    uint64_t through, uint64_t counter_floor, long *added, char **cause)
+{
+	static const char fill[] = "WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL"
+	    " SELECT x + 1 FROM c WHERE x < ?) INSERT OR IGNORE INTO seen"
+	    " SELECT ?, x, zeroblob(32) FROM c";
+	static const char ctr[] = "UPDATE kiosk SET ack_counter ="
+	    " max(ack_counter, ?) WHERE pk = ?";
+	sqlite3_stmt *st;
+
+	if ((st = stmt(s, cause, fill, "ib", through, pk, (size_t)32)) == NULL ||
+	    step_done(s, st, cause, "cannot resync the ledger") != 0)
+		return -1;
+	*added = (long)sqlite3_changes(s->db);
+	if ((st = stmt(s, cause, ctr, "ib", counter_floor, pk,
+	    (size_t)32)) == NULL)
+		return -1;
+	return step_done(s, st, cause, "cannot resync the ledger");
+}

@@ -177,6 +177,15 @@ int	 store_ledger_accept_lost(struct store *, const unsigned char pk[32],
 	    uint64_t seq, int *found, char **cause);
 int	 store_ledger_lost(struct store *, const unsigned char pk[32],
 	    uint64_t **seqs, int **accepted, size_t *n, char **cause);
+/*
+ * A lost or restored ledger: take seq 1..through as received under an
+ * earlier ledger (seen rows with a zero hash: "received, hash unknown"),
+ * and raise the ack counter to at least counter_floor so the kiosk takes
+ * the next ack as newer than any the lost ledger wrote. *added: rows new.
+ */
+int	 store_ledger_resync(struct store *, const unsigned char pk[32],
+	    uint64_t through, uint64_t counter_floor, long *added,
+	    char **cause);
 /* As store_ledger_ranges, of the numbers received or lost. */
 int	 store_ledger_known_ranges(struct store *, const unsigned char pk[32],
 	    uint64_t **ranges, size_t *nranges, char **cause);
