@@ -55,6 +55,9 @@ void	 fs_free(struct fs_book *);
 /* The parse as JSON, in the layout of the conformance golden file. */
 void	 fs_dump_json(const struct fs_book *, struct buf *);
 int	 fs_is_markdown(const char *name, const char *data, size_t len);
+/* A plain CSV table (header, rows) as one section "table". */
+int	 fs_parse_table(const char *name, const char *data, size_t len,
+	    struct fs_book *, char **cause);
 
 /* Engine data of a question (struct form_question.priv). */
 struct fq_priv {
@@ -74,6 +77,9 @@ struct fq_priv {
 	int		 columns;	/* gives submission columns */
 	int		 guidance;	/* has a guidance_hint */
 	int		 dup_name;	/* another question has the name (2: a sibling) */
+	char		*params;	/* the parameters column, as written */
+	int		 randomize;	/* parameters randomize=true (selects) */
+	struct expr	*seed;		/* parameters seed=EXPR, or NULL */
 	char		*column;	/* submission column: the name, or
 					   group/path/name when dup_name */
 };

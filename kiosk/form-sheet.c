@@ -136,9 +136,50 @@ row_push(struct fs_row *r, size_t *cap, char *cell)
 	r->cells[r->ncells++] = cell;
 }
 
+/*
+ * A plain table (select_one_from_file's CSV): one section "table" whose
+ * header is the first row; every row is kept whole. Empty rows are
+ * skipped.
+ */
+static void
+table_add_row(struct fs_book *b, struct fs_row *r)
+{
+	struct fs_section *s;
+	size_t i;
+	int any = 0;
+
+	for (i = 0; i < r->ncells; i++)
+		if (r->cells[i][0] != '\0')
+			any = 1;
+	if (b->nsections == 0) {
+		b->sections = xcalloc(1, sizeof *b->sections);
+		b->nsections = 1;
+		b->sections[0].name = xstrdup("table");
+		b->sections[0].line = r->line;
+	}
+	s = &b->sections[0];
+	if (!any) {
+		row_free(r);
+		return;
+	}
+	if (!s->has_header) {
+		s->header = *r;
+		s->has_header = 1;
+	} else {
+		if (s->nrows == s->cap) {
+			s->cap = s->cap ? s->cap * 2 : 16;
+			s->rows = xreallocarray(s->rows, s->cap,
+			    sizeof *s->rows);
+		}
+		s->rows[s->nrows++] = *r;
+	}
+	r->cells = NULL;
+	r->ncells = 0;
+}
+
 static int
 parse_csv(const char *name, const char *p, size_t len, struct fs_book *b,
-    char **cause)
+    char **cause, int table)
 {
 	const char *end = p + len;
 	struct buf field = { 0 };
@@ -206,7 +247,10 @@ parse_csv(const char *name, const char *p, size_t len, struct fs_book *b,
 			}
 			break;
 		}
-		book_add_row(b, &row);
+		if (table)
+			table_add_row(b, &row);
+		else
+			book_add_row(b, &row);
 	}
 	rc = 0;
 out:
@@ -344,13 +388,34 @@ fs_parse(const char *name, const char *data, size_t len, struct fs_book *b,
 		if (parse_md(name, data, len, b, cause) != 0)
 			goto fail;
 	} else {
-		if (parse_csv(name, data, len, b, cause) != 0)
+		if (parse_csv(name, data, len, b, cause, 0) != 0)
 			goto fail;
 	}
 	return 0;
 fail:
 	fs_free(b);
 	return -1;
+}
+
+int
+fs_parse_table(const char *name, const char *data, size_t len,
+    struct fs_book *b, char **cause)
+{
+	memset(b, 0, sizeof *b);
+	if (len >= 3 && memcmp(data, "\xef\xbb\xbf", 3) == 0) {
+		data += 3;
+		len -= 3;
+	}
+	if (memchr(data, '\0', len) != NULL) {
+		xasprintf(cause, "%s: the file holds a NUL byte; it is not a "
+		    "CSV file", name);
+		return -1;
+	}
+	if (parse_csv(name, data, len, b, cause, 1) != 0) {
+		fs_free(b);
+		return -1;
+	}
+	return 0;
 }
 
 static void

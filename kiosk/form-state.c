@@ -20,7 +20,10 @@
  * A value of a question that is not relevant reads as "" in expressions and
  * in the submission, as in ODK.
  */
+#include <sys/random.h>
+
 #include <ctype.h>
+#include <math.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -64,6 +67,7 @@ struct form_state {
 	char			 username[32];
 	const struct form_choice **cbuf;
 	time_t			 now;
+	uint64_t		 seed;		/* randomize: this session's order */
 };
 
 static const char *
@@ -711,6 +715,8 @@ form_state_new(const struct form *f)
 
 	st = xcalloc(1, sizeof *st);
 	st->f = f;
+	if (getrandom(&st->seed, sizeof st->seed, 0) != (ssize_t)sizeof st->seed)
+		st->seed = (uint64_t)time(NULL) * 0x9e3779b97f4a7c15ULL;
 	st->ninst = xcalloc(f->nquestions + 1, sizeof *st->ninst);
 	st->qitem = xcalloc(f->nquestions + 1, sizeof *st->qitem);
 	for (q = 0; q < f->nquestions; q++) {
@@ -1079,6 +1085,48 @@ form_state_hint(struct form_state *st, size_t i, const char *lang)
 	    lang));
 }
 
+static uint64_t
+splitmix64(uint64_t *x)
+{
+	uint64_t z = (*x += 0x9e3779b97f4a7c15ULL);
+
+	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+	z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+	return z ^ (z >> 31);
+}
+
+/*
+ * parameters randomize=true: the choices in a random order that stays the
+ * same for the session (or, with seed=EXPR, for that seed). Not the
+ * order Collect gives for the same seed (forms/README.md).
+ */
+static void
+shuffle(struct form_state *st, size_t i, const struct form_choice **c,
+    size_t n)
+{
+	struct fq_priv *pv = st->items[i].pub.q->priv;
+	const struct form_choice *t;
+	uint64_t x;
+	size_t k, j;
+	double d;
+	char *v;
+
+	x = st->seed ^ ((uint64_t)st->items[i].pub.qindex << 20) ^
+	    (uint64_t)st->items[i].pub.instance;
+	if (pv->seed != NULL) {
+		v = eval_str_at(st, pv->seed, i);
+		if (expr_parse_number(v, &d) == 0 && isfinite(d))
+			x = (uint64_t)(int64_t)d;
+		freezero_str(v);
+	}
+	for (k = n; k > 1; k--) {
+		j = (size_t)(splitmix64(&x) % k);
+		t = c[k - 1];
+		c[k - 1] = c[j];
+		c[j] = t;
+	}
+}
+
 size_t
 form_state_choices(struct form_state *st, size_t i,
     const struct form_choice ***out)
@@ -1096,6 +1144,8 @@ form_state_choices(struct form_state *st, size_t i,
 			continue;
 		st->cbuf[n++] = &q->list->choices[k];
 	}
+	if (((struct fq_priv *)q->priv)->randomize)
+		shuffle(st, i, st->cbuf, n);
 	*out = st->cbuf;
 	return n;
 }

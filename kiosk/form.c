@@ -28,7 +28,8 @@ enum col {
 	C_NONE, C_TYPE, C_NAME, C_LABEL, C_HINT, C_REQUIRED, C_REQUIRED_MSG,
 	C_CONSTRAINT, C_CONSTRAINT_MSG, C_RELEVANT, C_CALCULATION, C_DEFAULT,
 	C_READ_ONLY, C_CHOICE_FILTER, C_APPEARANCE, C_REPEAT_COUNT, C_STORE,
-	C_REVIEWED, C_LIST_NAME, C_IGNORED, C_UNSUPPORTED, C_OTHER
+	C_REVIEWED, C_LIST_NAME, C_IGNORED, C_UNSUPPORTED, C_PARAMETERS,
+	C_OTHER
 };
 
 struct colspec {
@@ -119,7 +120,7 @@ static const struct {
 	{ "big-image", C_UNSUPPORTED, 1 },
 	{ "audio", C_UNSUPPORTED, 1 },
 	{ "video", C_UNSUPPORTED, 1 },
-	{ "parameters", C_UNSUPPORTED, 0 },
+	{ "parameters", C_PARAMETERS, 0 },
 	{ "trigger", C_UNSUPPORTED, 0 },
 	{ "save_to", C_UNSUPPORTED, 0 },
 	{ "intent", C_UNSUPPORTED, 0 },
@@ -131,8 +132,7 @@ static const char *unsupported_types[] = {
 	"photo", "audio", "video", "file", "barcode", "background-audio",
 	"background-geopoint", "xml-external", "csv-external", "range", "osm",
 	"datetime", "rank", "include",
-	"select_one_external", "select_multiple_external",
-	"select_one_from_file", "select_multiple_from_file", "begin loop",
+	"select_one_external", "select_multiple_external", "begin loop",
 	"begin_loop", "end loop", "end_loop", "entity", "signature", "q image",
 	"instanceid", "hidden geopoint",
 	"table-list", "begin table-list", "end table-list", "ranking"
@@ -675,6 +675,8 @@ parse_type(const char *raw, enum form_type *type, char **list, int *or_other)
 			const char *prefix;
 			enum form_type type;
 		} sel[] = {
+			{ "select_one_from_file ", FT_SELECT_ONE },
+			{ "select_multiple_from_file ", FT_SELECT_MULTIPLE },
 			{ "select_one ", FT_SELECT_ONE },
 			{ "select one from ", FT_SELECT_ONE },
 			{ "select one using ", FT_SELECT_ONE },
@@ -693,7 +695,11 @@ parse_type(const char *raw, enum form_type *type, char **list, int *or_other)
 			if (strncasecmp(p, sel[i].prefix, n) == 0 &&
 			    p[n] != '\0' && strchr(p + n, ' ') == NULL) {
 				*type = sel[i].type;
-				*list = xstrdup(p + n);
+				/* "@file:NAME": choices from a file. */
+				if (strstr(sel[i].prefix, "_from_file") != NULL)
+					xasprintf(list, "@file:%s", p + n);
+				else
+					*list = xstrdup(p + n);
 				rc = 0;
 				goto out;
 			}
@@ -1183,6 +1189,10 @@ read_survey(struct builder *b, struct fs_section **secs, size_t nsecs)
 						    "be yes or no, not \"%s\"",
 						    v);
 					break;
+				case C_PARAMETERS:
+					free(pv->params);
+					pv->params = xstrdup(v);
+					break;
 				case C_IGNORED:
 					if (strcmp(cs[i].base,
 					    "guidance_hint") == 0)
@@ -1412,6 +1422,112 @@ add_or_other(struct builder *b)
 	}
 }
 
+/*
+ * select_one_from_file FILE: the choices are the rows of FILE, a CSV in
+ * the form's folder with columns name and label (label::Language for
+ * translations; any other column can be read by a choice_filter). The
+ * list is named after the file's stem, as instance('stem') in ODK.
+ * Returns that name, or NULL after reporting the problem.
+ */
+static char *
+load_file_list(struct builder *b, int row, const char *fname)
+{
+	struct form *f = b->f;
+	struct buf data = { 0 };
+	struct fs_book book;
+	const struct fs_section *t;
+	struct form_list *l;
+	struct form_choice *c;
+	const char *ext = strrchr(fname, '.'), *slash;
+	char *dir, *path, *stem, *cause = NULL;
+	size_t i, j;
+	ssize_t cn = -1;
+
+	if (ext == NULL || strcasecmp(ext, ".csv") != 0) {
+		problem(b, 0, "survey", row, "type", "choices from \"%s\" are "
+		    "not supported at a kiosk: only a CSV file (XML and "
+		    "GeoJSON are not)", fname);
+		return NULL;
+	}
+	if (strchr(fname, '/') != NULL || fname[0] == '.') {
+		problem(b, 0, "survey", row, "type", "\"%s\" must be a file "
+		    "name in the form's own folder", fname);
+		return NULL;
+	}
+	stem = xstrndup(fname, (size_t)(ext - fname));
+	if (list_find(f, stem) != NULL) {
+		problem(b, 0, "survey", row, "type", "the choices sheet already "
+		    "has a list named \"%s\", the name of the file %s", stem,
+		    fname);
+		free(stem);
+		return NULL;
+	}
+	slash = strrchr(b->path, '/');
+	dir = slash != NULL ? xstrndup(b->path, (size_t)(slash - b->path)) :
+	    xstrdup(".");
+	xasprintf(&path, "%s/%s", dir, fname);
+	free(dir);
+	if (read_file(path, &data, FORM_MAX_FILE, &cause) != 0 ||
+	    fs_parse_table(fname, data.data != NULL ? (char *)data.data : "",
+	    data.len, &book, &cause) != 0) {
+		problem(b, 0, "survey", row, "type", "cannot read the choices "
+		    "of select_*_from_file: %s", cause);
+		free(cause);
+		free(path);
+		free(stem);
+		buf_free(&data);
+		return NULL;
+	}
+	free(path);
+	buf_free(&data);
+	t = book.nsections > 0 ? &book.sections[0] : NULL;
+	for (i = 0; t != NULL && i < t->header.ncells; i++)
+		if (strcasecmp(t->header.cells[i], "name") == 0)
+			cn = (ssize_t)i;
+	if (t == NULL || cn < 0 || t->nrows == 0) {
+		problem(b, 0, "survey", row, "type", "%s needs a header row "
+		    "with a name column (and label), then one row per "
+		    "choice", fname);
+		fs_free(&book);
+		free(stem);
+		return NULL;
+	}
+	f->lists = xreallocarray(f->lists, f->nlists + 1, sizeof *f->lists);
+	l = &f->lists[f->nlists++];
+	memset(l, 0, sizeof *l);
+	l->name = xstrdup(stem);
+	l->choices = xcalloc(t->nrows, sizeof *l->choices);
+	for (j = 0; j < t->nrows; j++) {
+		const struct fs_row *r = &t->rows[j];
+		if (*cell(r, (size_t)cn) == '\0')
+			continue;
+		c = &l->choices[l->nchoices++];
+		c->name = xstrdup(cell(r, (size_t)cn));
+		text_grow(&c->label, 0, f->nlangs);
+		c->extra = xcalloc(t->header.ncells, sizeof (char *));
+		c->extra_names = xcalloc(t->header.ncells, sizeof (char *));
+		for (i = 0; i < t->header.ncells; i++) {
+			const char *h = t->header.cells[i];
+			if ((ssize_t)i == cn || *h == '\0')
+				continue;
+			if (strcasecmp(h, "label") == 0) {
+				text_set(&c->label, -1, cell(r, i));
+				continue;
+			}
+			if (strncasecmp(h, "label::", 7) == 0) {
+				text_set(&c->label, form_lang_index(f, h + 7) >= 0 ?
+				    form_lang_index(f, h + 7) : lang_add(f,
+				    h + 7), cell(r, i));
+				continue;
+			}
+			c->extra_names[c->nextra] = xstrdup(h);
+			c->extra[c->nextra++] = xstrdup(cell(r, i));
+		}
+	}
+	fs_free(&book);
+	return stem;
+}
+
 /* Link select questions to their lists, making "or other" variants. */
 static void
 link_lists(struct builder *b)
@@ -1429,6 +1545,24 @@ link_lists(struct builder *b)
 			names[i] = (char *)(void *)q->list;
 			q->list = NULL;
 			nsel++;
+		}
+		if (names[i] != NULL && strncmp(names[i], "@file:", 6) == 0) {
+			/* Two questions may read the same file. */
+			char *fn = names[i] + 6, *stem;
+			const char *dot = strrchr(fn, '.');
+			stem = xstrndup(fn, dot != NULL ? (size_t)(dot - fn) :
+			    strlen(fn));
+			for (k = 0; k < i; k++)
+				if (names[k] != NULL &&
+				    strcmp(names[k], stem) == 0 &&
+				    f->questions[k].row != q->row)
+					break;
+			if (k == i) {
+				free(stem);
+				stem = load_file_list(b, q->row, fn);
+			}
+			free(names[i]);
+			names[i] = stem;
 		}
 	}
 	/* Create variants first (realloc moves lists), then link. */
@@ -1700,6 +1834,69 @@ make_columns(struct builder *b)
 	buf_free(&col);
 }
 
+/*
+ * The parameters column: "key=value" pairs separated by blanks, commas or
+ * semicolons. A kiosk uses randomize=true|false and seed=EXPR on selects
+ * (the choices in a random order, fixed for the session); the audit's
+ * location parameters are ignored with the audit; anything else is an
+ * error, as pyxform's.
+ */
+static void
+read_parameters(struct builder *b, struct form_question *q)
+{
+	struct fq_priv *pv = q->priv;
+	char *copy = xstrdup(pv->params), *tok, *save = NULL, *eq, *seed = NULL;
+	int select = q->type == FT_SELECT_ONE || q->type == FT_SELECT_MULTIPLE;
+
+	for (tok = strtok_r(copy, " \t,;", &save); tok != NULL;
+	    tok = strtok_r(NULL, " \t,;", &save)) {
+		if ((eq = strchr(tok, '=')) == NULL) {
+			problem(b, 0, "survey", q->row, "parameters", "\"%s\" "
+			    "is not key=value", tok);
+			continue;
+		}
+		*eq++ = '\0';
+		if (q->type == FT_META_EMPTY) {
+			problem(b, 0, "survey", q->row, "parameters", "the "
+			    "audit's parameters (%s: location, change "
+			    "tracking, user identity) are not supported at a "
+			    "kiosk", tok);
+			break;
+		}
+		if (select && strcasecmp(tok, "randomize") == 0) {
+			if (yes(eq))
+				pv->randomize = 1;
+			else if (!no(eq))
+				problem(b, 0, "survey", q->row, "parameters",
+				    "randomize must be true or false, not "
+				    "\"%s\"", eq);
+		} else if (select && strcasecmp(tok, "seed") == 0)
+			seed = eq;
+		else
+			problem(b, 0, "survey", q->row, "parameters", "the "
+			    "parameter \"%s\" is not supported at a kiosk%s",
+			    tok, select ? " (selects take randomize and seed)" :
+			    "");
+	}
+	if (seed != NULL && !pv->randomize)
+		problem(b, 0, "survey", q->row, "parameters", "seed needs "
+		    "randomize=true");
+	else if (seed != NULL) {
+		char *end;
+		/* As pyxform: a number or one ${reference}. */
+		(void)strtod(seed, &end);
+		if ((*end != '\0' || end == seed) && !(seed[0] == '$' &&
+		    seed[1] == '{' && strchr(seed, '}') == seed +
+		    strlen(seed) - 1))
+			problem(b, 0, "survey", q->row, "parameters", "seed "
+			    "must be a number or a ${reference}, not \"%s\"",
+			    seed);
+		else
+			pv->seed = compile(b, q->row, "parameters", seed, NULL);
+	}
+	free(copy);
+}
+
 /* Per-question checks that need names, lists and languages. */
 static void
 check_questions(struct builder *b)
@@ -1789,6 +1986,8 @@ check_questions(struct builder *b)
 					    f->langs[l].code[0] ? ")" : "");
 			}
 		}
+		if (pv->params != NULL)
+			read_parameters(b, q);
 		check_text_refs(b, q, &q->label, "label");
 		check_text_refs(b, q, &q->hint, "hint");
 		if (q->required != NULL) {
@@ -1950,6 +2149,8 @@ free_question(struct form_question *q, size_t nlangs)
 		expr_free(pv->choice_filter);
 		expr_free(pv->repeat_count);
 		free(pv->column);
+		free(pv->params);
+		expr_free(pv->seed);
 		free(pv);
 	}
 }

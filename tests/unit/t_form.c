@@ -1,6 +1,8 @@
 /* t_form: the forms engine: loading, errors, and one session's answers. */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "../tap.h"
 #include "form.h"
@@ -741,6 +743,123 @@ test_meta(void)
 	buf_free(&p);
 }
 
+/* Issue 16 (7): functions and paths in a real session; files; random order. */
+static void
+test_functions(void)
+{
+	struct form *f;
+	struct form_state *st;
+	const struct form_choice **ch, *first[8];
+	char dir[] = "/tmp/t_form.XXXXXX", path[256], *cause = NULL;
+	size_t n, k;
+	FILE *fp;
+	int same;
+	const char *survey =
+	    "survey\n"
+	    ",type,name,label,calculation,relevant,choice_filter,parameters\n"
+	    ",begin_repeat,member,Member,,,,\n"
+	    ",integer,age,Age,,,,\n"
+	    ",calculate,num,,position(..),,,\n"
+	    ",note,first,You are the first,,position(..) = 1,,\n"
+	    ",calculate,older,,../age > 17,,,\n"
+	    ",end_repeat,,,,,,\n"
+	    ",calculate,second_age,,\"indexed-repeat(${age}, ${member}, 2)\",,,\n"
+	    ",calculate,filled,,count-non-empty(${age}),,,\n"
+	    ",select_one_from_file cities.csv,city,City,,,,\n"
+	    ",calculate,county,,instance('cities')/root/item[name = ${city}]/county,,,\n"
+	    ",calculate,ncities,,count(instance('cities')/root/item[county = ${county}]),,,\n"
+	    ",select_multiple_from_file cities.csv,visited,Visited,,,county = 'passaic',\n"
+	    ",select_one colors,color,Color,,,,randomize=true\n"
+	    ",select_one colors,color2,Color,,,,randomize=true seed=42\n"
+	    "choices\n,list_name,name,label\n"
+	    ",colors,red,Red\n,colors,green,Green\n,colors,blue,Blue\n"
+	    ",colors,black,Black\n,colors,white,White\n,colors,pink,Pink\n";
+
+	if (mkdtemp(dir) == NULL)
+		return;
+	snprintf(path, sizeof path, "%s/cities.csv", dir);
+	fp = fopen(path, "w");
+	fputs("name,label,county\npaterson,Paterson,passaic\n"
+	    "clifton,Clifton,passaic\nhackensack,Hackensack,bergen\n", fp);
+	fclose(fp);
+	snprintf(path, sizeof path, "%s/survey.csv", dir);
+	fp = fopen(path, "w");
+	fputs(survey, fp);
+	fclose(fp);
+	f = form_load(path, &cause);
+	ok(f != NULL, "position(..), indexed-repeat, ../x, instance(), "
+	    "select_one_from_file, randomize load (%s)", cause ? cause : "");
+	free(cause);
+	if (f == NULL)
+		goto out;
+	st = form_state_new(f);
+	form_state_repeat_add(st, (size_t)item(st, "member", 0));
+	form_state_repeat_add(st, (size_t)item(st, "member", 0));
+	form_state_set(st, (size_t)item(st, "age", 1), "40", NULL);
+	form_state_set(st, (size_t)item(st, "age", 2), "12", NULL);
+	is_str(get_at(st, "num", 3), "3", "position(..) is the instance");
+	ok(form_state_relevant(st, (size_t)item(st, "first", 1)) &&
+	    !form_state_relevant(st, (size_t)item(st, "first", 2)),
+	    "position(..) = 1 in a relevant");
+	is_str(get_at(st, "older", 1), "true", "../age is the same instance");
+	is_str(get_at(st, "older", 2), "false", "in every instance");
+	is_str(get(st, "second_age"), "12", "indexed-repeat()");
+	is_str(get(st, "filled"), "2", "count-non-empty()");
+	n = form_state_choices(st, (size_t)item(st, "city", 0), &ch);
+	ok(n == 3 && strcmp(ch[2]->name, "hackensack") == 0 &&
+	    strcmp(form_text(f, &ch[2]->label, NULL), "Hackensack") == 0,
+	    "select_one_from_file reads the CSV beside the form");
+	set(st, "city", "clifton");
+	is_str(get(st, "county"), "passaic",
+	    "instance('cities')/root/item[name = ${city}]/county");
+	is_str(get(st, "ncities"), "2", "count(instance(...)[county = ...])");
+	n = form_state_choices(st, (size_t)item(st, "visited", 0), &ch);
+	is_int(n, 2, "a choice_filter on a file's extra column");
+	n = form_state_choices(st, (size_t)item(st, "color", 0), &ch);
+	for (k = 0; k < n && k < 8; k++)
+		first[k] = ch[k];
+	n = form_state_choices(st, (size_t)item(st, "color", 0), &ch);
+	same = n == 6;
+	for (k = 0; k < n && k < 8; k++)
+		same &= first[k] == ch[k];
+	ok(same, "randomize: the same order every time in a session");
+	n = form_state_choices(st, (size_t)item(st, "color2", 0), &ch);
+	for (k = 0; k < n && k < 8; k++)
+		first[k] = ch[k];
+	form_state_free(st);
+	st = form_state_new(f);
+	n = form_state_choices(st, (size_t)item(st, "color2", 0), &ch);
+	same = n == 6;
+	for (k = 0; k < n && k < 8; k++)
+		same &= first[k] == ch[k];
+	ok(same, "randomize with a seed: the same order in a new session");
+	form_state_free(st);
+	form_free(f);
+
+	/* XML and GeoJSON stay unsupported, with a clear message. */
+	fp = fopen(path, "w");
+	fputs("survey\n,type,name,label\n"
+	    ",select_one_from_file towns.xml,t,T\n"
+	    ",select_one_from_file nope.csv,u,U\n", fp);
+	fclose(fp);
+	{
+		struct buf p = { 0 };
+		form_check(path, &p);
+		ok(strstr(buf_cstr(&p), "choices from \"towns.xml\" are not "
+		    "supported at a kiosk: only a CSV file") != NULL,
+		    "select_one_from_file with XML: not supported");
+		ok(strstr(buf_cstr(&p), "nope.csv") != NULL,
+		    "a missing CSV file is named");
+		buf_free(&p);
+	}
+out:
+	snprintf(path, sizeof path, "%s/cities.csv", dir);
+	unlink(path);
+	snprintf(path, sizeof path, "%s/survey.csv", dir);
+	unlink(path);
+	rmdir(dir);
+}
+
 int
 main(void)
 {
@@ -756,6 +875,7 @@ main(void)
 	test_faults();
 	test_names();
 	test_meta();
+	test_functions();
 	buf_free(&cols);
 	return done_testing();
 }
