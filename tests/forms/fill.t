@@ -108,5 +108,43 @@ printf 'age[1]=12\ncity=paterson\ncounty=bergen\n' | fill "$fd/faults.csv"
 t "fill: a stale answer is cleared when its parent changes" has err \
     "city: This answer is required. (a later answer changed its choice_filter"
 
+# Issue 16: a form built like a real survey (groups reusing names,
+# metadata rows, typographic quotes, position(..), indexed-repeat,
+# select_one_from_file with districts.csv beside it).
+hs="$fd/household-survey.csv"
+"$KIOSK" forms check "$hs" >"$tmp/out" 2>"$tmp/err"; echo $? >"$tmp/rc"
+t "survey: loads; its only problem is the phonenumber warning" python3 -c '
+import sys
+lines = [l for l in open(sys.argv[1]) if "household-survey.csv:" in l]
+assert len(lines) == 1 and ": warning: \"phonenumber\"" in lines[0], lines
+' "$tmp/out"
+printf 'consent=yes\nhh_size=3\ndistrict=south\nage[1]=41\nsex[1]=female\nage[2]=3\nsex[2]=male\nage[3]=12\nsex[3]=female\nhh/comments=none\nvaccinated=yes\n' |
+    KIOSK_FORMS_NOW=1700000000 KIOSK_FORMS_DEVICEID=kiosk-7 \
+    KIOSK_FORMS_USERNAME=12 TZ=UTC fill "$hs" --lang es
+t "survey: a household fills in" rc 0
+t "survey: metadata, shared names, functions" python3 -c '
+import json, sys
+d = json.load(open(sys.argv[1]))
+assert d["start"] == "2023-11-14" and d["end"] == "2023-11-14", d  # dates only
+assert d["deviceid"] == "kiosk-7" and d["username"] == "12", d
+assert d["phonenumber"] == "", d
+assert d["region"] == "lower", d                       # instance() on the CSV
+assert [d["pos[%d]" % i] for i in (1, 2, 3)] == ["1", "2", "3"], d
+assert d["oldest"] == "41" and d["youngest"] == "3", d   # every member
+assert d["head_age"] == "41", d                        # indexed-repeat
+assert d["hh/comments"] == "none" and d["child/comments"] == "", d
+assert "comments" not in d and "intro" not in d, d
+' "$tmp/out"
+printf 'consent=no\n' | fill "$hs"
+t "survey: no consent: the required note blocks" has err "no_consent: This answer is required."
+printf 'consent=yes\nhh_size=1\ndistrict=north\nage[1]=30\nsex[1]=male\ncomments=x\n' | fill "$hs"
+t "survey: a shared name needs its group path" has err \
+    'several questions are named "comments" (in different groups): use its column, "group/comments"'
+printf 'consent=yes\nhh_size=1\ndistrict=west\nage[1]=30\nsex[1]=male\n' | fill "$hs"
+t "survey: a district not in the CSV is not allowed" has err "district: This answer is not allowed."
+printf 'consent=yes\nhh_size=1\ndistrict=north\nage[2]=30\n' | fill "$hs"
+t "survey: an instance beyond repeat_count is explained" has err \
+    'the repeat "member" has 1 instance (its repeat_count)'
+
 echo "1..$n"
 [ $fails -eq 0 ]
