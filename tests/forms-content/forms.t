@@ -347,6 +347,48 @@ tap(not caps, "no text uses CAPITALS for emphasis, in any language", caps[:20])
 tap(not emph, "every translation keeps the ** emphasis of the English text "
     "(Bengali, Arabic, Urdu, Gujarati have no capitals)", emph[:20])
 
+# ---- locales/GLOSSARY.md: one translation per legal term, used everywhere
+def glossary():
+    """[(term, english regex, {lang: form regex})] from locales/GLOSSARY.md."""
+    terms, cur = [], None
+    for line in open("locales/GLOSSARY.md", encoding="utf-8"):
+        if line.startswith("## "):
+            cur = [line[3:].strip(), None, {}]
+            terms.append(cur)
+        elif cur and line.startswith("English in forms:"):
+            cur[1] = re.search(r"`(.*)`", line).group(1)
+        elif cur and re.match(r"\| [a-z]{2} \|", line):
+            cells = [c.strip() for c in re.split(r"(?<!\\)\|", line)[1:-1]]
+            cur[2][cells[0]] = cells[3].strip("`").replace("\\|", "|")
+    return terms
+gl = glossary() if os.path.exists("locales/GLOSSARY.md") else []
+tap(len(gl) >= 15 and all(t[1] and set(t[2]) == set(LANGS[1:]) for t in gl),
+    "locales/GLOSSARY.md has %d legal terms, each in all eight languages" % len(gl),
+    [t[0] for t in gl if not t[1] or set(t[2]) != set(LANGS[1:])])
+bad = []
+for f in files:
+    sh = parse(open(f, encoding="utf-8").read())
+    for sheet in ("survey", "choices", "settings"):
+        if sheet not in sh or sh[sheet][0] is None:
+            continue
+        hdr, rows = sh[sheet]
+        for base in ("label", "hint", "form_title", "next_steps",
+                     "constraint_message"):
+            cols = texts(hdr, base)
+            if "en" not in cols:
+                continue
+            for r in rows:
+                en = r.get(cols["en"], "")
+                for term, erx, per in gl:
+                    if not re.search(erx, en, re.I):
+                        continue
+                    for l, rx in per.items():
+                        v = r.get(cols.get(l, ""), "")
+                        if v and not re.search(rx, v, re.I):
+                            bad.append("%s %s row %d %s (%s): %r not as in the glossary /%s/"
+                                       % (f, sheet, r["_row"], base, l, term, rx))
+tap(not bad, "every form uses the glossary's translation of each legal term", bad[:40])
+
 # ---- the "reviewed" column: forms check warns when legal text is stale
 import calendar, tempfile
 def check_at(text, when, *opts):
