@@ -846,6 +846,13 @@ form_state_set(struct form_state *st, size_t i, const char *v, char **cause)
 	return 0;
 }
 
+void
+form_state_asked(struct form_state *st, size_t i)
+{
+	if (i < st->nitems)
+		st->items[i].stale = 0;
+}
+
 int
 form_state_stale(struct form_state *st, size_t i)
 {

@@ -221,6 +221,8 @@ int			 form_state_set(struct form_state *, size_t,
  * be asked it again. Cleared by the next form_state_set() of the item.
  */
 int			 form_state_stale(struct form_state *, size_t);
+/* The resident was shown the item again (Next on its page): not stale. */
+void			 form_state_asked(struct form_state *, size_t);
 /*
  * Validate one item as on Enter: required (a required note blocks, as in
  * ODK), type (integer, decimal, date YYYY-MM-DD, time HH:MM), for a select

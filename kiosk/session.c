@@ -398,6 +398,8 @@ session_next(struct session *s, char **msg)
 		    session_msgs(), msg) != 0)
 			return -1;
 	}
+	for (i = 0; i < n; i++)
+		form_state_asked(s->state, items[i]);
 	if (s->editing) {
 		/*
 		 * The change cleared an answer that no longer fits its
