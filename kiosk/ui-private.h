@@ -16,6 +16,7 @@
 #include "session.h"
 
 struct config;
+struct speech;
 
 #define MIN_COLS	60
 #define MIN_ROWS	20
@@ -33,7 +34,8 @@ enum hit_action {
 	HIT_FOCUS,	/* arg: item index on the page */
 	HIT_VOLUNTEER,
 	HIT_STAFF,
-	HIT_REMOVE	/* take out this repeat instance (asks first) */
+	HIT_REMOVE,	/* take out this repeat instance (asks first) */
+	HIT_LISTEN	/* read the screen aloud (ui-listen.c) */
 };
 
 struct hit {
@@ -81,6 +83,12 @@ struct ui {
 	size_t			 passlen;
 	char			*export_dir;	/* the stick it is for */
 
+	/* Reading aloud (ui-listen.c); speech is NULL without audio. */
+	struct speech		*speech;
+	int			 listened;	/* pressed Listen this visit */
+	char			*listen_sig;	/* the screen last seen */
+	char			*listen_words[CONFIG_MAX_LANGS];
+
 	struct hit		 hits[MAX_HITS];
 	int			 nhits;
 	int			 cur_y, cur_x;	/* where the text cursor goes */
@@ -117,6 +125,15 @@ int	ui_draw_footer(struct ui *, const struct key_hint *, int);
 int	ui_draw_list(struct ui *, int, int, const char **, const int *, int,
 	    int, int);
 void	ui_field_clear(struct ui *);
+
+/* ui-listen.c: the Listen key. */
+void	ui_listen_start(struct ui *);
+void	ui_listen_words(struct ui *);
+void	ui_listen_end(struct ui *);
+void	ui_listen_tick(struct ui *);
+void	ui_listen_key(struct ui *);
+int	ui_listen_shown(struct ui *);
+int	ui_listen_hints(struct ui *, struct key_hint *, int);
 
 /* ui-staff.c: volunteer and staff PINs, the staff menu. */
 void	ui_staff_enter(struct ui *, int mode);

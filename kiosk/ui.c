@@ -216,9 +216,16 @@ ui_draw_header(struct ui *u, const char *title)
 
 /* The key hints, on the last lines, each also a tap target. */
 int
-ui_draw_footer(struct ui *u, const struct key_hint *hints, int n)
+ui_draw_footer(struct ui *u, const struct key_hint *given, int n)
 {
+	struct key_hint hints[24];
 	int i, w, x, y, rows = 1, total = 0;
+
+	/* The given hints, then Listen (ui-listen.c) where it exists. */
+	if (n > 12)
+		n = 12;
+	memcpy(hints, given, (size_t)n * sizeof *hints);
+	n += ui_listen_hints(u, hints + n, (int)nitems(hints) - n);
 
 	for (i = 0; i < n; i++) {
 		w = text_width(hints[i].text) + 2;
@@ -1462,11 +1469,16 @@ do_hit(struct ui *u, struct hit *h)
 			confirm_end(u, 0);
 		else if (h->action == HIT_EXIT)
 			do_wipe(u);
+		else if (h->action == HIT_LISTEN)
+			ui_listen_key(u);
 		return;
 	}
 	switch (h->action) {
 	case HIT_REMOVE:
 		confirm_start(u);
+		break;
+	case HIT_LISTEN:
+		ui_listen_key(u);
 		break;
 	case HIT_OPTION:
 		if (u->s->screen == SESSION_PAGE) {
@@ -1552,6 +1564,10 @@ handle_key(struct ui *u, int r, wint_t k)
 	}
 	if (u->mode != MODE_NORMAL) {
 		ui_staff_pin_key(u, r, k);
+		return;
+	}
+	if (r == KEY_CODE_YES && k == KEY_F(3)) {
+		ui_listen_key(u);
 		return;
 	}
 	if (r == KEY_CODE_YES && k == KEY_F(5) &&
@@ -1749,11 +1765,14 @@ ui_run(struct session *s, const struct config *cfg, char **cause)
 	mouseinterval(0);
 	setup_colours(&u);
 	lang_labels(&u);
+	ui_listen_words(&u);
+	ui_listen_start(&u);
 	session_set_lang(s, cfg->langs[0]);
 	u.last_key = time(NULL);
 
 	while (!ui_stop) {
 		sync_screen(&u);
+		ui_listen_tick(&u);
 		now = time(NULL);
 		left = -1;
 		warn = session_active(s) || u.lang_return ||
@@ -1795,8 +1814,11 @@ ui_run(struct session *s, const struct config *cfg, char **cause)
 	ui_staff_leave(&u);	/* PIN and export passphrase */
 	free(u.msg);
 	free(u.staff_msg);
-	for (r = 0; r < cfg->nlangs; r++)
+	ui_listen_end(&u);
+	for (r = 0; r < cfg->nlangs; r++) {
 		free(u.lang_label[r]);
+		free(u.listen_words[r]);
+	}
 	for (r = 0; r < u.nsticks; r++)
 		free(u.sticks[r]);
 	free(u.sticks);

@@ -1,0 +1,340 @@
+/*
+ * ui-listen: the Listen key (F3, and its tappable hint): read the screen
+ * aloud in the resident's language through the speech module (speech.h,
+ * which runs the helper kiosk-speak). Part of the ui module: it reads the
+ * session and the ui's own state, and never draws but the hint.
+ *
+ * What is spoken: the screen's title or question, its hint, each option
+ * with its number ("1: Yes. 2: No."), and any error message. Never what
+ * the resident typed or chose, nor the claim code: labels are taken as the
+ * form wrote them, with ${...} references to other answers left out, the
+ * ticket screen's code is skipped, and the review screen's answers too.
+ *
+ * Pressing Listen again stops; any change of screen stops. With
+ * [audio] auto = yes, once the resident has pressed Listen in this visit
+ * every new screen is read. With no audio device (the helper's probe
+ * failed, or [audio] enabled = no) the key and its hint do not exist.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "config.h"
+#include "form.h"
+#include "i18n.h"
+#include "session.h"
+#include "speech.h"
+#include "text.h"
+#include "util.h"
+
+#include "ui-private.h"
+
+/* Append one part of what is said, ending as a sentence. */
+static void
+part(struct buf *b, const char *s)
+{
+	char *t, *p, *q;
+	size_t n;
+
+	if (s == NULL || *s == '\0')
+		return;
+	t = xstrdup(s);
+	/* Leave out ${name}: it would be another answer of the resident. */
+	while ((p = strstr(t, "${")) != NULL && (q = strchr(p, '}')) != NULL)
+		memmove(p, q + 1, strlen(q + 1) + 1);
+	text_plain(t);
+	n = strlen(t);
+	while (n > 0 && (t[n - 1] == ' ' || t[n - 1] == '\n'))
+		t[--n] = '\0';
+	if (n == 0) {
+		free(t);
+		return;
+	}
+	buf_adds(b, t);
+	/* A pause after each part unless it ends in punctuation already. */
+	if (strchr(".?!:;", t[n - 1]) == NULL &&
+	    !(n >= 3 && (strcmp(t + n - 3, "।") == 0 ||
+	    strcmp(t + n - 2, "۔") == 0 || strcmp(t + n - 2, "؟") == 0)))
+		buf_addc(b, '.');
+	buf_addc(b, '\n');
+	free(t);
+}
+
+/* "3: Yes." */
+static void
+option(struct buf *b, int n, const char *label)
+{
+	char *t;
+
+	xasprintf(&t, "%d: %s", n, label);
+	part(b, t);
+	free(t);
+}
+
+static void
+page_item(struct ui *u, struct buf *b, size_t item, int focused)
+{
+	const struct form_question *q = form_state_item(u->s->state, item)->q;
+	const struct form_question *bq;
+	const struct form_choice **ch;
+	size_t begin, n, i;
+	char *t;
+
+	if (q->type == FT_END_REPEAT &&
+	    session_repeat_prompt(u->s, item, &begin)) {
+		bq = form_state_item(u->s->state, begin)->q;
+		xasprintf(&t, _("Add another: %s?"), form_text(u->s->form,
+		    &bq->label, u->s->lang));
+		part(b, t);
+		free(t);
+		option(b, 1, _("Yes, add another"));
+		option(b, 2, _("No, go on"));
+		return;
+	}
+	part(b, form_text(u->s->form, &q->label, u->s->lang));
+	part(b, form_text(u->s->form, &q->hint, u->s->lang));
+	if (!focused)
+		return;
+	if (q->type == FT_ACKNOWLEDGE)
+		option(b, 1, _("Yes, I understand"));
+	else if (q->type == FT_SELECT_ONE || q->type == FT_SELECT_MULTIPLE) {
+		n = form_state_choices(u->s->state, item, &ch);
+		for (i = 0; i < n; i++)
+			option(b, (int)i + 1, form_text(u->s->form,
+			    &ch[i]->label, u->s->lang));
+	}
+}
+
+/* What the current screen says, in the resident's language. */
+static void
+screen_text(struct ui *u, struct buf *b)
+{
+	size_t items[PAGE_MAX], n, i, begin;
+	int inst;
+	char *t;
+
+	switch (u->s->screen) {
+	case SESSION_LANG:
+		break;		/* each language in its own voice: say_lang */
+	case SESSION_SERVICE:
+		part(b, _("What do you need today?"));
+		part(b, _("Choose a service. Use the number keys or the arrow "
+		    "keys, then press Enter."));
+		for (i = 0; i < u->s->nforms; i++)
+			option(b, (int)i + 1, form_text(u->s->forms[i],
+			    &u->s->forms[i]->title, u->s->lang));
+		break;
+	case SESSION_PAGE:
+		if (u->confirm && session_in_instance(u->s, &begin, &inst)) {
+			xasprintf(&t, _("Remove %1$s %2$d? Its answers will be "
+			    "erased."), form_text(u->s->form,
+			    &form_state_item(u->s->state, begin)->q->label,
+			    u->s->lang), inst);
+			part(b, t);
+			free(t);
+			option(b, 1, _("Yes, remove it"));
+			option(b, 2, _("No, keep it"));
+			break;
+		}
+		n = session_page_items(u->s, items, PAGE_MAX);
+		for (i = 0; i < n; i++)
+			page_item(u, b, items[i], (int)i == u->focus);
+		break;
+	case SESSION_REVIEW:
+		part(b, _("Check your answers. To change one, choose it and "
+		    "press Enter. When all is right, choose Send."));
+		part(b, _("Send my answers"));
+		break;
+	case SESSION_TICKET:
+		/* The status, never the code. */
+		switch (u->s->ticket) {
+		case TICKET_PRINTING:
+			part(b, _("Your answers are saved and sealed. Your "
+			    "ticket is printing…"));
+			break;
+		case TICKET_PRINTED:
+			part(b, _("Your answers are saved and sealed. Take "
+			    "your ticket from the printer."));
+			break;
+		case TICKET_FAILED:
+			part(b, _("Your answers are saved and sealed, but the "
+			    "printer is not working. Please write down your "
+			    "code now."));
+			break;
+		default:
+			part(b, _("Your answers are saved and sealed. Please "
+			    "write down your code now."));
+			break;
+		}
+		break;
+	}
+	if (u->msg != NULL)
+		part(b, u->msg);
+}
+
+/* The language screen: each language asks in its own words and voice. */
+static void
+say_lang(struct ui *u)
+{
+	char *t, *cause = NULL;
+	int i;
+
+	for (i = 0; i < u->cfg->nlangs; i++) {
+		xasprintf(&t, "%d: %s", i + 1, u->lang_label[i]);
+		if (speech_say(u->speech, config_voice(u->cfg,
+		    u->cfg->langs[i]), t, i > 0, &cause) < 0) {
+			log_msg("speech: %s", cause);
+			free(cause);
+			free(t);
+			return;
+		}
+		free(t);
+	}
+}
+
+static void
+say_screen(struct ui *u)
+{
+	struct buf b = { 0 };
+	char *cause = NULL;
+
+	if (u->s->screen == SESSION_LANG) {
+		say_lang(u);
+		return;
+	}
+	screen_text(u, &b);
+	if (b.len > SPEECH_TEXT_MAX)
+		b.len = SPEECH_TEXT_MAX;	/* (a cut mid-letter is skipped) */
+	if (b.len > 0 && speech_say(u->speech, config_voice(u->cfg,
+	    u->s->lang), buf_cstr(&b), 0, &cause) < 0) {
+		log_msg("speech: %s", cause);
+		free(cause);
+	}
+	buf_free(&b);
+}
+
+void
+ui_listen_start(struct ui *u)
+{
+	struct speech_params p;
+	char *cause = NULL;
+
+	if (!u->cfg->audio_enabled)
+		return;
+	memset(&p, 0, sizeof p);
+	p.device = u->cfg->audio_device;
+	p.rate = u->cfg->audio_rate;
+	p.volume = u->cfg->audio_volume;
+	p.quiet = 1;
+	u->speech = speech_new(&p);
+	if (speech_probe(u->speech, &cause) != 0) {
+		log_msg("speech: %s; the Listen key is hidden", cause);
+		free(cause);
+	}
+}
+
+void
+ui_listen_end(struct ui *u)
+{
+	speech_free(u->speech);
+	u->speech = NULL;
+	free(u->listen_sig);
+	u->listen_sig = NULL;
+}
+
+int
+ui_listen_shown(struct ui *u)
+{
+	return u->speech != NULL && speech_device(u->speech) ==
+	    SPEECH_DEVICE_OK && u->mode == MODE_NORMAL;
+}
+
+void
+ui_listen_key(struct ui *u)
+{
+	if (!ui_listen_shown(u))
+		return;
+	if (speech_busy(u->speech)) {
+		speech_stop(u->speech);
+		return;
+	}
+	u->listened = 1;
+	say_screen(u);
+}
+
+/* Each pass of the ui loop: read the helper; stop (or read) on a change. */
+void
+ui_listen_tick(struct ui *u)
+{
+	enum speech_device before;
+	char *sig;
+
+	if (u->speech == NULL)
+		return;
+	before = speech_device(u->speech);
+	speech_poll(u->speech, 0);
+	if (before == SPEECH_DEVICE_UNKNOWN &&
+	    speech_device(u->speech) == SPEECH_DEVICE_NONE)
+		log_msg("speech: no audio device (%s); the Listen key is "
+		    "hidden", speech_why(u->speech) ? speech_why(u->speech) :
+		    "no answer");
+	xasprintf(&sig, "%d %d %zu %d %d %d %s %s", u->mode,
+	    (int)u->s->screen, u->s->page, u->focus, u->confirm,
+	    u->lang_return, u->s->lang, u->msg ? u->msg : "");
+	if (u->listen_sig != NULL && strcmp(sig, u->listen_sig) == 0) {
+		free(sig);
+		return;
+	}
+	free(u->listen_sig);
+	u->listen_sig = sig;
+	speech_stop(u->speech);
+	if (u->s->screen == SESSION_LANG && !u->lang_return)
+		u->listened = 0;	/* a new visit */
+	else if (u->listened && u->cfg->audio_auto && ui_listen_shown(u))
+		say_screen(u);
+}
+
+/*
+ * The Listen hint. On the language screen, before anyone has chosen, it
+ * is there in every configured language, each word a tap target.
+ */
+int
+ui_listen_hints(struct ui *u, struct key_hint *out, int max)
+{
+	const char *t;
+	int i, n = 0;
+
+	if (!ui_listen_shown(u) || max < 1)
+		return 0;
+	if (u->s->screen != SESSION_LANG || u->lang_return) {
+		/* TRANSLATORS: the key that reads the screen aloud. */
+		out[n++] = (struct key_hint){ _("F3: listen"), HIT_LISTEN };
+		return n;
+	}
+	for (i = 0; i < u->cfg->nlangs && n < max; i++) {
+		if ((t = u->listen_words[i]) != NULL)
+			out[n++] = (struct key_hint){ t, HIT_LISTEN };
+	}
+	return n;
+}
+
+/* The words of the hint in every language (at start, like lang_labels). */
+void
+ui_listen_words(struct ui *u)
+{
+	const char *t;
+	int i, j;
+
+	for (i = 0; i < u->cfg->nlangs; i++) {
+		i18n_set(u->cfg->langs[i]);
+		t = _("F3: listen");
+		if (i > 0 && strncmp(t, "F3: ", 4) == 0)
+			t += 4;		/* the key once, then the words */
+		for (j = 0; j < i; j++)
+			if (u->listen_words[j] != NULL &&
+			    strcmp(u->listen_words[j], t) == 0)
+				break;
+		u->listen_words[i] = j < i ? NULL : xstrdup(t);
+	}
+	i18n_set(u->cfg->langs[0]);
+}
