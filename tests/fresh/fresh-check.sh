@@ -4,9 +4,12 @@
 #   1. debootstrap --variant=minbase bookworm into a temporary folder, from
 #      the machine's own Debian mirror (its apt sources);
 #   2. bind-mount /proc, /dev, /dev/pts, /dev/shm and /sys into it;
-#   3. put a clean clone of this checkout's HEAD in it (committed work only);
-#   4. install only make and git there, as README tells a new user to;
-#   5. run `make check` once, and require it to pass.
+#   3. copy it, so make demo and make check each run on an untouched root;
+#   4. put a clean clone of this checkout's HEAD in each (committed work only);
+#   5. install only make and git there, as README tells a new user to;
+#   6. run `make demo` once on a terminal (script(1), pressing Q until it
+#      quits) in one root and `make check` once in the other, and require
+#      both to pass.
 # The mounts and the folder are removed on every exit path (trap). Nothing is
 # removed while anything is still mounted below the folder.
 #
@@ -48,7 +51,9 @@ cleanup() {
 	trap - EXIT INT TERM HUP
 	# Processes still running inside (a test's cupsd or tmux server).
 	for p in /proc/[0-9]*; do
-		[ "$(readlink "$p/root" 2>/dev/null)" = "$root" ] && kill -9 "${p#/proc/}" 2>/dev/null
+		case "$(readlink "$p/root" 2>/dev/null)" in
+		"$root" | "$root"/*) kill -9 "${p#/proc/}" 2>/dev/null ;;
+		esac
 	done
 	for m in $(mounted | sort -r); do umount "$m" 2>/dev/null || umount -l "$m"; done
 	if [ -n "$(mounted)" ]; then
@@ -80,32 +85,71 @@ for f in /etc/apt/sources.list /etc/apt/sources.list.d/*.list /etc/apt/sources.l
 done
 cp /etc/resolv.conf "$root/etc/resolv.conf" 2>/dev/null || true
 
-for m in proc dev dev/pts dev/shm sys; do
-	[ -d "/$m" ] || continue
-	mkdir -p "$root/$m"
-	mount --bind "/$m" "$root/$m" || { say "cannot bind-mount /$m"; exit 2; }
+# A second copy of the untouched root, so that `make demo` and `make check`
+# each get the first run on a fresh machine.
+demo_root="$root/demo-root"
+mkdir "$demo_root"
+for d in "$root"/*; do
+	[ "$d" = "$demo_root" ] || cp -a "$d" "$demo_root/"
 done
 
-mkdir -p "$root/root/src"
-git clone -q "$top" "$root/root/src/kiosk" || { say "cannot clone $top"; exit 2; }
+bind() {	# bind ROOT: /proc, /dev, /dev/pts, /dev/shm and /sys into ROOT
+	for m in proc dev dev/pts dev/shm sys; do
+		[ -d "/$m" ] || continue
+		mkdir -p "$1/$m"
+		mount --bind "/$m" "$1/$m" || { say "cannot bind-mount /$m"; exit 2; }
+	done
+}
+inside() {	# inside ROOT SCRIPT: run SCRIPT as root in ROOT, clean environment
+	chroot "$1" /usr/bin/env -i HOME=/root PATH=/usr/sbin:/usr/bin:/sbin:/bin \
+	    TERM=xterm DEBIAN_FRONTEND=noninteractive /bin/sh -c "$2"
+}
+bind "$root"
+bind "$demo_root"
+for r in "$root" "$demo_root"; do
+	mkdir -p "$r/root/src"
+	git clone -q "$top" "$r/root/src/kiosk" || { say "cannot clone $top"; exit 2; }
+done
 say "clean clone of $(git -C "$top" rev-parse --short HEAD) in /root/src/kiosk"
 
 # Only what README says a new user installs first, then README's command.
-chroot "$root" /usr/bin/env -i HOME=/root PATH=/usr/sbin:/usr/bin:/sbin:/bin \
-    TERM=dumb DEBIAN_FRONTEND=noninteractive /bin/sh -c '
-	set -e
+prepare='set -e
 	apt-get update -qq
 	apt-get install -y -qq --no-install-recommends make git >/dev/null
-	echo "fresh-check: installed make and git; now make '"$goal"'"
-	cd /root/src/kiosk
-	make '"$goal"'
-'
-rc=$?
-t2=$(date +%s)
-say "make $goal took $((t2 - t1)) s after debootstrap; $((t2 - t0)) s in all"
-if [ $rc -ne 0 ]; then
-	say "FAILED: make $goal exited $rc in a fresh Debian 12"
-	exit 1
+	cd /root/src/kiosk'
+
+rc=0
+if [ "$goal" = check ]; then
+	# make demo on a terminal (script(1) gives it one), with Q pressed
+	# every few seconds until it quits; Q is the demo's quit key.
+	say "make demo, first run, in its own fresh root"
+	inside "$demo_root" "$prepare
+		(while sleep 5; do printf q; done) |
+		    script -qec 'make demo' /dev/null > /root/demo.out 2>&1" 
+	drc=$?
+	tr -d '\r' < "$demo_root/root/demo.out" | grep -a -A3 'demo kiosk has stopped' | head -4
+	if [ $drc -ne 0 ] || ! grep -aq 'demo kiosk has stopped' "$demo_root/root/demo.out"; then
+		tail -c 3000 "$demo_root/root/demo.out"
+		say "FAILED: make demo did not pass the first time (exit $drc)"
+		rc=1
+	else
+		say "make demo passed the first time"
+	fi
+	t1=$(date +%s)
 fi
-say "PASSED: make $goal on a fresh Debian 12 with only make and git installed"
-exit 0
+
+say "make $goal, first run"
+inside "$root" "$prepare
+	echo 'fresh-check: installed make and git; now make $goal'
+	make $goal"
+crc=$?
+t2=$(date +%s)
+say "make $goal took $((t2 - t1)) s; $((t2 - t0)) s in all"
+if [ $crc -ne 0 ]; then
+	say "FAILED: make $goal exited $crc in a fresh Debian 12"
+	rc=1
+fi
+if [ $rc -eq 0 ]; then
+	say "PASSED: make demo and make $goal, each the first time, on a fresh Debian 12 with only make and git installed"
+fi
+exit $rc
