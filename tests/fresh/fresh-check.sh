@@ -109,6 +109,10 @@ bind "$demo_root"
 for r in "$root" "$demo_root"; do
 	mkdir -p "$r/root/src"
 	git clone -q "$top" "$r/root/src/kiosk" || { say "cannot clone $top"; exit 2; }
+	# As in CI, a read-only copy of shared/ (the conformance corpus) beside it.
+	if [ -d "$top/../shared" ]; then
+		cp -r "$top/../shared" "$r/root/src/shared" && chmod -R a-w "$r/root/src/shared"
+	fi
 done
 say "clean clone of $(git -C "$top" rev-parse --short HEAD) in /root/src/kiosk"
 
