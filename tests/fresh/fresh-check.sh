@@ -45,6 +45,9 @@ else
 	mkdir "$root" || exit 2
 fi
 root=$(cd "$root" && pwd)
+# The root folder becomes the fresh system's /: mktemp's 0700 would keep
+# every user but root (nobody, lp, cupsd's) from reaching any file in it.
+chmod 0755 "$root"
 
 mounted() { awk -v r="$root" '$2 == r || index($2, r "/") == 1 {print $2}' /proc/mounts; }
 cleanup() {
