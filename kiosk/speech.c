@@ -74,6 +74,7 @@ struct speech {
 	double			 started_ms;	/* ... and when it was read */
 	struct pending		 pend[SPEECH_PENDING_MAX];
 	int			 npend;
+	int			 nstopping;	/* cut off, final answer due */
 	double			 deadline;	/* ms; 0: none */
 	int			 deaths;	/* in a row */
 	time_t			 rest_until;
@@ -161,6 +162,7 @@ kill_helper(struct speech *sp, const char *why)
 	sp->pid = 0;
 	sp->state = SPEECH_DEAD;
 	sp->npend = 0;
+	sp->nstopping = 0;
 	sp->playing = 0;
 	sp->linelen = 0;
 	sp->deadline = 0;
@@ -303,8 +305,10 @@ speech_say(struct speech *sp, const char *voice, const char *text, int add,
 
 	free(sp->why);
 	sp->why = NULL;
-	if (!add)
-		sp->npend = 0;	/* each will be answered "stopped" */
+	if (!add) {
+		sp->nstopping += sp->npend;	/* each answered "stopped" */
+		sp->npend = 0;
+	}
 	if (sp->npend == SPEECH_PENDING_MAX) {
 		xasprintf(cause, "too much to say at once");
 		return -1;
@@ -349,14 +353,15 @@ speech_stop(struct speech *sp)
 		return;
 	memset(&req, 0, sizeof req);
 	req.f[SF_OP] = "stop";
+	sp->nstopping += sp->npend;
 	sp->npend = 0;
 	sp->playing = 0;
 	if (send_req(sp, &req, &cause) != 0)
 		free(cause);
 	else if (sp->state == SPEECH_SPEAKING)
 		sp->state = SPEECH_IDLE;
-	if (sp->state == SPEECH_IDLE && !sp->probing)
-		sp->deadline = 0;
+	if (sp->pid != 0)
+		sp->deadline = now_ms() + SPEECH_ANSWER_MS;	/* "stopped" */
 }
 
 int
@@ -406,7 +411,8 @@ set_deadline(struct speech *sp)
 	if (sp->state == SPEECH_STARTING)
 		return;
 	if (sp->npend == 0 && !sp->probing) {
-		sp->deadline = 0;
+		sp->deadline = sp->nstopping > 0 ? now_ms() +
+		    SPEECH_ANSWER_MS : 0;
 		return;
 	}
 	if (sp->probing) {
@@ -482,6 +488,8 @@ answer(struct speech *sp, const char *line, size_t len)
 		set_why(sp, v);
 		free(v);
 	}
+	if (i == -1 && sp->nstopping > 0)
+		sp->nstopping--;
 	if (i != -1) {
 		memmove(&sp->pend[i], &sp->pend[i + 1], (size_t)(sp->npend -
 		    i - 1) * sizeof sp->pend[0]);
