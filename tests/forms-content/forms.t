@@ -314,7 +314,7 @@ tap(bool(sec) and not unlisted,
 
 # ---- emphasis: "**" in every language, never CAPITALS
 ACRONYMS = set("""ICE HSI ERO CBP USCIS DACA TPS ITIN SNAP EBT IRS NJ US USA EE UU ABD
-DCR NJBIAS VAWA SMS ID IDNYC AM PM CFR INA POLICE EOIR NJDCR SAFE BIAS OK TV
+DCR NJBIAS VAWA SMS ID IDNYC AM PM CFR INA POLICE EOIR NJDCR SAFE BIAS OK TV EEOC
 A U T B""".split())
 CAPS = re.compile(r"(?<![\w*])[A-ZÁÉÍÓÚÑÜÇĞİÖŞÒÈŁŚŻŹĆŃ]{2,}(?![\w])")
 caps, emph = [], []
@@ -346,6 +346,67 @@ for f in files:
 tap(not caps, "no text uses CAPITALS for emphasis, in any language", caps[:20])
 tap(not emph, "every translation keeps the ** emphasis of the English text "
     "(Bengali, Arabic, Urdu, Gujarati have no capitals)", emph[:20])
+
+# ---- plain language: every English screen at or below grade 6 (forms/README.md 10)
+def syllables(w):
+    """Vowel groups, less a silent final e/es/ed: the usual approximation."""
+    w = re.sub(r"[^a-z]", "", w.lower())
+    if len(w) <= 3:
+        return 1 if w else 0
+    w = re.sub(r"(?:[^laeiouy]es|ed|[^laeiouy]e)$", "", w)
+    w = re.sub(r"^y", "", w)
+    return max(1, len(re.findall(r"[aeiouy]{1,2}", w)))
+# Names and legal terms the resident must meet as they are (each explained in
+# the form or in locales/GLOSSARY.md) count as one short word.
+NAMES = re.compile(
+    r"accredited representatives?|Notice to Appear|Selective Service|Immigrant Trust "
+    r"Directive|(NJ |New Jersey )?Division on Civil Rights|Department of Justice|"
+    r"Passaic County Prosecutor's Office|Supplement B|immigration enforcement|"
+    r"immigration|discrimination|New Jersey|Passaic|Paterson|Clifton|organi[sz]ations?|"
+    r"Attorney General|Office of New Americans|Social Security|January|February|"
+    r"September|October|November|December", re.I)
+def fk_grade(text):
+    """Flesch-Kincaid grade; sentences end at . ! ? : ; and at line breaks
+    (list items); phone numbers, dates and ${refs} count as one word."""
+    text = re.sub(r"\*\*", "", text)
+    text = NAMES.sub("X", text)
+    text = re.sub(r"\b[A-Z]{2,}\b", "X", text)
+    text = re.sub(r"\$\{[^}]*\}|\(?\d{3}\)? ?\d{3}-\d{4}|1-\d{3}-\d{3}-\d{4}|"
+                  r"\d{4}-\d\d-\d\d", "X", text)
+    sents = [x for x in re.split(r"[.!?:;]+\s+|\n+|[.!?]$", text) if re.search(r"[A-Za-z]", x)]
+    words = re.findall(r"[A-Za-z][A-Za-z'’-]*", text)
+    if not words:
+        return 0.0
+    syl = sum(syllables(w) for w in words)
+    return 0.39 * len(words) / max(1, len(sents)) + 11.8 * syl / len(words) - 15.59
+hard, worst = [], 0.0
+for f in files:
+    sh = parse(open(f, encoding="utf-8").read())
+    lists = {}
+    if "choices" in sh and sh["choices"][0] is not None:
+        for c in sh["choices"][1]:
+            lists.setdefault(c.get("list_name", ""), []).append(c.get("label::english (en)", ""))
+    screens = []
+    for r in sh["survey"][1]:
+        t = r.get("label::english (en)", "") + "\n" + r.get("hint::english (en)", "")
+        typ = r.get("type", "").split()
+        if len(typ) > 1:
+            t += "\n" + "\n".join(lists.get(typ[1], []))
+        screens.append((r.get("name", ""), t))
+    st = sh["settings"][1][0] if sh["settings"][1] else {}
+    if st.get("info_only", "").strip() != "yes":
+        screens.append(("ticket next_steps", st.get("next_steps::english (en)", "")))
+    for nm, t in screens:
+        g = fk_grade(t)
+        worst = max(worst, g)
+        if g > 6.0:
+            hard.append("%s %s: grade %.1f" % (f, nm, g))
+tap(not hard, "every English screen reads at grade 6 or below (Flesch-Kincaid; "
+    "hardest %.1f)" % worst, hard[:30])
+tap(fk_grade("The cat sat on the mat. It was happy.") < 2 and
+    fk_grade("Notwithstanding the aforementioned administrative considerations, "
+             "jurisdictional determinations necessitate comprehensive evaluation.") > 12,
+    "the grade measure tells an easy sentence from a hard one")
 
 # ---- locales/GLOSSARY.md: one translation per legal term, used everywhere
 def glossary():
@@ -591,6 +652,14 @@ CASES = [
      "cross_streets=Main Ave and Passaic St\npeople_taken=1\n",
      lambda o, nt: o.get("cross_streets") == "" and o.get("people_taken") == "",
      None, "incident-report: home chosen: a location typed anyway is dropped"),
+    ("forms/incident-report.csv", ENF + "reporter_role_enf=witness\ncross_streets=near the park\n"
+     "vehicles_band=2_3\nvehicle_description=white van, no words, NJ plate X12 ABC\n"
+     "agents_looked=masks plain_clothes\nagents_identified=no\nforce_used=yes\n"
+     "entered_place=home\nlet_in=no\nlocal_police=not_sure\nmedia_exists=yes\n"
+     "witnesses=3_10\n",
+     lambda o, nt: o.get("entered_place") == "home" and o.get("let_in") == "no" and
+     o.get("agents_looked/masks") == "1" and o.get("media_exists") == "yes",
+     None, "incident-report: the SALUTE evidence questions are recorded as bands and yes/no"),
     ("forms/incident-report.csv", ENF + "reporter_role_enf=witness\n", False, None,
      "incident-report: a witness must still give cross streets"),
     ("forms/incident-report.csv", ENF + "reporter_role_enf=heard\ncross_streets=near the park\n",
