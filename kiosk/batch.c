@@ -249,6 +249,12 @@ hash_check(void *arg, size_t i)
 	hc->bad[i] = memcmp(h, e->hash, 32) != 0;
 }
 
+uint64_t
+batch_manifest_len(const unsigned char *d)
+{
+	return manifest_end(d);
+}
+
 int
 batch_parse(const unsigned char *d, size_t len, struct batch *b, int *why,
     char **cause)
@@ -317,7 +323,8 @@ batch_parse_flags(const unsigned char *d, size_t len, struct batch *b,
 			return manifest_fail(why, cause, "a record has an "
 			    "impossible length");
 		}
-		b->ent[i].data = d + total;
+		b->ent[i].off = total;
+		b->ent[i].data = (flags & BATCH_NO_DATA) ? NULL : d + total;
 		total += b->ent[i].len;
 		if (total > len) {
 			batch_clear(b);
@@ -329,6 +336,10 @@ batch_parse_flags(const unsigned char *d, size_t len, struct batch *b,
 		batch_clear(b);
 		return manifest_fail(why, cause, "bytes left over after the "
 		    "last record");
+	}
+	if (flags & BATCH_NO_DATA) {
+		vault_hash(b->file_hash, 32, d, (size_t)manifest_end(d));
+		return 0;
 	}
 	/* Hashing is most of the work: on every core, then in order. */
 	bad = xcalloc(b->count ? b->count : 1, 1);
@@ -681,12 +692,25 @@ batch_load(const char *path, size_t max, unsigned char **data, size_t *len,
 	ssize_t n;
 	int fd;
 
-	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1) {
-		xasprintf(cause, "%s: %s", path, strerror(errno));
+	/*
+	 * O_NONBLOCK: a FIFO (or device) under a batch or ack name must be
+	 * refused, not waited on; O_NOFOLLOW: a link is refused too. The
+	 * size is known before a byte is read.
+	 */
+	if ((fd = open(path, O_RDONLY | O_NONBLOCK | O_NOFOLLOW |
+	    O_CLOEXEC)) == -1) {
+		xasprintf(cause, "%s: %s", path, errno == ELOOP ?
+		    "a symbolic link; not read" : strerror(errno));
 		return -1;
 	}
 	if (fstat(fd, &sb) != 0 || !S_ISREG(sb.st_mode)) {
 		xasprintf(cause, "%s: not a regular file", path);
+		close(fd);
+		return -1;
+	}
+	if ((uint64_t)sb.st_size > max) {
+		xasprintf(cause, "%s: larger than %zu bytes (%llu); not read",
+		    path, max, (unsigned long long)sb.st_size);
 		close(fd);
 		return -1;
 	}
@@ -729,6 +753,57 @@ fail:
 	close(fd);
 	free(d);
 	return -1;
+}
+
+int
+batch_open_head(const char *path, int *fdp, unsigned char **head,
+    size_t *len, char **cause)
+{
+	struct stat sb;
+	unsigned char *d;
+	size_t n;
+	ssize_t got;
+	int fd;
+
+	*fdp = -1;
+	*head = NULL;
+	if ((fd = open(path, O_RDONLY | O_NONBLOCK | O_NOFOLLOW |
+	    O_CLOEXEC)) == -1) {
+		xasprintf(cause, "%s", errno == ELOOP ? "a symbolic link; not "
+		    "read" : strerror(errno));
+		return -1;
+	}
+	if (fstat(fd, &sb) != 0 || !S_ISREG(sb.st_mode)) {
+		xasprintf(cause, "not a regular file");
+		close(fd);
+		return -1;
+	}
+	if ((uint64_t)sb.st_size > BATCH_MAX_LEN) {
+		xasprintf(cause, "larger than a batch can be (%llu bytes); not "
+		    "read", (unsigned long long)sb.st_size);
+		close(fd);
+		return -1;
+	}
+#ifdef POSIX_FADV_SEQUENTIAL
+	posix_fadvise(fd, 0, 0, POSIX_FADV_SEQUENTIAL);
+#endif
+	n = (uint64_t)sb.st_size < BATCH_HDR_LEN ? (size_t)sb.st_size :
+	    BATCH_HDR_LEN;
+	d = xmalloc(BATCH_HDR_LEN);
+	memset(d, 0, BATCH_HDR_LEN);
+	while (n > 0 && (got = pread(fd, d, n, 0)) != (ssize_t)n) {
+		if (got == -1 && errno == EINTR)
+			continue;
+		xasprintf(cause, "%s", got == -1 ? strerror(errno) :
+		    "the file got shorter while it was read");
+		free(d);
+		close(fd);
+		return -1;
+	}
+	*fdp = fd;
+	*head = d;
+	*len = (size_t)sb.st_size;
+	return 0;
 }
 
 /*

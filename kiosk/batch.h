@@ -64,6 +64,7 @@ struct batch_entry {
 	const unsigned char	*data;	/* into the batch bytes */
 	int			 damaged; /* BATCH_KEEP_DAMAGED: data does not
 					    match hash */
+	uint64_t		 off;	/* where data starts in the file */
 };
 
 struct batch {
@@ -117,6 +118,15 @@ int	 batch_parse(const unsigned char *, size_t, struct batch *, int *why,
  * damaged, for the office to report it lost and open the others.
  */
 #define BATCH_KEEP_DAMAGED	0x1
+/*
+ * BATCH_NO_DATA: only the header and manifest are in memory (the first
+ * batch_manifest_len bytes; len is still the whole file's): records are
+ * neither hashed nor pointed to (data NULL, off set). For a reader that
+ * streams them and checks each hash itself.
+ */
+#define BATCH_NO_DATA		0x2
+/* Bytes of header and manifest, after batch_check_header. */
+uint64_t batch_manifest_len(const unsigned char *);
 int	 batch_parse_flags(const unsigned char *, size_t, struct batch *,
 	    int flags, int *why, char **cause);
 void	 batch_clear(struct batch *);
@@ -171,6 +181,14 @@ int	 batch_file_commit(struct batch_file *, char **path, char **cause);
 void	 batch_file_abort(struct batch_file *);
 int	 batch_save(const char *dir, const char *name, const void *, size_t,
 	    int replace, char **path, char **cause);
+/*
+ * For a reader that streams: open path (a regular file, no link, never
+ * waiting on a FIFO), check its size against BATCH_MAX_LEN, and read its
+ * first BATCH_HDR_LEN bytes (fewer if shorter; the rest zero) into
+ * *head (malloc). *len is the file's size; *fd stays open.
+ */
+int	 batch_open_head(const char *path, int *fd, unsigned char **head,
+	    size_t *len, char **cause);
 /* Read a whole file (at most max bytes) into a malloc buffer. */
 int	 batch_load(const char *path, size_t max, unsigned char **data,
 	    size_t *len, char **cause);

@@ -224,6 +224,7 @@ struct ofile {
 	int		 fd;
 	int64_t		 size0;		/* size before; -1: made now */
 	uint64_t	 off;		/* where the next byte goes */
+	int		 journaled;	/* its size is in the journal */
 };
 
 struct otx {
@@ -274,8 +275,9 @@ out_open_err(const char *path, char **cause)
 
 /*
  * Add an output file to the batch's transaction: appended (replace 0)
- * or written whole and renamed over name at commit (replace 1). Before
- * otx_journal only. *of stays valid until the next otx_add.
+ * or written whole and renamed over name at commit (replace 1); call
+ * otx_journal before writing to it. *of stays valid until the next
+ * otx_add. Adding a name again gives the same file.
  */
 static int
 otx_add(struct office *o, struct otx *x, const char *name, int replace,
@@ -355,23 +357,33 @@ fail:
 	return -1;
 }
 
-/* Note every file's size in the journal (before the first write). */
+/*
+ * Note the size of every file added since the last call in the journal
+ * (before the first write to it). Files can be added as a batch goes.
+ */
 static int
 otx_journal(struct office *o, struct otx *x, char **cause)
 {
-	size_t i;
+	size_t i, n = 0;
 
+	for (i = 0; i < x->n; i++)
+		n += !x->f[i].journaled;
+	if (n == 0)
+		return 0;
 	if (store_begin(o->ledger, cause) != 0)
 		return -1;
 	for (i = 0; i < x->n; i++) {
-		if (store_ledger_pending_add(o->ledger, o->absdir,
-		    x->f[i].path, x->f[i].size0, x->f[i].tmp, cause) != 0) {
+		if (!x->f[i].journaled && store_ledger_pending_add(o->ledger,
+		    o->absdir, x->f[i].path, x->f[i].size0, x->f[i].tmp,
+		    cause) != 0) {
 			store_rollback(o->ledger);
 			return -1;
 		}
 	}
 	if (store_commit(o->ledger, cause) != 0)
 		return -1;
+	for (i = 0; i < x->n; i++)
+		x->f[i].journaled = 1;
 	x->journaled = 1;
 	return 0;
 }
@@ -904,15 +916,21 @@ header_for(const struct record *r)
  * block is made, reused and wiped by this thread alone.
  */
 #define OPEN_WINDOW_BYTES	(1u << 20)
+/* A target's rows go to its files once this much is waiting. */
+#define OUT_FLUSH_BYTES		(256u << 10)
 
 struct open_window {
 	struct office		*o;
-	const struct batch	*b;
+	struct batch		*b;
 	size_t			 first;		/* record of slot 0 */
 	size_t			 cap;		/* bytes per slot */
 	unsigned char		*pt;		/* nslot * cap, secure */
 	size_t			*ptlen;
 	char			**err;		/* per slot: why it did not open */
+	unsigned char		*bad;		/* per slot: bytes not matching
+						   the signed hash */
+	unsigned char		*ct;		/* the window's sealed bytes */
+	size_t			 ctcap;
 };
 
 static void
@@ -920,15 +938,97 @@ open_one(void *arg, size_t k)
 {
 	struct open_window *w = arg;
 	const struct batch_entry *e = &w->b->ent[w->first + k];
+	unsigned char h[32];
 
 	w->err[k] = NULL;
 	w->ptlen[k] = 0;
-	if (e->damaged)		/* would not open: reported lost instead */
+	vault_hash(h, sizeof h, e->data, e->len);
+	w->bad[k] = memcmp(h, e->hash, 32) != 0;
+	if (w->bad[k])		/* would not open: reported lost instead */
 		return;
 	if (vault_seal_open_into(find_key(w->o, e->key_id), e->data, e->len,
 	    w->pt + k * w->cap, w->cap, &w->ptlen[k], &w->err[k]) != 0 &&
 	    w->err[k] == NULL)
 		w->err[k] = xstrdup("does not open");
+}
+
+/* Read n bytes at off, all of them, or fail (the file got shorter). */
+static int
+read_at(int fd, void *p, size_t n, uint64_t off, char **cause)
+{
+	unsigned char *d = p;
+	ssize_t got;
+
+	while (n > 0) {
+		got = pread(fd, d, n, (off_t)off);
+		if (got == -1 && errno == EINTR)
+			continue;
+		if (got <= 0) {
+			xasprintf(cause, "%s", got == 0 ? "the file got "
+			    "shorter while it was read" : strerror(errno));
+			return -1;
+		}
+		d += got;
+		n -= (size_t)got;
+		off += (uint64_t)got;
+	}
+	return 0;
+}
+
+/*
+ * The window's sealed records, records first .. first+n-1 (contiguous in
+ * the file), into w->ct; each entry's data points there until the next
+ * window.
+ */
+static int
+read_window(int fd, struct open_window *w, size_t n, char **cause)
+{
+	struct batch_entry *e = &w->b->ent[w->first];
+	uint64_t from = e[0].off, to = e[n - 1].off + e[n - 1].len;
+	size_t i;
+
+	if (to - from > w->ctcap) {
+		free(w->ct);
+		w->ctcap = (size_t)(to - from);
+		w->ct = xmalloc(w->ctcap);
+	}
+	if (read_at(fd, w->ct, (size_t)(to - from), from, cause) != 0)
+		return -1;
+	for (i = 0; i < n; i++)
+		e[i].data = w->ct + (e[i].off - from);
+	return 0;
+}
+
+/*
+ * Send a target's waiting rows to its files (opened and journaled the
+ * first time, the CSV header first into an empty file), if at least
+ * min bytes wait.
+ */
+static int
+flush_target(struct office *o, struct otx *x, struct target *t, size_t min,
+    char **cause)
+{
+	struct ofile *f;
+
+	if (t->rows.len + t->json.len < min || t->rows.len + t->json.len == 0)
+		return 0;
+	if (otx_add(o, x, t->file, 0, &f, cause) != 0 ||
+	    otx_add(o, x, t->jfile, 0, &f, cause) != 0 ||
+	    otx_journal(o, x, cause) != 0)
+		return -1;
+	if (otx_add(o, x, t->file, 0, &f, cause) != 0 ||
+	    (f->off == 0 && otx_write(f, t->header, strlen(t->header),
+	    cause) != 0) || otx_write(f, t->rows.p, t->rows.len, cause) != 0)
+		return -1;
+	if (otx_add(o, x, t->jfile, 0, &f, cause) != 0 ||
+	    otx_write(f, t->json.p, t->json.len, cause) != 0)
+		return -1;
+	if (t->rows.len > 0)
+		vault_wipe(t->rows.p, t->rows.len);
+	if (t->json.len > 0)
+		vault_wipe(t->json.p, t->json.len);
+	t->rows.len = t->json.len = 0;
+	return 0;
 }
 
 int
@@ -949,7 +1049,8 @@ office_batch(struct office *o, const char *path, int *replay, long *added,
 	size_t nnew = 0, nlost = 0;
 	int64_t through = -1;
 	char *on = NULL;
-	int found, seen, enrolled, rc = -1, intx = 0, again = 0;
+	int found, seen, enrolled, rc = -1, intx = 0, again = 0, fd = -1;
+	uint64_t mlen;
 	struct otx x;
 
 	memset(&b, 0, sizeof b);
@@ -958,12 +1059,34 @@ office_batch(struct office *o, const char *path, int *replay, long *added,
 	*replay = 0;
 	*added = 0;
 	*why = 0;
-	if (batch_load(path, BATCH_MAX_LEN, &d, &len, &m) != 0) {
+	/*
+	 * Only the header and manifest are read into memory; the sealed
+	 * records are read a window at a time below (a batch can be 4 GiB).
+	 */
+	if (batch_open_head(path, &fd, &d, &len, &m) != 0) {
 		fail(why, BATCH_E_IO, cause, path, "%s", m);
 		goto out;
 	}
 	if (batch_check_header(d, len, pk, why, &m) != 0) {
 		fail(why, *why, cause, path, "%s", m);
+		goto out;
+	}
+	/*
+	 * Every record is at least a sealed minimum bucket: a manifest
+	 * claiming more records than the file could hold is refused before
+	 * it is read (it could otherwise be most of a 4 GiB file).
+	 */
+	mlen = batch_manifest_len(d);
+	if ((mlen - BATCH_HDR_LEN) / BATCH_ENT_LEN * (BATCH_ENT_LEN +
+	    VAULT_BUCKET_MIN + VAULT_SEAL_OVERHEAD) > len - BATCH_HDR_LEN) {
+		fail(why, BATCH_E_TRUNCATED, cause, path, "truncated: the "
+		    "manifest lists more records than the file can hold");
+		goto out;
+	}
+	d = xreallocarray(d, (size_t)mlen, 1);
+	if (read_at(fd, d + BATCH_HDR_LEN, (size_t)mlen - BATCH_HDR_LEN,
+	    BATCH_HDR_LEN, &m) != 0) {
+		fail(why, BATCH_E_IO, cause, path, "%s", m);
 		goto out;
 	}
 	vault_fingerprint(fpr, pk, NULL);
@@ -978,7 +1101,8 @@ office_batch(struct office *o, const char *path, int *replay, long *added,
 		goto out;
 	}
 	if (batch_verify(d, len, why, &m) != 0 ||
-	    batch_parse_flags(d, len, &b, BATCH_KEEP_DAMAGED, why, &m) != 0) {
+	    batch_parse_flags(d, len, &b, BATCH_KEEP_DAMAGED | BATCH_NO_DATA,
+	    why, &m) != 0) {
 		fail(why, *why, cause, path, "%s", m);
 		goto out;
 	}
@@ -1130,8 +1254,9 @@ office_batch(struct office *o, const char *path, int *replay, long *added,
 	w.pt = vault_secure_alloc(nslot * w.cap);
 	w.ptlen = xcalloc(nslot, sizeof *w.ptlen);
 	w.err = xcalloc(nslot, sizeof *w.err);
+	w.bad = xcalloc(nslot, 1);
 	for (i = 0; i < b.count; i++) {
-		const struct batch_entry *e = &b.ent[i];
+		struct batch_entry *e = &b.ent[i];
 
 		if (i == w.first + wn) {	/* the next window */
 			for (k = 0; k < wn; k++) {
@@ -1140,9 +1265,15 @@ office_batch(struct office *o, const char *path, int *replay, long *added,
 			}
 			w.first = i;
 			wn = b.count - i < nslot ? b.count - i : nslot;
+			if (read_window(fd, &w, wn, &m) != 0) {
+				wn = 0;
+				fail(why, BATCH_E_IO, cause, path, "%s", m);
+				goto out;
+			}
 			par_for(wn, open_one, &w);
 		}
 		k = i - w.first;
+		e->damaged = w.bad[k];
 		if (store_ledger_seen(o->ledger, pk, e->seq, &found, h,
 		    &m) != 0) {
 			fail(why, OFFICE_E_LEDGER, cause, path, "%s", m);
@@ -1237,6 +1368,10 @@ office_batch(struct office *o, const char *path, int *replay, long *added,
 				goto out;
 			}
 			row_for(t, b.name, &rh, r);
+			if (flush_target(o, &x, t, OUT_FLUSH_BYTES, &m) != 0) {
+				fail(why, OFFICE_E_OUTPUT, cause, path, "%s", m);
+				goto out;
+			}
 			newseq[nnew++] = i;
 			free(form);
 			free(ver);
@@ -1248,32 +1383,12 @@ office_batch(struct office *o, const char *path, int *replay, long *added,
 	r = NULL;
 
 	/*
-	 * Every check passed. Output files opened and their sizes journaled;
-	 * rows written and fsynced; then the ledger rows and the journal's
-	 * retirement commit together (see otx above).
+	 * Every check passed. The rows still waiting go out; all is fsynced;
+	 * then the ledger rows and the journal's retirement commit together
+	 * (see otx above). Any failure truncates every file back.
 	 */
 	for (i = 0; i < nt; i++) {
-		struct ofile *f;
-
-		if (otx_add(o, &x, tv[i].file, 0, &f, &m) != 0 ||
-		    otx_add(o, &x, tv[i].jfile, 0, &f, &m) != 0) {
-			fail(why, OFFICE_E_OUTPUT, cause, path, "%s", m);
-			goto out;
-		}
-	}
-	if (otx_journal(o, &x, &m) != 0) {
-		fail(why, OFFICE_E_OUTPUT, cause, path, "%s", m);
-		goto out;
-	}
-	for (i = 0; i < nt; i++) {
-		struct ofile *cf, *jf;
-
-		if (otx_add(o, &x, tv[i].file, 0, &cf, &m) != 0 ||
-		    (cf->off == 0 && otx_write(cf, tv[i].header,
-		    strlen(tv[i].header), &m) != 0) ||
-		    otx_write(cf, tv[i].rows.p, tv[i].rows.len, &m) != 0 ||
-		    otx_add(o, &x, tv[i].jfile, 0, &jf, &m) != 0 ||
-		    otx_write(jf, tv[i].json.p, tv[i].json.len, &m) != 0) {
+		if (flush_target(o, &x, &tv[i], 0, &m) != 0) {
 			fail(why, OFFICE_E_OUTPUT, cause, path, "%s", m);
 			goto out;
 		}
@@ -1351,8 +1466,12 @@ out:
 		for (k = 0; k < wn; k++)
 			free(w.err[k]);
 	free(w.err);
+	free(w.bad);
+	free(w.ct);
 	free(w.ptlen);
 	vault_secure_free(w.pt);
+	if (fd != -1)
+		close(fd);
 	record_free(r);
 	targets_free(tv, nt);
 	batch_clear(&b);

@@ -54,7 +54,9 @@ is "$(grep -c 'LOST: submission 1 of kiosk "lib-1" is damaged' "$T/err")" \
 grep -q 'LOST (arrived damaged, not acknowledged): 1$' "$T/stdout"
 ok $? "and the report names it lost"
 ok "$([ ! -e "$T/o2/lib-1.ack" ]; echo $?)" "and no ack covers it"
-is "$(grep -c 'rejected (signature)' "$T/err")" "$((300 - 8 - 8 - 3))" \
+# (All four flips of the count: a count the file cannot hold is caught
+# before the manifest is read, issue 13.)
+is "$(grep -c 'rejected (signature)' "$T/err")" "$((300 - 8 - 8 - 4))" \
     "flips in header and manifest are signature failures (but magic, length, count)"
 no_output "$T/o2" "flipped bits write no output"
 open_b "$T/o2" "$small"
