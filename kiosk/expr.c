@@ -2071,7 +2071,22 @@ eval_call(const struct node *n, const struct expr_env *env)
 		v = vstr_own(format_date(a, b));
 		goto out;
 	case F_DECIMAL_DATE_TIME:
-		return vnum(eval_num(n->args[0], env));
+		/*
+		 * Days since 1970-01-01T00:00Z: a date alone is its local
+		 * midnight (JavaRosa, Web Forms), unlike number(date(x)),
+		 * which counts calendar days.
+		 */
+		a = eval_str(n->args[0], env);
+		x = str_to_num(a);
+		if (strlen(a) == 10 && !isnan(x) && fabs(x) < 1e8) {
+			time_t t0 = (time_t)(x * 86400);
+			localtime_r(&t0, &tm);
+			t0 -= tm.tm_gmtoff;	/* about local midnight */
+			localtime_r(&t0, &tm);
+			x -= (double)tm.tm_gmtoff / 86400;
+		}
+		v = vnum(x);
+		goto out;
 	case F_COUNT:
 		if (n->args[0]->type == N_INSTANCE) {
 			long matches;

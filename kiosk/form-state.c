@@ -1092,46 +1092,46 @@ form_state_hint(struct form_state *st, size_t i, const char *lang)
 	    lang));
 }
 
-static uint64_t
-splitmix64(uint64_t *x)
-{
-	uint64_t z = (*x += 0x9e3779b97f4a7c15ULL);
-
-	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-	z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-	return z ^ (z >> 31);
-}
-
 /*
  * parameters randomize=true: the choices in a random order that stays the
- * same for the session (or, with seed=EXPR, for that seed). Not the
- * order Collect gives for the same seed (forms/README.md).
+ * same for the session. With seed=EXPR, the order ODK gives for that seed
+ * (Collect and Web Forms: a Park-Miller generator and an "inside-out"
+ * Fisher-Yates shuffle; Web Forms' randomize.test.ts vectors in t_form).
  */
 static void
 shuffle(struct form_state *st, size_t i, const struct form_choice **c,
     size_t n)
 {
 	struct fq_priv *pv = st->items[i].pub.q->priv;
-	const struct form_choice *t;
-	uint64_t x;
-	size_t k, j;
+	const struct form_choice **out;
+	int64_t seed;
 	double d;
+	size_t k, j;
 	char *v;
 
-	x = st->seed ^ ((uint64_t)st->items[i].pub.qindex << 20) ^
-	    (uint64_t)st->items[i].pub.instance;
+	seed = (int64_t)((st->seed ^ ((uint64_t)st->items[i].pub.qindex << 20)
+	    ^ (uint64_t)st->items[i].pub.instance) % 2147483647);
 	if (pv->seed != NULL) {
 		v = eval_str_at(st, pv->seed, i);
-		if (expr_parse_number(v, &d) == 0 && isfinite(d))
-			x = (uint64_t)(int64_t)d;
+		if (expr_parse_number(v, &d) != 0 || !isfinite(d))
+			d = 0;
 		freezero_str(v);
+		seed = (int64_t)fmod(trunc(d), 2147483647.0);
 	}
-	for (k = n; k > 1; k--) {
-		j = (size_t)(splitmix64(&x) % k);
-		t = c[k - 1];
-		c[k - 1] = c[j];
-		c[j] = t;
+	if (seed <= 0)
+		seed += 2147483646;
+	out = xcalloc(n + 1, sizeof *out);
+	for (k = 0; k < n; k++) {
+		seed = seed * 16807 % 2147483647;
+		j = (size_t)((double)(seed - 1) / 2147483646.0 * (double)(k + 1));
+		if (j > k)
+			j = k;
+		if (j != k)
+			out[k] = out[j];
+		out[j] = c[k];
 	}
+	memcpy(c, out, n * sizeof *c);
+	free(out);
 }
 
 size_t

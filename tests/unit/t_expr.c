@@ -380,6 +380,29 @@ main(void)
 	is_ev("decimal-date-time('1970-01-01T06:00:00-06:00')", "0.5");
 	is_ev("decimal-date-time('1970-01-02T00:00:00+12:00')", "0.5");
 	is_ev("decimal-date-time('1970-01-01T12:00:00.000')", "0.5");
+	/* ODK Web Forms decimal-date-time.test.ts, run at UTC-7 as there. */
+	setenv("TZ", "MST7", 1);
+	tzset();
+	is_ev("decimal-date-time('1970-01-01T00:00:00Z')", "0");
+	is_ev("decimal-date-time('1970-01-02T00:00:00Z')", "1");
+	is_ev("decimal-date-time('1969-12-31T00:00:00Z')", "-1");
+	is_ev("round(decimal-date-time('1970-01-01'), 6)", "0.291667");
+	is_ev("round(decimal-date-time('1970-01-02'), 6)", "1.291667");
+	is_ev("round(decimal-date-time('1969-12-31'), 6)", "-0.708333");
+	is_ev("round(decimal-date-time('2021-10-06'), 6)", "18906.291667");
+	is_ev("round(decimal-date-time('1970-01-01T00:00:00'), 6)", "0.291667");
+	is_ev("round(decimal-date-time('1970-01-02T00:00:00.000'), 6)",
+	    "1.291667");
+	is_ev("round(decimal-date-time('2021-10-06T00:00:00.000'), 6)",
+	    "18906.291667");
+	is_ev("decimal-date-time('2018-04-24T15:30:00.000+06:00')",
+	    "17645.395833333332");
+	is_ev("number(date('1970-01-02'))", "1");	/* days, not instants */
+	setenv("TZ", "UTC", 1);
+	tzset();
+	/* Web Forms coalesce.test.ts */
+	is_ev("coalesce('', 'ab')", "ab");
+	is_ev("coalesce(${a} * ${a}, '0')", "0");
 	/* JavaRosa Base64DecodeTest */
 	is_ev("base64-decode('SGVsbG8=')", "Hello");
 	is_ev("base64-decode('RGFzc2Vs')", "Dassel");

@@ -860,6 +860,50 @@ out:
 	rmdir(dir);
 }
 
+/* Web Forms randomize.test.ts: a seed gives ODK's order. */
+static void
+test_randomize(void)
+{
+	static const struct {
+		const char *seed, *want;
+	} v[] = {
+		{ "42", "AFCBDE" }, { "-42", "EDAFBC" }, { "1", "BFEACD" },
+		{ "11111111", "ACDBFE" }, { "0", "CBEAFD" }, { "1.1", "BFEACD" },
+	};
+	struct buf text = { 0 }, got = { 0 };
+	struct form *f;
+	struct form_state *st;
+	const struct form_choice **ch;
+	size_t i, k, n;
+
+	buf_adds(&text, "survey\n,type,name,label,calculation,parameters\n"
+	    ",calculate,s,,11111111,\n");
+	for (i = 0; i < nitems(v); i++)
+		buf_addf(&text, ",select_one l,q%zu,Q,,randomize=true seed=%s\n",
+		    i, i == 3 ? "${s}" : v[i].seed);
+	buf_adds(&text, "choices\n,list_name,name,label\n,l,A,A\n,l,B,B\n"
+	    ",l,C,C\n,l,D,D\n,l,E,E\n,l,F,F\n");
+	f = load("rnd.csv", buf_cstr(&text));
+	if (f == NULL)
+		return;
+	st = form_state_new(f);
+	for (i = 0; i < nitems(v); i++) {
+		char q[8];
+		snprintf(q, sizeof q, "q%zu", i);
+		n = form_state_choices(st, (size_t)item(st, q, 0), &ch);
+		got.len = 0;
+		buf_adds(&got, "");
+		for (k = 0; k < n; k++)
+			buf_adds(&got, ch[k]->name);
+		is_str(buf_cstr(&got), v[i].want, "randomize with seed %s",
+		    v[i].seed);
+	}
+	form_state_free(st);
+	form_free(f);
+	buf_free(&text);
+	buf_free(&got);
+}
+
 int
 main(void)
 {
@@ -876,6 +920,7 @@ main(void)
 	test_names();
 	test_meta();
 	test_functions();
+	test_randomize();
 	buf_free(&cols);
 	return done_testing();
 }
