@@ -46,7 +46,7 @@ static const char *const speech_env[] = {
 	"HOME", "XDG_RUNTIME_DIR", "PULSE_SERVER", "PULSE_RUNTIME_PATH",
 	"PIPEWIRE_RUNTIME_DIR", "ALSA_CONFIG_PATH",
 	/* Test only: the helper heeds them only with KIOSK_TEST=1. */
-	"KIOSK_TEST", "KIOSK_TEST_SPEECH_LOG",
+	"KIOSK_TEST", "KIOSK_TEST_SPEECH_LOG", "KIOSK_TEST_SPEECH_TIMES",
 };
 
 struct pending {
