@@ -1538,6 +1538,12 @@ link_lists(struct builder *b)
 	char **names, *vname;
 	size_t i, k, nsel = 0;
 
+	struct {
+		char	*name;
+		char	*stem;	/* NULL: could not be read (reported) */
+	} *files = NULL;
+	size_t nfiles = 0;
+
 	names = xcalloc(f->nquestions ? f->nquestions : 1, sizeof *names);
 	for (i = 0; i < f->nquestions; i++) {
 		q = &f->questions[i];
@@ -1547,19 +1553,21 @@ link_lists(struct builder *b)
 			nsel++;
 		}
 		if (names[i] != NULL && strncmp(names[i], "@file:", 6) == 0) {
-			/* Two questions may read the same file. */
-			char *fn = names[i] + 6, *stem;
-			const char *dot = strrchr(fn, '.');
-			stem = xstrndup(fn, dot != NULL ? (size_t)(dot - fn) :
-			    strlen(fn));
-			for (k = 0; k < i; k++)
-				if (names[k] != NULL &&
-				    strcmp(names[k], stem) == 0 &&
-				    f->questions[k].row != q->row)
+			/* Each file is read (or reported) once. */
+			char *fn = names[i] + 6, *stem = NULL;
+			for (k = 0; k < nfiles; k++)
+				if (strcmp(files[k].name, fn) == 0)
 					break;
-			if (k == i) {
-				free(stem);
+			if (k < nfiles) {
+				if (files[k].stem != NULL)
+					stem = xstrdup(files[k].stem);
+			} else {
 				stem = load_file_list(b, q->row, fn);
+				files = xreallocarray(files, nfiles + 1,
+				    sizeof *files);
+				files[nfiles].name = xstrdup(fn);
+				files[nfiles++].stem = stem != NULL ?
+				    xstrdup(stem) : NULL;
 			}
 			free(names[i]);
 			names[i] = stem;
@@ -1644,6 +1652,11 @@ link_lists(struct builder *b)
 		free(names[i]);
 	}
 	free(names);
+	for (k = 0; k < nfiles; k++) {
+		free(files[k].name);
+		free(files[k].stem);
+	}
+	free(files);
 	(void)nsel;
 }
 

@@ -358,6 +358,21 @@ history_push(struct session *s, size_t page)
 	s->history[s->nhistory++] = page;
 }
 
+/*
+ * The form's metadata rows: deviceid is the kiosk's name, username the
+ * number of the volunteer assisting, or empty.
+ */
+static void
+session_set_meta(struct session *s)
+{
+	char vol[16] = "";
+
+	if (s->assisted_by > 0)
+		snprintf(vol, sizeof vol, "%d", s->assisted_by);
+	form_state_set_meta(s->state, s->cfg->name != NULL ? s->cfg->name : "",
+	    vol);
+}
+
 int
 session_pick_service(struct session *s, size_t i)
 {
@@ -366,6 +381,7 @@ session_pick_service(struct session *s, size_t i)
 	s->form = s->forms[i];
 	form_state_free(s->state);
 	s->state = form_state_new(s->form);
+	session_set_meta(s);
 	s->nhistory = 0;
 	s->editing = 0;
 	s->page = page_from(s, 0);
@@ -770,14 +786,7 @@ session_submit(struct session *s, char **msg)
 	s->claim = vault_secure_alloc(CLAIM_LEN + 1);
 	claim_new(s->claim);
 	rec = record_new();
-	{
-		/* Metadata: deviceid is the kiosk, username the volunteer. */
-		char vol[16] = "";
-		if (s->assisted_by > 0)
-			snprintf(vol, sizeof vol, "%d", s->assisted_by);
-		form_state_set_meta(s->state, s->cfg->name != NULL ?
-		    s->cfg->name : "", vol);
-	}
+	session_set_meta(s);	/* a volunteer may have joined since */
 	form_state_columns(s->state, add_column, rec);
 	today_ymd(date);
 	memset(&meta, 0, sizeof meta);

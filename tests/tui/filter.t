@@ -2,7 +2,7 @@
 """choice_filter on the full screen (issue 16): the resident changes a
 parent answer from the review, the filtered child is asked again, and the
 answer that no longer fits is gone from the review and from the office
-CSV."""
+CSV. The metadata rows reach the office as dates and the kiosk's name."""
 import csv
 import glob
 import os
@@ -71,5 +71,10 @@ t.ok(row.get("county") == "bergen" and row.get("city") == "",
      "the office CSV has the new county and no stale city", row)
 t.ok("paterson" not in row.values(), "Paterson is nowhere in the record",
      row)
+t.ok(row.get("deviceid") == "test-kiosk" and row.get("username") == "",
+     "metadata: deviceid is the kiosk's name; no volunteer, no username",
+     row)
+t.ok(len(row.get("start", "")) == 10 and row.get("start") == row.get("today"),
+     "metadata: start is a date, never a time of day", row)
 w.cleanup()
 t.done()

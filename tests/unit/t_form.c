@@ -840,7 +840,8 @@ test_functions(void)
 	fp = fopen(path, "w");
 	fputs("survey\n,type,name,label\n"
 	    ",select_one_from_file towns.xml,t,T\n"
-	    ",select_one_from_file nope.csv,u,U\n", fp);
+	    ",select_one_from_file nope.csv,u,U\n"
+	    ",select_multiple_from_file nope.csv,v,V\n", fp);
 	fclose(fp);
 	{
 		struct buf p = { 0 };
@@ -848,8 +849,9 @@ test_functions(void)
 		ok(strstr(buf_cstr(&p), "choices from \"towns.xml\" are not "
 		    "supported at a kiosk: only a CSV file") != NULL,
 		    "select_one_from_file with XML: not supported");
-		ok(strstr(buf_cstr(&p), "nope.csv") != NULL,
-		    "a missing CSV file is named");
+		ok(strstr(buf_cstr(&p), "nope.csv") != NULL &&
+		    strstr(strstr(buf_cstr(&p), "nope.csv") + 1, "nope.csv")
+		    == NULL, "a missing CSV file is named, once");
 		buf_free(&p);
 	}
 out:
