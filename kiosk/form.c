@@ -820,6 +820,8 @@ struct resolve_ctx {
 	struct form		*f;
 	const struct form_list	*list;	/* choice_filter: bare names */
 	struct builder		*b;
+	int			 row;	/* for warnings */
+	const char		*col;
 };
 
 static int
@@ -870,7 +872,15 @@ resolve_name(void *arg, const char *name)
 			    == 0)
 				return FORM_REF_CHOICE + 2 + (int)i;
 		}
-		return -1;
+		/*
+		 * As in ODK, a column the list does not have reads as empty
+		 * (pyxform accepts it); a likely mistake, so a warning.
+		 */
+		if (rc->b != NULL && valid_name(name))
+			problem(rc->b, 1, "survey", rc->row, rc->col, "the choice "
+			    "list \"%s\" has no column \"%s\"; it reads as "
+			    "empty", rc->list->name, name);
+		return valid_name(name) ? FORM_REF_CHOICE + 2 + 100000 : -1;
 	}
 	if ((i = (size_t)names_find(f, name)) != (size_t)-1)
 		return ((struct fq_priv *)f->questions[i].priv)->dup_name ?
@@ -914,7 +924,7 @@ static struct expr *
 compile(struct builder *b, int row, const char *col, const char *raw,
     const struct form_list *list)
 {
-	struct resolve_ctx rc = { b->f, list, b };
+	struct resolve_ctx rc = { b->f, list, b, row, col };
 	struct expr *e;
 	char *cause = NULL, *src;
 
@@ -947,7 +957,7 @@ static void
 check_refs_seen(struct builder *b, const char *sheet, int row,
     const char *col, const char *s, struct buf *seen)
 {
-	struct resolve_ctx rc = { b->f, NULL, b };
+	struct resolve_ctx rc = { b->f, NULL, b, row, col };
 	const char *p, *e;
 	char *name, *key;
 

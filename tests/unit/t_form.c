@@ -718,6 +718,11 @@ test_meta(void)
 	is_int(check_count("survey\n,type,name,label,constraint\n"
 	    ",integer,a,A,\". > 1 and\n\n  . <\"\n", "(in \". > 1 and    . <\")",
 	    &p), 1, "an expression with line breaks is one line of error");
+	is_int(check_count("survey\n,type,name,label,choice_filter\n"
+	    ",select_one c,q,Q,state != ''\nchoices\n,list_name,name,label\n"
+	    ",c,a,A\n", "warning: the choice list \"c\" has no column "
+	    "\"state\"; it reads as empty", &p), 1,
+	    "a choice_filter column the list lacks: empty, with a warning");
 	is_int(check_count("survey\n,type,name,label,repeat_count\n"
 	    ",begin_repeat,r,R,60\n,text,a,A,\n,end_repeat,,,\n",
 	    "a kiosk takes at most 50 instances of a repeat, not 60", &p), 1,
