@@ -510,6 +510,115 @@ make_ref(struct parser *p, const char *name, size_t pos)
 	return n;
 }
 
+/*
+ * Compile an ODK (Java) regular expression as a POSIX extended one: the
+ * classes \d \D \s \S \w \W become bracket expressions (glibc would
+ * otherwise read \d as a plain "d" and a phone-number constraint would
+ * silently accept letters), and (?: is a plain group. Constructs POSIX
+ * cannot express (\b, lookaround, lazy or possessive quantifiers, flags,
+ * a negated class inside brackets) are refused, with *why set.
+ */
+static int
+regex_compile(regex_t *re, const char *src, const char **why)
+{
+	struct buf o = { 0 };
+	const char *p;
+	int inbr = 0, rc;
+
+	if (why != NULL)
+		*why = NULL;
+	for (p = src; *p != '\0'; p++) {
+		if (*p == '\\' && p[1] != '\0') {
+			const char *cls = NULL, *neg = NULL;
+			switch (p[1]) {
+			case 'd': cls = "0-9"; break;
+			case 's': cls = "[:space:]"; break;
+			case 'w': cls = "[:alnum:]_"; break;
+			case 'D': neg = "0-9"; break;
+			case 'S': neg = "[:space:]"; break;
+			case 'W': neg = "[:alnum:]_"; break;
+			case 'b': case 'B': case 'A': case 'z': case 'Z':
+			case 'G': case 'p': case 'P': case 'u': case 'x':
+			case 'Q': case 'E': case 'k':
+				if (why != NULL)
+					*why = "a \\ escape such as \\b, \\p, "
+					    "\\u or \\Q";
+				buf_free(&o);
+				return -1;
+			case 't': buf_addc(&o, '\t'); p++; continue;
+			case 'n': buf_addc(&o, '\n'); p++; continue;
+			default:
+				/* \. \+ \( ... : an escaped character. */
+				if (inbr)
+					buf_addc(&o, p[1]);
+				else {
+					buf_addc(&o, '\\');
+					buf_addc(&o, p[1]);
+				}
+				p++;
+				continue;
+			}
+			if (inbr && neg != NULL) {
+				if (why != NULL)
+					*why = "\\D, \\S or \\W inside [ ]";
+				buf_free(&o);
+				return -1;
+			}
+			if (inbr)
+				buf_adds(&o, cls);
+			else
+				buf_addf(&o, "[%s%s]", neg != NULL ? "^" : "",
+				    neg != NULL ? neg : cls);
+			p++;
+			continue;
+		}
+		if (!inbr && *p == '(' && p[1] == '?') {
+			if (p[2] == ':') {
+				buf_addc(&o, '(');
+				p += 2;
+				continue;
+			}
+			if (why != NULL)
+				*why = "(?...) lookaround or flags";
+			buf_free(&o);
+			return -1;
+		}
+		if (!inbr && (*p == '*' || *p == '+' || *p == '?' ||
+		    *p == '}') && (p[1] == '?' || p[1] == '+')) {
+			if (why != NULL)
+				*why = "a lazy or possessive quantifier";
+			buf_free(&o);
+			return -1;
+		}
+		if (!inbr && *p == '[') {
+			inbr = 1;
+			buf_addc(&o, *p);
+			/* "[]" and "[^]": the ] is a member. */
+			if (p[1] == '^') {
+				buf_addc(&o, *++p);
+			}
+			if (p[1] == ']')
+				buf_addc(&o, *++p);
+			continue;
+		}
+		if (inbr && *p == '[' && p[1] == ':') {
+			const char *e = strstr(p + 2, ":]");
+			if (e != NULL) {
+				buf_add(&o, p, (size_t)(e + 2 - p));
+				p = e + 1;
+				continue;
+			}
+		}
+		if (inbr && *p == ']')
+			inbr = 0;
+		buf_addc(&o, *p);
+	}
+	rc = regcomp(re, o.data != NULL ? (char *)o.data : "",
+	    REG_EXTENDED | REG_NOSUB) == 0 ? 0 : -1;
+	buf_free(&o);
+	return rc;
+}
+
 /* Is the node's value always true or false (XPath boolean)? */
 static int
 is_boolean(const struct node *n)
@@ -782,13 +891,18 @@ parse_call(struct parser *p, char *name, size_t pos)
 		goto fail;
 	}
 	if (n->f == F_REGEX && n->args[1]->type == N_STR) {
+		const char *why = NULL;
 		n->re = xmalloc(sizeof *n->re);
-		if (regcomp(n->re, n->args[1]->str, REG_EXTENDED | REG_NOSUB)
-		    != 0) {
+		if (regex_compile(n->re, n->args[1]->str, &why) != 0) {
 			free(n->re);
 			n->re = NULL;
-			perror_at(p, pos, "the regular expression \"%s\" is "
-			    "not valid", n->args[1]->str);
+			if (why != NULL)
+				perror_at(p, pos, "the regular expression "
+				    "\"%s\" uses %s, which is not supported "
+				    "at a kiosk", n->args[1]->str, why);
+			else
+				perror_at(p, pos, "the regular expression "
+				    "\"%s\" is not valid", n->args[1]->str);
 			goto fail;
 		}
 	}
@@ -1886,7 +2000,7 @@ eval_call(const struct node *n, const struct expr_env *env)
 		else {
 			b = eval_str(n->args[1], env);
 			r = 0;
-			if (regcomp(&re, b, REG_EXTENDED | REG_NOSUB) == 0) {
+			if (regex_compile(&re, b, NULL) == 0) {
 				r = regexec(&re, a, 0, NULL, 0) == 0;
 				regfree(&re);
 			}

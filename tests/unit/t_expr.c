@@ -380,6 +380,32 @@ main(void)
 	is_ev("decimal-date-time('1970-01-01T06:00:00-06:00')", "0.5");
 	is_ev("decimal-date-time('1970-01-02T00:00:00+12:00')", "0.5");
 	is_ev("decimal-date-time('1970-01-01T12:00:00.000')", "0.5");
+	/* regex(): Java classes, never a silent literal "d" (issue 16). */
+	is_ev("regex('123', '^\\d{3}$')", "true");
+	is_ev("regex('ddd', '^\\d{3}$')", "false");
+	is_ev("regex('973-555-0100', '^\\d{3}-\\d{3}-\\d{4}$')", "true");
+	is_ev("regex('12a', '^\\D')", "false");
+	is_ev("regex('a b', '\\s')", "true");
+	is_ev("regex('ab', '\\s')", "false");
+	is_ev("regex('ab_9', '^\\w+$')", "true");
+	is_ev("regex('ab-9', '^\\w+$')", "false");
+	is_ev("regex('ab-9', '^[\\w-]+$')", "true");
+	is_ev("regex('a.b', '^a\\.b$')", "true");
+	is_ev("regex('axb', '^a\\.b$')", "false");
+	is_ev("regex('+1', '^\\+?[0-9]+$')", "true");
+	is_ev("regex('xy', '^(?:x|z)y$')", "true");
+	is_ev("regex('a]', '^[]a]+$')", "true");
+	is_ev("regex('ab', '^[[:alpha:]]+$')", "true");
+	err_has("regex(., '\\bword')", "not supported at a kiosk");
+	err_has("regex(., '(?=a)b')", "not supported at a kiosk");
+	err_has("regex(., 'a+?')", "lazy or possessive");
+	err_has("regex(., '[\\D]')", "inside [ ]");
+	/* A pattern from an answer is translated the same way. */
+	vals[1] = "^\\d+$";
+	is_ev("regex('42', ${b})", "true");
+	is_ev("regex('4x', ${b})", "false");
+	vals[1] = "";
+
 	/* ODK Web Forms decimal-date-time.test.ts, run at UTC-7 as there. */
 	setenv("TZ", "MST7", 1);
 	tzset();
