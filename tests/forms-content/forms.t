@@ -347,6 +347,25 @@ tap(not caps, "no text uses CAPITALS for emphasis, in any language", caps[:20])
 tap(not emph, "every translation keeps the ** emphasis of the English text "
     "(Bengali, Arabic, Urdu, Gujarati have no capitals)", emph[:20])
 
+# ---- safety texts that must not be lost in an edit
+safety = []
+for f in files:
+    sh = parse(open(f, encoding="utf-8").read())
+    st = sh["settings"][1][0] if sh["settings"][1] else {}
+    if st.get("info_only", "").strip() == "yes":
+        continue
+    priv = [r for r in sh["survey"][1] if r.get("name") == "privacy"]
+    if not priv or "could be asked for by a court" not in priv[0].get("label::english (en)", ""):
+        safety.append("%s: the privacy notice does not say a court could ask for what is kept" % f)
+    elif len({len(priv[0].get(c, "").split("\n")) for c in texts(sh["survey"][0], "label").values()}) != 1:
+        safety.append("%s: the privacy notice has a different number of lines in some language" % f)
+    if f.endswith("u-visa.csv"):
+        for l, c in texts(sh["settings"][0], "next_steps").items():
+            if l == "en" and "This code alone is not enough" not in st.get(c, ""):
+                safety.append("u-visa: the ticket does not say the code alone is not enough")
+tap(not safety, "every form's privacy notice says a court could ask; the U-visa ticket says "
+    "staff check identity", safety)
+
 # ---- plain language: every English screen at or below grade 6 (forms/README.md 10)
 def syllables(w):
     """Vowel groups, less a silent final e/es/ed: the usual approximation."""

@@ -38,4 +38,20 @@ for lang, word, checked in (("1", "judge", "Last checked: 2026-11-20"),
     finally:
         k.stop()
         w.cleanup()
+# The shipped know-your-rights pages: the first page shows its date, and no
+# page shows emphasis markers.
+w = Workdir(langs="en es")
+k = Kiosk(w.config, 100, 40, env={"TERM": "screen-256color"})
+try:
+    k.wait("Choose your language", 10)
+    k.keys("1", "Enter")
+    k.wait("What do you need today?", 5)
+    k.keys("5", "Enter")
+    time.sleep(0.8)
+    s = k.screen()
+    t.ok(re.search(r"Last checked: \d{4}-\d\d-\d\d", s) is not None and "**" not in s,
+         "know-your-rights (shipped): the page shows when it was last checked", s)
+finally:
+    k.stop()
+    w.cleanup()
 t.done()
