@@ -29,7 +29,7 @@ enum col {
 	C_CONSTRAINT, C_CONSTRAINT_MSG, C_RELEVANT, C_CALCULATION, C_DEFAULT,
 	C_READ_ONLY, C_CHOICE_FILTER, C_APPEARANCE, C_REPEAT_COUNT, C_STORE,
 	C_REVIEWED, C_LIST_NAME, C_IGNORED, C_UNSUPPORTED, C_PARAMETERS,
-	C_OTHER
+	C_SPOKEN, C_OTHER
 };
 
 struct colspec {
@@ -74,6 +74,7 @@ static const struct {
 	{ "label", C_LABEL, 1 },
 	{ "caption", C_LABEL, 1 },
 	{ "hint", C_HINT, 1 },
+	{ "spoken", C_SPOKEN, 1 },	/* kiosk: the label as read aloud */
 	{ "required", C_REQUIRED, 0 },
 	{ "bind::required", C_REQUIRED, 0 },
 	{ "required_message", C_REQUIRED_MSG, 1 },
@@ -1167,6 +1168,7 @@ read_survey(struct builder *b, struct fs_section **secs, size_t nsecs)
 			}
 			q->label.by_lang = xcalloc(1, sizeof (char *));
 			q->hint.by_lang = xcalloc(1, sizeof (char *));
+			q->spoken.by_lang = xcalloc(1, sizeof (char *));
 			q->required_message.by_lang = xcalloc(1,
 			    sizeof (char *));
 			q->constraint_message.by_lang = xcalloc(1,
@@ -1180,6 +1182,7 @@ read_survey(struct builder *b, struct fs_section **secs, size_t nsecs)
 				switch (cs[i].col) {
 				case C_LABEL:
 				case C_HINT:
+				case C_SPOKEN:
 				case C_REQUIRED_MSG:
 				case C_CONSTRAINT_MSG:
 					break;
@@ -1311,6 +1314,7 @@ read_survey_texts(struct builder *b, struct fs_section **secs, size_t nsecs)
 		q = &f->questions[qi];
 		text_grow(&q->label, 0, f->nlangs);
 		text_grow(&q->hint, 0, f->nlangs);
+		text_grow(&q->spoken, 0, f->nlangs);
 		text_grow(&q->required_message, 0, f->nlangs);
 		text_grow(&q->constraint_message, 0, f->nlangs);
 	}
@@ -1331,6 +1335,10 @@ read_survey_texts(struct builder *b, struct fs_section **secs, size_t nsecs)
 					break;
 				case C_HINT:
 					text_set(&q->hint, cs[i].lang,
+					    cell(r, i));
+					break;
+				case C_SPOKEN:
+					text_set(&q->spoken, cs[i].lang,
 					    cell(r, i));
 					break;
 				case C_REQUIRED_MSG:
@@ -2150,6 +2158,7 @@ free_question(struct form_question *q, size_t nlangs)
 	free(q->name);
 	text_free(&q->label, nlangs);
 	text_free(&q->hint, nlangs);
+	text_free(&q->spoken, nlangs);
 	text_free(&q->required_message, nlangs);
 	text_free(&q->constraint_message, nlangs);
 	free(q->required);

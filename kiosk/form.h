@@ -89,6 +89,7 @@ struct form_question {
 	char			*name;
 	struct form_text	 label;
 	struct form_text	 hint;
+	struct form_text	 spoken;	/* kiosk: label as read aloud, or "" */
 	struct form_text	 required_message;
 	struct form_text	 constraint_message;
 	char			*required;	/* "yes"/"true()" or an expression, or NULL */

@@ -612,3 +612,97 @@ speech_free(struct speech *sp)
 	free(sp->why);
 	free(sp);
 }
+
+/* ---- text for the ear ---- */
+
+static int
+is_digit(char c)
+{
+	return c >= '0' && c <= '9';
+}
+
+/* Append the characters of s[0, len) one by one: "7 K Q 2". */
+static void
+spell(struct buf *b, const char *s, size_t len)
+{
+	size_t i;
+	int first = 1;
+
+	for (i = 0; i < len; i++) {
+		if (s[i] == '-' || s[i] == '/' || s[i] == '(' || s[i] == ')' ||
+		    s[i] == ' ' || s[i] == '.') {
+			/* A group ends: a short pause. */
+			if (!first && b->len > 0 && b->data[b->len - 1] != ',')
+				buf_addc(b, ',');
+			continue;
+		}
+		if (!first)
+			buf_addc(b, ' ');
+		buf_addc(b, s[i]);
+		first = 0;
+	}
+}
+
+char *
+speech_spell_numbers(const char *s)
+{
+	struct buf b = { 0 };
+	const char *p = s, *start, *end, *q;
+	char *out;
+	int digits, groups;
+
+	while (*p != '\0') {
+		if (!is_digit(*p) && !(*p == '(' && is_digit(p[1]))) {
+			buf_addc(&b, *p++);
+			continue;
+		}
+		/*
+		 * A number: digit groups joined by "-" or "/", or "(973) 555":
+		 * a phone number, a date, a code. Read digit by digit when it
+		 * has five digits or more, or two groups or more.
+		 */
+		start = p;
+		end = p;
+		digits = groups = 0;
+		for (q = p;;) {
+			if (*q == '(')
+				q++;
+			if (!is_digit(*q))
+				break;
+			groups++;
+			while (is_digit(*q)) {
+				q++;
+				digits++;
+			}
+			if (*q == ')')
+				q++;
+			end = q;
+			if ((*q == '-' || *q == '/') && is_digit(q[1]))
+				q++;
+			else if (q[-1] == ')' && *q == ' ' && is_digit(q[1]))
+				q++;
+			else
+				break;
+		}
+		if (digits >= 5 || groups >= 2)
+			spell(&b, start, (size_t)(end - start));
+		else
+			buf_add(&b, start, (size_t)(end - start));
+		p = end;
+	}
+	out = xstrdup(buf_cstr(&b));
+	buf_free(&b);
+	return out;
+}
+
+char *
+speech_spell_code(const char *code)
+{
+	struct buf b = { 0 };
+	char *out;
+
+	spell(&b, code, strlen(code));
+	out = xstrdup(buf_cstr(&b));
+	buf_free(&b);
+	return out;
+}

@@ -160,6 +160,16 @@ void		 speech_set_wav(struct speech *, const char *path);
 /* The helper's pid, or 0 (tests and the bench). */
 int		 speech_pid(const struct speech *);
 
+/*
+ * Text for the ear (pure). speech_spell_numbers: phone numbers, dates and
+ * other numbers of five digits or more, or of several groups, digit by
+ * digit with a pause between groups ("(973) 555-0100" -> "9 7 3, 5 5 5,
+ * 0 1 0 0"); other text as it is. speech_spell_code: every character
+ * apart ("7KQ2-M9XD" -> "7 K Q 2, M 9 X D"). Allocated.
+ */
+char		*speech_spell_numbers(const char *);
+char		*speech_spell_code(const char *);
+
 /* ---- the wire (speech-request.c; pure, fuzzed) ---- */
 
 const char	*speech_request_name(enum speech_field);

@@ -4,11 +4,15 @@
  * which runs the helper kiosk-speak). Part of the ui module: it reads the
  * session and the ui's own state, and never draws but the hint.
  *
- * What is spoken: the screen's title or question, its hint, each option
- * with its number ("1: Yes. 2: No."), and any error message. Never what
- * the resident typed or chose, nor the claim code: labels are taken as the
- * form wrote them, with ${...} references to other answers left out, the
- * ticket screen's code is skipped, and the review screen's answers too.
+ * What is spoken: the screen's title or question (the form's spoken::
+ * column where it has one), its hint, each option with its number ("1:
+ * Yes. 2: No."), and any error message; phone numbers and other long
+ * numbers digit by digit. Never what the resident typed or chose, nor the
+ * claim code: labels are taken as the form wrote them, with ${...}
+ * references to other answers left out, the ticket screen's code is
+ * skipped, and the review screen's answers too. Only the ticket screen's
+ * own key, F6, reads the code, one character at a time. Text goes to the
+ * helper in logical order (never the reordered form the screen may draw).
  *
  * Pressing Listen again stops; any change of screen stops. With
  * [audio] auto = yes, once the resident has pressed Listen in this visit
@@ -43,6 +47,9 @@ part(struct buf *b, const char *s)
 	while ((p = strstr(t, "${")) != NULL && (q = strchr(p, '}')) != NULL)
 		memmove(p, q + 1, strlen(q + 1) + 1);
 	text_plain(t);
+	p = speech_spell_numbers(t);	/* phone numbers digit by digit */
+	free(t);
+	t = p;
 	n = strlen(t);
 	while (n > 0 && (t[n - 1] == ' ' || t[n - 1] == '\n'))
 		t[--n] = '\0';
@@ -71,6 +78,25 @@ option(struct buf *b, int n, const char *label)
 	free(t);
 }
 
+/*
+ * The label as read aloud: the form's spoken::Lang (code) column in this
+ * very language (a spoken text in another language would be read in the
+ * wrong voice), else the written label.
+ */
+static const char *
+spoken_label(struct ui *u, const struct form_question *q)
+{
+	int i = form_lang_index(u->s->form, u->s->lang);
+
+	if (i >= 0 && q->spoken.by_lang != NULL && q->spoken.by_lang[i] !=
+	    NULL && *q->spoken.by_lang[i] != '\0')
+		return q->spoken.by_lang[i];
+	if (u->s->form->nlangs == 0 && q->spoken.plain != NULL &&
+	    *q->spoken.plain != '\0')
+		return q->spoken.plain;
+	return form_text(u->s->form, &q->label, u->s->lang);
+}
+
 static void
 page_item(struct ui *u, struct buf *b, size_t item, int focused)
 {
@@ -91,7 +117,7 @@ page_item(struct ui *u, struct buf *b, size_t item, int focused)
 		option(b, 2, _("No, go on"));
 		return;
 	}
-	part(b, form_text(u->s->form, &q->label, u->s->lang));
+	part(b, spoken_label(u, q));
 	part(b, form_text(u->s->form, &q->hint, u->s->lang));
 	if (!focused)
 		return;
@@ -213,6 +239,26 @@ say_screen(struct ui *u)
 	buf_free(&b);
 }
 
+/* The separate key of the ticket screen: the claim code, one by one. */
+void
+ui_listen_code(struct ui *u)
+{
+	char *code, *t, *cause = NULL;
+
+	if (!ui_listen_shown(u) || u->s->screen != SESSION_TICKET ||
+	    u->s->claim == NULL)
+		return;
+	code = speech_spell_code(u->s->claim);
+	xasprintf(&t, "%s: %s.\n%s.", _("Your claim code"), code, code);
+	if (speech_say(u->speech, config_voice(u->cfg, u->s->lang), t, 0,
+	    &cause) < 0) {
+		log_msg("speech: %s", cause);
+		free(cause);
+	}
+	freezero_str(t);
+	freezero_str(code);
+}
+
 void
 ui_listen_start(struct ui *u)
 {
@@ -309,6 +355,12 @@ ui_listen_hints(struct ui *u, struct key_hint *out, int max)
 	if (u->s->screen != SESSION_LANG || u->lang_return) {
 		/* TRANSLATORS: the key that reads the screen aloud. */
 		out[n++] = (struct key_hint){ _("F3: listen"), HIT_LISTEN };
+		/* TRANSLATORS: on the ticket screen: reads the claim code
+		   aloud, one character at a time. */
+		if (u->s->screen == SESSION_TICKET && u->s->claim != NULL &&
+		    n < max)
+			out[n++] = (struct key_hint){ _("F6: hear my code"),
+			    HIT_LISTEN_CODE };
 		return n;
 	}
 	for (i = 0; i < u->cfg->nlangs && n < max; i++) {

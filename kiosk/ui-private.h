@@ -35,7 +35,8 @@ enum hit_action {
 	HIT_VOLUNTEER,
 	HIT_STAFF,
 	HIT_REMOVE,	/* take out this repeat instance (asks first) */
-	HIT_LISTEN	/* read the screen aloud (ui-listen.c) */
+	HIT_LISTEN,	/* read the screen aloud (ui-listen.c) */
+	HIT_LISTEN_CODE	/* read the claim code aloud (ticket screen) */
 };
 
 struct hit {
@@ -132,6 +133,7 @@ void	ui_listen_words(struct ui *);
 void	ui_listen_end(struct ui *);
 void	ui_listen_tick(struct ui *);
 void	ui_listen_key(struct ui *);
+void	ui_listen_code(struct ui *);
 int	ui_listen_shown(struct ui *);
 int	ui_listen_hints(struct ui *, struct key_hint *, int);
 

@@ -1480,6 +1480,9 @@ do_hit(struct ui *u, struct hit *h)
 	case HIT_LISTEN:
 		ui_listen_key(u);
 		break;
+	case HIT_LISTEN_CODE:
+		ui_listen_code(u);
+		break;
 	case HIT_OPTION:
 		if (u->s->screen == SESSION_PAGE) {
 			const struct form_question *q;
@@ -1566,8 +1569,11 @@ handle_key(struct ui *u, int r, wint_t k)
 		ui_staff_pin_key(u, r, k);
 		return;
 	}
-	if (r == KEY_CODE_YES && k == KEY_F(3)) {
-		ui_listen_key(u);
+	if (r == KEY_CODE_YES && (k == KEY_F(3) || k == KEY_F(6))) {
+		if (k == KEY_F(3))
+			ui_listen_key(u);
+		else
+			ui_listen_code(u);
 		return;
 	}
 	if (r == KEY_CODE_YES && k == KEY_F(5) &&
