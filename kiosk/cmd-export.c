@@ -7,7 +7,8 @@
  * Two hidden modes exist for the tests and benchmarks, refused unless
  * KIOSK_TEST=1 is in the environment: --test-submit N commits N
  * synthetic submissions through outbox_submit (form --test-form ID, or
- * selftest; --test-size N adds an answer of N bytes; printing "committed SEQ"
+ * selftest; --test-size N adds an answer of N bytes, --test-answer S one
+ * of S, --test-date D sets the date; printing "committed SEQ"
  * after each durable commit; --test-timing adds the mean time spent in
  * outbox_submit on stderr, or with --to the time of each export phase),
  * and --test-tamper rewrites a batch signed
@@ -36,10 +37,19 @@ now_us(void)
 }
 
 /* timing: print the mean time of outbox_submit alone, for bench_seal. */
+struct test_opts {
+	const char	*form;		/* --test-form */
+	long		 size;		/* --test-size */
+	const char	*date;		/* --test-date */
+	const char	*answer;	/* --test-answer */
+};
+
 static int
-test_submit(struct outbox *ob, long count, int timing, const char *form,
-    long size)
+test_submit(struct outbox *ob, long count, int timing,
+    const struct test_opts *to)
 {
+	const char *form = to->form;
+	long size = to->size;
 	struct outbox_meta m;
 	struct record *r;
 	char date[11], claim[32], num[32], *cause = NULL;
@@ -57,6 +67,8 @@ test_submit(struct outbox *ob, long count, int timing, const char *form,
 	}
 
 	today_ymd(date);
+	if (to->date != NULL)
+		snprintf(date, sizeof date, "%s", to->date);
 	for (i = 0; i < count; i++) {
 		snprintf(claim, sizeof claim, "TEST-%04ld-%04ld",
 		    (long)getpid() % 10000, i % 10000);
@@ -75,6 +87,8 @@ test_submit(struct outbox *ob, long count, int timing, const char *form,
 		record_add(r, "formula", "=1+1", 1);
 		if (big != NULL)
 			record_add(r, "big", big, 1);
+		if (to->answer != NULL)
+			record_add(r, "answer", to->answer, 1);
 		t = now_us();
 		if (outbox_submit(ob, &m, r, &seq, &cause) != 0) {
 			record_free(r);
@@ -106,6 +120,8 @@ cmd_export_exec(const struct cmd_entry *e, int argc, char **argv)
 		{ "test-timing", no_argument, NULL, 'm' },
 		{ "test-form", required_argument, NULL, 'F' },
 		{ "test-size", required_argument, NULL, 'S' },
+		{ "test-date", required_argument, NULL, 'D' },
+		{ "test-answer", required_argument, NULL, 'A' },
 		{ "test-tamper", required_argument, NULL, 'T' },
 		{ "swap", required_argument, NULL, 'w' },
 		{ "drop", required_argument, NULL, 'd' },
@@ -115,9 +131,10 @@ cmd_export_exec(const struct cmd_entry *e, int argc, char **argv)
 	struct config *cfg = NULL;
 	struct outbox *ob = NULL;
 	char *cpath = NULL, *to = NULL, *tamper = NULL, *path = NULL;
-	char *pfile = NULL, *tform = NULL;
+	char *pfile = NULL;
 	char *cause = NULL;
-	long submit = -1, count, ti = -1, tj = -3, tsize = 0;
+	long submit = -1, count, ti = -1, tj = -3;
+	struct test_opts topt = { NULL, 0, NULL, NULL };
 	int c, rc = 1, nosync = 0, timing = 0, testing;
 
 	testing = getenv("KIOSK_TEST") != NULL &&
@@ -131,8 +148,10 @@ cmd_export_exec(const struct cmd_entry *e, int argc, char **argv)
 		case 's': submit = strtol(optarg, NULL, 10); break;
 		case 'n': nosync = 1; break;
 		case 'm': timing = 1; break;
-		case 'F': tform = optarg; break;
-		case 'S': tsize = strtol(optarg, NULL, 10); break;
+		case 'F': topt.form = optarg; break;
+		case 'S': topt.size = strtol(optarg, NULL, 10); break;
+		case 'D': topt.date = optarg; break;
+		case 'A': topt.answer = optarg; break;
 		case 'T': tamper = optarg; break;
 		case 'w':
 			ti = strtol(optarg, NULL, 10);
@@ -146,7 +165,8 @@ cmd_export_exec(const struct cmd_entry *e, int argc, char **argv)
 		}
 	}
 	if ((submit >= 0 || tamper != NULL || nosync || timing ||
-	    tform != NULL || tsize != 0) && !testing)
+	    topt.form != NULL || topt.size != 0 || topt.date != NULL ||
+	    topt.answer != NULL) && !testing)
 		return cmd_usage(e, "unknown option");
 	if (submit < 0 && tamper == NULL && to == NULL)
 		return cmd_usage(e, "--to DIR is required");
@@ -163,7 +183,7 @@ cmd_export_exec(const struct cmd_entry *e, int argc, char **argv)
 		goto out;
 	}
 	if (submit >= 0) {
-		rc = test_submit(ob, submit, timing, tform, tsize);
+		rc = test_submit(ob, submit, timing, &topt);
 		goto out;
 	}
 	if (tamper != NULL) {

@@ -122,21 +122,112 @@ sb_free(struct sbuf *b)
 	memset(b, 0, sizeof *b);
 }
 
-/* One CSV cell: neutralise formulas, quote when needed. */
+/*
+ * Length of the valid UTF-8 sequence at p (1-4), or 0 if it is not one
+ * (overlong, surrogate, above U+10FFFF, cut short).
+ */
+static size_t
+utf8_len(const unsigned char *p)
+{
+	if (p[0] < 0x80)
+		return 1;
+	if (p[0] >= 0xc2 && p[0] <= 0xdf)
+		return (p[1] & 0xc0) == 0x80 ? 2 : 0;
+	if (p[0] >= 0xe0 && p[0] <= 0xef) {
+		if ((p[1] & 0xc0) != 0x80 || (p[2] & 0xc0) != 0x80 ||
+		    (p[0] == 0xe0 && p[1] < 0xa0) ||
+		    (p[0] == 0xed && p[1] > 0x9f))
+			return 0;
+		return 3;
+	}
+	if (p[0] >= 0xf0 && p[0] <= 0xf4) {
+		if ((p[1] & 0xc0) != 0x80 || (p[2] & 0xc0) != 0x80 ||
+		    (p[3] & 0xc0) != 0x80 || (p[0] == 0xf0 && p[1] < 0x90) ||
+		    (p[0] == 0xf4 && p[1] > 0x8f))
+			return 0;
+		return 4;
+	}
+	return 0;
+}
+
+/* Bytes that replace an invalid one: U+FFFD. */
+static const char utf8_bad[] = "\xef\xbf\xbd";
+/* Invalid UTF-8 sequences replaced since the last look (per record). */
+static unsigned long utf8_fixed;
+
+static int
+utf8_valid(const char *s)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	size_t n;
+
+	while (*p != '\0') {
+		if ((n = utf8_len(p)) == 0)
+			return 0;
+		p += n;
+	}
+	return 1;
+}
+
+/*
+ * Would a spreadsheet evaluate a cell that starts at s? After any
+ * leading white space (ASCII, no-break and ideographic spaces), a
+ * = + - @ (or their full-width forms, which some spreadsheets fold), a
+ * tab, CR or LF.
+ */
+static int
+csv_risky(const char *s)
+{
+	const unsigned char *p = (const unsigned char *)s;
+
+	for (;;) {
+		if (*p == ' ' || *p == '\t' || *p == '\r' || *p == '\n')
+			return 1;	/* white space first: always quoted */
+		if (p[0] == 0xc2 && p[1] == 0xa0) {		/* U+00A0 */
+			p += 2;
+			continue;
+		}
+		if (p[0] == 0xe3 && p[1] == 0x80 && p[2] == 0x80) { /* U+3000 */
+			p += 3;
+			continue;
+		}
+		break;
+	}
+	if (*p != '\0' && strchr("=+-@", *p) != NULL)
+		return 1;
+	/* U+FF1D = , U+FF0B + , U+FF0D - , U+FF20 @ (full width) */
+	if (p[0] == 0xef && p[1] == 0xbc && (p[2] == 0x9d || p[2] == 0x8b ||
+	    p[2] == 0x8d))
+		return 1;
+	if (p[0] == 0xef && p[1] == 0xbc && p[2] == 0xa0)
+		return 1;
+	return 0;
+}
+
+/*
+ * One CSV cell: valid UTF-8 only (U+FFFD for a bad byte), a cell a
+ * spreadsheet could evaluate prefixed with ', quoted when needed.
+ */
 static void
 csv_cell(struct sbuf *b, const char *s)
 {
-	int quote = strpbrk(s, ",\"\r\n") != NULL;
-	const char *p;
+	int quote = strpbrk(s, ",\"\r\n") != NULL || s[0] == ' ';
+	const unsigned char *p;
+	size_t n;
 
 	if (quote)
 		sb_add(b, "\"", 1);
-	if (strchr("=+-@\t\r", s[0]) != NULL && s[0] != '\0')
+	if (csv_risky(s))
 		sb_add(b, "'", 1);
-	for (p = s; *p != '\0'; p++) {
+	for (p = (const unsigned char *)s; *p != '\0'; p += n) {
+		if ((n = utf8_len(p)) == 0) {
+			sb_adds(b, utf8_bad);	/* counted by json_str */
+			n = 1;
+			continue;
+		}
 		if (*p == '"')
 			sb_add(b, "\"", 1);
-		sb_add(b, p, 1);
+		sb_add(b, p, n);
 	}
 	if (quote)
 		sb_add(b, "\"", 1);
@@ -147,19 +238,91 @@ json_str(struct sbuf *b, const char *s)
 {
 	const unsigned char *p;
 	char esc[8];
+	size_t n;
 
 	sb_add(b, "\"", 1);
-	for (p = (const unsigned char *)s; *p != '\0'; p++) {
-		if (*p == '"' || *p == '\\') {
+	for (p = (const unsigned char *)s; *p != '\0'; p += n) {
+		if ((n = utf8_len(p)) == 0) {
+			sb_adds(b, utf8_bad);
+			utf8_fixed++;
+			n = 1;
+		} else if (*p == '"' || *p == '\\') {
 			sb_add(b, "\\", 1);
 			sb_add(b, p, 1);
 		} else if (*p < 0x20 || *p == 0x7f) {
 			snprintf(esc, sizeof esc, "\\u%04x", *p);
 			sb_adds(b, esc);
 		} else
-			sb_add(b, p, 1);
+			sb_add(b, p, n);
 	}
 	sb_add(b, "\"", 1);
+}
+
+/*
+ * A real calendar date, YYYY-MM-DD, from 1970 (a kiosk whose clock was
+ * never set still sends a real date) to 9999.
+ */
+static int
+date_valid(const char *s)
+{
+	static const int mdays[] = { 31, 28, 31, 30, 31, 30, 31, 31, 30, 31,
+	    30, 31 };
+	int y, m, d, i, leap;
+
+	if (strlen(s) != 10 || s[4] != '-' || s[7] != '-')
+		return 0;
+	for (i = 0; i < 10; i++)
+		if (i != 4 && i != 7 && (s[i] < '0' || s[i] > '9'))
+			return 0;
+	y = atoi(s);
+	m = atoi(s + 5);
+	d = atoi(s + 8);
+	if (y < 1970 || m < 1 || m > 12 || d < 1)
+		return 0;
+	leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+	return d <= mdays[m - 1] + (m == 2 && leap);
+}
+
+/* A header field: not empty, at most max bytes, UTF-8, no controls. */
+static int
+field_ok(const char *s, size_t max)
+{
+	const unsigned char *p;
+
+	if (*s == '\0' || strlen(s) > max || !utf8_valid(s))
+		return 0;
+	for (p = (const unsigned char *)s; *p != '\0'; p++)
+		if (*p < 0x20 || *p == 0x7f)
+			return 0;
+	return 1;
+}
+
+/*
+ * Check what a record says of itself before it reaches output; a record
+ * an honest kiosk could not have made rejects the batch (a hostile or
+ * broken kiosk). Answers are not refused: a bad byte in one becomes
+ * U+FFFD, with a warning.
+ */
+static int
+record_check(const struct record_head *h, char **why)
+{
+	if (!date_valid(h->date)) {
+		xasprintf(why, "its date is not a real calendar date");
+		return -1;
+	}
+	if (!field_ok(h->form_id, OFFICE_FORM_ID_MAX)) {
+		xasprintf(why, "its form id is empty, longer than %d bytes, "
+		    "not UTF-8 or holds control characters",
+		    OFFICE_FORM_ID_MAX);
+		return -1;
+	}
+	if (!field_ok(h->form_version, 64) || !field_ok(h->lang, 35) ||
+	    (*h->claim != '\0' && !field_ok(h->claim, 64))) {
+		xasprintf(why, "its form version, language or claim code is "
+		    "empty, too long, not UTF-8 or holds control characters");
+		return -1;
+	}
+	return 0;
 }
 
 /*
@@ -880,7 +1043,8 @@ static char *
 header_for(const struct record *r)
 {
 	struct buf b = { 0 };
-	const char *name, *p;
+	struct sbuf cell = { 0 };
+	const char *name;
 	size_t i;
 	char *s;
 
@@ -889,20 +1053,11 @@ header_for(const struct record *r)
 	for (i = 0; i < record_ncolumns(r); i++) {
 		record_column(r, i, &name, NULL, NULL);
 		buf_addc(&b, ',');
-		if (strpbrk(name, ",\"\r\n") != NULL ||
-		    strchr("=+-@\t\r", name[0]) != NULL) {
-			buf_addc(&b, '"');
-			if (name[0] != '\0' && strchr("=+-@\t\r", name[0]))
-				buf_addc(&b, '\'');
-			for (p = name; *p != '\0'; p++) {
-				if (*p == '"')
-					buf_addc(&b, '"');
-				buf_addc(&b, *p);
-			}
-			buf_addc(&b, '"');
-		} else
-			buf_adds(&b, name);
+		cell.len = 0;
+		csv_cell(&cell, name);
+		buf_add(&b, cell.p, cell.len);
 	}
+	sb_free(&cell);
 	buf_adds(&b, "\r\n");
 	s = xstrdup(buf_cstr(&b));
 	buf_free(&b);
@@ -1223,6 +1378,38 @@ office_batch(struct office *o, const char *path, int *replay, long *added,
 		    "tampered kiosk?)", (unsigned long long)b.number, b.name);
 		goto out;
 	}
+	/*
+	 * The previous batch, as the kiosk names it (the last one it
+	 * exported and verified). Batches are cumulative, so one that never
+	 * arrived loses nothing; but a named batch that is not the one this
+	 * office opened under that number is a second history: a clone.
+	 */
+	if (enrolled) {
+		uint64_t pn = 0, last = 0;
+		int pf = 0;
+
+		if (store_ledger_batch_hash(o->ledger, pk, b.prev_hash, &pf,
+		    &pn, &m) != 0 || store_ledger_last_batch(o->ledger, pk,
+		    &last, &m) != 0) {
+			fail(why, OFFICE_E_LEDGER, cause, path, "%s", m);
+			goto out;
+		}
+		if (pf && pn >= b.number) {
+			fail(why, OFFICE_E_FORK, cause, path, "batch %llu names "
+			    "batch %llu as the one before it (cloned or "
+			    "tampered kiosk?)", (unsigned long long)b.number,
+			    (unsigned long long)pn);
+			goto out;
+		}
+		if (!pf && last > 0 && last < b.number)
+			buf_addf(&o->notes, "NOTE: batch %llu of kiosk \"%s\" "
+			    "follows a batch this office has not opened%s; "
+			    "batches are cumulative, so nothing is lost by "
+			    "that alone.\n", (unsigned long long)b.number,
+			    b.name, vault_is_zero(b.prev_hash, 32) ? " (it "
+			    "names none, though batches were opened before)" :
+			    "");
+	}
 	for (i = 0; i < b.count; i++) {
 		if (find_key(o, b.ent[i].key_id) == NULL) {
 			char hex[17];
@@ -1355,7 +1542,13 @@ office_batch(struct office *o, const char *path, int *replay, long *added,
 			    (unsigned long long)e->seq);
 			goto out;
 		}
+		if (record_check(&rh, &m) != 0) {
+			fail(why, OFFICE_E_RECORD, cause, path, "record %llu: "
+			    "%s", (unsigned long long)e->seq, m);
+			goto out;
+		}
 		if (!seen) {
+			utf8_fixed = 0;
 			form = safe_name(rh.form_id);
 			ver = safe_name(rh.form_version);
 			hdr = header_for(r);
@@ -1368,6 +1561,12 @@ office_batch(struct office *o, const char *path, int *replay, long *added,
 				goto out;
 			}
 			row_for(t, b.name, &rh, r);
+			if (utf8_fixed > 0)
+				buf_addf(&o->notes, "WARNING: submission %llu "
+				    "of kiosk \"%s\" held %lu bytes that are "
+				    "not UTF-8; each was written as U+FFFD.\n",
+				    (unsigned long long)e->seq, b.name,
+				    utf8_fixed);
 			if (flush_target(o, &x, t, OUT_FLUSH_BYTES, &m) != 0) {
 				fail(why, OFFICE_E_OUTPUT, cause, path, "%s", m);
 				goto out;

@@ -36,6 +36,8 @@ struct office;
  */
 #define OFFICE_NAME_MAX		240
 #define OFFICE_ID_SHOWN		96
+/* The longest form id a record may carry (forms check should agree). */
+#define OFFICE_FORM_ID_MAX	255
 
 /* tofu: enrol an unknown kiosk on first use (announced in the notes). */
 struct office	*office_open(const char *outdir, const char *ledger, int tofu,

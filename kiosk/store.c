@@ -1330,3 +1330,27 @@ store_ledger_resync(struct store *s, const unsigned char pk[32],
 		return -1;
 	return step_done(s, st, cause, "cannot resync the ledger");
 }
+
+int
+store_ledger_batch_hash(struct store *s, const unsigned char pk[32],
+    const unsigned char hash[32], int *found, uint64_t *number, char **cause)
+{
+	static const char sql[] = "SELECT number FROM batch WHERE pk = ?"
+	    " AND hash = ?";
+	sqlite3_stmt *st;
+	int rc;
+
+	*found = 0;
+	if ((st = stmt(s, cause, sql, "bb", pk, (size_t)32, hash,
+	    (size_t)32)) == NULL)
+		return -1;
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		*found = 1;
+		*number = (uint64_t)sqlite3_column_int64(st, 0);
+	}
+	sqlite3_reset(st);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return store_fail(s, cause, "cannot read the ledger");
+	return 0;
+}

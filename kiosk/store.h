@@ -145,6 +145,10 @@ int	 store_ledger_revoked(struct store *, const unsigned char pk[32],
 	    int64_t *through, char **on, char **cause);
 int	 store_ledger_revoke(struct store *, const unsigned char pk[32],
 	    int64_t through, const char *on, char **cause);
+/* Which batch of the kiosk has this name hash, if any was opened. */
+int	 store_ledger_batch_hash(struct store *, const unsigned char pk[32],
+	    const unsigned char hash[32], int *found, uint64_t *number,
+	    char **cause);
 /* The highest batch number opened from the kiosk (0 if none). */
 int	 store_ledger_last_batch(struct store *, const unsigned char pk[32],
 	    uint64_t *number, char **cause);
