@@ -69,6 +69,60 @@ try:
         k.stop()
         time.sleep(0.5)
         w.cleanup()
+
+    # A well-behaved fake that speaks "forever" and logs the ops it gets:
+    # Listen again stops, and so does a new screen.
+    polite = os.path.join(d, "polite")
+    with open(polite, "w") as f:
+        f.write("#!/bin/sh\necho $$ >> %s/pids\necho 'ready 22050'\n"
+                "op=; id=; next=\n"
+                "while read -r l; do\n"
+                "  case $next in op) op=$l;; id) id=$l;; esac; next=\n"
+                "  case $l in 'op '*) next=op;; 'id '*) next=id;; end)\n"
+                "    echo \"$op\" >> %s/ops\n"
+                "    case $op in probe) echo 'probe ok';;\n"
+                "      say) [ -n \"$last\" ] && echo \"stopped $last\";"
+                " echo \"playing $id\"; last=$id;;\n"
+                "      stop) [ -n \"$last\" ] && echo \"stopped $last\";"
+                " last=;;\n"
+                "    esac; op=; id=;;\n"
+                "  esac\n"
+                "done\n" % (d, d))
+    os.chmod(polite, 0o755)
+
+    def ops():
+        try:
+            return open(os.path.join(d, "ops")).read().split()
+        except OSError:
+            return []
+
+    w = Workdir(langs="en es")
+    with open(w.config, "a") as f:
+        f.write("[audio]\nenabled = yes\ndevice = null\n")
+    k = Kiosk(w.config, 100, 30, env={"KIOSK_TEST": "1",
+                                      "KIOSK_TEST_SPEAK_HELPER": polite})
+    k.wait("F3: listen", 10)
+    k.keys("1", "Enter")
+    k.wait("What do you need", 5)
+    k.keys("F3")
+    time.sleep(0.6)
+    t.ok(ops() == ["probe", "say"], "Listen: one say", ops())
+    k.keys("F3")
+    time.sleep(0.6)
+    t.ok(ops() == ["probe", "say", "stop"], "Listen again: stop", ops())
+    k.keys("F3")
+    time.sleep(0.6)
+    k.keys("1", "Enter")
+    time.sleep(0.8)
+    t.ok(ops() == ["probe", "say", "stop", "say", "stop"],
+         "a new screen stops the speech", ops())
+    t.ok(not k.dead() and len([p for p in pids()
+                               if os.path.exists("/proc/%d" % p)]) == 1,
+         "the well-behaved helper is kept (one process for the visit)")
+    k.stop()
+    w.cleanup()
+    time.sleep(0.5)
+
     alive = [p for p in pids() if os.path.exists("/proc/%d" % p)]
     t.ok(not alive, "no fake helper is left running", alive)
 finally:

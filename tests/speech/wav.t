@@ -98,6 +98,33 @@ try:
     t.ok(r.returncode == 1 and not os.path.exists(f) and
          "tests only" in r.stderr,
          "without KIOSK_TEST=1 the helper writes no WAV file", r.stderr)
+
+    # kiosk audio test / status on a config's [audio] device.
+    sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "lib"))
+    from kiosktest import Workdir
+    w = Workdir(langs="en es bn ar ur gu tr pl ht")
+    with open(w.config, "a") as f:
+        f.write("[audio]\nenabled = yes\ndevice = null\n")
+    r = subprocess.run([KIOSK, "audio", "test", "--config", w.config],
+                       capture_output=True, text=True, timeout=120)
+    played = re.findall(r"^(\S+) \(voice (\S+)\): played$", r.stdout, re.M)
+    t.ok(r.returncode == 0 and [l for l, _ in played] ==
+         "en es bn ar ur gu tr pl ht".split() and
+         ("es", "es-419") in played,
+         "audio test: a sample played in each of the nine languages",
+         r.stdout + r.stderr)
+    r = subprocess.run([KIOSK, "audio", "status", "--config", w.config],
+                       capture_output=True, text=True, timeout=60)
+    t.ok(r.returncode == 0 and "the device plays" in r.stdout,
+         "audio status: the null device plays", r.stdout)
+    with open(w.config, "a") as f:
+        f.write("device = hw:9\n")
+    r = subprocess.run([KIOSK, "audio", "status", "--config", w.config],
+                       capture_output=True, text=True, timeout=60)
+    t.ok(r.returncode == 1 and "no audio device" in r.stdout and
+         "Listen key is hidden" in r.stdout,
+         "audio status: no device, said so, with why", r.stdout)
+    w.cleanup()
 finally:
     shutil.rmtree(d, ignore_errors=True)
 t.done()
