@@ -51,6 +51,8 @@ struct builder {
 	int		 report_headers;	/* header problems: once */
 	char		*root;			/* settings name, or "data" */
 	char		*instance_name;
+	/* The question being checked (named in expression errors). */
+	const char	*cur_name;
 	/* Names of survey rows left out with an error of their own. */
 	char		**skipped;
 	size_t		  nskipped;
@@ -940,8 +942,10 @@ compile(struct builder *b, int row, const char *col, const char *raw,
 				*c = ' ';
 		if (strstr(cause, "is a row that has an error of its own") ==
 		    NULL || b->nerrors == 0)
-			problem(b, 0, "survey", row, col, "%s (in \"%s\")",
-			    cause, src);
+			problem(b, 0, "survey", row, col, "%s (in \"%s\"%s%s%s)",
+			    cause, src, b->cur_name != NULL ? " of \"" : "",
+			    b->cur_name != NULL ? b->cur_name : "",
+			    b->cur_name != NULL ? "\"" : "");
 		free(cause);
 	}
 	free(src);
@@ -984,7 +988,10 @@ check_refs_seen(struct builder *b, const char *sheet, int row,
 			break;
 		case -1:
 			problem(b, 0, sheet, row, col, "there is no question "
-			    "named \"%s\" (in \"${%s}\")", name, name);
+			    "named \"%s\" (in \"${%s}\"%s%s%s)", name, name,
+			    b->cur_name != NULL ? " of \"" : "",
+			    b->cur_name != NULL ? b->cur_name : "",
+			    b->cur_name != NULL ? "\"" : "");
 			break;
 		case EXPR_REF_AMBIGUOUS:
 			problem(b, 0, sheet, row, col, "${%s} is ambiguous: "
@@ -1131,12 +1138,16 @@ read_survey(struct builder *b, struct fs_section **secs, size_t nsecs)
 			if (rc == -2) {
 				problem(b, 0, s->name, r->line, "type",
 				    "the type \"%s\" is not supported at a "
-				    "kiosk", typecell);
+				    "kiosk%s%s%s", typecell, *namecell ?
+				    " (question \"" : "", namecell,
+				    *namecell ? "\")" : "");
 				continue;
 			}
 			if (rc == -1) {
 				problem(b, 0, s->name, r->line, "type",
-				    "unknown type \"%s\"", typecell);
+				    "unknown type \"%s\"%s%s%s", typecell,
+				    *namecell ? " (question \"" : "", namecell,
+				    *namecell ? "\")" : "");
 				continue;
 			}
 			if (f->nquestions == cap) {
@@ -1941,6 +1952,7 @@ check_questions(struct builder *b)
 	for (i = 0; i < f->nquestions; i++) {
 		q = &f->questions[i];
 		pv = q->priv;
+		b->cur_name = q->name;
 		/* Enclosing repeat. */
 		rep = -1;
 		for (int p = q->parent; p >= 0; p = f->questions[p].parent) {
@@ -2078,6 +2090,7 @@ check_questions(struct builder *b)
 		    q->type == FT_BEGIN_GROUP || q->type == FT_END_GROUP ||
 		    q->type == FT_BEGIN_REPEAT || q->type == FT_END_REPEAT);
 	}
+	b->cur_name = NULL;
 }
 
 /* Order calculations so each runs after those it reads; cycles are errors. */

@@ -641,6 +641,11 @@ test_names(void)
 	    ",text,a,A,\n,,,,yes\n", "warning: this row has no type, name or "
 	    "label; it is skipped", &p), 1,
 	    "a row with only required=yes is skipped with a warning");
+	is_int(check_count("survey\n,type,name,label,relevant\n"
+	    ",text,b,B,${zz} = 1\n,txet,c,C,\n", "(in \"${zz} = 1\" of \"b\")",
+	    &p), 1, "an expression error names its question");
+	ok(strstr(buf_cstr(&p), "unknown type \"txet\" (question \"c\")") !=
+	    NULL, "so does a type error");
 	is_int(check_count("survey\n,type,name,label\n,,b,B\n",
 	    "the question \"b\" has no type", &p), 1,
 	    "a question without a type is an error");
@@ -716,7 +721,7 @@ test_meta(void)
 	    "forms check warns once per metadata a kiosk cannot fill");
 	is_int(check_count(meta, "c.csv: sheet", &p), 6, "and nothing else");
 	is_int(check_count("survey\n,type,name,label,constraint\n"
-	    ",integer,a,A,\". > 1 and\n\n  . <\"\n", "(in \". > 1 and    . <\")",
+	    ",integer,a,A,\". > 1 and\n\n  . <\"\n", "(in \". > 1 and    . <\" of \"a\")",
 	    &p), 1, "an expression with line breaks is one line of error");
 	is_int(check_count("survey\n,type,name,label,choice_filter\n"
 	    ",select_one c,q,Q,state != ''\nchoices\n,list_name,name,label\n"
