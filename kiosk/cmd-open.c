@@ -7,6 +7,8 @@
  * but a submission arrived damaged and is reported lost; 3: opened, but
  * a gap remains. Never writes anything for a rejected batch.
  */
+#include <sys/stat.h>
+
 #include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
@@ -20,6 +22,19 @@
 #include "vault.h"
 
 #define OPEN_MAX_KEYS	16
+
+/* A secret others can read: say so, and how to fix it. */
+static void
+warn_private(const char *path, const char *what)
+{
+	struct stat sb;
+
+	if (stat(path, &sb) == 0 && S_ISREG(sb.st_mode) &&
+	    (sb.st_mode & 077) != 0)
+		fprintf(stderr, "kiosk: WARNING: %s (%s) can be read by other "
+		    "users of this machine; make it private: chmod 600 %s\n",
+		    path, what, path);
+}
 
 /*
  * Tests and make bench only (KIOSK_TEST=1 and KIOSK_TEST_PEAK=1): the
@@ -129,6 +144,9 @@ cmd_open_exec(const struct cmd_entry *e, int argc, char **argv)
 			cmd_error("%s", cause);
 			goto out;
 		}
+		warn_private(kpath[i], "the office key");
+		if (np > 1 || (np == 1 && i == 0))
+			warn_private(pfile[np == 1 ? 0 : i], "a passphrase");
 		xasprintf(&prompt, "Passphrase for %s: ", kpath[i]);
 		pass = cmd_passphrase(np == 0 ? NULL : pfile[np == 1 ? 0 : i],
 		    prompt, 0);

@@ -18,7 +18,8 @@ pin_ok(const char *pin)
 {
 	size_t n = strlen(pin);
 
-	return n >= 4 && n <= 12 && strspn(pin, "0123456789") == n;
+	return n >= VAULT_PIN_MIN && n <= 12 &&
+	    strspn(pin, "0123456789") == n;
 }
 
 static int
@@ -73,11 +74,11 @@ cmd_pin_exec(const struct cmd_entry *e, int argc, char **argv)
 
 	if ((cfg = cmd_load_config(config)) == NULL)
 		return 1;
-	if ((pin = cmd_passphrase(pinfile, "New PIN (4 to 12 digits): ",
+	if ((pin = cmd_passphrase(pinfile, "New PIN (6 to 12 digits): ",
 	    1)) == NULL)
 		goto out;
 	if (!pin_ok(pin)) {
-		cmd_error("a PIN is 4 to 12 digits");
+		cmd_error("a PIN is 6 to 12 digits (see README, \"Why six digits\")");
 		goto out;
 	}
 	if (vault_pin_hash(hash, pin, &cause) != 0 ||
@@ -106,7 +107,7 @@ const struct cmd_entry cmd_pin_entry = {
 	"session as assisted (\"assisted by volunteer N\", inside the sealed "
 	"record). Staff press F9 and type the staff PIN to reach the staff "
 	"menu.\n\n"
-	"The PIN (4 to 12 digits) is asked twice on the terminal, or read "
+	"The PIN (6 to 12 digits) is asked twice on the terminal, or read "
 	"from the first line of --pin-file. Only its Argon2id hash "
 	"(crypto_pwhash_str) is stored, in [volunteers] or [staff] of the "
 	"config file; the rest of the file is kept as it is. Restart the kiosk "

@@ -17,6 +17,7 @@
  * but the output files in DIR.
  */
 #include <sys/file.h>
+#include <sys/sysmacros.h>
 #include <sys/stat.h>
 
 #include <errno.h>
@@ -741,9 +742,50 @@ office_recover(struct office *o, char **cause)
 	return store_ledger_pending_clear(o->ledger, o->absdir, cause);
 }
 
+/*
+ * Is dir on a removable drive (a USB stick, an SD card)? From sysfs: the
+ * block device of its file system, or the disk that partition is on,
+ * says removable, or sits on a USB bus. Unknown counts as not.
+ */
+static int
+on_removable(const char *dir, char *dev, size_t devlen)
+{
+	const char *sys = "/sys";
+	char path[512], *real, buf[8];
+	struct stat sb;
+	FILE *f;
+	int r = 0, up;
+
+	if (getenv("KIOSK_TEST") != NULL && strcmp(getenv("KIOSK_TEST"),
+	    "1") == 0 && getenv("KIOSK_TEST_SYSFS") != NULL)
+		sys = getenv("KIOSK_TEST_SYSFS");	/* tests only */
+	if (stat(dir, &sb) != 0)
+		return 0;
+	snprintf(path, sizeof path, "%s/dev/block/%u:%u", sys,
+	    major(sb.st_dev), minor(sb.st_dev));
+	if ((real = realpath(path, NULL)) == NULL)
+		return 0;
+	snprintf(dev, devlen, "%s", strrchr(real, '/') + 1);
+	if (strstr(real, "/usb") != NULL)
+		r = 1;
+	for (up = 0; up < 2 && !r; up++) {	/* the device, then its disk */
+		snprintf(path, sizeof path, "%s%s/removable", real,
+		    up ? "/.." : "");
+		if ((f = fopen(path, "re")) != NULL) {
+			if (fgets(buf, sizeof buf, f) != NULL && buf[0] == '1')
+				r = 1;
+			fclose(f);
+		}
+	}
+	free(real);
+	return r;
+}
+
 struct office *
 office_open(const char *outdir, const char *ledger, int tofu, char **cause)
 {
+	char dev[64];
+
 	struct office *o;
 	char *lpath = NULL;
 
@@ -776,6 +818,11 @@ office_open(const char *outdir, const char *ledger, int tofu, char **cause)
 		return NULL;
 	}
 	free(lpath);
+	if (on_removable(o->absdir, dev, sizeof dev))
+		buf_addf(&o->notes, "WARNING: %s is on a removable drive "
+		    "(%s). Opened submissions are plaintext: keep them on the "
+		    "office machine's encrypted disk, not on a stick, unless "
+		    "the stick itself is encrypted (LUKS).\n", outdir, dev);
 	if (office_recover(o, cause) != 0) {
 		office_close(o);
 		return NULL;

@@ -123,6 +123,11 @@ vault_random_uniform(uint32_t upper)
 int
 vault_pin_hash(char out[128], const char *pin, char **cause)
 {
+	if (strlen(pin) < VAULT_PIN_MIN) {
+		xasprintf(cause, "a PIN must have at least %d digits",
+		    VAULT_PIN_MIN);
+		return -1;
+	}
 	if (crypto_pwhash_str(out, pin, strlen(pin),
 	    crypto_pwhash_OPSLIMIT_INTERACTIVE,
 	    crypto_pwhash_MEMLIMIT_INTERACTIVE) != 0) {

@@ -28,7 +28,7 @@ done_testing() { echo "1..$n"; [ "$failed" -eq 0 ]; exit $?; }
 
 # make_office DIR: office key set with passphrase file $T/pass
 make_office() {
-	printf 'correct horse battery staple\n' > "$T/pass"
+	(umask 077; printf 'correct horse battery staple\n' > "$T/pass")
 	"$KIOSK" keygen --out "$1" --passphrase-file "$T/pass" >/dev/null
 }
 # make_kiosk NAME DATA_DIR OFFICE_PUB: writes $T/NAME.ini

@@ -47,7 +47,7 @@ def batches():
 one = write("one", "first staff passphrase words")
 two = write("two", "second staff passphrase words")
 bad = write("bad", "not the passphrase")
-pins = write("pins", "99119")
+pins = write("pins", "991193")
 
 r = kiosk("identity", "--config", w.config)
 pub = r.stdout
@@ -103,7 +103,7 @@ try:
     k.wait("Choose your language", 10)
     k.keys("F9")
     k.wait("staff PIN", 5)
-    k.type("99119")
+    k.type("991193")
     k.keys("Enter")
     s = k.wait("Staff menu", 5)
     t.ok(s is not None and "waiting for the office: 2" in s,

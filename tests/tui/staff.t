@@ -28,17 +28,17 @@ with open(w.config, "w") as f:
 
 pins = os.path.join(w.dir, "pins")
 with open(pins, "w") as f:
-    f.write("4821\n")
+    f.write("482105\n")
 r = run([KIOSK, "pin", "set", "volunteer", "7", "--config", w.config,
          "--pin-file", pins])
 t.ok(r.returncode == 0, "kiosk pin set volunteer 7", r.stderr)
 with open(pins, "w") as f:
-    f.write("99119\n")
+    f.write("991193\n")
 r = run([KIOSK, "pin", "set", "staff", "--config", w.config,
          "--pin-file", pins])
 t.ok(r.returncode == 0, "kiosk pin set staff", r.stderr)
 cfg = open(w.config).read()
-t.ok("4821" not in cfg and "99119" not in cfg and "$argon2id$" in cfg,
+t.ok("482105" not in cfg and "991193" not in cfg and "$argon2id$" in cfg,
      "only PIN hashes are in the config")
 r = run([KIOSK, "pin", "set", "staff", "--config", w.config])
 t.ok(r.returncode != 0, "no PIN without a terminal or a file")
@@ -56,7 +56,7 @@ try:
     k.type("7")
     k.keys("Enter")
     s = k.wait("PIN", 5)
-    k.type("4821")
+    k.type("482105")
     k.keys("Enter")
     time.sleep(0.5)
     k.keys("1", "Enter")
@@ -87,7 +87,7 @@ try:
     k.keys("F9")
     s = k.wait("staff PIN", 5)
     t.ok(s is not None, "F9 asks for the staff PIN", k.screen())
-    k.type("99119")
+    k.type("991193")
     k.keys("Enter")
     s = k.wait("Staff menu", 5)
     t.ok(s is not None, "the right PIN opens the staff menu", k.screen())
@@ -135,7 +135,7 @@ try:
         time.sleep(0.3)
     s = k.wait("Too many wrong PINs", 10)
     t.ok(s is not None, "five wrong PINs lock the prompt", k.screen())
-    k.type("99119")
+    k.type("991193")
     k.keys("Enter")
     time.sleep(0.5)
     s = k.screen()

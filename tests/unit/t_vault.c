@@ -189,5 +189,19 @@ main(void)
 		vault_secure_free(a);
 		vault_secure_free(b2);
 	}
+	/* PINs: at least six digits (issue 13). */
+	{
+		char ph[128];
+
+		free(cause);
+		cause = NULL;
+		ok(vault_pin_hash(ph, "12345", &cause) != 0 && cause != NULL &&
+		    strstr(cause, "at least 6") != NULL,
+		    "a 5-digit PIN is refused");
+		ok(vault_pin_hash(ph, "123456", &cause) == 0 &&
+		    vault_pin_verify(ph, "123456") &&
+		    !vault_pin_verify(ph, "123457"),
+		    "a 6-digit PIN is hashed and verifies");
+	}
 	return done_testing();
 }
