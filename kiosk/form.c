@@ -1266,6 +1266,7 @@ read_survey(struct builder *b, struct fs_section **secs, size_t nsecs)
 					free(q->name);
 					free(q->label.by_lang);
 					free(q->hint.by_lang);
+					free(q->spoken.by_lang);
 					free(q->required_message.by_lang);
 					free(q->constraint_message.by_lang);
 					free(q->required);
@@ -1402,6 +1403,8 @@ add_or_other(struct builder *b)
 		o->label.by_lang = xcalloc(f->nlangs ? f->nlangs : 1,
 		    sizeof (char *));
 		o->hint.by_lang = xcalloc(f->nlangs ? f->nlangs : 1,
+		    sizeof (char *));
+		o->spoken.by_lang = xcalloc(f->nlangs ? f->nlangs : 1,
 		    sizeof (char *));
 		o->required_message.by_lang = xcalloc(f->nlangs ? f->nlangs :
 		    1, sizeof (char *));

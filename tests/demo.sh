@@ -55,6 +55,11 @@ hours = Monday to Friday, 9:00 to 17:00 (demo hours)
 save_dir = tickets
 profiles_dir = ../printers
 profile = receipt-80mm
+
+[audio]
+; F3 reads the screen aloud where the machine has a sound device
+; (build/kiosk audio status --config demo/kiosk.ini says whether it does).
+enabled = yes
 INI
 if [ -n "$pins" ]; then
 	printf '\n%s\n' "$pins" >> "$D/kiosk.ini.tmp"

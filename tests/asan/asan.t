@@ -1,5 +1,5 @@
 #!/bin/sh
-# The ASan/UBSan build (make asan): every unit test, then three tmux
+# The ASan/UBSan build (make asan): every unit test, then four tmux
 # tests with the sanitized binary. Any sanitizer
 # report fails the test; reports are kept in build-asan/reports/.
 . "$(dirname "$0")/../env.sh"
@@ -23,15 +23,17 @@ for t in build-asan/tests/t_*; do
 	fi
 done
 # The end-to-end session, export and open; the forms engine's repeats
-# (removing one) and or_other; a protected kiosk key at the staff menu.
-for s in session engine protect; do
+# (removing one) and or_other; a protected kiosk key at the staff menu;
+# the Listen key with the sanitized speech helper beside the kiosk.
+for s in tui/session tui/engine tui/protect speech/listen-form; do
 	n=$((n + 1))
-	if KIOSK="$KIOSK_TOP/build-asan/kiosk" python3 tests/tui/$s.t \
-	    > "$reports/$s.out" 2>&1; then
-		echo "ok $n - tests/tui/$s.t under ASan/UBSan"
+	o="$reports/$(basename "$s").out"
+	if KIOSK="$KIOSK_TOP/build-asan/kiosk" python3 tests/$s.t \
+	    > "$o" 2>&1; then
+		echo "ok $n - tests/$s.t under ASan/UBSan"
 	else
-		echo "not ok $n - tests/tui/$s.t under ASan/UBSan"
-		sed 's/^/#   /' "$reports/$s.out" | grep -v '^#   ok' | head -40
+		echo "not ok $n - tests/$s.t under ASan/UBSan"
+		sed 's/^/#   /' "$o" | grep -v '^#   ok' | head -40
 		fail=1
 	fi
 done
