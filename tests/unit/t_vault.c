@@ -198,6 +198,8 @@ main(void)
 		ok(vault_pin_hash(ph, "12345", &cause) != 0 && cause != NULL &&
 		    strstr(cause, "at least 6") != NULL,
 		    "a 5-digit PIN is refused");
+		free(cause);
+		cause = NULL;
 		ok(vault_pin_hash(ph, "123456", &cause) == 0 &&
 		    vault_pin_verify(ph, "123456") &&
 		    !vault_pin_verify(ph, "123457"),
