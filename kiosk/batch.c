@@ -30,7 +30,22 @@
 #define SAVE_WRITEBACK		(8u << 20)	/* see batch_file_open */
 
 static const unsigned char batch_magic[8] = "KIB1\r\n\x1a\n";
-static const unsigned char ack_magic[8] = "KIA1\r\n\x1a\n";
+static const unsigned char ack_magic[8] = "KIA2\r\n\x1a\n";
+
+#define BATCH_VERSION	1	/* the u16 at offset 112 */
+
+static unsigned
+le16_get(const unsigned char *p)
+{
+	return (unsigned)p[0] | (unsigned)p[1] << 8;
+}
+
+static void
+le16_put(unsigned char *p, unsigned v)
+{
+	p[0] = (unsigned char)v;
+	p[1] = (unsigned char)(v >> 8);
+}
 
 const char *
 batch_error_name(int why)
@@ -104,7 +119,7 @@ batch_finish(unsigned char *d, uint64_t total, const struct batch *b,
 	memcpy(d, batch_magic, 8);
 	memcpy(d + 8, vault_sign_pk(k), 32);
 	le64_put(d + 104, total);
-	d[112] = 1;
+	le16_put(d + 112, BATCH_VERSION);
 	le64_put(d + 116, b->number);
 	memcpy(d + 124, b->prev_hash, 32);
 	le64_put(d + 156, b->acked_through);
@@ -176,6 +191,13 @@ int
 batch_check_header(const unsigned char *d, size_t len, unsigned char pk[32],
     int *why, char **cause)
 {
+	if (len >= 8 && memcmp(d, batch_magic, 3) == 0 && d[3] > '1' &&
+	    d[3] <= '9' && memcmp(d + 4, batch_magic + 4, 4) == 0) {
+		*why = BATCH_E_FORMAT;
+		xasprintf(cause, "batch format KIB%c: made by a newer kiosk; "
+		    "open it with a newer version of kiosk", d[3]);
+		return -1;
+	}
 	if (len < 8 || memcmp(d, batch_magic, 8) != 0) {
 		/* A prefix of the magic is a truncated batch. */
 		if (len < 8 && memcmp(d, batch_magic, len) == 0) {
@@ -191,6 +213,18 @@ batch_check_header(const unsigned char *d, size_t len, unsigned char pk[32],
 		*why = BATCH_E_TRUNCATED;
 		xasprintf(cause, "truncated: %zu bytes, shorter than the "
 		    "header", len);
+		return -1;
+	}
+	/* Before the signature: a newer layout may put it elsewhere. */
+	if (le16_get(d + 112) != BATCH_VERSION) {
+		*why = BATCH_E_FORMAT;
+		if (le16_get(d + 112) > BATCH_VERSION)
+			xasprintf(cause, "batch format version %u: made by a "
+			    "newer kiosk; open it with a newer version of "
+			    "kiosk", le16_get(d + 112));
+		else
+			xasprintf(cause, "unknown batch format version %u "
+			    "(damaged?)", le16_get(d + 112));
 		return -1;
 	}
 	if (le64_get(d + 104) != (uint64_t)len) {
@@ -274,12 +308,6 @@ batch_parse_flags(const unsigned char *d, size_t len, struct batch *b,
 
 	memset(b, 0, sizeof *b);
 	memcpy(b->kiosk_pk, d + 8, 32);
-	if (d[112] != 1 || d[113] != 0) {
-		*why = BATCH_E_FORMAT;
-		xasprintf(cause, "unknown batch format version %u",
-		    (unsigned)(d[112] | d[113] << 8));
-		return -1;
-	}
 	if (d[114] != 0 || d[115] != 0)
 		return manifest_fail(why, cause, "unknown flags");
 	b->number = le64_get(d + 116);
@@ -393,19 +421,29 @@ batch_read(const unsigned char *d, size_t len, struct batch *b, int *why,
 
 /* ---- acks ---- */
 
+/*
+ * What the office signs: the context string (12 bytes, no NUL), the magic
+ * and the office key, then everything after the signature. (Format KIA1
+ * signed a context cut to 11 bytes, "kiosk ack v"; KIA2 fixed that.)
+ */
+#define ACK_CONTEXT	"kiosk ack v2"
+#define ACK_MSG_LEN	(sizeof ACK_CONTEXT - 1 + 40 + 56)
+
 static void
-ack_msg(const unsigned char *d, unsigned char msg[40 + 56 + 11])
+ack_msg(const unsigned char *d, unsigned char msg[ACK_MSG_LEN])
 {
-	memcpy(msg, "kiosk ack v1", 11);
-	memcpy(msg + 11, d, 40);
-	memcpy(msg + 51, d + 104, 56);
+	size_t c = sizeof ACK_CONTEXT - 1;
+
+	memcpy(msg, ACK_CONTEXT, c);
+	memcpy(msg + c, d, 40);
+	memcpy(msg + c + 40, d + 104, 56);
 }
 
 void
 ack_write(const struct ack *a, const struct vault_office_key *k,
     unsigned char out[ACK_LEN])
 {
-	unsigned char msg[107];
+	unsigned char msg[ACK_MSG_LEN];
 
 	memset(out, 0, ACK_LEN);
 	memcpy(out, ack_magic, 8);
@@ -422,8 +460,22 @@ int
 ack_read(const unsigned char *d, size_t len, const unsigned char opk[32],
     struct ack *a, char **cause)
 {
-	unsigned char msg[107];
+	unsigned char msg[ACK_MSG_LEN];
 
+	if (len >= 8 && memcmp(d, ack_magic, 3) == 0 && d[3] >= '1' &&
+	    d[3] <= '9' && d[3] != ack_magic[3] &&
+	    memcmp(d + 4, ack_magic + 4, 4) == 0) {
+		if (d[3] > ack_magic[3])
+			xasprintf(cause, "acknowledgement format KIA%c: made "
+			    "by a newer kiosk at the office; update this "
+			    "kiosk", d[3]);
+		else
+			xasprintf(cause, "acknowledgement format KIA%c: made "
+			    "by an older kiosk at the office; open the batch "
+			    "there again with this version for a new one",
+			    d[3]);
+		return -1;
+	}
 	if (len != ACK_LEN || memcmp(d, ack_magic, 8) != 0) {
 		xasprintf(cause, "not an acknowledgement file");
 		return -1;
@@ -999,6 +1051,12 @@ identity_parse(const void *data, size_t len, char name[BATCH_NAME_MAX + 1],
 	size_t mlen = strlen(IDENTITY_MAGIC);
 	int rc = -1;
 
+	if (len > mlen && memcmp(d, IDENTITY_MAGIC, mlen - 2) == 0 &&
+	    d[mlen - 2] >= '2' && d[mlen - 2] <= '9') {
+		xasprintf(cause, "kiosk identity format v%c: made by a newer "
+		    "kiosk; use a newer version of kiosk", d[mlen - 2]);
+		return -1;
+	}
 	if (len < mlen || memcmp(d, IDENTITY_MAGIC, mlen) != 0) {
 		xasprintf(cause, "not a kiosk identity file (first line must "
 		    "be \"kiosk identity v1\")");

@@ -28,9 +28,10 @@
  *	          BLAKE2b-256 of the sealed record [32]; seq strictly rising
  *	...       the sealed records, in manifest order
  *
- * Ack layout: magic "KIA1\r\n\x1a\n", office Ed25519 public key [32],
- * signature [64] of bytes[0,40) || bytes[104,160), kiosk public key [32],
- * acked-through u64, counter u64, batch number u64. 160 bytes exactly.
+ * Ack layout: magic "KIA2\r\n\x1a\n", office Ed25519 public key [32],
+ * signature [64] of "kiosk ack v2" || bytes[0,40) || bytes[104,160),
+ * kiosk public key [32], acked-through u64, counter u64, batch number u64.
+ * 160 bytes exactly. FORMAT.md is the full specification of both.
  */
 #ifndef KIOSK_BATCH_H
 #define KIOSK_BATCH_H

@@ -287,7 +287,11 @@ identity_load(const char *dir, struct identity *id, char **cause)
 		id->sealed = xmalloc(id->sealedlen);
 		memcpy(id->sealed, raw + 40, id->sealedlen);
 		rc = 0;
-	} else
+	} else if (n >= 8 && memcmp(raw, "KID", 3) == 0 && raw[3] > '2' &&
+	    raw[3] <= '9' && memcmp(raw + 4, ID_MAGIC + 4, 4) == 0)
+		xasprintf(cause, "%s: kiosk identity format KID%c: made by a "
+		    "newer kiosk; use a newer version of kiosk", path, raw[3]);
+	else
 		xasprintf(cause, "%s: damaged kiosk identity file", path);
 out_close:
 	close(fd);

@@ -354,8 +354,18 @@ record_reparse(struct record *rec, const unsigned char *p, size_t len,
 	vault_wipe(rec->ent, rec->n * sizeof *rec->ent);
 	rec->used = rec->n = rec->nhidden = 0;
 	memset(h, 0, sizeof *h);
-	if (rd_get(&r, magic, 5) != 0 || memcmp(magic, "KRC1\1", 5) != 0)
+	if (rd_get(&r, magic, 5) != 0 || memcmp(magic, "KRC1", 4) != 0)
 		goto bad;
+	if (magic[4] != 1) {
+		memset(h, 0, sizeof *h);
+		if (magic[4] > 1)
+			xasprintf(cause, "record format version %u: made by a "
+			    "newer kiosk; open it with a newer version of "
+			    "kiosk", magic[4]);
+		else
+			xasprintf(cause, "unknown record format version 0");
+		return -1;
+	}
 	if (rd_get(&r, h->kiosk_id, 32) != 0 || rd_get(&r, b, 8) != 0)
 		goto bad;
 	for (i = 8; i > 0; i--)

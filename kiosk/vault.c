@@ -284,6 +284,13 @@ vault_office_pub_parse(const void *data, size_t len,
 	int rc = -1;
 
 	/* Tolerate a missing final newline, nothing else. */
+	if (len > mlen && memcmp(d, OFFICE_PUB_MAGIC, mlen - 2) == 0 &&
+	    d[mlen - 2] >= '2' && d[mlen - 2] <= '9') {
+		xasprintf(cause, "office public key format v%c: made by a "
+		    "newer kiosk; use a newer version of kiosk",
+		    d[mlen - 2]);
+		return -1;
+	}
 	if (len < mlen || memcmp(d, OFFICE_PUB_MAGIC, mlen) != 0) {
 		xasprintf(cause, "not an office public key file "
 		    "(first line must be \"kiosk office public key v1\")");
@@ -426,6 +433,11 @@ kosk_open(unsigned kind, const void *data, size_t len, const char *pass,
 	if (len < 8 || memcmp(d, KOSK_MAGIC, 6) != 0 ||
 	    (d[7] != kind && (d[7] == KOSK_OFFICE || d[7] == KOSK_KIOSK))) {
 		xasprintf(cause, "%s: wrong kind of file", what);
+		return -1;
+	}
+	if (d[6] > 1) {
+		xasprintf(cause, "%s: format version %u: made by a newer "
+		    "kiosk; use a newer version of kiosk", what, d[6]);
 		return -1;
 	}
 	if (len != KOSK_HDR + ptlen + crypto_aead_xchacha20poly1305_ietf_ABYTES ||

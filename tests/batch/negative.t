@@ -56,8 +56,13 @@ ok $? "and the report names it lost"
 ok "$([ ! -e "$T/o2/lib-1.ack" ]; echo $?)" "and no ack covers it"
 # (All four flips of the count: a count the file cannot hold is caught
 # before the manifest is read, issue 13.)
-is "$(grep -c 'rejected (signature)' "$T/err")" "$((300 - 8 - 8 - 4))" \
-    "flips in header and manifest are signature failures (but magic, length, count)"
+is "$(grep -c 'rejected (signature)' "$T/err")" "$((300 - 8 - 8 - 4 - 2))" \
+    "flips in header and manifest are signature failures (but magic, length, count, version)"
+# Byte 112 flips to version 0, byte 113 to version 513.
+is "$(grep -c 'rejected (not a batch): batch format version 513: made by a newer kiosk' "$T/err")" 1 \
+    "a higher version says the batch was made by a newer kiosk"
+is "$(grep -c 'rejected (not a batch): unknown batch format version 0' "$T/err")" 1 \
+    "version 0 is unknown"
 no_output "$T/o2" "flipped bits write no output"
 open_b "$T/o2" "$small"
 is $? 0 "the intact batch then opens (the lost record arrives)"

@@ -226,6 +226,34 @@ main(void)
 	    &ra, &cause) != 0, "a short ack is refused");
 	free(cause);
 	cause = NULL;
+	{
+		/* FORMAT.md: the whole 12-byte context string is signed. */
+		unsigned char msg[12 + 40 + 56];
+
+		memcpy(msg, "kiosk ack v2", 12);
+		memcpy(msg + 12, raw, 40);
+		memcpy(msg + 52, raw + 104, 56);
+		ok(vault_verify(vault_office_public(ok_)->sign_pk, raw + 40,
+		    msg, sizeof msg) == 0, "the ack signs \"kiosk ack v2\" "
+		    "whole, then bytes 0-40 and 104-160");
+		msg[11] = '1';
+		ok(vault_verify(vault_office_public(ok_)->sign_pk, raw + 40,
+		    msg, sizeof msg) != 0, "not with another context");
+	}
+	ok(memcmp(raw, "KIA2\r\n\x1a\n", 8) == 0, "ack magic is KIA2");
+	raw[3] = '3';
+	ok(ack_read(raw, sizeof raw, vault_office_public(ok_)->sign_pk, &ra,
+	    &cause) != 0 && strstr(cause, "made by a newer kiosk") != NULL,
+	    "a KIA3 ack was made by a newer kiosk");
+	free(cause);
+	cause = NULL;
+	raw[3] = '1';
+	ok(ack_read(raw, sizeof raw, vault_office_public(ok_)->sign_pk, &ra,
+	    &cause) != 0 && strstr(cause, "made by an older kiosk") != NULL,
+	    "a KIA1 ack was made by an older kiosk");
+	free(cause);
+	cause = NULL;
+	raw[3] = '2';
 
 	/* Identity files. */
 	identity_format("lib-1", vault_sign_pk(key), &idb);

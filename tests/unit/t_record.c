@@ -90,6 +90,14 @@ main(void)
 	ok(q == NULL, "a relevant flag other than 0 or 1 is refused");
 	free(cause);
 	cause = NULL;
+	memcpy(bad, ser, len);
+	bad[4] = 2;		/* record format version */
+	q = record_parse(bad, len, &qh, &cause);
+	ok(q == NULL && cause != NULL &&
+	    strstr(cause, "made by a newer kiosk") != NULL,
+	    "record version 2 says it was made by a newer kiosk");
+	free(cause);
+	cause = NULL;
 	h.date = "2026-3-1";
 	ok(record_serialize(r, &h, &ser2, &len2, &cause) != 0,
 	    "a date that is not YYYY-MM-DD is refused");
