@@ -10,6 +10,7 @@
 #include <sys/stat.h>
 
 #include <errno.h>
+#include <dirent.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -17,11 +18,69 @@
 
 #include "batch.h"
 #include "cmd.h"
+#include "form.h"
 #include "office.h"
+#include "output.h"
 #include "util.h"
 #include "vault.h"
 
 #define OPEN_MAX_KEYS	16
+#define OPEN_MAX_FORMS	16
+
+static int
+cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/*
+ * The office's own forms, from a folder of form files (or one file):
+ * their versions' output layouts. A form that does not load is reported
+ * and left out (its submissions still open, in a layout of their own).
+ */
+static int
+load_forms(struct office *o, const char *dir)
+{
+	struct form *f;
+	struct dirent *de;
+	DIR *d;
+	char **names = NULL, *path, *cause = NULL;
+	size_t n = 0, i, len;
+
+	if ((d = opendir(dir)) == NULL) {
+		if ((f = form_load(dir, &cause)) == NULL) {
+			cmd_error("--forms %s: %s", dir, cause);
+			free(cause);
+			return -1;
+		}
+		office_add_form(o, f);
+		return 0;
+	}
+	while ((de = readdir(d)) != NULL) {
+		len = strlen(de->d_name);
+		if (de->d_name[0] == '.' || len < 5 ||
+		    strcmp(de->d_name + len - 4, ".csv") != 0)
+			continue;
+		names = xreallocarray(names, n + 1, sizeof *names);
+		names[n++] = xstrdup(de->d_name);
+	}
+	closedir(d);
+	qsort(names, n, sizeof *names, cmp_str);
+	for (i = 0; i < n; i++) {
+		xasprintf(&path, "%s/%s", dir, names[i]);
+		if ((f = form_load(path, &cause)) == NULL) {
+			fprintf(stderr, "kiosk: warning: %s; its submissions "
+			    "get a layout from their own columns\n", cause);
+			free(cause);
+			cause = NULL;
+		} else
+			office_add_form(o, f);
+		free(path);
+		free(names[i]);
+	}
+	free(names);
+	return 0;
+}
 
 /* A secret others can read: say so, and how to fix it. */
 static void
@@ -85,6 +144,8 @@ cmd_open_exec(const struct cmd_entry *e, int argc, char **argv)
 		{ "out", required_argument, NULL, 'o' },
 		{ "accept-lost", required_argument, NULL, 'a' },
 		{ "resync", no_argument, NULL, 'r' },
+		{ "forms", required_argument, NULL, 'F' },
+		{ "no-bom", no_argument, NULL, 'B' },
 		{ NULL, 0, NULL, 0 }
 	};
 	struct vault_office_key *keys[OPEN_MAX_KEYS];
@@ -93,11 +154,12 @@ cmd_open_exec(const struct cmd_entry *e, int argc, char **argv)
 	const char *kpath[OPEN_MAX_KEYS], *pfile[OPEN_MAX_KEYS];
 	const char *accept[OPEN_MAX_KEYS];
 	size_t na = 0;
+	const char *fdir[OPEN_MAX_FORMS];
 	char *ledger = NULL, *out = NULL, *cause = NULL, *pass, *prompt;
-	size_t nk = 0, np = 0, i;
+	size_t nk = 0, np = 0, nf = 0, i;
 	long added;
 	int c, rc = 1, wrong, why, replay, rejected = 0, gap = 0, lost = 0;
-	int resync = 0;
+	int resync = 0, oflags = 0;
 
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
@@ -122,6 +184,12 @@ cmd_open_exec(const struct cmd_entry *e, int argc, char **argv)
 				return cmd_usage(e, "--accept-lost NAME:SEQ");
 			accept[na++] = optarg;
 			break;
+		case 'F':
+			if (nf == OPEN_MAX_FORMS)
+				return cmd_usage(e, "too many --forms");
+			fdir[nf++] = optarg;
+			break;
+		case 'B': oflags |= OUTPUT_NO_BOM; break;
 		default: return cmd_usage(e, "unknown option");
 		}
 	}
@@ -172,6 +240,10 @@ cmd_open_exec(const struct cmd_entry *e, int argc, char **argv)
 		keys[i] = NULL;
 	}
 	office_set_resync(o, resync);
+	office_output_flags(o, oflags);
+	for (i = 0; i < nf; i++)
+		if (load_forms(o, fdir[i]) != 0)
+			goto out;
 	for (; optind < argc; optind++) {
 		free(cause);
 		cause = NULL;

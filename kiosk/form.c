@@ -2089,9 +2089,7 @@ check_questions(struct builder *b)
 		    "${") != NULL || strchr(q->default_value, '(') != NULL))
 			pv->default_expr = compile(b, q->row, "default",
 			    q->default_value, NULL);
-		pv->columns = !q->no_store && !(q->type == FT_NOTE ||
-		    q->type == FT_BEGIN_GROUP || q->type == FT_END_GROUP ||
-		    q->type == FT_BEGIN_REPEAT || q->type == FT_END_REPEAT);
+		pv->columns = form_question_stored(q);
 	}
 	b->cur_name = NULL;
 }
@@ -2546,4 +2544,20 @@ form_name_ambiguous(const struct form *f, const char *name)
 	int k = names_find(f, name);
 
 	return k >= 0 && ((struct fq_priv *)f->questions[k].priv)->dup_name;
+}
+
+int
+form_question_stored(const struct form_question *q)
+{
+	return !q->no_store && !(q->type == FT_NOTE ||
+	    q->type == FT_BEGIN_GROUP || q->type == FT_END_GROUP ||
+	    q->type == FT_BEGIN_REPEAT || q->type == FT_END_REPEAT);
+}
+
+const char *
+form_question_column(const struct form_question *q)
+{
+	const struct fq_priv *pv = q->priv;
+
+	return pv != NULL ? pv->column : NULL;
 }

@@ -161,6 +161,17 @@ int		 form_dump(const char *path, struct buf *out, char **cause);
 /* Most instances of one repeat. */
 #define FORM_REPEAT_MAX	50
 
+/*
+ * Does the question give submission columns (see form_state_columns)?
+ * The office's output derives a form version's layout from this.
+ */
+int		 form_question_stored(const struct form_question *);
+/*
+ * Its submission column (without "[N]" or "/choice"): its name, or the
+ * group path of a name used in several groups; NULL if it gives none.
+ */
+const char	*form_question_column(const struct form_question *);
+
 /* Index of a language by code ("es") or -1. */
 int		 form_lang_index(const struct form *, const char *code);
 const char	*form_text(const struct form *, const struct form_text *,

@@ -31,26 +31,12 @@
 
 #include "batch.h"
 #include "office.h"
+#include "output.h"
 #include "par.h"
 #include "record.h"
 #include "store.h"
 #include "util.h"
 #include "vault.h"
-
-/* A growable buffer in secure memory, for decrypted output. */
-struct sbuf {
-	unsigned char	*p;
-	size_t		 len, cap;
-};
-
-struct target {
-	char		*file;		/* basename: form.csv or form-v.csv */
-	char		*header;	/* CSV header line, with newline */
-	int		 exists;	/* on disk already (header checked) */
-	struct sbuf	 rows;
-	char		*jfile;		/* form.jsonl */
-	struct sbuf	 json;
-};
 
 struct touched {
 	unsigned char	pk[32];
@@ -68,6 +54,7 @@ struct office {
 	int			 behind;	/* a ledger behind a kiosk seen */
 	struct vault_office_key	**keys;
 	size_t			 nkeys;
+	struct output		*out;		/* the files for people */
 	struct touched		*touched;
 	size_t			 ntouched;
 	struct buf		 notes;
@@ -87,40 +74,6 @@ office_error_name(int why)
 	case OFFICE_E_REVOKED:		return "revoked";
 	}
 	return batch_error_name(why);
-}
-
-static void
-sb_add(struct sbuf *b, const void *d, size_t len)
-{
-	unsigned char *n;
-
-	if (b->len + len > b->cap) {
-		size_t cap = b->cap ? b->cap : 4096;
-
-		while (b->len + len > cap)
-			cap *= 2;
-		n = vault_secure_alloc(cap);
-		if (b->len > 0)
-			memcpy(n, b->p, b->len);
-		vault_secure_free(b->p);
-		b->p = n;
-		b->cap = cap;
-	}
-	memcpy(b->p + b->len, d, len);
-	b->len += len;
-}
-
-static void
-sb_adds(struct sbuf *b, const char *s)
-{
-	sb_add(b, s, strlen(s));
-}
-
-static void
-sb_free(struct sbuf *b)
-{
-	vault_secure_free(b->p);
-	memset(b, 0, sizeof *b);
 }
 
 /*
@@ -151,11 +104,6 @@ utf8_len(const unsigned char *p)
 	return 0;
 }
 
-/* Bytes that replace an invalid one: U+FFFD. */
-static const char utf8_bad[] = "\xef\xbf\xbd";
-/* Invalid UTF-8 sequences replaced since the last look (per record). */
-static unsigned long utf8_fixed;
-
 static int
 utf8_valid(const char *s)
 {
@@ -168,95 +116,6 @@ utf8_valid(const char *s)
 		p += n;
 	}
 	return 1;
-}
-
-/*
- * Would a spreadsheet evaluate a cell that starts at s? After any
- * leading white space (ASCII, no-break and ideographic spaces), a
- * = + - @ (or their full-width forms, which some spreadsheets fold), a
- * tab, CR or LF.
- */
-static int
-csv_risky(const char *s)
-{
-	const unsigned char *p = (const unsigned char *)s;
-
-	for (;;) {
-		if (*p == ' ' || *p == '\t' || *p == '\r' || *p == '\n')
-			return 1;	/* white space first: always quoted */
-		if (p[0] == 0xc2 && p[1] == 0xa0) {		/* U+00A0 */
-			p += 2;
-			continue;
-		}
-		if (p[0] == 0xe3 && p[1] == 0x80 && p[2] == 0x80) { /* U+3000 */
-			p += 3;
-			continue;
-		}
-		break;
-	}
-	if (*p != '\0' && strchr("=+-@", *p) != NULL)
-		return 1;
-	/* U+FF1D = , U+FF0B + , U+FF0D - , U+FF20 @ (full width) */
-	if (p[0] == 0xef && p[1] == 0xbc && (p[2] == 0x9d || p[2] == 0x8b ||
-	    p[2] == 0x8d))
-		return 1;
-	if (p[0] == 0xef && p[1] == 0xbc && p[2] == 0xa0)
-		return 1;
-	return 0;
-}
-
-/*
- * One CSV cell: valid UTF-8 only (U+FFFD for a bad byte), a cell a
- * spreadsheet could evaluate prefixed with ', quoted when needed.
- */
-static void
-csv_cell(struct sbuf *b, const char *s)
-{
-	int quote = strpbrk(s, ",\"\r\n") != NULL || s[0] == ' ';
-	const unsigned char *p;
-	size_t n;
-
-	if (quote)
-		sb_add(b, "\"", 1);
-	if (csv_risky(s))
-		sb_add(b, "'", 1);
-	for (p = (const unsigned char *)s; *p != '\0'; p += n) {
-		if ((n = utf8_len(p)) == 0) {
-			sb_adds(b, utf8_bad);	/* counted by json_str */
-			n = 1;
-			continue;
-		}
-		if (*p == '"')
-			sb_add(b, "\"", 1);
-		sb_add(b, p, n);
-	}
-	if (quote)
-		sb_add(b, "\"", 1);
-}
-
-static void
-json_str(struct sbuf *b, const char *s)
-{
-	const unsigned char *p;
-	char esc[8];
-	size_t n;
-
-	sb_add(b, "\"", 1);
-	for (p = (const unsigned char *)s; *p != '\0'; p += n) {
-		if ((n = utf8_len(p)) == 0) {
-			sb_adds(b, utf8_bad);
-			utf8_fixed++;
-			n = 1;
-		} else if (*p == '"' || *p == '\\') {
-			sb_add(b, "\\", 1);
-			sb_add(b, p, 1);
-		} else if (*p < 0x20 || *p == 0x7f) {
-			snprintf(esc, sizeof esc, "\\u%04x", *p);
-			sb_adds(b, esc);
-		} else
-			sb_add(b, p, n);
-	}
-	sb_add(b, "\"", 1);
 }
 
 /*
@@ -324,41 +183,6 @@ record_check(const struct record_head *h, char **why)
 		return -1;
 	}
 	return 0;
-}
-
-/*
- * A file-name-safe form of a form id or version: letters, digits, - _ .
- * kept (no leading .), others '_'. If anything was changed, or it is
- * longer than OFFICE_ID_SHOWN, it is cut there and 8 hex digits of
- * BLAKE2b of the original follow, so "a/b" and "a_b", or two long ids
- * with a common start, never share a file.
- */
-static char *
-safe_name(const char *s)
-{
-	char *o = xstrdup(*s != '\0' ? s : "form"), *r;
-	char *p;
-	unsigned char h[8];
-	char hex[17];
-	int changed = *s == '\0';
-
-	for (p = o; *p != '\0'; p++) {
-		if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
-		    (*p >= '0' && *p <= '9') || *p == '-' || *p == '_' ||
-		    (*p == '.' && p != o))) {
-			*p = '_';
-			changed = 1;
-		}
-	}
-	if (!changed && strlen(o) <= OFFICE_ID_SHOWN)
-		return o;
-	if (strlen(o) > OFFICE_ID_SHOWN)
-		o[OFFICE_ID_SHOWN] = '\0';
-	vault_hash(h, sizeof h, s, strlen(s));
-	hex_encode(hex, h, sizeof h);
-	xasprintf(&r, "%s~%s", o, hex);
-	free(o);
-	return r;
 }
 
 /*
@@ -793,6 +617,7 @@ office_open(const char *outdir, const char *ledger, int tofu, char **cause)
 		return NULL;
 	o = xcalloc(1, sizeof *o);
 	o->outdir = xstrdup(outdir);
+	o->out = output_new(outdir, 0);
 	o->lockfd = -1;
 	o->tofu = tofu;
 	if ((o->absdir = realpath(outdir, NULL)) == NULL) {
@@ -841,6 +666,7 @@ office_close(struct office *o)
 		vault_office_free(o->keys[i]);
 	free(o->keys);
 	free(o->touched);
+	output_free(o->out);
 	store_close(o->ledger);
 	buf_free(&o->notes);
 	if (o->lockfd != -1)
@@ -867,6 +693,18 @@ int
 office_ledger_behind(struct office *o)
 {
 	return o->behind;
+}
+
+void
+office_add_form(struct office *o, struct form *f)
+{
+	output_add_form(o->out, f);
+}
+
+void
+office_output_flags(struct office *o, int flags)
+{
+	output_set_flags(o->out, flags);
 }
 
 struct buf *
@@ -909,102 +747,6 @@ touch(struct office *o, const unsigned char pk[32], const char *name,
 	o->ntouched++;
 }
 
-/*
- * Read the first line of an existing output file; NULL if none (or
- * empty). Never follows a link or blocks on a FIFO: such a file counts
- * as existing with an unreadable header, and otx_add refuses it.
- */
-static char *
-existing_header(const char *dir, const char *file, int *exists)
-{
-	char *path, *line = NULL;
-	size_t cap = 0;
-	struct stat sb;
-	FILE *f;
-	int fd;
-
-	xasprintf(&path, "%s/%s", dir, file);
-	*exists = 0;
-	fd = open(path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
-	if (fd == -1 && errno != ENOENT)
-		*exists = 1;
-	if (fd != -1 && (fstat(fd, &sb) != 0 || !S_ISREG(sb.st_mode))) {
-		*exists = 1;
-		close(fd);
-		fd = -1;
-	}
-	if (fd != -1 && sb.st_size == 0) {
-		close(fd);
-		fd = -1;
-	}
-	if (fd != -1 && (f = fdopen(fd, "r")) != NULL) {
-		*exists = 1;
-		if (getline(&line, &cap, f) == -1) {
-			free(line);
-			line = xstrdup("");
-		}
-		fclose(f);
-	} else if (fd != -1)
-		close(fd);
-	free(path);
-	return line != NULL ? line : xstrdup("");
-}
-
-static struct target *
-plan_target(struct office *o, struct target **tv, size_t *nt,
-    const char *form, const char *version, const char *header)
-{
-	char *cand[2], *eh;
-	size_t i, c;
-	int exists;
-	struct target *t = NULL;
-
-	xasprintf(&cand[0], "%s.csv", form);
-	xasprintf(&cand[1], "%s-%s.csv", form, version);
-	for (c = 0; c < 2 && t == NULL; c++) {
-		for (i = 0; i < *nt; i++) {
-			if (strcmp((*tv)[i].file, cand[c]) == 0)
-				break;
-		}
-		if (i < *nt) {
-			if (strcmp((*tv)[i].header, header) == 0)
-				t = &(*tv)[i];
-			continue;
-		}
-		eh = existing_header(o->outdir, cand[c], &exists);
-		if (exists && strcmp(eh, header) != 0) {
-			free(eh);
-			continue;
-		}
-		free(eh);
-		*tv = xreallocarray(*tv, *nt + 1, sizeof **tv);
-		t = &(*tv)[(*nt)++];
-		memset(t, 0, sizeof *t);
-		t->file = xstrdup(cand[c]);
-		t->header = xstrdup(header);
-		t->exists = exists;
-		xasprintf(&t->jfile, "%s.jsonl", form);
-	}
-	free(cand[0]);
-	free(cand[1]);
-	return t;
-}
-
-static void
-targets_free(struct target *tv, size_t nt)
-{
-	size_t i;
-
-	for (i = 0; i < nt; i++) {
-		free(tv[i].file);
-		free(tv[i].header);
-		free(tv[i].jfile);
-		sb_free(&tv[i].rows);
-		sb_free(&tv[i].json);
-	}
-	free(tv);
-}
-
 static int
 fail(int *why, int cls, char **cause, const char *path, const char *fmt,
     ...) __attribute__((format(printf, 5, 6)));
@@ -1022,93 +764,6 @@ fail(int *why, int cls, char **cause, const char *path, const char *fmt, ...)
 	    m);
 	free(m);
 	return -1;
-}
-
-static void
-row_for(struct target *t, const char *kname, const struct record_head *h,
-    const struct record *r)
-{
-	const char *name, *value;
-	char num[32];
-	size_t i, n = record_ncolumns(r);
-	int rel;
-
-	csv_cell(&t->rows, h->claim);
-	sb_add(&t->rows, ",", 1);
-	csv_cell(&t->rows, h->date);
-	sb_add(&t->rows, ",", 1);
-	csv_cell(&t->rows, h->lang);
-	sb_add(&t->rows, ",", 1);
-	csv_cell(&t->rows, h->form_version);
-	sb_add(&t->rows, ",", 1);
-	if (h->assisted_by != 0) {
-		snprintf(num, sizeof num, "%u", h->assisted_by);
-		sb_adds(&t->rows, num);
-	}
-	for (i = 0; i < n; i++) {
-		record_column(r, i, NULL, &value, &rel);
-		sb_add(&t->rows, ",", 1);
-		if (rel)
-			csv_cell(&t->rows, value);
-	}
-	sb_add(&t->rows, "\r\n", 2);
-
-	sb_adds(&t->json, "{\"kiosk\":");
-	json_str(&t->json, kname);
-	snprintf(num, sizeof num, "%llu", (unsigned long long)h->seq);
-	sb_adds(&t->json, ",\"seq\":");
-	sb_adds(&t->json, num);
-	sb_adds(&t->json, ",\"claim_code\":");
-	json_str(&t->json, h->claim);
-	sb_adds(&t->json, ",\"date\":");
-	json_str(&t->json, h->date);
-	sb_adds(&t->json, ",\"language\":");
-	json_str(&t->json, h->lang);
-	sb_adds(&t->json, ",\"form_id\":");
-	json_str(&t->json, h->form_id);
-	sb_adds(&t->json, ",\"form_version\":");
-	json_str(&t->json, h->form_version);
-	snprintf(num, sizeof num, "%u", h->assisted_by);
-	sb_adds(&t->json, ",\"assisted_by\":");
-	sb_adds(&t->json, num);
-	sb_adds(&t->json, ",\"answers\":{");
-	for (i = 0; i < n; i++) {
-		record_column(r, i, &name, &value, &rel);
-		if (i > 0)
-			sb_add(&t->json, ",", 1);
-		json_str(&t->json, name);
-		sb_add(&t->json, ":", 1);
-		if (rel)
-			json_str(&t->json, value);
-		else
-			sb_adds(&t->json, "null");
-	}
-	sb_adds(&t->json, "}}\n");
-}
-
-static char *
-header_for(const struct record *r)
-{
-	struct buf b = { 0 };
-	struct sbuf cell = { 0 };
-	const char *name;
-	size_t i;
-	char *s;
-
-	/* Column names are the form's, not the resident's: plain memory. */
-	buf_adds(&b, "claim_code,date,language,form_version,assisted_by");
-	for (i = 0; i < record_ncolumns(r); i++) {
-		record_column(r, i, &name, NULL, NULL);
-		buf_addc(&b, ',');
-		cell.len = 0;
-		csv_cell(&cell, name);
-		buf_add(&b, cell.p, cell.len);
-	}
-	sb_free(&cell);
-	buf_adds(&b, "\r\n");
-	s = xstrdup(buf_cstr(&b));
-	buf_free(&b);
-	return s;
 }
 
 /*
@@ -1202,34 +857,29 @@ read_window(int fd, struct open_window *w, size_t n, char **cause)
 }
 
 /*
- * Send a target's waiting rows to its files (opened and journaled the
- * first time, the CSV header first into an empty file), if at least
- * min bytes wait.
+ * Send the output's waiting bytes to its files (each opened and
+ * journaled the first time; a new file's header is in its first bytes),
+ * for every file with at least min bytes waiting.
  */
 static int
-flush_target(struct office *o, struct otx *x, struct target *t, size_t min,
-    char **cause)
+flush_output(struct office *o, struct otx *x, size_t min, char **cause)
 {
+	const unsigned char *d;
+	const char *name;
 	struct ofile *f;
+	size_t i, len;
 
-	if (t->rows.len + t->json.len < min || t->rows.len + t->json.len == 0)
-		return 0;
-	if (otx_add(o, x, t->file, 0, &f, cause) != 0 ||
-	    otx_add(o, x, t->jfile, 0, &f, cause) != 0 ||
-	    otx_journal(o, x, cause) != 0)
-		return -1;
-	if (otx_add(o, x, t->file, 0, &f, cause) != 0 ||
-	    (f->off == 0 && otx_write(f, t->header, strlen(t->header),
-	    cause) != 0) || otx_write(f, t->rows.p, t->rows.len, cause) != 0)
-		return -1;
-	if (otx_add(o, x, t->jfile, 0, &f, cause) != 0 ||
-	    otx_write(f, t->json.p, t->json.len, cause) != 0)
-		return -1;
-	if (t->rows.len > 0)
-		vault_wipe(t->rows.p, t->rows.len);
-	if (t->json.len > 0)
-		vault_wipe(t->json.p, t->json.len);
-	t->rows.len = t->json.len = 0;
+	for (i = 0; i < output_nfiles(o->out); i++) {
+		output_file(o->out, i, &name, &d, &len);
+		if (len == 0 || len < min)
+			continue;
+		if (otx_add(o, x, name, 0, &f, cause) != 0 ||
+		    otx_journal(o, x, cause) != 0 ||
+		    otx_add(o, x, name, 0, &f, cause) != 0 ||
+		    otx_write(f, d, len, cause) != 0)
+			return -1;
+		output_flushed(o->out, i);
+	}
 	return 0;
 }
 
@@ -1238,14 +888,13 @@ office_batch(struct office *o, const char *path, int *replay, long *added,
     int *why, char **cause)
 {
 	struct batch b;
-	struct target *tv = NULL, *t;
-	size_t nt = 0, i, j;
+	size_t i, j;
 	unsigned char *d = NULL, *pt, pk[32], h[32], prev[32];
 	size_t len, ptlen, k, nslot = 0, wn = 0;
 	struct open_window w;
 	struct record *r = NULL;
 	struct record_head rh;
-	char *name = NULL, *m = NULL, *hdr = NULL, *form = NULL, *ver = NULL;
+	char *name = NULL, *m = NULL;
 	char fpr[VAULT_FPR_LEN];
 	uint64_t *newseq = NULL, *lostv = NULL;
 	size_t nnew = 0, nlost = 0;
@@ -1595,34 +1244,12 @@ office_batch(struct office *o, const char *path, int *replay, long *added,
 			goto out;
 		}
 		if (!seen) {
-			utf8_fixed = 0;
-			form = safe_name(rh.form_id);
-			ver = safe_name(rh.form_version);
-			hdr = header_for(r);
-			t = plan_target(o, &tv, &nt, form, ver, hdr);
-			if (t == NULL) {
-				fail(why, OFFICE_E_OUTPUT, cause, path, "record "
-				    "%llu: its columns match neither %s.csv "
-				    "nor %s-%s.csv; move those files away",
-				    (unsigned long long)e->seq, form, form, ver);
-				goto out;
-			}
-			row_for(t, b.name, &rh, r);
-			if (utf8_fixed > 0)
-				buf_addf(&o->notes, "WARNING: submission %llu "
-				    "of kiosk \"%s\" held %lu bytes that are "
-				    "not UTF-8; each was written as U+FFFD.\n",
-				    (unsigned long long)e->seq, b.name,
-				    utf8_fixed);
-			if (flush_target(o, &x, t, OUT_FLUSH_BYTES, &m) != 0) {
+			output_record(o->out, b.name, &rh, r, &o->notes);
+			if (flush_output(o, &x, OUT_FLUSH_BYTES, &m) != 0) {
 				fail(why, OFFICE_E_OUTPUT, cause, path, "%s", m);
 				goto out;
 			}
 			newseq[nnew++] = i;
-			free(form);
-			free(ver);
-			free(hdr);
-			form = ver = hdr = NULL;
 		}
 	}
 	record_free(r);
@@ -1633,11 +1260,9 @@ office_batch(struct office *o, const char *path, int *replay, long *added,
 	 * then the ledger rows and the journal's retirement commit together
 	 * (see otx above). Any failure truncates every file back.
 	 */
-	for (i = 0; i < nt; i++) {
-		if (flush_target(o, &x, &tv[i], 0, &m) != 0) {
-			fail(why, OFFICE_E_OUTPUT, cause, path, "%s", m);
-			goto out;
-		}
+	if (flush_output(o, &x, 0, &m) != 0) {
+		fail(why, OFFICE_E_OUTPUT, cause, path, "%s", m);
+		goto out;
 	}
 	if (otx_sync(&x, &m) != 0) {
 		fail(why, OFFICE_E_OUTPUT, cause, path, "%s", m);
@@ -1719,13 +1344,10 @@ out:
 	if (fd != -1)
 		close(fd);
 	record_free(r);
-	targets_free(tv, nt);
+	output_done(o->out, rc == 0);
 	batch_clear(&b);
 	free(newseq);
 	free(lostv);
-	free(form);
-	free(ver);
-	free(hdr);
 	free(name);
 	free(on);
 	free(m);

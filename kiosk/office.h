@@ -17,6 +17,7 @@
 struct buf;
 struct vault_office_key;
 struct office;
+struct form;
 
 /* Error classes beyond batch.h's BATCH_E_*. */
 #define OFFICE_E_NOT_ENROLLED	10
@@ -45,6 +46,13 @@ struct office	*office_open(const char *outdir, const char *ledger, int tofu,
 void		 office_close(struct office *);
 /* Give a decrypting key; the office owns it from now on. */
 void		 office_add_key(struct office *, struct vault_office_key *);
+/*
+ * A form the office authored (kiosk open --forms): its versions' output
+ * layout comes from it. The office owns it from now on.
+ */
+void		 office_add_form(struct office *, struct form *);
+/* OUTPUT_* flags (output.h). */
+void		 office_output_flags(struct office *, int);
 /*
  * Verify and open one batch. 0: opened (or already seen: *replay = 1),
  * -1: rejected whole, *why the class, nothing written.

@@ -16,7 +16,9 @@ ok $? "enrol the known kiosk"
     --ledger "$T/ledger.db" --out "$T/out" "$K/kat-kiosk-1.kib" \
     > "$T/open" 2>&1
 is $? 0 "the known batch opens"
-cmp -s "$K/expected.csv" "$T/out/selftest.csv"; ok $? "CSV is byte-identical"
+cmp -s "$K/expected.csv" "$T/out/selftest-v1.csv"; ok $? "CSV is byte-identical"
+cmp -s "$K/expected-codebook.csv" "$T/out/selftest-v1-codebook.csv"
+ok $? "codebook is byte-identical"
 cmp -s "$K/expected.jsonl" "$T/out/selftest.jsonl"; ok $? "JSONL is byte-identical"
 cmp -s "$K/expected.ack" "$T/out/kat-kiosk.ack"; ok $? "ack is byte-identical"
 done_testing

@@ -31,10 +31,10 @@ sub u8 --test-answer "$(printf 'caf\303\251')"
 opn "$(batch u8)"; is $? 0 "a batch with invalid UTF-8 in an answer opens"
 grep -q "WARNING: submission 1 of kiosk \"u8\" held .* not UTF-8" "$T/err"
 ok $? "with a warning naming the submission"
-python3 - "$T/o/selftest.jsonl" "$T/o/selftest.csv" > "$T/py" 2>&1 <<'PY'
+python3 - "$T/o/selftest.jsonl" "$T/o/selftest-v1.csv" > "$T/py" 2>&1 <<'PY'
 import csv, json, sys
 rows = [json.loads(l) for l in open(sys.argv[1], encoding='utf-8')]
-list(csv.reader(open(sys.argv[2], encoding='utf-8', newline='')))
+list(csv.reader(open(sys.argv[2], encoding="utf-8-sig", newline="")))
 print(rows[0]['answers']['answer'])
 print(rows[1]['answers']['answer'])
 PY
@@ -49,9 +49,9 @@ for a in ' =1+1' "$(printf '\n=cmd')" '＝1+1' "$(printf '\343\200\200=1')" \
 	sub fm --test-form fm --test-answer "$a"
 done
 opn "$(batch fm)"; is $? 0 "formula-like answers open"
-python3 - "$T/o/fm.csv" > "$T/py" <<'PY'
+python3 - "$T/o/fm-v1.csv" > "$T/py" <<'PY'
 import csv, sys
-rows = list(csv.DictReader(open(sys.argv[1], encoding='utf-8', newline='')))
+rows = list(csv.DictReader(open(sys.argv[1], encoding="utf-8-sig", newline="")))
 for r in rows:
     print(repr(r['answer']))
 PY

@@ -93,11 +93,11 @@ grep -q "acknowledges 1-2)" "$T/stdout"; ok $? "the ack stops before the lost on
 # Replay: the good batch opens, then adds nothing.
 open_b "$T/o6" "$b"
 is $? 0 "the untampered batch opens"
-rows=$(wc -l < "$T/o6/selftest.csv")
+rows=$(wc -l < "$T/o6/selftest-v1.csv")
 open_b "$T/o6" "$b"
 is $? 0 "replay exits 0"
 grep -q "adds nothing" "$T/stdout"; ok $? "replay: already opened, adds nothing"
-is "$(wc -l < "$T/o6/selftest.csv")" "$rows" "replay adds no rows"
+is "$(wc -l < "$T/o6/selftest-v1.csv")" "$rows" "replay adds no rows"
 
 # Fork: a cloned kiosk signs a different batch with the same number.
 cp -a "$T/data" "$T/data2"
@@ -110,11 +110,11 @@ x=$("$KIOSK" export --config "$T/lib-1.ini" --to "$T/usb" 2>/dev/null)
 y=$("$KIOSK" export --config "$T/lib-1b.ini" --to "$T/usb2" 2>/dev/null)
 open_b "$T/o6" "$x"
 is $? 0 "the real kiosk's batch opens"
-rows=$(wc -l < "$T/o6/selftest.csv")
+rows=$(wc -l < "$T/o6/selftest-v1.csv")
 open_b "$T/o6" "$y"
 is $? 1 "the clone's batch: exit 1"
 grep -q "rejected (fork)" "$T/err"; ok $? "clone: class fork"
-is "$(wc -l < "$T/o6/selftest.csv")" "$rows" "clone adds no rows"
+is "$(wc -l < "$T/o6/selftest-v1.csv")" "$rows" "clone adds no rows"
 
 # Not enrolled: strict ledger.
 "$KIOSK" open --key "$T/office/office.key" --passphrase-file "$T/pass" \

@@ -34,8 +34,10 @@ import csv, json, os, sys
 d = sys.argv[1]
 for f in sorted(os.listdir(d)):
     p = os.path.join(d, f)
+    if f.endswith('-codebook.csv'):
+        continue
     if f.endswith('.csv'):
-        rows = list(csv.reader(open(p, newline='', encoding='utf-8')))
+        rows = list(csv.reader(open(p, newline='', encoding='utf-8-sig')))
         bad = [r for r in rows if len(r) != len(rows[0])]
         print('%d:%s%s' % (len(rows) - 1, f, ' TORN' if bad else ''))
     elif f.endswith('.jsonl'):
@@ -68,7 +70,7 @@ if mount -t tmpfs -o size=160k tmpfs "$T/full" 2>/dev/null; then
 	    > "$T/o" 2> "$T/e"
 	is $? 0 "and a second open of it adds nothing"
 	is "$(shape "$T/full" | tr '\n' ' ')" \
-	    "3:big.csv 3:big.jsonl 3:small.csv 3:small.jsonl " \
+	    "3:big-v1.csv 3:big.jsonl 3:small-v1.csv 3:small.jsonl " \
 	    "each row exactly once, none torn"
 else
 	# No mount here: a file-size limit makes write() fail mid-file.
@@ -81,7 +83,7 @@ else
 	is $? 0 "without the limit it opens"
 	"$KIOSK" open $KEY --ledger "$T/L.db" --out "$T/full" "$B" >/dev/null 2>&1
 	is "$(shape "$T/full" | tr '\n' ' ')" \
-	    "3:big.csv 3:big.jsonl 3:small.csv 3:small.jsonl " \
+	    "3:big-v1.csv 3:big.jsonl 3:small-v1.csv 3:small.jsonl " \
 	    "each row exactly once, none torn"
 	skip "remount"
 fi
@@ -98,7 +100,7 @@ rm "$T/sym/small.jsonl"
 "$KIOSK" open $KEY --ledger "$T/L2.db" --out "$T/sym" "$B" >/dev/null 2>&1
 is $? 0 "with the link gone it opens"
 is "$(shape "$T/sym" | tr '\n' ' ')" \
-    "3:big.csv 3:big.jsonl 3:small.csv 3:small.jsonl " "every row once"
+    "3:big-v1.csv 3:big.jsonl 3:small-v1.csv 3:small.jsonl " "every row once"
 
 # 3. A FIFO at an output name: refused at once, never blocks.
 mkdir -p "$T/fifo"
@@ -125,7 +127,7 @@ kill -KILL $pid; wait $pid 2>/dev/null
 is $? 0 "the next open succeeds"
 grep -q "removed the unfinished output" "$T/e"; ok $? "and says it undid the crashed one"
 is "$(shape "$T/crash" | tr '\n' ' ')" \
-    "3:big.csv 3:big.jsonl 3:small.csv 3:small.jsonl " "every row once"
+    "3:big-v1.csv 3:big.jsonl 3:small-v1.csv 3:small.jsonl " "every row once"
 
 # 5. Long and colliding form ids: own files, names within the limit.
 long=$(printf 'f%.0s' $(seq 251))
@@ -137,7 +139,7 @@ B2=$("$KIOSK" export --config "$T/out-2.ini" --to "$T/stick" 2>/dev/null)
 is $? 0 "a 251-character form id and forms a/b, a_b open"
 is "$(ls "$T/names" | awk 'length($0) > 240' | grep -c .)" 0 \
     "every output name within 240 bytes"
-is "$(ls "$T/names" | grep -c '^a_b.csv$')" 1 "a_b has a_b.csv"
-is "$(ls "$T/names" | grep -c '^a_b~[0-9a-f]*.csv$')" 1 "a/b has its own file"
+is "$(ls "$T/names" | grep -c '^a_b-v1.csv$')" 1 "a_b has a_b-v1.csv"
+is "$(ls "$T/names" | grep -c '^a_b~[0-9a-f]*-v1.csv$')" 1 "a/b has its own file"
 is "$(shape "$T/names" | grep -c '^1:')" 6 "one row in each of six files"
 done_testing

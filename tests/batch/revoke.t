@@ -32,12 +32,12 @@ ok $? "revoke names the kiosk and its fingerprint"
 grep -q "batches up to 1 will still be opened" "$T/rev"
 ok $? "by default only what was already opened stays accepted"
 
-rows=$(wc -l < "$T/o/selftest.csv")
+rows=$(wc -l < "$T/o/selftest-v1.csv")
 open_b "$T/o" "$b2"
 is $? 1 "a later batch from the revoked kiosk: exit 1"
 grep -q "rejected (revoked)" "$T/err"; ok $? "its class is revoked"
 grep -q "revoked on $(date +%Y-%m-%d)" "$T/err"; ok $? "the error says when"
-is "$(wc -l < "$T/o/selftest.csv")" "$rows" "and nothing is written"
+is "$(wc -l < "$T/o/selftest-v1.csv")" "$rows" "and nothing is written"
 open_b "$T/o" "$b1"
 is $? 0 "batch 1 again is still a harmless replay"
 
@@ -70,7 +70,7 @@ open_b "$T/o2" "$b2" "$T/ledger-copy.db"
 is $? 0 "batch 2 then opens"
 grep -q "revoked on .*accepted because it is not after batch 2" "$T/err"
 ok $? "with a note that the kiosk is revoked"
-is "$(wc -l < "$T/o2/selftest.csv")" 2 "its one new submission is written"
+is "$(wc -l < "$T/o2/selftest-v1.csv")" 2 "its one new submission is written"
 submit "$T/lib-2.ini" 1
 b3=$("$KIOSK" export --config "$T/lib-2.ini" --to "$T/usb3" 2>/dev/null)
 open_b "$T/o2" "$b3" "$T/ledger-copy.db"

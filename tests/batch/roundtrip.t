@@ -40,14 +40,21 @@ ok $? "enroll the kiosk"
 "$KIOSK" open --key "$T/office/office.key" --passphrase-file "$T/pass" \
     --ledger "$T/ledger.db" --out "$T/out" "$b1" > "$T/open" 2>&1
 is $? 0 "open exits 0"
-is "$(wc -l < "$T/out/selftest.csv")" 4 "CSV has a header and 3 rows"
-is "$(head -1 "$T/out/selftest.csv" | tr -d '\r')" \
-    "claim_code,date,language,form_version,assisted_by,n,note,skipped,formula" \
+is "$(wc -l < "$T/out/selftest-v1.csv")" 4 "CSV has a header and 3 rows"
+is "$(head -c 3 "$T/out/selftest-v1.csv" | od -An -tx1 | tr -d ' ')" efbbbf \
+    "CSV starts with a UTF-8 byte-order mark"
+is "$(head -1 "$T/out/selftest-v1.csv" | tail -c +4 | tr -d '\r')" \
+    "KEY,kiosk,seq,form_id,form_version,language,submitted,assisted_by,claim_code,n,note,skipped,formula" \
     "CSV header"
-grep -q "'=1+1" "$T/out/selftest.csv"; ok $? "formula cell neutralised"
-grep -q '"synthetic, with a comma"' "$T/out/selftest.csv"; ok $? "comma cell quoted"
+tr -d '\r' < "$T/out/selftest-v1.csv" |
+    grep -q "^lib-1/2,lib-1,2,selftest,1,en,[0-9-]*,1,TEST-[0-9]*-0001,1,\"synthetic, with a comma\",(not asked),'=1+1\$"
+ok $? "a row: key, kiosk, seq, form, version, language, date, volunteer, code, answers; not asked is marked"
+is "$(head -1 "$T/out/selftest-v1-codebook.csv" | tail -c +4 | tr -d '\r')" \
+    "file,column,type,code,language,label" "a codebook comes with the form version"
+grep -q "'=1+1" "$T/out/selftest-v1.csv"; ok $? "formula cell neutralised"
+grep -q '"synthetic, with a comma"' "$T/out/selftest-v1.csv"; ok $? "comma cell quoted"
 is "$(wc -l < "$T/out/selftest.jsonl")" 3 "JSON Lines has 3 records"
-is "$(stat -c %a "$T/out/selftest.csv")" 600 "CSV is 0600"
+is "$(stat -c %a "$T/out/selftest-v1.csv")" 600 "CSV is 0600"
 grep -q "received 1-3" "$T/open"; ok $? "report says 1-3 received"
 [ -f "$T/out/lib-1.ack" ]; ok $? "ack written"
 
@@ -56,7 +63,7 @@ grep -q "received 1-3" "$T/open"; ok $? "report says 1-3 received"
     --ledger "$T/ledger.db" --out "$T/out" "$b1" > "$T/open" 2>&1
 is $? 0 "opening again exits 0"
 grep -q "adds nothing" "$T/open"; ok $? "and says it adds nothing"
-is "$(wc -l < "$T/out/selftest.csv")" 4 "CSV unchanged"
+is "$(wc -l < "$T/out/selftest-v1.csv")" 4 "CSV unchanged"
 
 # Cumulative: without an ack the next batch holds 1-5.
 submit "$T/lib-1.ini" 2
@@ -66,7 +73,7 @@ grep -q "5 sealed" "$T/err"; ok $? "second batch holds all 5 unacknowledged"
     --ledger "$T/ledger.db" --out "$T/out" "$b2" > "$T/open" 2>&1
 is $? 0 "open second batch"
 grep -q "2 new" "$T/open"; ok $? "only 2 are new"
-is "$(wc -l < "$T/out/selftest.csv")" 6 "CSV has 5 rows"
+is "$(wc -l < "$T/out/selftest-v1.csv")" 6 "CSV has 5 rows"
 
 # Ack: the kiosk deletes 1-5, the next batch starts at 6.
 cp "$T/out/lib-1.ack" "$T/usb/"

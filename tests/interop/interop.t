@@ -29,13 +29,13 @@ fill_ok() { fills=$((fills + 1)); [ $? -eq 0 ] || echo "# fill $fills failed"; }
 # Batch 1: every shipped form that takes submissions, in its languages.
 fill "$F/municipal-id.csv" es 0 'age_band=18_64\nlives_in_city=yes\nid_docs=consular_id itin_letter\nres_docs=utility bank\nmail_safe=no\nappointment_window=saturday\ncontact_method=text\nphone=973 555 0199\nfirst_name=Ana\n'
 ok $? "municipal-id (es) submitted"
-fill "$F/legal-help.csv" en 2 'topic=citizenship\nsomeone_detained=no\nhas_papers=no\nhas_lawyer=no\nage_18_plus=yes\ngreen_card_years=5_plus\nmarried_citizen_3y=no\nwants_lawyer_review=yes\ncontact_method=call\nphone=(973) 555-0199\nvoicemail_ok=no\n'
+fill "$F/legal-help.csv" en 2 'topic=citizenship\nsomeone_detained=no\nhas_papers=no\nhas_lawyer=no\nage_18_plus=yes\ngreen_card_years=5_plus\nmarried_citizen_3y=no\nwants_lawyer_review=yes\nphone_seen=no\ncontact_method=call\nphone=(973) 555-0199\nvoicemail_ok=no\n'
 ok $? "legal-help (en), assisted by volunteer 2, submitted"
 fill "$F/incident-report.csv" ar 0 'report_type=enforcement\nobserved_date=2026-01-10\ntime_band=morning\nstill_happening=no\ncross_streets=Main Ave and Passaic St\nfollow_up=no\n'
 ok $? "incident-report enforcement (ar) submitted"
 fill "$F/incident-report.csv" en 7 'report_type=bias\ndanger_now=no\nincident_date=2026-01-10\nsetting=work\nwhat_happened=words\nwants=count_only\nfollow_up=no\n'
 ok $? "incident-report bias (en), assisted by volunteer 7, submitted"
-fill "$F/u-visa.csv" es 0 'victim_relationship=me\ncrime_category=domestic_violence\ncrime_year=2024\nreported=yes\nagency=passaic_pd\nurgency=none\nhas_lawyer=no\nperpetrator_lives_with_you=no\nhow_receive=pick_up\ncontact_method=text\nphone=9735550199\n'
+fill "$F/u-visa.csv" es 0 'victim_relationship=me\ncrime_category=assault\ncrime_year=2024\nreported=yes\nagency=passaic_pd\nurgency=none\nhas_lawyer=no\nphone_seen=no\nhow_receive=pick_up\ncontact_method=text\nphone=9735550199\n'
 ok $? "u-visa (es) submitted"
 fill "$U/household.csv" es 1 'first[1]=فاطمة\nage[1]=40\nfirst[2]=Zoë, "Z"\nage[2]=9\nok=yes\n'
 ok $? "a repeat form with two entries (Arabic name, comma and quotes) submitted"

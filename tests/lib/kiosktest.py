@@ -4,6 +4,8 @@ would: keys go in with send-keys, the screen comes back with capture-pane.
 Every test gets its own tmux server (-L) and its own temporary folder, so
 tests never share state and never touch the user's tmux.
 """
+import csv
+import glob
 import os
 import shutil
 import subprocess
@@ -43,6 +45,24 @@ class Tap:
         sys.exit(1 if self.failed else 0)
 
 
+def office_csvs(out, kind="KEY"):
+    """The CSV files `kiosk open` wrote in out: one row per submission
+    (kind "KEY"), per entry of a repeat ("PARENT_KEY"), or codebooks
+    ("file"), told apart by their first column."""
+    found = []
+    for f in sorted(glob.glob(os.path.join(out, "*.csv"))):
+        with open(f, encoding="utf-8-sig") as h:
+            if h.readline().split(",")[0].strip() == kind:
+                found.append(f)
+    return found
+
+
+def csv_rows(path):
+    """The rows of an office CSV file (it starts with a byte-order mark)."""
+    with open(path, encoding="utf-8-sig", newline="") as f:
+        return list(csv.DictReader(f))
+
+
 def run(args, **kw):
     kw.setdefault("capture_output", True)
     kw.setdefault("text", True)
@@ -57,6 +77,7 @@ class Workdir:
         self.dir = tempfile.mkdtemp(prefix="kiosk-test-")
         os.chmod(self.dir, 0o700)
         self.office = os.path.join(self.dir, "office")
+        self.forms = forms or os.path.join(TOP, "forms")
         self.passfile = os.path.join(self.dir, "pass.txt")
         with open(self.passfile, "w") as f:
             f.write("correct horse battery staple\n")
@@ -100,8 +121,8 @@ class Workdir:
         env = dict(os.environ, KIOSK_TEST_FAST_KDF="1")
         return run([KIOSK, "open", "--key",
                     os.path.join(self.office, "office.key"),
-                    "--passphrase-file", self.passfile, "--out", out]
-                   + batches, env=env)
+                    "--passphrase-file", self.passfile, "--out", out,
+                    "--forms", self.forms] + batches, env=env)
 
     def cleanup(self):
         shutil.rmtree(self.dir, ignore_errors=True)

@@ -11,7 +11,7 @@ import sys
 import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "lib"))
-from kiosktest import TOP, Kiosk, Tap, Workdir  # noqa: E402
+from kiosktest import TOP, Kiosk, Tap, Workdir, csv_rows, office_csvs  # noqa: E402
 
 t = Tap()
 w = Workdir(langs="en es",
@@ -118,15 +118,21 @@ w.export(usb)
 out = os.path.join(w.dir, "opened")
 r = w.open(out, glob.glob(os.path.join(usb, "*.kib")))
 rows = []
-for f in glob.glob(os.path.join(out, "*.csv")):
-    rows += list(csv.DictReader(open(f, encoding="utf-8")))
+for f in office_csvs(out):
+    rows += csv_rows(f)
 row = rows[0] if rows else {}
 t.ok(len(rows) == 1, "one row at the office", r.stderr)
-t.ok(row.get("first[1]") == "Ana" and row.get("age[1]") == "34" and
-     row.get("first[2]") == "Luis" and row.get("age[2]") == "7",
-     "one column per instance of the repeat", row)
-t.ok("first[3]" not in row and "Zed" not in row.values(),
-     "the removed member is nowhere in the record", row)
+# Each entry of the repeat is a row of its own file, joined by KEY.
+ents = []
+for f in office_csvs(out, "PARENT_KEY"):
+    ents += csv_rows(f)
+t.ok([(e.get("instance"), e.get("first"), e.get("age")) for e in ents] ==
+     [("1", "Ana", "34"), ("2", "Luis", "7")] and
+     all(e.get("PARENT_KEY") == row.get("KEY") for e in ents),
+     "one row per entry of the repeat, joined to the submission", ents)
+t.ok(len(ents) == 2 and "Zed" not in row.values() and
+     not any("Zed" in e.values() for e in ents),
+     "the removed member is nowhere in the record", ents)
 t.ok(row.get("n") == "2" and row.get("ok") == "OK" and
      row.get("more") == "no", "the calculation, acknowledge and choice",
      row)

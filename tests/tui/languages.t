@@ -13,7 +13,8 @@ import sys
 import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "lib"))
-from kiosktest import (Kiosk, Tap, Workdir, auto_visit,  # noqa: E402
+from kiosktest import (Kiosk, Tap, Workdir, auto_visit, csv_rows,  # noqa: E402
+                       office_csvs,
                        page_counter)
 
 t = Tap()
@@ -102,10 +103,10 @@ t.ok(r.returncode == 0, "export", r.stderr)
 out = os.path.join(w.dir, "opened")
 r = w.open(out, glob.glob(os.path.join(usb, "*.kib")))
 t.ok(r.returncode == 0, "open", r.stdout + r.stderr)
-mid = [f for f in glob.glob(os.path.join(out, "*.csv"))
+mid = [f for f in office_csvs(out)
        if os.path.basename(f).startswith("municipal_id")]
 t.ok(len(mid) == 1, "one Municipal ID CSV for all nine languages", mid)
-rows = list(csv.DictReader(open(mid[0], encoding="utf-8"))) if mid else []
+rows = csv_rows(mid[0]) if mid else []
 t.ok(len(rows) == len(LANGS), "one row per language", len(rows))
 by = {r.get("language"): r for r in rows}
 for lang in LANGS:
@@ -117,10 +118,10 @@ for lang in LANGS:
 t.ok(len({r.get("age_band") for r in rows}) == 1,
      "choices are stored by name, the same in every language",
      [r.get("age_band") for r in rows])
-others = [f for f in glob.glob(os.path.join(out, "*.csv")) if f not in mid]
+others = [f for f in office_csvs(out) if f not in mid]
 t.ok(len(others) == 3, "one CSV for each other form", others)
 for f in others:
-    rs = list(csv.DictReader(open(f, encoding="utf-8")))
+    rs = csv_rows(f)
     t.ok(len(rs) == 2 and {r["language"] for r in rs} == {"en", "es"},
          "%s: an English and a Spanish row, same columns"
          % os.path.basename(f), rs)

@@ -11,7 +11,7 @@ import re
 import sys
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "lib"))
-from kiosktest import Kiosk, Tap, Workdir, grep_tree  # noqa: E402
+from kiosktest import csv_rows, office_csvs, Kiosk, Tap, Workdir, grep_tree  # noqa: E402
 
 t = Tap()
 if not os.path.exists(os.path.join(os.environ.get("KIOSK_TOP", "."),
@@ -130,13 +130,12 @@ t.ok(len(batches) == 1, "one batch file on the stick", batches)
 out = os.path.join(w.dir, "opened")
 r = w.open(out, batches)
 t.ok(r.returncode == 0, "kiosk open succeeds", r.stdout + r.stderr)
-csvs = glob.glob(os.path.join(out, "*.csv"))
+csvs = office_csvs(out)
 t.ok(len(csvs) == 1 and os.path.basename(csvs[0]).startswith("municipal_id"),
      "one CSV for the form", csvs)
 rows = []
 if csvs:
-    with open(csvs[0], encoding="utf-8") as f:
-        rows = list(csv.DictReader(f))
+    rows = csv_rows(csvs[0])
 t.ok(len(rows) == 2, "two rows", rows)
 by_lang = {}
 for row in rows:
@@ -160,8 +159,7 @@ t.ok(rows and not any(k.split("/")[0] in ("id_docs", "res_docs", "id_points",
      list(rows[0].keys()) if rows else None)
 r = w.open(out, batches)
 rows2 = []
-with open(csvs[0], encoding="utf-8") as f:
-    rows2 = list(csv.DictReader(f))
+rows2 = csv_rows(csvs[0])
 t.ok(len(rows2) == 2, "opening the same batch again adds nothing")
 w.cleanup()
 t.done()

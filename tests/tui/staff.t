@@ -11,7 +11,7 @@ import sys
 import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "lib"))
-from kiosktest import KIOSK, Kiosk, Tap, Workdir, run  # noqa: E402
+from kiosktest import csv_rows, office_csvs, KIOSK, Kiosk, Tap, Workdir, run  # noqa: E402
 
 t = Tap()
 media = None
@@ -105,8 +105,8 @@ try:
         r = w.open(out, batches)
         t.ok(r.returncode == 0, "the office opens it", r.stderr)
         rows = []
-        for c in glob.glob(os.path.join(out, "*.csv")):
-            rows += list(csv.DictReader(open(c, encoding="utf-8")))
+        for c in office_csvs(out):
+            rows += csv_rows(c)
         t.ok(len(rows) == 1 and rows[0].get("assisted_by") == "7",
              "the office CSV shows the session as assisted by volunteer 7",
              rows)

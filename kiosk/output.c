@@ -1,0 +1,1332 @@
+/*
+ * output: fixed layouts per form version, and the rows, repeats, codebook
+ * and JSON Lines of opened records (see output.h).
+ *
+ * Plaintext answers go only into staged buffers in secure memory (vault);
+ * column names, labels and layouts are the form's and live in plain
+ * memory. Must never print, exit, or write a file: office.c writes what
+ * is staged, all or nothing per batch.
+ */
+#include <sys/stat.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "form.h"
+#include "output.h"
+#include "record.h"
+#include "util.h"
+#include "vault.h"
+
+#define BOM		"\xef\xbb\xbf"
+/*
+ * Longest form id, version and repeat name kept whole in a file name:
+ * with "~" and a hash each, "-v", the layout hash and "-codebook.csv",
+ * a name stays under 240 bytes (OFFICE_NAME_MAX).
+ */
+#define FORM_SHOWN	96
+#define PART_SHOWN	24
+#define META_MAIN	"KEY,kiosk,seq,form_id,form_version,language," \
+			"submitted,assisted_by,claim_code"
+#define META_REPEAT	"PARENT_KEY,KEY,kiosk,seq,form_id,form_version," \
+			"language,submitted,assisted_by,instance"
+
+/* A growable buffer in secure memory, for plaintext. */
+struct sbuf {
+	unsigned char	*p;
+	size_t		 len, cap;
+};
+
+/* One file being added to: its name, and what is staged for it. */
+struct stage {
+	char		*name;
+	char		*header;	/* first line with CRLF; NULL: none */
+	int		 exists;	/* on disk (with its header) */
+	int		 hdr;		/* header staged in this batch */
+	struct sbuf	 data;
+};
+
+struct ocol {
+	char				*name;
+	const struct form_question	*q;	/* NULL: unknown form */
+	const struct form_choice	*choice; /* "name/choice" column */
+};
+
+struct orepeat {
+	char			*name;
+	char			*fname;		/* safe in a file name */
+	struct ocol		*cols;
+	size_t			 ncols;
+	struct stage		*st;
+};
+
+struct layout {
+	char		*form_id, *version;
+	const struct form *form;	/* NULL: derived from a record */
+	struct ocol	*cols;
+	size_t		 ncols;
+	struct orepeat	*reps;
+	size_t		 nreps;
+	char		*stem;
+	struct stage	*main, *longrep, *codebook;
+	char		*codebook_text;	/* the codebook, for a new file */
+};
+
+struct output {
+	char		*outdir;
+	int		 flags;
+	struct form	**forms;
+	size_t		 nforms;
+	struct layout	**lay;
+	size_t		 nlay;
+	struct stage	**st;		/* every stage, in creation order */
+	size_t		 nst;
+};
+
+/* ---- buffers ---- */
+
+static void
+sb_add(struct sbuf *b, const void *d, size_t len)
+{
+	unsigned char *n;
+	size_t cap;
+
+	if (len == 0)
+		return;
+	if (b->len + len > b->cap) {
+		cap = b->cap ? b->cap : 4096;
+		while (b->len + len > cap)
+			cap *= 2;
+		n = vault_secure_alloc(cap);
+		if (b->len > 0)
+			memcpy(n, b->p, b->len);
+		vault_secure_free(b->p);
+		b->p = n;
+		b->cap = cap;
+	}
+	memcpy(b->p + b->len, d, len);
+	b->len += len;
+}
+
+static void
+sb_adds(struct sbuf *b, const char *s)
+{
+	sb_add(b, s, strlen(s));
+}
+
+static void
+sb_free(struct sbuf *b)
+{
+	vault_secure_free(b->p);
+	memset(b, 0, sizeof *b);
+}
+
+/*
+ * Length of the valid UTF-8 sequence at p (1-4), or 0 if it is not one
+ * (overlong, surrogate, above U+10FFFF, cut short).
+ */
+static size_t
+utf8_len(const unsigned char *p)
+{
+	if (p[0] < 0x80)
+		return 1;
+	if (p[0] >= 0xc2 && p[0] <= 0xdf)
+		return (p[1] & 0xc0) == 0x80 ? 2 : 0;
+	if (p[0] >= 0xe0 && p[0] <= 0xef) {
+		if ((p[1] & 0xc0) != 0x80 || (p[2] & 0xc0) != 0x80 ||
+		    (p[0] == 0xe0 && p[1] < 0xa0) ||
+		    (p[0] == 0xed && p[1] > 0x9f))
+			return 0;
+		return 3;
+	}
+	if (p[0] >= 0xf0 && p[0] <= 0xf4) {
+		if ((p[1] & 0xc0) != 0x80 || (p[2] & 0xc0) != 0x80 ||
+		    (p[3] & 0xc0) != 0x80 || (p[0] == 0xf0 && p[1] < 0x90) ||
+		    (p[0] == 0xf4 && p[1] > 0x8f))
+			return 0;
+		return 4;
+	}
+	return 0;
+}
+
+/* Bytes that replace an invalid one: U+FFFD. */
+static const char utf8_bad[] = "\xef\xbf\xbd";
+/* Invalid bytes replaced in the JSON of the record being written. */
+static unsigned long utf8_fixed;
+
+/*
+ * Would a spreadsheet evaluate a cell that starts at s? After any
+ * leading white space (ASCII, no-break and ideographic spaces), a
+ * = + - @ (or their full-width forms, which some spreadsheets fold), a
+ * tab, CR or LF.
+ */
+static int
+csv_risky(const char *s)
+{
+	const unsigned char *p = (const unsigned char *)s;
+
+	for (;;) {
+		if (*p == ' ' || *p == '\t' || *p == '\r' || *p == '\n')
+			return 1;	/* white space first: always quoted */
+		if (p[0] == 0xc2 && p[1] == 0xa0) {		/* U+00A0 */
+			p += 2;
+			continue;
+		}
+		if (p[0] == 0xe3 && p[1] == 0x80 && p[2] == 0x80) { /* U+3000 */
+			p += 3;
+			continue;
+		}
+		break;
+	}
+	if (*p != '\0' && strchr("=+-@", *p) != NULL)
+		return 1;
+	/* U+FF1D = , U+FF0B + , U+FF0D - , U+FF20 @ (full width) */
+	if (p[0] == 0xef && p[1] == 0xbc && (p[2] == 0x9d || p[2] == 0x8b ||
+	    p[2] == 0x8d))
+		return 1;
+	if (p[0] == 0xef && p[1] == 0xbc && p[2] == 0xa0)
+		return 1;
+	return 0;
+}
+
+/*
+ * One CSV cell (RFC 4180): valid UTF-8 only (U+FFFD for a bad byte), a
+ * cell a spreadsheet could evaluate prefixed with ', quoted when needed.
+ */
+static void
+csv_cell(struct sbuf *b, const char *s)
+{
+	int quote = strpbrk(s, ",\"\r\n") != NULL || s[0] == ' ';
+	const unsigned char *p;
+	size_t n;
+
+	if (quote)
+		sb_add(b, "\"", 1);
+	if (csv_risky(s))
+		sb_add(b, "'", 1);
+	for (p = (const unsigned char *)s; *p != '\0'; p += n) {
+		if ((n = utf8_len(p)) == 0) {
+			sb_adds(b, utf8_bad);	/* counted by json_str */
+			n = 1;
+			continue;
+		}
+		if (*p == '"')
+			sb_add(b, "\"", 1);
+		sb_add(b, p, n);
+	}
+	if (quote)
+		sb_add(b, "\"", 1);
+}
+
+/* The same for a header or codebook line (plain memory). */
+static void
+csv_plain(struct buf *b, const char *s)
+{
+	struct sbuf t = { 0 };
+
+	csv_cell(&t, s);
+	buf_add(b, t.p, t.len);
+	sb_free(&t);
+}
+
+static void
+json_str(struct sbuf *b, const char *s)
+{
+	const unsigned char *p;
+	char esc[8];
+	size_t n;
+
+	sb_add(b, "\"", 1);
+	for (p = (const unsigned char *)s; *p != '\0'; p += n) {
+		if ((n = utf8_len(p)) == 0) {
+			sb_adds(b, utf8_bad);
+			utf8_fixed++;
+			n = 1;
+		} else if (*p == '"' || *p == '\\') {
+			sb_add(b, "\\", 1);
+			sb_add(b, p, 1);
+		} else if (*p < 0x20 || *p == 0x7f) {
+			snprintf(esc, sizeof esc, "\\u%04x", *p);
+			sb_adds(b, esc);
+		} else
+			sb_add(b, p, n);
+	}
+	sb_add(b, "\"", 1);
+}
+
+/*
+ * A file-name-safe form of an id: letters, digits, - _ . kept (no leading
+ * .), others '_'. If anything changed (or it was empty), or it is over
+ * shown bytes, it is cut there and "~" and 16 hex digits of BLAKE2b of the
+ * original follow, so "a/b" and "a_b" never share a file, and every name
+ * stays within OFFICE_NAME_MAX (office.h) with the longest suffix.
+ */
+static char *
+safe_name(const char *s, size_t shown)
+{
+	unsigned char h[8];
+	char hex[17], *o, *p, *r;
+	int changed = *s == '\0';
+
+	o = xstrdup(*s != '\0' ? s : "form");
+	for (p = o; *p != '\0'; p++) {
+		if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
+		    (*p >= '0' && *p <= '9') || *p == '-' || *p == '_' ||
+		    (*p == '.' && p != o))) {
+			*p = '_';
+			changed = 1;
+		}
+	}
+	if (!changed && strlen(o) <= shown)
+		return o;
+	if (strlen(o) > shown)
+		o[shown] = '\0';
+	vault_hash(h, sizeof h, s, strlen(s));
+	hex_encode(hex, h, sizeof h);
+	xasprintf(&r, "%s~%s", o, hex);
+	free(o);
+	return r;
+}
+
+void
+output_key(struct buf *b, const char *kname, unsigned long long seq)
+{
+	buf_addf(b, "%s/%llu", kname, seq);
+}
+
+/* ---- set-up ---- */
+
+struct output *
+output_new(const char *outdir, int flags)
+{
+	struct output *o;
+
+	o = xcalloc(1, sizeof *o);
+	o->outdir = xstrdup(outdir);
+	o->flags = flags;
+	return o;
+}
+
+static void
+stage_free(struct stage *s)
+{
+	free(s->name);
+	free(s->header);
+	sb_free(&s->data);
+	free(s);
+}
+
+static void
+cols_free(struct ocol *c, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		free(c[i].name);
+	free(c);
+}
+
+void
+output_free(struct output *o)
+{
+	struct layout *l;
+	size_t i, j;
+
+	if (o == NULL)
+		return;
+	for (i = 0; i < o->nlay; i++) {
+		l = o->lay[i];
+		free(l->form_id);
+		free(l->version);
+		cols_free(l->cols, l->ncols);
+		for (j = 0; j < l->nreps; j++) {
+			free(l->reps[j].name);
+			free(l->reps[j].fname);
+			cols_free(l->reps[j].cols, l->reps[j].ncols);
+		}
+		free(l->reps);
+		free(l->stem);
+		free(l->codebook_text);
+		free(l);
+	}
+	free(o->lay);
+	for (i = 0; i < o->nst; i++)
+		stage_free(o->st[i]);
+	free(o->st);
+	for (i = 0; i < o->nforms; i++)
+		form_free(o->forms[i]);
+	free(o->forms);
+	free(o->outdir);
+	free(o);
+}
+
+void
+output_set_flags(struct output *o, int flags)
+{
+	o->flags = flags;
+}
+
+void
+output_add_form(struct output *o, struct form *f)
+{
+	o->forms = xreallocarray(o->forms, o->nforms + 1, sizeof *o->forms);
+	o->forms[o->nforms++] = f;
+}
+
+static struct form *
+find_form(struct output *o, const char *id, const char *version)
+{
+	size_t i;
+
+	for (i = 0; i < o->nforms; i++) {
+		if (strcmp(o->forms[i]->id, id) == 0 &&
+		    strcmp(o->forms[i]->version, version) == 0)
+			return o->forms[i];
+	}
+	return NULL;
+}
+
+static void
+col_add(struct ocol **c, size_t *n, const char *name,
+    const struct form_question *q, const struct form_choice *ch)
+{
+	*c = xreallocarray(*c, *n + 1, sizeof **c);
+	(*c)[*n].name = xstrdup(name);
+	(*c)[*n].q = q;
+	(*c)[*n].choice = ch;
+	(*n)++;
+}
+
+/* The layout a form gives: its stored questions, repeats apart. */
+static void
+layout_from_form(struct layout *l, const struct form *f)
+{
+	const struct form_question *q;
+	struct ocol **cv;
+	size_t i, k, *nv, r;
+	const char *cname;
+	char *name;
+	int p, rep;
+
+	for (i = 0; i < f->nquestions; i++) {
+		q = &f->questions[i];
+		if (q->type == FT_BEGIN_REPEAT && q->name != NULL) {
+			l->reps = xreallocarray(l->reps, l->nreps + 1,
+			    sizeof *l->reps);
+			memset(&l->reps[l->nreps], 0, sizeof *l->reps);
+			l->reps[l->nreps].name = xstrdup(q->name);
+			l->reps[l->nreps].fname = safe_name(q->name, PART_SHOWN);
+			l->nreps++;
+		}
+		if (!form_question_stored(q))
+			continue;
+		rep = -1;
+		for (p = q->parent; p >= 0; p = f->questions[p].parent) {
+			if (f->questions[p].type == FT_BEGIN_REPEAT) {
+				rep = p;
+				break;
+			}
+		}
+		cv = &l->cols;
+		nv = &l->ncols;
+		if (rep >= 0) {
+			for (r = 0; r < l->nreps; r++)
+				if (f->questions[rep].name != NULL &&
+				    strcmp(l->reps[r].name,
+				    f->questions[rep].name) == 0)
+					break;
+			if (r == l->nreps)	/* cannot happen: begin first */
+				continue;
+			cv = &l->reps[r].cols;
+			nv = &l->reps[r].ncols;
+		}
+		if ((cname = form_question_column(q)) == NULL)
+			continue;
+		col_add(cv, nv, cname, q, NULL);
+		if (q->type == FT_SELECT_MULTIPLE && q->list != NULL) {
+			for (k = 0; k < q->list->nchoices; k++) {
+				xasprintf(&name, "%s/%s", cname,
+				    q->list->choices[k].name);
+				col_add(cv, nv, name, q, &q->list->choices[k]);
+				free(name);
+			}
+		}
+	}
+}
+
+/*
+ * A column name of a record: "name", or "name[i]" / "name[i]/choice" in
+ * a repeat (instance i >= 1, base "name" / "name/choice"). Returns the
+ * instance (0 outside a repeat); *base is allocated when it is not 0.
+ */
+static long
+split_column(const char *name, char **base)
+{
+	const char *br, *p;
+	char *end;
+	long inst;
+
+	*base = NULL;
+	if ((br = strchr(name, '[')) == NULL || br == name)
+		return 0;
+	p = br + 1;
+	if (*p < '1' || *p > '9')
+		return 0;
+	inst = strtol(p, &end, 10);
+	if (*end != ']' || inst < 1 || inst > 100000)
+		return 0;
+	xasprintf(base, "%.*s%s", (int)(br - name), name, end + 1);
+	return inst;
+}
+
+/* The header line of a layout's main file and of each repeat's. */
+static char *
+header_line(const char *meta, const struct ocol *c, size_t n)
+{
+	struct buf b = { 0 };
+	size_t i;
+	char *s;
+
+	buf_adds(&b, meta);
+	for (i = 0; i < n; i++) {
+		buf_addc(&b, ',');
+		csv_plain(&b, c[i].name);
+	}
+	buf_adds(&b, "\r\n");
+	s = xstrdup(buf_cstr(&b));
+	buf_free(&b);
+	return s;
+}
+
+/* ---- the codebook ---- */
+
+static const char *
+type_name(const struct form_question *q)
+{
+	switch (q->type) {
+	case FT_TEXT:		return "text";
+	case FT_INTEGER:	return "integer";
+	case FT_DECIMAL:	return "decimal";
+	case FT_DATE:		return "date";
+	case FT_TIME:		return "time";
+	case FT_SELECT_ONE:	return "select_one";
+	case FT_SELECT_MULTIPLE: return "select_multiple";
+	case FT_ACKNOWLEDGE:	return "acknowledge";
+	case FT_CALCULATE:	return "calculate";
+	case FT_HIDDEN:		return "hidden";
+	case FT_START:		return "start";
+	case FT_END:		return "end";
+	case FT_TODAY:		return "today";
+	default:		return "other";
+	}
+}
+
+static void
+cb_row(struct buf *b, const char *file, const char *col, const char *type,
+    const char *code, const char *lang, const char *label)
+{
+	csv_plain(b, file);
+	buf_addc(b, ',');
+	csv_plain(b, col);
+	buf_addc(b, ',');
+	csv_plain(b, type);
+	buf_addc(b, ',');
+	csv_plain(b, code);
+	buf_addc(b, ',');
+	csv_plain(b, lang);
+	buf_addc(b, ',');
+	csv_plain(b, label);
+	buf_adds(b, "\r\n");
+}
+
+/* One row per language that has a text (the untranslated one as ""). */
+static void
+cb_text(struct buf *b, const struct form *f, const char *file,
+    const char *col, const char *type, const char *code,
+    const struct form_text *t)
+{
+	size_t i;
+	int any = 0;
+
+	if (t->plain != NULL && *t->plain != '\0') {
+		cb_row(b, file, col, type, code, "", t->plain);
+		any = 1;
+	}
+	for (i = 0; i < f->nlangs; i++) {
+		if (t->by_lang == NULL || t->by_lang[i] == NULL ||
+		    *t->by_lang[i] == '\0')
+			continue;
+		cb_row(b, file, col, type, code, *f->langs[i].code != '\0' ?
+		    f->langs[i].code : f->langs[i].name, t->by_lang[i]);
+		any = 1;
+	}
+	if (!any)
+		cb_row(b, file, col, type, code, "", "");
+}
+
+static const struct {
+	const char	*col, *what;
+} meta_doc[] = {
+	{ "PARENT_KEY", "repeats: the KEY of the submission this entry is in" },
+	{ "KEY", "the key of the row: kiosk/seq for a submission, "
+	    "kiosk/seq/repeat[instance] for an entry of a repeat" },
+	{ "kiosk", "the kiosk's name" },
+	{ "seq", "the submission's number at that kiosk" },
+	{ "form_id", "the form" },
+	{ "form_version", "the form's version" },
+	{ "language", "the language the resident used" },
+	{ "submitted", "the day of submission (YYYY-MM-DD)" },
+	{ "assisted_by", "the number of the volunteer who helped, empty if "
+	    "nobody did" },
+	{ "claim_code", "the code on the resident's ticket" },
+	{ "instance", "repeats: the entry's number, from 1" },
+	{ "column", "long repeats: the column of the entry" },
+	{ "value", "long repeats: its value" },
+};
+
+static void
+cb_cols(struct buf *b, const struct form *f, const char *file,
+    const struct ocol *c, size_t n)
+{
+	const struct form_question *q;
+	size_t i, k;
+	char type[160];
+
+	for (i = 0; i < n; i++) {
+		q = c[i].q;
+		if (q == NULL) {
+			cb_row(b, file, c[i].name, "unknown", "", "",
+			    "(the form was not given to kiosk open)");
+			continue;
+		}
+		if (c[i].choice != NULL) {
+			cb_text(b, f, file, c[i].name, "choice (1 chosen, 0 "
+			    "not)", c[i].choice->name, &c[i].choice->label);
+			continue;
+		}
+		snprintf(type, sizeof type, "%s%s%s", type_name(q),
+		    q->list != NULL ? " " : "",
+		    q->list != NULL ? q->list->name : "");
+		cb_text(b, f, file, c[i].name, type, "", &q->label);
+		if (q->list == NULL)
+			continue;
+		for (k = 0; k < q->list->nchoices; k++)
+			cb_text(b, f, file, c[i].name, "choice",
+			    q->list->choices[k].name,
+			    &q->list->choices[k].label);
+	}
+}
+
+static char *
+codebook_text(const struct layout *l)
+{
+	struct buf b = { 0 };
+	size_t i;
+	char *s;
+
+	buf_adds(&b, "file,column,type,code,language,label\r\n");
+	for (i = 0; i < nitems(meta_doc); i++)
+		cb_row(&b, "", meta_doc[i].col, "meta", "", "en",
+		    meta_doc[i].what);
+	cb_row(&b, "", "", "meta", OUTPUT_NOT_ASKED, "en", "the question "
+	    "was not asked (not relevant); an empty cell is an empty answer");
+	cb_cols(&b, l->form, l->main->name, l->cols, l->ncols);
+	for (i = 0; i < l->nreps; i++)
+		cb_cols(&b, l->form, l->reps[i].st->name, l->reps[i].cols,
+		    l->reps[i].ncols);
+	s = xstrdup(buf_cstr(&b));
+	buf_free(&b);
+	return s;
+}
+
+/* ---- files ---- */
+
+/*
+ * The first line of an existing file, without a byte-order mark, or ""
+ * (never NULL). An empty file does not exist. Never follows a link or
+ * blocks on a FIFO: such a file exists with an unreadable header, so it
+ * is never chosen.
+ */
+static char *
+existing_header(const char *dir, const char *file, int *exists)
+{
+	char *path, *line = NULL;
+	size_t cap = 0;
+	struct stat sb;
+	FILE *f;
+	int fd;
+
+	xasprintf(&path, "%s/%s", dir, file);
+	*exists = 0;
+	fd = open(path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+	if (fd == -1 && errno != ENOENT)
+		*exists = 1;
+	if (fd != -1 && (fstat(fd, &sb) != 0 || !S_ISREG(sb.st_mode))) {
+		*exists = 1;
+		close(fd);
+		fd = -1;
+		line = xstrdup("\n");	/* matches no header */
+	}
+	if (fd != -1 && sb.st_size == 0) {
+		close(fd);
+		fd = -1;
+	}
+	if (fd != -1 && (f = fdopen(fd, "r")) != NULL) {
+		*exists = 1;
+		if (getline(&line, &cap, f) == -1) {
+			free(line);
+			line = xstrdup("");
+		}
+		fclose(f);
+		if (strncmp(line, BOM, 3) == 0)
+			memmove(line, line + 3, strlen(line + 3) + 1);
+	} else if (fd != -1)
+		close(fd);
+	if (*exists && line == NULL)
+		line = xstrdup("\n");
+	free(path);
+	return line != NULL ? line : xstrdup("");
+}
+
+static struct stage *
+find_stage(struct output *o, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < o->nst; i++)
+		if (strcmp(o->st[i]->name, name) == 0)
+			return o->st[i];
+	return NULL;
+}
+
+static struct stage *
+new_stage(struct output *o, const char *name, const char *header,
+    int exists)
+{
+	struct stage *s;
+
+	s = xcalloc(1, sizeof *s);
+	s->name = xstrdup(name);
+	s->header = header != NULL ? xstrdup(header) : NULL;
+	s->exists = exists;
+	o->st = xreallocarray(o->st, o->nst + 1, sizeof *o->st);
+	o->st[o->nst++] = s;
+	return s;
+}
+
+/*
+ * Can file name hold header: staged with that header in this run, or on
+ * disk with it, or free? -1: taken by another layout.
+ */
+static int
+file_fits(struct output *o, const char *name, const char *header,
+    int *exists)
+{
+	struct stage *s;
+	char *eh;
+	int ok;
+
+	*exists = 0;
+	if ((s = find_stage(o, name)) != NULL) {
+		*exists = s->exists;
+		return s->header != NULL && header != NULL &&
+		    strcmp(s->header, header) == 0 ? 0 : -1;
+	}
+	eh = existing_header(o->outdir, name, exists);
+	ok = !*exists || header == NULL || strcmp(eh, header) == 0;
+	free(eh);
+	return ok ? 0 : -1;
+}
+
+/* The stem and the stages of a new layout. */
+static void
+layout_files(struct output *o, struct layout *l)
+{
+	struct buf h = { 0 };
+	unsigned char hash[4];
+	char hex[9], *form, *ver, *stem = NULL, *name, *mh, **rh, *lh;
+	int ex, tries, fits;
+	size_t i;
+
+	form = safe_name(l->form_id, FORM_SHOWN);
+	ver = *l->version != '\0' ? safe_name(l->version, PART_SHOWN) : NULL;
+	mh = header_line(META_MAIN, l->cols, l->ncols);
+	rh = xcalloc(l->nreps + 1, sizeof *rh);
+	buf_adds(&h, mh);
+	for (i = 0; i < l->nreps; i++) {
+		rh[i] = header_line(META_REPEAT, l->reps[i].cols,
+		    l->reps[i].ncols);
+		buf_adds(&h, rh[i]);
+	}
+	lh = xstrdup(META_REPEAT ",column,value\r\n");
+	vault_hash(hash, sizeof hash, h.data, h.len);
+	hex_encode(hex, hash, sizeof hash);
+	buf_free(&h);
+	for (tries = 0;; tries++) {
+		free(stem);
+		if (tries == 0)
+			xasprintf(&stem, "%s%s%s", form, ver ? "-v" : "",
+			    ver ? ver : "");
+		else
+			xasprintf(&stem, "%s%s%s-%s%.0d", form, ver ? "-v" : "",
+			    ver ? ver : "", hex, tries > 1 ? tries : 0);
+		xasprintf(&name, "%s.csv", stem);
+		fits = file_fits(o, name, mh, &ex) == 0;
+		free(name);
+		for (i = 0; fits && i < l->nreps; i++) {
+			xasprintf(&name, "%s-%s.csv", stem, l->reps[i].fname);
+			fits = file_fits(o, name, rh[i], &ex) == 0;
+			free(name);
+		}
+		if (fits && l->form == NULL) {
+			xasprintf(&name, "%s-repeats.csv", stem);
+			fits = file_fits(o, name, lh, &ex) == 0;
+			free(name);
+		}
+		if (fits || tries > 1000)
+			break;
+	}
+	l->stem = stem;
+	xasprintf(&name, "%s.csv", stem);
+	if ((l->main = find_stage(o, name)) == NULL) {
+		file_fits(o, name, mh, &ex);
+		l->main = new_stage(o, name, mh, ex);
+	}
+	free(name);
+	for (i = 0; i < l->nreps; i++) {
+		xasprintf(&name, "%s-%s.csv", stem, l->reps[i].fname);
+		if ((l->reps[i].st = find_stage(o, name)) == NULL) {
+			file_fits(o, name, rh[i], &ex);
+			l->reps[i].st = new_stage(o, name, rh[i], ex);
+		}
+		free(name);
+	}
+	if (l->form == NULL) {
+		xasprintf(&name, "%s-repeats.csv", stem);
+		if ((l->longrep = find_stage(o, name)) == NULL) {
+			file_fits(o, name, lh, &ex);
+			l->longrep = new_stage(o, name, lh, ex);
+		}
+		free(name);
+	}
+	xasprintf(&name, "%s-codebook.csv", stem);
+	if ((l->codebook = find_stage(o, name)) == NULL) {
+		file_fits(o, name, NULL, &ex);
+		l->codebook = new_stage(o, name, NULL, ex);
+	}
+	free(name);
+	l->codebook_text = codebook_text(l);
+	for (i = 0; i < l->nreps; i++)
+		free(rh[i]);
+	free(rh);
+	free(mh);
+	free(lh);
+	free(form);
+	free(ver);
+}
+
+/* ---- records ---- */
+
+/* Where each of a record's columns goes. */
+struct placed {
+	long	col;		/* main column, or -1 */
+	size_t	rep;		/* repeat, if col == -1 */
+	long	rcol;		/* column in the repeat */
+	long	inst;
+};
+
+/*
+ * Place the record's columns in layout l (from a form). -1 if they do not
+ * fit: a column the form does not have, or a main column missing or twice.
+ */
+static int
+place(const struct layout *l, const struct record *r, struct placed *pl,
+    unsigned char *seen)
+{
+	const char *name;
+	char *base;
+	size_t i, j = 0, k = 0, n = record_ncolumns(r), cur = 0;
+	long inst;
+	int rc = 0;
+
+	memset(seen, 0, l->ncols ? l->ncols : 1);
+	for (i = 0; i < n && rc == 0; i++) {
+		record_column(r, i, &name, NULL, NULL);
+		inst = split_column(name, &base);
+		pl[i].col = -1;
+		pl[i].inst = inst;
+		if (inst == 0) {
+			/* Usually in order: look from the last one on. */
+			for (k = 0; k < l->ncols; k++) {
+				j = (cur + k) % l->ncols;
+				if (strcmp(l->cols[j].name, name) == 0)
+					break;
+			}
+			if (k == l->ncols || seen[j]) {
+				rc = -1;
+				break;
+			}
+			seen[j] = 1;
+			pl[i].col = (long)j;
+			cur = j + 1;
+			continue;
+		}
+		for (j = 0; j < l->nreps; j++) {
+			for (k = 0; k < l->reps[j].ncols; k++)
+				if (strcmp(l->reps[j].cols[k].name, base) == 0)
+					break;
+			if (k < l->reps[j].ncols)
+				break;
+		}
+		free(base);
+		if (j == l->nreps) {
+			rc = -1;
+			break;
+		}
+		pl[i].rep = j;
+		pl[i].rcol = (long)k;
+	}
+	for (j = 0; rc == 0 && j < l->ncols; j++)
+		if (!seen[j])
+			rc = -1;
+	/* Every entry of a repeat has each of its columns once. */
+	for (j = 0; rc == 0 && j < l->nreps; j++) {
+		unsigned char *got;
+		long maxi = 0;
+
+		for (i = 0; i < n; i++)
+			if (pl[i].col < 0 && pl[i].rep == j && pl[i].inst > maxi)
+				maxi = pl[i].inst;
+		if (maxi == 0 || l->reps[j].ncols == 0)
+			continue;
+		got = xcalloc((size_t)maxi * l->reps[j].ncols, 1);
+		for (i = 0; i < n && rc == 0; i++) {
+			if (pl[i].col >= 0 || pl[i].rep != j)
+				continue;
+			k = (size_t)(pl[i].inst - 1) * l->reps[j].ncols +
+			    (size_t)pl[i].rcol;
+			if (got[k]++)
+				rc = -1;
+		}
+		for (k = 0; rc == 0 && k < (size_t)maxi * l->reps[j].ncols; k++)
+			if (!got[k])
+				rc = -1;
+		free(got);
+	}
+	return rc;
+}
+
+static struct layout *
+new_layout(struct output *o, const char *form_id, const char *version,
+    const struct form *f)
+{
+	struct layout *l;
+
+	l = xcalloc(1, sizeof *l);
+	l->form_id = xstrdup(form_id);
+	l->version = xstrdup(version);
+	l->form = f;
+	o->lay = xreallocarray(o->lay, o->nlay + 1, sizeof *o->lay);
+	o->lay[o->nlay++] = l;
+	return l;
+}
+
+/* The form's layout of form_id/version, made on first use; NULL if none. */
+static struct layout *
+form_layout(struct output *o, const char *form_id, const char *version)
+{
+	struct layout *l;
+	struct form *f;
+	size_t i;
+
+	for (i = 0; i < o->nlay; i++) {
+		l = o->lay[i];
+		if (l->form != NULL && strcmp(l->form_id, form_id) == 0 &&
+		    strcmp(l->version, version) == 0)
+			return l;
+	}
+	if ((f = find_form(o, form_id, version)) == NULL)
+		return NULL;
+	l = new_layout(o, form_id, version, f);
+	layout_from_form(l, f);
+	layout_files(o, l);
+	return l;
+}
+
+/* A layout from the record's own columns (repeats go to the long file). */
+static struct layout *
+derived_layout(struct output *o, const char *form_id, const char *version,
+    const struct record *r)
+{
+	struct layout *l;
+	const char *name;
+	char *base;
+	size_t i, j, k, n = record_ncolumns(r), m;
+
+	for (i = 0; i < o->nlay; i++) {
+		l = o->lay[i];
+		if (l->form != NULL || strcmp(l->form_id, form_id) != 0 ||
+		    strcmp(l->version, version) != 0)
+			continue;
+		/* The same main columns in the same order? */
+		for (j = 0, m = 0; j < n; j++) {
+			record_column(r, j, &name, NULL, NULL);
+			if (split_column(name, &base) != 0) {
+				free(base);
+				continue;
+			}
+			if (m >= l->ncols || strcmp(l->cols[m].name, name) != 0)
+				break;
+			m++;
+		}
+		if (j == n && m == l->ncols)
+			return l;
+	}
+	l = new_layout(o, form_id, version, NULL);
+	for (k = 0; k < n; k++) {
+		record_column(r, k, &name, NULL, NULL);
+		if (split_column(name, &base) != 0) {
+			free(base);
+			continue;
+		}
+		col_add(&l->cols, &l->ncols, name, NULL, NULL);
+	}
+	layout_files(o, l);
+	return l;
+}
+
+/* Rows are added to a stage; a new file gets its mark and header first. */
+static struct sbuf *
+stage_rows(struct output *o, struct stage *s)
+{
+	if (!s->exists && !s->hdr) {
+		if (!(o->flags & OUTPUT_NO_BOM))
+			sb_adds(&s->data, BOM);
+		sb_adds(&s->data, s->header);
+		s->hdr = 1;
+	}
+	return &s->data;
+}
+
+static void
+meta_cells(struct sbuf *b, const char *kname, const struct record_head *h)
+{
+	char num[32];
+
+	csv_cell(b, kname);
+	snprintf(num, sizeof num, ",%llu,", (unsigned long long)h->seq);
+	sb_adds(b, num);
+	csv_cell(b, h->form_id);
+	sb_add(b, ",", 1);
+	csv_cell(b, h->form_version);
+	sb_add(b, ",", 1);
+	csv_cell(b, h->lang);
+	sb_add(b, ",", 1);
+	csv_cell(b, h->date);
+	sb_add(b, ",", 1);
+	if (h->assisted_by != 0) {
+		snprintf(num, sizeof num, "%u", h->assisted_by);
+		sb_adds(b, num);
+	}
+}
+
+static void
+sb_addf_long(struct sbuf *b, long v)
+{
+	char num[32];
+
+	snprintf(num, sizeof num, ",%ld", v);
+	sb_adds(b, num);
+}
+
+static void
+value_cell(struct sbuf *b, const char *value, int rel)
+{
+	if (!rel)
+		sb_adds(b, OUTPUT_NOT_ASKED);
+	else
+		csv_cell(b, value);
+}
+
+static void
+json_row(struct output *o, const char *kname, const struct record_head *h,
+    const struct record *r)
+{
+	struct stage *s;
+	struct sbuf *b;
+	const char *name, *value;
+	char num[32], *form, *file;
+	size_t i, n = record_ncolumns(r);
+	int rel;
+
+	form = safe_name(h->form_id, FORM_SHOWN);
+	xasprintf(&file, "%s.jsonl", form);
+	free(form);
+	if ((s = find_stage(o, file)) == NULL)
+		s = new_stage(o, file, NULL, 1);
+	free(file);
+	b = &s->data;
+	sb_adds(b, "{\"kiosk\":");
+	json_str(b, kname);
+	snprintf(num, sizeof num, "%llu", (unsigned long long)h->seq);
+	sb_adds(b, ",\"seq\":");
+	sb_adds(b, num);
+	sb_adds(b, ",\"claim_code\":");
+	json_str(b, h->claim);
+	sb_adds(b, ",\"date\":");
+	json_str(b, h->date);
+	sb_adds(b, ",\"language\":");
+	json_str(b, h->lang);
+	sb_adds(b, ",\"form_id\":");
+	json_str(b, h->form_id);
+	sb_adds(b, ",\"form_version\":");
+	json_str(b, h->form_version);
+	snprintf(num, sizeof num, "%u", h->assisted_by);
+	sb_adds(b, ",\"assisted_by\":");
+	sb_adds(b, num);
+	sb_adds(b, ",\"answers\":{");
+	for (i = 0; i < n; i++) {
+		record_column(r, i, &name, &value, &rel);
+		if (i > 0)
+			sb_add(b, ",", 1);
+		json_str(b, name);
+		sb_add(b, ":", 1);
+		if (rel)
+			json_str(b, value);
+		else
+			sb_adds(b, "null");
+	}
+	sb_adds(b, "}}\n");
+}
+
+/* The main row and the repeat rows of a record placed in a form layout. */
+static void
+form_rows(struct output *o, struct layout *l, const char *kname,
+    const struct record_head *h, const struct record *r,
+    const struct placed *pl)
+{
+	struct buf key = { 0 }, rkey = { 0 };
+	struct sbuf *b;
+	const char **val;
+	const char *value;
+	int *rel, rl;
+	size_t i, j, k, n = record_ncolumns(r), maxc = l->ncols;
+	long inst, maxi;
+
+	for (j = 0; j < l->nreps; j++)
+		if (l->reps[j].ncols > maxc)
+			maxc = l->reps[j].ncols;
+	val = xcalloc(maxc ? maxc : 1, sizeof *val);
+	rel = xcalloc(maxc ? maxc : 1, sizeof *rel);
+	output_key(&key, kname, (unsigned long long)h->seq);
+
+	for (i = 0; i < n; i++) {
+		if (pl[i].col < 0)
+			continue;
+		record_column(r, i, NULL, &value, &rl);
+		val[pl[i].col] = value;
+		rel[pl[i].col] = rl;
+	}
+	b = stage_rows(o, l->main);
+	csv_cell(b, buf_cstr(&key));
+	sb_add(b, ",", 1);
+	meta_cells(b, kname, h);
+	sb_add(b, ",", 1);
+	csv_cell(b, h->claim);
+	for (k = 0; k < l->ncols; k++) {
+		sb_add(b, ",", 1);
+		value_cell(b, val[k], rel[k]);
+	}
+	sb_add(b, "\r\n", 2);
+
+	for (j = 0; j < l->nreps; j++) {
+		maxi = 0;
+		for (i = 0; i < n; i++)
+			if (pl[i].col < 0 && pl[i].rep == j &&
+			    pl[i].inst > maxi)
+				maxi = pl[i].inst;
+		for (inst = 1; inst <= maxi; inst++) {
+			for (k = 0; k < l->reps[j].ncols; k++) {
+				val[k] = NULL;
+				rel[k] = 0;
+			}
+			for (i = 0; i < n; i++) {
+				if (pl[i].col >= 0 || pl[i].rep != j ||
+				    pl[i].inst != inst)
+					continue;
+				record_column(r, i, NULL, &value, &rl);
+				val[pl[i].rcol] = value;
+				rel[pl[i].rcol] = rl;
+			}
+			rkey.len = 0;
+			buf_addf(&rkey, "%s/%s[%ld]", buf_cstr(&key),
+			    l->reps[j].name, inst);
+			b = stage_rows(o, l->reps[j].st);
+			csv_cell(b, buf_cstr(&key));
+			sb_add(b, ",", 1);
+			csv_cell(b, buf_cstr(&rkey));
+			sb_add(b, ",", 1);
+			meta_cells(b, kname, h);
+			sb_addf_long(b, inst);
+			for (k = 0; k < l->reps[j].ncols; k++) {
+				sb_add(b, ",", 1);
+				/* An entry lacking a column: not asked. */
+				value_cell(b, val[k] ? val[k] : "",
+				    val[k] ? rel[k] : 0);
+			}
+			sb_add(b, "\r\n", 2);
+		}
+	}
+	free(val);
+	free(rel);
+	buf_free(&key);
+	buf_free(&rkey);
+}
+
+/* A record in a layout made from a record: repeats in the long file. */
+static void
+derived_rows(struct output *o, struct layout *l, const char *kname,
+    const struct record_head *h, const struct record *r)
+{
+	struct buf key = { 0 }, rkey = { 0 };
+	struct sbuf *b;
+	const char *name, *value;
+	char *base;
+	size_t i, n = record_ncolumns(r);
+	long inst;
+	int rl;
+
+	output_key(&key, kname, (unsigned long long)h->seq);
+	b = stage_rows(o, l->main);
+	csv_cell(b, buf_cstr(&key));
+	sb_add(b, ",", 1);
+	meta_cells(b, kname, h);
+	sb_add(b, ",", 1);
+	csv_cell(b, h->claim);
+	for (i = 0; i < n; i++) {
+		record_column(r, i, &name, &value, &rl);
+		if ((inst = split_column(name, &base)) != 0) {
+			free(base);
+			continue;
+		}
+		sb_add(b, ",", 1);
+		value_cell(b, value, rl);
+	}
+	sb_add(b, "\r\n", 2);
+	for (i = 0; i < n; i++) {
+		record_column(r, i, &name, &value, &rl);
+		if ((inst = split_column(name, &base)) == 0)
+			continue;
+		rkey.len = 0;
+		buf_addf(&rkey, "%s/%ld", buf_cstr(&key), inst);
+		b = stage_rows(o, l->longrep);
+		csv_cell(b, buf_cstr(&key));
+		sb_add(b, ",", 1);
+		csv_cell(b, buf_cstr(&rkey));
+		sb_add(b, ",", 1);
+		meta_cells(b, kname, h);
+		sb_addf_long(b, inst);
+		sb_add(b, ",", 1);
+		csv_cell(b, base);
+		sb_add(b, ",", 1);
+		value_cell(b, value, rl);
+		sb_add(b, "\r\n", 2);
+		free(base);
+	}
+	buf_free(&key);
+	buf_free(&rkey);
+}
+
+void
+output_record(struct output *o, const char *kname,
+    const struct record_head *h, const struct record *r, struct buf *notes)
+{
+	struct layout *l;
+	struct placed *pl;
+	unsigned char *seen;
+	size_t n = record_ncolumns(r);
+
+	utf8_fixed = 0;
+	json_row(o, kname, h, r);	/* counts the bytes it fixed */
+	if ((l = form_layout(o, h->form_id, h->form_version)) != NULL) {
+		pl = xcalloc(n ? n : 1, sizeof *pl);
+		seen = xcalloc(l->ncols ? l->ncols : 1, 1);
+		if (place(l, r, pl, seen) == 0)
+			form_rows(o, l, kname, h, r, pl);
+		else
+			l = NULL;
+		free(pl);
+		free(seen);
+		if (l == NULL) {
+			l = derived_layout(o, h->form_id, h->form_version, r);
+			buf_addf(notes, "NOTE: submission %s/%llu does not have "
+			    "the columns of its form (%s, version %s) as given "
+			    "with --forms; it is in %s.\n", kname,
+			    (unsigned long long)h->seq, l->form_id,
+			    l->version, l->main->name);
+			derived_rows(o, l, kname, h, r);
+		}
+	} else {
+		l = derived_layout(o, h->form_id, h->form_version, r);
+		derived_rows(o, l, kname, h, r);
+	}
+	if (utf8_fixed > 0)
+		buf_addf(notes, "WARNING: submission %llu of kiosk \"%s\" held "
+		    "%lu bytes that are not UTF-8; each was written as "
+		    "U+FFFD.\n", (unsigned long long)h->seq, kname, utf8_fixed);
+	/* A new form version's codebook comes with its first rows. */
+	if (!l->codebook->exists && !l->codebook->hdr) {
+		if (!(o->flags & OUTPUT_NO_BOM))
+			sb_adds(&l->codebook->data, BOM);
+		sb_adds(&l->codebook->data, l->codebook_text);
+		l->codebook->hdr = 1;
+	}
+}
+
+size_t
+output_nfiles(const struct output *o)
+{
+	return o->nst;
+}
+
+void
+output_file(const struct output *o, size_t i, const char **name,
+    const unsigned char **data, size_t *len)
+{
+	*name = o->st[i]->name;
+	*data = o->st[i]->data.p;
+	*len = o->st[i]->data.len;
+}
+
+void
+output_flushed(struct output *o, size_t i)
+{
+	struct sbuf *b = &o->st[i]->data;
+
+	if (b->len > 0)
+		vault_wipe(b->p, b->len);
+	b->len = 0;
+}
+
+void
+output_done(struct output *o, int written)
+{
+	size_t i;
+
+	char *path;
+
+	/* What is on disk decides, whatever happened to the writes. */
+	for (i = 0; i < o->nst; i++) {
+		if (o->st[i]->hdr || o->st[i]->data.len > 0) {
+			xasprintf(&path, "%s/%s", o->outdir, o->st[i]->name);
+			o->st[i]->exists = written || path_exists(path);
+			free(path);
+		}
+		o->st[i]->hdr = 0;
+		sb_free(&o->st[i]->data);
+	}
+}
