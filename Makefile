@@ -76,7 +76,7 @@ DEB_PKGS = build-essential pkg-config libncurses-dev libsqlite3-dev libsodium-de
 	   libfribidi-dev libutf8proc-dev gettext locales fonts-noto-core \
 	   tmux poppler-utils cups-daemon cups-client perl clang valgrind gdb \
 	   libclang-rt-14-dev llvm-14 dialog sqlite3 python3 time \
-	   libespeak-ng-dev alsa-utils sox
+	   libespeak-ng-dev alsa-utils sox python3-nacl
 
 .PHONY: all asan check demo bench fuzz i18n deps install clean units mo \
 	after-deps check-run demo-run bench-run fuzz-run pkgcheck fresh-check
