@@ -25,7 +25,7 @@ CC	?= cc
 # The kiosk links only KIOSK_PKGS; cairo, pango, qrencode and CUPS are
 # linked by the print helper kiosk-print alone (see kiosk/printer.h), and
 # espeak-ng by the speech helper kiosk-speak alone (see kiosk/speech.h).
-KIOSK_PKGS = ncursesw sqlite3 libsodium inih fribidi libutf8proc
+KIOSK_PKGS = ncursesw sqlite3 libsodium inih fribidi libutf8proc xlsxwriter
 PRINT_PKGS = cairo pangocairo libqrencode
 SPEAK_PKGS = espeak-ng
 PKG_CFLAGS := $(shell pkg-config --cflags $(KIOSK_PKGS) $(PRINT_PKGS) 2>/dev/null | sed 's/-D_XOPEN_SOURCE=600//; s/-D_DEFAULT_SOURCE//')
@@ -76,7 +76,8 @@ DEB_PKGS = build-essential pkg-config libncurses-dev libsqlite3-dev libsodium-de
 	   libfribidi-dev libutf8proc-dev gettext locales fonts-noto-core \
 	   tmux poppler-utils cups-daemon cups-client perl clang valgrind gdb \
 	   libclang-rt-14-dev llvm-14 dialog sqlite3 python3 time \
-	   libespeak-ng-dev alsa-utils sox python3-nacl
+	   libespeak-ng-dev alsa-utils sox python3-nacl python3-openpyxl \
+	   libxlsxwriter-dev
 
 .PHONY: all asan check demo bench fuzz i18n deps install clean units mo \
 	after-deps check-run demo-run bench-run fuzz-run pkgcheck fresh-check

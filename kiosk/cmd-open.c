@@ -146,6 +146,8 @@ cmd_open_exec(const struct cmd_entry *e, int argc, char **argv)
 		{ "resync", no_argument, NULL, 'r' },
 		{ "forms", required_argument, NULL, 'F' },
 		{ "no-bom", no_argument, NULL, 'B' },
+		{ "xlsx", no_argument, NULL, 'X' },
+		{ "labels", required_argument, NULL, 'L' },
 		{ NULL, 0, NULL, 0 }
 	};
 	struct vault_office_key *keys[OPEN_MAX_KEYS];
@@ -156,6 +158,8 @@ cmd_open_exec(const struct cmd_entry *e, int argc, char **argv)
 	size_t na = 0;
 	const char *fdir[OPEN_MAX_FORMS];
 	char *ledger = NULL, *out = NULL, *cause = NULL, *pass, *prompt;
+	char *xpath = NULL;
+	const char *labels = "en";
 	size_t nk = 0, np = 0, nf = 0, i;
 	long added;
 	int c, rc = 1, wrong, why, replay, rejected = 0, gap = 0, lost = 0;
@@ -190,6 +194,11 @@ cmd_open_exec(const struct cmd_entry *e, int argc, char **argv)
 			fdir[nf++] = optarg;
 			break;
 		case 'B': oflags |= OUTPUT_NO_BOM; break;
+		case 'X': oflags |= OUTPUT_XLSX; break;
+		case 'L':
+			oflags |= OUTPUT_XLSX;
+			labels = optarg;
+			break;
 		default: return cmd_usage(e, "unknown option");
 		}
 	}
@@ -296,6 +305,14 @@ cmd_open_exec(const struct cmd_entry *e, int argc, char **argv)
 		rejected = 1;
 	}
 	fwrite(report.data, 1, report.len, stdout);
+	if ((oflags & OUTPUT_XLSX) && office_xlsx(o, labels, &xpath,
+	    &cause) != 0) {
+		cmd_error("%s", cause);
+		rejected = 1;
+	} else if (xpath != NULL)
+		printf("wrote %s: what this run opened, for a spreadsheet\n",
+		    xpath);
+	free(xpath);
 	rc = rejected ? 1 : lost ? 4 : gap ? 3 : 0;
 	peak_report();
 out:
@@ -311,7 +328,7 @@ out:
 const struct cmd_entry cmd_open_entry = {
 	"open",
 	"open --key office.key [--key old.key ...] [--passphrase-file F ...] "
-	"[--forms DIR ...] [--no-bom] "
+	"[--forms DIR ...] [--no-bom] [--xlsx] [--labels LANG] "
 	"[--ledger L.db] [--accept-lost NAME:SEQ ...] [--resync] --out DIR "
 	"BATCH...",
 	"Verify and open batches at the office into CSV and JSON Lines.",
@@ -344,6 +361,12 @@ const struct cmd_entry cmd_open_entry = {
 	"UTF-8 is written as U+FFFD, with a warning; a record with an "
 	"impossible date or form id rejects its batch. Files are created "
 	"0600.\n\n"
+	"--xlsx also writes one workbook for this run, "
+	"DIR/opened-YYYY-MM-DD.xlsx: a sheet per form version and per "
+	"repeat, numbers and dates as such, text as text (no formula can "
+	"run, so no '), choices by their labels in --labels LANG (default "
+	"en; implies --xlsx), and a codebook sheet with every label in every "
+	"language.\n\n"
 	"The ledger (--ledger, default DIR/ledger.db) remembers every batch "
 	"and sequence number. With --ledger, only kiosks enrolled with "
 	"`kiosk enroll` are accepted. Without it, an unknown kiosk is "

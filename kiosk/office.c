@@ -707,6 +707,33 @@ office_output_flags(struct office *o, int flags)
 	output_set_flags(o->out, flags);
 }
 
+int
+office_xlsx(struct office *o, const char *lang, char **path, char **cause)
+{
+	char day[11], *p = NULL;
+	int n;
+
+	*path = NULL;
+	if (output_run_rows(o->out) == 0)
+		return 0;
+	today_ymd(day);
+	for (n = 1;; n++) {
+		free(p);
+		if (n == 1)
+			xasprintf(&p, "%s/opened-%s.xlsx", o->outdir, day);
+		else
+			xasprintf(&p, "%s/opened-%s-%d.xlsx", o->outdir, day, n);
+		if (!path_exists(p))
+			break;
+	}
+	if (output_xlsx(o->out, p, lang, cause) != 0) {
+		free(p);
+		return -1;
+	}
+	*path = p;
+	return 0;
+}
+
 struct buf *
 office_notes(struct office *o)
 {

@@ -54,6 +54,12 @@ void		 office_add_form(struct office *, struct form *);
 /* OUTPUT_* flags (output.h). */
 void		 office_output_flags(struct office *, int);
 /*
+ * With OUTPUT_XLSX: one workbook, DIR/opened-YYYY-MM-DD[-N].xlsx, of what
+ * this run opened, choices labelled in lang. *path NULL if nothing was.
+ */
+int		 office_xlsx(struct office *, const char *lang, char **path,
+		    char **cause);
+/*
  * Verify and open one batch. 0: opened (or already seen: *replay = 1),
  * -1: rejected whole, *why the class, nothing written.
  */

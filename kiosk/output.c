@@ -21,6 +21,7 @@
 #include "record.h"
 #include "util.h"
 #include "vault.h"
+#include "xlsx.h"
 
 #define BOM		"\xef\xbb\xbf"
 /*
@@ -42,12 +43,25 @@ struct sbuf {
 };
 
 /* One file being added to: its name, and what is staged for it. */
+struct layout;
+
+enum stage_kind { ST_MAIN, ST_REPEAT, ST_LONG, ST_CODEBOOK, ST_JSON };
+
 struct stage {
 	char		*name;
 	char		*header;	/* first line with CRLF; NULL: none */
 	int		 exists;	/* on disk (with its header) */
 	int		 hdr;		/* header staged in this batch */
 	struct sbuf	 data;
+	enum stage_kind	 kind;
+	struct layout	*lay;		/* main, repeat, long: its layout */
+	size_t		 rep;		/* repeat: which */
+	/*
+	 * With OUTPUT_XLSX, the same rows as cells (cell_add): staged for
+	 * this batch, and kept for the run once the batch is written.
+	 */
+	struct sbuf	 cells, run;
+	uint32_t	 nrows, runrows;
 };
 
 struct ocol {
@@ -157,6 +171,22 @@ utf8_len(const unsigned char *p)
 static const char utf8_bad[] = "\xef\xbf\xbd";
 /* Invalid bytes replaced in the JSON of the record being written. */
 static unsigned long utf8_fixed;
+
+/* s as valid UTF-8: each invalid byte becomes U+FFFD. */
+static void
+sb_add_utf8(struct sbuf *b, const char *s)
+{
+	const unsigned char *p;
+	size_t n;
+
+	for (p = (const unsigned char *)s; *p != '\0'; p += n) {
+		if ((n = utf8_len(p)) == 0) {
+			sb_adds(b, utf8_bad);
+			n = 1;
+		} else
+			sb_add(b, p, n);
+	}
+}
 
 /*
  * Would a spreadsheet evaluate a cell that starts at s? After any
@@ -317,6 +347,8 @@ stage_free(struct stage *s)
 	free(s->name);
 	free(s->header);
 	sb_free(&s->data);
+	sb_free(&s->cells);
+	sb_free(&s->run);
 	free(s);
 }
 
@@ -525,27 +557,37 @@ type_name(const struct form_question *q)
 	}
 }
 
+/* Where codebook rows go: CSV text, or a workbook's sheet. */
+struct cbsink {
+	struct buf	*b;
+	struct xlsx	*x;
+	uint32_t	 row;
+};
+
 static void
-cb_row(struct buf *b, const char *file, const char *col, const char *type,
+cb_row(struct cbsink *k, const char *file, const char *col, const char *type,
     const char *code, const char *lang, const char *label)
 {
-	csv_plain(b, file);
-	buf_addc(b, ',');
-	csv_plain(b, col);
-	buf_addc(b, ',');
-	csv_plain(b, type);
-	buf_addc(b, ',');
-	csv_plain(b, code);
-	buf_addc(b, ',');
-	csv_plain(b, lang);
-	buf_addc(b, ',');
-	csv_plain(b, label);
-	buf_adds(b, "\r\n");
+	const char *v[6] = { file, col, type, code, lang, label };
+	size_t i;
+
+	for (i = 0; i < 6; i++) {
+		if (k->x != NULL) {
+			xlsx_text(k->x, k->row, (uint16_t)i, v[i], XLSX_PLAIN);
+			continue;
+		}
+		if (i > 0)
+			buf_addc(k->b, ',');
+		csv_plain(k->b, v[i]);
+	}
+	if (k->x == NULL)
+		buf_adds(k->b, "\r\n");
+	k->row++;
 }
 
 /* One row per language that has a text (the untranslated one as ""). */
 static void
-cb_text(struct buf *b, const struct form *f, const char *file,
+cb_text(struct cbsink *b, const struct form *f, const char *file,
     const char *col, const char *type, const char *code,
     const struct form_text *t)
 {
@@ -589,7 +631,7 @@ static const struct {
 };
 
 static void
-cb_cols(struct buf *b, const struct form *f, const char *file,
+cb_cols(struct cbsink *b, const struct form *f, const char *file,
     const struct ocol *c, size_t n)
 {
 	const struct form_question *q;
@@ -621,29 +663,48 @@ cb_cols(struct buf *b, const struct form *f, const char *file,
 	}
 }
 
+/* The codebook rows of a layout; names[] are its main and repeats' files. */
+static void
+codebook_rows(struct cbsink *k, const struct layout *l, const char *mainname,
+    const char *const *repnames, const char *longname)
+{
+	size_t i;
+
+	for (i = 0; i < nitems(meta_doc); i++)
+		cb_row(k, "", meta_doc[i].col, "meta", "", "en",
+		    meta_doc[i].what);
+	cb_row(k, "", "", "meta", OUTPUT_NOT_ASKED, "en", "the question "
+	    "was not asked (not relevant); an empty cell is an empty answer");
+	cb_cols(k, l->form, mainname, l->cols, l->ncols);
+	for (i = 0; i < l->nreps; i++)
+		cb_cols(k, l->form, repnames[i], l->reps[i].cols,
+		    l->reps[i].ncols);
+	if (longname != NULL)
+		cb_row(k, longname, "", "repeats, long", "", "", "(the form "
+		    "was not given to kiosk open: one row per answer in an "
+		    "entry of a repeat)");
+}
+
 static char *
 codebook_text(const struct layout *l)
 {
 	struct buf b = { 0 };
+	struct cbsink k = { &b, NULL, 0 };
+	const char **rn;
 	size_t i;
 	char *s;
 
-	buf_adds(&b, "file,column,type,code,language,label\r\n");
-	for (i = 0; i < nitems(meta_doc); i++)
-		cb_row(&b, "", meta_doc[i].col, "meta", "", "en",
-		    meta_doc[i].what);
-	cb_row(&b, "", "", "meta", OUTPUT_NOT_ASKED, "en", "the question "
-	    "was not asked (not relevant); an empty cell is an empty answer");
-	cb_cols(&b, l->form, l->main->name, l->cols, l->ncols);
+	rn = xcalloc(l->nreps + 1, sizeof *rn);
 	for (i = 0; i < l->nreps; i++)
-		cb_cols(&b, l->form, l->reps[i].st->name, l->reps[i].cols,
-		    l->reps[i].ncols);
+		rn[i] = l->reps[i].st->name;
+	buf_adds(&b, "file,column,type,code,language,label\r\n");
+	codebook_rows(&k, l, l->main->name, rn, l->longrep != NULL ?
+	    l->longrep->name : NULL);
+	free(rn);
 	s = xstrdup(buf_cstr(&b));
 	buf_free(&b);
 	return s;
 }
-
-/* ---- files ---- */
 
 /*
  * The first line of an existing file, without a byte-order mark, or ""
@@ -705,11 +766,14 @@ find_stage(struct output *o, const char *name)
 
 static struct stage *
 new_stage(struct output *o, const char *name, const char *header,
-    int exists)
+    int exists, enum stage_kind kind, struct layout *l, size_t rep)
 {
 	struct stage *s;
 
 	s = xcalloc(1, sizeof *s);
+	s->kind = kind;
+	s->lay = l;
+	s->rep = rep;
 	s->name = xstrdup(name);
 	s->header = header != NULL ? xstrdup(header) : NULL;
 	s->exists = exists;
@@ -794,14 +858,15 @@ layout_files(struct output *o, struct layout *l)
 	xasprintf(&name, "%s.csv", stem);
 	if ((l->main = find_stage(o, name)) == NULL) {
 		file_fits(o, name, mh, &ex);
-		l->main = new_stage(o, name, mh, ex);
+		l->main = new_stage(o, name, mh, ex, ST_MAIN, l, 0);
 	}
 	free(name);
 	for (i = 0; i < l->nreps; i++) {
 		xasprintf(&name, "%s-%s.csv", stem, l->reps[i].fname);
 		if ((l->reps[i].st = find_stage(o, name)) == NULL) {
 			file_fits(o, name, rh[i], &ex);
-			l->reps[i].st = new_stage(o, name, rh[i], ex);
+			l->reps[i].st = new_stage(o, name, rh[i], ex,
+			    ST_REPEAT, l, i);
 		}
 		free(name);
 	}
@@ -809,14 +874,16 @@ layout_files(struct output *o, struct layout *l)
 		xasprintf(&name, "%s-repeats.csv", stem);
 		if ((l->longrep = find_stage(o, name)) == NULL) {
 			file_fits(o, name, lh, &ex);
-			l->longrep = new_stage(o, name, lh, ex);
+			l->longrep = new_stage(o, name, lh, ex, ST_LONG,
+			    l, 0);
 		}
 		free(name);
 	}
 	xasprintf(&name, "%s-codebook.csv", stem);
 	if ((l->codebook = find_stage(o, name)) == NULL) {
 		file_fits(o, name, NULL, &ex);
-		l->codebook = new_stage(o, name, NULL, ex);
+		l->codebook = new_stage(o, name, NULL, ex, ST_CODEBOOK,
+		    l, 0);
 	}
 	free(name);
 	l->codebook_text = codebook_text(l);
@@ -1012,44 +1079,92 @@ stage_rows(struct output *o, struct stage *s)
 	return &s->data;
 }
 
-static void
-meta_cells(struct sbuf *b, const char *kname, const struct record_head *h)
-{
-	char num[32];
+/* One row's cells, before they go to a CSV file (and the workbook). */
+struct rowb {
+	const char	**v;
+	unsigned char	 *asked;	/* 0: not asked */
+	size_t		  n, cap;
+	char		  seq[24], assisted[16], inst[24];
+};
 
-	csv_cell(b, kname);
-	snprintf(num, sizeof num, ",%llu,", (unsigned long long)h->seq);
-	sb_adds(b, num);
-	csv_cell(b, h->form_id);
-	sb_add(b, ",", 1);
-	csv_cell(b, h->form_version);
-	sb_add(b, ",", 1);
-	csv_cell(b, h->lang);
-	sb_add(b, ",", 1);
-	csv_cell(b, h->date);
-	sb_add(b, ",", 1);
-	if (h->assisted_by != 0) {
-		snprintf(num, sizeof num, "%u", h->assisted_by);
-		sb_adds(b, num);
+static void
+cell(struct rowb *rb, const char *v, int asked)
+{
+	if (rb->n == rb->cap) {
+		rb->cap = rb->cap ? rb->cap * 2 : 32;
+		rb->v = xreallocarray(rb->v, rb->cap, sizeof *rb->v);
+		rb->asked = xreallocarray(rb->asked, rb->cap, 1);
 	}
+	rb->v[rb->n] = v != NULL ? v : "";
+	rb->asked[rb->n] = asked ? 1 : 0;
+	rb->n++;
+}
+
+/* kiosk .. assisted_by, as in META_MAIN and META_REPEAT. */
+static void
+meta_cells(struct rowb *rb, const char *kname, const struct record_head *h)
+{
+	snprintf(rb->seq, sizeof rb->seq, "%llu", (unsigned long long)h->seq);
+	rb->assisted[0] = '\0';
+	if (h->assisted_by != 0)
+		snprintf(rb->assisted, sizeof rb->assisted, "%u",
+		    h->assisted_by);
+	cell(rb, kname, 1);
+	cell(rb, rb->seq, 1);
+	cell(rb, h->form_id, 1);
+	cell(rb, h->form_version, 1);
+	cell(rb, h->lang, 1);
+	cell(rb, h->date, 1);
+	cell(rb, rb->assisted, 1);
 }
 
 static void
-sb_addf_long(struct sbuf *b, long v)
+sb_u32(struct sbuf *b, uint32_t v)
 {
-	char num[32];
+	unsigned char x[4] = { v, v >> 8, v >> 16, v >> 24 };
 
-	snprintf(num, sizeof num, ",%ld", v);
-	sb_adds(b, num);
+	sb_add(b, x, 4);
+}
+
+/* The row to the stage's CSV, and to its cells for a workbook. */
+static void
+emit(struct output *o, struct stage *s, struct rowb *rb)
+{
+	struct sbuf *b = stage_rows(o, s);
+	size_t i;
+
+	for (i = 0; i < rb->n; i++) {
+		if (i > 0)
+			sb_add(b, ",", 1);
+		if (!rb->asked[i])
+			sb_adds(b, OUTPUT_NOT_ASKED);
+		else
+			csv_cell(b, rb->v[i]);
+	}
+	sb_add(b, "\r\n", 2);
+	if (o->flags & OUTPUT_XLSX) {
+		struct sbuf t = { 0 };
+
+		sb_u32(&s->cells, (uint32_t)rb->n);
+		for (i = 0; i < rb->n; i++) {
+			t.len = 0;
+			sb_add_utf8(&t, rb->v[i]);	/* XML needs UTF-8 */
+			sb_add(&s->cells, &rb->asked[i], 1);
+			sb_u32(&s->cells, (uint32_t)t.len);
+			if (t.len > 0)
+				sb_add(&s->cells, t.p, t.len);
+		}
+		sb_free(&t);
+		s->nrows++;
+	}
+	rb->n = 0;
 }
 
 static void
-value_cell(struct sbuf *b, const char *value, int rel)
+rowb_free(struct rowb *rb)
 {
-	if (!rel)
-		sb_adds(b, OUTPUT_NOT_ASKED);
-	else
-		csv_cell(b, value);
+	free(rb->v);
+	free(rb->asked);
 }
 
 static void
@@ -1067,7 +1182,7 @@ json_row(struct output *o, const char *kname, const struct record_head *h,
 	xasprintf(&file, "%s.jsonl", form);
 	free(form);
 	if ((s = find_stage(o, file)) == NULL)
-		s = new_stage(o, file, NULL, 1);
+		s = new_stage(o, file, NULL, 1, ST_JSON, NULL, 0);
 	free(file);
 	b = &s->data;
 	sb_adds(b, "{\"kiosk\":");
@@ -1110,7 +1225,7 @@ form_rows(struct output *o, struct layout *l, const char *kname,
     const struct placed *pl)
 {
 	struct buf key = { 0 }, rkey = { 0 };
-	struct sbuf *b;
+	struct rowb rb = { 0 };
 	const char **val;
 	const char *value;
 	int *rel, rl;
@@ -1131,17 +1246,12 @@ form_rows(struct output *o, struct layout *l, const char *kname,
 		val[pl[i].col] = value;
 		rel[pl[i].col] = rl;
 	}
-	b = stage_rows(o, l->main);
-	csv_cell(b, buf_cstr(&key));
-	sb_add(b, ",", 1);
-	meta_cells(b, kname, h);
-	sb_add(b, ",", 1);
-	csv_cell(b, h->claim);
-	for (k = 0; k < l->ncols; k++) {
-		sb_add(b, ",", 1);
-		value_cell(b, val[k], rel[k]);
-	}
-	sb_add(b, "\r\n", 2);
+	cell(&rb, buf_cstr(&key), 1);
+	meta_cells(&rb, kname, h);
+	cell(&rb, h->claim, 1);
+	for (k = 0; k < l->ncols; k++)
+		cell(&rb, val[k], rel[k]);
+	emit(o, l->main, &rb);
 
 	for (j = 0; j < l->nreps; j++) {
 		maxi = 0;
@@ -1151,7 +1261,7 @@ form_rows(struct output *o, struct layout *l, const char *kname,
 				maxi = pl[i].inst;
 		for (inst = 1; inst <= maxi; inst++) {
 			for (k = 0; k < l->reps[j].ncols; k++) {
-				val[k] = NULL;
+				val[k] = "";
 				rel[k] = 0;
 			}
 			for (i = 0; i < n; i++) {
@@ -1165,22 +1275,17 @@ form_rows(struct output *o, struct layout *l, const char *kname,
 			rkey.len = 0;
 			buf_addf(&rkey, "%s/%s[%ld]", buf_cstr(&key),
 			    l->reps[j].name, inst);
-			b = stage_rows(o, l->reps[j].st);
-			csv_cell(b, buf_cstr(&key));
-			sb_add(b, ",", 1);
-			csv_cell(b, buf_cstr(&rkey));
-			sb_add(b, ",", 1);
-			meta_cells(b, kname, h);
-			sb_addf_long(b, inst);
-			for (k = 0; k < l->reps[j].ncols; k++) {
-				sb_add(b, ",", 1);
-				/* An entry lacking a column: not asked. */
-				value_cell(b, val[k] ? val[k] : "",
-				    val[k] ? rel[k] : 0);
-			}
-			sb_add(b, "\r\n", 2);
+			snprintf(rb.inst, sizeof rb.inst, "%ld", inst);
+			cell(&rb, buf_cstr(&key), 1);
+			cell(&rb, buf_cstr(&rkey), 1);
+			meta_cells(&rb, kname, h);
+			cell(&rb, rb.inst, 1);
+			for (k = 0; k < l->reps[j].ncols; k++)
+				cell(&rb, val[k], rel[k]);
+			emit(o, l->reps[j].st, &rb);
 		}
 	}
+	rowb_free(&rb);
 	free(val);
 	free(rel);
 	buf_free(&key);
@@ -1193,7 +1298,7 @@ derived_rows(struct output *o, struct layout *l, const char *kname,
     const struct record_head *h, const struct record *r)
 {
 	struct buf key = { 0 }, rkey = { 0 };
-	struct sbuf *b;
+	struct rowb rb = { 0 };
 	const char *name, *value;
 	char *base;
 	size_t i, n = record_ncolumns(r);
@@ -1201,42 +1306,35 @@ derived_rows(struct output *o, struct layout *l, const char *kname,
 	int rl;
 
 	output_key(&key, kname, (unsigned long long)h->seq);
-	b = stage_rows(o, l->main);
-	csv_cell(b, buf_cstr(&key));
-	sb_add(b, ",", 1);
-	meta_cells(b, kname, h);
-	sb_add(b, ",", 1);
-	csv_cell(b, h->claim);
+	cell(&rb, buf_cstr(&key), 1);
+	meta_cells(&rb, kname, h);
+	cell(&rb, h->claim, 1);
 	for (i = 0; i < n; i++) {
 		record_column(r, i, &name, &value, &rl);
 		if ((inst = split_column(name, &base)) != 0) {
 			free(base);
 			continue;
 		}
-		sb_add(b, ",", 1);
-		value_cell(b, value, rl);
+		cell(&rb, value, rl);
 	}
-	sb_add(b, "\r\n", 2);
+	emit(o, l->main, &rb);
 	for (i = 0; i < n; i++) {
 		record_column(r, i, &name, &value, &rl);
 		if ((inst = split_column(name, &base)) == 0)
 			continue;
 		rkey.len = 0;
 		buf_addf(&rkey, "%s/%ld", buf_cstr(&key), inst);
-		b = stage_rows(o, l->longrep);
-		csv_cell(b, buf_cstr(&key));
-		sb_add(b, ",", 1);
-		csv_cell(b, buf_cstr(&rkey));
-		sb_add(b, ",", 1);
-		meta_cells(b, kname, h);
-		sb_addf_long(b, inst);
-		sb_add(b, ",", 1);
-		csv_cell(b, base);
-		sb_add(b, ",", 1);
-		value_cell(b, value, rl);
-		sb_add(b, "\r\n", 2);
+		snprintf(rb.inst, sizeof rb.inst, "%ld", inst);
+		cell(&rb, buf_cstr(&key), 1);
+		cell(&rb, buf_cstr(&rkey), 1);
+		meta_cells(&rb, kname, h);
+		cell(&rb, rb.inst, 1);
+		cell(&rb, base, 1);
+		cell(&rb, value, rl);
+		emit(o, l->longrep, &rb);
 		free(base);
 	}
+	rowb_free(&rb);
 	buf_free(&key);
 	buf_free(&rkey);
 }
@@ -1321,6 +1419,13 @@ output_done(struct output *o, int written)
 
 	/* What is on disk decides, whatever happened to the writes. */
 	for (i = 0; i < o->nst; i++) {
+		if (written && o->st[i]->cells.len > 0) {
+			sb_add(&o->st[i]->run, o->st[i]->cells.p,
+			    o->st[i]->cells.len);
+			o->st[i]->runrows += o->st[i]->nrows;
+		}
+		sb_free(&o->st[i]->cells);
+		o->st[i]->nrows = 0;
 		if (o->st[i]->hdr || o->st[i]->data.len > 0) {
 			xasprintf(&path, "%s/%s", o->outdir, o->st[i]->name);
 			o->st[i]->exists = written || path_exists(path);
@@ -1329,4 +1434,299 @@ output_done(struct output *o, int written)
 		o->st[i]->hdr = 0;
 		sb_free(&o->st[i]->data);
 	}
+}
+
+/* ---- the workbook ---- */
+
+static uint32_t
+get_u32(const unsigned char *p)
+{
+	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 |
+	    (uint32_t)p[3] << 24;
+}
+
+/* Does the text start right to left (Hebrew, Arabic and their forms)? */
+static int
+rtl_text(const char *s)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	unsigned cp;
+
+	for (; *p != '\0'; p++) {
+		if (*p < 0x80) {
+			if ((*p >= 'A' && *p <= 'Z') || (*p >= 'a' && *p <= 'z'))
+				return 0;
+			continue;
+		}
+		if ((p[0] & 0xe0) == 0xc0 && p[1] != '\0')
+			cp = (unsigned)(p[0] & 0x1f) << 6 | (p[1] & 0x3f);
+		else if ((p[0] & 0xf0) == 0xe0 && p[1] != '\0' && p[2] != '\0')
+			cp = (unsigned)(p[0] & 0x0f) << 12 |
+			    (unsigned)(p[1] & 0x3f) << 6 | (p[2] & 0x3f);
+		else
+			continue;
+		return (cp >= 0x590 && cp <= 0x8ff) ||
+		    (cp >= 0xfb1d && cp <= 0xfdff) ||
+		    (cp >= 0xfe70 && cp <= 0xfeff);
+	}
+	return 0;
+}
+
+static int
+whole_number(const char *s, double *v)
+{
+	char *end;
+
+	if (*s == '\0' || *s == ' ' || strlen(s) > 15)
+		return 0;
+	*v = strtod(s, &end);
+	return *end == '\0' && strspn(s, "-0123456789.") == strlen(s);
+}
+
+static int
+ymd(const char *s, int *y, int *m, int *d)
+{
+	if (strlen(s) != 10 || s[4] != '-' || s[7] != '-' ||
+	    sscanf(s, "%4d-%2d-%2d", y, m, d) != 3)
+		return 0;
+	return *y >= 1900 && *y <= 9999 && *m >= 1 && *m <= 12 &&
+	    *d >= 1 && *d <= 31;
+}
+
+static const struct form_choice *
+find_choice(const struct form_list *l, const char *code, size_t len)
+{
+	size_t i;
+
+	for (i = 0; l != NULL && i < l->nchoices; i++)
+		if (strlen(l->choices[i].name) == len &&
+		    memcmp(l->choices[i].name, code, len) == 0)
+			return &l->choices[i];
+	return NULL;
+}
+
+/* A column of a sheet: a fixed one (by name) or a question's. */
+struct xcol {
+	const char		*name;
+	const struct ocol	*oc;	/* NULL: fixed */
+};
+
+static void
+text_cell(struct xlsx *x, uint32_t r, uint16_t c, const char *v)
+{
+	xlsx_text(x, r, c, v, rtl_text(v) ? XLSX_RTL : XLSX_PLAIN);
+}
+
+static void
+xlsx_cell(struct xlsx *x, uint32_t r, uint16_t c, const struct xcol *xc,
+    const struct form *f, const char *lang, const char *v)
+{
+	const struct form_question *q;
+	const struct form_choice *ch;
+	struct buf b = { 0 };
+	const char *p;
+	double num;
+	int y, m, d;
+	size_t n;
+
+	if (*v == '\0')
+		return;
+	if (xc->oc == NULL) {
+		if ((strcmp(xc->name, "seq") == 0 ||
+		    strcmp(xc->name, "assisted_by") == 0 ||
+		    strcmp(xc->name, "instance") == 0) && whole_number(v, &num))
+			xlsx_number(x, r, c, num);
+		else if (strcmp(xc->name, "submitted") == 0 && ymd(v, &y, &m, &d))
+			xlsx_date(x, r, c, y, m, d);
+		else
+			text_cell(x, r, c, v);
+		return;
+	}
+	q = xc->oc->q;
+	if (q == NULL) {
+		text_cell(x, r, c, v);
+		return;
+	}
+	if (xc->oc->choice != NULL ||
+	    q->type == FT_INTEGER || q->type == FT_DECIMAL) {
+		if (whole_number(v, &num))
+			xlsx_number(x, r, c, num);
+		else
+			text_cell(x, r, c, v);
+		return;
+	}
+	if ((q->type == FT_DATE || q->type == FT_TODAY) && ymd(v, &y, &m, &d)) {
+		xlsx_date(x, r, c, y, m, d);
+		return;
+	}
+	if ((q->type == FT_SELECT_ONE || q->type == FT_SELECT_MULTIPLE) &&
+	    q->list != NULL) {
+		/* Labels in the office's language; a code without one stays. */
+		for (p = v; *p != '\0'; p += n) {
+			while (*p == ' ')
+				p++;
+			if ((n = strcspn(p, " ")) == 0)
+				break;
+			if (b.len > 0)
+				buf_adds(&b, "; ");
+			if ((ch = find_choice(q->list, p, n)) != NULL)
+				buf_adds(&b, form_text(f, &ch->label, lang));
+			else
+				buf_add(&b, p, n);
+		}
+		text_cell(x, r, c, buf_cstr(&b));
+		/* Labels come from the form, not the resident: plain memory. */
+		buf_free(&b);
+		return;
+	}
+	text_cell(x, r, c, v);
+}
+
+static const char *meta_main[] = { "KEY", "kiosk", "seq", "form_id",
+    "form_version", "language", "submitted", "assisted_by", "claim_code" };
+static const char *meta_rep[] = { "PARENT_KEY", "KEY", "kiosk", "seq",
+    "form_id", "form_version", "language", "submitted", "assisted_by",
+    "instance" };
+
+/* The columns of a stage's sheet. */
+static struct xcol *
+sheet_cols(const struct stage *s, size_t *n)
+{
+	const struct layout *l = s->lay;
+	const struct ocol *oc = NULL;
+	const char **meta;
+	struct xcol *c;
+	size_t nm, no = 0, i;
+
+	if (s->kind == ST_MAIN) {
+		meta = meta_main;
+		nm = nitems(meta_main);
+		oc = l->cols;
+		no = l->ncols;
+	} else {
+		meta = meta_rep;
+		nm = nitems(meta_rep);
+		if (s->kind == ST_REPEAT) {
+			oc = l->reps[s->rep].cols;
+			no = l->reps[s->rep].ncols;
+		}
+	}
+	*n = nm + no + (s->kind == ST_LONG ? 2 : 0);
+	c = xcalloc(*n, sizeof *c);
+	for (i = 0; i < nm; i++)
+		c[i].name = meta[i];
+	for (i = 0; i < no; i++) {
+		c[nm + i].name = oc[i].name;
+		c[nm + i].oc = &oc[i];
+	}
+	if (s->kind == ST_LONG) {
+		c[nm].name = "column";
+		c[nm + 1].name = "value";
+	}
+	return c;
+}
+
+int
+output_xlsx(struct output *o, const char *path, const char *lang,
+    char **cause)
+{
+	struct xlsx *x;
+	struct stage *s;
+	struct xcol *cols;
+	struct cbsink k;
+	const unsigned char *p, *e;
+	const char **sheet, **rn;
+	char *v = NULL, *nm;
+	size_t i, j, ncols, vcap = 0, len;
+	uint32_t row, ncell, c;
+	int rc;
+
+	if ((x = xlsx_new(path, o->outdir, cause)) == NULL)
+		return -1;
+	sheet = xcalloc(o->nst + 1, sizeof *sheet);
+	for (i = 0; i < o->nst; i++) {
+		s = o->st[i];
+		if (s->runrows == 0 || (s->kind != ST_MAIN &&
+		    s->kind != ST_REPEAT && s->kind != ST_LONG))
+			continue;
+		nm = xstrndup(s->name, strlen(s->name) - 4);	/* .csv */
+		sheet[i] = xlsx_sheet(x, nm);
+		free(nm);
+		cols = sheet_cols(s, &ncols);
+		for (c = 0; c < ncols; c++)
+			xlsx_text(x, 0, (uint16_t)c, cols[c].name,
+			    XLSX_HEADER);
+		p = s->run.p;
+		e = p + s->run.len;
+		for (row = 1; p < e; row++) {
+			ncell = get_u32(p);
+			p += 4;
+			for (c = 0; c < ncell; c++) {
+				int asked = *p++;
+
+				len = get_u32(p);
+				p += 4;
+				if (len + 1 > vcap) {
+					vault_secure_free(v);
+					vcap = len + 1 > 256 ? len + 1 : 256;
+					v = vault_secure_alloc(vcap);
+				}
+				memcpy(v, p, len);
+				v[len] = '\0';
+				p += len;
+				if (c >= ncols)
+					continue;
+				if (!asked)
+					xlsx_text(x, row, (uint16_t)c,
+					    OUTPUT_NOT_ASKED, XLSX_NOT_ASKED);
+				else
+					xlsx_cell(x, row, (uint16_t)c, &cols[c],
+					    s->lay->form, lang, v);
+			}
+		}
+		xlsx_header_done(x, (uint16_t)ncols, s->runrows);
+		free(cols);
+	}
+	vault_secure_free(v);
+	/* One codebook sheet for every form version in the workbook. */
+	xlsx_sheet(x, "codebook");
+	k.b = NULL;
+	k.x = x;
+	k.row = 0;
+	cb_row(&k, "sheet", "column", "type", "code", "language", "label");
+	for (i = 0; i < o->nst; i++) {
+		struct layout *l = o->st[i]->lay;
+
+		if (o->st[i]->kind != ST_MAIN || sheet[i] == NULL)
+			continue;
+		rn = xcalloc(l->nreps + 1, sizeof *rn);
+		for (j = 0; j < l->nreps; j++) {
+			size_t t;
+
+			for (t = 0; t < o->nst; t++)
+				if (o->st[t] == l->reps[j].st)
+					rn[j] = sheet[t] ? sheet[t] : "";
+		}
+		for (j = 0; l->longrep != NULL && j < o->nst; j++)
+			if (o->st[j] == l->longrep && sheet[j] != NULL)
+				break;
+		codebook_rows(&k, l, sheet[i], rn, l->longrep != NULL &&
+		    j < o->nst ? sheet[j] : NULL);
+		free(rn);
+	}
+	xlsx_header_done(x, 6, k.row > 0 ? k.row - 1 : 0);
+	free(sheet);
+	rc = xlsx_close(x, cause);
+	return rc;
+}
+
+size_t
+output_run_rows(const struct output *o)
+{
+	size_t i, n = 0;
+
+	for (i = 0; i < o->nst; i++)
+		if (o->st[i]->kind == ST_MAIN)
+			n += o->st[i]->runrows;
+	return n;
 }

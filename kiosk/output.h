@@ -44,6 +44,7 @@ struct output;
 
 #define OUTPUT_NOT_ASKED	"(not asked)"
 #define OUTPUT_NO_BOM		0x1
+#define OUTPUT_XLSX		0x2	/* keep the run's rows for output_xlsx */
 
 struct output	*output_new(const char *outdir, int flags);
 void		 output_free(struct output *);	/* wipes what is staged */
@@ -73,6 +74,17 @@ void		 output_flushed(struct output *, size_t);
  * given up (written = 0: those on disk exist): staged rows are wiped.
  */
 void		 output_done(struct output *, int written);
+
+/*
+ * With OUTPUT_XLSX: a workbook at path with what this run wrote: a sheet
+ * per form version and per repeat, typed cells (numbers, dates, text),
+ * choices by their labels in lang (the code when it has none), "(not
+ * asked)" in grey, and a codebook sheet. Its parts are written in outdir.
+ */
+int		 output_xlsx(struct output *, const char *path,
+		    const char *lang, char **cause);
+/* Submissions this run wrote (with OUTPUT_XLSX). */
+size_t		 output_run_rows(const struct output *);
 
 /* The key of a submission and of an entry of a repeat (ODK Central's). */
 void		 output_key(struct buf *, const char *kname,
