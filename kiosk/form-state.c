@@ -830,15 +830,48 @@ form_state_value(struct form_state *st, size_t i)
 	return item_raw(st, i);
 }
 
+/*
+ * A text question with appearance "numbers" (the phone numbers of the
+ * shipped forms) is kept in one form: its digits, and a leading "+".
+ * "(973) 555-0123" and "973.555.0123" are both stored as 9735550123 and
+ * the raw text is not kept. Text with anything but digits, spaces and
+ * ( ) - . + is left as typed, for the form's constraint to refuse.
+ */
+static char *
+numbers_only(const struct form_question *q, const char *v)
+{
+	const char *p;
+	char *o;
+	size_t n = 0;
+
+	if (q->type != FT_TEXT || q->appearance == NULL ||
+	    strstr(q->appearance, "numbers") == NULL ||
+	    strspn(v, "0123456789 ()-.+") != strlen(v))
+		return NULL;
+	o = vault_secure_alloc(strlen(v) + 1);
+	for (p = v; *p != '\0'; p++) {
+		if (isdigit((unsigned char)*p) || (*p == '+' && n == 0))
+			o[n++] = *p;
+	}
+	o[n] = '\0';
+	return o;
+}
+
 int
 form_state_set(struct form_state *st, size_t i, const char *v, char **cause)
 {
+	char *nv;
+	int rc;
+
 	if (i >= st->nitems) {
 		if (cause != NULL)
 			xasprintf(cause, "no such item");
 		return -1;
 	}
-	if (store(st, i, v, cause) != 0)
+	nv = numbers_only(st->items[i].pub.q, v);
+	rc = store(st, i, nv != NULL ? nv : v, cause);
+	vault_secure_free(nv);
+	if (rc != 0)
 		return -1;
 	st->items[i].stale = 0;
 	recompute(st);

@@ -53,6 +53,21 @@ printf 'first_name=Ana\nage=30\nhas_kids=yes\nkids=2\ndob=2999-01-01\n' | fill "
 t "fill: constraint with today()" rc 1
 t "fill: generic constraint message" has err "dob: This answer is not allowed."
 
+# Phone numbers (text with appearance "numbers") arrive in one form: the
+# five ways residents typed them all become digits (issue 15).
+mid="$KIOSK_TOP/forms/municipal-id.csv"
+for p in '(973) 555-0123' '973.555.0123' '973-555-0123' '973 555 0123' '9735550123'; do
+	printf 'age_band=18_64\nlives_in_city=yes\nid_docs=passport\nres_docs=lease\nmail_safe=no\nappointment_window=saturday\ncontact_method=call\nphone=%s\nfirst_name=Ana\n' "$p" |
+	    fill "$mid"
+	t "fill: phone \"$p\" is stored as 9735550123" has out '"phone": "9735550123"'
+done
+printf 'age_band=18_64\nlives_in_city=yes\nid_docs=passport\nres_docs=lease\nmail_safe=no\nappointment_window=saturday\ncontact_method=call\nphone=+1 (973) 555-0123\nfirst_name=Ana\n' |
+    fill "$mid"
+t "fill: a leading + is kept" has out '"phone": "+19735550123"'
+printf 'age_band=18_64\nlives_in_city=yes\nid_docs=passport\nres_docs=lease\nmail_safe=no\nappointment_window=saturday\ncontact_method=call\nphone=call me\nfirst_name=Ana\n' |
+    fill "$mid"
+t "fill: words in a phone number are refused by the constraint" rc 1
+
 printf 'age=x\n' | fill "$d/intake.csv" --lang zz
 t "fill: an unknown language is an error" rc 1
 

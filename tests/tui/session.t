@@ -114,7 +114,8 @@ try:
 finally:
     k.stop()
 
-typed = ["Zoë Ångström", "973-555-0142", "José Peña", "(201) 555-0199"]
+typed = ["Zoë Ångström", "973-555-0142", "José Peña", "(201) 555-0199",
+         "9735550142", "2015550199"]
 codes = [c for c in (code_en, code_es) if c]
 found = grep_tree(w.data, typed + codes + ["municipal_id"])
 t.ok(not found, "no answer, claim code or form id under data_dir",
@@ -143,10 +144,12 @@ for row in rows:
     by_lang[lang] = row
 en, es = by_lang.get("en", {}), by_lang.get("es", {})
 t.ok(en.get("first_name") == "Zoë Ångström" and
-     en.get("phone") == "973-555-0142", "English row holds what was typed",
+     en.get("phone") == "9735550142",
+     "English row holds what was typed (the phone number as its digits)",
      en)
 t.ok(es.get("first_name") == "José Peña" and
-     es.get("phone") == "(201) 555-0199", "Spanish row holds what was typed",
+     es.get("phone") == "2015550199",
+     "Spanish row holds what was typed (the phone number as its digits)",
      es)
 t.ok(en.get("claim_code") == code_en and es.get("claim_code") == code_es,
      "claim codes in the CSV match the screen", rows)
