@@ -2561,3 +2561,25 @@ form_question_column(const struct form_question *q)
 
 	return pv != NULL ? pv->column : NULL;
 }
+
+void
+form_numbers_display(const char *v, struct buf *out)
+{
+	const char *d = v;
+	size_t n;
+
+	if (*d == '+')
+		d++;
+	n = strlen(d);
+	if (strspn(d, "0123456789") != n || (n != 10 && !(n == 11 &&
+	    d[0] == '1'))) {
+		buf_adds(out, v);
+		return;
+	}
+	if (n == 11) {
+		buf_add(out, v, (size_t)(d - v) + 1);
+		buf_addc(out, ' ');
+		d++;
+	}
+	buf_addf(out, "(%.3s) %.3s-%.4s", d, d + 3, d + 6);
+}

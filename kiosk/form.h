@@ -172,6 +172,14 @@ int		 form_question_stored(const struct form_question *);
  */
 const char	*form_question_column(const struct form_question *);
 
+/*
+ * A phone number as kept (the digits of a text question with appearance
+ * "numbers", see form_state_set), formatted to show the resident: ten
+ * digits as (973) 555-0123, with a leading 1 or +1 before; anything else
+ * as it is.
+ */
+void		 form_numbers_display(const char *, struct buf *);
+
 /* Index of a language by code ("es") or -1. */
 int		 form_lang_index(const struct form *, const char *code);
 const char	*form_text(const struct form *, const struct form_text *,

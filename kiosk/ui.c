@@ -882,6 +882,9 @@ draw_review(struct ui *u)
 			}
 		} else if (q->type == FT_ACKNOWLEDGE)
 			buf_adds(&b, _("Yes, I understand"));
+		else if (q->type == FT_TEXT && q->appearance != NULL &&
+		    strstr(q->appearance, "numbers") != NULL)
+			form_numbers_display(v, &b);
 		else
 			buf_adds(&b, v);
 		owned[i] = buf_cstr(&b);

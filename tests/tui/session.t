@@ -77,8 +77,10 @@ def session(k, lang_key, name, phone, words):
     t.ok(s is not None, "typed name accepted", k.screen())
     s = step(k, expect=words["review"])
     t.ok(s is not None, "check-your-answers screen", k.screen())
-    t.ok(s is not None and name in s and phone in s,
-         "review lists what was typed", s)
+    digits = "".join(c for c in phone if c.isdigit())
+    shown = "(%s) %s-%s" % (digits[:3], digits[3:6], digits[6:])
+    t.ok(s is not None and name in s and shown in s,
+         "review lists what was typed (the phone number formatted)", s)
     s = step(k, expect=words["saved"], timeout=15)
     t.ok(s is not None, "ticket screen after send", k.screen())
     m = CODE.search(s or "")
