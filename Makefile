@@ -45,7 +45,7 @@ ASAN_CFLAGS = -std=c11 $(WARN) $(DEFS) -O1 -g -fno-omit-frame-pointer \
 
 # kiosk-print: the ticket (cairo, pango, qrencode), CUPS, util, and the
 # request's wire format (printer-request.c, which the kiosk links too).
-PRINT_ONLY := kiosk/print-main.c kiosk/print.c kiosk/ticket.c
+PRINT_ONLY := kiosk/print-main.c kiosk/print.c kiosk/ticket.c kiosk/chart.c
 PSRCS	 := $(PRINT_ONLY) kiosk/printer-request.c kiosk/util.c
 # kiosk-speak: espeak-ng, util, and the speech protocol (speech-request.c,
 # which the kiosk links too).

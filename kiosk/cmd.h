@@ -25,6 +25,7 @@ extern const struct cmd_entry cmd_enroll_entry;
 extern const struct cmd_entry cmd_revoke_entry;
 extern const struct cmd_entry cmd_export_entry;
 extern const struct cmd_entry cmd_open_entry;
+extern const struct cmd_entry cmd_report_entry;
 extern const struct cmd_entry cmd_forms_entry;
 extern const struct cmd_entry cmd_printer_entry;
 extern const struct cmd_entry cmd_pin_entry;

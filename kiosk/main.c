@@ -24,6 +24,7 @@ static const struct cmd_entry *const cmds[] = {
 	&cmd_revoke_entry,
 	&cmd_export_entry,
 	&cmd_open_entry,
+	&cmd_report_entry,
 	&cmd_forms_entry,
 	&cmd_printer_entry,
 	&cmd_pin_entry,

@@ -30,6 +30,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "chart.h"
 #include "print.h"
 #include "printer.h"
 #include "printer-request.h"
@@ -465,6 +466,10 @@ main(int argc, char **argv)
 	const char *op;
 	char *cause = NULL;
 	int rc = 1;
+
+	/* kiosk report: the taskforce's page, not a ticket (chart.c). */
+	if (argc == 3 && strcmp(argv[1], "--report-chart") == 0)
+		return chart_main(argv[2]);
 
 	setup();
 	if (argc > 1 || isatty(STDIN_FILENO)) {

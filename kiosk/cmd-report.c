@@ -1,0 +1,252 @@
+/*
+ * cmd-report: `kiosk report` at the office. From the CSV files kiosk open
+ * wrote, the taskforce's anonymous figures per month (report.c): a CSV
+ * and a one-page PDF per month, the PDF drawn by kiosk-print (the only
+ * program that links cairo), started here with the page's description on
+ * its stdin: counts and labels, nothing a resident typed.
+ */
+#include <sys/wait.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <limits.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cmd.h"
+#include "form.h"
+#include "report.h"
+#include "util.h"
+
+#ifndef BINDIR
+#define BINDIR "/usr/local/bin"
+#endif
+
+/* kiosk-print beside this binary, else in BINDIR. */
+static char *
+helper_path(void)
+{
+	char self[PATH_MAX], *slash, *path;
+	ssize_t n;
+
+	n = readlink("/proc/self/exe", self, sizeof self - 1);
+	if (n > 0) {
+		self[n] = '\0';
+		if ((slash = strrchr(self, '/')) != NULL) {
+			*slash = '\0';
+			xasprintf(&path, "%s/kiosk-print", self);
+			if (access(path, X_OK) == 0)
+				return path;
+			free(path);
+		}
+	}
+	return xstrdup(BINDIR "/kiosk-print");
+}
+
+/* Draw the page: kiosk-print --report-chart PDF < description. */
+static int
+draw(const char *pdf, const struct buf *desc, char **cause)
+{
+	char *helper = helper_path(), *argv[4];
+	int fd[2], status;
+	size_t off = 0;
+	ssize_t n;
+	pid_t pid;
+
+	if (pipe(fd) != 0) {
+		xasprintf(cause, "pipe: %s", strerror(errno));
+		free(helper);
+		return -1;
+	}
+	if ((pid = fork()) == -1) {
+		xasprintf(cause, "fork: %s", strerror(errno));
+		close(fd[0]);
+		close(fd[1]);
+		free(helper);
+		return -1;
+	}
+	if (pid == 0) {
+		char *envp[] = { NULL, NULL };
+		const char *fc = getenv("FONTCONFIG_FILE");
+		char *e = NULL;
+
+		if (fc != NULL && asprintf(&e, "FONTCONFIG_FILE=%s", fc) > 0)
+			envp[0] = e;
+		dup2(fd[0], STDIN_FILENO);
+		close(fd[0]);
+		close(fd[1]);
+		argv[0] = helper;
+		argv[1] = (char *)"--report-chart";
+		argv[2] = (char *)pdf;
+		argv[3] = NULL;
+		execve(helper, argv, envp);
+		_exit(127);
+	}
+	close(fd[0]);
+	signal(SIGPIPE, SIG_IGN);
+	while (off < desc->len) {
+		n = write(fd[1], desc->data + off, desc->len - off);
+		if (n == -1 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			break;
+		off += (size_t)n;
+	}
+	close(fd[1]);
+	while (waitpid(pid, &status, 0) == -1 && errno == EINTR)
+		;
+	if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
+		xasprintf(cause, "%s: %s could not draw it%s", pdf, helper,
+		    WIFEXITED(status) && WEXITSTATUS(status) == 127 ?
+		    " (not found)" : "");
+		free(helper);
+		return -1;
+	}
+	free(helper);
+	return 0;
+}
+
+static int
+write_text(const char *path, const struct buf *b, char **cause)
+{
+	FILE *f;
+
+	if ((f = fopen(path, "we")) == NULL) {
+		xasprintf(cause, "%s: %s", path, strerror(errno));
+		return -1;
+	}
+	if (fwrite(b->data, 1, b->len, f) != b->len || fclose(f) != 0) {
+		xasprintf(cause, "%s: cannot write", path);
+		return -1;
+	}
+	return 0;
+}
+
+static int
+cmd_report_exec(const struct cmd_entry *e, int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "in", required_argument, NULL, 'i' },
+		{ "form", required_argument, NULL, 'f' },
+		{ "out", required_argument, NULL, 'o' },
+		{ "k", required_argument, NULL, 'k' },
+		{ "month", required_argument, NULL, 'm' },
+		{ "lang", required_argument, NULL, 'l' },
+		{ "questions", required_argument, NULL, 'q' },
+		{ "no-pdf", no_argument, NULL, 'n' },
+		{ NULL, 0, NULL, 0 }
+	};
+	const char *in = NULL, *fpath = NULL, *out = NULL, *only = NULL;
+	const char *lang = "en", *questions = NULL, **months;
+	struct report *r = NULL;
+	struct form *f;
+	struct buf b = { 0 };
+	char *cause = NULL, *path = NULL, *end;
+	size_t nrows, nm, i;
+	long k = REPORT_K_DEFAULT;
+	int c, rc = 1, pdf = 1, wrote = 0;
+
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		switch (c) {
+		case 'i': in = optarg; break;
+		case 'f': fpath = optarg; break;
+		case 'o': out = optarg; break;
+		case 'm': only = optarg; break;
+		case 'l': lang = optarg; break;
+		case 'q': questions = optarg; break;
+		case 'n': pdf = 0; break;
+		case 'k':
+			k = strtol(optarg, &end, 10);
+			if (*end != '\0' || k < 2 || k > 1000)
+				return cmd_usage(e, "--k must be a number from "
+				    "2 to 1000");
+			break;
+		default: return cmd_usage(e, "unknown option");
+		}
+	}
+	if (in == NULL || fpath == NULL || out == NULL)
+		return cmd_usage(e, "--in DIR, --form FILE and --out DIR are "
+		    "needed");
+	if (optind != argc)
+		return cmd_usage(e, "unexpected argument \"%s\"", argv[optind]);
+	if ((f = form_load(fpath, &cause)) == NULL) {
+		cmd_error("%s", cause);
+		goto out;
+	}
+	if ((r = report_new(f, questions, (int)k, lang, &cause)) == NULL) {
+		cmd_error("%s", cause);
+		goto out;
+	}
+	if (report_read_dir(r, in, &nrows, &cause) != 0) {
+		cmd_error("%s", cause);
+		goto out;
+	}
+	if (mkdir_p(out, 0700, &cause) != 0) {
+		cmd_error("%s", cause);
+		goto out;
+	}
+	nm = report_months(r, &months);
+	for (i = 0; i < nm; i++) {
+		if (only != NULL && strcmp(only, months[i]) != 0)
+			continue;
+		b.len = 0;
+		report_csv(r, months[i], &b);
+		free(path);
+		xasprintf(&path, "%s/taskforce-%s.csv", out, months[i]);
+		if (write_text(path, &b, &cause) != 0) {
+			cmd_error("%s", cause);
+			goto out;
+		}
+		printf("wrote %s\n", path);
+		if (pdf) {
+			b.len = 0;
+			report_chart(r, months[i], &b);
+			free(path);
+			xasprintf(&path, "%s/taskforce-%s.pdf", out, months[i]);
+			if (draw(path, &b, &cause) != 0) {
+				cmd_error("%s", cause);
+				goto out;
+			}
+			printf("wrote %s\n", path);
+		}
+		wrote++;
+	}
+	if (wrote == 0) {
+		cmd_error("%s: no report of form %s%s%s", in, f->id,
+		    only ? " in " : "", only ? only : "");
+		goto out;
+	}
+	rc = 0;
+out:
+	report_free(r);
+	buf_free(&b);
+	free(path);
+	free(cause);
+	return rc;
+}
+
+const struct cmd_entry cmd_report_entry = {
+	"report",
+	"report --in DIR --form FORM.csv --out DIR [--k N] [--month YYYY-MM] "
+	"[--lang LANG] [--questions a,b,...] [--no-pdf]",
+	"Anonymous monthly figures for the taskforce from opened reports.",
+	"Reads the submission CSV files kiosk open wrote in --in DIR for the "
+	"form in --form (every version) and writes, for each month (the "
+	"month of the incident; the day of submission when the report has "
+	"no date), DIR/taskforce-YYYY-MM.csv and a one-page "
+	"DIR/taskforce-YYYY-MM.pdf with bar charts. It counts only the "
+	"answers to choice questions that identify nobody (by default "
+	"" REPORT_QUESTIONS "; --questions to choose), and never reads "
+	"out, copies or prints a free-text answer, a name, a contact or a "
+	"claim code. A count from 1 to k-1 (--k, default 5) is shown as "
+	"\"fewer than k\"; where a question's answers add up to a shown "
+	"total, more cells are hidden so that the hidden ones cannot be "
+	"worked out; a month or question with fewer than k reports shows "
+	"no counts at all. --lang picks the language of the labels.",
+	cmd_report_exec
+};

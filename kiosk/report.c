@@ -1,0 +1,659 @@
+/*
+ * report: monthly counts with small-cell suppression (see report.h).
+ *
+ * Counts are kept per month, per question, per choice, plus "other" (a
+ * code the form does not list) and "no answer" (asked, left empty). A
+ * question that was not asked ("(not asked)") counts nowhere. Only the
+ * chosen columns, the form_id and the date columns of a row are looked
+ * at; the rest of a row is skipped as it is parsed.
+ */
+#include <sys/stat.h>
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "form.h"
+#include "output.h"
+#include "report.h"
+#include "util.h"
+#include "vault.h"
+
+#define NOT_ASKED	OUTPUT_NOT_ASKED
+#define FILE_MAX	((size_t)1 << 30)
+
+struct rq {
+	const struct form_question	*q;
+	size_t				 nch;	/* choices, + other, + none */
+};
+
+struct rmonth {
+	char		 ym[8];
+	size_t		 n;
+	size_t		*asked;		/* per question */
+	size_t		**count;	/* per question, per choice */
+};
+
+struct report {
+	struct form	*form;
+	const char	*lang;
+	int		 k;
+	struct rq	*q;
+	size_t		 nq;
+	struct rmonth	*m;
+	size_t		 nm;
+	const char	**ymv;
+};
+
+static int
+is_choice(const struct form_question *q)
+{
+	return (q->type == FT_SELECT_ONE || q->type == FT_SELECT_MULTIPLE) &&
+	    q->list != NULL;
+}
+
+struct report *
+report_new(struct form *f, const char *questions, int k, const char *lang,
+    char **cause)
+{
+	const struct form_question *q;
+	struct report *r;
+	char *list, *tok, *save = NULL;
+
+	r = xcalloc(1, sizeof *r);
+	r->form = f;
+	r->k = k;
+	r->lang = lang;
+	list = xstrdup(questions != NULL ? questions : REPORT_QUESTIONS);
+	for (tok = strtok_r(list, ",", &save); tok != NULL;
+	    tok = strtok_r(NULL, ",", &save)) {
+		q = form_question_by_name(f, tok);
+		if (q == NULL && questions == NULL)
+			continue;	/* the default list, another form */
+		if (q == NULL || !is_choice(q)) {
+			xasprintf(cause, "%s: \"%s\" is not a choice question "
+			    "of the form; only choice questions are counted",
+			    f->path, tok);
+			free(list);
+			report_free(r);
+			return NULL;
+		}
+		r->q = xreallocarray(r->q, r->nq + 1, sizeof *r->q);
+		r->q[r->nq].q = q;
+		r->q[r->nq].nch = q->list->nchoices + 2;
+		r->nq++;
+	}
+	free(list);
+	if (r->nq == 0) {
+		xasprintf(cause, "%s: none of the questions to count is in "
+		    "this form (give --questions)", f->path);
+		report_free(r);
+		return NULL;
+	}
+	return r;
+}
+
+void
+report_free(struct report *r)
+{
+	size_t i, j;
+
+	if (r == NULL)
+		return;
+	for (i = 0; i < r->nm; i++) {
+		for (j = 0; j < r->nq; j++)
+			free(r->m[i].count[j]);
+		free(r->m[i].count);
+		free(r->m[i].asked);
+	}
+	free(r->m);
+	free(r->ymv);
+	free(r->q);
+	form_free(r->form);
+	free(r);
+}
+
+static struct rmonth *
+month(struct report *r, const char *ym)
+{
+	struct rmonth *m;
+	size_t i, j;
+
+	for (i = 0; i < r->nm; i++)
+		if (strcmp(r->m[i].ym, ym) == 0)
+			return &r->m[i];
+	/* Kept in order. */
+	for (i = 0; i < r->nm && strcmp(r->m[i].ym, ym) < 0; i++)
+		;
+	r->m = xreallocarray(r->m, r->nm + 1, sizeof *r->m);
+	memmove(&r->m[i + 1], &r->m[i], (r->nm - i) * sizeof *r->m);
+	r->nm++;
+	m = &r->m[i];
+	memset(m, 0, sizeof *m);
+	snprintf(m->ym, sizeof m->ym, "%s", ym);
+	m->asked = xcalloc(r->nq, sizeof *m->asked);
+	m->count = xcalloc(r->nq, sizeof *m->count);
+	for (j = 0; j < r->nq; j++)
+		m->count[j] = xcalloc(r->q[j].nch, sizeof **m->count);
+	return m;
+}
+
+/* ---- reading the CSV files ---- */
+
+/* A file's bytes in secure memory. */
+static int
+load_secure(const char *path, unsigned char **data, size_t *len,
+    char **cause)
+{
+	struct stat sb;
+	unsigned char *d;
+	size_t off = 0;
+	ssize_t n;
+	int fd;
+
+	if ((fd = open(path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK |
+	    O_CLOEXEC)) == -1) {
+		xasprintf(cause, "%s: %s", path, strerror(errno));
+		return -1;
+	}
+	if (fstat(fd, &sb) != 0 || !S_ISREG(sb.st_mode) ||
+	    (uint64_t)sb.st_size > FILE_MAX) {
+		xasprintf(cause, "%s: not a regular file of at most 1 GiB",
+		    path);
+		close(fd);
+		return -1;
+	}
+	d = vault_secure_alloc((size_t)sb.st_size + 1);
+	while (off < (size_t)sb.st_size) {
+		n = read(fd, d + off, (size_t)sb.st_size - off);
+		if (n == -1 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			break;
+		off += (size_t)n;
+	}
+	close(fd);
+	d[off] = '\0';
+	*data = d;
+	*len = off;
+	return 0;
+}
+
+/*
+ * The next CSV field from *p (RFC 4180) into f (secure, cap bytes, cut if
+ * longer). Returns 1 if a field ended the row, 0 if more follow on it, -1
+ * at the end of the data.
+ */
+static int
+csv_field(const unsigned char **p, const unsigned char *e, char *f,
+    size_t cap)
+{
+	const unsigned char *s = *p;
+	size_t n = 0;
+	int quoted = 0;
+
+	if (s >= e)
+		return -1;
+	if (*s == '"') {
+		quoted = 1;
+		s++;
+	}
+	for (; s < e; s++) {
+		if (quoted && *s == '"') {
+			if (s + 1 < e && s[1] == '"') {
+				s++;
+			} else {
+				quoted = 0;
+				continue;
+			}
+		} else if (!quoted && (*s == ',' || *s == '\n' || *s == '\r'))
+			break;
+		if (n + 1 < cap)
+			f[n++] = (char)*s;
+	}
+	f[n] = '\0';
+	if (s >= e) {
+		*p = s;
+		return 1;
+	}
+	if (*s == ',') {
+		*p = s + 1;
+		return 0;
+	}
+	if (*s == '\r' && s + 1 < e && s[1] == '\n')
+		s++;
+	*p = s + 1;
+	return 1;
+}
+
+#define FIELD_CAP	4096
+
+/* Count one file's rows of the form; *nrows grows. */
+static int
+read_file_rows(struct report *r, const char *path, size_t *nrows,
+    char **cause)
+{
+	static const char *dates[] = { "incident_date", "observed_date",
+	    "submitted" };
+	unsigned char *data;
+	const unsigned char *p, *e;
+	char *f, **head = NULL, *ym;
+	long *qcol = NULL, fcol = -1, dcol[3] = { -1, -1, -1 };
+	size_t len, nh = 0, col, i, j, c, nd;
+	const char **row = NULL;
+	char *cells = NULL;
+	int end, rc = -1, want;
+	const struct form_list *l;
+	struct rmonth *m;
+
+	if (load_secure(path, &data, &len, cause) != 0)
+		return -1;
+	p = data;
+	e = data + len;
+	if (len >= 3 && memcmp(p, "\xef\xbb\xbf", 3) == 0)
+		p += 3;
+	f = vault_secure_alloc(FIELD_CAP);
+	/* The header: is this a submission file, and where are our columns? */
+	do {
+		if ((end = csv_field(&p, e, f, FIELD_CAP)) < 0)
+			break;
+		head = xreallocarray(head, nh + 1, sizeof *head);
+		head[nh++] = xstrdup(f);	/* column names: the form's */
+	} while (end == 0);
+	if (nh == 0 || strcmp(head[0], "KEY") != 0) {
+		rc = 0;		/* a repeat's file, a codebook: not ours */
+		goto out;
+	}
+	qcol = xcalloc(r->nq, sizeof *qcol);
+	for (i = 0; i < r->nq; i++) {
+		qcol[i] = -1;
+		for (col = 0; col < nh; col++)
+			if (strcmp(head[col], form_question_column(r->q[i].q) ?
+			    form_question_column(r->q[i].q) : "") == 0)
+				qcol[i] = (long)col;
+	}
+	for (col = 0; col < nh; col++) {
+		if (strcmp(head[col], "form_id") == 0)
+			fcol = (long)col;
+		for (j = 0; j < 3; j++)
+			if (strcmp(head[col], dates[j]) == 0)
+				dcol[j] = (long)col;
+	}
+	if (fcol < 0) {
+		rc = 0;
+		goto out;
+	}
+	/* Rows: keep only the cells we use, in one secure block. */
+	row = xcalloc(nh, sizeof *row);
+	cells = vault_secure_alloc(nh * 64 + FIELD_CAP);
+	for (;;) {
+		size_t used = 0;
+
+		for (col = 0; col < nh; col++)
+			row[col] = NULL;
+		col = 0;
+		do {
+			if ((end = csv_field(&p, e, f, FIELD_CAP)) < 0)
+				break;
+			want = (long)col == fcol;
+			for (j = 0; j < 3; j++)
+				want |= (long)col == dcol[j];
+			for (i = 0; i < r->nq; i++)
+				want |= (long)col == qcol[i];
+			if (want && col < nh) {
+				size_t fl = strlen(f);
+
+				if (fl > 63)	/* codes and dates are short */
+					fl = 63;
+				memcpy(cells + used, f, fl);
+				cells[used + fl] = '\0';
+				row[col] = cells + used;
+				used += fl + 1;
+			}
+			col++;
+		} while (end == 0);
+		if (end < 0 && col == 0)
+			break;
+		if (row[fcol] == NULL || strcmp(row[fcol], r->form->id) != 0)
+			continue;
+		/* The month: the first date column that holds a date. */
+		ym = NULL;
+		for (j = 0; j < 3 && ym == NULL; j++) {
+			const char *d = dcol[j] >= 0 ? row[dcol[j]] : NULL;
+
+			if (d != NULL && strlen(d) == 10 && d[4] == '-' &&
+			    d[7] == '-')
+				ym = xstrndup(d, 7);
+		}
+		if (ym == NULL)
+			continue;
+		m = month(r, ym);
+		free(ym);
+		m->n++;
+		(*nrows)++;
+		for (i = 0; i < r->nq; i++) {
+			const char *v = qcol[i] >= 0 ? row[qcol[i]] : NULL;
+
+			if (v == NULL || strcmp(v, NOT_ASKED) == 0)
+				continue;
+			m->asked[i]++;
+			l = r->q[i].q->list;
+			nd = 0;
+			for (c = 0; c < l->nchoices; c++) {
+				const char *s = v;
+				size_t cl = strlen(l->choices[c].name);
+
+				while (*s != '\0') {
+					size_t tl = strcspn(s, " ");
+
+					if (tl == cl && memcmp(s,
+					    l->choices[c].name, cl) == 0) {
+						m->count[i][c]++;
+						nd++;
+						break;
+					}
+					s += tl;
+					s += strspn(s, " ");
+				}
+			}
+			if (*v == '\0')
+				m->count[i][l->nchoices + 1]++;	/* none */
+			else if (nd == 0)
+				m->count[i][l->nchoices]++;	/* other */
+		}
+	}
+	rc = 0;
+out:
+	for (i = 0; i < nh; i++)
+		free(head[i]);
+	free(head);
+	free(qcol);
+	free(row);
+	vault_secure_free(cells);
+	vault_secure_free(f);
+	vault_secure_free(data);
+	return rc;
+}
+
+int
+report_read_dir(struct report *r, const char *dir, size_t *nrows,
+    char **cause)
+{
+	struct dirent *de;
+	DIR *d;
+	char *path;
+	size_t n;
+	int rc = 0;
+
+	*nrows = 0;
+	if ((d = opendir(dir)) == NULL) {
+		xasprintf(cause, "%s: %s", dir, strerror(errno));
+		return -1;
+	}
+	while (rc == 0 && (de = readdir(d)) != NULL) {
+		n = strlen(de->d_name);
+		if (de->d_name[0] == '.' || n < 5 ||
+		    strcmp(de->d_name + n - 4, ".csv") != 0 ||
+		    (n > 13 && strcmp(de->d_name + n - 13,
+		    "-codebook.csv") == 0))
+			continue;
+		xasprintf(&path, "%s/%s", dir, de->d_name);
+		rc = read_file_rows(r, path, nrows, cause);
+		free(path);
+	}
+	closedir(d);
+	return rc;
+}
+
+size_t
+report_months(const struct report *r, const char ***out)
+{
+	struct report *w = (struct report *)r;
+	size_t i;
+
+	free(w->ymv);
+	w->ymv = xcalloc(r->nm + 1, sizeof *w->ymv);
+	for (i = 0; i < r->nm; i++)
+		w->ymv[i] = r->m[i].ym;
+	*out = w->ymv;
+	return r->nm;
+}
+
+/* ---- suppression ---- */
+
+/*
+ * What may be shown of one question in one month: shown[c] is the count,
+ * -1 if it is suppressed as small, -2 if it is hidden with a small one
+ * (complementary); *asked likewise. A count of 1 to k-1 is
+ * suppressed. For select_one the cells add up to the shown total, so if
+ * one cell is hidden, or the hidden ones add up to less than k, the
+ * smallest shown non-zero cell is hidden too, until that is no longer so
+ * (or the total is hidden as well).
+ */
+static void
+suppress(const struct report *r, const struct rmonth *m, size_t qi,
+    long *shown, long *asked)
+{
+	const struct rq *q = &r->q[qi];
+	size_t c, nh = 0, hsum = 0, best;
+	long k = r->k;
+
+	*asked = m->n < (size_t)k || (m->asked[qi] > 0 &&
+	    m->asked[qi] < (size_t)k) ? -1 : (long)m->asked[qi];
+	for (c = 0; c < q->nch; c++) {
+		long v = (long)m->count[qi][c];
+
+		shown[c] = v;
+		if (*asked < 0 || (v > 0 && v < k)) {
+			shown[c] = -1;
+			nh++;
+			hsum += (size_t)v;
+		}
+	}
+	if (*asked < 0 || q->q->type != FT_SELECT_ONE)
+		return;
+	while (nh > 0 && (nh == 1 || hsum < (size_t)k)) {
+		best = q->nch;
+		for (c = 0; c < q->nch; c++)
+			if (shown[c] > 0 && (best == q->nch ||
+			    shown[c] < shown[best]))
+				best = c;
+		if (best == q->nch) {
+			*asked = -2;	/* nothing left to hide: the total */
+			return;
+		}
+		hsum += (size_t)shown[best];
+		shown[best] = -2;	/* hidden, though not small */
+		nh++;
+	}
+}
+
+static const char *
+choice_label(const struct report *r, const struct rq *q, size_t c)
+{
+	if (c < q->q->list->nchoices)
+		return form_text(r->form, &q->q->list->choices[c].label,
+		    r->lang);
+	return c == q->q->list->nchoices ? "Other answer" : "No answer";
+}
+
+static const char *
+choice_code(const struct rq *q, size_t c)
+{
+	if (c < q->q->list->nchoices)
+		return q->q->list->choices[c].name;
+	return c == q->q->list->nchoices ? "(other)" : "(no answer)";
+}
+
+static const struct rmonth *
+find_month(const struct report *r, const char *ym)
+{
+	size_t i;
+
+	for (i = 0; i < r->nm; i++)
+		if (strcmp(r->m[i].ym, ym) == 0)
+			return &r->m[i];
+	return NULL;
+}
+
+static void
+csv_txt(struct buf *b, const char *s)
+{
+	const char *p;
+
+	if (strpbrk(s, ",\"\r\n") == NULL && strchr("=+-@", s[0]) == NULL) {
+		buf_adds(b, s);
+		return;
+	}
+	buf_addc(b, '"');
+	if (s[0] != '\0' && strchr("=+-@", s[0]) != NULL)
+		buf_addc(b, '\'');
+	for (p = s; *p != '\0'; p++) {
+		if (*p == '"')
+			buf_addc(b, '"');
+		buf_addc(b, *p);
+	}
+	buf_addc(b, '"');
+}
+
+static void
+count_txt(struct buf *b, long v, int k)
+{
+	if (v == -1)
+		buf_addf(b, "fewer than %d", k);
+	else if (v < 0)
+		buf_adds(b, "hidden");
+	else
+		buf_addf(b, "%ld", v);
+}
+
+void
+report_csv(const struct report *r, const char *ym, struct buf *b)
+{
+	const struct rmonth *m = find_month(r, ym);
+	long *shown, asked;
+	size_t i, c;
+
+	buf_adds(b, "\xef\xbb\xbfmonth,question,question_label,answer,"
+	    "answer_label,count\r\n");
+	if (m == NULL)
+		return;
+	buf_addf(b, "%s,reports,All reports,,,", ym);
+	count_txt(b, m->n < (size_t)r->k ? -1 : (long)m->n, r->k);
+	buf_adds(b, "\r\n");
+	for (i = 0; i < r->nq; i++) {
+		const struct rq *q = &r->q[i];
+		const char *ql = form_text(r->form, &q->q->label, r->lang);
+
+		shown = xcalloc(q->nch, sizeof *shown);
+		suppress(r, m, i, shown, &asked);
+		buf_addf(b, "%s,", ym);
+		csv_txt(b, q->q->name);
+		buf_addc(b, ',');
+		csv_txt(b, ql);
+		buf_adds(b, ",(asked),Reports where this was asked,");
+		count_txt(b, asked, r->k);
+		buf_adds(b, "\r\n");
+		for (c = 0; c < q->nch; c++) {
+			buf_addf(b, "%s,", ym);
+			csv_txt(b, q->q->name);
+			buf_addc(b, ',');
+			csv_txt(b, ql);
+			buf_addc(b, ',');
+			csv_txt(b, choice_code(q, c));
+			buf_addc(b, ',');
+			csv_txt(b, choice_label(r, q, c));
+			buf_addc(b, ',');
+			count_txt(b, shown[c], r->k);
+			buf_adds(b, "\r\n");
+		}
+		free(shown);
+	}
+}
+
+/* One line of the chart description: fields joined by tabs. */
+static void
+chart_line(struct buf *b, const char *kind, const char *a, const char *c)
+{
+	const char *s;
+	int i;
+
+	/* a is a label (from the form): no tabs or line breaks in it. */
+	buf_adds(b, kind);
+	for (i = 0; i < 2; i++) {
+		s = i == 0 ? a : c;
+		if (s == NULL)
+			break;
+		buf_addc(b, '\t');
+		for (; *s != '\0'; s++)
+			buf_addc(b, i == 0 && (*s == '\t' || *s == '\n' ||
+			    *s == '\r') ? ' ' : *s);
+	}
+	buf_addc(b, '\n');
+}
+
+void
+report_chart(const struct report *r, const char *ym, struct buf *b)
+{
+	const struct rmonth *m = find_month(r, ym);
+	struct buf t = { 0 };
+	long *shown, asked;
+	size_t i, c;
+
+	if (m == NULL)
+		return;
+	t.len = 0;
+	buf_addf(&t, "Taskforce report: %s", ym);
+	chart_line(b, "title", buf_cstr(&t), NULL);
+	t.len = 0;
+	buf_adds(&t, "Reports made at the city's kiosks, by month of the "
+	    "incident. ");
+	if (m->n < (size_t)r->k)
+		buf_addf(&t, "Fewer than %d reports", r->k);
+	else
+		buf_addf(&t, "%zu reports", m->n);
+	buf_addf(&t, ". Counts from 1 to %d are shown as \"fewer than %d\", "
+	    "and where they could be worked out from a total, another count "
+	    "is \"hidden\" too, so that no one can be singled out.",
+	    r->k - 1, r->k);
+	chart_line(b, "subtitle", buf_cstr(&t), NULL);
+	for (i = 0; i < r->nq; i++) {
+		const struct rq *q = &r->q[i];
+
+		if (m->asked[i] == 0)
+			continue;
+		shown = xcalloc(q->nch, sizeof *shown);
+		suppress(r, m, i, shown, &asked);
+		t.len = 0;
+		if (asked == -1)
+			buf_addf(&t, "fewer than %d asked", r->k);
+		else if (asked < 0)
+			buf_adds(&t, "number asked hidden");
+		else
+			buf_addf(&t, "%ld asked", asked);
+		chart_line(b, "section", form_text(r->form, &q->q->label,
+		    r->lang), buf_cstr(&t));
+		for (c = 0; c < q->nch; c++) {
+			if (shown[c] == 0)
+				continue;
+			t.len = 0;
+			if (shown[c] == -1)
+				buf_addf(&t, "-1\tfewer than %d", r->k);
+			else if (shown[c] < 0)
+				buf_adds(&t, "-1\thidden");
+			else
+				buf_addf(&t, "%ld\t%ld", shown[c], shown[c]);
+			chart_line(b, "bar", choice_label(r, q, c),
+			    buf_cstr(&t));
+		}
+		free(shown);
+	}
+	chart_line(b, "note", "No free text, name, contact or claim code is "
+	    "in this report. A report can give several answers to a "
+	    "question marked with several choices.", NULL);
+	buf_free(&t);
+}
