@@ -16,7 +16,7 @@ top=$(cd "$(dirname "$0")/../.." && pwd)
 cd "$top" || exit 1
 out=build/fuzz
 mkdir -p "$out"
-PKGS="ncursesw sqlite3 libsodium inih cairo pangocairo libqrencode fribidi libutf8proc"
+PKGS="ncursesw sqlite3 libsodium inih cairo pangocairo libqrencode fribidi libutf8proc xlsxwriter"
 cflags=$(pkg-config --cflags $PKGS 2>/dev/null | sed 's/-D_XOPEN_SOURCE=600//; s/-D_DEFAULT_SOURCE//')
 libs="$(pkg-config --libs $PKGS 2>/dev/null) $(cups-config --libs 2>/dev/null) -lm"
 conf="$top/../shared/conformance/pyxform"
