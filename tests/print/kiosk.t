@@ -14,7 +14,8 @@ import sys
 import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "lib"))
-from kiosktest import (Kiosk, Tap, Workdir, auto_visit,  # noqa: E402
+from kiosktest import (Kiosk, Tap, Workdir, auto_visit, csv_rows,  # noqa: E402
+                       office_csvs,
                        grep_tree, private_cupsd, stop_cupsd)
 
 t = Tap()
@@ -72,8 +73,8 @@ try:
     out = os.path.join(w.dir, "opened")
     w.open(out, glob.glob(os.path.join(usb, "*.kib")))
     rows = []
-    for f in glob.glob(os.path.join(out, "*.csv")):
-        rows += list(csv.DictReader(open(f, encoding="utf-8")))
+    for f in office_csvs(out):
+        rows += csv_rows(f)
     t.ok(len(rows) == 1 and rows[0]["claim_code"] == code,
          "the office CSV has the same claim code", rows)
     w.cleanup()
