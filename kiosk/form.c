@@ -1262,6 +1262,7 @@ read_survey(struct builder *b, struct fs_section **secs, size_t nsecs)
 					    "\"%s\" without a matching begin",
 					    typecell);
 					f->nquestions--;
+					free(pv->params);
 					free(q->priv);
 					free(q->name);
 					free(q->label.by_lang);
