@@ -631,6 +631,141 @@ add_column(void *arg, const char *column, const char *value, int relevant)
  */
 static struct printer *session_printer;
 
+/*
+ * The checklist (session_checklist): the chosen options of store=no lists,
+ * taken at submit before the answers are wiped, and wiped with the
+ * session. Like session_printer it lives here, not in struct session.
+ */
+#define SESSION_CHECK_MAX	64
+static const struct form_choice *session_check[SESSION_CHECK_MAX];
+static size_t session_ncheck;
+
+/* Is choice name in the space-separated value? */
+static int
+value_has(const char *value, const char *name)
+{
+	size_t n = strlen(name);
+	const char *p = value;
+
+	while ((p = strstr(p, name)) != NULL) {
+		if ((p == value || p[-1] == ' ') &&
+		    (p[n] == ' ' || p[n] == '\0'))
+			return 1;
+		p += n;
+	}
+	return 0;
+}
+
+static void
+checklist_take(struct session *s)
+{
+	const struct form_question *q;
+	const struct form_choice **ch;
+	const char *v;
+	size_t i, j, n, nch;
+
+	session_ncheck = 0;
+	n = form_state_nitems(s->state);
+	for (i = 0; i < n; i++) {
+		q = form_state_item(s->state, i)->q;
+		if (!q->no_store || q->type != FT_SELECT_MULTIPLE ||
+		    !form_state_relevant(s->state, i))
+			continue;
+		v = form_state_value(s->state, i);
+		nch = form_state_choices(s->state, i, &ch);
+		for (j = 0; j < nch; j++) {
+			if (strcmp(ch[j]->name, "none") == 0 ||
+			    !value_has(v, ch[j]->name) ||
+			    session_ncheck == SESSION_CHECK_MAX)
+				continue;
+			session_check[session_ncheck++] = ch[j];
+		}
+	}
+}
+
+static void
+checklist_wipe(void)
+{
+	memset(session_check, 0, sizeof session_check);
+	session_ncheck = 0;
+}
+
+size_t
+session_checklist(struct session *s, const char **out, size_t max)
+{
+	size_t i;
+
+	if (s->form == NULL || s->screen != SESSION_TICKET)
+		return 0;
+	for (i = 0; i < session_ncheck && i < max; i++)
+		out[i] = form_text(s->form, &session_check[i]->label, s->lang);
+	return i;
+}
+
+/*
+ * The form's next steps in lang, without a first "Next steps:" of their
+ * own: the ticket and the screen give that heading already.
+ */
+static const char *
+steps_text(struct session *s, const char *lang)
+{
+	const char *t = form_text(s->form, &s->form->next_steps, lang), *h;
+	char was[32];
+	size_t n;
+
+	if (t == NULL)
+		return NULL;
+	snprintf(was, sizeof was, "%s", i18n_current());
+	i18n_set(lang);
+	h = _("Next steps");
+	n = strlen(h);
+	if (strncmp(t, h, n) == 0 && (t[n] == ':' || t[n] == '.')) {
+		t += n + 1;
+		while (*t == ' ' || *t == '\n')
+			t++;
+	}
+	i18n_set(was);
+	return t;
+}
+
+const char *
+session_next_steps(struct session *s)
+{
+	const char *t;
+
+	if (s->form == NULL || s->screen != SESSION_TICKET)
+		return NULL;
+	t = steps_text(s, s->lang);
+	return t != NULL && *t != '\0' ? t : NULL;
+}
+
+/* Next steps and, under them, the checklist, in one language. */
+static char *
+steps_with_checklist(struct session *s, const char *lang)
+{
+	struct buf b = { 0 };
+	const char *steps = steps_text(s, lang);
+	char was[32];
+	size_t i;
+
+	if (steps != NULL)
+		buf_adds(&b, steps);
+	if (session_ncheck > 0) {
+		snprintf(was, sizeof was, "%s", i18n_current());
+		i18n_set(lang);
+		if (b.len)
+			buf_adds(&b, "\n\n");
+		buf_adds(&b, _("Your checklist: bring the originals of"));
+		for (i = 0; i < session_ncheck; i++) {
+			buf_adds(&b, "\n• ");
+			buf_adds(&b, form_text(s->form,
+			    &session_check[i]->label, lang));
+		}
+		i18n_set(was);
+	}
+	return xstrdup(buf_cstr(&b));
+}
+
 /* Seconds past the helper's own deadline before it is taken as hung. */
 #define SESSION_PRINT_GRACE	10
 
@@ -665,7 +800,7 @@ ticket_make(struct session *s)
 	struct printer *p = NULL;
 	enum printer_result res;
 	char date[11], wait[16], *cause = NULL, *path = NULL;
-	const char *steps, *steps_en;
+	char *steps = NULL, *steps_en = NULL;
 	time_t limit;
 
 	s->ticket = TICKET_NO_PRINTER;
@@ -673,8 +808,8 @@ ticket_make(struct session *s)
 		return;
 
 	today_ymd(date);
-	steps = form_text(s->form, &s->form->next_steps, s->lang);
-	steps_en = form_text(s->form, &s->form->next_steps, "en");
+	steps = steps_with_checklist(s, s->lang);
+	steps_en = steps_with_checklist(s, "en");
 	ticket_request(s, &r, s->claim, date);
 	r.f[PF_SERVICE] = s->form->ticket_shows_title ?
 	    form_text(s->form, &s->form->title, s->lang) : NULL;
@@ -694,7 +829,7 @@ ticket_make(struct session *s)
 			log_msg("ticket not saved: %s", cause);
 			free(cause);
 			s->ticket = TICKET_FAILED;
-			return;
+			goto out;
 		}
 		localtime_r(&now, &tm);
 		strftime(stamp, sizeof stamp, "%Y%m%d-%H%M%S", &tm);
@@ -760,6 +895,8 @@ ticket_make(struct session *s)
 out:
 	printer_free(p);
 	free(path);
+	freezero_str(steps);
+	freezero_str(steps_en);
 }
 
 int
@@ -810,6 +947,8 @@ session_submit(struct session *s, char **msg)
 	record_free(rec);
 	log_msg("submission %llu sealed and saved", (unsigned long long)seq);
 
+	/* The checklist is taken before the answers go (never stored). */
+	checklist_take(s);
 	/* Sealed and durable: the plaintext goes now. */
 	form_state_free(s->state);
 	s->state = NULL;
@@ -958,6 +1097,7 @@ session_wipe(struct session *s)
 	form_state_free(s->state);
 	s->state = NULL;
 	s->form = NULL;
+	checklist_wipe();
 	vault_secure_free(s->claim);
 	s->claim = NULL;
 	free(s->ticket_path);

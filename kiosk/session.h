@@ -116,6 +116,16 @@ void		 session_edit(struct session *, size_t item);
 
 /* Seal, commit, then make the ticket; -1 with *msg (translated). */
 int		 session_submit(struct session *, char **msg);
+/*
+ * TICKET: the resident's checklist, the documents they said they have
+ * (chosen options of store=no lists such as the Municipal ID's papers,
+ * "none" left out), as labels in the current language; at most max.
+ * Kept in memory only until the session is wiped, never stored.
+ */
+size_t		 session_checklist(struct session *, const char **out,
+		    size_t max);
+/* TICKET: the service's next steps in the current language, or NULL. */
+const char	*session_next_steps(struct session *);
 /* Follow the print job; call from the UI loop while TICKET_PRINTING. */
 void		 session_poll_ticket(struct session *);
 /* Resident is done: wipe and return to LANG. */

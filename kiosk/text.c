@@ -2,6 +2,7 @@
  * text: UTF-8 widths, grapheme stepping, wrapping and bidi reordering (see
  * text.h). The only module that includes utf8proc.h and fribidi.h.
  */
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <wchar.h>
@@ -160,6 +161,16 @@ text_fit(const char *s, size_t len, int cols)
 	return at;
 }
 
+/* Is the space at s[at] between two parts of a number, "(973) 555"? */
+static int
+inside_number(const char *s, size_t len, size_t at)
+{
+	char a = at > 0 ? s[at - 1] : ' ', b = at + 1 < len ? s[at + 1] : ' ';
+
+	return ((a >= '0' && a <= '9') || a == ')') &&
+	    ((b >= '0' && b <= '9') || b == '(');
+}
+
 static void
 wrap_paragraph(const char *s, size_t len, int cols,
     void (*fn)(void *, const char *, size_t), void *arg)
@@ -183,7 +194,8 @@ wrap_paragraph(const char *s, size_t len, int cols,
 		/* Break at the last space within the fitting part. */
 		brk = 0;
 		for (at = fit; at > 0; at--) {
-			if (s[start + at] == ' ') {
+			if (s[start + at] == ' ' && !inside_number(s + start,
+			    len - start, at)) {
 				brk = at;
 				break;
 			}
@@ -275,4 +287,257 @@ text_plain(char *s)
 	}
 	*w = '\0';
 	return s;
+}
+
+/* Bidi controls: they steer the algorithm and are never drawn. */
+static int
+is_bidi_control(uint32_t cp)
+{
+	return cp == 0x200e || cp == 0x200f || cp == 0x061c ||
+	    (cp >= 0x202a && cp <= 0x202e) || (cp >= 0x2066 && cp <= 0x2069);
+}
+
+char *
+text_visual_dir(const char *s, size_t len, int rtl, const size_t *pos,
+    int *col)
+{
+	FriBidiChar *logical, *visual;
+	FriBidiStrIndex *l2v, n = 0, k = 0, v;
+	FriBidiLevel *levels;
+	FriBidiParType base = rtl > 0 ? FRIBIDI_PAR_RTL : rtl == 0 ?
+	    FRIBIDI_PAR_LTR : FRIBIDI_PAR_ON;
+	uint32_t cp;
+	size_t used, i, cap;
+	int *vcol, c = 0;
+	char *out;
+
+	logical = xreallocarray(NULL, len + 1, sizeof *logical);
+	visual = xreallocarray(NULL, len + 1, sizeof *visual);
+	l2v = xreallocarray(NULL, len + 1, sizeof *l2v);
+	levels = xreallocarray(NULL, len + 1, sizeof *levels);
+	vcol = xreallocarray(NULL, len + 2, sizeof *vcol);
+	for (i = 0; i < len; i += used) {
+		if ((used = text_decode(s + i, len - i, &cp)) == 0)
+			break;
+		if (pos != NULL && i < *pos)
+			k = n + 1;	/* logical characters before pos */
+		logical[n++] = cp;
+	}
+	if (!fribidi_log2vis(logical, n, &base, visual, l2v, NULL, levels)) {
+		memcpy(visual, logical, (size_t)n * sizeof *visual);
+		for (v = 0; v < n; v++) {
+			l2v[v] = v;
+			levels[v] = 0;
+		}
+	}
+	cap = (size_t)n * 4 + 1;
+	out = xmalloc(cap);
+	used = 0;
+	for (v = 0; v < n; v++) {
+		vcol[v] = c;
+		if (is_bidi_control(visual[v]))
+			continue;
+		c += text_cp_width(visual[v]);
+		used += (size_t)fribidi_unicode_to_charset(FRIBIDI_CHAR_SET_UTF8,
+		    &visual[v], 1, out + used);
+	}
+	vcol[n] = c;
+	out[used] = '\0';
+	if (pos != NULL && col != NULL) {
+		if (n == 0)
+			*col = 0;
+		else if (k < n)
+			*col = vcol[l2v[k]];
+		else if (levels[n - 1] & 1)	/* ends right-to-left */
+			*col = vcol[l2v[n - 1]] - 1;
+		else
+			*col = vcol[l2v[n - 1]] +
+			    text_cp_width(logical[n - 1]);
+	}
+	freezero(logical, (len + 1) * sizeof *logical);
+	freezero(visual, (len + 1) * sizeof *visual);
+	freezero(l2v, (len + 1) * sizeof *l2v);
+	freezero(levels, (len + 1) * sizeof *levels);
+	freezero(vcol, (len + 2) * sizeof *vcol);
+	return out;
+}
+
+/* Zeros of the decimal digits of the scripts a kiosk may meet. */
+static const uint32_t digit_zeros[] = {
+	0x0660,	/* Arabic-Indic */
+	0x06f0,	/* Extended Arabic-Indic (Urdu, Persian) */
+	0x07c0,	/* N'Ko */
+	0x0966,	/* Devanagari */
+	0x09e6,	/* Bengali */
+	0x0a66,	/* Gurmukhi */
+	0x0ae6,	/* Gujarati */
+	0x0b66,	/* Oriya */
+	0x0be6,	/* Tamil */
+	0x0c66,	/* Telugu */
+	0x0ce6,	/* Kannada */
+	0x0d66,	/* Malayalam */
+	0x0e50,	/* Thai */
+	0x0ed0,	/* Lao */
+	0x0f20,	/* Tibetan */
+	0x1040,	/* Myanmar */
+	0x17e0,	/* Khmer */
+	0x1810,	/* Mongolian */
+	0xff10,	/* fullwidth */
+};
+
+int
+text_digit(uint32_t cp)
+{
+	size_t i;
+
+	if (cp >= '0' && cp <= '9')
+		return (int)(cp - '0');
+	for (i = 0; i < sizeof digit_zeros / sizeof digit_zeros[0]; i++)
+		if (cp >= digit_zeros[i] && cp < digit_zeros[i] + 10)
+			return (int)(cp - digit_zeros[i]);
+	return -1;
+}
+
+char *
+text_ascii_digits(const char *s)
+{
+	size_t len = strlen(s), i = 0, n, o = 0;
+	uint32_t cp;
+	char *out = xmalloc(len + 1);
+	int d;
+
+	while ((n = text_decode(s + i, len - i, &cp)) != 0) {
+		if (cp > 0x7f && (d = text_digit(cp)) >= 0)
+			out[o++] = (char)('0' + d);
+		else {
+			memcpy(out + o, s + i, n);
+			o += n;
+		}
+		i += n;
+	}
+	out[o] = '\0';
+	return out;
+}
+
+char *
+text_native_digits(const char *s, uint32_t zero)
+{
+	size_t len = strlen(s), i, o = 0;
+	FriBidiChar c;
+	char *out = xmalloc(len * 4 + 1);
+
+	for (i = 0; i < len; i++) {
+		if (zero != '0' && s[i] >= '0' && s[i] <= '9') {
+			c = zero + (FriBidiChar)(s[i] - '0');
+			o += (size_t)fribidi_unicode_to_charset(
+			    FRIBIDI_CHAR_SET_UTF8, &c, 1, out + o);
+		} else
+			out[o++] = s[i];
+	}
+	out[o] = '\0';
+	return out;
+}
+
+static int
+is_ascii_alnum(uint32_t cp)
+{
+	return (cp >= 'A' && cp <= 'Z') || (cp >= 'a' && cp <= 'z') ||
+	    (cp >= '0' && cp <= '9');
+}
+
+/* May this code point be inside a left-to-right run? */
+static int
+in_run(uint32_t cp)
+{
+	return text_digit(cp) >= 0 || is_ascii_alnum(cp) ||
+	    strchr("-()./:+", (int)cp) != NULL;
+}
+
+char *
+text_isolate_ltr(const char *s)
+{
+	return text_isolate_ltr_at(s, NULL);
+}
+
+char *
+text_isolate_ltr_at(const char *s, size_t *pos)
+{
+	size_t len = strlen(s), i = 0, j, end, n, m, last, o = 0;
+	uint32_t cp = 0, next = 0;
+	/* At most one LRI and one PDI (3 bytes each) per input byte. */
+	char *out = xmalloc(len * 7 + 1);
+	int digits, opens, mixed;
+	size_t mapped = 0;
+
+#define PUT(p, k)	(memcpy(out + o, (p), (k)), o += (k))
+	if (pos != NULL && *pos >= len)
+		mapped = SIZE_MAX;	/* the end maps to the end */
+
+	while (i < len) {
+		n = text_decode(s + i, len - i, &cp);
+		/* A run starts at a digit or letter, or "(" / "+" before one. */
+		m = i + n < len ? text_decode(s + i + n, len - i - n, &next) : 0;
+		if (!(text_digit(cp) >= 0 || is_ascii_alnum(cp) ||
+		    ((cp == '(' || cp == '+') && m > 0 &&
+		    text_digit(next) >= 0))) {
+			if (pos != NULL && *pos == i && mapped == 0)
+				mapped = o + 1;
+			PUT(s + i, n);
+			i += n;
+			continue;
+		}
+		/* Extend it; a space only between parts of a number. */
+		digits = 0;
+		opens = 0;
+		last = i;
+		for (j = i; j < len; j += n) {
+			n = text_decode(s + j, len - j, &cp);
+			if (cp == ' ') {
+				m = j + 1 < len ? text_decode(s + j + 1,
+				    len - j - 1, &next) : 0;
+				if (m == 0 || !digits || !(text_digit(next) >= 0 ||
+				    next == '('))
+					break;
+				continue;
+			}
+			if (!in_run(cp))
+				break;
+			if (text_digit(cp) >= 0)
+				digits = 1;
+			if (cp == '(')
+				opens++;
+			/* The run ends on a letter, a digit or a closing ")". */
+			if (text_digit(cp) >= 0 || is_ascii_alnum(cp) ||
+			    (cp == ')' && opens > 0))
+				last = j + n;
+		}
+		end = last;
+		/* Digits alone keep their order: only mixed runs need it. */
+		mixed = 0;
+		for (j = i; j < end; j++)
+			if (s[j] < '0' || s[j] > '9')
+				mixed = 1;
+		if (digits && mixed && end > i) {
+			if (pos != NULL && *pos == i && mapped == 0)
+				mapped = o + 1;	/* before the LRI */
+			PUT("\xe2\x81\xa6", 3);	/* LRI */
+			if (pos != NULL && *pos > i && *pos < end && mapped == 0)
+				mapped = o + (*pos - i) + 1;
+			PUT(s + i, end - i);
+			PUT("\xe2\x81\xa9", 3);	/* PDI */
+			i = end;
+		} else {
+			n = end > i ? end - i : text_decode(s + i, len - i, &cp);
+			if (pos != NULL && *pos >= i && *pos < i + n &&
+			    mapped == 0)
+				mapped = o + (*pos - i) + 1;
+			PUT(s + i, n);
+			i += n;
+		}
+	}
+#undef PUT
+	out[o] = '\0';
+	if (pos != NULL)
+		*pos = mapped == SIZE_MAX || mapped == 0 ? o : mapped - 1;
+	return out;
 }

@@ -46,5 +46,36 @@ char	*text_visual(const char *s, size_t len);
  */
 #define TEXT_EMPH	"**"
 char	*text_plain(char *s);
+/*
+ * The same with a paragraph direction: rtl 1 right-to-left, 0
+ * left-to-right, -1 from the first strong character. Bidi controls
+ * (isolates, marks, embeddings) are left out of the result: they did
+ * their work and a terminal need not see them. If pos is not NULL, *col
+ * is the visual column (from the left of the result) of the logical byte
+ * offset *pos: the cell of the character there, or at the end of the
+ * text the cell just past its last character in reading order.
+ */
+char	*text_visual_dir(const char *s, size_t len, int rtl,
+	    const size_t *pos, int *col);
+/*
+ * Wrap each left-to-right run that must keep its order inside
+ * right-to-left text (a number with its separators, such as a phone
+ * number "(973) 555-0101" or a date "2026-11-20"; a code of Latin letters
+ * and digits such as "7KQ2-M9XD-4TRB") in the Unicode isolates LRI ...
+ * PDI, so the bidi algorithm keeps its parts in order.
+ */
+char	*text_isolate_ltr(const char *s);
+/* The same, moving the byte offset *pos to where it is in the result. */
+char	*text_isolate_ltr_at(const char *s, size_t *pos);
+/* The decimal digit value of a code point in any script, or -1. */
+int	 text_digit(uint32_t cp);
+/* s with every decimal digit of any script made an ASCII digit. */
+char	*text_ascii_digits(const char *s);
+/*
+ * s with ASCII digits written in the digits of the script whose zero is
+ * zero (0x0660 Arabic-Indic, 0x06f0 Urdu, 0x09e6 Bengali...); a copy if
+ * zero is '0'.
+ */
+char	*text_native_digits(const char *s, uint32_t zero);
 
 #endif

@@ -345,17 +345,99 @@ text_layout(struct layout *lo, const char *family, double pt, int bold,
 	return l;
 }
 
+/*
+ * Numbers with separators (phone numbers, dates) and codes of letters and
+ * digits, as left-to-right isolates (LRI ... PDI): inside right-to-left
+ * text the bidi algorithm otherwise lays "(973) 555-0104" out as
+ * "0104-555 (973)", and the Arabic ticket showed 2026-12-02 as
+ * 02-12-2026. The same rule as text_isolate_ltr in the kiosk (text.c),
+ * written with glib here because kiosk-print does not link that module.
+ */
+static int
+strong_start(gunichar c)
+{
+	return g_unichar_isdigit(c) || (c < 0x80 && g_ascii_isalnum((char)c));
+}
+
+static int
+run_char(gunichar c)
+{
+	return strong_start(c) || (c != 0 && c < 0x80 &&
+	    strchr("-()./:+", (int)c) != NULL);
+}
+
+static char *
+isolate_numbers(const char *s)
+{
+	GString *out = g_string_sized_new(strlen(s) + 16);
+	const char *p = s, *q, *last, *next;
+	gunichar c, d;
+	int digits, mixed, opens;
+	char *r;
+
+	while (*p != '\0') {
+		c = g_utf8_get_char(p);
+		next = g_utf8_next_char(p);
+		d = *next ? g_utf8_get_char(next) : 0;
+		if (!(strong_start(c) || ((c == '(' || c == '+') &&
+		    g_unichar_isdigit(d)))) {
+			g_string_append_len(out, p, next - p);
+			p = next;
+			continue;
+		}
+		digits = mixed = opens = 0;
+		last = p;
+		for (q = p; *q != '\0'; q = g_utf8_next_char(q)) {
+			c = g_utf8_get_char(q);
+			if (c == ' ') {
+				d = q[1] ? g_utf8_get_char(q + 1) : 0;
+				if (!digits || !(g_unichar_isdigit(d) || d == '('))
+					break;
+				mixed = 1;
+				continue;
+			}
+			if (!run_char(c))
+				break;
+			if (g_unichar_isdigit(c))
+				digits = 1;
+			else
+				mixed = 1;
+			if (c == '(')
+				opens++;
+			if (strong_start(c) || (c == ')' && opens > 0))
+				last = g_utf8_next_char(q);
+		}
+		if (last == p)
+			last = next;
+		if (digits && mixed) {
+			g_string_append(out, "\xe2\x81\xa6");	/* LRI */
+			g_string_append_len(out, p, last - p);
+			g_string_append(out, "\xe2\x81\xa9");	/* PDI */
+		} else
+			g_string_append_len(out, p, last - p);
+		p = last;
+	}
+	r = g_strdup(out->str);
+	memset(out->str, 0, out->len);
+	g_string_free(out, TRUE);
+	return r;
+}
+
 static void
 add_text(struct layout *lo, double before, const char *family, double pt,
     int bold, PangoAlignment align, const char *text)
 {
 	struct block *bl;
+	char *iso;
 	int h;
 
 	if (text == NULL || *text == '\0')
 		return;
 	bl = block_add(lo, BLOCK_TEXT, before);
-	bl->layout = text_layout(lo, family, pt, bold, align, text);
+	iso = isolate_numbers(text);
+	bl->layout = text_layout(lo, family, pt, bold, align, iso);
+	memset(iso, 0, strlen(iso));
+	g_free(iso);
 	pango_layout_get_size(bl->layout, NULL, &h);
 	bl->h = (double)h / PANGO_SCALE;
 }

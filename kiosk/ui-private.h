@@ -36,7 +36,8 @@ enum hit_action {
 	HIT_STAFF,
 	HIT_REMOVE,	/* take out this repeat instance (asks first) */
 	HIT_LISTEN,	/* read the screen aloud (ui-listen.c) */
-	HIT_LISTEN_CODE	/* read the claim code aloud (ticket screen) */
+	HIT_LISTEN_CODE,	/* read the claim code aloud (ticket screen) */
+	HIT_SCROLL	/* arg: -1 a page up, 1 a page down a long list */
 };
 
 struct hit {
@@ -52,7 +53,9 @@ struct ui {
 	int			 mono;
 
 	int			 cursor;	/* highlighted row of a list */
-	int			 top;		/* first row shown of a long list */
+	int			 top;		/* first item shown of a long list */
+	int			 digit_prev;	/* a number key just typed, or 0 */
+	double			 digit_at;	/* when (ms), for "1" "2" = 12 */
 	int			 focus;		/* input on a field-list page */
 	int			 lang_return;	/* language picker opened mid-visit */
 	enum session_screen	 shown;		/* screen the cursor belongs to */
@@ -63,6 +66,7 @@ struct ui {
 	long			 field_item;	/* item the field edits, or -1 */
 
 	char			*msg;		/* message for the resident */
+	int			 msg_shown;	/* drawn beside its answer */
 	int			 confirm;	/* asking "remove this one?" */
 	int			 confirm_cursor; /* the page's cursor meanwhile */
 	/* "Español — Elija su idioma.": each language asks in its own words. */

@@ -52,24 +52,41 @@ bidi_app(struct ui *u)
 	return strcmp(u->cfg->bidi, "app") == 0;
 }
 
+static int
+bidi_off(struct ui *u)
+{
+	return strcmp(u->cfg->bidi, "off") == 0;
+}
+
 /*
- * Draw one line of at most w columns at y, x; right-aligned for RTL. With
- * emph (form text), "**" toggles *emph and is not drawn; emphasised words
- * are bold and reversed.
+ * Draw one line of at most w columns at y, x. In a right-to-left
+ * language numbers, dates and codes are isolated left-to-right runs
+ * (text_isolate_ltr), so "(973) 555-0101" keeps its order; with bidi =
+ * terminal the isolates go to the terminal, which reorders; with bidi =
+ * app the line is reordered here and right-aligned. With emph (form
+ * text), "**" toggles *emph and is not drawn; emphasised words are bold
+ * and reversed.
  */
 static void
 put_line_emph(struct ui *u, int y, int x, int w, const char *s, size_t len,
     attr_t attr, int *emph)
 {
-	char *vis = NULL;
+	char *vis = NULL, *iso = NULL, *copy;
 	const char *m, *end;
 	size_t fit;
-	int width;
+	int width, rtl = is_rtl_lang(u) && !bidi_off(u);
 
 	if (y < 0 || y >= LINES || w <= 0)
 		return;
-	if (bidi_app(u) && text_is_rtl(s)) {
-		vis = text_visual(s, len);
+	if (rtl) {
+		copy = xstrndup(s, len);
+		iso = text_isolate_ltr(copy);
+		freezero_str(copy);
+		s = iso;
+		len = strlen(iso);
+	}
+	if (bidi_app(u) && (rtl || text_is_rtl(s))) {
+		vis = text_visual_dir(s, len, rtl ? 1 : -1, NULL, NULL);
 		s = vis;
 		len = strlen(vis);
 	}
@@ -79,7 +96,7 @@ put_line_emph(struct ui *u, int y, int x, int w, const char *s, size_t len,
 		for (m = s, end = s + fit; (m = strstr(m, TEXT_EMPH)) != NULL &&
 		    m + 2 <= end; m += 2)
 			width -= 2;
-	if ((vis != NULL || (is_rtl_lang(u) && bidi_app(u))) && width < w)
+	if (vis != NULL && width < w)
 		x += w - width;
 	if (emph == NULL) {
 		attron(attr);
@@ -102,6 +119,7 @@ put_line_emph(struct ui *u, int y, int x, int w, const char *s, size_t len,
 		}
 	}
 	freezero_str(vis);
+	freezero_str(iso);
 }
 
 static void
@@ -149,15 +167,6 @@ put_form_text(struct ui *u, int y, int x, int w, int maxy, const char *s,
     attr_t attr)
 {
 	struct wrapctx c = { u, y, x, w, maxy, attr, 0, 0, 1, 0 };
-
-	text_wrap(s, w, wrap_line, &c);
-	return c.lines;
-}
-
-static int
-wrapped_lines(struct ui *u, int w, const char *s)
-{
-	struct wrapctx c = { u, 0, 0, w, 0, 0, 0, 1, 0, 0 };
 
 	text_wrap(s, w, wrap_line, &c);
 	return c.lines;
@@ -214,19 +223,26 @@ ui_draw_header(struct ui *u, const char *title)
 }
 
 
-/* The key hints, on the last lines, each also a tap target. */
-int
-ui_draw_footer(struct ui *u, const struct key_hint *given, int n)
+/* The given hints, then Listen (ui-listen.c) where it exists. */
+static int
+footer_hints(struct ui *u, const struct key_hint *given, int n,
+    struct key_hint *hints, int max)
 {
-	struct key_hint hints[24];
-	int i, w, x, y, rows = 1, total = 0;
-
-	/* The given hints, then Listen (ui-listen.c) where it exists. */
 	if (n > 12)
 		n = 12;
 	memcpy(hints, given, (size_t)n * sizeof *hints);
-	n += ui_listen_hints(u, hints + n, (int)nitems(hints) - n);
+	n += ui_listen_hints(u, hints + n, max - n);
+	return n;
+}
 
+/* Rows the key hints take at the bottom. */
+static int
+footer_rows(struct ui *u, const struct key_hint *given, int n)
+{
+	struct key_hint hints[24];
+	int i, w, rows = 1, total = 0;
+
+	n = footer_hints(u, given, n, hints, (int)nitems(hints));
 	for (i = 0; i < n; i++) {
 		w = text_width(hints[i].text) + 2;
 		if (total + w + 1 > COLS) {
@@ -235,6 +251,18 @@ ui_draw_footer(struct ui *u, const struct key_hint *given, int n)
 		}
 		total += w + 1;
 	}
+	return rows;
+}
+
+/* The key hints, on the last lines, each also a tap target. */
+int
+ui_draw_footer(struct ui *u, const struct key_hint *given, int n)
+{
+	struct key_hint hints[24];
+	int i, w, x, y, rows = footer_rows(u, given, n);
+	int rtl = is_rtl_lang(u) && bidi_app(u);
+
+	n = footer_hints(u, given, n, hints, (int)nitems(hints));
 	y = LINES - rows;
 	x = 0;
 	attron(A_REVERSE);
@@ -247,10 +275,23 @@ ui_draw_footer(struct ui *u, const struct key_hint *given, int n)
 			y++;
 			x = 0;
 		}
-		attron(A_REVERSE | A_BOLD);
-		mvaddstr(y, x + 1, hints[i].text);
-		attroff(A_REVERSE | A_BOLD);
-		add_hit(u, y, x, 1, w, hints[i].action, 0, -1);
+		if (rtl) {
+			/* Right to left: the first key at the right. */
+			char *vis = text_visual_dir(hints[i].text,
+			    strlen(hints[i].text), 1, NULL, NULL);
+
+			attron(A_REVERSE | A_BOLD);
+			mvaddstr(y, COLS - x - w + 1, vis);
+			attroff(A_REVERSE | A_BOLD);
+			add_hit(u, y, COLS - x - w, 1, w, hints[i].action, 0,
+			    -1);
+			free(vis);
+		} else {
+			attron(A_REVERSE | A_BOLD);
+			mvaddstr(y, x + 1, hints[i].text);
+			attroff(A_REVERSE | A_BOLD);
+			add_hit(u, y, x, 1, w, hints[i].action, 0, -1);
+		}
 		x += w + 1;
 	}
 	return rows;
@@ -268,6 +309,43 @@ draw_message(struct ui *u, int y)
 	ui_put_wrapped(u, y, 2, COLS - 4, LINES - 2, line, A_BOLD |
 	    (u->mono ? A_REVERSE : COLOR_PAIR(PAIR_ERROR)));
 	free(line);
+}
+
+/* The message at y, "! " first; returns the rows it takes. */
+static int
+draw_message_at(struct ui *u, int y, int maxy)
+{
+	char *line;
+	int rows;
+
+	xasprintf(&line, "! %s", u->msg);
+	rows = ui_put_wrapped(u, y, 2, COLS - 4, maxy, line, A_BOLD |
+	    (u->mono ? A_REVERSE : COLOR_PAIR(PAIR_ERROR)));
+	free(line);
+	return rows;
+}
+
+/* "!" in the margin of the answer an error is about. */
+static void
+error_mark(struct ui *u, int y)
+{
+	if (y < 0 || y >= LINES)
+		return;
+	attron(A_BOLD | (u->mono ? A_REVERSE : COLOR_PAIR(PAIR_ERROR)));
+	mvaddstr(y, is_rtl_lang(u) && bidi_app(u) ? COLS - 1 : 0, "!");
+	attroff(A_BOLD | (u->mono ? A_REVERSE : COLOR_PAIR(PAIR_ERROR)));
+}
+
+/* "more below" on the last row of a page whose items go on. */
+static void
+draw_more_below(struct ui *u, int y)
+{
+	char *more;
+
+	xasprintf(&more, "↓ %s", _("more below"));
+	mvhline(y, 0, ' ', COLS);
+	put_line(u, y, 2, COLS - 4, more, strlen(more), A_BOLD);
+	free(more);
 }
 
 static void
@@ -308,16 +386,19 @@ field_load(struct ui *u, size_t item)
 static void
 field_store(struct ui *u)
 {
-	char *cause = NULL;
+	char *cause = NULL, *ascii;
 
 	if (u->field_item < 0 || u->s->state == NULL)
 		return;
 	u->field[u->flen] = '\0';
-	if (form_state_set(u->s->state, (size_t)u->field_item, u->field,
+	/* Digits of any script (٣, ۳, ৩, ૩) are stored as ASCII digits. */
+	ascii = text_ascii_digits(u->field);
+	if (form_state_set(u->s->state, (size_t)u->field_item, ascii,
 	    &cause) != 0) {
 		log_msg("answer not stored: %s", cause);
 		free(cause);
 	}
+	freezero_str(ascii);
 }
 
 static void
@@ -390,6 +471,44 @@ field_key(struct ui *u, int r, wint_t k)
 	return 0;
 }
 
+/*
+ * bidi = app: the visible part of the field in visual order, with its
+ * numbers isolated; in a right-to-left language right-aligned, and the
+ * cursor where the next letter will appear (left of the text at its end).
+ */
+static void
+draw_field_visual(struct ui *u, int y, int x, int w, size_t start,
+    size_t fit)
+{
+	char *win, *iso, *vis;
+	size_t pos = u->fpos - start;
+	int rtl = is_rtl_lang(u), col = 0, width, at;
+
+	win = vault_secure_alloc(fit + 1);
+	memcpy(win, u->field + start, fit);
+	win[fit] = '\0';
+	if (pos > fit)
+		pos = fit;
+	iso = text_isolate_ltr_at(win, &pos);
+	vis = text_visual_dir(iso, strlen(iso), rtl ? 1 : -1, &pos, &col);
+	width = text_width(vis);
+	at = rtl ? x + w - width : x;
+	attron(A_UNDERLINE | A_BOLD);
+	mvaddstr(y, at, vis);
+	attroff(A_UNDERLINE | A_BOLD);
+	if (fit == 0)
+		u->cur_x = rtl ? x + w - 1 : x;
+	else
+		u->cur_x = at + col;
+	if (u->cur_x < x)
+		u->cur_x = x;
+	if (u->cur_x > x + w - 1)
+		u->cur_x = x + w - 1;
+	freezero_str(vis);
+	freezero_str(iso);
+	vault_secure_free(win);
+}
+
 /* Draw the field box; remember where the cursor goes. */
 static int
 draw_field(struct ui *u, int y, int x, int w, int rows)
@@ -407,13 +526,17 @@ draw_field(struct ui *u, int y, int x, int w, int rows)
 	while (text_nwidth(u->field + start, u->fpos - start) > w - 1)
 		start = text_next(u->field, u->flen, start);
 	fit = text_fit(u->field + start, u->flen - start, w - 1);
+	u->cur_y = y;
+	u->show_cursor = 1;
+	if (bidi_app(u) && (is_rtl_lang(u) || text_is_rtl(u->field))) {
+		draw_field_visual(u, y, x, w, start, fit);
+		return rows;
+	}
 	attron(A_UNDERLINE | A_BOLD);
 	mvaddnstr(y, x, u->field + start, (int)fit);
 	attroff(A_UNDERLINE | A_BOLD);
 	before = text_nwidth(u->field + start, u->fpos - start);
-	u->cur_y = y;
 	u->cur_x = x + before;
-	u->show_cursor = 1;
 	return rows;
 }
 
@@ -496,59 +619,147 @@ pick_choice(struct ui *u, size_t item, int idx)
 	set_msg(u, NULL);
 }
 
+/* The lines of a wrapped text, pointing into it. */
+struct lines {
+	const char	**p;
+	size_t		 *len;
+	int		  n, cap;
+};
+
+static void
+lines_add(void *arg, const char *s, size_t len)
+{
+	struct lines *l = arg;
+
+	if (l->n == l->cap) {
+		l->cap = l->cap ? l->cap * 2 : 8;
+		l->p = xreallocarray(l->p, (size_t)l->cap, sizeof *l->p);
+		l->len = xreallocarray(l->len, (size_t)l->cap, sizeof *l->len);
+	}
+	l->p[l->n] = s;
+	l->len[l->n++] = len;
+}
+
+static void
+lines_free(struct lines *l)
+{
+	free(l->p);
+	free(l->len);
+	memset(l, 0, sizeof *l);
+}
+
+/* Rows of the list's items from a to b (inclusive) shown from top. */
+static int
+list_span(const int *rows, int n, int top, int a, int b)
+{
+	int i, sum = top > 0 ? 1 : 0;	/* the "more above" mark */
+
+	for (i = a; i <= b; i++)
+		sum += rows[i];
+	if (b < n - 1)
+		sum++;			/* the "more below" mark */
+	return sum;
+}
+
 /*
- * Draw a numbered list from y, at most maxrows rows, keeping the cursor in
- * view. marks: 0 plain, 1 radio, 2 checkbox; checked says which are set.
+ * Draw a numbered list from y, at most maxrows rows, keeping the cursor's
+ * whole item in view: every item is numbered (1 to n, aligned), wrapped
+ * lines are indented under the item's text, and "more above" / "more
+ * below" marks (also tap targets that page) show what is scrolled away.
+ * Nothing can be chosen that is not on screen. marks: 0 plain, 1 radio,
+ * 2 checkbox; checked says which are set. Returns the rows used plus one.
  */
 int
 ui_draw_list(struct ui *u, int y, int maxrows, const char **labels,
     const int *checked, int n, int marks, int focus)
 {
-	char *line;
+	struct lines *wl;
+	char *line, num[16], *more;
 	const char *box;
-	int i, row, used = 0, lines;
+	int i, j, row, *rows, ndig, prefw, w, last, cur;
 
 	if (maxrows < 1)
 		maxrows = 1;
-	if (u->cursor >= 0 && u->cursor < u->top)
-		u->top = u->cursor;
-	while (u->cursor >= 0 && u->cursor >= u->top + maxrows)
-		u->top++;
-	if (u->top > 0 && n <= maxrows)
+	if (n <= 0)
+		return 1;
+	w = COLS - 6;
+	snprintf(num, sizeof num, "%d", n);
+	ndig = (int)strlen(num);
+	/* "▶ " + number + ". " + box */
+	prefw = 2 + ndig + 2 + (marks ? 4 : 0);
+	if (w - prefw < 8)
+		prefw = w - 8;
+	wl = xcalloc((size_t)n, sizeof *wl);
+	rows = xreallocarray(NULL, (size_t)n, sizeof *rows);
+	for (i = 0; i < n; i++) {
+		text_wrap(labels[i], w - prefw, lines_add, &wl[i]);
+		rows[i] = wl[i].n > 0 ? wl[i].n : 1;
+	}
+	/* Scroll so the cursor's item is whole on screen. */
+	cur = u->cursor >= n ? n - 1 : u->cursor;
+	if (u->top >= n)
+		u->top = n - 1;
+	if (u->top < 0)
 		u->top = 0;
+	if (cur >= 0 && cur < u->top)
+		u->top = cur;
+	while (cur >= 0 && u->top < cur &&
+	    list_span(rows, n, u->top, u->top, cur) > maxrows)
+		u->top++;
+	/* If the end of the list fits, show as much above it as fits. */
+	while (u->top > 0 && list_span(rows, n, u->top - 1, u->top - 1,
+	    n - 1) <= maxrows)
+		u->top--;
 	row = y;
 	if (u->top > 0) {
-		mvaddstr(row, 2, "↑ …");
+		xasprintf(&more, "↑ %s", _("more above"));
+		put_line(u, row, 2, w, more, strlen(more), A_BOLD);
+		add_hit(u, row, 0, 1, COLS, HIT_SCROLL, -1, focus);
+		free(more);
 		row++;
-		used++;
 	}
-	for (i = u->top; i < n && used < maxrows; i++) {
+	last = u->top - 1;
+	for (i = u->top; i < n; i++) {
+		int need = rows[i] + (i < n - 1 ? 1 : 0);
+
+		if (i > u->top && row + need > y + maxrows)
+			break;
 		if (marks == 1)
 			box = checked[i] ? "(•) " : "( ) ";
 		else if (marks == 2)
 			box = checked[i] ? "[x] " : "[ ] ";
 		else
 			box = "";
-		if (i < 9)
-			xasprintf(&line, "%s%d. %s%s", i == u->cursor ?
-			    "▶ " : "  ", i + 1, box, labels[i]);
-		else
-			xasprintf(&line, "%s   %s%s", i == u->cursor ?
-			    "▶ " : "  ", box, labels[i]);
-		lines = wrapped_lines(u, COLS - 6, line);
-		if (used + lines > maxrows && used > 0) {
+		for (j = 0; j < rows[i] && row + j < y + maxrows; j++) {
+			const char *p = j < wl[i].n ? wl[i].p[j] : "";
+			size_t len = j < wl[i].n ? wl[i].len[j] : 0;
+
+			if (j == 0)
+				xasprintf(&line, "%s%*d. %s%.*s",
+				    i == u->cursor ? "▶ " : "  ", ndig, i + 1,
+				    box, (int)len, p);
+			else
+				xasprintf(&line, "%*s%.*s", prefw, "",
+				    (int)len, p);
+			put_line(u, row + j, 2, COLS - 4, line, strlen(line),
+			    i == u->cursor ? (A_REVERSE | A_BOLD) : A_NORMAL);
 			freezero_str(line);	/* review lines hold answers */
-			break;
 		}
-		ui_put_wrapped(u, row, 2, COLS - 6, y + maxrows, line,
-		    i == u->cursor ? (A_REVERSE | A_BOLD) : A_NORMAL);
-		add_hit(u, row, 0, lines, COLS, HIT_OPTION, i, focus);
-		row += lines;
-		used += lines;
-		freezero_str(line);
+		add_hit(u, row, 0, j, COLS, HIT_OPTION, i, focus);
+		row += j;
+		last = i;
 	}
-	if (i < n && row < LINES)
-		mvaddstr(row, 2, "↓ …");
+	if (last < n - 1 && row < LINES) {
+		xasprintf(&more, "↓ %s", _("more below"));
+		put_line(u, row, 2, w, more, strlen(more), A_BOLD);
+		add_hit(u, row, 0, 1, COLS, HIT_SCROLL, 1, focus);
+		free(more);
+		row++;
+	}
+	for (i = 0; i < n; i++)
+		lines_free(&wl[i]);
+	free(wl);
+	free(rows);
 	return row - y + 1;
 }
 
@@ -646,7 +857,7 @@ draw_item(struct ui *u, size_t item, int pos, int y, int maxy, int focused)
 	const struct form_question *q = form_state_item(u->s->state, item)->q;
 	const struct form_choice **ch;
 	const char **labels;
-	int *checked, rows = 0, n, i, fieldrows;
+	int *checked, rows = 0, n, i, fieldrows, err = 0;
 	char *label, *hint;
 	const char *v;
 	size_t begin;
@@ -657,9 +868,10 @@ draw_item(struct ui *u, size_t item, int pos, int y, int maxy, int focused)
 	label = form_state_label(u->s->state, item, u->s->lang);
 	hint = form_state_hint(u->s->state, item, u->s->lang);
 	rows += put_form_text(u, y, 2, COLS - 4, maxy, label, A_BOLD);
+	/* Hints in the normal colour: dim text is too faint to read. */
 	if (hint != NULL && *hint != '\0')
 		rows += put_form_text(u, y + rows, 2, COLS - 4, maxy, hint,
-		    A_DIM);
+		    A_NORMAL);
 	freezero_str(label);
 	freezero_str(hint);
 	if (q->type == FT_NOTE && q->reviewed != NULL &&
@@ -670,6 +882,15 @@ draw_item(struct ui *u, size_t item, int pos, int y, int maxy, int focused)
 		rows += ui_put_wrapped(u, y + rows, 2, COLS - 4, maxy, label,
 		    A_DIM);
 		free(label);
+	}
+	/*
+	 * The error goes right above the answer it is about (GOV.UK), with
+	 * a "!" and not by colour alone; the answer is marked "!" too.
+	 */
+	if (focused && u->msg != NULL) {
+		err = 1;
+		u->msg_shown = 1;
+		rows += draw_message_at(u, y + rows, maxy);
 	}
 	rows++;
 	switch (q->type) {
@@ -685,9 +906,12 @@ draw_item(struct ui *u, size_t item, int pos, int y, int maxy, int focused)
 
 			ok_label[0] = _("Yes, I understand");
 			ok_checked[0] = strcmp(v, "OK") == 0;
-			if (focused)
+			if (focused) {
+				if (err)
+					error_mark(u, y + rows);
 				rows += ui_draw_list(u, y + rows, maxy - y - rows,
 				    ok_label, ok_checked, 1, 2, pos);
+			}
 			break;
 		}
 		n = (int)form_state_choices(u->s->state, item, &ch);
@@ -699,9 +923,12 @@ draw_item(struct ui *u, size_t item, int pos, int y, int maxy, int focused)
 			    strcmp(v, ch[i]->name) == 0 : value_has(v,
 			    ch[i]->name);
 		}
-		if (focused)
+		if (focused) {
+			if (err)
+				error_mark(u, y + rows);
 			rows += ui_draw_list(u, y + rows, maxy - y - rows, labels,
 			    checked, n, q->type == FT_SELECT_ONE ? 1 : 2, pos);
+		}
 		else {
 			/* Not focused: the answers so far, on one line. */
 			struct buf b = { 0 };
@@ -727,6 +954,8 @@ draw_item(struct ui *u, size_t item, int pos, int y, int maxy, int focused)
 		if (focused) {
 			if (u->field_item != (long)item)
 				field_load(u, item);
+			if (err)
+				error_mark(u, y + rows);
 			rows += draw_field(u, y + rows, 4, COLS - 10,
 			    fieldrows);
 		} else {
@@ -789,7 +1018,8 @@ static void
 draw_page(struct ui *u)
 {
 	size_t items[PAGE_MAX], n, i;
-	int y, focus, nk = 4;
+	int y, focus, nk = 4, maxy, hits, fy = -1, fend = -1;
+	char *more;
 	struct key_hint keys[] = {
 		{ _("Enter: next"), HIT_ENTER },
 		{ _("Esc: back"), HIT_BACK },
@@ -818,11 +1048,34 @@ draw_page(struct ui *u)
 	    !item_takes_input(u, items[focus]) && focus + 1 < (int)n)
 		focus++;
 	u->focus = focus < 0 ? 0 : focus;
+	maxy = LINES - footer_rows(u, keys, nk) - 1;
+	hits = u->nhits;
 	y = 2;
-	for (i = 0; i < n && y < LINES - 4; i++)
-		y += draw_item(u, items[i], (int)i, y, LINES - 4,
+	for (i = 0; i < n && y < maxy; i++) {
+		if ((int)i == u->focus)
+			fy = y;
+		y += draw_item(u, items[i], (int)i, y, maxy,
 		    (int)i == u->focus);
-	draw_message(u, LINES - 4);
+		if ((int)i == u->focus)
+			fend = y - 1;
+	}
+	if (u->focus > 0 && (fy < 0 || fend > maxy)) {
+		/* The focused question is below: start the page at it. */
+		for (y = 1; y < maxy; y++)
+			mvhline(y, 0, ' ', COLS);
+		u->nhits = hits;
+		xasprintf(&more, "↑ %s", _("more above"));
+		put_line(u, 1, 2, COLS - 4, more, strlen(more), A_BOLD);
+		free(more);
+		y = 2;
+		for (i = (size_t)u->focus; i < n && y < maxy; i++)
+			y += draw_item(u, items[i], (int)i, y, maxy,
+			    (int)i == u->focus);
+	}
+	if (i < n && y >= maxy)
+		draw_more_below(u, maxy);
+	if (!u->msg_shown)
+		draw_message(u, maxy);
 	ui_draw_footer(u, keys, nk);
 }
 
@@ -837,7 +1090,7 @@ draw_review(struct ui *u)
 	const struct form_choice **ch;
 	size_t nch, j;
 	struct buf b;
-	int y;
+	int y, maxy;
 	struct key_hint keys[] = {
 		{ _("Enter: change or send"), HIT_ENTER },
 		{ _("Esc: back"), HIT_BACK },
@@ -893,13 +1146,14 @@ draw_review(struct ui *u)
 	}
 	labels[n] = _("Send my answers");
 	owned[n] = NULL;
-	ui_draw_list(u, y, LINES - y - 4, labels, NULL, (int)n + 1, 0, -1);
+	maxy = LINES - footer_rows(u, keys, nitems(keys)) - (u->msg ? 2 : 1);
+	ui_draw_list(u, y, maxy - y, labels, NULL, (int)n + 1, 0, -1);
 	for (i = 0; i < n; i++)
 		freezero_str(owned[i]);
 	free(owned);
 	free(labels);
 	free(items);
-	draw_message(u, LINES - 4);
+	draw_message(u, maxy);
 	ui_draw_footer(u, keys, nitems(keys));
 }
 
@@ -987,12 +1241,90 @@ draw_big_code(struct ui *u, int y, const char *code)
 	return (line + 1) * 6;
 }
 
+static int
+wrapped_rows(const char *s, int w)
+{
+	struct lines l = { 0 };
+	int n;
+
+	text_wrap(s, w, lines_add, &l);
+	n = l.n;
+	lines_free(&l);
+	return n;
+}
+
+/*
+ * The next steps and the resident's checklist on the ticket screen, so a
+ * resident without a printed ticket still leaves with them: from y to
+ * maxy, scrolled by u->top rows (Up, Down), with "more" marks.
+ */
+static int
+draw_next_steps(struct ui *u, int y, int maxy)
+{
+	const char *steps = session_next_steps(u->s), *check[64];
+	size_t nc = session_checklist(u->s, check, 64), i;
+	struct buf b = { 0 };
+	struct lines l = { 0 };
+	int rows, top, j, row = y;
+	char *more, *text;
+
+	if (steps == NULL && nc == 0)
+		return 0;
+	buf_adds(&b, _("Next steps"));
+	buf_adds(&b, "\n");
+	if (steps != NULL)
+		buf_adds(&b, steps);
+	if (nc > 0) {
+		buf_adds(&b, "\n\n");
+		buf_adds(&b, _("Your checklist: bring the originals of"));
+		for (i = 0; i < nc; i++) {
+			buf_adds(&b, "\n• ");
+			buf_adds(&b, check[i]);
+		}
+	}
+	text = buf_cstr(&b);
+	text_wrap(text, COLS - 6, lines_add, &l);
+	rows = maxy - y;
+	if (rows < 2)
+		goto out;
+	top = u->top;
+	if (l.n <= rows)
+		top = 0;
+	else {
+		if (top > l.n - (rows - 1))
+			top = l.n - (rows - 1);
+		if (top < 0)
+			top = 0;
+	}
+	u->top = top;
+	if (top > 0) {
+		xasprintf(&more, "↑ %s", _("more above"));
+		put_line(u, row++, 2, COLS - 4, more, strlen(more), A_BOLD);
+		free(more);
+	}
+	for (j = top; j < l.n && row < maxy; j++) {
+		if (j < l.n - 1 && row == maxy - 1) {
+			xasprintf(&more, "↓ %s", _("more below"));
+			put_line(u, row++, 2, COLS - 4, more, strlen(more),
+			    A_BOLD);
+			free(more);
+			break;
+		}
+		put_line(u, row++, 2, COLS - 4, l.p[j], l.len[j],
+		    j == 0 ? A_BOLD : A_NORMAL);
+	}
+out:
+	lines_free(&l);
+	buf_free(&b);
+	return row - y;
+}
+
 static void
 draw_ticket(struct ui *u)
 {
 	char *line = NULL;
-	const char *status;
-	int y;
+	const char *status, *done;
+	int y, maxy;
 	struct key_hint keys[] = {
 		{ _("Enter: I am done"), HIT_ENTER },
 		{ _("F2: language"), HIT_LANG },
@@ -1029,17 +1361,22 @@ draw_ticket(struct ui *u)
 		    u->s->ticket_path, A_NORMAL);
 	y++;
 	if (u->s->claim != NULL) {
-		if (LINES - y - 6 >= 12 || (COLS >= 80 && LINES - y - 6 >= 6))
+		/* Large type when it leaves room for the next steps. */
+		if (LINES - y - 6 >= 18 || (COLS >= 80 && LINES - y - 6 >= 14))
 			y += draw_big_code(u, y, u->s->claim);
 		xasprintf(&line, "%s: %s", _("Your claim code"), u->s->claim);
 		y += ui_put_wrapped(u, y, 2, COLS - 4, LINES - 3, line, A_BOLD);
 		freezero_str(line);
 	}
 	y++;
-	ui_put_wrapped(u, y, 2, COLS - 4, LINES - 3, u->s->ticket ==
-	    TICKET_PRINTED || u->s->ticket == TICKET_PRINTING ?
+	maxy = LINES - footer_rows(u, keys, nitems(keys)) - 1;
+	done = u->s->ticket == TICKET_PRINTED ||
+	    u->s->ticket == TICKET_PRINTING ?
 	    _("Press Enter when you have your ticket.") :
-	    _("Press Enter when you have written down your code."), A_NORMAL);
+	    _("Press Enter when you have written down your code.");
+	maxy -= wrapped_rows(done, COLS - 4);
+	y += draw_next_steps(u, y, maxy);
+	ui_put_wrapped(u, maxy, 2, COLS - 4, LINES - 1, done, A_NORMAL);
 	ui_draw_footer(u, keys, nitems(keys));
 }
 
@@ -1081,6 +1418,7 @@ draw(struct ui *u, int idle_left)
 {
 	u->nhits = 0;
 	u->show_cursor = 0;
+	u->msg_shown = 0;
 	erase();
 	if (COLS < MIN_COLS || LINES < MIN_ROWS) {
 		draw_too_small(u);
@@ -1150,6 +1488,7 @@ sync_screen(struct ui *u)
 	u->shown_page = u->s->page;
 	u->cursor = 0;
 	u->top = 0;
+	u->digit_prev = 0;
 	u->focus = 0;
 	if (u->s->screen == SESSION_LANG && u->lang_return) {
 		for (i = 0; i < (size_t)u->cfg->nlangs; i++)
@@ -1210,6 +1549,28 @@ on_repeat_prompt(struct ui *u)
 	return session_repeat_prompt(u->s, (size_t)item, NULL);
 }
 
+/* Put the focus on the first answer of the page that is not right. */
+static void
+focus_error(struct ui *u)
+{
+	size_t items[PAGE_MAX], n, i;
+	char *m = NULL;
+
+	n = session_page_items(u->s, items, PAGE_MAX);
+	for (i = 0; i < n; i++) {
+		if (form_state_check(u->s->state, items[i], u->s->lang,
+		    session_msgs(), &m) != 0) {
+			free(m);
+			if ((int)i != u->focus && item_takes_input(u, items[i])) {
+				u->focus = (int)i;
+				u->cursor = 0;
+				u->top = 0;
+			}
+			return;
+		}
+	}
+}
+
 static void
 do_wipe(struct ui *u)
 {
@@ -1256,6 +1617,7 @@ do_enter(struct ui *u)
 		if (on_repeat_prompt(u) ? session_repeat(u->s, u->cursor == 0,
 		    &msg) != 0 : session_next(u->s, &msg) != 0) {
 			set_msg(u, msg);
+			focus_error(u);
 			return;
 		}
 		ui_field_clear(u);
@@ -1376,6 +1738,15 @@ toggle_ack(struct ui *u, size_t item)
 	set_msg(u, NULL);
 }
 
+static double
+now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
+}
+
 /* Up/down/digits on the current list. */
 static void
 list_key(struct ui *u, int r, wint_t k)
@@ -1417,6 +1788,26 @@ list_key(struct ui *u, int r, wint_t k)
 	}
 	if (n == 0)
 		return;
+	/* Native digits (১, ٣, ۳, ૩) are shortcuts too. */
+	if (r == OK && k > 0x7f && text_digit((uint32_t)k) > 0)
+		k = (wint_t)('0' + text_digit((uint32_t)k));
+	if (!(r == OK && k >= '0' && k <= '9'))
+		u->digit_prev = 0;
+	if (r == KEY_CODE_YES && (k == KEY_NPAGE || k == KEY_PPAGE ||
+	    k == KEY_HOME || k == KEY_END)) {
+		int page = LINES / 3 > 1 ? LINES / 3 : 1;
+
+		if (k == KEY_NPAGE)
+			u->cursor = u->cursor + page >= n ? n - 1 :
+			    u->cursor + page;
+		else if (k == KEY_PPAGE)
+			u->cursor = u->cursor - page < 0 ? 0 : u->cursor - page;
+		else
+			u->cursor = k == KEY_HOME ? 0 : n - 1;
+		if (q != NULL && q->type == FT_SELECT_ONE)
+			pick_choice(u, (size_t)item, u->cursor);
+		return;
+	}
 	if (r == KEY_CODE_YES && k == KEY_UP) {
 		u->cursor = u->cursor <= 0 ? 0 : u->cursor - 1;
 		if (q != NULL && q->type == FT_SELECT_ONE)
@@ -1425,12 +1816,25 @@ list_key(struct ui *u, int r, wint_t k)
 		u->cursor = u->cursor + 1 >= n ? n - 1 : u->cursor + 1;
 		if (q != NULL && q->type == FT_SELECT_ONE)
 			pick_choice(u, (size_t)item, u->cursor);
+	} else if (r == OK && k >= '0' && k <= '9' && n >= 10 &&
+	    u->digit_prev > 0 && now_ms() - u->digit_at < 1500 &&
+	    u->digit_prev * 10 + (int)(k - '0') <= n) {
+		/* A second digit: "1" then "2" is option 12. */
+		if (q != NULL && q->type == FT_SELECT_MULTIPLE)
+			pick_choice(u, (size_t)item, u->digit_prev - 1);
+		u->cursor = u->digit_prev * 10 + (int)(k - '0') - 1;
+		u->digit_prev = 0;
+		if (q != NULL)
+			pick_choice(u, (size_t)item, u->cursor);
 	} else if (r == OK && k >= '1' && k <= '9' && (int)(k - '1') < n) {
 		u->cursor = (int)(k - '1');
+		u->digit_prev = (int)(k - '0');
+		u->digit_at = now_ms();
 		if (q != NULL && q->type == FT_ACKNOWLEDGE)
 			toggle_ack(u, (size_t)item);
 		else if (q != NULL)
 			pick_choice(u, (size_t)item, u->cursor);
+		return;
 	} else if (r == OK && k == ' ' && q != NULL) {
 		if (q->type == FT_ACKNOWLEDGE)
 			toggle_ack(u, (size_t)item);
@@ -1507,6 +1911,12 @@ do_hit(struct ui *u, struct hit *h)
 	case HIT_FOCUS:
 		focus_move(u, h->arg - u->focus);
 		break;
+	case HIT_SCROLL:
+		if (u->s->screen == SESSION_PAGE && h->focus >= 0 &&
+		    h->focus != u->focus)
+			focus_move(u, h->focus - u->focus);
+		list_key(u, KEY_CODE_YES, h->arg < 0 ? KEY_PPAGE : KEY_NPAGE);
+		break;
 	case HIT_ENTER:
 		do_enter(u);
 		break;
@@ -1569,6 +1979,9 @@ handle_key(struct ui *u, int r, wint_t k)
 		return;
 	}
 	if (u->mode != MODE_NORMAL) {
+		/* A PIN typed with the digits of the resident's script. */
+		if (r == OK && k > 0x7f && text_digit((uint32_t)k) >= 0)
+			k = (wint_t)('0' + text_digit((uint32_t)k));
 		ui_staff_pin_key(u, r, k);
 		return;
 	}
@@ -1646,6 +2059,15 @@ handle_key(struct ui *u, int r, wint_t k)
 			}
 			break;
 		}
+	}
+	if (u->s->screen == SESSION_TICKET && r == KEY_CODE_YES) {
+		if (k == KEY_DOWN || k == KEY_NPAGE)
+			u->top += k == KEY_DOWN ? 1 : LINES / 3;
+		else if (k == KEY_UP || k == KEY_PPAGE)
+			u->top -= k == KEY_UP ? 1 : LINES / 3;
+		if (u->top < 0)
+			u->top = 0;
+		return;
 	}
 	if (u->s->screen == SESSION_PAGE &&
 	    (item = focused_item(u, &q)) >= 0 && q->type != FT_NOTE &&

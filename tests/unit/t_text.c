@@ -71,6 +71,12 @@ main(void)
 	for (i = 0; i < (size_t)ls.n; i++)
 		free(ls.l[i]);
 	ls.n = 0;
+	text_wrap("call (973) 555-0102 now", 16, collect, &ls);
+	ok(ls.n >= 2 && strcmp(ls.l[1], "(973) 555-0102") == 0,
+	    "a phone number is not split between lines");
+	for (i = 0; i < (size_t)ls.n; i++)
+		free(ls.l[i]);
+	ls.n = 0;
 	text_wrap("line one\nline two", 40, collect, &ls);
 	ok(ls.n == 2, "explicit newlines are kept");
 	for (i = 0; i < (size_t)ls.n; i++)
@@ -100,6 +106,81 @@ main(void)
 		is_str(text_plain(e2), "a * b *", "a single * stays");
 		is_str(text_plain(e3), "Ø§Ù",
 		    "markers between Arabic letters");
+	}
+
+	/* Native digits of every shipped script become ASCII. */
+	v = text_ascii_digits("٢٠٢٦-١١-٢٠");
+	is_str(v, "2026-11-20", "Arabic-Indic digits become ASCII");
+	free(v);
+	v = text_ascii_digits("۹۷۳۵۵۵۰۱۴۴");
+	is_str(v, "9735550144", "Extended Arabic-Indic (Urdu) digits too");
+	free(v);
+	v = text_ascii_digits("২০২১ and ૧૨");
+	is_str(v, "2021 and 12", "Bengali and Gujarati digits too");
+	free(v);
+	is_int(text_digit(0x09e7), 1, "the value of Bengali one");
+	is_int(text_digit(0x0627), -1, "alef is no digit");
+	v = text_native_digits("2026-11-20", 0x0660);
+	is_str(v, "٢٠٢٦-١١-٢٠", "ASCII digits shown in Arabic-Indic");
+	free(v);
+
+	/* Left-to-right runs inside right-to-left text are isolated. */
+	v = text_isolate_ltr("اتصل (973) 555-0101.");
+	is_str(v, "اتصل \u2066(973) 555-0101\u2069.",
+	    "a phone number is one isolated run, without the full stop");
+	free(v);
+	v = text_isolate_ltr("الرمز 7KQ2-M9XD-4TRB والتاريخ 2026-11-20");
+	is_str(v, "الرمز \u20667KQ2-M9XD-4TRB\u2069 والتاريخ "
+	    "\u20662026-11-20\u2069", "a code and a date are isolated");
+	free(v);
+	{
+		const char *ph = "اتصل 555-0101";
+		size_t at = strlen("اتصل 555");
+
+		v = text_isolate_ltr_at(ph, &at);
+		ok(strncmp(v + at, "-0101", 5) == 0,
+		    "an offset inside a run moves past the LRI");
+		free(v);
+		at = strlen(ph);
+		v = text_isolate_ltr_at(ph, &at);
+		is_int(at, strlen(v), "the end stays the end");
+		free(v);
+	}
+	v = text_isolate_ltr("الخيار 1. والسنة 2021");
+	is_str(v, "الخيار 1. والسنة 2021", "a number alone needs no isolate");
+	free(v);
+	v = text_isolate_ltr("بدون أرقام");
+	is_str(v, "بدون أرقام", "text without numbers is unchanged");
+	free(v);
+	/* The phone number keeps its order inside Arabic (the bug: it was
+	   drawn as 0101-555 (973)). */
+	{
+		char *iso = text_isolate_ltr("اتصل (973) 555-0101");
+
+		v = text_visual_dir(iso, strlen(iso), 1, NULL, NULL);
+		ok(strstr(v, "(973) 555-0101") != NULL,
+		    "isolated, the number reads in order: %s", v);
+		ok(strstr(v, "\xe2\x81\xa6") == NULL,
+		    "no isolate reaches the screen");
+		free(v);
+		free(iso);
+	}
+	{
+		size_t pos = 0;
+		int col = -1;
+
+		/* Right-to-left base: the first letter is at the right. */
+		v = text_visual_dir("אבג", strlen("אבג"), 1, &pos, &col);
+		is_int(col, 2, "the cursor on the first letter is at the right");
+		free(v);
+		pos = strlen("אבג");
+		v = text_visual_dir("אבג", strlen("אבג"), 1, &pos, &col);
+		is_int(col, -1, "at the end it is left of the last letter");
+		free(v);
+		pos = 1;
+		v = text_visual_dir("ab", 2, 0, &pos, &col);
+		is_int(col, 1, "left-to-right: the column of the character");
+		free(v);
 	}
 	return done_testing();
 }
