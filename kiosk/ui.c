@@ -1265,7 +1265,7 @@ draw_next_steps(struct ui *u, int y, int maxy)
 	size_t nc = session_checklist(u->s, check, 64), i;
 	struct buf b = { 0 };
 	struct lines l = { 0 };
-	int rows, top, j, row = y;
+	int rows, top, j, row = y, emph = 0;
 	char *more, *text;
 
 	if (steps == NULL && nc == 0)
@@ -1310,8 +1310,8 @@ draw_next_steps(struct ui *u, int y, int maxy)
 			free(more);
 			break;
 		}
-		put_line(u, row++, 2, COLS - 4, l.p[j], l.len[j],
-		    j == 0 ? A_BOLD : A_NORMAL);
+		put_line_emph(u, row++, 2, COLS - 4, l.p[j], l.len[j],
+		    j == 0 ? A_BOLD : A_NORMAL, &emph);
 	}
 out:
 	lines_free(&l);
