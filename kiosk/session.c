@@ -568,10 +568,19 @@ session_back(struct session *s)
 	}
 }
 
+/*
+ * "5 / 14": the resident's place on their own path and the pages it has
+ * now. The number is the count of pages behind them plus one, so it goes
+ * up by exactly one with each Next and never jumps or skips, whatever an
+ * answer changes; the total is that plus the pages still ahead as the
+ * answers stand, so it is honest when a choice adds or removes questions.
+ * Changing an answer from the review shows the page's place among all.
+ */
 void
 session_progress(struct session *s, int *at, int *total)
 {
 	size_t p, n, e;
+	int ahead = 0, pos = 0, all = 0;
 
 	*at = *total = 0;
 	if (s->state == NULL)
@@ -579,10 +588,19 @@ session_progress(struct session *s, int *at, int *total)
 	n = form_state_nitems(s->state);
 	for (p = page_from(s, 0); p < n; p = page_from(s, e)) {
 		e = page_end(s, p);
-		(*total)++;
+		all++;
 		if (p == s->page)
-			*at = *total;
+			pos = all;
+		else if (pos > 0)
+			ahead++;
 	}
+	if (s->editing || pos == 0) {
+		*at = pos;
+		*total = all;
+		return;
+	}
+	*at = (int)s->nhistory + 1;
+	*total = *at + ahead;
 }
 
 size_t

@@ -100,6 +100,13 @@ struct ui {
 	int			 show_cursor;
 };
 
+/* struct ui's confirm: what the Yes/No question over the page is. */
+enum {
+	CONFIRM_NONE,
+	CONFIRM_REMOVE,		/* take out this repeat instance */
+	CONFIRM_LEAVE		/* Esc on the first question: erase answers */
+};
+
 enum {
 	MODE_NORMAL,
 	MODE_VOL_NUMBER,	/* volunteer types their number */

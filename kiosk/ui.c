@@ -306,7 +306,7 @@ draw_message(struct ui *u, int y)
 		return;
 	/* Not by colour alone: a "!" mark and bold reverse. */
 	xasprintf(&line, "! %s", u->msg);
-	ui_put_wrapped(u, y, 2, COLS - 4, LINES - 2, line, A_BOLD |
+	ui_put_wrapped(u, y, 2, COLS - 4, LINES - 1, line, A_BOLD |
 	    (u->mono ? A_REVERSE : COLOR_PAIR(PAIR_ERROR)));
 	free(line);
 }
@@ -793,6 +793,8 @@ draw_lang(struct ui *u)
 	if (u->cfg->demo && !u->lang_return)
 		keys[nk++] = (struct key_hint){ _("Q: quit the demo"),
 		    HIT_EXIT };
+	/* "Your answers were erased." after F10. */
+	draw_message(u, LINES - footer_rows(u, keys, nk) - 2);
 	ui_draw_footer(u, keys, nk);
 }
 
@@ -998,6 +1000,17 @@ draw_confirm(struct ui *u)
 
 	ui_draw_header(u, form_text(u->s->form, &u->s->form->title,
 	    u->s->lang));
+	if (u->confirm == CONFIRM_LEAVE) {
+		/* Esc on the first question: the answers would go. */
+		y += ui_put_wrapped(u, y, 2, COLS - 4, LINES - 4,
+		    _("Go back to the list of services? Your answers will be "
+		    "erased."), A_BOLD) + 1;
+		labels[0] = _("Yes, erase my answers");
+		labels[1] = _("No, stay here");
+		ui_draw_list(u, y, LINES - 4 - y, labels, NULL, 2, 0, -1);
+		ui_draw_footer(u, keys, nitems(keys));
+		return;
+	}
 	if (!session_in_instance(u->s, &begin, &inst))
 		return;
 	label = form_state_label(u->s->state, begin, u->s->lang);
@@ -1663,7 +1676,7 @@ confirm_start(struct ui *u)
 		return;
 	field_store(u);
 	set_msg(u, NULL);
-	u->confirm = 1;
+	u->confirm = CONFIRM_REMOVE;
 	u->confirm_cursor = u->cursor;
 	u->cursor = 1;		/* "No, keep it": Enter alone removes nothing */
 }
@@ -1671,10 +1684,18 @@ confirm_start(struct ui *u)
 static void
 confirm_end(struct ui *u, int remove)
 {
+	int what = u->confirm;
+
 	u->confirm = 0;
 	u->cursor = u->confirm_cursor;
 	if (!remove)
 		return;
+	if (what == CONFIRM_LEAVE) {
+		ui_field_clear(u);
+		session_back(u->s);
+		set_msg(u, xstrdup(_("Your answers were erased.")));
+		return;
+	}
 	ui_field_clear(u);
 	if (session_repeat_remove(u->s) == 0)
 		u->shown = (enum session_screen)-1;	/* a new page */
@@ -1696,6 +1717,31 @@ confirm_key(struct ui *u, int r, wint_t k)
 		confirm_end(u, 0);
 }
 
+/* Has the resident answered anything in this form? */
+static int
+has_answers(struct ui *u)
+{
+	size_t *items, n, i;
+	int any = 0;
+
+	n = session_review_items(u->s, &items);
+	for (i = 0; i < n && !any; i++)
+		any = *form_state_value(u->s->state, items[i]) != '\0';
+	free(items);
+	return any;
+}
+
+/* F10: erase everything at once, and say so on the next screen. */
+static void
+erase_now(struct ui *u)
+{
+	int had = session_active(u->s);
+
+	do_wipe(u);
+	if (had)
+		set_msg(u, xstrdup(_("Your answers were erased.")));
+}
+
 static void
 do_back(struct ui *u)
 {
@@ -1707,6 +1753,18 @@ do_back(struct ui *u)
 	}
 	if (u->s->screen == SESSION_TICKET)
 		return;
+	if (u->s->screen == SESSION_PAGE && u->s->nhistory == 0 &&
+	    !u->s->editing && !u->confirm) {
+		field_store(u);
+		if (has_answers(u)) {
+			/* Leaving the form would throw them away: ask. */
+			set_msg(u, NULL);
+			u->confirm = CONFIRM_LEAVE;
+			u->confirm_cursor = u->cursor;
+			u->cursor = 1;	/* "No, stay here" */
+			return;
+		}
+	}
 	leave_page(u);
 	session_back(u->s);
 	if (u->s->screen == SESSION_LANG)
@@ -1875,7 +1933,7 @@ do_hit(struct ui *u, struct hit *h)
 		else if (h->action == HIT_BACK)
 			confirm_end(u, 0);
 		else if (h->action == HIT_EXIT)
-			do_wipe(u);
+			erase_now(u);
 		else if (h->action == HIT_LISTEN)
 			ui_listen_key(u);
 		return;
@@ -1937,7 +1995,7 @@ do_hit(struct ui *u, struct hit *h)
 		    !u->lang_return)
 			ui_stop = 2;
 		else
-			do_wipe(u);
+			erase_now(u);
 		break;
 	}
 }
@@ -2027,7 +2085,7 @@ handle_key(struct ui *u, int r, wint_t k)
 			do_lang(u);
 			return;
 		case KEY_F(10):
-			do_wipe(u);
+			erase_now(u);
 			return;
 		case KEY_ENTER:
 			do_enter(u);
