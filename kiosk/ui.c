@@ -542,6 +542,19 @@ draw_field(struct ui *u, int y, int x, int w, int rows)
 
 /* ---- lists ---- */
 
+/*
+ * Between the chosen options of one answer, in the resident's language:
+ * not a plain comma, which options themselves contain.
+ */
+static const char *
+list_sep(void)
+{
+	/* TRANSLATORS: goes between the options a resident ticked in one
+	   answer ("Passport; Lease"). Options may contain commas, so use
+	   your language's semicolon (Arabic and Urdu: "؛ "). */
+	return _("; ");
+}
+
 static const char *
 choice_label(struct ui *u, const struct form_choice *c)
 {
@@ -938,7 +951,7 @@ draw_item(struct ui *u, size_t item, int pos, int y, int maxy, int focused)
 				if (!checked[i])
 					continue;
 				if (b.len)
-					buf_adds(&b, ", ");
+					buf_adds(&b, list_sep());
 				buf_adds(&b, labels[i]);
 			}
 			rows += ui_put_wrapped(u, y + rows, 4, COLS - 8, maxy,
@@ -1142,7 +1155,7 @@ draw_review(struct ui *u)
 				    value_has(v, ch[j]->name)))
 					continue;
 				if (!first)
-					buf_adds(&b, ", ");
+					buf_adds(&b, list_sep());
 				buf_adds(&b, choice_label(u, ch[j]));
 				first = 0;
 			}

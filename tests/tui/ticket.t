@@ -60,6 +60,10 @@ try:
     code, seen = auto_visit(k)
     s = k.screen()
     t.ok(code is not None, "the visit ends with a claim code", s)
+    t.ok(any("%s; %s" % (ID[0][1], ID[2][1][:10]) in " ".join(x.split())
+             for x in seen),
+         "the review joins ticked options with the language's separator",
+         [x for x in seen if "Check your answers" in x])
     chosen = [ID[0][1], ID[2][1], RES[0][1], RES[2][1]]
     t.ok(all(c[:30] in s for c in chosen),
          "the ticket screen lists the papers chosen", s)
