@@ -328,6 +328,8 @@ op_ticket(void)
 	t.h_date = get(PF_H_DATE);
 	t.h_next = get(PF_H_NEXT);
 	t.h_keep = get(PF_H_KEEP);
+	/* No claim code: a take-away sheet (know your rights). */
+	t.sheet = t.claim == NULL;
 	for (i = 0; i < repeat; i++) {
 		buf_free(&pdf);
 		t0 = now_ms();

@@ -1057,6 +1057,93 @@ session_test_print(struct session *s, char **msg)
 	return rc;
 }
 
+int
+session_print_sheet(struct session *s, char **msg)
+{
+	const struct config *cfg = s->cfg;
+	const struct form_question *q;
+	struct printer_request r;
+	struct printer *p;
+	struct buf b = { 0 };
+	char wait[16], *cause = NULL, *path = NULL;
+	size_t i, n;
+	int rc = -1;
+
+	*msg = NULL;
+	if (s->form == NULL || !s->form->info_only || s->state == NULL) {
+		*msg = xstrdup(_("There is nothing to print here."));
+		return -1;
+	}
+	if (cfg->printer_dest == NULL && cfg->printer_save_dir == NULL) {
+		*msg = xstrdup(_("There is no printer here. Please ask a staff "
+		    "member for a printed copy."));
+		return -1;
+	}
+	/* Every page the resident could see, in their language. */
+	n = form_state_nitems(s->state);
+	for (i = 0; i < n; i++) {
+		q = form_state_item(s->state, i)->q;
+		if (q->type != FT_NOTE || !form_state_relevant(s->state, i))
+			continue;
+		if (b.len)
+			buf_adds(&b, "\n\n");
+		buf_adds(&b, form_text(s->form, &q->label, s->lang));
+	}
+	memset(&r, 0, sizeof r);
+	r.f[PF_OP] = "ticket";
+	r.f[PF_LANG] = s->lang;
+	r.f[PF_OFFICE_NAME] = cfg->office_name ? cfg->office_name : "";
+	r.f[PF_OFFICE_ADDRESS] = cfg->office_address;
+	r.f[PF_OFFICE_HOURS] = cfg->office_hours;
+	r.f[PF_SERVICE] = form_text(s->form, &s->form->title, s->lang);
+	r.f[PF_NEXT_STEPS] = buf_cstr(&b);
+	r.f[PF_H_KEEP] = _("You may keep this sheet. It has nothing about "
+	    "you on it.");
+	r.f[PF_PROFILES_DIR] = cfg->printer_profiles_dir;
+	r.f[PF_PROFILE] = cfg->printer_profile;
+	if (cfg->printer_dest != NULL) {
+		r.f[PF_DEST] = cfg->printer_dest;
+		snprintf(wait, sizeof wait, "%d", cfg->printer_timeout);
+		r.f[PF_WAIT] = wait;
+	} else {
+		if (mkdir_p(cfg->printer_save_dir, 0700, &cause) != 0) {
+			log_msg("sheet not saved: %s", cause);
+			free(cause);
+			goto failed;
+		}
+		xasprintf(&path, "%s/sheet-%04x.pdf", cfg->printer_save_dir,
+		    (unsigned)vault_random_uniform(65536));
+		r.f[PF_SAVE] = path;
+	}
+	if ((p = printer_start(&r, 1, &cause)) == NULL) {
+		log_msg("sheet not printed: %s", cause);
+		free(cause);
+		goto failed;
+	}
+	if (printer_wait(p, cfg->printer_timeout + SESSION_PRINT_GRACE) ==
+	    PRINTER_OK && printer_get(p, path != NULL ? "saved" :
+	    "printed") != NULL) {
+		*msg = xstrdup(path != NULL ? _("The pages were saved as a "
+		    "file (demo).") : _("Take the pages from the printer."));
+		rc = 0;
+	} else {
+		log_msg("sheet not printed: %s", printer_why(p) ?
+		    printer_why(p) : "unknown reason");
+		if (path == NULL && printer_cancel(p, &cause) != 0) {
+			log_msg("cancel sheet job: %s", cause);
+			free(cause);
+		}
+	}
+	printer_free(p);
+failed:
+	if (rc != 0)
+		*msg = xstrdup(_("The pages could not be printed. Please ask "
+		    "a staff member for a printed copy."));
+	free(path);
+	buf_free(&b);
+	return rc;
+}
+
 void
 session_printer_status(struct session *s, char **msg)
 {

@@ -142,6 +142,14 @@ int		 session_active(const struct session *);
  */
 int		 session_test_print(struct session *, char **msg);
 
+/*
+ * An information-only form (know your rights): print its pages, in the
+ * current language, as a take-away sheet through the ticket's printer
+ * path. No answer, code or date is on it. 0 if it printed (or was saved,
+ * demo); *msg (allocated, translated) says what happened either way.
+ */
+int		 session_print_sheet(struct session *, char **msg);
+
 /* Staff: the printer's state and reasons, as one translated line. */
 void		 session_printer_status(struct session *, char **msg);
 

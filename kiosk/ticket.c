@@ -619,7 +619,7 @@ ticket_render(const struct ticket *t, const struct ticket_profile *prof,
 	int english, i, rc = -1;
 
 	memset(&lo, 0, sizeof lo);
-	if (t->claim == NULL || *t->claim == '\0') {
+	if (!t->sheet && (t->claim == NULL || *t->claim == '\0')) {
 		xasprintf(cause, "ticket has no claim code");
 		return -1;
 	}
@@ -654,6 +654,14 @@ ticket_render(const struct ticket *t, const struct ticket_profile *prof,
 	/* Lay out every block once: this gives the content's height. */
 	add_text(&lo, 0, FONT_DEFAULT "," "Noto Sans Bengali,Noto Naskh Arabic",
 	    prof->title_pt, 1, PANGO_ALIGN_CENTER, t->office_name);
+	if (t->sheet) {
+		add_text(&lo, gap, font, prof->title_pt, 1, PANGO_ALIGN_CENTER,
+		    t->service);
+		add_rule(&lo, gap);
+		add_text(&lo, gap, font, body, 0, PANGO_ALIGN_LEFT,
+		    t->next_steps);
+		goto address;
+	}
 	if (t->service != NULL)
 		add_text(&lo, gap / 2, font, body, 0, PANGO_ALIGN_CENTER,
 		    t->service);
@@ -678,6 +686,7 @@ ticket_render(const struct ticket *t, const struct ticket_profile *prof,
 		add_text(&lo, gap / 4, FONT_DEFAULT, prof->small_pt, 0,
 		    PANGO_ALIGN_LEFT, t->next_steps_en);
 	}
+address:
 	if (t->office_address != NULL || t->office_hours != NULL) {
 		add_rule(&lo, gap);
 		add_text(&lo, gap, FONT_DEFAULT, prof->small_pt, 0,

@@ -44,6 +44,12 @@ struct ticket {
 	const char	*h_date;	/* "Date" */
 	const char	*h_next;	/* "Next steps" */
 	const char	*h_keep;	/* "Keep this ticket. It has no personal data." */
+	/*
+	 * A take-away sheet (know-your-rights pages): no claim code, QR or
+	 * date; service is its title and next_steps its text, under no
+	 * heading.
+	 */
+	int		 sheet;
 };
 
 int	ticket_profile_load(const char *dir, const char *name,

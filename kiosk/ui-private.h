@@ -37,7 +37,8 @@ enum hit_action {
 	HIT_REMOVE,	/* take out this repeat instance (asks first) */
 	HIT_LISTEN,	/* read the screen aloud (ui-listen.c) */
 	HIT_LISTEN_CODE,	/* read the claim code aloud (ticket screen) */
-	HIT_SCROLL	/* arg: -1 a page up, 1 a page down a long list */
+	HIT_SCROLL,	/* arg: -1 a page up, 1 a page down a long list */
+	HIT_PRINT	/* print the know-your-rights pages to take away */
 };
 
 struct hit {
@@ -67,6 +68,7 @@ struct ui {
 
 	char			*msg;		/* message for the resident */
 	int			 msg_shown;	/* drawn beside its answer */
+	int			 msg_ok;	/* msg is news, not a problem */
 	int			 confirm;	/* asking "remove this one?" */
 	int			 confirm_cursor; /* the page's cursor meanwhile */
 	/* "Español — Elija su idioma.": each language asks in its own words. */

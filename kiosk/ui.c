@@ -304,6 +304,10 @@ draw_message(struct ui *u, int y)
 
 	if (u->msg == NULL || y >= LINES)
 		return;
+	if (u->msg_ok) {
+		ui_put_wrapped(u, y, 2, COLS - 4, LINES - 1, u->msg, A_BOLD);
+		return;
+	}
 	/* Not by colour alone: a "!" mark and bold reverse. */
 	xasprintf(&line, "! %s", u->msg);
 	ui_put_wrapped(u, y, 2, COLS - 4, LINES - 1, line, A_BOLD |
@@ -353,6 +357,7 @@ set_msg(struct ui *u, char *msg)
 {
 	free(u->msg);
 	u->msg = msg;
+	u->msg_ok = 0;
 }
 
 /* ---- the text field ---- */
@@ -1063,6 +1068,12 @@ draw_page(struct ui *u)
 	}
 	if (session_in_instance(u->s, NULL, NULL))
 		nk = 5;
+	else if (u->s->form->info_only) {
+		/* Know your rights: the pages can be taken away on paper. */
+		keys[4] = (struct key_hint){ _("F7: print these pages"),
+		    HIT_PRINT };
+		nk = 5;
+	}
 	title = form_text(u->s->form, &u->s->form->title, u->s->lang);
 	ui_draw_header(u, title);
 	n = session_page_items(u->s, items, PAGE_MAX);
@@ -1730,6 +1741,21 @@ confirm_key(struct ui *u, int r, wint_t k)
 		confirm_end(u, 0);
 }
 
+/* F7 on a know-your-rights page: the pages on paper, to take away. */
+static void
+print_sheet(struct ui *u)
+{
+	char *msg = NULL;
+	int rc;
+
+	if (u->s->screen != SESSION_PAGE || u->s->form == NULL ||
+	    !u->s->form->info_only)
+		return;
+	rc = session_print_sheet(u->s, &msg);
+	set_msg(u, msg);
+	u->msg_ok = rc == 0;
+}
+
 /* Has the resident answered anything in this form? */
 static int
 has_answers(struct ui *u)
@@ -1982,6 +2008,9 @@ do_hit(struct ui *u, struct hit *h)
 	case HIT_FOCUS:
 		focus_move(u, h->arg - u->focus);
 		break;
+	case HIT_PRINT:
+		print_sheet(u);
+		break;
 	case HIT_SCROLL:
 		if (u->s->screen == SESSION_PAGE && h->focus >= 0 &&
 		    h->focus != u->focus)
@@ -2099,6 +2128,9 @@ handle_key(struct ui *u, int r, wint_t k)
 			return;
 		case KEY_F(10):
 			erase_now(u);
+			return;
+		case KEY_F(7):
+			print_sheet(u);
 			return;
 		case KEY_ENTER:
 			do_enter(u);
