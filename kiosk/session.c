@@ -400,6 +400,47 @@ session_pick_service(struct session *s, size_t i)
 	return 0;
 }
 
+/*
+ * A date written the right way that is still wrong gets a message that
+ * says what is wrong, before the form's own checks: a day the calendar
+ * does not have (2027-02-30) is not a format problem, and a year such as
+ * 1850 or 2850 is a typing slip, not "a year with 4 digits".
+ */
+#define SESSION_YEAR_MIN	1900
+#define SESSION_YEAR_MAX	2100
+
+static int
+date_problem(struct session *s, size_t item, char **msg)
+{
+	const char *v;
+	int i, y, m, d, mdays[] = { 31, 29, 31, 30, 31, 30, 31, 31, 30, 31,
+	    30, 31 };
+
+	if (form_state_item(s->state, item)->q->type != FT_DATE)
+		return 0;
+	v = form_state_value(s->state, item);
+	if (strlen(v) != 10)
+		return 0;
+	for (i = 0; i < 10; i++)
+		if (i == 4 || i == 7 ? v[i] != '-' : v[i] < '0' || v[i] > '9')
+			return 0;	/* the format message says it */
+	y = atoi(v);
+	m = atoi(v + 5);
+	d = atoi(v + 8);
+	if (m < 1 || m > 12 || d < 1 || d > mdays[m - 1] || (m == 2 &&
+	    d == 29 && !((y % 4 == 0 && y % 100 != 0) || y % 400 == 0))) {
+		*msg = xstrdup(_("There is no such day in the calendar. Please "
+		    "check the month (01 to 12) and the day."));
+		return -1;
+	}
+	if (y < SESSION_YEAR_MIN || y > SESSION_YEAR_MAX) {
+		xasprintf(msg, _("Please check the year: it should be from %d "
+		    "to %d."), SESSION_YEAR_MIN, SESSION_YEAR_MAX);
+		return -1;
+	}
+	return 0;
+}
+
 int
 session_next(struct session *s, char **msg)
 {
@@ -410,7 +451,8 @@ session_next(struct session *s, char **msg)
 		return 0;
 	n = session_page_items(s, items, nitems(items));
 	for (i = 0; i < n; i++) {
-		if (form_state_check(s->state, items[i], s->lang,
+		if (date_problem(s, items[i], msg) != 0 ||
+		    form_state_check(s->state, items[i], s->lang,
 		    session_msgs(), msg) != 0)
 			return -1;
 	}
