@@ -735,5 +735,21 @@ for f, answers, want, note_check, desc in CASES:
         ok = rc2 == 0 and bool(note_check(out, nt))
         diag = diag + diag2
     tap(ok, desc, diag + [json.dumps(out)[:600]])
+# The kiosk's own time zone (New Jersey), late in the evening: day counts
+# must not shift by one.
+if fill_ok:
+    env = dict(os.environ, TZ="America/New_York",
+               KIOSK_FORMS_NOW=str(calendar.timegm(__import__("time").strptime(
+                   "2026-01-16 04:30", "%Y-%m-%d %H:%M"))))   # 23:30 on the 15th in NJ
+    r1 = subprocess.run([kiosk, "forms", "fill", "forms/incident-report.csv", "--notes"],
+                        input=BIAS + "incident_date=2026-01-05\nsetting=work\n",
+                        capture_output=True, text=True, env=env)
+    r2 = subprocess.run([kiosk, "forms", "fill", "forms/legal-help.csv"],
+                        input=LEGAL + "next_deadline=2026-01-15\n",
+                        capture_output=True, text=True, env=env)
+    ok = (r1.returncode == 0 and "2026-07-04" in r1.stdout and
+          r2.returncode == 0 and json.loads(r2.stdout).get("deadline_when") == "soon")
+    tap(ok, "in New Jersey at 23:30 the 180th day and 'today' are still the right days",
+        (r1.stdout + r1.stderr + r2.stdout + r2.stderr).splitlines()[:8])
 print("1..%d" % n)
 PY
