@@ -291,6 +291,36 @@ find_sticks(struct ui *u)
 	fclose(f);
 }
 
+/*
+ * Submissions the export found damaged on this kiosk's disk (issue 13):
+ * their numbers go to the log and onto the staff screen; the office
+ * will report them lost.
+ */
+static void
+staff_damaged(struct ui *u)
+{
+	const uint64_t *seq;
+	size_t n = outbox_last_damaged(u->s->outbox, &seq), i;
+	struct buf b = { 0 };
+	char *m;
+
+	if (n == 0)
+		return;
+	for (i = 0; i < n && i < 20; i++)
+		buf_addf(&b, "%s%llu", i ? ", " : "",
+		    (unsigned long long)seq[i]);
+	if (n > 20)
+		buf_addf(&b, ", ...");
+	log_msg("staff export: damaged on this kiosk's disk (the office "
+	    "will report them lost): %s", buf_cstr(&b));
+	xasprintf(&m, "%s %s %s", u->staff_msg, _("Some submissions are "
+	    "damaged on this kiosk's disk; the office will report them lost. "
+	    "Their numbers:"), buf_cstr(&b));
+	free(u->staff_msg);
+	u->staff_msg = m;
+	buf_free(&b);
+}
+
 static void
 staff_export(struct ui *u, const char *dir)
 {
@@ -319,6 +349,7 @@ staff_export(struct ui *u, const char *dir)
 	    "The file was read back and verified.", "Exported %ld submissions "
 	    "to %s. The file was read back and verified.", count), count, path);
 	free(path);
+	staff_damaged(u);
 }
 
 /* Enter on the passphrase: open the key, export, forget the key. */
