@@ -602,13 +602,19 @@ const struct cmd_entry cmd_forms_entry = {
 	"form has a problem.\n\n"
 	"kiosk forms fill FILE [--lang CODE] is a dry run. It reads answers "
 	"as name=value lines on stdin (select_multiple values separated by "
-	"spaces; name[N] for instance N of a repeat), applies relevance, "
-	"defaults, calculations, constraints and required, and prints the "
+	"spaces; name[N] for instance N of a repeat; group/name for a name "
+	"that several groups use, as in the submission's columns), applies "
+	"relevance, defaults, calculations, choice filters, constraints and "
+	"required (a required note blocks), and prints the "
 	"final submission as one JSON object on stdout, where a question "
 	"that is not relevant has an empty value. Otherwise it prints each "
 	"violation as \"name: message\" on stderr, in the chosen language, "
 	"and exits 1. With --notes it prints, instead of the submission, the "
 	"notes the resident would read with those answers, as one JSON "
-	"object from note name to text.",
+	"object from note name to text. An answer cleared because a later "
+	"answer changed its choice_filter is reported as such. Metadata "
+	"rows take KIOSK_FORMS_DEVICEID (the kiosk's name) and "
+	"KIOSK_FORMS_USERNAME (a volunteer's number) from the environment; "
+	"start, end and today are dates.",
 	cmd_forms_exec
 };
