@@ -2526,10 +2526,11 @@ form_question_by_column(const struct form *f, const char *column)
 	int k;
 
 	if (strchr(column, '/') == NULL) {
-		if ((k = names_find(f, column)) < 0 ||
-		    ((struct fq_priv *)f->questions[k].priv)->dup_name)
+		if ((k = names_find(f, column)) < 0)
 			return NULL;
-		return &f->questions[k];
+		if (!((struct fq_priv *)f->questions[k].priv)->dup_name)
+			return &f->questions[k];
+		/* A shared name: the one outside any group has it as column. */
 	}
 	for (i = 0; i < f->nquestions; i++) {
 		pv = f->questions[i].priv;

@@ -188,8 +188,9 @@ const struct form_question *form_question_by_name(const struct form *,
 		    const char *);
 /*
  * The question of a submission column (without "[N]"): its name, or, for
- * a name used in several groups, its path "group/name"; NULL if none or
- * ambiguous (form_name_ambiguous() then says so).
+ * a name used in several groups, its path "group/name" (one outside any
+ * group keeps the plain name); NULL if none. form_name_ambiguous(): is
+ * the name used by more than one question?
  */
 const struct form_question *form_question_by_column(const struct form *,
 		    const char *);
