@@ -2118,9 +2118,19 @@ eval_call(const struct node *n, const struct expr_env *env)
 		x = eval_num(n->args[0], env);
 		return vnum(isnan(x) || isinf(x) ? x : trunc(x));
 	case F_ROUND:
-		x = eval_num(n->args[0], env);
+		/* JavaRosa also reads a decimal comma here: round('4,6') = 5. */
+		v = eval(n->args[0], env);
+		if (v.t == V_STR && strchr(v.s, '.') == NULL &&
+		    (t = strchr(v.s, ',')) != NULL && strchr(t + 1, ',') == NULL) {
+			a = xstrdup(v.s);
+			a[t - v.s] = '.';
+			x = str_to_num(a);
+		} else
+			x = to_num(&v);
+		val_clear(&v);
 		y = n->nargs > 1 ? eval_num(n->args[1], env) : 0;
-		return vnum(round_odk(x, y));
+		v = vnum(round_odk(x, y));
+		goto out;
 	case F_FLOOR:
 		return vnum(floor(eval_num(n->args[0], env)));
 	case F_CEILING:

@@ -246,6 +246,9 @@ main(void)
 	is_ev("round('-0.5')", "0");
 	is_ev("round('NaN')", "NaN");
 	is_ev("round(9.995, 2)", "10");
+	is_ev("round('4,6')", "5");
+	is_ev("round('14,6')", "15");
+	is_ev("round('1,2,3')", "NaN");
 	err_has("date(true())", "not true or false");
 	err_has("date(1 = 1)", "not true or false");
 	is_ev("date(6.5)", "1970-01-07");
