@@ -1507,9 +1507,10 @@ compare(enum node_type op, struct val *a, struct val *b)
 		if (a->t == V_BOOL || b->t == V_BOOL)
 			r = to_bool(a) == to_bool(b);
 		else if (a->t == V_NUM || b->t == V_NUM) {
+			/* JavaRosa: equal within 1e-12 (6.1 - 7.8 = -1.7). */
 			x = to_num(a);
 			y = to_num(b);
-			r = x == y;
+			r = x == y || fabs(x - y) < 1e-12;
 		} else {
 			sa = to_str(a, &ta);
 			sb = to_str(b, &tb);

@@ -246,6 +246,17 @@ main(void)
 	is_ev("round('-0.5')", "0");
 	is_ev("round('NaN')", "NaN");
 	is_ev("round(9.995, 2)", "10");
+	is_ev("true() + 8", "9");
+	is_ev("'' or 17", "true");
+	is_ev("(false() or 0) + 2", "2");
+	is_ev("boolean-from-string(1.0)", "true");
+	is_ev("boolean-from-string(1.0001)", "false");
+	is_ev("number('Infinity')", "NaN");
+	is_ev("date('1983-09-31')", "");
+	is_ev("6.1 - 7.8 = -1.7", "true");	/* JavaRosa: within 1e-12 */
+	is_ev("0.1 + 0.2 = 0.3", "true");
+	is_ev("0.1 + 0.2 != 0.3", "false");
+	is_ev("1 = 1.000001", "false");
 	is_ev("round('4,6')", "5");
 	is_ev("round('14,6')", "15");
 	is_ev("round('1,2,3')", "NaN");
