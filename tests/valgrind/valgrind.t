@@ -73,6 +73,22 @@ vg "kiosk export with a protected key and an ack" "$K" export \
 printf 'first=Ana\nage=34\nfirst[2]=Luis\nage[2]=7\nok=OK\n' > "$T/answers"
 VG_IN="$T/answers" vg "kiosk forms fill (a repeat)" "$K" forms fill \
     tests/data/ui-forms/household.csv --lang es
+# The office's workbook and the taskforce report (issue 15), from five
+# incident reports of a second kiosk.
+sed "s|^name = vg|name = vg2|; s|^data_dir = .*|data_dir = $T/data2|" "$T/k.ini" \
+    > "$T/k2.ini"
+for i in 1 2 3 4 5; do
+	printf 'report_type=bias\ndanger_now=no\nincident_date=2026-01-1%s\nsetting=work\nwhat_happened=words\nwants=count_only\nfollow_up=no\n' "$i" |
+	    "$K" forms fill forms/incident-report.csv --test-submit "$T/k2.ini" \
+	    > /dev/null 2>&1
+done
+mkdir -p "$T/usb3"
+"$K" export --config "$T/k2.ini" --to "$T/usb3" > /dev/null 2>&1
+vg "kiosk open --xlsx --forms" "$K" open --key "$T/office/office.key" \
+    --passphrase-file "$T/opass" --out "$T/out3" --forms forms --labels es \
+    "$T"/usb3/*.kib
+vg "kiosk report" "$K" report --in "$T/out3" \
+    --form forms/incident-report.csv --out "$T/rep" --no-pdf
 # The full-screen kiosk itself, through two tmux tests: every kiosk
 # process they start runs under memcheck, each with its own log.
 printf '#!/bin/sh\nexec valgrind -q --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite --show-leak-kinds=definite --suppressions="%s" --log-file="%s/run.%%p.log" "%s" "$@"\n' \
