@@ -83,11 +83,11 @@ these from this folder ($top):
 
   1. Export to the demo "USB stick", the folder demo/usb:
        build/kiosk export --config demo/kiosk.ini --to demo/usb
-  2. At the office, open the batch into CSV and JSON Lines:
+  2. At the office, open the batch into CSV, JSON Lines and a workbook:
        build/kiosk open --key demo/office/office.key \\
-           --passphrase-file demo/office/passphrase.txt \\
-           --out demo/office/opened demo/usb/*.kib
-     then look at demo/office/opened/*.csv
+           --passphrase-file demo/office/passphrase.txt --forms forms \\
+           --xlsx --out demo/office/opened demo/usb/*.kib
+     then look at demo/office/opened/*.csv and opened-*.xlsx
   3. Carry the signed acknowledgement back, so the kiosk deletes what the
      office received:
        cp demo/office/opened/*.ack demo/usb/
