@@ -88,6 +88,47 @@ for r in py:
             bad += 1
     if list(r["answers"]) != list(k["answers"]):
         print("seq %d: column order differs" % r["seq"]); bad += 1
+# And the CSV files (main rows and the long repeats file) hold the same.
+import csv, re
+def rows(f):
+    return list(csv.DictReader(open(f, encoding="utf-8-sig", newline="")))
+main, rep = {}, {}
+for f in glob.glob(sys.argv[2] + "/*.csv"):
+    rs = rows(f)
+    if not rs:
+        continue
+    if "KEY" in rs[0] and "PARENT_KEY" not in rs[0] and "claim_code" in rs[0]:
+        for x in rs:
+            main[x["KEY"]] = x
+    elif "PARENT_KEY" in rs[0] and "column" in rs[0]:
+        for x in rs:
+            rep[(x["PARENT_KEY"], x["column"], x["instance"])] = x["value"]
+ncmp = 0
+def same(cell, v):
+    global ncmp
+    ncmp += 1
+    want = "(not asked)" if v is None else v
+    return cell == want or cell == "'" + want
+for r in py:
+    key = "%s/%d" % (r["kiosk"], r["seq"])
+    m = main.get(key)
+    if m is None:
+        print("seq %d: no CSV row %s" % (r["seq"], key)); bad += 1; continue
+    if m["claim_code"] != r["claim_code"] or m["form_version"] != r["form_version"] \
+            or m["language"] != r["language"] or m["submitted"] != r["date"] \
+            or m["assisted_by"] != (str(r["assisted_by"]) if r["assisted_by"] else ""):
+        print("seq %d: CSV head differs" % r["seq"]); bad += 1
+    for n, v in r["answers"].items():
+        mm = re.match(r"^(.*?)\[(\d+)\](.*)$", n)
+        if mm:
+            cell = rep.get((key, mm.group(1) + mm.group(3), mm.group(2)))
+        else:
+            cell = m.get(n)
+        if cell is None or not same(cell, v):
+            print("seq %d %s: reader %r, CSV %r" % (r["seq"], n, v, cell)); bad += 1
+print("csv cells compared %d" % ncmp)
+if ncmp < 200:
+    print("too few CSV cells compared"); bad += 1
 forms = sorted(set(r["form_id"] for r in py))
 print("forms " + " ".join(forms))
 print("assisted " + " ".join(str(r["assisted_by"]) for r in py if r["assisted_by"]))
@@ -95,7 +136,7 @@ print("household " + " ".join(str(sum(1 for n in r["answers"] if n.startswith("f
                               for r in py if r["form_id"] == "household"))
 sys.exit(1 if bad else 0)
 EOF
-ok $? "the reader and kiosk open agree on all 10 records, field by field"
+ok $? "the reader and kiosk open agree on all 10 records, field by field (JSONL and CSV)"
 sed 's/^/# /' "$T/cmp"
 is "$(grep '^forms' "$T/cmp")" \
     "forms household incident_report legal_help municipal_id selftest u_visa" \
