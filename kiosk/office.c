@@ -683,6 +683,20 @@ office_add_key(struct office *o, struct vault_office_key *k)
 	o->keys[o->nkeys++] = k;
 }
 
+/*
+ * The floor for the ack counter after a resync: microseconds since 1970,
+ * past any counter a lost ledger wrote (one per ack), and past an
+ * earlier resync's even within the same second.
+ */
+static uint64_t
+now_us(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (uint64_t)ts.tv_sec * 1000000u + (uint64_t)ts.tv_nsec / 1000u;
+}
+
 void
 office_set_resync(struct office *o, int on)
 {
@@ -1057,7 +1071,7 @@ office_batch(struct office *o, const char *path, int *replay, long *added,
 
 			if (store_begin(o->ledger, &m) != 0 ||
 			    store_ledger_resync(o->ledger, pk, b.acked_through,
-			    (uint64_t)time(NULL), &nadd, &m) != 0 ||
+			    now_us(), &nadd, &m) != 0 ||
 			    store_commit(o->ledger, &m) != 0) {
 				store_rollback(o->ledger);
 				fail(why, OFFICE_E_LEDGER, cause, path, "%s", m);
