@@ -805,7 +805,7 @@ steps_with_checklist(struct session *s, const char *lang)
 {
 	struct buf b = { 0 };
 	const char *steps = steps_text(s, lang);
-	char was[32];
+	char was[32], *out;
 	size_t i;
 
 	if (steps != NULL)
@@ -823,7 +823,9 @@ steps_with_checklist(struct session *s, const char *lang)
 		}
 		i18n_set(was);
 	}
-	return xstrdup(buf_cstr(&b));
+	out = xstrdup(buf_cstr(&b));
+	buf_free(&b);
+	return out;
 }
 
 /* Seconds past the helper's own deadline before it is taken as hung. */
