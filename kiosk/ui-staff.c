@@ -422,7 +422,7 @@ pass_key(struct ui *u, int r, wint_t k)
 static void
 staff_ack(struct ui *u)
 {
-	char *cause = NULL, *path;
+	char *cause = NULL, *path, *last = NULL;
 	long deleted = 0, total = 0;
 	int i, found = 0, failed = 0;
 	DIR *d;
@@ -445,7 +445,8 @@ staff_ack(struct ui *u)
 			    &cause) != 0) {
 				log_msg("acknowledgement %s refused: %s", path,
 				    cause);
-				free(cause);
+				free(last);	/* the cause goes on screen too */
+				last = cause;
 				cause = NULL;
 				failed++;
 			} else
@@ -458,14 +459,15 @@ staff_ack(struct ui *u)
 		u->staff_msg = xstrdup(_("No acknowledgement file (.ack) was "
 		    "found on a USB stick."));
 	else if (failed > 0)
-		u->staff_msg = xstrdup(_("An acknowledgement was refused: its "
-		    "signature or its numbers are wrong. Nothing was deleted "
-		    "for it. See the log."));
+		xasprintf(&u->staff_msg, "%s %s", _("An acknowledgement was "
+		    "refused: its signature or its numbers are wrong. Nothing "
+		    "was deleted for it. See the log."), last);
 	else
 		xasprintf(&u->staff_msg, ngettext("Acknowledgement accepted: "
 		    "%ld submission the office has received was deleted here.",
 		    "Acknowledgement accepted: %ld submissions the office has "
 		    "received were deleted here.", total), total);
+	free(last);
 }
 
 static void
