@@ -286,6 +286,8 @@ ui_listen_end(struct ui *u)
 	u->speech = NULL;
 	free(u->listen_sig);
 	u->listen_sig = NULL;
+	free(u->listen_why);
+	u->listen_why = NULL;
 }
 
 int
@@ -324,6 +326,16 @@ ui_listen_tick(struct ui *u)
 		log_msg("speech: no audio device (%s); the Listen key is "
 		    "hidden", speech_why(u->speech) ? speech_why(u->speech) :
 		    "no answer");
+	else if (speech_why(u->speech) != NULL && (u->listen_why == NULL ||
+	    strcmp(u->listen_why, speech_why(u->speech)) != 0)) {
+		/* The helper's failures and deaths, for staff: no text. */
+		log_msg("speech: %s", speech_why(u->speech));
+	}
+	if (speech_why(u->speech) != NULL && (u->listen_why == NULL ||
+	    strcmp(u->listen_why, speech_why(u->speech)) != 0)) {
+		free(u->listen_why);
+		u->listen_why = xstrdup(speech_why(u->speech));
+	}
 	xasprintf(&sig, "%d %d %zu %d %d %d %s %s", u->mode,
 	    (int)u->s->screen, u->s->page, u->focus, u->confirm,
 	    u->lang_return, u->s->lang, u->msg ? u->msg : "");

@@ -94,6 +94,7 @@ struct ui {
 	struct speech		*speech;
 	int			 listened;	/* pressed Listen this visit */
 	char			*listen_sig;	/* the screen last seen */
+	char			*listen_why;	/* the helper's last failure, logged */
 	char			*listen_words[CONFIG_MAX_LANGS];
 
 	struct hit		 hits[MAX_HITS];

@@ -63,6 +63,12 @@ try:
         alive = [p for p in pids() if os.path.exists("/proc/%d" % p)]
         t.ok(not alive, "%s: the bad helper was killed and reaped" % name,
              alive)
+        logtext = open(os.path.join(w.data, "kiosk.log")).read()
+        want = {"crash": "the speech helper stopped",
+                "hang": "the speech helper did not answer in time",
+                "garbage": "the speech helper gave a bad answer"}[name]
+        t.ok("speech: " + want in logtext,
+             "%s: the log says what happened" % name, logtext)
         k.keys("F3")     # a new helper is started: the fake again
         time.sleep(0.5)
         t.ok(not k.dead(), "%s: Listen again starts a new helper" % name)
