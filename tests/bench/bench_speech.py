@@ -74,6 +74,13 @@ def visit(audio, tpath):
     res["bn"] = presses(k, tpath, N)
     pid = kiosk_pid(w)
     hwm = re.search(r"VmHWM:\s+(\d+)", open("/proc/%d/status" % pid).read())
+    helper = subprocess.run(["pgrep", "-P", str(pid), "-f", "kiosk-speak"],
+                            capture_output=True, text=True).stdout.split()
+    if helper:
+        h = re.search(r"VmHWM:\s+(\d+)",
+                      open("/proc/%s/status" % helper[0]).read())
+        print("kiosk-speak's own peak RSS (its process, not the kiosk's): "
+              "%s KiB" % (h.group(1) if h else "?"))
     k.stop()
     w.cleanup()
     return res, int(hwm.group(1)) if hwm else -1
