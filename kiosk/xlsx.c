@@ -45,6 +45,7 @@ xlsx_new(const char *path, const char *tmpdir, char **cause)
 	memset(&opt, 0, sizeof opt);
 	opt.tmpdir = (char *)tmpdir;
 	opt.use_zip64 = 1;
+	opt.constant_memory = LXW_TRUE;	/* rows go to disk as written */
 	if ((x->wb = workbook_new_opt(x->tmp, &opt)) == NULL) {
 		xasprintf(cause, "%s: cannot start the workbook", x->tmp);
 		free(x->path);
