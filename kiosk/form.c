@@ -456,6 +456,29 @@ no(const char *s)
 
 static int	valid_name(const char *);
 
+/*
+ * A form_id or version goes into every record's head: at most max bytes
+ * and no control characters, or the office refuses the records (office.c
+ * record_check). Said now, at forms check, not at the office.
+ */
+static void
+settings_field(struct builder *b, const char *sheet, int line,
+    const char *header, const char *v, size_t max)
+{
+	const unsigned char *p;
+
+	if (strlen(v) > max)
+		problem(b, 0, sheet, line, header, "%s is %zu bytes long; "
+		    "at most %zu fit a record", header, strlen(v), max);
+	for (p = (const unsigned char *)v; *p != '\0'; p++)
+		if (*p < 0x20 || *p == 0x7f) {
+			problem(b, 0, sheet, line, header, "%s holds a "
+			    "control character (a line break or tab?)",
+			    header);
+			break;
+		}
+}
+
 static void
 read_settings(struct builder *b, const struct fs_section *s)
 {
@@ -482,9 +505,13 @@ read_settings(struct builder *b, const struct fs_section *s)
 		} else if (strcmp(cs[i].base, "form_id") == 0) {
 			free(f->id);
 			f->id = xstrdup(v);
+			settings_field(b, s->name, r->line, cs[i].header, v,
+			    FORM_ID_MAX);
 		} else if (strcmp(cs[i].base, "version") == 0) {
 			free(f->version);
 			f->version = xstrdup(v);
+			settings_field(b, s->name, r->line, cs[i].header, v,
+			    FORM_VERSION_MAX);
 		} else if (strcmp(cs[i].base, "ticket_show_service") == 0)
 			f->ticket_shows_title = yes(v);
 		else if (strcmp(cs[i].base, "info_only") == 0)

@@ -160,6 +160,11 @@ int		 form_dump(const char *path, struct buf *out, char **cause);
 
 /* Most instances of one repeat. */
 #define FORM_REPEAT_MAX	50
+/* The longest form_id and version a form may have: the office refuses a
+ * record whose id or version is longer, or holds control characters (see
+ * OFFICE_FORM_ID_MAX in office.h), so forms check refuses the form first. */
+#define FORM_ID_MAX	255
+#define FORM_VERSION_MAX 64
 
 /*
  * Does the question give submission columns (see form_state_columns)?

@@ -30,6 +30,7 @@
 #include <unistd.h>
 
 #include "batch.h"
+#include "form.h"
 #include "office.h"
 #include "output.h"
 #include "par.h"
@@ -143,6 +144,9 @@ date_valid(const char *s)
 	return d <= mdays[m - 1] + (m == 2 && leap);
 }
 
+/* forms check refuses what the office would refuse (form.h). */
+_Static_assert(OFFICE_FORM_ID_MAX == FORM_ID_MAX, "form id limits differ");
+
 /* A header field: not empty, at most max bytes, UTF-8, no controls. */
 static int
 field_ok(const char *s, size_t max)
@@ -176,7 +180,7 @@ record_check(const struct record_head *h, char **why)
 		    OFFICE_FORM_ID_MAX);
 		return -1;
 	}
-	if (!field_ok(h->form_version, 64) || !field_ok(h->lang, 35) ||
+	if (!field_ok(h->form_version, FORM_VERSION_MAX) || !field_ok(h->lang, 35) ||
 	    (*h->claim != '\0' && !field_ok(h->claim, 64))) {
 		xasprintf(why, "its form version, language or claim code is "
 		    "empty, too long, not UTF-8 or holds control characters");
