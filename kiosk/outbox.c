@@ -75,6 +75,7 @@ struct outbox {
 	char			 fpr[VAULT_FPR_LEN];
 	long			 ack_deleted;
 	struct kstate		 state;		/* kiosk.state as last saved */
+	int			 flags;		/* OUTBOX_NOSYNC */
 	uint64_t		*damaged;	/* last export: seqs whose bytes */
 	size_t			 ndamaged;	/* no longer match their hash */
 	double			 phase[OUTBOX_NPHASES];	/* last export, ms */
@@ -95,10 +96,12 @@ struct outbox {
  *	kiosk-state 1
  *	kiosk <hex Ed25519 public key>
  *	db <hex 16-byte id of kiosk.db, also in its head row> | db none
- *	issued <highest seq in a verified export>
+ *	issued <highest seq committed: by a submission or an export>
  *	batch <highest batch number reserved by then>
- * Written when the identity is made, when the database is made, and
- * after every export. Public values only.
+ * Written when the identity is made, when the database is made, after
+ * every submission (so a kiosk.db restored from a backup that lacks a
+ * later submission is noticed) and after every export. Public values
+ * only.
  */
 #define STATE_FILE	"kiosk.state"
 #define STATE_MAX	512
@@ -462,12 +465,15 @@ check_db_ident(struct outbox *ob, const char *path, char **cause)
 		return -1;
 	}
 	if (st->present && h.next_seq - 1 < st->issued) {
-		xasprintf(cause, "%s is older than this kiosk's last export: "
-		    "it has issued submissions only up to %llu, but %llu were "
-		    "exported (kiosk.state). It was restored from an old "
-		    "backup; new submissions would reuse numbers the office "
-		    "already has. See README, \"Lost kiosk.id or kiosk.db\"",
+		xasprintf(cause, "%s is older than this kiosk's last "
+		    "submission or export: it holds submissions only up to "
+		    "%llu, but %llu were issued (kiosk.state). It was restored "
+		    "from an old backup, and submissions %llu to %llu are not "
+		    "in it; new ones would reuse their numbers. See README, "
+		    "\"Lost kiosk.id or kiosk.db\"",
 		    path, (unsigned long long)(h.next_seq - 1),
+		    (unsigned long long)st->issued,
+		    (unsigned long long)h.next_seq,
 		    (unsigned long long)st->issued);
 		return -1;
 	}
@@ -521,6 +527,7 @@ outbox_open_flags(const struct config *cfg, int flags, char **cause)
 
 	ob = xcalloc(1, sizeof *ob);
 	ob->name = xstrdup(cfg->name);
+	ob->flags = flags;
 	ob->data_dir = xstrdup(cfg->data_dir);
 	ob->ack_deleted = -1;
 	ob->ptcap = VAULT_BUCKET_MIN;
@@ -711,6 +718,24 @@ outbox_submit(struct outbox *ob, const struct outbox_meta *m,
 		goto out_nofail;
 	*seq = rh.seq;
 	rc = 0;
+	/*
+	 * kiosk.state learns the new number after the commit (before it, a
+	 * failed commit would leave kiosk.state ahead of the database and
+	 * the next start would refuse a good one). A failed save leaves the
+	 * number behind, as it was before kiosk.state existed; the next
+	 * submission or export saves it. Benchmarks' OUTBOX_NOSYNC skips it.
+	 */
+	if (ob->state.present && rh.seq > ob->state.issued &&
+	    !(ob->flags & OUTBOX_NOSYNC)) {
+		struct kstate was = ob->state;
+		char *why = NULL;
+
+		ob->state.issued = rh.seq;
+		if (state_save(ob->data_dir, &ob->state, &why) != 0) {
+			free(why);
+			ob->state = was;
+		}
+	}
 	goto out_nofail;
 out:
 	store_rollback(ob->store);

@@ -74,7 +74,7 @@ submit "$K" 1
 exp; ok $? "and the next export too"
 cp "$T/db.bak" "$D/kiosk.db"; rm -f "$D/kiosk.db-wal" "$D/kiosk.db-shm"
 exp; is $? 1 "a backup older than the last export is refused"
-grep -q "older than this kiosk's last export" "$T/err"; ok $? "and says so"
+grep -q "older than this kiosk's last submission or export" "$T/err"; ok $? "and says so"
 
 # 6. kiosk.id replaced by another identity.
 cp "$T/other/kiosk.id" "$D/kiosk.id"
@@ -91,4 +91,28 @@ ok $? "a kiosk without kiosk.state (an older version) still exports"
 ok "$([ -f "$T/fresh/kiosk.state" ]; echo $?)" "and gets its kiosk.state"
 grep -q "^issued 1$" "$T/fresh/kiosk.state"; ok $? "recording what it exported"
 grep -q "^batch 1$" "$T/fresh/kiosk.state"; ok $? "and the batch number"
+
+# 8. A backup taken after the last export, restored after two more
+# submissions: those two never left the kiosk. kiosk.state is written
+# after every submission, so the restored kiosk.db is refused too.
+make_kiosk id-4 "$T/k4" "$T/office/office.pub"
+K4="$T/id-4.ini"
+submit "$K4" 2
+"$KIOSK" export --config "$K4" --to "$T/stick" > /dev/null 2>&1
+ok $? "id-4 exports 1-2"
+sqlite3 "$T/k4/kiosk.db" ".backup '$T/k4.bak'"
+submit "$K4" 2
+grep -q "^issued 4$" "$T/k4/kiosk.state"; ok $? "kiosk.state learns each submission (issued 4)"
+sqlite3 "$T/k4/kiosk.db" ".backup '$T/k4.full'"
+rm -f "$T/k4/kiosk.db-wal" "$T/k4/kiosk.db-shm"
+cp "$T/k4.bak" "$T/k4/kiosk.db"
+"$KIOSK" export --config "$K4" --to "$T/stick" > "$T/out" 2> "$T/err"
+is $? 1 "a backup missing two submissions made after the export is refused"
+grep -q "submissions 3 to 4 are not in it" "$T/err"; ok $? "naming the two"
+TERM=xterm "$KIOSK" run --config "$K4" < /dev/null > /dev/null 2> "$T/err"
+is $? 1 "kiosk run will not start on it either"
+cp "$T/k4.full" "$T/k4/kiosk.db"
+"$KIOSK" export --config "$K4" --to "$T/stick" > /dev/null 2> "$T/err"
+is $? 0 "the full backup put back, export works"
+grep -q "4 sealed submissions in the batch" "$T/err"; ok $? "carrying all four (none acknowledged yet)"
 done_testing
