@@ -8,9 +8,9 @@
 # (mkfs.ext4 -d, mtools) and put into the disk file at fixed offsets, so the
 # build also works in a container.
 #
-#   IMAGE_MIRROR   Debian mirror (default http://deb.debian.org/debian);
-#                  a snapshot.debian.org URL pins the package versions
-#   IMAGE_SECURITY security mirror (default http://deb.debian.org/debian-security)
+#   IMAGE_MIRROR   Debian mirror (default: the one this machine's apt uses for
+#                  bookworm); a snapshot.debian.org URL pins the versions
+#   IMAGE_SECURITY the same for bookworm-security
 #   SOURCE_DATE_EPOCH  every time stamp in the image (default: the last commit)
 set -eu
 umask 022
@@ -18,8 +18,16 @@ export LC_ALL=C.UTF-8 TZ=UTC
 out=${1:?usage: build.sh OUT.img}
 here=$(cd "$(dirname "$0")" && pwd)
 top=$(cd "$here/../.." && pwd)
-mirror=${IMAGE_MIRROR:-http://deb.debian.org/debian}
-security=${IMAGE_SECURITY:-http://deb.debian.org/debian-security}
+# The machine's own Debian mirrors (its apt sources), as tests/fresh does.
+sources() {	# sources SUITE: the first URI apt uses for SUITE
+	cat /etc/apt/sources.list.d/*.sources 2>/dev/null |
+	    awk -v s="$1" '/^URIs:/ {u=$2} /^Suites:/ {for (i = 2; i <= NF; i++) if ($i == s && u != "") {print u; exit}}'
+	awk -v s="$1" '$1 == "deb" && $3 == s {print $2}' /etc/apt/sources.list 2>/dev/null
+}
+mirror=${IMAGE_MIRROR:-$(sources bookworm | head -1)}
+mirror=${mirror:-http://deb.debian.org/debian}
+security=${IMAGE_SECURITY:-$(sources bookworm-security | head -1)}
+security=${security:-http://deb.debian.org/debian-security}
 : "${SOURCE_DATE_EPOCH:=$(git -C "$top" log -1 --format=%ct 2>/dev/null || echo 1700000000)}"
 export SOURCE_DATE_EPOCH
 export E2FSPROGS_FAKE_TIME=$SOURCE_DATE_EPOCH
@@ -100,6 +108,10 @@ rm -f "$root/var/lib/dbus/machine-id"
 rm -rf "$root/srv/kiosk" && mkdir -p "$root/srv/kiosk" "$root/var/lib/kiosk"
 find "$root" -newermt "@$SOURCE_DATE_EPOCH" -print0 |
     xargs -0r touch -h -d "@$SOURCE_DATE_EPOCH"
+# console-setup uses its cached font and keymap only when they are newer
+# than its settings; otherwise it makes them again at boot (minutes).
+touch -d "@$((SOURCE_DATE_EPOCH - 60))" "$root/etc/default/keyboard" \
+    "$root/etc/default/console-setup"
 
 step "file systems"
 kver=$(ls "$root/boot" | sed -n 's/^vmlinuz-//p' | sort -V | tail -1)

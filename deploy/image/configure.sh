@@ -16,6 +16,11 @@ sed -i 's/^# *\(en_US.UTF-8 UTF-8\)/\1/' /etc/locale.gen
 locale-gen >/dev/null
 printf 'LANG=en_US.UTF-8\n' > /etc/default/locale
 
+# The console font and keymap, prepared now: at boot console-setup then only
+# loads them (making them there runs ckbcomp, which takes minutes on a slow
+# machine while the kiosk waits for its font).
+setupcon --force --save-only
+
 # Units: the kiosk on tty1 (or, by a setting made at first boot, cage + foot),
 # first-boot questions before it, and USB sticks mounted for it.
 cp /usr/local/share/kiosk/deploy/kiosk.service /etc/systemd/system/kiosk.service

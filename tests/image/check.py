@@ -316,6 +316,7 @@ try:
     # -- what is on the disk ------------------------------------------------------
     rc, out = vm.run("sync; ls -la /var/lib/kiosk /srv/kiosk/etc")
     print("# " + out.replace("\n", "\n# "))
+    rc, key_sum = vm.run("sha256sum /var/lib/kiosk/kiosk.id")
 finally:
     vm.poweroff()
 since = lap("power off", since)
@@ -377,7 +378,61 @@ t.ok(not found, "nothing typed, no claim code, no form id on the data "
      "partition", found)
 found = grep_disk(typed)
 t.ok(not found, "nor anywhere on the whole disk", found)
-lap("scan the disk", since)
+since = lap("scan the disk", since)
+
+# An update that keeps the data partition (README "Install on a mini PC"):
+# the image written up to the data partition, over the used disk.
+subprocess.run(["dd", "if=" + IMAGE, "of=" + disk, "bs=1M",
+                "count=%d" % V.DATA_START_MB, "conv=notrunc,fsync",
+                "status=none"], check=True)
+V.add_test_shell(disk, WORK)
+vm = V.VM(disk, WORK, stick=stick)
+try:
+    ok = vm.wait_shell(240 if vm.kvm else 900)
+    if not ok:
+        vm.monitor("screendump " + os.path.join(WORK, "update-boot.ppm"))
+    s = vm.wait("Choose your language", 180) if ok else None
+    t.ok(s is not None, "after the update the kiosk starts, no first boot",
+         vm.screen() if ok else "no test shell")
+    rc, out = vm.run("sha256sum /var/lib/kiosk/kiosk.id")
+    t.ok(out == key_sum, "the kiosk's key is the same", out)
+    vm.key("f9")
+    vm.wait("staff PIN", 10)
+    vm.type(STAFF_PIN + "\n")
+    s = vm.wait("Staff menu", 15)
+    t.ok(s is not None and "waiting for the office: 1" in s and
+         kiosk_fpr is not None and kiosk_fpr in s,
+         "same PIN, same fingerprint, the sealed submission still there",
+         vm.screen())
+    vm.key("esc")
+
+    # The graphical screen, as first boot's answer 2 sets it.
+    vm.run("touch /etc/kiosk/graphical; systemctl stop kiosk.service; "
+           "systemctl start --no-block kiosk-wayland.service")
+    found = ""
+    end = time.time() + 90
+    while time.time() < end:
+        rc, found = vm.run("ps -u kiosk -o comm= | sort | tr '\\n' ' '")
+        if all(x in found.split() for x in ("cage", "foot", "kiosk")):
+            break
+        time.sleep(2)
+    t.ok(all(x in found.split() for x in ("cage", "foot", "kiosk")),
+         "graphical screen: cage runs foot runs the kiosk, as user kiosk",
+         found + vm.run("systemctl status --no-pager -n 20 "
+                        "kiosk-wayland.service")[1])
+    time.sleep(5)
+    rc, out = vm.run("systemctl is-active kiosk-wayland.service; "
+                     "systemctl show -p NRestarts --value kiosk-wayland.service")
+    t.ok(out.split() == ["active", "0"], "and it stays up", out)
+    shot = os.path.join(WORK, "screen.ppm")
+    vm.monitor("screendump " + shot)
+    time.sleep(1)
+    data = open(shot, "rb").read() if os.path.exists(shot) else b""
+    t.ok(len(set(data[-300000:])) > 8, "foot draws anti-aliased text (many shades)",
+         len(data))
+finally:
+    vm.poweroff()
+since = lap("update keeping the data partition", since)
 lap("image-check in all (without make image)", t0)
 shutil.rmtree(WORK, ignore_errors=True) if t.failed == 0 else None
 t.done()

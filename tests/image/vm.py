@@ -52,6 +52,12 @@ def prepare(image, work):
     """Copy the image and add the test shell; returns the copy's path."""
     disk = os.path.join(work, "disk.img")
     sh(["cp", "--sparse=always", image, disk])
+    add_test_shell(disk, work)
+    return disk
+
+
+def add_test_shell(disk, work):
+    """Add kiosk-test-shell.service to the root file system of disk."""
     unit = os.path.join(work, "kiosk-test-shell.service")
     with open(unit, "w") as f:
         f.write(TEST_UNIT)
@@ -68,7 +74,6 @@ def prepare(image, work):
             fs], capture_output=True)
     if b"Type: regular" not in r.stdout:
         raise RuntimeError("could not add the test shell to the copy")
-    return disk
 
 
 def kvm_works(disk, work):
@@ -79,6 +84,16 @@ def kvm_works(disk, work):
     forced = os.environ.get("KIOSK_QEMU_ACCEL")
     if forced:
         return forced == "kvm"
+    if _kvm:
+        return _kvm[0]
+    _kvm.append(_kvm_probe(disk, work))
+    return _kvm[0]
+
+
+_kvm = []
+
+
+def _kvm_probe(disk, work):
     try:
         os.close(os.open("/dev/kvm", os.O_RDWR))
     except OSError:
@@ -264,8 +279,18 @@ class VM:
             self.proc.wait(timeout)
         except subprocess.TimeoutExpired:
             self.kill()
+        self.close()
 
     def kill(self):
         if self.proc.poll() is None:
             self.proc.kill()
             self.proc.wait()
+        self.close()
+
+    def close(self):
+        for s in (self.mon, self.ser):
+            try:
+                s.close()
+            except OSError:
+                pass
+        self.log.close()
