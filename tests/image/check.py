@@ -53,6 +53,21 @@ def lap(what, since):
     return time.time()
 
 
+def type_after(prompt, keys, timeout=30):
+    """Type keys once the last line on tty1 is the prompt (the program
+    waits there, with echo off for PINs and passphrases)."""
+    end = time.time() + timeout
+    while time.time() < end:
+        s = vm.screen()
+        lines = [x for x in s.splitlines() if x.strip()]
+        if lines and lines[-1].startswith(prompt):
+            time.sleep(0.3)
+            vm.type(keys)
+            return s
+        time.sleep(0.3)
+    return None
+
+
 if not os.path.exists(IMAGE):
     t.skip_all("no image: run make image first")
 shutil.rmtree(WORK, ignore_errors=True)
@@ -112,26 +127,20 @@ try:
     s = vm.wait("Printer (0 to", 30)
     t.ok(s is not None, "asks for the printer", vm.screen())
     vm.type("0\n")
-    s = vm.wait("New PIN", 20)
+    s = type_after("New PIN", STAFF_PIN + "\n")
     t.ok(s is not None, "asks for the staff PIN", vm.screen())
-    vm.type(STAFF_PIN + "\n")
-    vm.wait("Repeat", 10)
-    vm.type(STAFF_PIN + "\n")
+    type_after("Repeat the passphrase:", STAFF_PIN + "\n")
     s = vm.wait("How many volunteer PINs", 30)
     t.ok(s is not None and STAFF_PIN not in s,
          "the staff PIN is set and was not shown", vm.screen())
     vm.type("1\n")
-    vm.wait("New PIN", 10)
-    vm.type(VOL_PIN + "\n")
-    vm.wait("Repeat", 10)
-    vm.type(VOL_PIN + "\n")
+    type_after("New PIN", VOL_PIN + "\n")
+    type_after("Repeat the passphrase:", VOL_PIN + "\n")
     s = vm.wait("Protect the key", 60)
     t.ok(s is not None, "asks whether to protect the key", vm.screen())
     vm.type("y\n")
-    s = vm.wait("assphrase", 20)
-    vm.type(EXPORT_PASS + "\n")
-    time.sleep(1)
-    vm.type(EXPORT_PASS + "\n")
+    type_after("New passphrase for the kiosk", EXPORT_PASS + "\n")
+    type_after("Repeat the passphrase:", EXPORT_PASS + "\n")
     s = vm.wait("Press Enter to start the kiosk", 120)
     t.ok(s is not None, "first boot ends with the kiosk's fingerprint",
          vm.screen())

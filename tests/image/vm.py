@@ -24,11 +24,17 @@ TEST_UNIT = """[Unit]
 Description=TEST ONLY: root shell on ttyS0 for tests/image (not in the image)
 DefaultDependencies=no
 After=systemd-udevd.service
+StartLimitIntervalSec=0
 
 [Service]
-ExecStart=/bin/sh -c 'stty -F /dev/ttyS0 raw -echo 115200; PS1= PS2= exec /bin/sh </dev/ttyS0 >/dev/ttyS0 2>&1'
+ExecStart=/bin/sh -c 'stty raw -echo 115200; echo KIOSK-TEST-SHELL-READY; PS1= PS2= exec /bin/sh'
+StandardInput=tty
+StandardOutput=tty
+StandardError=tty
+TTYPath=/dev/ttyS0
+TTYReset=yes
 Restart=always
-StandardInput=null
+RestartSec=1
 
 [Install]
 WantedBy=sysinit.target
@@ -232,7 +238,19 @@ class VM:
         raise TimeoutError("test shell: no answer to " + cmd)
 
     def wait_shell(self, timeout=180):
+        """Wait for the test shell's first line, then for an answer. Nothing
+        is sent before: a byte on the serial line while the firmware or GRUB
+        runs is a key press there."""
         end = time.time() + timeout
+        while time.time() < end and b"KIOSK-TEST-SHELL-READY" not in self.buf:
+            try:
+                d = self.ser.recv(65536)
+                if d:
+                    self.buf += d
+            except socket.timeout:
+                pass
+            if self.proc.poll() is not None:
+                return False
         while time.time() < end:
             try:
                 rc, _ = self.run("true", timeout=3)
@@ -241,6 +259,9 @@ class VM:
                     return True
             except TimeoutError:
                 pass
+        with open(os.path.join(self.work, "serial-at-failure.log"), "wb") as f:
+            f.write(self.buf)
+        self.monitor("screendump " + os.path.join(self.work, "screen-at-failure.ppm"))
         return False
 
     def screen(self):
