@@ -780,8 +780,13 @@ apply_ack(struct outbox *ob, const char *path, int stale_ok, long *deleted,
 	if (store_get_head(ob->store, &h, cause) != 0)
 		goto rollback;
 	if (a.acked_through >= h.next_seq) {
-		xasprintf(cause, "%s: refused: it acknowledges submission %llu "
-		    "but this kiosk has only issued up to %llu", path,
+		xasprintf(cause, "%s: refused, nothing deleted: it "
+		    "acknowledges submission %llu, but this kiosk has only "
+		    "issued up to %llu. The office received numbers this kiosk "
+		    "never made, from another copy of this kiosk (its kiosk.id "
+		    "and kiosk.db were copied, or the office was sent a forged "
+		    "batch). Tell the office, and remove this file from the "
+		    "stick (see README, \"A refused acknowledgement\")", path,
 		    (unsigned long long)a.acked_through,
 		    (unsigned long long)(h.next_seq - 1));
 		goto rollback;

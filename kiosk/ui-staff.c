@@ -445,8 +445,13 @@ staff_ack(struct ui *u)
 			    &cause) != 0) {
 				log_msg("acknowledgement %s refused: %s", path,
 				    cause);
-				free(last);	/* the cause goes on screen too */
-				last = cause;
+				/* The cause goes on screen too, without the
+				 * path (the log has it). */
+				free(last);
+				n = strlen(path);
+				last = xstrdup(strncmp(cause, path, n) == 0 &&
+				    cause[n] == ':' ? cause + n + 1 : cause);
+				free(cause);
 				cause = NULL;
 				failed++;
 			} else
@@ -459,9 +464,8 @@ staff_ack(struct ui *u)
 		u->staff_msg = xstrdup(_("No acknowledgement file (.ack) was "
 		    "found on a USB stick."));
 	else if (failed > 0)
-		xasprintf(&u->staff_msg, "%s %s", _("An acknowledgement was "
-		    "refused: its signature or its numbers are wrong. Nothing "
-		    "was deleted for it. See the log."), last);
+		xasprintf(&u->staff_msg, "%s%s", _("An acknowledgement was "
+		    "refused. Nothing was deleted for it."), last);
 	else
 		xasprintf(&u->staff_msg, ngettext("Acknowledgement accepted: "
 		    "%ld submission the office has received was deleted here.",
@@ -627,9 +631,11 @@ ui_staff_draw(struct ui *u)
 		n = 5;
 	}
 	y += ui_draw_list(u, y, LINES - y - 6, labels, NULL, n, 0, -1);
+	/* A message may be long (a refused ack says why): every row
+	 * between the list and the footer is its own. */
 	if (u->staff_msg != NULL)
-		ui_put_wrapped(u, LINES - 5, 2, COLS - 4, LINES - 1, u->staff_msg,
-		    A_BOLD);
+		ui_put_wrapped(u, y + 1 < LINES - 5 ? y + 1 : LINES - 5, 2,
+		    COLS - 4, LINES - 1, u->staff_msg, A_BOLD);
 	ui_draw_footer(u, keys, nitems(keys));
 }
 

@@ -2,10 +2,14 @@
 """Staff see a damaged submission on the screen, not only in the log
 (issue 13, item 2): one sealed record of five is flipped in kiosk.db; the
 staff menu's export succeeds for the others and names the damaged one on
-screen; the office opens the rest and reports that one lost. The demo stick
-folder stands in for a USB stick."""
+screen; the office opens the rest and reports that one lost. Then a clone
+(a copy of kiosk.id and kiosk.db taken before the export) submits two more
+and exports; the office acknowledges through 7; that ack, carried to the
+real kiosk, is refused on the staff screen with its cause, and nothing is
+deleted. The demo stick folder stands in for a USB stick."""
 import glob
 import os
+import shutil
 import sqlite3
 import sys
 import time
@@ -27,6 +31,13 @@ b[len(b) // 2] ^= 0x10
 db.execute("UPDATE envelope SET sealed = ? WHERE seq = 3", (bytes(b),))
 db.commit()
 db.close()
+# The clone: a copy of the data folder, and a config that points at it.
+clone_data = os.path.join(w.dir, "clone-data")
+shutil.copytree(w.data, clone_data)
+clone_cfg = os.path.join(w.dir, "clone.ini")
+with open(w.config) as f, open(clone_cfg, "w") as g:
+    g.write(f.read().replace("data_dir = " + w.data,
+                             "data_dir = " + clone_data))
 pins = os.path.join(w.dir, "pins")
 with open(pins, "w") as f:
     f.write("246810\n")
@@ -58,6 +69,39 @@ try:
     t.ok(r.returncode == 4 and "LOST" in r.stderr,
          "the office opens the rest and reports 3 lost (exit 4)",
          r.stdout + r.stderr)
+    # The clone submits 6 and 7 and exports; the office accepts the loss
+    # of 3 and acknowledges everything through 7.
+    r = run([KIOSK, "export", "--config", clone_cfg, "--test-submit", "2"],
+            env=env)
+    cstick = os.path.join(w.dir, "clone-stick")
+    os.makedirs(cstick)
+    r = run([KIOSK, "export", "--config", clone_cfg, "--to", cstick])
+    cb = glob.glob(os.path.join(cstick, "*.kib"))
+    t.ok(r.returncode == 0 and len(cb) == 1, "the clone exports 1-7",
+         r.stderr)
+    out2 = os.path.join(w.dir, "opened2")
+    r = run([KIOSK, "open", "--key", os.path.join(w.office, "office.key"),
+             "--passphrase-file", w.passfile, "--out", out2,
+             "--accept-lost", "test-kiosk:3"] + cb,
+            env=dict(os.environ, KIOSK_TEST_FAST_KDF="1"))
+    acks = glob.glob(os.path.join(out2, "*.ack"))
+    t.ok(len(acks) == 1, "the office writes an ack for the clone's batch",
+         r.stdout + r.stderr)
+    for a in acks:
+        shutil.copy(a, stick)
+    waiting = run(["sqlite3", os.path.join(w.data, "kiosk.db"),
+                   "SELECT count(*) FROM envelope"]).stdout.strip()
+    k.keys("2", "Enter")
+    s = k.wait("refused", 10) or ""
+    flat = " ".join(s.split())
+    t.ok("refused" in flat and "another copy of this kiosk" in flat,
+         "the staff screen refuses the ack and names a copy of the kiosk",
+         s)
+    after = run(["sqlite3", os.path.join(w.data, "kiosk.db"),
+                 "SELECT count(*) FROM envelope"]).stdout.strip()
+    t.ok(waiting == "5" and after == "5",
+         "nothing was deleted on the real kiosk (%s -> %s)" % (waiting,
+                                                              after))
 finally:
     k.stop()
     w.cleanup()
