@@ -10,7 +10,8 @@ import sys
 import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "lib"))
-from kiosktest import TOP, Kiosk, Tap, Workdir  # noqa: E402
+from kiosktest import (TOP, Kiosk, Tap, Workdir, csv_rows,  # noqa: E402
+                       office_csvs)
 
 t = Tap()
 w = Workdir(langs="en es",
@@ -63,8 +64,8 @@ w.export(usb)
 out = os.path.join(w.dir, "opened")
 r = w.open(out, glob.glob(os.path.join(usb, "*.kib")))
 rows = []
-for f in glob.glob(os.path.join(out, "*.csv")):
-    rows += list(csv.DictReader(open(f, encoding="utf-8")))
+for f in office_csvs(out):       # submission rows, not the codebook
+    rows += csv_rows(f)
 row = rows[0] if rows else {}
 t.ok(len(rows) == 1, "one row at the office", r.stderr)
 t.ok(row.get("county") == "bergen" and row.get("city") == "",
