@@ -77,34 +77,6 @@ office_error_name(int why)
 	return batch_error_name(why);
 }
 
-/*
- * Length of the valid UTF-8 sequence at p (1-4), or 0 if it is not one
- * (overlong, surrogate, above U+10FFFF, cut short).
- */
-static size_t
-utf8_len(const unsigned char *p)
-{
-	if (p[0] < 0x80)
-		return 1;
-	if (p[0] >= 0xc2 && p[0] <= 0xdf)
-		return (p[1] & 0xc0) == 0x80 ? 2 : 0;
-	if (p[0] >= 0xe0 && p[0] <= 0xef) {
-		if ((p[1] & 0xc0) != 0x80 || (p[2] & 0xc0) != 0x80 ||
-		    (p[0] == 0xe0 && p[1] < 0xa0) ||
-		    (p[0] == 0xed && p[1] > 0x9f))
-			return 0;
-		return 3;
-	}
-	if (p[0] >= 0xf0 && p[0] <= 0xf4) {
-		if ((p[1] & 0xc0) != 0x80 || (p[2] & 0xc0) != 0x80 ||
-		    (p[3] & 0xc0) != 0x80 || (p[0] == 0xf0 && p[1] < 0x90) ||
-		    (p[0] == 0xf4 && p[1] > 0x8f))
-			return 0;
-		return 4;
-	}
-	return 0;
-}
-
 static int
 utf8_valid(const char *s)
 {
@@ -112,7 +84,7 @@ utf8_valid(const char *s)
 	size_t n;
 
 	while (*p != '\0') {
-		if ((n = utf8_len(p)) == 0)
+		if ((n = utf8_seq_len(p)) == 0)
 			return 0;
 		p += n;
 	}

@@ -139,34 +139,6 @@ sb_free(struct sbuf *b)
 	memset(b, 0, sizeof *b);
 }
 
-/*
- * Length of the valid UTF-8 sequence at p (1-4), or 0 if it is not one
- * (overlong, surrogate, above U+10FFFF, cut short).
- */
-static size_t
-utf8_len(const unsigned char *p)
-{
-	if (p[0] < 0x80)
-		return 1;
-	if (p[0] >= 0xc2 && p[0] <= 0xdf)
-		return (p[1] & 0xc0) == 0x80 ? 2 : 0;
-	if (p[0] >= 0xe0 && p[0] <= 0xef) {
-		if ((p[1] & 0xc0) != 0x80 || (p[2] & 0xc0) != 0x80 ||
-		    (p[0] == 0xe0 && p[1] < 0xa0) ||
-		    (p[0] == 0xed && p[1] > 0x9f))
-			return 0;
-		return 3;
-	}
-	if (p[0] >= 0xf0 && p[0] <= 0xf4) {
-		if ((p[1] & 0xc0) != 0x80 || (p[2] & 0xc0) != 0x80 ||
-		    (p[3] & 0xc0) != 0x80 || (p[0] == 0xf0 && p[1] < 0x90) ||
-		    (p[0] == 0xf4 && p[1] > 0x8f))
-			return 0;
-		return 4;
-	}
-	return 0;
-}
-
 /* Bytes that replace an invalid one: U+FFFD. */
 static const char utf8_bad[] = "\xef\xbf\xbd";
 /* Invalid bytes replaced in the JSON of the record being written. */
@@ -180,7 +152,7 @@ sb_add_utf8(struct sbuf *b, const char *s)
 	size_t n;
 
 	for (p = (const unsigned char *)s; *p != '\0'; p += n) {
-		if ((n = utf8_len(p)) == 0) {
+		if ((n = utf8_seq_len(p)) == 0) {
 			sb_adds(b, utf8_bad);
 			n = 1;
 		} else
@@ -239,7 +211,7 @@ csv_cell(struct sbuf *b, const char *s)
 	if (csv_risky(s))
 		sb_add(b, "'", 1);
 	for (p = (const unsigned char *)s; *p != '\0'; p += n) {
-		if ((n = utf8_len(p)) == 0) {
+		if ((n = utf8_seq_len(p)) == 0) {
 			sb_adds(b, utf8_bad);	/* counted by json_str */
 			n = 1;
 			continue;
@@ -272,7 +244,7 @@ json_str(struct sbuf *b, const char *s)
 
 	sb_add(b, "\"", 1);
 	for (p = (const unsigned char *)s; *p != '\0'; p += n) {
-		if ((n = utf8_len(p)) == 0) {
+		if ((n = utf8_seq_len(p)) == 0) {
 			sb_adds(b, utf8_bad);
 			utf8_fixed++;
 			n = 1;

@@ -57,6 +57,7 @@ void	 buf_free(struct buf *);		/* zeroes before freeing */
 int	 buf_same_text(const struct buf *b, const void *d, size_t len);
 
 /* Whole-file helpers. read_file returns -1 and sets *cause on error. */
+size_t	 utf8_seq_len(const unsigned char *);
 int	 read_file(const char *, struct buf *, size_t max, char **cause);
 int	 mkdir_p(const char *, int mode, char **cause);
 int	 path_exists(const char *);
