@@ -643,14 +643,73 @@ spell(struct buf *b, const char *s, size_t len)
 	}
 }
 
-char *
-speech_spell_numbers(const char *s)
+/*
+ * The native digit at s (UTF-8) as '0' to '9', with its length in *n; or
+ * 0. Arabic-Indic (U+0660, Arabic), Extended Arabic-Indic (U+06F0, Urdu),
+ * Devanagari (U+0966), Bengali (U+09E6), Gujarati (U+0AE6).
+ */
+static char
+native_digit(const char *s, size_t *n)
+{
+	const unsigned char *u = (const unsigned char *)s;
+
+	if ((u[0] == 0xd9 && u[1] >= 0xa0 && u[1] <= 0xa9) ||
+	    (u[0] == 0xdb && u[1] >= 0xb0 && u[1] <= 0xb9)) {
+		*n = 2;
+		return (char)('0' + (u[1] & 0x0f));
+	}
+	if (u[0] == 0xe0 && (u[1] == 0xa5 || u[1] == 0xa7 || u[1] == 0xab) &&
+	    u[2] >= 0xa6 && u[2] <= 0xaf) {
+		*n = 3;
+		return (char)('0' + u[2] - 0xa6);
+	}
+	return 0;
+}
+
+/*
+ * Native-script digits as ASCII digits. espeak-ng reads ASCII digits in
+ * every voice's own language, but no voice reads another script's digits
+ * (silence), and its Urdu voice does not read Urdu's own Extended
+ * Arabic-Indic digits at all; read as ASCII they say the same words. The
+ * Arabic decimal and thousands separators (U+066B, U+066C) between two
+ * digits become "." and ",". Allocated.
+ */
+static char *
+ascii_digits(const char *s)
 {
 	struct buf b = { 0 };
-	const char *p = s, *start, *end, *q;
-	char *out;
+	const char *p = s;
+	char c, *out;
+	size_t n, m;
+
+	while (*p != '\0') {
+		if ((c = native_digit(p, &n)) != 0) {
+			buf_addc(&b, c);
+			p += n;
+		} else if ((unsigned char)p[0] == 0xd9 &&
+		    ((unsigned char)p[1] == 0xab ||
+		    (unsigned char)p[1] == 0xac) && b.len > 0 &&
+		    is_digit(b.data[b.len - 1]) && (native_digit(p + 2, &m) ||
+		    is_digit(p[2]))) {
+			buf_addc(&b, (unsigned char)p[1] == 0xab ? '.' : ',');
+			p += 2;
+		} else
+			buf_addc(&b, *p++);
+	}
+	out = xstrdup(buf_cstr(&b));
+	buf_free(&b);
+	return out;
+}
+
+char *
+speech_spell_numbers(const char *text)
+{
+	struct buf b = { 0 };
+	const char *p, *start, *end, *q;
+	char *s, *out;
 	int digits, groups;
 
+	p = s = ascii_digits(text);
 	while (*p != '\0') {
 		if (!is_digit(*p) && !(*p == '(' && is_digit(p[1]))) {
 			buf_addc(&b, *p++);
@@ -690,18 +749,21 @@ speech_spell_numbers(const char *s)
 			buf_add(&b, start, (size_t)(end - start));
 		p = end;
 	}
+	free(s);
 	out = xstrdup(buf_cstr(&b));
 	buf_free(&b);
 	return out;
 }
 
 char *
-speech_spell_code(const char *code)
+speech_spell_code(const char *text)
 {
 	struct buf b = { 0 };
-	char *out;
+	char *code, *out;
 
+	code = ascii_digits(text);
 	spell(&b, code, strlen(code));
+	freezero_str(code);
 	out = xstrdup(buf_cstr(&b));
 	buf_free(&b);
 	return out;

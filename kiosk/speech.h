@@ -165,7 +165,10 @@ int		 speech_pid(const struct speech *);
  * other numbers of five digits or more, or of several groups, digit by
  * digit with a pause between groups ("(973) 555-0100" -> "9 7 3, 5 5 5,
  * 0 1 0 0"); other text as it is. speech_spell_code: every character
- * apart ("7KQ2-M9XD" -> "7 K Q 2, M 9 X D"). Allocated.
+ * apart ("7KQ2-M9XD" -> "7 K Q 2, M 9 X D"). Both first turn native-script
+ * digits (Arabic-Indic, Extended Arabic-Indic, Devanagari, Bengali,
+ * Gujarati) into ASCII ones, which espeak-ng reads in every voice's own
+ * language ("٩٧٣-٥٥٥٥" -> "9 7 3, 5 5 5 5", said in Arabic). Allocated.
  */
 char		*speech_spell_numbers(const char *);
 char		*speech_spell_code(const char *);

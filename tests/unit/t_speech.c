@@ -104,6 +104,44 @@ main(void)
 	t = speech_spell_numbers("Born 2024-05-10?");
 	is_str(t, "Born 2 0 2 4, 0 5, 1 0?", "a date digit by digit");
 	free(t);
+	/*
+	 * Native-script digits: each voice reads ASCII digits in its own
+	 * language, but no voice reads another script's digits, and Urdu's
+	 * own (Extended Arabic-Indic) not at all (measured with espeak-ng
+	 * 1.51's espeak_TextToPhonemes): they go to ASCII, then the same
+	 * rules apply as for ASCII numbers.
+	 */
+	t = speech_spell_numbers("\xd8\xa7\xd8\xaa\xd8\xb5\xd9\x84 "
+	    "\xd9\xa9\xd9\xa7\xd9\xa3\xd9\xa5\xd9\xa5\xd9\xa5"
+	    "\xd9\xa0\xd9\xa1\xd9\xa0\xd9\xa0");
+	is_str(t, "\xd8\xa7\xd8\xaa\xd8\xb5\xd9\x84 9 7 3 5 5 5 0 1 0 0",
+	    "Arabic-Indic: a phone number digit by digit");
+	free(t);
+	t = speech_spell_numbers("\xdb\xb0\xdb\xb3\xdb\xb0\xdb\xb0-"
+	    "\xdb\xb1\xdb\xb2\xdb\xb3\xdb\xb4\xdb\xb5\xdb\xb6\xdb\xb7");
+	is_str(t, "0 3 0 0, 1 2 3 4 5 6 7", "Extended Arabic-Indic (Urdu): "
+	    "digit by digit");
+	free(t);
+	t = speech_spell_numbers("\xe0\xa7\xa8\xe0\xa7\xa6\xe0\xa7\xa8"
+	    "\xe0\xa7\xaa/\xe0\xa7\xa6\xe0\xa7\xab/\xe0\xa7\xa7"
+	    "\xe0\xa7\xa6");
+	is_str(t, "2 0 2 4, 0 5, 1 0", "Bengali: a date digit by digit");
+	free(t);
+	t = speech_spell_numbers("(\xe0\xab\xaf\xe0\xab\xad\xe0\xab\xa9) "
+	    "\xe0\xab\xab\xe0\xab\xab\xe0\xab\xab-\xe0\xab\xa6"
+	    "\xe0\xab\xa7\xe0\xab\xa6\xe0\xab\xa6");
+	is_str(t, "9 7 3, 5 5 5, 0 1 0 0", "Gujarati: a phone number digit by "
+	    "digit");
+	free(t);
+	t = speech_spell_numbers("\xe0\xa7\xa7\xe0\xa7\xaa \xe0\xa6\xa5"
+	    " \xd9\xa1\xd9\xac\xd9\xa0\xd9\xa0\xd9\xa0 \xd9\xa3"
+	    "\xd9\xab\xd9\xa5 \xd9\xac");
+	is_str(t, "14 \xe0\xa6\xa5 1,000 3.5 \xd9\xac", "short native "
+	    "numbers stay numbers, with Arabic separators between digits");
+	free(t);
+	t = speech_spell_code("\xd9\xa7KQ\xe0\xa5\xa8");
+	is_str(t, "7 K Q 2", "a code's native digits one by one");
+	free(t);
 	t = speech_spell_code("7KQ2-M9XD-4TRB");
 	is_str(t, "7 K Q 2, M 9 X D, 4 T R B", "the claim code one by one");
 	free(t);
