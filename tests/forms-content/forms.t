@@ -38,7 +38,10 @@ FORBIDDEN_LABEL = re.compile(
     re.I)
 SENSITIVE_TICKET = re.compile(
     r"visa|crime|victim|abuse|violen|\bICE\b|immigra|deport|discriminat|"
-    r"\bbias\b|enforcement|lawyer|attorney|legal|police", re.I)
+    r"\bbias\b|enforcement|lawyer|attorney|legal|police|"
+    # Words that hint at danger give the hidden service away too.
+    r"safe for you|your safety|safe, private|private place|what happened|"
+    r"seguro para usted|su seguridad|seguro y privado|lo que pas[óo]", re.I)
 PLACEHOLDER = re.compile(r"\(973\) 555-01\d\d")
 
 
@@ -373,6 +376,36 @@ for f in files:
                 safety.append("u-visa: the ticket does not say the code alone is not enough")
 tap(not safety, "every form's privacy notice says a court could ask; the U-visa ticket says "
     "staff check identity", safety)
+
+# ---- one way of writing times and example dates on every screen and ticket
+# The ticket's office hours read "9:00 to 17:00"; next steps must not say
+# "9 am to 4 pm" beside them. A hint's example date is the one the kiosk's
+# own date error gives (kiosk/session.c), so the resident sees one example.
+src = open("kiosk/session.c", encoding="utf-8").read()
+m = re.search(r"m\.date = _\(\"[^\"]*?(\d{4}-\d\d-\d\d)", src)
+err_example = m.group(1) if m else None
+ampm, examples = [], []
+AMPM = re.compile(r"\b\d{1,2}(:\d\d)? ?(a\.?m\.?|p\.?m\.?)(?!\w)", re.I)
+for f in files:
+    sh = parse(open(f, encoding="utf-8").read())
+    for sheet in ("survey", "settings"):
+        hdr, rows = sh[sheet]
+        for r in rows:
+            for base in ("label", "hint", "next_steps"):
+                for l, c in texts(hdr, base).items():
+                    v = r.get(c, "")
+                    where = "%s %s row %d %s (%s)" % (f, sheet, r["_row"], base, l)
+                    if AMPM.search(v):
+                        ampm.append("%s: %r" % (where, AMPM.search(v).group(0)))
+                    if base == "hint":
+                        for d in re.findall(r"\d{4}-\d\d-\d\d", v):
+                            if d != err_example:
+                                examples.append("%s: %s" % (where, d))
+tap(not ampm, "times are written 9:00 to 16:00, as the office hours are, not "
+    "\"9 am\"", ampm[:20])
+tap(err_example is not None and not examples,
+    "every hint's example date is the date error's example (%s)" % err_example,
+    examples[:20])
 
 # ---- plain language: every English screen at or below grade 6 (forms/README.md 10)
 def syllables(w):
