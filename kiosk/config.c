@@ -12,6 +12,7 @@
 #include <fcntl.h>
 #include <stdio.h>
 #include <limits.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -155,13 +156,218 @@ one_of(struct parse *p, char **dst, const char *key, const char *v,
 }
 
 static int
+set_name(struct parse *p, const char *key, const char *v)
+{
+	if (*v == '\0' || strspn(v, "abcdefghijklmnopqrstuvwxyz"
+	    "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_") != strlen(v) ||
+	    strlen(v) > 40) {
+		xasprintf(&p->error, "name: use 1 to 40 letters, digits, - or _");
+		return 0;
+	}
+	set_str(&p->cfg->name, v);
+	return 1;
+}
+
+static int
+set_audio_device(struct parse *p, const char *key, const char *v)
+{
+	if (*v == '\0' || strlen(v) > 100 || strspn(v,
+	    "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+	    "0123456789:,=_.-") != strlen(v)) {
+		xasprintf(&p->error, "device: an ALSA device name such as "
+		    "default or plughw:1,0");
+		return 0;
+	}
+	set_str(&p->cfg->audio_device, v);
+	return 1;
+}
+
+/* [audio] voice.CODE = espeak-ng voice. */
+static int
+set_voice(struct parse *p, const char *key, const char *v)
+{
+	struct config *cfg = p->cfg;
+
+	if (*v == '\0' || strlen(v) > 40 || strspn(v,
+	    "abcdefghijklmnopqrstuvwxyz0123456789-+_") != strlen(v)) {
+		xasprintf(&p->error, "%s: an espeak-ng voice name such as "
+		    "es-419 (espeak-ng --voices)", key);
+		return 0;
+	}
+	if (cfg->naudio_voices == CONFIG_MAX_LANGS) {
+		xasprintf(&p->error, "%s: at most %d voices", key,
+		    CONFIG_MAX_LANGS);
+		return 0;
+	}
+	cfg->audio_voice_lang[cfg->naudio_voices] = xstrdup(key + 6);
+	cfg->audio_voice[cfg->naudio_voices++] = xstrdup(v);
+	return 1;
+}
+
+/* [volunteers] NUMBER = PIN hash: every key of the section. */
+static int
+set_volunteer(struct parse *p, const char *key, const char *v)
+{
+	struct config *cfg = p->cfg;
+	char *end;
+	long n;
+
+	n = strtol(key, &end, 10);
+	if (*end != '\0' || n < 1 || n > 99 ||
+	    strncmp(v, "$argon2id$", 10) != 0) {
+		xasprintf(&p->error, "[volunteers]: each line is "
+		    "NUMBER = PIN hash (made with kiosk pin set)");
+		return 0;
+	}
+	if (cfg->nvolunteers == CONFIG_MAX_VOLUNTEERS) {
+		xasprintf(&p->error, "[volunteers]: too many");
+		return 0;
+	}
+	cfg->volunteers[cfg->nvolunteers].number = (int)n;
+	cfg->volunteers[cfg->nvolunteers++].hash = xstrdup(v);
+	return 1;
+}
+
+/* [staff] has one key, pin = PIN hash. */
+static int
+set_staff_pin(struct parse *p, const char *key, const char *v)
+{
+	if (strcmp(key, "pin") != 0 || strncmp(v, "$argon2id$", 10) != 0) {
+		xasprintf(&p->error, "[staff]: pin = PIN hash (made with "
+		    "kiosk pin set staff)");
+		return 0;
+	}
+	set_str(&p->cfg->staff_pin, v);
+	return 1;
+}
+
+static int
+set_langs_key(struct parse *p, const char *key, const char *v)
+{
+	return set_langs(p, v);
+}
+
+/*
+ * Every key the file may hold, one row each. key NULL takes every key of
+ * its section; a key ending in '.' takes every key with that prefix and
+ * something after it (shorter than 16 bytes). What a row sets is at off in
+ * struct config; OPT_FN rows check and set through fn.
+ */
+enum opt_kind {
+	OPT_STR,	/* any text */
+	OPT_PATH,	/* a path, relative to the config file's folder */
+	OPT_INT,	/* a whole number from min to max */
+	OPT_BOOL,	/* yes or no */
+	OPT_ONE_OF,	/* one of allowed */
+	OPT_FN		/* fn checks and sets */
+};
+
+static const char *const bidi_values[] = { "terminal", "app", "off", NULL };
+static const char *const theme_values[] = { "default", "high-contrast",
+    "mono", NULL };
+
+#define CFG(f)	offsetof(struct config, f)
+static const struct option_row {
+	const char		*section;
+	const char		*key;
+	enum opt_kind		 kind;
+	size_t			 off;
+	int			 min, max;
+	const char *const	*allowed;
+	int			(*fn)(struct parse *, const char *,
+				    const char *);
+} option_table[] = {
+	{ "kiosk", "name", OPT_FN, 0, 0, 0, NULL, set_name },
+	{ "kiosk", "data_dir", OPT_PATH, CFG(data_dir), 0, 0, NULL, NULL },
+	{ "kiosk", "forms_dir", OPT_PATH, CFG(forms_dir), 0, 0, NULL, NULL },
+	{ "kiosk", "locale_dir", OPT_PATH, CFG(locale_dir), 0, 0, NULL, NULL },
+	{ "kiosk", "languages", OPT_FN, 0, 0, 0, NULL, set_langs_key },
+	{ "kiosk", "idle_timeout", OPT_INT, CFG(idle_timeout), 10, 3600, NULL,
+	    NULL },
+	{ "kiosk", "idle_warning", OPT_INT, CFG(idle_warning), 20, 600, NULL,
+	    NULL },
+	{ "kiosk", "demo", OPT_BOOL, CFG(demo), 0, 0, NULL, NULL },
+	{ "kiosk", "bidi", OPT_ONE_OF, CFG(bidi), 0, 0, bidi_values, NULL },
+	{ "kiosk", "theme", OPT_ONE_OF, CFG(theme), 0, 0, theme_values, NULL },
+	{ "kiosk", "usb_roots", OPT_STR, CFG(usb_roots), 0, 0, NULL, NULL },
+	{ "kiosk", "demo_stick", OPT_PATH, CFG(demo_stick), 0, 0, NULL, NULL },
+
+	{ "office", "public_key", OPT_PATH, CFG(office_pub), 0, 0, NULL, NULL },
+	{ "office", "name", OPT_STR, CFG(office_name), 0, 0, NULL, NULL },
+	{ "office", "address", OPT_STR, CFG(office_address), 0, 0, NULL, NULL },
+	{ "office", "hours", OPT_STR, CFG(office_hours), 0, 0, NULL, NULL },
+
+	{ "volunteers", NULL, OPT_FN, 0, 0, 0, NULL, set_volunteer },
+	{ "staff", NULL, OPT_FN, 0, 0, 0, NULL, set_staff_pin },
+
+	{ "printer", "destination", OPT_STR, CFG(printer_dest), 0, 0, NULL,
+	    NULL },
+	{ "printer", "save_dir", OPT_PATH, CFG(printer_save_dir), 0, 0, NULL,
+	    NULL },
+	{ "printer", "profile", OPT_STR, CFG(printer_profile), 0, 0, NULL,
+	    NULL },
+	{ "printer", "profiles_dir", OPT_PATH, CFG(printer_profiles_dir), 0, 0,
+	    NULL, NULL },
+	{ "printer", "timeout", OPT_INT, CFG(printer_timeout), 5, 600, NULL,
+	    NULL },
+
+	{ "audio", "enabled", OPT_BOOL, CFG(audio_enabled), 0, 0, NULL, NULL },
+	{ "audio", "auto", OPT_BOOL, CFG(audio_auto), 0, 0, NULL, NULL },
+	{ "audio", "device", OPT_FN, 0, 0, 0, NULL, set_audio_device },
+	{ "audio", "rate", OPT_INT, CFG(audio_rate), 80, 450, NULL, NULL },
+	{ "audio", "volume", OPT_INT, CFG(audio_volume), 0, 200, NULL, NULL },
+	{ "audio", "voice.", OPT_FN, 0, 0, 0, NULL, set_voice },
+};
+#undef CFG
+
+static int
+option_matches(const struct option_row *o, const char *key)
+{
+	size_t n;
+
+	if (o->key == NULL)
+		return 1;
+	n = strlen(o->key);
+	if (n > 0 && o->key[n - 1] == '.')
+		return strncmp(key, o->key, n) == 0 && key[n] != '\0' &&
+		    strlen(key + n) < 16;
+	return strcmp(key, o->key) == 0;
+}
+
+static int
+option_set(struct parse *p, const struct option_row *o, const char *key,
+    const char *v)
+{
+	char *base = (char *)p->cfg;
+	char **str = (char **)(base + o->off);
+	int *num = (int *)(base + o->off);
+
+	switch (o->kind) {
+	case OPT_STR:
+		set_str(str, v);
+		return 1;
+	case OPT_PATH:
+		free(*str);
+		*str = resolve(p, v);
+		return 1;
+	case OPT_INT:
+		return set_int(p, num, key, v, o->min, o->max);
+	case OPT_BOOL:
+		return set_bool(p, num, key, v);
+	case OPT_ONE_OF:
+		return one_of(p, str, key, v, o->allowed);
+	case OPT_FN:
+		return o->fn(p, key, v);
+	}
+	return 0;
+}
+
+static int
 handler(void *arg, const char *section, const char *key, const char *v)
 {
-	static const char *const bidi[] = { "terminal", "app", "off", NULL };
-	static const char *const theme[] = { "default", "high-contrast",
-	    "mono", NULL };
 	struct parse *p = arg;
-	struct config *cfg = p->cfg;
+	size_t i;
+	int known_section = 0;
 
 	if (p->error != NULL)
 		return 0;
@@ -170,151 +376,17 @@ handler(void *arg, const char *section, const char *key, const char *v)
 		    "(or longer than 200 bytes)", section, key);
 		return 0;
 	}
-	if (strcmp(section, "kiosk") == 0) {
-		if (strcmp(key, "name") == 0) {
-			if (*v == '\0' || strspn(v, "abcdefghijklmnopqrstuvwxyz"
-			    "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_") !=
-			    strlen(v) || strlen(v) > 40) {
-				xasprintf(&p->error, "name: use 1 to 40 "
-				    "letters, digits, - or _");
-				return 0;
-			}
-			set_str(&cfg->name, v);
-		} else if (strcmp(key, "data_dir") == 0) {
-			free(cfg->data_dir);
-			cfg->data_dir = resolve(p, v);
-		} else if (strcmp(key, "forms_dir") == 0) {
-			free(cfg->forms_dir);
-			cfg->forms_dir = resolve(p, v);
-		} else if (strcmp(key, "locale_dir") == 0) {
-			free(cfg->locale_dir);
-			cfg->locale_dir = resolve(p, v);
-		} else if (strcmp(key, "languages") == 0)
-			return set_langs(p, v);
-		else if (strcmp(key, "idle_timeout") == 0)
-			return set_int(p, &cfg->idle_timeout, key, v, 10, 3600);
-		else if (strcmp(key, "idle_warning") == 0)
-			return set_int(p, &cfg->idle_warning, key, v, 20, 600);
-		else if (strcmp(key, "demo") == 0)
-			return set_bool(p, &cfg->demo, key, v);
-		else if (strcmp(key, "bidi") == 0)
-			return one_of(p, &cfg->bidi, key, v, bidi);
-		else if (strcmp(key, "theme") == 0)
-			return one_of(p, &cfg->theme, key, v, theme);
-		else if (strcmp(key, "usb_roots") == 0)
-			set_str(&cfg->usb_roots, v);
-		else if (strcmp(key, "demo_stick") == 0) {
-			free(cfg->demo_stick);
-			cfg->demo_stick = resolve(p, v);
-		}
-		else
-			goto unknown;
-		return 1;
+	for (i = 0; i < nitems(option_table); i++) {
+		if (strcmp(section, option_table[i].section) != 0)
+			continue;
+		known_section = 1;
+		if (option_matches(&option_table[i], key))
+			return option_set(p, &option_table[i], key, v);
 	}
-	if (strcmp(section, "office") == 0) {
-		if (strcmp(key, "public_key") == 0) {
-			free(cfg->office_pub);
-			cfg->office_pub = resolve(p, v);
-		} else if (strcmp(key, "name") == 0)
-			set_str(&cfg->office_name, v);
-		else if (strcmp(key, "address") == 0)
-			set_str(&cfg->office_address, v);
-		else if (strcmp(key, "hours") == 0)
-			set_str(&cfg->office_hours, v);
-		else
-			goto unknown;
-		return 1;
-	}
-	if (strcmp(section, "volunteers") == 0) {
-		char *end;
-		long n;
-
-		n = strtol(key, &end, 10);
-		if (*end != '\0' || n < 1 || n > 99 ||
-		    strncmp(v, "$argon2id$", 10) != 0) {
-			xasprintf(&p->error, "[volunteers]: each line is "
-			    "NUMBER = PIN hash (made with kiosk pin set)");
-			return 0;
-		}
-		if (cfg->nvolunteers == CONFIG_MAX_VOLUNTEERS) {
-			xasprintf(&p->error, "[volunteers]: too many");
-			return 0;
-		}
-		cfg->volunteers[cfg->nvolunteers].number = (int)n;
-		cfg->volunteers[cfg->nvolunteers++].hash = xstrdup(v);
-		return 1;
-	}
-	if (strcmp(section, "staff") == 0) {
-		if (strcmp(key, "pin") != 0 ||
-		    strncmp(v, "$argon2id$", 10) != 0) {
-			xasprintf(&p->error, "[staff]: pin = PIN hash (made "
-			    "with kiosk pin set staff)");
-			return 0;
-		}
-		set_str(&cfg->staff_pin, v);
-		return 1;
-	}
-	if (strcmp(section, "printer") == 0) {
-		if (strcmp(key, "destination") == 0)
-			set_str(&cfg->printer_dest, v);
-		else if (strcmp(key, "save_dir") == 0) {
-			free(cfg->printer_save_dir);
-			cfg->printer_save_dir = resolve(p, v);
-		} else if (strcmp(key, "profile") == 0)
-			set_str(&cfg->printer_profile, v);
-		else if (strcmp(key, "profiles_dir") == 0) {
-			free(cfg->printer_profiles_dir);
-			cfg->printer_profiles_dir = resolve(p, v);
-		} else if (strcmp(key, "timeout") == 0)
-			return set_int(p, &cfg->printer_timeout, key, v, 5, 600);
-		else
-			goto unknown;
-		return 1;
-	}
-	if (strcmp(section, "audio") == 0) {
-		if (strcmp(key, "enabled") == 0)
-			return set_bool(p, &cfg->audio_enabled, key, v);
-		else if (strcmp(key, "auto") == 0)
-			return set_bool(p, &cfg->audio_auto, key, v);
-		else if (strcmp(key, "device") == 0) {
-			if (*v == '\0' || strlen(v) > 100 || strspn(v,
-			    "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
-			    "0123456789:,=_.-") != strlen(v)) {
-				xasprintf(&p->error, "device: an ALSA device "
-				    "name such as default or plughw:1,0");
-				return 0;
-			}
-			set_str(&cfg->audio_device, v);
-		} else if (strcmp(key, "rate") == 0)
-			return set_int(p, &cfg->audio_rate, key, v, 80, 450);
-		else if (strcmp(key, "volume") == 0)
-			return set_int(p, &cfg->audio_volume, key, v, 0, 200);
-		else if (strncmp(key, "voice.", 6) == 0 && key[6] != '\0' &&
-		    strlen(key + 6) < 16) {
-			if (*v == '\0' || strlen(v) > 40 || strspn(v,
-			    "abcdefghijklmnopqrstuvwxyz0123456789-+_") !=
-			    strlen(v)) {
-				xasprintf(&p->error, "%s: an espeak-ng voice "
-				    "name such as es-419 (espeak-ng --voices)",
-				    key);
-				return 0;
-			}
-			if (cfg->naudio_voices == CONFIG_MAX_LANGS) {
-				xasprintf(&p->error, "%s: at most %d voices",
-				    key, CONFIG_MAX_LANGS);
-				return 0;
-			}
-			cfg->audio_voice_lang[cfg->naudio_voices] =
-			    xstrdup(key + 6);
-			cfg->audio_voice[cfg->naudio_voices++] = xstrdup(v);
-		} else
-			goto unknown;
-		return 1;
-	}
-	xasprintf(&p->error, "unknown section [%s]", section);
-	return 0;
-unknown:
-	xasprintf(&p->error, "unknown key \"%s\" in [%s]", key, section);
+	if (!known_section)
+		xasprintf(&p->error, "unknown section [%s]", section);
+	else
+		xasprintf(&p->error, "unknown key \"%s\" in [%s]", key, section);
 	return 0;
 }
 

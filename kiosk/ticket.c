@@ -606,39 +606,139 @@ heading_line(char **out, const char *heading, const char *value)
 	xasprintf(out, "%s: %s", heading, value);
 }
 
-int
-ticket_render(const struct ticket *t, const struct ticket_profile *prof,
-    struct buf *out, char **cause)
+/* A take-away sheet: its title and text, no code, QR or date. */
+static void
+lay_out_sheet(struct layout *lo, const struct ticket *t, const char *font,
+    double gap)
 {
-	struct layout lo;
-	cairo_surface_t *s = NULL;
-	cairo_status_t st;
-	const char *font, *h_code, *h_date, *h_next, *h_keep;
-	char *date_line = NULL, cdate[32];
-	double page_h, content_h, top, body = prof->body_pt, gap;
-	int english, i, rc = -1;
+	add_text(lo, gap, font, lo->prof->title_pt, 1, PANGO_ALIGN_CENTER,
+	    t->service);
+	add_rule(lo, gap);
+	add_text(lo, gap, font, lo->prof->body_pt, 0, PANGO_ALIGN_LEFT,
+	    t->next_steps);
+}
 
-	memset(&lo, 0, sizeof lo);
-	if (!t->sheet && (t->claim == NULL || *t->claim == '\0')) {
-		xasprintf(cause, "ticket has no claim code");
-		return -1;
-	}
-	font = ticket_font(t->lang);
+/*
+ * A claim ticket: the service, the code and its QR, the date and the next
+ * steps (in English too, for staff, when the resident's language is not).
+ * *date_line is the caller's to free.
+ */
+static int
+lay_out_claim(struct layout *lo, const struct ticket *t, const char *font,
+    double gap, char **date_line, char **cause)
+{
+	double body = lo->prof->body_pt;
+	const char *h_code, *h_date, *h_next;
+	int english;
+
 	english = t->lang == NULL || strcmp(t->lang, "en") == 0;
 	h_code = t->h_code != NULL ? t->h_code : "Your claim code";
 	h_date = t->h_date != NULL ? t->h_date : "Date";
 	h_next = t->h_next != NULL ? t->h_next : "Next steps";
+
+	if (t->service != NULL)
+		add_text(lo, gap / 2, font, body, 0, PANGO_ALIGN_CENTER,
+		    t->service);
+	add_text(lo, gap, font, body, 0, PANGO_ALIGN_CENTER, h_code);
+	add_code(lo, gap / 4, t->claim);
+	if (add_qr(lo, gap / 2, t->claim, cause) != 0)
+		return -1;
+	if (t->date != NULL) {
+		heading_line(date_line, h_date, t->date);
+		add_text(lo, gap / 2, font, body, 0, PANGO_ALIGN_CENTER,
+		    *date_line);
+	}
+	if (t->next_steps != NULL && *t->next_steps != '\0') {
+		add_rule(lo, gap);
+		add_text(lo, gap, font, body, 1, PANGO_ALIGN_LEFT, h_next);
+		add_text(lo, gap / 4, font, body, 0, PANGO_ALIGN_LEFT,
+		    t->next_steps);
+	}
+	if (!english && t->next_steps_en != NULL && *t->next_steps_en != '\0') {
+		add_text(lo, gap, FONT_DEFAULT, lo->prof->small_pt, 1,
+		    PANGO_ALIGN_LEFT, "Next steps (English, for staff)");
+		add_text(lo, gap / 4, FONT_DEFAULT, lo->prof->small_pt, 0,
+		    PANGO_ALIGN_LEFT, t->next_steps_en);
+	}
+	return 0;
+}
+
+/* Both kinds end with the office's address and hours, then "Keep...". */
+static void
+lay_out_footer(struct layout *lo, const struct ticket *t, const char *font,
+    double gap)
+{
+	const char *h_keep;
+
 	h_keep = t->h_keep != NULL ? t->h_keep :
 	    "Keep this ticket. It has no personal data.";
-	gap = body * 0.8;
+	if (t->office_address != NULL || t->office_hours != NULL) {
+		add_rule(lo, gap);
+		add_text(lo, gap, FONT_DEFAULT, lo->prof->small_pt, 0,
+		    PANGO_ALIGN_CENTER, t->office_address);
+		if (t->office_hours != NULL) {
+			add_text(lo, gap / 4, FONT_DEFAULT, lo->prof->small_pt,
+			    0, PANGO_ALIGN_CENTER, t->office_hours);
+		}
+	}
+	add_text(lo, gap, font, lo->prof->small_pt, 0, PANGO_ALIGN_CENTER,
+	    h_keep);
+}
 
-	/* Height is set again below, before anything is drawn. */
+/* Lay out every block once: this gives the content's height. */
+static int
+lay_out(struct layout *lo, const struct ticket *t, char **date_line,
+    char **cause)
+{
+	const char *font = ticket_font(t->lang);
+	double gap = lo->prof->body_pt * 0.8;
+
+	add_text(lo, 0, FONT_DEFAULT "," "Noto Sans Bengali,Noto Naskh Arabic",
+	    lo->prof->title_pt, 1, PANGO_ALIGN_CENTER, t->office_name);
+	if (t->sheet)
+		lay_out_sheet(lo, t, font, gap);
+	else if (lay_out_claim(lo, t, font, gap, date_line, cause) != 0)
+		return -1;
+	lay_out_footer(lo, t, font, gap);
+	return 0;
+}
+
+/* The page's height: the profile's, or on roll paper the content's. */
+static double
+page_height(const struct layout *lo)
+{
+	const struct ticket_profile *prof = lo->prof;
+	double content_h = 0, page_h;
+	int i;
+
+	for (i = 0; i < lo->n; i++)
+		content_h += lo->b[i].before + lo->b[i].h;
+	if (prof->height_mm > 0)
+		return MM(prof->height_mm);
+	/* Roll paper: as long as the content, on whole dots. */
+	page_h = content_h + 2 * MM(prof->margin_mm);
+	return ceil(page_h / (72.0 / prof->dpi)) * (72.0 / prof->dpi);
+}
+
+/*
+ * The PDF surface writing into out, with its metadata; its height is set
+ * again by ticket_render, before anything is drawn.
+ */
+static cairo_surface_t *
+pdf_open(const struct ticket *t, const struct ticket_profile *prof,
+    struct buf *out, char **cause)
+{
+	cairo_surface_t *s;
+	cairo_status_t st;
+	char cdate[32];
+
 	s = cairo_pdf_surface_create_for_stream(write_buf, out,
 	    MM(prof->width_mm), MM(prof->height_mm > 0 ? prof->height_mm : 100));
 	if ((st = cairo_surface_status(s)) != CAIRO_STATUS_SUCCESS) {
 		xasprintf(cause, "cannot make the PDF: %s",
 		    cairo_status_to_string(st));
-		goto out;
+		cairo_surface_destroy(s);
+		return NULL;
 	}
 	cairo_pdf_surface_restrict_to_version(s, CAIRO_PDF_VERSION_1_5);
 	cairo_pdf_surface_set_metadata(s, CAIRO_PDF_METADATA_TITLE,
@@ -646,72 +746,50 @@ ticket_render(const struct ticket *t, const struct ticket_profile *prof,
 	creation_date(t, cdate, sizeof cdate);
 	cairo_pdf_surface_set_metadata(s, CAIRO_PDF_METADATA_CREATE_DATE,
 	    cdate);
+	return s;
+}
+
+static void
+layout_free(struct layout *lo)
+{
+	int i;
+
+	for (i = 0; i < lo->n; i++) {
+		if (lo->b[i].layout != NULL)
+			g_object_unref(lo->b[i].layout);
+	}
+	if (lo->qr != NULL)
+		QRcode_free(lo->qr);
+	if (lo->cr != NULL)
+		cairo_destroy(lo->cr);
+}
+
+int
+ticket_render(const struct ticket *t, const struct ticket_profile *prof,
+    struct buf *out, char **cause)
+{
+	struct layout lo;
+	cairo_surface_t *s = NULL;
+	cairo_status_t st;
+	char *date_line = NULL;
+	int rc = -1;
+
+	memset(&lo, 0, sizeof lo);
+	if (!t->sheet && (t->claim == NULL || *t->claim == '\0')) {
+		xasprintf(cause, "ticket has no claim code");
+		return -1;
+	}
+	if ((s = pdf_open(t, prof, out, cause)) == NULL)
+		goto out;
 	lo.cr = cairo_create(s);
 	lo.prof = prof;
 	lo.x = MM(prof->margin_mm);
 	lo.w = MM(prof->width_mm - 2 * prof->margin_mm);
 
-	/* Lay out every block once: this gives the content's height. */
-	add_text(&lo, 0, FONT_DEFAULT "," "Noto Sans Bengali,Noto Naskh Arabic",
-	    prof->title_pt, 1, PANGO_ALIGN_CENTER, t->office_name);
-	if (t->sheet) {
-		add_text(&lo, gap, font, prof->title_pt, 1, PANGO_ALIGN_CENTER,
-		    t->service);
-		add_rule(&lo, gap);
-		add_text(&lo, gap, font, body, 0, PANGO_ALIGN_LEFT,
-		    t->next_steps);
-		goto address;
-	}
-	if (t->service != NULL)
-		add_text(&lo, gap / 2, font, body, 0, PANGO_ALIGN_CENTER,
-		    t->service);
-	add_text(&lo, gap, font, body, 0, PANGO_ALIGN_CENTER, h_code);
-	add_code(&lo, gap / 4, t->claim);
-	if (add_qr(&lo, gap / 2, t->claim, cause) != 0)
+	if (lay_out(&lo, t, &date_line, cause) != 0)
 		goto out;
-	if (t->date != NULL) {
-		heading_line(&date_line, h_date, t->date);
-		add_text(&lo, gap / 2, font, body, 0, PANGO_ALIGN_CENTER,
-		    date_line);
-	}
-	if (t->next_steps != NULL && *t->next_steps != '\0') {
-		add_rule(&lo, gap);
-		add_text(&lo, gap, font, body, 1, PANGO_ALIGN_LEFT, h_next);
-		add_text(&lo, gap / 4, font, body, 0, PANGO_ALIGN_LEFT,
-		    t->next_steps);
-	}
-	if (!english && t->next_steps_en != NULL && *t->next_steps_en != '\0') {
-		add_text(&lo, gap, FONT_DEFAULT, prof->small_pt, 1,
-		    PANGO_ALIGN_LEFT, "Next steps (English, for staff)");
-		add_text(&lo, gap / 4, FONT_DEFAULT, prof->small_pt, 0,
-		    PANGO_ALIGN_LEFT, t->next_steps_en);
-	}
-address:
-	if (t->office_address != NULL || t->office_hours != NULL) {
-		add_rule(&lo, gap);
-		add_text(&lo, gap, FONT_DEFAULT, prof->small_pt, 0,
-		    PANGO_ALIGN_CENTER, t->office_address);
-		if (t->office_hours != NULL) {
-			add_text(&lo, gap / 4, FONT_DEFAULT, prof->small_pt,
-			    0, PANGO_ALIGN_CENTER, t->office_hours);
-		}
-	}
-	add_text(&lo, gap, font, prof->small_pt, 0, PANGO_ALIGN_CENTER, h_keep);
-
-	content_h = 0;
-	for (i = 0; i < lo.n; i++)
-		content_h += lo.b[i].before + lo.b[i].h;
-	top = MM(prof->margin_mm);
-	if (prof->height_mm > 0)
-		page_h = MM(prof->height_mm);
-	else {
-		/* Roll paper: as long as the content, on whole dots. */
-		page_h = content_h + 2 * top;
-		page_h = ceil(page_h / (72.0 / prof->dpi)) * (72.0 / prof->dpi);
-	}
-	cairo_pdf_surface_set_size(s, MM(prof->width_mm), page_h);
-
-	draw(&lo, top);
+	cairo_pdf_surface_set_size(s, MM(prof->width_mm), page_height(&lo));
+	draw(&lo, MM(prof->margin_mm));
 	cairo_show_page(lo.cr);
 	cairo_destroy(lo.cr);
 	lo.cr = NULL;
@@ -723,14 +801,7 @@ address:
 	}
 	rc = 0;
 out:
-	for (i = 0; i < lo.n; i++) {
-		if (lo.b[i].layout != NULL)
-			g_object_unref(lo.b[i].layout);
-	}
-	if (lo.qr != NULL)
-		QRcode_free(lo.qr);
-	if (lo.cr != NULL)
-		cairo_destroy(lo.cr);
+	layout_free(&lo);
 	if (s != NULL)
 		cairo_surface_destroy(s);
 	free(date_line);
