@@ -29,7 +29,7 @@ enum col {
 	C_CONSTRAINT, C_CONSTRAINT_MSG, C_RELEVANT, C_CALCULATION, C_DEFAULT,
 	C_READ_ONLY, C_CHOICE_FILTER, C_APPEARANCE, C_REPEAT_COUNT, C_STORE,
 	C_REVIEWED, C_LIST_NAME, C_IGNORED, C_UNSUPPORTED, C_PARAMETERS,
-	C_SPOKEN, C_OTHER
+	C_SPOKEN, C_SPOKEN_HINT, C_OTHER
 };
 
 struct colspec {
@@ -77,6 +77,7 @@ static const struct {
 	{ "caption", C_LABEL, 1 },
 	{ "hint", C_HINT, 1 },
 	{ "spoken", C_SPOKEN, 1 },	/* kiosk: the label as read aloud */
+	{ "spoken_hint", C_SPOKEN_HINT, 1 },	/* kiosk: the hint as read aloud */
 	{ "required", C_REQUIRED, 0 },
 	{ "bind::required", C_REQUIRED, 0 },
 	{ "required_message", C_REQUIRED_MSG, 1 },
@@ -294,6 +295,19 @@ text_free(struct form_text *t, size_t nlangs)
 			free(t->by_lang[i]);
 	}
 	free(t->by_lang);
+}
+
+/* A copy of src (whose by_lang may be NULL) into an empty dst. */
+static void
+text_copy(struct form_text *dst, const struct form_text *src, size_t nlangs)
+{
+	size_t i;
+
+	dst->plain = src->plain != NULL ? xstrdup(src->plain) : NULL;
+	text_grow(dst, 0, nlangs);
+	for (i = 0; i < nlangs && src->by_lang != NULL; i++)
+		if (src->by_lang[i] != NULL)
+			dst->by_lang[i] = xstrdup(src->by_lang[i]);
 }
 
 static int
@@ -616,6 +630,7 @@ read_choices(struct builder *b, const struct fs_section *s)
 		memset(c, 0, sizeof *c);
 		c->name = xstrdup(nm);
 		text_grow(&c->label, 0, f->nlangs);
+		text_grow(&c->spoken, 0, f->nlangs);
 		c->extra = xcalloc(nextra ? nextra : 1, sizeof (char *));
 		c->extra_names = xcalloc(nextra ? nextra : 1, sizeof (char *));
 		for (i = 0; i < s->header.ncells; i++) {
@@ -633,6 +648,8 @@ read_choices(struct builder *b, const struct fs_section *s)
 				text_set(&c->label, cs[i].lang, cell(r, i));
 				continue;
 			}
+			if (cs[i].col == C_SPOKEN)	/* kiosk: as read aloud */
+				text_set(&c->spoken, cs[i].lang, cell(r, i));
 			c->extra_names[c->nextra] = xstrdup(cs[i].header);
 			c->extra[c->nextra++] = xstrdup(cell(r, i));
 		}
@@ -1207,6 +1224,7 @@ read_survey(struct builder *b, struct fs_section **secs, size_t nsecs)
 			q->label.by_lang = xcalloc(1, sizeof (char *));
 			q->hint.by_lang = xcalloc(1, sizeof (char *));
 			q->spoken.by_lang = xcalloc(1, sizeof (char *));
+			q->spoken_hint.by_lang = xcalloc(1, sizeof (char *));
 			q->required_message.by_lang = xcalloc(1,
 			    sizeof (char *));
 			q->constraint_message.by_lang = xcalloc(1,
@@ -1221,6 +1239,7 @@ read_survey(struct builder *b, struct fs_section **secs, size_t nsecs)
 				case C_LABEL:
 				case C_HINT:
 				case C_SPOKEN:
+				case C_SPOKEN_HINT:
 				case C_REQUIRED_MSG:
 				case C_CONSTRAINT_MSG:
 					break;
@@ -1295,6 +1314,7 @@ read_survey(struct builder *b, struct fs_section **secs, size_t nsecs)
 					free(q->label.by_lang);
 					free(q->hint.by_lang);
 					free(q->spoken.by_lang);
+					free(q->spoken_hint.by_lang);
 					free(q->required_message.by_lang);
 					free(q->constraint_message.by_lang);
 					free(q->required);
@@ -1355,6 +1375,7 @@ read_survey_texts(struct builder *b, struct fs_section **secs, size_t nsecs)
 		text_grow(&q->label, 0, f->nlangs);
 		text_grow(&q->hint, 0, f->nlangs);
 		text_grow(&q->spoken, 0, f->nlangs);
+		text_grow(&q->spoken_hint, 0, f->nlangs);
 		text_grow(&q->required_message, 0, f->nlangs);
 		text_grow(&q->constraint_message, 0, f->nlangs);
 	}
@@ -1379,6 +1400,10 @@ read_survey_texts(struct builder *b, struct fs_section **secs, size_t nsecs)
 					break;
 				case C_SPOKEN:
 					text_set(&q->spoken, cs[i].lang,
+					    cell(r, i));
+					break;
+				case C_SPOKEN_HINT:
+					text_set(&q->spoken_hint, cs[i].lang,
 					    cell(r, i));
 					break;
 				case C_REQUIRED_MSG:
@@ -1433,6 +1458,8 @@ add_or_other(struct builder *b)
 		o->hint.by_lang = xcalloc(f->nlangs ? f->nlangs : 1,
 		    sizeof (char *));
 		o->spoken.by_lang = xcalloc(f->nlangs ? f->nlangs : 1,
+		    sizeof (char *));
+		o->spoken_hint.by_lang = xcalloc(f->nlangs ? f->nlangs : 1,
 		    sizeof (char *));
 		o->required_message.by_lang = xcalloc(f->nlangs ? f->nlangs :
 		    1, sizeof (char *));
@@ -1664,6 +1691,7 @@ link_lists(struct builder *b)
 					if (oc->label.by_lang[e] != NULL)
 						c->label.by_lang[e] = xstrdup(
 						    oc->label.by_lang[e]);
+				text_copy(&c->spoken, &oc->spoken, f->nlangs);
 				c->nextra = oc->nextra;
 				c->extra = xcalloc(c->nextra ? c->nextra : 1,
 				    sizeof (char *));
@@ -2201,6 +2229,7 @@ free_question(struct form_question *q, size_t nlangs)
 	text_free(&q->label, nlangs);
 	text_free(&q->hint, nlangs);
 	text_free(&q->spoken, nlangs);
+	text_free(&q->spoken_hint, nlangs);
 	text_free(&q->required_message, nlangs);
 	text_free(&q->constraint_message, nlangs);
 	free(q->required);
@@ -2246,6 +2275,7 @@ form_free(struct form *f)
 		for (j = 0; j < l->nchoices; j++) {
 			free(l->choices[j].name);
 			text_free(&l->choices[j].label, f->nlangs);
+			text_free(&l->choices[j].spoken, f->nlangs);
 			for (k = 0; k < l->choices[j].nextra; k++) {
 				free(l->choices[j].extra[k]);
 				free(l->choices[j].extra_names[k]);

@@ -72,6 +72,7 @@ struct form_text {
 struct form_choice {
 	char		 *name;
 	struct form_text  label;
+	struct form_text  spoken;	/* kiosk: label as read aloud (by_lang may be NULL) */
 	char		**extra;	/* other columns, for choice_filter */
 	char		**extra_names;
 	size_t		  nextra;
@@ -90,6 +91,7 @@ struct form_question {
 	struct form_text	 label;
 	struct form_text	 hint;
 	struct form_text	 spoken;	/* kiosk: label as read aloud, or "" */
+	struct form_text	 spoken_hint;	/* kiosk: hint as read aloud, or "" */
 	struct form_text	 required_message;
 	struct form_text	 constraint_message;
 	char			*required;	/* "yes"/"true()" or an expression, or NULL */

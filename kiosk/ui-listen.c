@@ -4,10 +4,11 @@
  * which runs the helper kiosk-speak). Part of the ui module: it reads the
  * session and the ui's own state, and never draws but the hint.
  *
- * What is spoken: the screen's title or question (the form's spoken::
- * column where it has one), its hint, each option with its number ("1:
- * Yes. 2: No."), and any error message; phone numbers and other long
- * numbers digit by digit. Never what the resident typed or chose, nor the
+ * What is spoken: the screen's title or question, its hint, each option
+ * with its number ("1: Yes. 2: No.") (each text from the form's spoken::
+ * or spoken_hint:: column where it has one), and any error message;
+ * phone numbers and other long numbers digit by digit, in ASCII or the
+ * script's own digits. Never what the resident typed or chose, nor the
  * claim code: labels are taken as the form wrote them, with ${...}
  * references to other answers left out, the ticket screen's code is
  * skipped, and the review screen's answers too. Only the ticket screen's
@@ -79,22 +80,24 @@ option(struct buf *b, int n, const char *label)
 }
 
 /*
- * The label as read aloud: the form's spoken::Lang (code) column in this
- * very language (a spoken text in another language would be read in the
- * wrong voice), else the written label.
+ * A text as read aloud: the form's spoken column (spoken::Lang (code) for
+ * labels, of questions and of choices; spoken_hint::Lang (code) for
+ * hints) in this very language (a spoken text in another language would
+ * be read in the wrong voice), else the written text.
  */
 static const char *
-spoken_label(struct ui *u, const struct form_question *q)
+spoken_text(struct ui *u, const struct form_text *spoken,
+    const struct form_text *written)
 {
 	int i = form_lang_index(u->s->form, u->s->lang);
 
-	if (i >= 0 && q->spoken.by_lang != NULL && q->spoken.by_lang[i] !=
-	    NULL && *q->spoken.by_lang[i] != '\0')
-		return q->spoken.by_lang[i];
-	if (u->s->form->nlangs == 0 && q->spoken.plain != NULL &&
-	    *q->spoken.plain != '\0')
-		return q->spoken.plain;
-	return form_text(u->s->form, &q->label, u->s->lang);
+	if (i >= 0 && spoken->by_lang != NULL && spoken->by_lang[i] !=
+	    NULL && *spoken->by_lang[i] != '\0')
+		return spoken->by_lang[i];
+	if (u->s->form->nlangs == 0 && spoken->plain != NULL &&
+	    *spoken->plain != '\0')
+		return spoken->plain;
+	return form_text(u->s->form, written, u->s->lang);
 }
 
 static void
@@ -117,8 +120,8 @@ page_item(struct ui *u, struct buf *b, size_t item, int focused)
 		option(b, 2, _("No, go on"));
 		return;
 	}
-	part(b, spoken_label(u, q));
-	part(b, form_text(u->s->form, &q->hint, u->s->lang));
+	part(b, spoken_text(u, &q->spoken, &q->label));
+	part(b, spoken_text(u, &q->spoken_hint, &q->hint));
 	if (!focused)
 		return;
 	if (q->type == FT_ACKNOWLEDGE)
@@ -126,8 +129,8 @@ page_item(struct ui *u, struct buf *b, size_t item, int focused)
 	else if (q->type == FT_SELECT_ONE || q->type == FT_SELECT_MULTIPLE) {
 		n = form_state_choices(u->s->state, item, &ch);
 		for (i = 0; i < n; i++)
-			option(b, (int)i + 1, form_text(u->s->form,
-			    &ch[i]->label, u->s->lang));
+			option(b, (int)i + 1, spoken_text(u, &ch[i]->spoken,
+			    &ch[i]->label));
 	}
 }
 

@@ -1,0 +1,123 @@
+#!/usr/bin/env python3
+"""A form's spoken texts for choices and hints, and native digits, through
+the real kiosk-speak on ALSA's "null" device, checked in the helper's
+test-only input log (KIOSK_TEST=1 + KIOSK_TEST_SPEECH_LOG):
+- a choice's spoken::English (en) column (choices sheet) replaces its
+  written label when read aloud, also in the list that or_other copies;
+- a question's spoken_hint::English (en) column replaces the written hint;
+- each is used only in its own language: in Bengali, a choice with a
+  spoken::বাংলা (bn) column is read from it, one without from its written
+  Bengali label (never from the English spoken text);
+- a phone number in Bengali digits is read digit by digit, as ASCII
+  digits, which the bn voice reads in Bengali."""
+import os
+import re
+import sys
+import time
+
+sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "lib"))
+from kiosktest import Kiosk, Tap, Workdir  # noqa: E402
+
+t = Tap()
+BN_HINT = "সাহায্যের জন্য ৯৭৩-৫৫৫-০১০০ নম্বরে কল করুন।"
+FORM = """survey,,,,,,,,,
+,type,name,label::English (en),label::বাংলা (bn),spoken::English (en),hint::English (en),hint::বাংলা (bn),spoken_hint::English (en),required
+,select_one yn or_other,idok,Is the ID OK w/ you?,আইডি কি ঠিক আছে?,Is the I D okay with you?,See p. 3 & sign.,%s,"See page three, then sign.",yes
+choices,,,,,,,,,
+,list_name,name,label::English (en),label::বাংলা (bn),spoken::English (en),spoken::বাংলা (bn),,,
+,yn,yes,Yes,হ্যাঁ,"Yes, it is",হ্যাঁ ঠিক আছে,,,
+,yn,na,N/A,প্রযোজ্য নয়,Does not apply,,,,
+settings,,,,,,,,,
+,form_id,version,form_title::English (en),form_title::বাংলা (bn),,,,,
+,spokentest,1,Spoken test,কথ্য পরীক্ষা,,,,,
+""" % BN_HINT
+
+
+def entries(path):
+    """The helper's input log: [(voice, text)]."""
+    out = []
+    try:
+        data = open(path, "rb").read()
+    except OSError:
+        return out
+    i = 0
+    while i < len(data):
+        nl = data.index(b"\n", i)
+        _op, _id, voice, n = data[i:nl].decode().split(" ")
+        out.append((voice, data[nl + 1:nl + 1 + int(n)].decode()))
+        i = nl + 1 + int(n) + 1
+    return out
+
+
+def listen(k, log):
+    before = len(entries(log))
+    k.keys("F3")
+    end = time.time() + 5
+    while time.time() < end and len(entries(log)) == before:
+        time.sleep(0.1)
+    time.sleep(0.3)
+    return entries(log)[before:]
+
+
+def setup(w, audio=""):
+    forms = os.path.join(w.dir, "forms")
+    os.makedirs(forms)
+    with open(os.path.join(forms, "spoken.csv"), "w") as f:
+        f.write(FORM)
+    with open(w.config) as f:
+        cfg = f.read()
+    cfg = re.sub(r"forms_dir = .*", "forms_dir = " + forms, cfg)
+    with open(w.config, "w") as f:
+        f.write(cfg + "[audio]\nenabled = yes\ndevice = null\n" + audio)
+    return os.path.join(w.dir, "speech.log")
+
+
+w = Workdir(langs="en bn")
+log = setup(w)
+try:
+    k = Kiosk(w.config, 100, 30, env={"KIOSK_TEST": "1",
+                                      "KIOSK_TEST_SPEECH_LOG": log})
+    k.wait("F3: listen", 10)
+    k.keys("1", "Enter")
+    k.wait("Spoken test", 5)
+    k.keys("1", "Enter")
+    s = k.wait("Is the ID OK", 5) or k.screen()
+    t.ok("N/A" in s and "p. 3" in s, "the screen shows the written texts",
+         s)
+    new = listen(k, log)
+    said = new[0][1] if new else ""
+    t.ok("1: Yes, it is." in said and "2: Does not apply." in said and
+         "N/A" not in said,
+         "choices: spoken::English (en) replaces the written label, "
+         "also in the or_other list", said)
+    t.ok("3: Other." in said, "the added Other is read as written", said)
+    t.ok("See page three, then sign." in said and "p. 3" not in said,
+         "hints: spoken_hint::English (en) replaces the written hint",
+         said)
+    t.ok("Is the I D okay with you?" in said,
+         "the label's spoken::English (en) is still read", said)
+    k.keys("F3")            # stop
+    k.keys("F2")
+    k.wait("বাংলা", 5)
+    k.keys("2", "Enter")
+    k.wait("আইডি", 5)
+    time.sleep(0.5)
+    new = listen(k, log)
+    said = new[0][1] if new else ""
+    voice = new[0][0] if new else ""
+    t.ok(voice == "bn" and "1: হ্যাঁ ঠিক আছে." in said,
+         "in Bengali, a choice's spoken::বাংলা (bn) is read", new)
+    t.ok("2: প্রযোজ্য নয়." in said and "Does not apply" not in said,
+         "a choice with no Bengali spoken text: its written Bengali label",
+         said)
+    t.ok("9 7 3, 5 5 5, 0 1 0 0" in said and "৯" not in said,
+         "a phone number in Bengali digits is read digit by digit", said)
+    t.ok("See page" not in said,
+         "the English spoken hint is never read in Bengali", said)
+    k.stop()
+finally:
+    if os.environ.get("KEEP"):
+        print("# kept " + w.dir)
+    else:
+        w.cleanup()
+t.done()
