@@ -1172,12 +1172,18 @@ expr_uses_self(const struct expr *e)
 
 /* ---- values ---- */
 
-enum vtype { V_NUM, V_STR, V_BOOL };
+/*
+ * V_DATE is date() of a date and time (JavaRosa's Date): as a string and a
+ * number it is its date (s, "YYYY-MM-DD" in the kiosk's time zone; number()
+ * counts calendar days), while decimal-date-time(), date-time() and
+ * format-date() keep its time (n, days since 1970-01-01T00:00Z).
+ */
+enum vtype { V_NUM, V_STR, V_BOOL, V_DATE };
 
 struct val {
 	enum vtype	 t;
 	double		 n;
-	const char	*s;	/* V_STR */
+	const char	*s;	/* V_STR, V_DATE */
 	char		*own;	/* allocated (then s == own), wiped on free */
 	int		 node;	/* came from a reference */
 };
@@ -1215,6 +1221,13 @@ static struct val
 vstr_const(const char *s)
 {
 	struct val v = { V_STR, 0, s, NULL, 0 };
+	return v;
+}
+
+static struct val
+vdate(double instant, char *date)
+{
+	struct val v = { V_DATE, instant, date, date, 0 };
 	return v;
 }
 
@@ -1343,9 +1356,11 @@ str_to_num(const char *s)
 	/* ODK converts dates to days since 1970-01-01. */
 	if (strlen(s) >= 10 && expr_parse_date(s, &y, &m, &d) == 0) {
 		n = (double)days_from_civil(y, (unsigned)m, (unsigned)d);
+		/* In whole milliseconds, as JavaRosa and Web Forms count. */
 		if (s[10] == 'T' && sscanf(s + 11, "%d:%d:%d", &hh, &mm,
 		    &ss) == 3)
-			n += datetime_secs(s + 11, hh, mm, ss, n) / 86400.0;
+			n = (n * 86400000.0 + round(datetime_secs(s + 11, hh,
+			    mm, ss, n) * 1000.0)) / 86400000.0;
 		else if (s[10] != '\0')
 			return NAN;
 		return n;
@@ -1356,7 +1371,7 @@ str_to_num(const char *s)
 static double
 to_num(const struct val *v)
 {
-	if (v->t == V_STR)
+	if (v->t == V_STR || v->t == V_DATE)
 		return str_to_num(v->s);
 	return v->n;
 }
@@ -1369,6 +1384,8 @@ to_bool(const struct val *v)
 		return v->n != 0 && !isnan(v->n);
 	case V_BOOL:
 		return v->n != 0;
+	case V_DATE:
+		return 1;
 	default:
 		return v->s[0] != '\0';
 	}
@@ -1419,6 +1436,7 @@ to_str(const struct val *v, char **tmp)
 }
 
 static struct val	eval(const struct node *, const struct expr_env *);
+static char		*datetime_str(double);
 
 static const char *
 env_value(const struct expr_env *env, int ref, size_t k)
@@ -1449,6 +1467,24 @@ eval_str(const struct node *n, const struct expr_env *env)
 
 	s = to_str(&v, &tmp);
 	out = tmp != NULL ? tmp : xstrdup(s);
+	val_clear(&v);
+	return out;
+}
+
+/* As eval_str, but a V_DATE keeps its time (format-date()). */
+static char *
+eval_date_str(const struct node *n, const struct expr_env *env)
+{
+	struct val v = eval(n, env);
+	char *tmp, *out;
+	const char *s;
+
+	if (v.t == V_DATE)
+		out = datetime_str(v.n);
+	else {
+		s = to_str(&v, &tmp);
+		out = tmp != NULL ? tmp : xstrdup(s);
+	}
 	val_clear(&v);
 	return out;
 }
@@ -1604,6 +1640,23 @@ date_str(double days)
 		return xstrdup("");
 	civil_from_days((long)floor(days), &y, &m, &d);
 	xasprintf(&s, "%04d-%02d-%02d", y, m, d);
+	return s;
+}
+
+/* The date (kiosk's time zone) of an instant in days since 1970. */
+static char *
+local_date_str(double days)
+{
+	struct tm tm;
+	time_t t;
+	char *s;
+
+	if (isnan(days) || fabs(days) > 1e8)
+		return xstrdup("");
+	t = (time_t)floor(days * 86400);
+	localtime_r(&t, &tm);
+	xasprintf(&s, "%04d-%02d-%02d", tm.tm_year + 1900, tm.tm_mon + 1,
+	    tm.tm_mday);
 	return s;
 }
 
@@ -1838,6 +1891,58 @@ base64_decode(const char *in, struct buf *out)
 	if (bits >= 6 || pad > 2)
 		return -1;
 	return 0;
+}
+
+/*
+ * Bytes as text, as JavaRosa reads them (Java's UTF-8 decoder): each
+ * ill-formed sequence (its longest valid start, or one byte) becomes
+ * U+FFFD. A NUL byte, which Java keeps as U+0000 and a C string cannot
+ * hold, is left out: base64 of UTF-16 "abc" gives "abc". Allocated.
+ */
+static char *
+utf8_text(const unsigned char *p, size_t len)
+{
+	struct buf o = { 0 };
+	size_t i = 0, j, need;
+	unsigned char lo, hi, b;
+	char *out;
+
+	while (i < len) {
+		b = p[i];
+		if (b < 0x80) {
+			if (b != 0)
+				buf_addc(&o, (char)b);
+			i++;
+			continue;
+		}
+		lo = 0x80;
+		hi = 0xbf;
+		if (b >= 0xc2 && b <= 0xdf)
+			need = 1;
+		else if (b >= 0xe0 && b <= 0xef) {
+			need = 2;
+			lo = b == 0xe0 ? 0xa0 : 0x80;
+			hi = b == 0xed ? 0x9f : 0xbf;
+		} else if (b >= 0xf0 && b <= 0xf4) {
+			need = 3;
+			lo = b == 0xf0 ? 0x90 : 0x80;
+			hi = b == 0xf4 ? 0x8f : 0xbf;
+		} else
+			need = 0;
+		for (j = 1; j <= need && i + j < len; j++) {
+			if (p[i + j] < (j == 1 ? lo : 0x80) ||
+			    p[i + j] > (j == 1 ? hi : 0xbf))
+				break;
+		}
+		if (need > 0 && j == need + 1)
+			buf_add(&o, p + i, need + 1);
+		else
+			buf_adds(&o, "\xef\xbf\xbd");	/* U+FFFD */
+		i += j;		/* the sequence, or its ill-formed start */
+	}
+	out = xstrdup(o.data != NULL ? (char *)o.data : "");
+	buf_free(&o);
+	return out;
 }
 
 /* ODK digest(data, algorithm, encoding): base64 (default) or hex. */
@@ -2178,20 +2283,30 @@ eval_call(const struct node *n, const struct expr_env *env)
 		v = eval(n->args[0], env);
 		if (v.t == V_BOOL)
 			return vstr_const("");
+		if (v.t == V_DATE) {
+			/* JavaRosa: date() of a date drops its time. */
+			s = xstrdup(v.s);
+			val_clear(&v);
+			return vstr_own(s);
+		}
 		if (v.t == V_STR) {
 			int yy, mm, dd;
 			if (strlen(v.s) >= 10 &&
 			    expr_parse_date(v.s, &yy, &mm, &dd) == 0) {
-				s = xstrndup(v.s, 10);
+				/* A date and time keeps its time (JavaRosa). */
+				x = v.s[10] == 'T' ? str_to_num(v.s) : NAN;
+				s = isnan(x) ? xstrndup(v.s, 10) : NULL;
 				val_clear(&v);
-				return vstr_own(s);
+				return s != NULL ? vstr_own(s) :
+				    vdate(x, local_date_str(x));
 			}
 		}
 		x = to_num(&v);
 		val_clear(&v);
 		return vstr_own(date_str(x));
 	case F_FORMAT_DATE:
-		a = eval_str(n->args[0], env);
+	case F_FORMAT_DATE_TIME:
+		a = eval_date_str(n->args[0], env);
 		b = eval_str(n->args[1], env);
 		v = vstr_own(format_date(a, b));
 		goto out;
@@ -2201,7 +2316,15 @@ eval_call(const struct node *n, const struct expr_env *env)
 		 * midnight (JavaRosa, Web Forms), unlike number(date(x)),
 		 * which counts calendar days.
 		 */
-		a = eval_str(n->args[0], env);
+		v = eval(n->args[0], env);
+		if (v.t == V_DATE) {
+			x = v.n;
+			val_clear(&v);
+			return vnum(x);
+		}
+		t = to_str(&v, &a);
+		a = a != NULL ? a : xstrdup(t);
+		val_clear(&v);
 		x = str_to_num(a);
 		if (strlen(a) == 10 && !isnan(x) && fabs(x) < 1e8) {
 			time_t t0 = (time_t)(x * 86400);
@@ -2315,29 +2438,28 @@ eval_call(const struct node *n, const struct expr_env *env)
 	}
 	case F_BASE64_DECODE:
 		a = eval_str(n->args[0], env);
-		if (base64_decode(a, &o) != 0 || memchr(o.data != NULL ?
-		    (char *)o.data : "", '\0', o.len) != NULL)
+		if (base64_decode(a, &o) != 0)
 			v = vstr_own(xstrdup(""));
 		else
-			v = vstr_own(xstrndup(o.data != NULL ? (char *)o.data :
-			    "", o.len));
+			v = vstr_own(utf8_text(o.data != NULL ?
+			    (const unsigned char *)o.data : NULL, o.len));
 		buf_free(&o);
 		goto out;
 	case F_DATE_TIME:
 		v = eval(n->args[0], env);
 		if (v.t == V_BOOL)
 			return vstr_const("");
+		if (v.t == V_DATE) {
+			x = v.n;
+			val_clear(&v);
+			return vstr_own(datetime_str(x));
+		}
 		if (v.t == V_STR && strchr(v.s, 'T') != NULL &&
 		    !isnan(str_to_num(v.s)))
 			return v;
 		x = to_num(&v);
 		val_clear(&v);
 		return vstr_own(datetime_str(x));
-	case F_FORMAT_DATE_TIME:
-		a = eval_str(n->args[0], env);
-		b = eval_str(n->args[1], env);
-		v = vstr_own(format_date(a, b));
-		goto out;
 	case F_DIGEST:
 		a = eval_str(n->args[0], env);
 		b = eval_str(n->args[1], env);

@@ -438,6 +438,25 @@ main(void)
 	is_ev("decimal-date-time('2018-04-24T15:30:00.000+06:00')",
 	    "17645.395833333332");
 	is_ev("number(date('1970-01-02'))", "1");	/* days, not instants */
+	/*
+	 * date() of a date and time keeps its time (JavaRosa toDate; Web
+	 * Forms decimal-date-time.test.ts, issue 272): as a string it is the
+	 * kiosk's local date, as a number calendar days.
+	 */
+	is_ev("decimal-date-time(date('2025-08-18T02:03:23.958Z'))",
+	    "20318.085693958332");
+	is_ev("date('2025-08-18T02:03:23.958Z')", "2025-08-17");
+	is_ev("decimal-date-time(date('2018-01-02T10:20:30'))",
+	    "17533.722569444446");
+	is_ev("decimal-date-time(date(date('2018-01-02T10:20:30')))",
+	    "17533.291666666668");	/* date() of a date: local midnight */
+	is_ev("format-date(date('2018-01-02T10:20:30'), '%Y-%m-%d %H:%M')",
+	    "2018-01-02 10:20");
+	is_ev("date-time(date('2018-01-02T10:20:30.5'))",
+	    "2018-01-02T10:20:30.500-07:00");
+	is_ev("number(date('2018-01-02T10:20:30'))", "17533");
+	is_ev("date('2018-01-02T10:20:30') = '2018-01-02'", "true");
+	is_ev("boolean(date('2018-01-02T10:20:30'))", "true");
 	setenv("TZ", "UTC", 1);
 	tzset();
 	/* Web Forms number.test.ts */
@@ -474,7 +493,19 @@ main(void)
 	is_ev("base64-decode('w6nDqMOx')", "éèñ");
 	is_ev("base64-decode('8J+lsA==')", "🥰");
 	is_ev("base64-decode('a')", "");
-	is_ev("base64-decode('AGEAYgBj')", "");	/* NUL bytes: see README */
+	/*
+	 * JavaRosa gives "\0a\0b\0c" (UTF-16 "abc" read as UTF-8); a C
+	 * string cannot hold U+0000, so the NULs are left out (README).
+	 */
+	is_ev("base64-decode('AGEAYgBj')", "abc");
+	is_ev("string-length(base64-decode('YQBi'))", "2");
+	/* Not UTF-8: each ill-formed sequence is U+FFFD, as Java decodes. */
+	is_ev("base64-decode('/w==')", "\xef\xbf\xbd");
+	is_ev("base64-decode('4oJB')", "\xef\xbf\xbd" "A");	/* E2 82 'A' */
+	is_ev("base64-decode('4oI=')", "\xef\xbf\xbd");	/* cut short */
+	is_ev("base64-decode('wMGA')", "\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd");
+	is_ev("base64-decode('7aCA')", "\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd");	/* surrogate */
+	is_ev("base64-decode('AA==')", "");
 	/* JavaRosa XPathEvalTest: digest() */
 	is_ev("digest('some text', 'MD5', 'base64')", "VS4hzUzZkYZ448Gg30kbww==");
 	is_ev("digest('some text', 'SHA-1', 'base64')",
