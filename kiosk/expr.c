@@ -346,7 +346,7 @@ lex(struct parser *p)
 				p->tok = T_DOT;
 			else {
 				p->tok = T_PATH;
-				p->text = xstrndup(last, lastlen);
+				p->text = xstrndup(s + i, (size_t)end - i);
 			}
 			return;
 		}
@@ -508,6 +508,35 @@ make_ref(struct parser *p, const char *name, size_t pos)
 	n->str = xstrdup(name);
 	add_ref(p, ref);
 	return n;
+}
+
+/*
+ * A path (../x, ./x, ../../g/x, /data/g/x) to a question. The caller
+ * resolves it from where the expression is used, offered as "%PATH";
+ * a caller that cannot (-1) gets its last name, as ${name}.
+ */
+static struct node *
+make_path_ref(struct parser *p, const char *path, size_t pos)
+{
+	struct node *n;
+	const char *last;
+	char *key;
+	int ref;
+
+	if (p->resolve != NULL) {
+		xasprintf(&key, "%%%s", path);
+		ref = p->resolve(p->arg, key);
+		free(key);
+		if (ref >= 0) {
+			n = node_new(N_REF);
+			n->ref = ref;
+			n->str = xstrdup(path);
+			add_ref(p, ref);
+			return n;
+		}
+	}
+	last = strrchr(path, '/');
+	return make_ref(p, last != NULL ? last + 1 : path, pos);
 }
 
 /*
@@ -678,8 +707,9 @@ path_after_call(struct parser *p, struct node *call, size_t pos)
 			n = node_new(N_SELF);
 			p->e->self = 1;
 		} else {
-			key = xstrndup(last, lastlen);
-			n = make_ref(p, key, pos);
+			/* current()/../x: ../x from the question. */
+			key = xstrndup(s + j + 1, (size_t)end - j - 1);
+			n = make_path_ref(p, key, pos);
 			free(key);
 		}
 		lex(p);
@@ -932,9 +962,12 @@ parse_primary(struct parser *p)
 		lex(p);
 		return n;
 	case T_REF:
-	case T_PATH:
-		/* ../x, ./x and /data/x name the question x, as ${x}. */
 		n = make_ref(p, p->text, pos);
+		lex(p);
+		return n;
+	case T_PATH:
+		/* ../x, ./x and /data/x: from where the expression is. */
+		n = make_path_ref(p, p->text, pos);
 		lex(p);
 		return n;
 	case T_PARENT:

@@ -42,7 +42,10 @@ struct expr;
  * several questions (in different groups) have the name, EXPR_REF_SKIPPED
  * for a row already reported as an error (the message then says so). A bare name (XPath "name", as choice_filter
  * uses for the columns of the choices sheet) is offered as "/name"; -1
- * makes it a "paths are not supported" error.
+ * makes it a "paths are not supported" error. A path (../x, ./x,
+ * current()/../x, /data/g/x) is offered as "%PATH" (without current()/),
+ * to be resolved from the question the expression belongs to; -1 makes
+ * it its last name, as ${x}.
  */
 typedef int (*expr_resolve_fn)(void *arg, const char *name);
 

@@ -53,6 +53,7 @@ struct builder {
 	char		*instance_name;
 	/* The question being checked (named in expression errors). */
 	const char	*cur_name;
+	const struct form_question *cur_q;	/* context of ../x paths */
 	/* Names of survey rows left out with an error of their own. */
 	char		**skipped;
 	size_t		  nskipped;
@@ -871,6 +872,58 @@ struct resolve_ctx {
 	const char		*col;
 };
 
+/*
+ * A path (../x, ./x, ../../g/x, /data/g/x) from the question being
+ * checked, step by step as XPath does: a shared name is then never
+ * ambiguous. -1 if it leads nowhere.
+ */
+static int
+resolve_path(const struct resolve_ctx *rc, const char *path)
+{
+	const struct form *f = rc->f;
+	const struct form_question *q;
+	const char *p = path, *e, *root;
+	long node;
+	size_t len, i;
+
+	if (rc->b == NULL || rc->b->cur_q == NULL)
+		return -1;
+	node = rc->b->cur_q - f->questions;
+	if (*p == '/') {
+		root = rc->b->root != NULL ? rc->b->root : "data";
+		len = strlen(root);
+		if (strncmp(p + 1, root, len) != 0 || p[len + 1] != '/')
+			return -1;
+		p += len + 2;
+		node = -1;
+	}
+	for (;;) {
+		e = strchr(p, '/');
+		len = e != NULL ? (size_t)(e - p) : strlen(p);
+		if (len == 2 && p[0] == '.' && p[1] == '.') {
+			if (node < 0)
+				return -1;
+			node = f->questions[node].parent;
+		} else if (!(len == 1 && p[0] == '.')) {
+			for (i = 0; i < f->nquestions; i++) {
+				q = &f->questions[i];
+				if (q->parent == node && q->name != NULL &&
+				    q->type != FT_END_GROUP &&
+				    q->type != FT_END_REPEAT &&
+				    strlen(q->name) == len &&
+				    strncmp(q->name, p, len) == 0)
+					break;
+			}
+			if (i == f->nquestions)
+				return -1;
+			node = (long)i;
+		}
+		if (e == NULL)
+			return node < 0 ? -1 : (int)node;
+		p = e + 1;
+	}
+}
+
 static int
 resolve_name(void *arg, const char *name)
 {
@@ -904,6 +957,8 @@ resolve_name(void *arg, const char *name)
 				return EXPR_ITEM_REF((int)i, 2 + (int)k);
 		return -1;
 	}
+	if (name[0] == '%')
+		return resolve_path(rc, name + 1);
 	if (name[0] == '/') {
 		/* A bare name in a choice_filter: a choices column. */
 		name++;
@@ -2012,6 +2067,7 @@ check_questions(struct builder *b)
 		q = &f->questions[i];
 		pv = q->priv;
 		b->cur_name = q->name;
+		b->cur_q = q;
 		/* Enclosing repeat. */
 		rep = -1;
 		for (int p = q->parent; p >= 0; p = f->questions[p].parent) {
@@ -2148,6 +2204,7 @@ check_questions(struct builder *b)
 		pv->columns = form_question_stored(q);
 	}
 	b->cur_name = NULL;
+	b->cur_q = NULL;
 }
 
 /* Order calculations so each runs after those it reads; cycles are errors. */

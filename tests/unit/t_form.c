@@ -580,6 +580,7 @@ static void
 test_names(void)
 {
 	struct buf p = { 0 };
+	size_t i;
 	struct form *f;
 	struct form_state *st;
 	const char *groups =
@@ -622,6 +623,38 @@ test_names(void)
 	    ",text,a,A,\n,begin_group,g,G,\n,text,a,A2,\n,end_group,,,\n"
 	    ",text,b,B,${a} = 1\n", "${a} is ambiguous", &p), 1,
 	    "a reference to a shared name is ambiguous (pyxform)");
+	/* A path to a shared name is read from where it is used (XPath). */
+	f = load("paths.csv", "survey\n"
+	    ",type,name,label,calculation,relevant\n"
+	    ",begin_group,adult,Adult,,\n"
+	    ",text,name,Name,,\n"
+	    ",calculate,hi,,\"concat('Hi ', ../name)\",\n"
+	    ",note,seen,Seen,,../name != ''\n"
+	    ",end_group,,,,\n"
+	    ",begin_group,child,Child,,\n"
+	    ",text,name,Name,,\n"
+	    ",calculate,hi,,\"concat('Hi ', current()/../name)\",\n"
+	    ",calculate,both,,\"concat(./../name, '+', ../../adult/name)\",\n"
+	    ",end_group,,,,\n"
+	    ",calculate,abs,,/data/child/name,\n");
+	ok(f != NULL, "../name to a name in two groups loads");
+	if (f != NULL) {
+		st = form_state_new(f);
+		form_state_set(st, (size_t)item(st, "name", 0), "Ana", NULL);
+		ok(form_state_relevant(st, (size_t)item(st, "seen", 0)),
+		    "../name in a relevant is the sibling");
+		for (i = 0; i < form_state_nitems(st); i++) {
+			const struct form_item *it = form_state_item(st, i);
+			if (it->q->name != NULL && strcmp(it->q->name, "name")
+			    == 0 && it->q->parent != 0)
+				form_state_set(st, i, "Bo", NULL);
+		}
+		is_str(columns(st), "adult/name=Ana;adult/hi=Hi Ana;"
+		    "child/name=Bo;child/hi=Hi Bo;both=Bo+Ana;abs=Bo;",
+		    "../name, current()/../name, ../../g/name, /data/g/name");
+		form_state_free(st);
+		form_free(f);
+	}
 	is_int(check_count("survey\n,type,name,label\n,text,a,A\n,text,a,B\n"
 	    ",text,b,B\n,text,b,C\n,begin_group,g,G\n,text,c,C\n"
 	    ",text,c,D\n,end_group,,\n", "is used twice", &p), 3,
