@@ -400,6 +400,7 @@ forms_fill(const struct cmd_entry *e, int argc, char **argv)
 		"Please enter a date as YYYY-MM-DD.",
 		"Please enter a time as HH:MM.",
 		"This answer is not allowed.",
+		"This note is required: the form cannot go on from here.",
 	};
 	const char *path = NULL, *lang = NULL, *now, *submit = NULL;
 	const char *date = NULL;

@@ -1008,6 +1008,7 @@ form_state_check(struct form_state *st, size_t i, const char *lang,
 		if (!required)
 			return 0;
 		*msg = message(st, &q->required_message, lang,
+		    q->type == FT_NOTE && msgs->note != NULL ? msgs->note :
 		    msgs->required);
 		return -1;
 	}

@@ -267,6 +267,8 @@ struct form_msgs {
 	const char	*date;		/* "Please enter a date as YYYY-MM-DD." */
 	const char	*time;		/* "Please enter a time as HH:MM." */
 	const char	*constraint;	/* "This answer is not allowed." */
+	/* A required note without required_message; NULL: required. */
+	const char	*note;		/* "You cannot go on from here." */
 };
 int			 form_state_check(struct form_state *, size_t,
 			    const char *lang, const struct form_msgs *,

@@ -37,6 +37,9 @@ session_msgs(void)
 	m.date = _("Please enter a date as year-month-day, like 2024-03-31.");
 	m.time = _("Please enter a time as hours:minutes, like 14:30.");
 	m.constraint = _("This answer is not allowed. Please check it.");
+	/* A required note (a "you cannot go on" page) without a message. */
+	m.note = _("You cannot go on from this page. Please ask a staff "
+	    "member for help.");
 	return &m;
 }
 

@@ -28,7 +28,7 @@ now_ms(void)
 int
 main(int argc, char **argv)
 {
-	static const struct form_msgs msgs = { "r", "i", "d", "D", "t", "c" };
+	static const struct form_msgs msgs = { "r", "i", "d", "D", "t", "c", "n" };
 	struct rusage ru;
 	struct form *f;
 	struct form_state *st;

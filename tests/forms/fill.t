@@ -151,7 +151,8 @@ assert d["hh/comments"] == "none" and d["child/comments"] == "", d
 assert "comments" not in d and "intro" not in d, d
 ' "$tmp/out"
 printf 'consent=no\n' | fill "$hs"
-t "survey: no consent: the required note blocks" has err "no_consent: This answer is required."
+t "survey: no consent: the required note blocks" has err \
+    "no_consent: This note is required: the form cannot go on from here."
 printf 'consent=yes\nhh_size=1\ndistrict=north\nage[1]=30\nsex[1]=male\ncomments=x\n' | fill "$hs"
 t "survey: a shared name needs its group path" has err \
     'several questions are named "comments" (in different groups): use its column, "group/comments"'

@@ -21,7 +21,7 @@
 
 int LLVMFuzzerTestOneInput(const uint8_t *, size_t);
 
-static const struct form_msgs msgs = { "r", "i", "d", "D", "t", "c" };
+static const struct form_msgs msgs = { "r", "i", "d", "D", "t", "c", "n" };
 
 static void
 column(void *arg, const char *c, const char *v, int rel)

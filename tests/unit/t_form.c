@@ -10,7 +10,10 @@
 #include "vault.h"
 
 static const struct form_msgs msgs = {
-	"REQUIRED", "INTEGER", "DECIMAL", "DATE", "TIME", "CONSTRAINT"
+	"REQUIRED", "INTEGER", "DECIMAL", "DATE", "TIME", "CONSTRAINT", NULL
+};
+static const struct form_msgs msgs_note = {
+	"REQUIRED", "INTEGER", "DECIMAL", "DATE", "TIME", "CONSTRAINT", "NOTE"
 };
 
 static struct form *
@@ -511,6 +514,11 @@ test_faults(void)
 	    form_state_check(st, (size_t)i, "en", &msgs, &m) == -1 &&
 	    m != NULL && strcmp(m, "REQUIRED") == 0,
 	    "a required note that is shown blocks");
+	free(m);
+	m = NULL;
+	ok(form_state_check(st, (size_t)i, "en", &msgs_note, &m) == -1 &&
+	    m != NULL && strcmp(m, "NOTE") == 0,
+	    "with the caller's message for a required note");
 	free(m);
 	m = NULL;
 	ok(form_state_check_all(st, "en", &msgs, &m) == i,
