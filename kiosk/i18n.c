@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "i18n.h"
+#include "text.h"
 #include "util.h"
 
 extern int _nl_msg_cat_cntr;
@@ -80,6 +81,22 @@ i18n_lang(const char *code)
 	unknown.code = unknown.native = unknown.english = code;
 	unknown.rtl = 0;
 	return &unknown;
+}
+
+uint32_t
+i18n_digit_zero(void)
+{
+	/* TRANSLATORS: the ten digits, 0 to 9, as your readers write
+	   numbers: the kiosk shows answers (dates, phone numbers, numbers)
+	   back in them. Arabic ٠١٢٣٤٥٦٧٨٩, Urdu ۰۱۲۳۴۵۶۷۸۹, Bengali
+	   ০১২৩৪৫৬৭৮৯, Gujarati ૦૧૨૩૪૫૬૭૮૯. Keep 0123456789 if your
+	   readers use those. */
+	const char *s = _("0123456789");
+	uint32_t cp;
+
+	if (text_decode(s, strlen(s), &cp) == 0 || text_digit(cp) != 0)
+		return '0';
+	return cp;
 }
 
 int

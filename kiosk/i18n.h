@@ -9,6 +9,7 @@
 #define KIOSK_I18N_H
 
 #include <libintl.h>
+#include <stdint.h>
 
 #define _(s)	gettext(s)
 #define N_(s)	(s)
@@ -27,6 +28,12 @@ void			 i18n_set(const char *code);
 const char		*i18n_current(void);
 /* What we know of a language code; a made-up entry for unknown codes. */
 const struct i18n_lang	*i18n_lang(const char *code);
+/*
+ * The zero of the digits the current language shows numbers in: U+0660
+ * for Arabic-Indic, U+06F0 for Urdu, U+09E6 for Bengali..., or '0' when
+ * it writes 0-9. Translators choose it (the msgid "0123456789").
+ */
+uint32_t		 i18n_digit_zero(void);
 /* Is the current locale's codeset UTF-8? */
 int			 i18n_utf8(void);
 

@@ -370,14 +370,34 @@ ui_field_clear(struct ui *u)
 	u->field_item = -1;
 }
 
+/*
+ * The zero of the digits an answer is shown back in: the resident's own
+ * (٠, ۰, ০, ૦) where the language has them, unless the answer is Latin
+ * text ("Apt 3B" stays as typed). The record keeps ASCII digits.
+ */
+static uint32_t
+answer_zero(const char *v)
+{
+	if (strpbrk(v, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz")
+	    != NULL)
+		return '0';
+	return i18n_digit_zero();
+}
+
 static void
 field_load(struct ui *u, size_t item)
 {
 	const char *v;
 	size_t n;
 
+	char *shown;
+
 	ui_field_clear(u);
 	v = form_state_value(u->s->state, item);
+	/* The resident's own digits, as typed; field_store makes them ASCII. */
+	shown = text_native_digits(v, answer_zero(v));
+	if (strlen(shown) < FIELD_MAX)
+		v = shown;
 	n = strlen(v);
 	if (n >= FIELD_MAX)
 		n = FIELD_MAX - 1;
@@ -385,6 +405,7 @@ field_load(struct ui *u, size_t item)
 	u->flen = u->fpos = n;
 	u->field[n] = '\0';
 	u->field_item = (long)item;
+	freezero_str(shown);
 }
 
 /* Put the field's text into the session. */
@@ -558,6 +579,28 @@ list_sep(void)
 	   answer ("Passport; Lease"). Options may contain commas, so use
 	   your language's semicolon (Arabic and Urdu: "؛ "). */
 	return _("; ");
+}
+
+/*
+ * A typed answer as the resident sees it again (review, a field not being
+ * edited): a phone number formatted, in answer_zero()'s digits (٢٠٢٦-١١-٢٠).
+ * Free the result with freezero_str().
+ */
+static char *
+shown_answer(const struct form_question *q, const char *v)
+{
+	struct buf b;
+	char *out;
+
+	memset(&b, 0, sizeof b);
+	if (q->type == FT_TEXT && q->appearance != NULL &&
+	    strstr(q->appearance, "numbers") != NULL)
+		form_numbers_display(v, &b);
+	else
+		buf_adds(&b, v);
+	out = text_native_digits(buf_cstr(&b), answer_zero(v));
+	buf_free(&b);
+	return out;
 }
 
 static const char *
@@ -979,12 +1022,15 @@ draw_item(struct ui *u, size_t item, int pos, int y, int maxy, int focused)
 			rows += draw_field(u, y + rows, 4, COLS - 10,
 			    fieldrows);
 		} else {
-			v = form_state_value(u->s->state, item);
+			char *shown = shown_answer(q,
+			    form_state_value(u->s->state, item));
+
 			attron(A_UNDERLINE);
 			mvhline(y + rows, 4, ' ', COLS - 10);
 			attroff(A_UNDERLINE);
-			put_line(u, y + rows, 4, COLS - 10, v, strlen(v),
-			    A_UNDERLINE);
+			put_line(u, y + rows, 4, COLS - 10, shown,
+			    strlen(shown), A_UNDERLINE);
+			freezero_str(shown);
 			add_hit(u, y + rows, 0, 1, COLS, HIT_FOCUS, pos, pos);
 			rows++;
 		}
@@ -1172,11 +1218,12 @@ draw_review(struct ui *u)
 			}
 		} else if (q->type == FT_ACKNOWLEDGE)
 			buf_adds(&b, _("Yes, I understand"));
-		else if (q->type == FT_TEXT && q->appearance != NULL &&
-		    strstr(q->appearance, "numbers") != NULL)
-			form_numbers_display(v, &b);
-		else
-			buf_adds(&b, v);
+		else {
+			char *shown = shown_answer(q, v);
+
+			buf_adds(&b, shown);
+			freezero_str(shown);
+		}
 		owned[i] = buf_cstr(&b);
 		labels[i] = owned[i];
 		freezero_str(label);
