@@ -538,6 +538,18 @@ config_voice(const struct config *cfg, const char *code)
 	return code;
 }
 
+const char *
+config_voice_form(const struct config *cfg, const char *code,
+    const char *form_voice)
+{
+	int i;
+
+	for (i = cfg != NULL ? cfg->naudio_voices - 1 : -1; i >= 0; i--)
+		if (strcmp(cfg->audio_voice_lang[i], code) == 0)
+			return cfg->audio_voice[i];
+	return form_voice != NULL ? form_voice : config_voice(cfg, code);
+}
+
 int
 config_has_lang(const struct config *cfg, const char *code)
 {

@@ -76,6 +76,14 @@ int		 config_set_value(const char *path, const char *section,
 		    const char *key, const char *value, char **cause);
 /* The espeak-ng voice for a language: [audio] voice.CODE, or the default. */
 const char	*config_voice(const struct config *, const char *code);
+/*
+ * The same for a form that names form_voice (its settings voice::Lang, or
+ * NULL): [audio] voice.CODE wins, then the form's, then the default. The
+ * config is this kiosk's: its staff know which voices it has and who it
+ * serves; a form travels to many kiosks.
+ */
+const char	*config_voice_form(const struct config *, const char *code,
+		    const char *form_voice);
 /* Is code one of the configured languages? */
 int		 config_has_lang(const struct config *, const char *);
 

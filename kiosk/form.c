@@ -494,6 +494,52 @@ settings_field(struct builder *b, const char *sheet, int line,
 		}
 }
 
+/*
+ * Kiosk: voice::Language (code) names the espeak-ng voice that reads the
+ * form aloud in that language (the header is not a translatable column,
+ * so a voice never adds a language to the form).
+ */
+static void
+settings_voice(struct builder *b, const char *sheet, int line,
+    const char *header, const char *v)
+{
+	const char *spec;
+	char *name, *code;
+	int li;
+
+	if ((spec = strstr(header, "::")) != NULL)
+		spec += 2;
+	else if ((spec = strchr(header, ':')) != NULL)
+		spec++;
+	while (spec != NULL && *spec == ' ')
+		spec++;
+	if (spec == NULL || *spec == '\0') {
+		problem(b, 1, sheet, line, header, "a voice is for one "
+		    "language: write voice::Language (code); this one is "
+		    "ignored");
+		return;
+	}
+	if (strlen(v) > 40 || strspn(v, "abcdefghijklmnopqrstuvwxyz"
+	    "0123456789-+_") != strlen(v)) {
+		problem(b, 0, sheet, line, header, "\"%s\" is not an "
+		    "espeak-ng voice name such as es-419 (espeak-ng --voices)",
+		    v);
+		return;
+	}
+	lang_split(spec, &name, &code);
+	li = form_lang_index(b->f, *code != '\0' ? code : name);
+	if (li < 0)
+		problem(b, 1, sheet, line, header, "the form has no language "
+		    "\"%s\", so this voice is never used", spec);
+	else {
+		if (b->f->voice.by_lang == NULL)
+			text_grow(&b->f->voice, 0, b->f->nlangs);
+		text_set(&b->f->voice, li, v);
+	}
+	free(name);
+	free(code);
+}
+
 static void
 read_settings(struct builder *b, const struct fs_section *s)
 {
@@ -549,7 +595,8 @@ read_settings(struct builder *b, const struct fs_section *s)
 		} else if (strcmp(cs[i].base, "instance_name") == 0) {
 			free(b->instance_name);
 			b->instance_name = xstrdup(v);
-		}
+		} else if (strcmp(cs[i].base, "voice") == 0)
+			settings_voice(b, s->name, r->line, cs[i].header, v);
 	}
 	header_free(cs, s->header.ncells);
 }
@@ -2346,6 +2393,7 @@ form_free(struct form *f)
 	free(f->lists);
 	text_free(&f->title, f->nlangs);
 	text_free(&f->next_steps, f->nlangs);
+	text_free(&f->voice, f->nlangs);
 	for (i = 0; i < f->nlangs; i++) {
 		free(f->langs[i].name);
 		free(f->langs[i].code);
@@ -2604,6 +2652,16 @@ form_lang_index(const struct form *f, const char *code)
 			return (int)i;
 	}
 	return -1;
+}
+
+const char *
+form_voice(const struct form *f, const char *lang_code)
+{
+	int i = form_lang_index(f, lang_code);
+
+	if (i < 0 || f->voice.by_lang == NULL)
+		return NULL;
+	return f->voice.by_lang[i];
 }
 
 const char *

@@ -127,6 +127,7 @@ struct form {
 	int			 ticket_shows_title; /* settings ticket_show_service=yes */
 	int			 info_only;	/* settings info_only=yes: pages to read, no submission */
 	int			 order;		/* settings menu_order (service screen), default 100 */
+	struct form_text	 voice;		/* settings voice::Lang: an espeak-ng voice (by_lang may be NULL) */
 	struct form_lang	*langs;
 	size_t			 nlangs;
 	struct form_question	*questions;
@@ -186,6 +187,13 @@ const char	*form_question_column(const struct form_question *);
  * as it is.
  */
 void		 form_numbers_display(const char *, struct buf *);
+
+/*
+ * The espeak-ng voice the form names for a language (settings sheet
+ * voice::Language (code)), or NULL: only that very language, no fallback.
+ * [audio] voice.CODE in the config wins over it (ui-listen.c).
+ */
+const char	*form_voice(const struct form *, const char *lang_code);
 
 /* Index of a language by code ("es") or -1. */
 int		 form_lang_index(const struct form *, const char *code);

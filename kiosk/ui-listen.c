@@ -34,6 +34,17 @@
 
 #include "ui-private.h"
 
+/*
+ * The resident's voice: [audio] voice.CODE, else the form's settings
+ * voice::Lang while a form is open, else the language's default.
+ */
+static const char *
+voice(struct ui *u)
+{
+	return config_voice_form(u->cfg, u->s->lang, u->s->form != NULL ?
+	    form_voice(u->s->form, u->s->lang) : NULL);
+}
+
 /* Append one part of what is said, ending as a sentence. */
 static void
 part(struct buf *b, const char *s)
@@ -234,8 +245,8 @@ say_screen(struct ui *u)
 	screen_text(u, &b);
 	if (b.len > SPEECH_TEXT_MAX)
 		b.len = SPEECH_TEXT_MAX;	/* (a cut mid-letter is skipped) */
-	if (b.len > 0 && speech_say(u->speech, config_voice(u->cfg,
-	    u->s->lang), buf_cstr(&b), 0, &cause) < 0) {
+	if (b.len > 0 && speech_say(u->speech, voice(u), buf_cstr(&b), 0,
+	    &cause) < 0) {
 		log_msg("speech: %s", cause);
 		free(cause);
 	}
@@ -253,8 +264,7 @@ ui_listen_code(struct ui *u)
 		return;
 	code = speech_spell_code(u->s->claim);
 	xasprintf(&t, "%s: %s.\n%s.", _("Your claim code"), code, code);
-	if (speech_say(u->speech, config_voice(u->cfg, u->s->lang), t, 0,
-	    &cause) < 0) {
+	if (speech_say(u->speech, voice(u), t, 0, &cause) < 0) {
 		log_msg("speech: %s", cause);
 		free(cause);
 	}

@@ -9,7 +9,11 @@ test-only input log (KIOSK_TEST=1 + KIOSK_TEST_SPEECH_LOG):
   spoken::বাংলা (bn) column is read from it, one without from its written
   Bengali label (never from the English spoken text);
 - a phone number in Bengali digits is read digit by digit, as ASCII
-  digits, which the bn voice reads in Bengali."""
+  digits, which the bn voice reads in Bengali;
+- the form's settings voice::English (en) reads its English screens (the
+  service screen, before a form is chosen, keeps the default en-us; the
+  Bengali screens, for which the form names no voice, keep bn), and
+  [audio] voice.en in the config wins over it."""
 import os
 import re
 import sys
@@ -28,8 +32,8 @@ choices,,,,,,,,,
 ,yn,yes,Yes,হ্যাঁ,"Yes, it is",হ্যাঁ ঠিক আছে,,,
 ,yn,na,N/A,প্রযোজ্য নয়,Does not apply,,,,
 settings,,,,,,,,,
-,form_id,version,form_title::English (en),form_title::বাংলা (bn),,,,,
-,spokentest,1,Spoken test,কথ্য পরীক্ষা,,,,,
+,form_id,version,form_title::English (en),form_title::বাংলা (bn),voice::English (en),,,,
+,spokentest,1,Spoken test,কথ্য পরীক্ষা,en-029,,,,
 """ % BN_HINT
 
 
@@ -80,12 +84,18 @@ try:
     k.wait("F3: listen", 10)
     k.keys("1", "Enter")
     k.wait("Spoken test", 5)
+    new = listen(k, log)
+    t.ok(new and new[0][0] == "en-us" and "Spoken test" in new[0][1],
+         "the service screen: the default voice", new)
+    k.keys("F3")            # stop
     k.keys("1", "Enter")
     s = k.wait("Is the ID OK", 5) or k.screen()
     t.ok("N/A" in s and "p. 3" in s, "the screen shows the written texts",
          s)
     new = listen(k, log)
     said = new[0][1] if new else ""
+    t.ok(new and new[0][0] == "en-029",
+         "the form's voice::English (en) reads its English pages", new)
     t.ok("1: Yes, it is." in said and "2: Does not apply." in said and
          "N/A" not in said,
          "choices: spoken::English (en) replaces the written label, "
@@ -114,6 +124,21 @@ try:
          "a phone number in Bengali digits is read digit by digit", said)
     t.ok("See page" not in said,
          "the English spoken hint is never read in Bengali", said)
+    k.stop()
+
+    # [audio] voice.en wins over the form's voice::English (en).
+    with open(w.config, "a") as f:
+        f.write("voice.en = en\n")
+    k = Kiosk(w.config, 100, 30, env={"KIOSK_TEST": "1",
+                                      "KIOSK_TEST_SPEECH_LOG": log})
+    k.wait("F3: listen", 10)
+    k.keys("1", "Enter")
+    k.wait("Spoken test", 5)
+    k.keys("1", "Enter")
+    k.wait("Is the ID OK", 5)
+    new = listen(k, log)
+    t.ok(new and new[0][0] == "en" and "Yes, it is" in new[0][1],
+         "the config's voice.en wins over the form's", new)
     k.stop()
 finally:
     if os.environ.get("KEEP"):

@@ -958,6 +958,54 @@ test_randomize(void)
 	buf_free(&got);
 }
 
+/* Issue 17: what the Listen key reads (spoken texts) and in which voice. */
+static void
+test_speech_texts(void)
+{
+	struct buf p = { 0 };
+	struct form *f;
+	const struct form_question *q;
+	const char *form =
+	    "survey\n,type,name,label::English (en),label::Espa\xc3\xb1ol "
+	    "(es),hint::English (en),spoken_hint::English (en)\n"
+	    ",select_one yn or_other,q,Q?,\xc2\xbfQ?,p. 3,page three\n"
+	    "choices\n,list_name,name,label::English (en),label::Espa\xc3\xb1ol "
+	    "(es),spoken::English (en)\n"
+	    ",yn,na,N/A,N/A,Does not apply\n"
+	    "settings\n,form_id,voice::English (en),voice::Espa\xc3\xb1ol (es)\n"
+	    ",v,en-029,es\n";
+	char *t;
+
+	f = load("v.csv", form);
+	q = f != NULL ? form_question_by_name(f, "q") : NULL;
+	ok(q != NULL && strcmp(form_text(f, &q->spoken_hint, "en"),
+	    "page three") == 0 && q->spoken_hint.by_lang[1] == NULL,
+	    "spoken_hint::English (en) is the hint as read aloud");
+	ok(q != NULL && q->list != NULL && q->list->nchoices == 2 &&
+	    q->list->choices[0].spoken.by_lang[0] != NULL &&
+	    strcmp(q->list->choices[0].spoken.by_lang[0], "Does not apply")
+	    == 0 && q->list->choices[0].spoken.by_lang[1] == NULL,
+	    "a choice's spoken::English (en), also in the or_other list");
+	ok(f != NULL && form_voice(f, "en") != NULL && strcmp(form_voice(f,
+	    "en"), "en-029") == 0 && strcmp(form_voice(f, "es"), "es") == 0 &&
+	    form_voice(f, "bn") == NULL,
+	    "settings voice::Language (code) names a voice per language");
+	ok(f != NULL && f->nlangs == 2, "a voice adds no language");
+	form_free(f);
+	xasprintf(&t, "%s", form);
+	memcpy(strstr(t, ",v,en-029") + 3, "en;rm", 5);
+	ok(check_count(t, "\"en;rm9\" is not an espeak-ng voice", &p) == 1,
+	    "a voice that is not a voice name is refused");
+	free(t);
+	ok(check_count("survey\n,type,name,label::English (en)\n,note,n,N\n"
+	    "settings\n,form_id,voice,voice::Deutsch (de)\n,v,en,de\n",
+	    "warning:", &p) == 2 && strstr(buf_cstr(&p), "a voice is for one "
+	    "language") && strstr(buf_cstr(&p), "no language \"Deutsch "
+	    "(de)\""), "a voice with no language, or one the form has not: "
+	    "warnings");
+	buf_free(&p);
+}
+
 int
 main(void)
 {
@@ -975,6 +1023,7 @@ main(void)
 	test_meta();
 	test_functions();
 	test_randomize();
+	test_speech_texts();
 	buf_free(&cols);
 	return done_testing();
 }

@@ -159,6 +159,10 @@ main(void)
 	    "voice.es overrides Spanish's voice; others keep theirs");
 	ok(strcmp(config_voice(NULL, "es"), "es-419") == 0,
 	    "Spanish is es-419 by default");
+	ok(cfg != NULL && strcmp(config_voice_form(cfg, "es", "es-x"), "es") ==
+	    0 && strcmp(config_voice_form(cfg, "bn", "bn-x"), "bn-x") == 0 &&
+	    strcmp(config_voice_form(cfg, "en", NULL), "en-us") == 0,
+	    "voice.CODE wins over a form's voice, which wins over the default");
 	config_free(cfg);
 	cfg = cfg_from(dir, "device = hw:0 || rm\n", &cause);
 	ok(cfg == NULL && cause && strstr(cause, "k.ini:8") &&
