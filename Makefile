@@ -44,13 +44,15 @@ ASAN_CFLAGS = -std=c11 $(WARN) $(DEFS) -O1 -g -fno-omit-frame-pointer \
 	     -fsanitize=address,undefined -fno-sanitize-recover=undefined $(PKG_CFLAGS)
 
 # kiosk-print: the ticket (cairo, pango, qrencode), CUPS, util, and the
-# request's wire format (printer-request.c, which the kiosk links too).
+# request's wire format (printer-request.c, and the framing and process
+# plumbing both helpers share, helper-*.c: the kiosk links them too).
+HELPER_SRCS := kiosk/helper-wire.c kiosk/helper-proc.c
 PRINT_ONLY := kiosk/print-main.c kiosk/print.c kiosk/ticket.c kiosk/chart.c
-PSRCS	 := $(PRINT_ONLY) kiosk/printer-request.c kiosk/util.c
-# kiosk-speak: espeak-ng, util, and the speech protocol (speech-request.c,
-# which the kiosk links too).
+PSRCS	 := $(PRINT_ONLY) kiosk/printer-request.c $(HELPER_SRCS) kiosk/util.c
+# kiosk-speak: espeak-ng, util, and the speech protocol (speech-request.c
+# and helper-*.c, which the kiosk links too).
 SPEAK_ONLY := kiosk/speak-main.c
-SSRCS	 := $(SPEAK_ONLY) kiosk/speech-request.c kiosk/util.c
+SSRCS	 := $(SPEAK_ONLY) kiosk/speech-request.c $(HELPER_SRCS) kiosk/util.c
 SRCS	 := $(filter-out $(PRINT_ONLY) $(SPEAK_ONLY),$(sort $(wildcard kiosk/*.c)))
 LIB_SRCS := $(filter-out kiosk/main.c,$(SRCS))
 OBJS	 := $(SRCS:kiosk/%.c=build/obj/%.o)

@@ -15,8 +15,6 @@
  * follows); leave a failed or cancelled job waiting to print later; write
  * to stderr anything but a fatal error.
  */
-#include <sys/prctl.h>
-#include <sys/resource.h>
 
 #include <errno.h>
 #include <fcntl.h>
@@ -31,6 +29,7 @@
 #include <unistd.h>
 
 #include "chart.h"
+#include "helper.h"
 #include "print.h"
 #include "printer.h"
 #include "printer-request.h"
@@ -59,7 +58,6 @@ static struct {
 } rd;
 static struct printer_request req;
 static volatile sig_atomic_t stop_sig;
-static int parent_gone;
 
 static void
 on_stop(int sig)
@@ -78,49 +76,15 @@ now_ms(void)
 
 /* ---- Answers ----------------------------------------------------------- */
 
-/* One answer line, "key value\n", control characters made spaces. */
+/* One answer line, "key value\n" (helper-proc.c writes it). */
 static void
 say(const char *key, const char *fmt, ...)
 {
-	char line[PRINTER_LINE_MAX], *v = NULL;
 	va_list ap;
-	size_t n, i, off;
-	ssize_t w;
 
-	if (parent_gone)
-		return;
-	if (fmt != NULL) {
-		va_start(ap, fmt);
-		xvasprintf(&v, fmt, ap);
-		va_end(ap);
-	}
-	if (v != NULL && *v != '\0')
-		n = (size_t)snprintf(line, sizeof line - 1, "%s %s", key, v);
-	else
-		n = (size_t)snprintf(line, sizeof line - 1, "%s", key);
-	free(v);
-	if (n >= sizeof line - 1) {
-		n = sizeof line - 2;
-		/* Do not end in the middle of a UTF-8 sequence. */
-		while (n > 0 && ((unsigned char)line[n] & 0xc0) == 0x80)
-			n--;
-	}
-	for (i = 0; i < n; i++) {
-		if ((unsigned char)line[i] < 0x20 || line[i] == 0x7f)
-			line[i] = ' ';
-	}
-	line[n++] = '\n';
-	for (off = 0; off < n; off += (size_t)w) {
-		w = write(STDOUT_FILENO, line + off, n - off);
-		if (w == -1 && errno == EINTR) {
-			w = 0;
-			continue;
-		}
-		if (w <= 0) {
-			parent_gone = 1;	/* EPIPE: cancel what we follow */
-			return;
-		}
-	}
+	va_start(ap, fmt);
+	helper_vsay(key, fmt, ap);
+	va_end(ap);
 }
 
 /* ---- The request ------------------------------------------------------- */
@@ -202,7 +166,7 @@ cancel_asked(int ms)
 	double end = now_ms() + ms;
 	int r;
 
-	while (!stop_sig && !parent_gone) {
+	while (!stop_sig && !helper_parent_gone()) {
 		if (rd.len > rd.off)
 			return 1;
 		if ((r = rd_fill(ms)) == -1)
@@ -435,32 +399,6 @@ op_status(void)
 	return 0;
 }
 
-static void
-setup(void)
-{
-	struct rlimit rl = { 0, 0 };
-	struct sigaction sa;
-	sigset_t none;
-
-	/* A ticket holds a claim code: no core dumps, like the kiosk. */
-	setrlimit(RLIMIT_CORE, &rl);
-	if (getenv("KIOSK_ALLOW_DUMP") == NULL)
-		prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
-	/* Die with the kiosk: if it is killed, SIGTERM comes here too. */
-	prctl(PR_SET_PDEATHSIG, SIGTERM, 0, 0, 0);
-	sigemptyset(&none);
-	sigprocmask(SIG_SETMASK, &none, NULL);
-	memset(&sa, 0, sizeof sa);
-	sigemptyset(&sa.sa_mask);
-	sa.sa_handler = SIG_IGN;
-	sigaction(SIGPIPE, &sa, NULL);
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGQUIT, &sa, NULL);
-	sigaction(SIGTSTP, &sa, NULL);
-	sa.sa_handler = on_stop;
-	sigaction(SIGTERM, &sa, NULL);
-	sigaction(SIGHUP, &sa, NULL);
-}
 
 int
 main(int argc, char **argv)
@@ -473,7 +411,7 @@ main(int argc, char **argv)
 	if (argc == 3 && strcmp(argv[1], "--report-chart") == 0)
 		return chart_main(argv[2]);
 
-	setup();
+	helper_setup(PRINTER_LINE_MAX, on_stop);
 	if (argc > 1 || isatty(STDIN_FILENO)) {
 		fprintf(stderr, "usage: kiosk-print < REQUEST\n"
 		    "kiosk-print renders and prints claim tickets for kiosk(1),"

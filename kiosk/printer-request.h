@@ -1,8 +1,9 @@
 /*
  * printer-request: the request of the print protocol (printer.h) on the
- * wire. The kiosk formats it (printer.c); kiosk-print parses it
- * (print-main.c); tests/fuzz/fuzz_printer_request.c fuzzes both. Pure: no
- * I/O, no state of its own, never logs (a request holds a claim code).
+ * wire, in the framing of helper.h. The kiosk formats it (printer.c);
+ * kiosk-print parses it (print-main.c); tests/fuzz/fuzz_printer_request.c
+ * fuzzes both. Pure: no I/O, no state of its own, never logs (a request
+ * holds a claim code).
  */
 #ifndef KIOSK_PRINTER_REQUEST_H
 #define KIOSK_PRINTER_REQUEST_H
@@ -12,8 +13,9 @@
 #include "printer.h"
 #include "util.h"
 
-/* The wire name of a field ("op", "claim", ...): static storage. */
-const char	*printer_request_name(enum printer_field);
+/* The fields and limits in helper.h's terms (the fuzzer's too). */
+struct helper_proto;
+extern const struct helper_proto printer_request_proto;
 /*
  * Append req, op first, "end" last, to b. -1 with *cause (which names the
  * field, never its value) if a field or the whole is too long; b is then

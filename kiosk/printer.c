@@ -23,13 +23,11 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "helper.h"
 #include "printer.h"
 #include "printer-request.h"
 #include "util.h"
 
-#ifndef BINDIR
-#define BINDIR "/usr/local/bin"
-#endif
 #define PRINTER_HELPER		"kiosk-print"
 #define PRINTER_WRITE_MS	5000	/* to hand over the request */
 #define PRINTER_CANCEL_WAIT	8	/* s: the helper's own cancel takes <= 5 */
@@ -65,7 +63,7 @@ struct printer {
 	int			 ended, bad, printed, canceled;
 	char			*why;
 	char			 line[PRINTER_LINE_MAX];
-	size_t			 linelen;
+	struct helper_line	 in;		/* answers, cut into lines */
 	struct printer_val	 vals[PRINTER_MAXVALS];
 	int			 nvals;
 };
@@ -75,33 +73,6 @@ set_why(struct printer *p, const char *why)
 {
 	if (p->why == NULL)
 		p->why = xstrdup(why);
-}
-
-/* kiosk-print beside this binary, else in BINDIR. */
-static char *
-helper_path(const struct printer_request *req)
-{
-	char self[PATH_MAX], *slash, *path;
-	const char *t;
-	ssize_t n;
-
-	/* Test-only: a fake helper for ticket requests (SECURITY.md). */
-	if ((t = getenv("KIOSK_TEST")) != NULL && strcmp(t, "1") == 0 &&
-	    (t = getenv("KIOSK_TEST_PRINT_HELPER")) != NULL && *t != '\0' &&
-	    req->f[PF_OP] != NULL && strcmp(req->f[PF_OP], "ticket") == 0)
-		return xstrdup(t);
-	n = readlink("/proc/self/exe", self, sizeof self - 1);
-	if (n > 0) {
-		self[n] = '\0';
-		if ((slash = strrchr(self, '/')) != NULL) {
-			*slash = '\0';
-			xasprintf(&path, "%s/%s", self, PRINTER_HELPER);
-			if (access(path, X_OK) == 0)
-				return path;
-			free(path);
-		}
-	}
-	return xstrdup(BINDIR "/" PRINTER_HELPER);
 }
 
 /* Reap the helper: wait up to ms for it to exit, then kill it. */
@@ -193,64 +164,33 @@ struct printer *
 printer_start(const struct printer_request *req, int quiet, char **cause)
 {
 	struct printer *p;
+	struct helper_child c;
 	struct buf b = { 0 };
-	struct sigaction sa;
-	char *path, *argv[2], *envp[nitems(printer_env) + 1], *v;
-	int in[2] = { -1, -1 }, out[2] = { -1, -1 }, null = -1;
-	size_t i, n = 0;
-	pid_t pid;
+	char *path;
+	int ticket;
 
 	if (printer_request_format(req, &b, cause) != 0)
 		return NULL;
-
-	/* A helper that dies must not kill us with SIGPIPE. */
-	if (sigaction(SIGPIPE, NULL, &sa) == 0 && sa.sa_handler == SIG_DFL) {
-		sa.sa_handler = SIG_IGN;
-		sigaction(SIGPIPE, &sa, NULL);
+	/* Test-only: a fake helper for ticket requests (SECURITY.md). */
+	ticket = req->f[PF_OP] != NULL && strcmp(req->f[PF_OP], "ticket") == 0;
+	path = helper_path(PRINTER_HELPER, ticket ? "KIOSK_TEST_PRINT_HELPER" :
+	    NULL);
+	if (helper_spawn(path, printer_env, nitems(printer_env), quiet, &c,
+	    cause) != 0) {
+		buf_free(&b);
+		free(path);
+		return NULL;
 	}
-	path = helper_path(req);
-	for (i = 0; i < nitems(printer_env); i++) {
-		if ((v = getenv(printer_env[i])) != NULL)
-			xasprintf(&envp[n++], "%s=%s", printer_env[i], v);
-	}
-	envp[n] = NULL;
-	argv[0] = path;
-	argv[1] = NULL;
-	if (pipe2(in, O_CLOEXEC) != 0 || pipe2(out, O_CLOEXEC) != 0 ||
-	    (quiet && (null = open("/dev/null", O_WRONLY | O_CLOEXEC)) == -1)) {
-		xasprintf(cause, "cannot start %s: %s", path, strerror(errno));
-		goto fail;
-	}
-	if ((pid = fork()) == -1) {
-		xasprintf(cause, "cannot start %s: %s", path, strerror(errno));
-		goto fail;
-	}
-	if (pid == 0) {
-		/* Only async-signal-safe calls until exec. */
-		if (dup2(in[0], STDIN_FILENO) == -1 ||
-		    dup2(out[1], STDOUT_FILENO) == -1 ||
-		    (null != -1 && dup2(null, STDERR_FILENO) == -1))
-			_exit(127);
-		close_range(3, ~0U, 0);	/* the database, the log, ... */
-		setpgid(0, 0);		/* no terminal signals */
-		execve(path, argv, envp);
-		_exit(127);
-	}
-	close(in[0]);
-	close(out[1]);
-	if (null != -1)
-		close(null);
 	p = xcalloc(1, sizeof *p);
-	p->pid = pid;
-	p->to = in[1];
-	p->from = out[0];
+	p->pid = c.pid;
+	p->to = c.to;
+	p->from = c.from;
 	p->quiet = quiet;
 	p->result = PRINTER_RUNNING;
-	if (req->f[PF_DEST] != NULL && req->f[PF_OP] != NULL &&
-	    strcmp(req->f[PF_OP], "ticket") == 0)
+	p->in.line = p->line;
+	p->in.size = sizeof p->line;
+	if (req->f[PF_DEST] != NULL && ticket)
 		p->dest = xstrdup(req->f[PF_DEST]);
-	fcntl(p->to, F_SETFL, fcntl(p->to, F_GETFL) | O_NONBLOCK);
-	fcntl(p->from, F_SETFL, fcntl(p->from, F_GETFL) | O_NONBLOCK);
 	if (write_all(p->to, b.data, b.len) != 0) {
 		/* It never had the whole request: it cannot have a job. */
 		xasprintf(cause, "%s did not take the request", path);
@@ -260,55 +200,21 @@ printer_start(const struct printer_request *req, int quiet, char **cause)
 	}
 	buf_free(&b);		/* holds the claim code: zeroed */
 	free(path);
-	for (i = 0; i < n; i++)
-		free(envp[i]);
 	return p;
-
-fail:
-	for (i = 0; i < 2; i++) {
-		if (in[i] != -1)
-			close(in[i]);
-		if (out[i] != -1)
-			close(out[i]);
-	}
-	if (null != -1)
-		close(null);
-	buf_free(&b);
-	free(path);
-	for (i = 0; i < n; i++)
-		free(envp[i]);
-	return NULL;
 }
 
 int
 printer_parse_answer(const char *line, size_t len, struct printer_answer *a)
 {
-	const char *sp;
-	size_t i, wlen;
+	size_t i;
 	long l;
+	int w;
 
-	/* All len bytes: a NUL is a control character, not the end. */
 	memset(a, 0, sizeof *a);
-	if ((sp = memchr(line, ' ', len)) != NULL) {
-		wlen = (size_t)(sp - line);
-		a->value = sp + 1;
-		a->valuelen = len - wlen - 1;
-	} else {
-		wlen = len;
-		a->value = line + len;
-		a->valuelen = 0;
-	}
-	for (i = 0; i < nitems(printer_words); i++) {
-		if (strlen(printer_words[i]) == wlen &&
-		    memcmp(line, printer_words[i], wlen) == 0)
-			a->word = printer_words[i];
-	}
-	if (a->word == NULL)
+	if ((w = helper_answer_word(line, len, printer_words,
+	    nitems(printer_words), &a->value, &a->valuelen)) == -1)
 		return -1;
-	for (i = 0; i < a->valuelen; i++) {
-		if ((unsigned char)a->value[i] < 0x20 || a->value[i] == 0x7f)
-			return -1;
-	}
+	a->word = printer_words[w];
 	if (strcmp(a->word, "job") == 0) {
 		/* 1 to INT_MAX, decimal, no sign, space or leading zero. */
 		if (a->valuelen == 0 || a->value[0] < '1' || a->value[0] > '9')
@@ -326,8 +232,9 @@ printer_parse_answer(const char *line, size_t len, struct printer_answer *a)
 
 /* One answer line. Returns -1 if it breaks the grammar. */
 static int
-answer(struct printer *p, const char *line, size_t len)
+answer(void *arg, const char *line, size_t len)
 {
+	struct printer *p = arg;
 	struct printer_answer a;
 	const char *word;
 	char *value, *sp;
@@ -380,8 +287,7 @@ printer_poll(struct printer *p, int ms)
 {
 	struct pollfd pfd;
 	char chunk[4096];
-	ssize_t r, i;
-	size_t len;
+	ssize_t r;
 
 	while (p->result == PRINTER_RUNNING) {
 		pfd.fd = p->from;
@@ -403,24 +309,13 @@ printer_poll(struct printer *p, int ms)
 			    PRINTER_FAILED;
 			break;
 		}
-		for (i = 0; i < r; i++) {
-			if (chunk[i] != '\n') {
-				if (p->linelen == sizeof p->line - 1) {
-					printer_kill(p, "the print helper's "
-					    "answer is too long");
-					return p->result;
-				}
-				p->line[p->linelen++] = chunk[i];
-				continue;
-			}
-			p->line[p->linelen] = '\0';
-			len = p->linelen;
-			p->linelen = 0;
-			if (answer(p, p->line, len) != 0) {
-				printer_kill(p, "the print helper gave a bad "
-				    "answer");
-				return p->result;
-			}
+		switch (helper_line_add(&p->in, chunk, (size_t)r, answer, p)) {
+		case -1:
+			printer_kill(p, "the print helper's answer is too long");
+			return p->result;
+		case -2:
+			printer_kill(p, "the print helper gave a bad answer");
+			return p->result;
 		}
 	}
 	return p->result;

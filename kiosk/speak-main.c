@@ -21,7 +21,6 @@
  * player without also watching stdin.
  */
 #include <sys/prctl.h>
-#include <sys/resource.h>
 #include <sys/types.h>
 #include <sys/wait.h>
 
@@ -40,6 +39,7 @@
 
 #include <espeak-ng/speak_lib.h>
 
+#include "helper.h"
 #include "speech.h"
 #include "util.h"
 
@@ -74,7 +74,6 @@ static int ninbox;
 static struct job *queue[SPEECH_QUEUE_MAX];	/* utterances waiting */
 static int nqueue;
 static volatile sig_atomic_t stop_sig;
-static int parent_gone;
 static int sample_rate;
 static char *cur_voice;
 static int testing;
@@ -97,47 +96,15 @@ on_stop(int sig)
 
 /* ---- answers ---- */
 
+/* One answer line (helper-proc.c writes it). */
 static void
 say(const char *key, const char *fmt, ...)
 {
-	char line[SPEECH_LINE_MAX], *v = NULL;
 	va_list ap;
-	size_t n, i, off;
-	ssize_t w;
 
-	if (parent_gone)
-		return;
-	if (fmt != NULL) {
-		va_start(ap, fmt);
-		xvasprintf(&v, fmt, ap);
-		va_end(ap);
-	}
-	if (v != NULL && *v != '\0')
-		n = (size_t)snprintf(line, sizeof line - 1, "%s %s", key, v);
-	else
-		n = (size_t)snprintf(line, sizeof line - 1, "%s", key);
-	free(v);
-	if (n >= sizeof line - 1) {
-		n = sizeof line - 2;
-		while (n > 0 && ((unsigned char)line[n] & 0xc0) == 0x80)
-			n--;
-	}
-	for (i = 0; i < n; i++) {
-		if ((unsigned char)line[i] < 0x20 || line[i] == 0x7f)
-			line[i] = ' ';
-	}
-	line[n++] = '\n';
-	for (off = 0; off < n; off += (size_t)w) {
-		w = write(STDOUT_FILENO, line + off, n - off);
-		if (w == -1 && errno == EINTR) {
-			w = 0;
-			continue;
-		}
-		if (w <= 0) {
-			parent_gone = 1;
-			return;
-		}
-	}
+	va_start(ap, fmt);
+	helper_vsay(key, fmt, ap);
+	va_end(ap);
 }
 
 /* ---- requests ---- */
@@ -752,27 +719,9 @@ flush_queue(void)
 static void
 setup(void)
 {
-	struct rlimit rl = { 0, 0 };
-	struct sigaction sa;
-	sigset_t none;
 	const char *t;
 
-	setrlimit(RLIMIT_CORE, &rl);
-	if (getenv("KIOSK_ALLOW_DUMP") == NULL)
-		prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
-	prctl(PR_SET_PDEATHSIG, SIGTERM, 0, 0, 0);
-	sigemptyset(&none);
-	sigprocmask(SIG_SETMASK, &none, NULL);
-	memset(&sa, 0, sizeof sa);
-	sigemptyset(&sa.sa_mask);
-	sa.sa_handler = SIG_IGN;
-	sigaction(SIGPIPE, &sa, NULL);
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGQUIT, &sa, NULL);
-	sigaction(SIGTSTP, &sa, NULL);
-	sa.sa_handler = on_stop;
-	sigaction(SIGTERM, &sa, NULL);
-	sigaction(SIGHUP, &sa, NULL);
+	helper_setup(SPEECH_LINE_MAX, on_stop);
 	testing = (t = getenv("KIOSK_TEST")) != NULL && strcmp(t, "1") == 0;
 }
 
@@ -798,7 +747,7 @@ main(int argc, char **argv)
 	}
 	espeak_SetSynthCallback(synth_cb);
 	say("ready", "%d", sample_rate);
-	while (!stop_sig && !parent_gone) {
+	while (!stop_sig && !helper_parent_gone()) {
 		/* Act on what came in, in order. */
 		while (ninbox > 0) {
 			j = inbox[0];

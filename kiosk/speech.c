@@ -24,12 +24,10 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "helper.h"
 #include "speech.h"
 #include "util.h"
 
-#ifndef BINDIR
-#define BINDIR "/usr/local/bin"
-#endif
 #define SPEECH_HELPER		"kiosk-speak"
 #define SPEECH_READY_MS		10000	/* spawn to "ready" */
 #define SPEECH_ANSWER_MS	5000	/* a request to its first answer */
@@ -66,7 +64,7 @@ struct speech {
 	int			 probing;
 	struct buf		 out;		/* requests not yet written */
 	char			 line[SPEECH_LINE_MAX];
-	size_t			 linelen;
+	struct helper_line	 in;		/* answers, cut into lines */
 
 	long			 next_id;
 	long			 playing;
@@ -112,33 +110,9 @@ speech_new(const struct speech_params *p)
 	sp->state = SPEECH_DEAD;
 	sp->dev = SPEECH_DEVICE_UNKNOWN;
 	sp->next_id = 1;
+	sp->in.line = sp->line;
+	sp->in.size = sizeof sp->line;
 	return sp;
-}
-
-/* kiosk-speak beside this binary, else in BINDIR. */
-static char *
-helper_path(void)
-{
-	char self[PATH_MAX], *slash, *path;
-	const char *t;
-	ssize_t n;
-
-	/* Test-only: a fake helper (SECURITY.md). */
-	if ((t = getenv("KIOSK_TEST")) != NULL && strcmp(t, "1") == 0 &&
-	    (t = getenv("KIOSK_TEST_SPEAK_HELPER")) != NULL && *t != '\0')
-		return xstrdup(t);
-	n = readlink("/proc/self/exe", self, sizeof self - 1);
-	if (n > 0) {
-		self[n] = '\0';
-		if ((slash = strrchr(self, '/')) != NULL) {
-			*slash = '\0';
-			xasprintf(&path, "%s/%s", self, SPEECH_HELPER);
-			if (access(path, X_OK) == 0)
-				return path;
-			free(path);
-		}
-	}
-	return xstrdup(BINDIR "/" SPEECH_HELPER);
 }
 
 /* Kill and reap the helper; everything it had is forgotten. */
@@ -164,7 +138,7 @@ kill_helper(struct speech *sp, const char *why)
 	sp->npend = 0;
 	sp->nstopping = 0;
 	sp->playing = 0;
-	sp->linelen = 0;
+	sp->in.len = 0;
 	sp->deadline = 0;
 	buf_free(&sp->out);
 	if (sp->probing) {
@@ -178,11 +152,8 @@ kill_helper(struct speech *sp, const char *why)
 static int
 spawn(struct speech *sp, char **cause)
 {
-	struct sigaction sa;
-	char *path, *argv[2], *envp[nitems(speech_env) + 1], *v;
-	int in[2] = { -1, -1 }, out[2] = { -1, -1 }, null = -1;
-	size_t i, n = 0;
-	pid_t pid;
+	struct helper_child c;
+	char *path;
 
 	if (sp->rest_until != 0 && time(NULL) < sp->rest_until) {
 		xasprintf(cause, "the speech helper failed %d times; resting",
@@ -192,59 +163,18 @@ spawn(struct speech *sp, char **cause)
 	sp->rest_until = 0;
 	if (sp->deaths >= SPEECH_RESTARTS)
 		sp->deaths = 0;
-	if (sigaction(SIGPIPE, NULL, &sa) == 0 && sa.sa_handler == SIG_DFL) {
-		sa.sa_handler = SIG_IGN;
-		sigaction(SIGPIPE, &sa, NULL);
-	}
-	path = helper_path();
-	for (i = 0; i < nitems(speech_env); i++) {
-		if ((v = getenv(speech_env[i])) != NULL)
-			xasprintf(&envp[n++], "%s=%s", speech_env[i], v);
-	}
-	envp[n] = NULL;
-	argv[0] = path;
-	argv[1] = NULL;
-	if (pipe2(in, O_CLOEXEC) != 0 || pipe2(out, O_CLOEXEC) != 0 ||
-	    (sp->quiet && (null = open("/dev/null", O_WRONLY | O_CLOEXEC)) ==
-	    -1) || (pid = fork()) == -1) {
-		xasprintf(cause, "cannot start %s: %s", path, strerror(errno));
-		for (i = 0; i < 2; i++) {
-			if (in[i] != -1)
-				close(in[i]);
-			if (out[i] != -1)
-				close(out[i]);
-		}
-		if (null != -1)
-			close(null);
+	path = helper_path(SPEECH_HELPER, "KIOSK_TEST_SPEAK_HELPER");
+	if (helper_spawn(path, speech_env, nitems(speech_env), sp->quiet, &c,
+	    cause) != 0) {
 		free(path);
-		for (i = 0; i < n; i++)
-			free(envp[i]);
 		return -1;
 	}
-	if (pid == 0) {
-		if (dup2(in[0], STDIN_FILENO) == -1 ||
-		    dup2(out[1], STDOUT_FILENO) == -1 ||
-		    (null != -1 && dup2(null, STDERR_FILENO) == -1))
-			_exit(127);
-		close_range(3, ~0U, 0);
-		setpgid(0, 0);
-		execve(path, argv, envp);
-		_exit(127);
-	}
-	close(in[0]);
-	close(out[1]);
-	if (null != -1)
-		close(null);
-	sp->pid = pid;
-	sp->to = in[1];
-	sp->from = out[0];
-	fcntl(sp->to, F_SETFL, fcntl(sp->to, F_GETFL) | O_NONBLOCK);
-	fcntl(sp->from, F_SETFL, fcntl(sp->from, F_GETFL) | O_NONBLOCK);
+	free(path);
+	sp->pid = c.pid;
+	sp->to = c.to;
+	sp->from = c.from;
 	sp->state = SPEECH_STARTING;
 	sp->deadline = now_ms() + SPEECH_READY_MS;
-	free(path);
-	for (i = 0; i < n; i++)
-		free(envp[i]);
 	return 0;
 }
 
@@ -428,8 +358,9 @@ set_deadline(struct speech *sp)
 
 /* One answer line; -1 if it breaks the grammar or makes no sense. */
 static int
-answer(struct speech *sp, const char *line, size_t len)
+answer(void *arg, const char *line, size_t len)
 {
+	struct speech *sp = arg;
 	struct speech_answer a;
 	char *v;
 	int i;
@@ -508,7 +439,7 @@ speech_poll(struct speech *sp, int ms)
 {
 	struct pollfd pfd;
 	char chunk[1024];
-	ssize_t r, i;
+	ssize_t r;
 	double end = now_ms() + (ms > 0 ? ms : 0);
 
 	while (sp->pid > 0) {
@@ -534,23 +465,13 @@ speech_poll(struct speech *sp, int ms)
 			kill_helper(sp, "the speech helper stopped");
 			break;
 		}
-		for (i = 0; i < r; i++) {
-			if (chunk[i] != '\n') {
-				if (sp->linelen == sizeof sp->line - 1) {
-					kill_helper(sp, "the speech helper's "
-					    "answer is too long");
-					return sp->state;
-				}
-				sp->line[sp->linelen++] = chunk[i];
-				continue;
-			}
-			sp->line[sp->linelen] = '\0';
-			if (answer(sp, sp->line, sp->linelen) != 0) {
-				kill_helper(sp, "the speech helper gave a bad "
-				    "answer");
-				return sp->state;
-			}
-			sp->linelen = 0;
+		switch (helper_line_add(&sp->in, chunk, (size_t)r, answer, sp)) {
+		case -1:
+			kill_helper(sp, "the speech helper's answer is too long");
+			return sp->state;
+		case -2:
+			kill_helper(sp, "the speech helper gave a bad answer");
+			return sp->state;
 		}
 	}
 	return sp->state;

@@ -175,7 +175,10 @@ char		*speech_spell_code(const char *);
 
 /* ---- the wire (speech-request.c; pure, fuzzed) ---- */
 
-const char	*speech_request_name(enum speech_field);
+/* The fields and limits in helper.h's terms (the fuzzer's too). */
+struct helper_proto;
+extern const struct helper_proto speech_request_proto;
+
 /* As printer_request_format (printer-request.h). */
 struct buf;
 int		 speech_request_format(const struct speech_request *,

@@ -8,7 +8,8 @@
  * nothing else carries one.
  *
  * Build: tests/fuzz/run.sh (it links these sources):
- *   kiosk/printer.c kiosk/printer-request.c kiosk/util.c
+ *   kiosk/printer.c kiosk/printer-request.c kiosk/helper-wire.c
+ *   kiosk/helper-proc.c kiosk/util.c
  * Must never crash, hang, leak or read out of bounds, whatever the input.
  */
 #include <limits.h>
