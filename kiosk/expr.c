@@ -102,7 +102,7 @@ static const struct {
 	{ "boolean-from-string", F_BOOLEAN_FROM_STRING, 1, 1 },
 	{ "join", F_JOIN, 1, -1 },
 	{ "position", F_POSITION, 1, 1 },
-	{ "indexed-repeat", F_INDEXED_REPEAT, 3, 3 },
+	{ "indexed-repeat", F_INDEXED_REPEAT, 3, 1 + 2 * EXPR_INDEXED_MAX },
 	{ "count-non-empty", F_COUNT_NON_EMPTY, 1, 1 },
 	{ "random", F_RANDOM, 0, 0 },
 	{ "current", F_CURRENT, 0, 0 },
@@ -786,6 +786,20 @@ path_after_call(struct parser *p, struct node *call, size_t pos)
 	return n;
 }
 
+/* indexed-repeat(${name}, ${group}, i[, ${group2}, i2...]) */
+static int
+indexed_repeat_ok(const struct node *n)
+{
+	size_t i;
+
+	if (n->nargs % 2 == 0 || n->args[0]->type != N_REF)
+		return 0;
+	for (i = 1; i < n->nargs; i += 2)
+		if (n->args[i]->type != N_REF)
+			return 0;
+	return 1;
+}
+
 static struct node *
 parse_call(struct parser *p, char *name, size_t pos)
 {
@@ -904,10 +918,11 @@ parse_call(struct parser *p, char *name, size_t pos)
 		    "the number of the repeat instance");
 		goto fail;
 	}
-	if (n->f == F_INDEXED_REPEAT && (n->args[0]->type != N_REF ||
-	    n->args[1]->type != N_REF)) {
-		perror_at(p, pos, "indexed-repeat() needs a question and its "
-		    "repeat: indexed-repeat(${name}, ${repeat}, number)");
+	if (n->f == F_INDEXED_REPEAT && !indexed_repeat_ok(n)) {
+		perror_at(p, pos, "indexed-repeat() needs a question, then "
+		    "pairs of a repeat or group around it and a number: "
+		    "indexed-repeat(${name}, ${repeat}, number[, ${repeat2}, "
+		    "number2...])");
 		goto fail;
 	}
 	if (n->f == F_COUNT_NON_EMPTY && n->args[0]->type != N_REF) {
@@ -2058,6 +2073,40 @@ instance_match(const struct node *n, const struct expr_env *env, long *count)
 	return first;
 }
 
+/*
+ * ODK indexed-repeat(ref, group1, i1, group2, i2, ...): ref in instance
+ * i of each group (1-based; empty, NaN or below 1: the first).
+ */
+static struct val
+indexed_repeat(const struct node *n, const struct expr_env *env)
+{
+	int groups[EXPR_INDEXED_MAX];
+	size_t idx[EXPR_INDEXED_MAX], j, np = (n->nargs - 1) / 2;
+	const char *t;
+	double x;
+
+	for (j = 0; j < np; j++) {
+		groups[j] = n->args[1 + 2 * j]->ref;
+		x = eval_num(n->args[2 + 2 * j], env);
+		if (isnan(x) || x < 1)
+			x = 1;
+		if (x > 1e6)
+			return vstr_const("");
+		idx[j] = (size_t)x;
+	}
+	if (env != NULL && env->value_in != NULL) {
+		t = env->value_in(env->arg, n->args[0]->ref, groups, idx, np);
+		return vstr_own(xstrdup(t != NULL ? t : ""));
+	}
+	if (idx[0] > env_count(env, groups[0]))
+		return vstr_const("");
+	if (env != NULL && env->value_at != NULL) {
+		t = env->value_at(env->arg, n->args[0]->ref, idx[0] - 1);
+		return vstr_own(xstrdup(t != NULL ? t : ""));
+	}
+	return vstr_own(xstrdup(env_value(env, n->args[0]->ref, idx[0] - 1)));
+}
+
 static struct val
 eval_call(const struct node *n, const struct expr_env *env)
 {
@@ -2385,18 +2434,7 @@ eval_call(const struct node *n, const struct expr_env *env)
 			return vnum(0);
 		return vnum((double)env->position(env->arg));
 	case F_INDEXED_REPEAT:
-		/* ODK: instance k (1-based) of the repeat; empty: the first. */
-		x = eval_num(n->args[2], env);
-		if (isnan(x) || x < 1)
-			x = 1;
-		if (x > 1e6 || (size_t)x > env_count(env, n->args[1]->ref))
-			return vstr_const("");
-		k = (size_t)x - 1;
-		if (env != NULL && env->value_at != NULL) {
-			t = env->value_at(env->arg, n->args[0]->ref, k);
-			return vstr_own(xstrdup(t != NULL ? t : ""));
-		}
-		return vstr_own(xstrdup(env_value(env, n->args[0]->ref, k)));
+		return indexed_repeat(n, env);
 	case F_RANDOM:
 		return vnum(random_unit());
 	case F_VERSION:

@@ -75,6 +75,14 @@ struct expr_env {
 	size_t		 (*list_size)(void *arg, int list);
 	void		 (*list_select)(void *arg, int list, long k);
 	const char	*version;
+	/*
+	 * Optional. indexed-repeat(ref, g1, i1, g2, i2, ...): ref in
+	 * instance idx[j] (1-based) of each group or repeat groups[j] that
+	 * encloses it; "" if one does not enclose it or has no such instance.
+	 * Without it, value_at serves the first pair.
+	 */
+	const char	*(*value_in)(void *arg, int ref, const int *groups,
+			    const size_t *idx, size_t n);
 };
 
 /*
@@ -95,6 +103,9 @@ int		 expr_uses_self(const struct expr *);
 char		*expr_eval_string(const struct expr *, const struct expr_env *);
 /* Evaluate to a boolean (XPath boolean() of the result). */
 int		 expr_eval_bool(const struct expr *, const struct expr_env *);
+
+/* indexed-repeat() takes at most this many (group, index) pairs (ODK). */
+#define EXPR_INDEXED_MAX	5
 
 /* Helpers shared with form-state.c. */
 int		 expr_parse_date(const char *, int *y, int *m, int *d);

@@ -400,6 +400,47 @@ env_value_at(void *arg, int ref, size_t k)
 	return item_value_for_expr(st, find_item(st, ref, (int)k + 1));
 }
 
+/*
+ * indexed-repeat(ref, g1, i1, ...): each g must enclose ref; a repeat's
+ * index picks its instance, a group has only instance 1. A repeat not
+ * named is the context's instance when ref shares it, else the first.
+ */
+static const char *
+env_value_in(void *arg, int ref, const int *groups, const size_t *idx,
+    size_t n)
+{
+	struct form_state *st = arg;
+	const struct form *f = st->f;
+	int rep, p, inst = 0;
+	size_t j;
+
+	if (ref < 0 || ref >= (int)f->nquestions)
+		return "";
+	for (j = 0; j < n; j++) {
+		for (p = f->questions[ref].parent; p >= 0 && p != groups[j];
+		    p = f->questions[p].parent)
+			;
+		if (p < 0)
+			return "";
+		if (f->questions[p].type != FT_BEGIN_REPEAT) {
+			if (idx[j] != 1)
+				return "";
+		} else if (idx[j] > (size_t)st->ninst[p])
+			return "";
+		else
+			inst = (int)idx[j];
+	}
+	if ((rep = qp(f, ref)->repeat) < 0)
+		return item_value_for_expr(st, st->qitem[ref]);
+	if (inst == 0) {
+		inst = 1;
+		if (qp(f, st->items[st->ctx].pub.qindex)->repeat == rep &&
+		    st->items[st->ctx].pub.instance > 0)
+			inst = st->items[st->ctx].pub.instance;
+	}
+	return item_value_for_expr(st, find_item(st, ref, inst));
+}
+
 static size_t
 env_list_size(void *arg, int list)
 {
@@ -433,6 +474,7 @@ env_init(struct form_state *st, struct expr_env *env, size_t ctx)
 	env->now = st->now;
 	env->position = env_position;
 	env->value_at = env_value_at;
+	env->value_in = env_value_in;
 	env->list_size = env_list_size;
 	env->list_select = env_list_select;
 	env->version = st->f->version;

@@ -58,7 +58,7 @@ int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t len)
 {
 	struct expr_env env = { NULL, value, count, label, 1700000000,
-	    NULL, NULL, NULL, NULL, NULL };
+	    NULL, NULL, NULL, NULL, NULL, NULL };
 	struct expr *e;
 	char *text, *line, *save = NULL, *cause = NULL, *s;
 	int i;

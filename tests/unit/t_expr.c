@@ -103,8 +103,22 @@ list_select(void *arg, int list, long k)
 	city = k;
 }
 
+/* indexed-repeat() with pairs: what the engine was asked for. */
+static const char *
+value_in(void *arg, int ref, const int *groups, const size_t *idx, size_t n)
+{
+	static char out[128];
+	size_t j, len;
+
+	len = (size_t)snprintf(out, sizeof out, "%d", ref);
+	for (j = 0; j < n && len < sizeof out; j++)
+		len += (size_t)snprintf(out + len, sizeof out - len, " %d:%zu",
+		    groups[j], idx[j]);
+	return out;
+}
+
 static struct expr_env env = { NULL, value, count, choice_label, 0,
-    position, value_at, list_size, list_select, "2026-11" };
+    position, value_at, list_size, list_select, "2026-11", NULL };
 
 static char *
 ev(const char *src)
@@ -326,6 +340,19 @@ main(void)
 	is_ev("indexed-repeat(${ages}, ${ages}, ${a})", "12");	/* empty: first */
 	is_ev("indexed-repeat(${ages}, ${ages}, 4)", "");
 	err_has("indexed-repeat('x', ${ages}, 1)", "indexed-repeat(${name}");
+	/* Nested repeats: (group, index) pairs, as ODK (up to 5 pairs). */
+	env.value_in = value_in;
+	is_ev("indexed-repeat(${a}, ${ages}, 2, ${r}, 3)", "0 3:2 2:3");
+	is_ev("indexed-repeat(${a}, ${ages}, 2, ${r}, 0)", "0 3:2 2:1");
+	is_ev("indexed-repeat(${a}, ${ages}, 1.9, ${r}, ${a}, ${b}, 4)",
+	    "0 3:1 2:1 1:4");
+	is_ev("indexed-repeat(${a}, ${ages}, 1, ${r}, 1, ${b}, 1, ${a}, 1, "
+	    "${b}, 1)", "0 3:1 2:1 1:1 0:1 1:1");
+	env.value_in = NULL;
+	err_has("indexed-repeat(${a}, ${ages}, 2, ${r})", "pairs of a repeat");
+	err_has("indexed-repeat(${a}, ${ages}, 2, 'r', 1)", "pairs of a repeat");
+	err_has("indexed-repeat(${a}, ${ages}, 1, ${r}, 1, ${b}, 1, ${a}, 1, "
+	    "${b}, 1, ${r}, 1)", "cannot take 13 arguments");
 	is_ev("count-non-empty(${ages})", "3");
 	is_ev("count-non-empty(${none})", "0");
 	vals[1] = "b1";

@@ -914,6 +914,49 @@ out:
 	rmdir(dir);
 }
 
+/* indexed-repeat() with (group, index) pairs, as ODK (issue 16). */
+static void
+test_indexed_repeat(void)
+{
+	struct form *f;
+	struct form_state *st;
+
+	f = load("indexed.csv", "survey\n"
+	    ",type,name,label,calculation\n"
+	    ",begin_repeat,member,Member,\n"
+	    ",begin_group,info,Info,\n"
+	    ",integer,age,Age,\n"
+	    ",end_group,,,\n"
+	    ",calculate,first,,\"indexed-repeat(${age}, ${info}, 1)\"\n"
+	    ",end_repeat,,,\n"
+	    ",begin_group,other,Other,\n"
+	    ",text,x,X,\n"
+	    ",end_group,,,\n"
+	    ",calculate,a2,,\"indexed-repeat(${age}, ${member}, 2, ${info}, 1)\"\n"
+	    ",calculate,a2b,,\"indexed-repeat(${age}, ${info}, 1, ${member}, 2)\"\n"
+	    ",calculate,a3,,\"indexed-repeat(${age}, ${member}, 3, ${info}, 1)\"\n"
+	    ",calculate,g2,,\"indexed-repeat(${age}, ${member}, 2, ${info}, 2)\"\n"
+	    ",calculate,no,,\"indexed-repeat(${age}, ${other}, 1)\"\n");
+	ok(f != NULL, "indexed-repeat() with two pairs loads");
+	if (f == NULL)
+		return;
+	st = form_state_new(f);
+	form_state_repeat_add(st, (size_t)item(st, "member", 0));
+	form_state_repeat_add(st, (size_t)item(st, "member", 0));
+	form_state_set(st, (size_t)item(st, "age", 1), "40", NULL);
+	form_state_set(st, (size_t)item(st, "age", 2), "12", NULL);
+	is_str(get(st, "a2"), "12", "indexed-repeat(${age}, ${member}, 2, "
+	    "${info}, 1)");
+	is_str(get(st, "a2b"), "12", "the pairs in any order");
+	is_str(get(st, "a3"), "", "an instance that is not there is empty");
+	is_str(get(st, "g2"), "", "a group has only instance 1");
+	is_str(get(st, "no"), "", "a group around something else is empty");
+	is_str(get_at(st, "first", 2), "12",
+	    "a repeat not named is the context's instance");
+	form_state_free(st);
+	form_free(f);
+}
+
 /* Web Forms randomize.test.ts: a seed gives ODK's order. */
 static void
 test_randomize(void)
@@ -1022,6 +1065,7 @@ main(void)
 	test_names();
 	test_meta();
 	test_functions();
+	test_indexed_repeat();
 	test_randomize();
 	test_speech_texts();
 	buf_free(&cols);
