@@ -211,8 +211,10 @@ send_req(struct speech *sp, const struct speech_request *req, char **cause)
 {
 	struct buf b = { 0 };
 
-	if (sp->pid == 0 && spawn(sp, cause) != 0)
+	if (sp->pid == 0 && spawn(sp, cause) != 0) {
+		set_why(sp, *cause);	/* for speech_why: staff see it */
 		return -1;
+	}
 	if (speech_request_format(req, &b, cause) != 0)
 		return -1;
 	buf_add(&sp->out, b.data, b.len);

@@ -415,3 +415,59 @@ ui_listen_words(struct ui *u)
 	}
 	i18n_set(u->cfg->langs[0]);
 }
+
+/*
+ * For the staff menu: is reading aloud on, does the device play, did the
+ * helper last fail (and why: a cause, never text), and each configured
+ * language's voice. Nothing of a resident's. Allocated.
+ */
+char *
+ui_listen_status(struct ui *u)
+{
+	struct buf b = { 0 };
+	const char *why;
+	char *t;
+	int i;
+
+	if (!u->cfg->audio_enabled || u->speech == NULL) {
+		/* TRANSLATORS: staff menu; [audio] enabled = no is config
+		   text: keep it as it is. */
+		return xstrdup(_("Reading aloud: off ([audio] enabled = no)."));
+	}
+	why = speech_why(u->speech);
+	switch (speech_device(u->speech)) {
+	case SPEECH_DEVICE_UNKNOWN:
+		xasprintf(&t, _("Reading aloud: on, device %s: being "
+		    "checked."), u->cfg->audio_device);
+		break;
+	case SPEECH_DEVICE_NONE:
+		xasprintf(&t, _("Reading aloud: on, but device %s does not "
+		    "play (%s), so the Listen key is hidden."),
+		    u->cfg->audio_device, why != NULL ? why : "no answer");
+		break;
+	default:
+		if (why == NULL)
+			xasprintf(&t, _("Reading aloud: on, device %s: the "
+			    "speech helper works."), u->cfg->audio_device);
+		else
+			xasprintf(&t, _("Reading aloud: on, device %s, but the "
+			    "speech helper failed (%s); it starts again at the "
+			    "next Listen."), u->cfg->audio_device, why);
+		break;
+	}
+	buf_adds(&b, t);
+	free(t);
+	buf_addc(&b, ' ');
+	/* TRANSLATORS: staff menu, before "en en-us, es es-419, ...". */
+	buf_adds(&b, _("Voices:"));
+	for (i = 0; i < u->cfg->nlangs; i++) {
+		xasprintf(&t, "%s %s %s", i > 0 ? "," : "", u->cfg->langs[i],
+		    config_voice(u->cfg, u->cfg->langs[i]));
+		buf_adds(&b, t);
+		free(t);
+	}
+	buf_addc(&b, '.');
+	t = xstrdup(buf_cstr(&b));
+	buf_free(&b);
+	return t;
+}

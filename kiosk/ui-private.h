@@ -150,6 +150,7 @@ void	ui_listen_key(struct ui *);
 void	ui_listen_code(struct ui *);
 int	ui_listen_shown(struct ui *);
 int	ui_listen_hints(struct ui *, struct key_hint *, int);
+char	*ui_listen_status(struct ui *);	/* the staff menu's line; allocated */
 
 /* ui-staff.c: volunteer and staff PINs, the staff menu. */
 void	ui_staff_enter(struct ui *, int mode);

@@ -583,6 +583,9 @@ ui_staff_draw(struct ui *u)
 	y += ui_put_wrapped(u, y, 2, COLS - 4, LINES - 3, line, A_NORMAL);
 	free(line);
 	y++;
+	line = ui_listen_status(u);	/* reading aloud: on/off, device, voices */
+	y += ui_put_wrapped(u, y, 2, COLS - 4, LINES - 3, line, A_NORMAL) + 1;
+	free(line);
 	if (u->mode == MODE_EXPORT_PASS) {
 		char dots[PASS_MAX + 1];
 		size_t j, c = 0;
