@@ -124,6 +124,14 @@ build/tests/t_ticket: tests/unit/t_ticket.c $(TICKET_OBJS) tests/tap.h | build/t
 	@echo "  CCLD    $@"
 	@$(CC) $(ALL_CFLAGS) -Ikiosk -o $@ $< $(TICKET_OBJS) $(PRINT_LIBS)
 
+# t_qtype_hole links its own question-type table (one row taken out) in
+# place of qtype.o.
+build/tests/t_qtype_hole: tests/unit/t_qtype_hole.c kiosk/qtype.c \
+    $(filter-out build/obj/qtype.o,$(LIB_OBJS)) tests/tap.h | build/tests
+	@echo "  CCLD    $@"
+	@$(CC) $(ALL_CFLAGS) -Ikiosk -o $@ $< \
+	    $(filter-out build/obj/qtype.o,$(LIB_OBJS)) $(PKG_LIBS)
+
 build/locale/%/LC_MESSAGES/kiosk.mo: locales/%.po
 	@mkdir -p $(dir $@)
 	msgfmt --check -o $@ $<
@@ -156,6 +164,12 @@ build-asan/tests/%: tests/unit/%.c $(ALIB_OBJS) tests/tap.h | build-asan/tests
 build-asan/tests/t_ticket: tests/unit/t_ticket.c $(ATICKET_OBJS) tests/tap.h | build-asan/tests
 	@echo "  CCLD    $@"
 	@$(CC) $(ASAN_CFLAGS) -Ikiosk -o $@ $< $(ATICKET_OBJS) $(PRINT_LIBS)
+
+build-asan/tests/t_qtype_hole: tests/unit/t_qtype_hole.c kiosk/qtype.c \
+    $(filter-out build-asan/obj/qtype.o,$(ALIB_OBJS)) tests/tap.h | build-asan/tests
+	@echo "  CCLD    $@"
+	@$(CC) $(ASAN_CFLAGS) -Ikiosk -o $@ $< \
+	    $(filter-out build-asan/obj/qtype.o,$(ALIB_OBJS)) $(PKG_LIBS)
 
 build-asan/locale/%/LC_MESSAGES/kiosk.mo: locales/%.po
 	@mkdir -p $(dir $@)

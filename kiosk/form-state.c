@@ -935,34 +935,6 @@ form_state_stale(struct form_state *st, size_t i)
 	    st->items[i].relevant;
 }
 
-static int
-valid_integer(const char *s)
-{
-	if (*s == '-')
-		s++;
-	if (*s == '\0' || strlen(s) > 18)
-		return 0;
-	for (; *s != '\0'; s++)
-		if (!isdigit((unsigned char)*s))
-			return 0;
-	return 1;
-}
-
-static int
-valid_time(const char *s)
-{
-	if (!isdigit((unsigned char)s[0]) || !isdigit((unsigned char)s[1]) ||
-	    s[2] != ':' || !isdigit((unsigned char)s[3]) ||
-	    !isdigit((unsigned char)s[4]))
-		return 0;
-	if (atoi(s) > 23 || atoi(s + 3) > 59)
-		return 0;
-	if (s[5] == '\0')
-		return 1;
-	return s[5] == ':' && isdigit((unsigned char)s[6]) &&
-	    isdigit((unsigned char)s[7]) && atoi(s + 6) <= 59 && s[8] == '\0';
-}
-
 /* Every name in v is a choice of the item's list that its filter shows. */
 static int
 valid_choices(struct form_state *st, size_t i, const char *v)
@@ -996,15 +968,36 @@ message(struct form_state *st, const struct form_text *t, const char *lang,
 	return xstrdup(s);
 }
 
+/* The caller's generic message that a type's row names (qtype.h). */
+static const char *
+generic_message(const struct form_msgs *msgs, enum qtype_msg m)
+{
+	switch (m) {
+	case QM_INTEGER:
+		return msgs->integer;
+	case QM_DECIMAL:
+		return msgs->decimal;
+	case QM_DATE:
+		return msgs->date;
+	case QM_TIME:
+		return msgs->time;
+	case QM_NONE:
+	case QM_CONSTRAINT:
+		break;
+	}
+	return msgs->constraint;
+}
+
 int
 form_state_check(struct form_state *st, size_t i, const char *lang,
     const struct form_msgs *msgs, char **msg)
 {
 	const struct form_question *q;
+	const struct qtype *qt;
 	struct fq_priv *pv;
 	const char *v;
 	double d;
-	int y, m, dd, required;
+	int required;
 
 	*msg = NULL;
 	if (lang != NULL)
@@ -1012,6 +1005,7 @@ form_state_check(struct form_state *st, size_t i, const char *lang,
 	if (i >= st->nitems || !st->items[i].relevant)
 		return 0;
 	q = st->items[i].pub.q;
+	qt = qtype_of(q->type);
 	pv = q->priv;
 	/*
 	 * A repeat_count beyond the kiosk's limit: the form would lose
@@ -1026,23 +1020,9 @@ form_state_check(struct form_state *st, size_t i, const char *lang,
 		}
 		freezero_str(c);
 	}
-	switch (q->type) {
-	case FT_CALCULATE:
-	case FT_HIDDEN:
-	case FT_BEGIN_GROUP:
-	case FT_END_GROUP:
-	case FT_BEGIN_REPEAT:
-	case FT_END_REPEAT:
-	case FT_START:
-	case FT_END:
-	case FT_TODAY:
-	case FT_DEVICEID:
-	case FT_USERNAME:
-	case FT_META_EMPTY:
+	/* Hidden from the resident: nothing to check. */
+	if (!qt->shown)
 		return 0;
-	default:
-		break;
-	}
 	v = item_raw(st, i);
 	if (*v == '\0') {
 		required = pv->required_yes || (pv->required != NULL &&
@@ -1055,42 +1035,12 @@ form_state_check(struct form_state *st, size_t i, const char *lang,
 		return -1;
 	}
 	/* A note is only ever required (ODK: a required note blocks). */
-	if (q->type == FT_NOTE)
+	if (qt->input == QI_READ)
 		return 0;
-	switch (q->type) {
-	case FT_INTEGER:
-		if (!valid_integer(v)) {
-			*msg = xstrdup(msgs->integer);
-			return -1;
-		}
-		break;
-	case FT_DECIMAL:
-		if (expr_parse_number(v, &d) != 0) {
-			*msg = xstrdup(msgs->decimal);
-			return -1;
-		}
-		break;
-	case FT_DATE:
-		if (strlen(v) != 10 || expr_parse_date(v, &y, &m, &dd) != 0) {
-			*msg = xstrdup(msgs->date);
-			return -1;
-		}
-		break;
-	case FT_TIME:
-		if (!valid_time(v)) {
-			*msg = xstrdup(msgs->time);
-			return -1;
-		}
-		break;
-	case FT_SELECT_ONE:
-	case FT_SELECT_MULTIPLE:
-		if (!valid_choices(st, i, v)) {
-			*msg = xstrdup(msgs->constraint);
-			return -1;
-		}
-		break;
-	default:
-		break;
+	if ((qt->valid != NULL && !qt->valid(v)) ||
+	    (qt->input == QI_CHOICE && !valid_choices(st, i, v))) {
+		*msg = xstrdup(generic_message(msgs, qt->invalid));
+		return -1;
 	}
 	if (pv->constraint != NULL && !eval_bool_at(st, pv->constraint, i)) {
 		*msg = message(st, &q->constraint_message, lang,

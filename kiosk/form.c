@@ -143,34 +143,6 @@ static const char *unsupported_types[] = {
 	"table-list", "begin table-list", "end table-list", "ranking"
 };
 
-static const struct {
-	const char	*name;
-	enum form_type	 type;
-} simple_types[] = {
-	{ "text", FT_TEXT }, { "string", FT_TEXT },
-	{ "integer", FT_INTEGER }, { "int", FT_INTEGER },
-	{ "decimal", FT_DECIMAL },
-	{ "date", FT_DATE }, { "time", FT_TIME },
-	{ "note", FT_NOTE },
-	{ "acknowledge", FT_ACKNOWLEDGE }, { "trigger", FT_ACKNOWLEDGE },
-	{ "calculate", FT_CALCULATE }, { "hidden", FT_HIDDEN },
-	{ "begin group", FT_BEGIN_GROUP }, { "begin_group", FT_BEGIN_GROUP },
-	{ "end group", FT_END_GROUP }, { "end_group", FT_END_GROUP },
-	{ "begin repeat", FT_BEGIN_REPEAT }, { "begin_repeat", FT_BEGIN_REPEAT },
-	{ "end repeat", FT_END_REPEAT }, { "end_repeat", FT_END_REPEAT },
-	{ "start", FT_START }, { "end", FT_END }, { "today", FT_TODAY },
-	{ "deviceid", FT_DEVICEID }, { "uri:deviceid", FT_DEVICEID },
-	{ "imei", FT_DEVICEID },
-	{ "username", FT_USERNAME }, { "uri:username", FT_USERNAME },
-	/* Accepted, never filled (a warning says so). */
-	{ "phonenumber", FT_META_EMPTY }, { "phone number", FT_META_EMPTY },
-	{ "uri:phonenumber", FT_META_EMPTY }, { "email", FT_META_EMPTY },
-	{ "uri:email", FT_META_EMPTY }, { "simserial", FT_META_EMPTY },
-	{ "uri:simserial", FT_META_EMPTY }, { "subscriberid", FT_META_EMPTY },
-	{ "uri:subscriberid", FT_META_EMPTY }, { "audit", FT_META_EMPTY },
-	{ "start-geopoint", FT_META_EMPTY }, { "end-geopoint", FT_META_EMPTY },
-};
-
 static void __attribute__((format(printf, 6, 7)))
 problem(struct builder *b, int warning, const char *sheet, int row,
     const char *col, const char *fmt, ...)
@@ -730,6 +702,7 @@ valid_name(const char *s)
 static int
 parse_type(const char *raw, enum form_type *type, char **list, int *or_other)
 {
+	const struct qtype *qt;
 	char *t, *w, *p;
 	size_t i, n;
 	int rc = -1;
@@ -804,12 +777,10 @@ parse_type(const char *raw, enum form_type *type, char **list, int *or_other)
 		rc = -1;
 		goto out;
 	}
-	for (i = 0; i < nitems(simple_types); i++) {
-		if (strcasecmp(p, simple_types[i].name) == 0) {
-			*type = simple_types[i].type;
-			rc = 0;
-			goto out;
-		}
+	if ((qt = qtype_find(p)) != NULL) {
+		*type = qt->type;
+		rc = 0;
+		goto out;
 	}
 	for (i = 0; i < nitems(unsupported_types); i++) {
 		n = strlen(unsupported_types[i]);
@@ -852,7 +823,7 @@ name_hash(const char *s)
 static int
 is_end(const struct form_question *q)
 {
-	return q->type == FT_END_GROUP || q->type == FT_END_REPEAT;
+	return qtype_of(q->type)->nest < 0;
 }
 
 static void
@@ -1180,6 +1151,8 @@ check_text_refs(struct builder *b, const struct form_question *q,
 	buf_free(&seen);
 }
 
+static void	free_question(struct form_question *, size_t);
+
 static char *
 dup_or_null(const char *s)
 {
@@ -1220,20 +1193,240 @@ text_field(struct form_question *q, int col)
 	return NULL;
 }
 
+/*
+ * A survey row without a type. As pyxform: a question (a name or a label)
+ * needs a type; any other row without one is skipped with a warning.
+ */
+static void
+typeless_row(struct builder *b, const struct fs_section *s,
+    const struct colspec *cs, const struct fs_row *r, const char *namecell)
+{
+	int any = 0, named = *namecell != '\0';
+	size_t i;
+
+	for (i = 0; i < r->ncells; i++) {
+		if (r->cells[i][0] == '\0' || i >= s->header.ncells ||
+		    cs[i].col == C_IGNORED || cs[i].col == C_NONE)
+			continue;
+		any = 1;
+		if (cs[i].col == C_LABEL)
+			named = 1;
+	}
+	if (named)
+		problem(b, 0, s->name, r->line, "type",
+		    "the question %s%s%shas no type", *namecell ? "\"" : "",
+		    namecell, *namecell ? "\" " : "");
+	else if (any)
+		problem(b, 1, s->name, r->line, "type", "this row has no "
+		    "type, name or label; it is skipped");
+}
+
+/*
+ * The type cell of a survey row: 0 and *type (*list, *orr), or -1 after
+ * a problem, the row's name then kept in b->skipped. A type the table in
+ * qtype.c has no row for is refused here, never loaded as a question no
+ * one is shown.
+ */
+static int
+row_type(struct builder *b, const struct fs_section *s, const struct fs_row *r,
+    const char *typecell, const char *namecell, enum form_type *type,
+    char **list, int *orr)
+{
+	int rc = parse_type(typecell, type, list, orr);
+
+	if (rc == 0 && qtype_of(*type) == NULL) {
+		free(*list);
+		rc = -3;
+	}
+	if (rc < 0 && *namecell != '\0') {
+		b->skipped = xreallocarray(b->skipped, b->nskipped + 1,
+		    sizeof *b->skipped);
+		b->skipped[b->nskipped++] = xstrdup(namecell);
+	}
+	if (rc == -3)
+		problem(b, 0, s->name, r->line, "type", "the type \"%s\" has "
+		    "no row in the kiosk's table of question types%s%s%s",
+		    typecell, *namecell ? " (question \"" : "", namecell,
+		    *namecell ? "\")" : "");
+	else if (rc == -2)
+		problem(b, 0, s->name, r->line, "type", "the type \"%s\" is "
+		    "not supported at a kiosk%s%s%s", typecell, *namecell ?
+		    " (question \"" : "", namecell, *namecell ? "\")" : "");
+	else if (rc == -1)
+		problem(b, 0, s->name, r->line, "type", "unknown type "
+		    "\"%s\"%s%s%s", typecell, *namecell ? " (question \"" : "",
+		    namecell, *namecell ? "\")" : "");
+	return rc < 0 ? -1 : 0;
+}
+
+/* Append a question for a survey row: its type and name, no texts yet. */
+static struct form_question *
+new_question(struct builder *b, size_t *cap, const char *sheet, int line,
+    enum form_type type, const char *typecell, const char *namecell)
+{
+	struct form *f = b->f;
+	struct form_question *q;
+	struct fq_priv *pv;
+
+	if (f->nquestions == *cap) {
+		*cap = *cap ? *cap * 2 : 32;
+		f->questions = xreallocarray(f->questions, *cap,
+		    sizeof *f->questions);
+	}
+	q = &f->questions[f->nquestions++];
+	memset(q, 0, sizeof *q);
+	q->type = type;
+	q->row = line;
+	q->priv = pv = xcalloc(1, sizeof *pv);
+	pv->repeat = -1;
+	pv->other_of = -1;
+	pv->end = -1;
+	q->name = dup_or_null(namecell);
+	/* As pyxform: an audit is always named "audit". */
+	if (strcasecmp(typecell, "audit") == 0) {
+		if (q->name == NULL)
+			q->name = xstrdup("audit");
+		else if (strcmp(q->name, "audit") != 0)
+			problem(b, 0, sheet, line, "name", "an audit must be "
+			    "named \"audit\", not \"%s\"", q->name);
+	}
+	/* Texts get their languages at the end (read_survey_texts). */
+	q->label.by_lang = xcalloc(1, sizeof (char *));
+	q->hint.by_lang = xcalloc(1, sizeof (char *));
+	q->spoken.by_lang = xcalloc(1, sizeof (char *));
+	q->spoken_hint.by_lang = xcalloc(1, sizeof (char *));
+	q->required_message.by_lang = xcalloc(1, sizeof (char *));
+	q->constraint_message.by_lang = xcalloc(1, sizeof (char *));
+	return q;
+}
+
+/* The cells of a survey row other than its translated texts. */
+static void
+read_cells(struct builder *b, const struct fs_section *s,
+    const struct colspec *cs, const struct fs_row *r, struct form_question *q)
+{
+	struct fq_priv *pv = q->priv;
+	const char *v;
+	char **fp;
+	size_t i;
+
+	for (i = 0; i < s->header.ncells; i++) {
+		if (*(v = cell(r, i)) == '\0')
+			continue;
+		switch (cs[i].col) {
+		case C_LABEL:
+		case C_HINT:
+		case C_SPOKEN:
+		case C_SPOKEN_HINT:
+		case C_REQUIRED_MSG:
+		case C_CONSTRAINT_MSG:
+			break;
+		case C_STORE:
+			/*
+			 * Our extension: the answer steers the form but
+			 * never leaves the kiosk.
+			 */
+			if (strcasecmp(v, "no") == 0 ||
+			    strcasecmp(v, "false") == 0)
+				q->no_store = 1;
+			else if (strcasecmp(v, "yes") != 0 &&
+			    strcasecmp(v, "true") != 0)
+				problem(b, 0, s->name, r->line, cs[i].header,
+				    "store must be yes or no, not \"%s\"", v);
+			break;
+		case C_PARAMETERS:
+			free(pv->params);
+			pv->params = xstrdup(v);
+			break;
+		case C_IGNORED:
+			if (strcmp(cs[i].base, "guidance_hint") == 0)
+				pv->guidance = 1;
+			break;
+		case C_UNSUPPORTED:
+			problem(b, 0, s->name, r->line, cs[i].header, "the "
+			    "column \"%s\" is not supported at a kiosk",
+			    cs[i].header);
+			break;
+		default:
+			if ((fp = text_field(q, cs[i].col)) != NULL) {
+				free(*fp);
+				*fp = xstrdup(v);
+			}
+			break;
+		}
+	}
+}
+
+/* The groups and repeats open while the survey is read. */
+struct nesting {
+	int	*stack;		/* indices of their begin_* questions */
+	int	 depth;
+	int	 cap;
+};
+
+/*
+ * Open or close a group or repeat at the last question (qtype's nest).
+ * An end without a begin is dropped: 0 if the question stays, -1 if not.
+ */
+static int
+nest_question(struct builder *b, struct nesting *n, const char *sheet,
+    const char *typecell)
+{
+	struct form *f = b->f;
+	struct form_question *q = &f->questions[f->nquestions - 1];
+	size_t begin;
+
+	q->parent = n->depth > 0 ? n->stack[n->depth - 1] : -1;
+	if (qtype_of(q->type)->nest > 0) {
+		if (n->depth == n->cap) {
+			n->cap = n->cap ? n->cap * 2 : 8;
+			n->stack = xreallocarray(n->stack, (size_t)n->cap,
+			    sizeof *n->stack);
+		}
+		n->stack[n->depth++] = (int)f->nquestions - 1;
+	} else if (qtype_of(q->type)->nest < 0) {
+		if (n->depth == 0) {
+			problem(b, 0, sheet, q->row, "type", "\"%s\" without "
+			    "a matching begin", typecell);
+			/* Its texts are not read yet: no languages. */
+			free_question(q, 0);
+			f->nquestions--;
+			return -1;
+		}
+		begin = (size_t)n->stack[n->depth - 1];
+		if ((q->type == FT_END_GROUP) !=
+		    (f->questions[begin].type == FT_BEGIN_GROUP))
+			problem(b, 0, sheet, q->row, "type", "\"%s\" closes "
+			    "the %s begun on row %d", typecell,
+			    type_word(f->questions[begin].type),
+			    f->questions[begin].row);
+		n->depth--;
+		q->parent = n->depth > 0 ? n->stack[n->depth - 1] : -1;
+		((struct fq_priv *)f->questions[begin].priv)->end =
+		    (int)f->nquestions - 1;
+	}
+	return 0;
+}
+
+/*
+ * First pass over the survey rows: each row with a type becomes a
+ * question (its translated texts come in read_survey_texts, once every
+ * header has named its languages); groups and repeats are matched.
+ */
 static void
 read_survey(struct builder *b, struct fs_section **secs, size_t nsecs)
 {
 	struct form *f = b->f;
+	struct nesting n = { NULL, 0, 0 };
 	struct colspec *cs;
 	const struct fs_section *s;
 	const struct fs_row *r;
 	struct form_question *q;
-	struct fq_priv *pv;
 	size_t si, j, i, cap = 0;
-	int *stack = NULL, depth = 0, stackcap = 0, orr, rc;
+	int orr;
 	enum form_type type;
-	char *list, **fp;
-	const char *v, *typecell, *namecell;
+	char *list;
+	const char *typecell, *namecell;
 
 	for (si = 0; si < nsecs; si++) {
 		s = secs[si];
@@ -1248,217 +1441,35 @@ read_survey(struct builder *b, struct fs_section **secs, size_t nsecs)
 					namecell = cell(r, i);
 			}
 			if (*typecell == '\0') {
-				int any = 0, named = *namecell != '\0';
-				for (i = 0; i < r->ncells; i++) {
-					if (r->cells[i][0] == '\0' ||
-					    i >= s->header.ncells ||
-					    cs[i].col == C_IGNORED ||
-					    cs[i].col == C_NONE)
-						continue;
-					any = 1;
-					if (cs[i].col == C_LABEL)
-						named = 1;
-				}
-				/*
-				 * As pyxform: a question (a name or a label)
-				 * needs a type; any other row without one
-				 * is skipped with a warning.
-				 */
-				if (named)
-					problem(b, 0, s->name, r->line, "type",
-					    "the question %s%s%shas no type",
-					    *namecell ? "\"" : "", namecell,
-					    *namecell ? "\" " : "");
-				else if (any)
-					problem(b, 1, s->name, r->line, "type",
-					    "this row has no type, name or "
-					    "label; it is skipped");
+				typeless_row(b, s, cs, r, namecell);
 				continue;
 			}
-			rc = parse_type(typecell, &type, &list, &orr);
-			if (rc < 0 && *namecell != '\0') {
-				b->skipped = xreallocarray(b->skipped,
-				    b->nskipped + 1, sizeof *b->skipped);
-				b->skipped[b->nskipped++] = xstrdup(namecell);
-			}
-			if (rc == -2) {
-				problem(b, 0, s->name, r->line, "type",
-				    "the type \"%s\" is not supported at a "
-				    "kiosk%s%s%s", typecell, *namecell ?
-				    " (question \"" : "", namecell,
-				    *namecell ? "\")" : "");
+			if (row_type(b, s, r, typecell, namecell, &type, &list,
+			    &orr) != 0)
 				continue;
-			}
-			if (rc == -1) {
-				problem(b, 0, s->name, r->line, "type",
-				    "unknown type \"%s\"%s%s%s", typecell,
-				    *namecell ? " (question \"" : "", namecell,
-				    *namecell ? "\")" : "");
-				continue;
-			}
-			if (f->nquestions == cap) {
-				cap = cap ? cap * 2 : 32;
-				f->questions = xreallocarray(f->questions,
-				    cap, sizeof *f->questions);
-			}
-			q = &f->questions[f->nquestions];
-			memset(q, 0, sizeof *q);
-			q->type = type;
-			q->row = r->line;
-			q->parent = depth > 0 ? stack[depth - 1] : -1;
+			q = new_question(b, &cap, s->name, r->line, type,
+			    typecell, namecell);
 			q->or_other = orr;
-			q->priv = pv = xcalloc(1, sizeof *pv);
-			pv->repeat = -1;
-			pv->other_of = -1;
-			pv->end = -1;
-			/* Stash the list name until lists are final. */
-			q->repeat_count = NULL;
-			q->name = dup_or_null(namecell);
-			/* As pyxform: an audit is always named "audit". */
-			if (strcasecmp(typecell, "audit") == 0) {
-				if (q->name == NULL)
-					q->name = xstrdup("audit");
-				else if (strcmp(q->name, "audit") != 0)
-					problem(b, 0, s->name, r->line, "name",
-					    "an audit must be named \"audit\", "
-					    "not \"%s\"", q->name);
-			}
-			q->label.by_lang = xcalloc(1, sizeof (char *));
-			q->hint.by_lang = xcalloc(1, sizeof (char *));
-			q->spoken.by_lang = xcalloc(1, sizeof (char *));
-			q->spoken_hint.by_lang = xcalloc(1, sizeof (char *));
-			q->required_message.by_lang = xcalloc(1,
-			    sizeof (char *));
-			q->constraint_message.by_lang = xcalloc(1,
-			    sizeof (char *));
-			f->nquestions++;
-			/* Texts get their languages at the end. */
-			for (i = 0; i < s->header.ncells; i++) {
-				v = cell(r, i);
-				if (*v == '\0')
-					continue;
-				switch (cs[i].col) {
-				case C_LABEL:
-				case C_HINT:
-				case C_SPOKEN:
-				case C_SPOKEN_HINT:
-				case C_REQUIRED_MSG:
-				case C_CONSTRAINT_MSG:
-					break;
-				case C_STORE:
-					/*
-					 * Our extension: the answer steers the
-					 * form but never leaves the kiosk.
-					 */
-					if (strcasecmp(v, "no") == 0 ||
-					    strcasecmp(v, "false") == 0)
-						q->no_store = 1;
-					else if (*v != '\0' &&
-					    strcasecmp(v, "yes") != 0 &&
-					    strcasecmp(v, "true") != 0)
-						problem(b, 0, s->name, r->line,
-						    cs[i].header, "store must "
-						    "be yes or no, not \"%s\"",
-						    v);
-					break;
-				case C_PARAMETERS:
-					free(pv->params);
-					pv->params = xstrdup(v);
-					break;
-				case C_IGNORED:
-					if (strcmp(cs[i].base,
-					    "guidance_hint") == 0)
-						pv->guidance = 1;
-					break;
-				case C_UNSUPPORTED:
-					problem(b, 0, s->name, r->line,
-					    cs[i].header, "the column \"%s\" "
-					    "is not supported at a kiosk",
-					    cs[i].header);
-					break;
-				default:
-					if ((fp = text_field(q, cs[i].col)) !=
-					    NULL) {
-						free(*fp);
-						*fp = xstrdup(v);
-					}
-					break;
-				}
-			}
+			read_cells(b, s, cs, r, q);
 			/*
 			 * Until link_lists() the list pointer carries the
 			 * list's name (the lists are not final yet).
 			 */
-			if (list != NULL) {
+			if (list != NULL)
 				q->list = (const struct form_list *)
 				    (void *)list;
-			}
-			switch (type) {
-			case FT_BEGIN_GROUP:
-			case FT_BEGIN_REPEAT:
-				if (depth == stackcap) {
-					stackcap = stackcap ? stackcap * 2 : 8;
-					stack = xreallocarray(stack, (size_t)
-					    stackcap, sizeof *stack);
-				}
-				stack[depth++] = (int)f->nquestions - 1;
-				break;
-			case FT_END_GROUP:
-			case FT_END_REPEAT:
-				if (depth == 0) {
-					problem(b, 0, s->name, r->line, "type",
-					    "\"%s\" without a matching begin",
-					    typecell);
-					f->nquestions--;
-					free(pv->params);
-					free(q->priv);
-					free(q->name);
-					free(q->label.by_lang);
-					free(q->hint.by_lang);
-					free(q->spoken.by_lang);
-					free(q->spoken_hint.by_lang);
-					free(q->required_message.by_lang);
-					free(q->constraint_message.by_lang);
-					free(q->required);
-					free(q->constraint);
-					free(q->relevant);
-					free(q->calculation);
-					free(q->default_value);
-					free(q->read_only);
-					free(q->choice_filter);
-					free(q->appearance);
-					free(q->repeat_count);
-					free(q->reviewed);
-					break;
-				}
-				i = (size_t)stack[depth - 1];
-				if ((type == FT_END_GROUP) !=
-				    (f->questions[i].type == FT_BEGIN_GROUP)) {
-					problem(b, 0, s->name, r->line, "type",
-					    "\"%s\" closes the %s begun on row "
-					    "%d", typecell,
-					    type_word(f->questions[i].type),
-					    f->questions[i].row);
-				}
-				depth--;
-				q->parent = depth > 0 ? stack[depth - 1] : -1;
-				((struct fq_priv *)f->questions[i].priv)->end =
-				    (int)f->nquestions - 1;
-				break;
-			default:
-				break;
-			}
+			if (nest_question(b, &n, s->name, typecell) != 0)
+				free(list);
 		}
-		/* Texts: a second pass now that the languages are known. */
 		header_free(cs, s->header.ncells);
 	}
-	while (depth > 0) {
-		q = &f->questions[stack[--depth]];
+	while (n.depth > 0) {
+		q = &f->questions[n.stack[--n.depth]];
 		problem(b, 0, "survey", q->row, "type", "the %s \"%s\" is "
 		    "never closed (no end_%s)", type_word(q->type),
 		    q->name ? q->name : "", type_word(q->type));
 	}
-	free(stack);
+	free(n.stack);
 }
 
 /* Second pass over the survey rows for the translated texts. */
@@ -2127,13 +2138,7 @@ check_questions(struct builder *b)
 		if (q->type == FT_BEGIN_REPEAT && rep >= 0)
 			problem(b, 0, "survey", q->row, "type", "a repeat "
 			    "inside a repeat is not supported at a kiosk");
-		needs_label = !(q->type == FT_CALCULATE ||
-		    q->type == FT_HIDDEN || q->type == FT_START ||
-		    q->type == FT_END || q->type == FT_TODAY ||
-		    q->type == FT_DEVICEID || q->type == FT_USERNAME ||
-		    q->type == FT_META_EMPTY ||
-		    q->type == FT_BEGIN_GROUP || q->type == FT_END_GROUP ||
-		    q->type == FT_BEGIN_REPEAT || q->type == FT_END_REPEAT);
+		needs_label = qtype_of(q->type)->shown;
 		/* As pyxform: a question needs a label or hint. */
 		if (q->type == FT_META_EMPTY)
 			problem(b, 1, "survey", q->row, "type", "\"%s\": a kiosk "
@@ -2723,9 +2728,7 @@ form_name_ambiguous(const struct form *f, const char *name)
 int
 form_question_stored(const struct form_question *q)
 {
-	return !q->no_store && !(q->type == FT_NOTE ||
-	    q->type == FT_BEGIN_GROUP || q->type == FT_END_GROUP ||
-	    q->type == FT_BEGIN_REPEAT || q->type == FT_END_REPEAT);
+	return !q->no_store && qtype_of(q->type)->column;
 }
 
 const char *

@@ -26,37 +26,9 @@
 
 #include <stddef.h>
 
-struct buf;
+#include "qtype.h"
 
-enum form_type {
-	FT_TEXT,
-	FT_INTEGER,
-	FT_DECIMAL,
-	FT_DATE,
-	FT_TIME,
-	FT_SELECT_ONE,
-	FT_SELECT_MULTIPLE,
-	FT_NOTE,
-	FT_ACKNOWLEDGE,
-	FT_CALCULATE,
-	FT_HIDDEN,
-	FT_BEGIN_GROUP,
-	FT_END_GROUP,
-	FT_BEGIN_REPEAT,
-	FT_END_REPEAT,
-	FT_START,
-	FT_END,
-	FT_TODAY,
-	/*
-	 * Metadata, never shown: deviceid is the kiosk's name, username the
-	 * assisting volunteer's number (form_state_set_meta); FT_META_EMPTY
-	 * (phonenumber, email, simserial, subscriberid, audit,
-	 * start-geopoint...) is accepted and always empty.
-	 */
-	FT_DEVICEID,
-	FT_USERNAME,
-	FT_META_EMPTY
-};
+struct buf;
 
 /*
  * A translatable text: one string per language of the form (indexed like

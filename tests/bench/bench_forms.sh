@@ -15,7 +15,7 @@ PKG_CFLAGS=$(pkg-config --cflags libsodium)
 PKG_LIBS=$(pkg-config --libs libsodium)
 # shellcheck disable=SC2086
 cc -std=c11 -O2 -D_GNU_SOURCE -Ikiosk $PKG_CFLAGS -o "$tmp/bench_forms" \
-    tests/bench/bench_forms.c kiosk/form.c kiosk/form-sheet.c \
+    tests/bench/bench_forms.c kiosk/form.c kiosk/form-sheet.c kiosk/qtype.c \
     kiosk/form-state.c kiosk/expr.c kiosk/digest.c kiosk/util.c kiosk/vault.c \
     $PKG_LIBS -lm || exit 1
 

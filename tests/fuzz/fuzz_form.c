@@ -5,7 +5,8 @@
  * hint, choice list, check and submission column is computed.
  *
  * Build: tests/fuzz/run.sh (it links these sources):
- *   kiosk/form.c kiosk/form-sheet.c kiosk/form-state.c kiosk/expr.c
+ *   kiosk/form.c kiosk/form-sheet.c kiosk/form-state.c kiosk/qtype.c
+ *   kiosk/expr.c
  *   kiosk/digest.c
  *   kiosk/util.c kiosk/vault.c
  * Must never crash, hang or read out of bounds, whatever the input.

@@ -1,0 +1,241 @@
+/*
+ * t_qtype: the question-type table. Every type has its row, and every
+ * row's type loads, is checked, is shown (or not) and makes a column (or
+ * not) as its row says, through the forms engine that reads the row.
+ * t_qtype_hole: a type without a row is a load error.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../tap.h"
+#include "form.h"
+#include "util.h"
+#include "vault.h"
+
+static const struct form_msgs msgs = {
+	"REQUIRED", "INTEGER", "DECIMAL", "DATE", "TIME", "CONSTRAINT"
+};
+
+/* What the generic message of a row is called in msgs. */
+static const char *
+msg_of(enum qtype_msg m)
+{
+	switch (m) {
+	case QM_INTEGER:	return msgs.integer;
+	case QM_DECIMAL:	return msgs.decimal;
+	case QM_DATE:		return msgs.date;
+	case QM_TIME:		return msgs.time;
+	default:		return msgs.constraint;
+	}
+}
+
+/* An answer of the right shape, and one of the wrong shape (or NULL). */
+static void
+samples(enum form_type t, const char **good, const char **bad)
+{
+	*bad = "not-this";
+	switch (t) {
+	case FT_INTEGER:	*good = "12"; break;
+	case FT_DECIMAL:	*good = "2.5"; break;
+	case FT_DATE:		*good = "2024-03-31"; break;
+	case FT_TIME:		*good = "14:30"; break;
+	case FT_SELECT_ONE:	*good = "yes"; break;
+	case FT_SELECT_MULTIPLE: *good = "yes no"; break;
+	case FT_ACKNOWLEDGE:	*good = "OK"; *bad = NULL; break;
+	default:		*good = "anything"; *bad = NULL; break;
+	}
+}
+
+/*
+ * A form with one question "q" of the row's type (groups and repeats: a
+ * begin "q" and its end), required, with or without a label.
+ */
+static char *
+form_with(const struct qtype *qt, int labelled)
+{
+	const char *label = labelled ? "Q" : "";
+	const char *type = qt->name, *calc = "";
+	char *text;
+
+	if (qt->type == FT_SELECT_ONE)
+		type = "select_one yn";
+	else if (qt->type == FT_SELECT_MULTIPLE)
+		type = "select_multiple yn";
+	else if (qt->type == FT_CALCULATE)
+		calc = "1 + 1";
+	if (qt->nest != 0) {
+		const char *kind = qt->type == FT_BEGIN_GROUP ||
+		    qt->type == FT_END_GROUP ? "group" : "repeat";
+		xasprintf(&text, "survey,,,,,\n,type,name,label,required,"
+		    "calculation\n,begin_%s,q,%s,,\n,text,inside,In,,\n"
+		    ",end_%s,,,,\nchoices,,,\n,list_name,name,label\n"
+		    ",yn,yes,Yes\n,yn,no,No\n", kind, label, kind);
+	} else
+		xasprintf(&text, "survey,,,,,\n,type,name,label,required,"
+		    "calculation\n,%s,q,%s,yes,%s\nchoices,,,\n"
+		    ",list_name,name,label\n,yn,yes,Yes\n,yn,no,No\n", type,
+		    label, calc);
+	return text;
+}
+
+static struct form *
+load(const struct qtype *qt, int labelled, char **cause)
+{
+	char *text = form_with(qt, labelled);
+	struct form *f;
+
+	*cause = NULL;
+	f = form_load_mem("qtype.csv", text, strlen(text), cause);
+	free(text);
+	return f;
+}
+
+/* The item of the question of the row's type. */
+static long
+find(struct form_state *st, enum form_type t)
+{
+	size_t i;
+
+	for (i = 0; i < form_state_nitems(st); i++)
+		if (form_state_item(st, i)->q->type == t)
+			return (long)i;
+	return -1;
+}
+
+static int got_column;
+
+static void
+column(void *arg, const char *c, const char *v, int rel)
+{
+	if (strcmp(c, "q") == 0)
+		got_column = 1;
+}
+
+/* Check the item with value v (NULL: left empty); the message or "". */
+static char *
+check(struct form_state *st, size_t i, const char *v)
+{
+	char *cause = NULL, *msg = NULL;
+
+	if (v != NULL && form_state_set(st, i, v, &cause) != 0) {
+		free(cause);
+		return xstrdup("(set failed)");
+	}
+	if (form_state_check(st, i, "en", &msgs, &msg) == 0)
+		return xstrdup("");
+	return msg;
+}
+
+static void
+test_row(const struct qtype *qt)
+{
+	struct form *f;
+	struct form_state *st;
+	const char *good, *bad;
+	char *cause, *m;
+	long i;
+
+	f = load(qt, 1, &cause);
+	if (!ok(f != NULL, "%s: a form with it loads", qt->name)) {
+		printf("# %s\n", cause);
+		free(cause);
+		return;
+	}
+	st = form_state_new(f);
+	i = find(st, qt->type);
+	ok(i >= 0 && qtype_of(form_state_item(st, (size_t)i)->q->type) == qt,
+	    "%s: its question reads this row", qt->name);
+	if (i < 0)
+		goto out;
+	/* Validates: required when shown, then the shape of the answer. */
+	samples(qt->type, &good, &bad);
+	m = check(st, (size_t)i, NULL);
+	is_str(m, qt->shown ? msgs.required : "", "%s: empty and required: "
+	    "%s", qt->name, qt->shown ? "refused" : "not checked");
+	free(m);
+	if (qtype_settable(qt->type)) {
+		m = check(st, (size_t)i, good);
+		is_str(m, "", "%s: \"%s\" passes", qt->name, good);
+		free(m);
+	}
+	if (qt->shown && qt->input != QI_READ && bad != NULL) {
+		m = check(st, (size_t)i, bad);
+		is_str(m, msg_of(qt->invalid), "%s: \"%s\" is refused with "
+		    "the row's message", qt->name, bad);
+		free(m);
+	}
+	/* Makes a column as its row says. */
+	got_column = 0;
+	form_state_columns(st, column, NULL);
+	is_int(got_column, qt->column, "%s: %s a submission column", qt->name,
+	    qt->column ? "makes" : "makes no");
+out:
+	form_state_free(st);
+	form_free(f);
+	/* Shown: a question on the screen needs a label (as pyxform). */
+	f = load(qt, 0, &cause);
+	if (qt->shown)
+		ok(f == NULL && cause != NULL && strstr(cause,
+		    "has no label or hint") != NULL, "%s: shown, so it needs "
+		    "a label", qt->name);
+	else
+		ok(f != NULL, "%s: not shown, so it needs no label", qt->name);
+	form_free(f);
+	free(cause);
+}
+
+/* Every spelling of the row finds it again. */
+static void
+test_spellings(const struct qtype *qt)
+{
+	char word[64];
+	const char *p, *bar;
+	size_t n;
+	int all = qtype_find(qt->name) == qt;
+
+	for (p = qt->spellings; p != NULL; p = bar != NULL ? bar + 1 : NULL) {
+		bar = strchr(p, '|');
+		n = bar != NULL ? (size_t)(bar - p) : strlen(p);
+		snprintf(word, sizeof word, "%.*s", (int)n, p);
+		if (qtype_find(word) != qt) {
+			printf("# \"%s\" does not find its row\n", word);
+			all = 0;
+		}
+	}
+	ok(all, "%s: its name and spellings find its row", qt->name);
+}
+
+int
+main(void)
+{
+	const struct qtype *qt;
+	int t, every = 1;
+
+	if (vault_init() != 0) {
+		printf("Bail out! vault_init\n");
+		return 1;
+	}
+	for (t = 0; t < FT_NTYPES; t++) {
+		qt = qtype_of((enum form_type)t);
+		if (qt == NULL || qt->type != (enum form_type)t) {
+			printf("# type %d has no row of its own\n", t);
+			every = 0;
+		}
+	}
+	ok(every, "every value of enum form_type has its row in qtype.c");
+	ok(qtype_of((enum form_type)FT_NTYPES) == NULL, "past the table: NULL");
+	for (t = 0; t < FT_NTYPES; t++) {
+		if ((qt = qtype_of((enum form_type)t)) == NULL)
+			continue;
+		if (qt->input != QI_CHOICE)
+			test_spellings(qt);
+		ok(!qtype_answered(qt->type) || (qt->shown && qt->widget !=
+		    QW_NONE), "%s: answered on a page, so shown with a widget",
+		    qt->name);
+		test_row(qt);
+	}
+	ok(qtype_find("select_one") == NULL && qtype_find("geopoint") == NULL,
+	    "selects are read by prefix; unsupported types have no row");
+	return done_testing();
+}
