@@ -481,13 +481,7 @@ forms_fill(const struct cmd_entry *e, int argc, char **argv)
 			continue;
 		}
 		q = form_state_item(st, (size_t)item)->q;
-		if (q->type == FT_CALCULATE || q->type == FT_NOTE ||
-		    q->type == FT_START || q->type == FT_END ||
-		    q->type == FT_TODAY || q->type == FT_DEVICEID ||
-		    q->type == FT_USERNAME || q->type == FT_META_EMPTY ||
-		    q->type == FT_BEGIN_GROUP || q->type == FT_BEGIN_REPEAT ||
-		    q->type == FT_END_GROUP || q->type == FT_END_REPEAT ||
-		    q->calculation != NULL || (q->read_only != NULL &&
+		if (!qtype_settable(q->type) || q->calculation != NULL || (q->read_only != NULL &&
 		    (strcasecmp(q->read_only, "yes") == 0 ||
 		    strcasecmp(q->read_only, "true()") == 0 ||
 		    strcasecmp(q->read_only, "true") == 0))) {

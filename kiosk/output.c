@@ -511,22 +511,7 @@ header_line(const char *meta, const struct ocol *c, size_t n)
 static const char *
 type_name(const struct form_question *q)
 {
-	switch (q->type) {
-	case FT_TEXT:		return "text";
-	case FT_INTEGER:	return "integer";
-	case FT_DECIMAL:	return "decimal";
-	case FT_DATE:		return "date";
-	case FT_TIME:		return "time";
-	case FT_SELECT_ONE:	return "select_one";
-	case FT_SELECT_MULTIPLE: return "select_multiple";
-	case FT_ACKNOWLEDGE:	return "acknowledge";
-	case FT_CALCULATE:	return "calculate";
-	case FT_HIDDEN:		return "hidden";
-	case FT_START:		return "start";
-	case FT_END:		return "end";
-	case FT_TODAY:		return "today";
-	default:		return "other";
-	}
+	return qtype_of(q->type)->codebook;
 }
 
 /* Where codebook rows go: CSV text, or a workbook's sheet. */

@@ -201,20 +201,7 @@ is_field_list(const struct form_question *q)
 static int
 is_shown(const struct form_question *q)
 {
-	switch (q->type) {
-	case FT_TEXT:
-	case FT_INTEGER:
-	case FT_DECIMAL:
-	case FT_DATE:
-	case FT_TIME:
-	case FT_SELECT_ONE:
-	case FT_SELECT_MULTIPLE:
-	case FT_NOTE:
-	case FT_ACKNOWLEDGE:
-		return 1;
-	default:
-		return 0;
-	}
+	return qtype_of(q->type)->shown;
 }
 
 static int

@@ -918,6 +918,7 @@ static int
 draw_item(struct ui *u, size_t item, int pos, int y, int maxy, int focused)
 {
 	const struct form_question *q = form_state_item(u->s->state, item)->q;
+	enum qtype_widget widget = qtype_of(q->type)->widget;
 	const struct form_choice **ch;
 	const char **labels;
 	int *checked, rows = 0, n, i, fieldrows, err = 0;
@@ -956,14 +957,14 @@ draw_item(struct ui *u, size_t item, int pos, int y, int maxy, int focused)
 		rows += draw_message_at(u, y + rows, maxy);
 	}
 	rows++;
-	switch (q->type) {
-	case FT_NOTE:
+	switch (widget) {
+	case QW_TEXT:
 		break;
-	case FT_SELECT_ONE:
-	case FT_SELECT_MULTIPLE:
-	case FT_ACKNOWLEDGE:
+	case QW_ONE:
+	case QW_MANY:
+	case QW_CONFIRM:
 		v = form_state_value(u->s->state, item);
-		if (q->type == FT_ACKNOWLEDGE) {
+		if (widget == QW_CONFIRM) {
 			static const char *ok_label[1];
 			static int ok_checked[1];
 
@@ -982,7 +983,7 @@ draw_item(struct ui *u, size_t item, int pos, int y, int maxy, int focused)
 		checked = xreallocarray(NULL, (size_t)n + 1, sizeof *checked);
 		for (i = 0; i < n; i++) {
 			labels[i] = choice_label(u, ch[i]);
-			checked[i] = q->type == FT_SELECT_ONE ?
+			checked[i] = widget == QW_ONE ?
 			    strcmp(v, ch[i]->name) == 0 : value_has(v,
 			    ch[i]->name);
 		}
@@ -990,7 +991,7 @@ draw_item(struct ui *u, size_t item, int pos, int y, int maxy, int focused)
 			if (err)
 				error_mark(u, y + rows);
 			rows += ui_draw_list(u, y + rows, maxy - y - rows, labels,
-			    checked, n, q->type == FT_SELECT_ONE ? 1 : 2, pos);
+			    checked, n, widget == QW_ONE ? 1 : 2, pos);
 		}
 		else {
 			/* Not focused: the answers so far, on one line. */
