@@ -981,6 +981,10 @@ generic_message(const struct form_msgs *msgs, enum qtype_msg m)
 		return msgs->date;
 	case QM_TIME:
 		return msgs->time;
+	case QM_REQUIRED:
+		return msgs->required;
+	case QM_NOTE:
+		return msgs->note != NULL ? msgs->note : msgs->required;
 	case QM_NONE:
 	case QM_CONSTRAINT:
 		break;
@@ -1030,8 +1034,7 @@ form_state_check(struct form_state *st, size_t i, const char *lang,
 		if (!required)
 			return 0;
 		*msg = message(st, &q->required_message, lang,
-		    q->type == FT_NOTE && msgs->note != NULL ? msgs->note :
-		    msgs->required);
+		    generic_message(msgs, qt->missing));
 		return -1;
 	}
 	/* A note is only ever required (ODK: a required note blocks). */

@@ -73,6 +73,8 @@ enum qtype_widget {
 /* Which of the caller's generic messages (struct form_msgs) a refusal shows. */
 enum qtype_msg {
 	QM_NONE,
+	QM_REQUIRED,	/* an answer is missing */
+	QM_NOTE,	/* a required note: the resident cannot go on */
 	QM_INTEGER,
 	QM_DECIMAL,
 	QM_DATE,
@@ -95,6 +97,7 @@ struct qtype {
 	/* The answer's shape (not its list or constraint); NULL: any. */
 	int			(*valid)(const char *value);
 	enum qtype_msg		 invalid;	/* shown when the check refuses */
+	enum qtype_msg		 missing;	/* shown when required and empty */
 	int			 shown;		/* on a page; needs a label */
 	int			 column;	/* gives submission columns */
 	int			 nest;		/* +1 opens a group or repeat, -1 closes */

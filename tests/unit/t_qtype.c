@@ -14,7 +14,7 @@
 #include "vault.h"
 
 static const struct form_msgs msgs = {
-	"REQUIRED", "INTEGER", "DECIMAL", "DATE", "TIME", "CONSTRAINT"
+	"REQUIRED", "INTEGER", "DECIMAL", "DATE", "TIME", "CONSTRAINT", "NOTE"
 };
 
 /* What the generic message of a row is called in msgs. */
@@ -26,6 +26,8 @@ msg_of(enum qtype_msg m)
 	case QM_DECIMAL:	return msgs.decimal;
 	case QM_DATE:		return msgs.date;
 	case QM_TIME:		return msgs.time;
+	case QM_REQUIRED:	return msgs.required;
+	case QM_NOTE:		return msgs.note;
 	default:		return msgs.constraint;
 	}
 }
@@ -151,7 +153,7 @@ test_row(const struct qtype *qt)
 	/* Validates: required when shown, then the shape of the answer. */
 	samples(qt->type, &good, &bad);
 	m = check(st, (size_t)i, NULL);
-	is_str(m, qt->shown ? msgs.required : "", "%s: empty and required: "
+	is_str(m, qt->shown ? msg_of(qt->missing) : "", "%s: empty and required: "
 	    "%s", qt->name, qt->shown ? "refused" : "not checked");
 	free(m);
 	if (qtype_settable(qt->type)) {
