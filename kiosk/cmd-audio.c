@@ -6,6 +6,8 @@
  * and prints what happened. It never speaks a resident's data: staff and
  * tests give the text.
  */
+#include <dirent.h>
+#include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -13,6 +15,7 @@
 
 #include "cmd.h"
 #include "config.h"
+#include "form.h"
 #include "i18n.h"
 #include "speech.h"
 #include "util.h"
@@ -82,6 +85,47 @@ say_wait(struct speech *sp, const char *voice, const char *text,
 	return speech_why(sp) == NULL ? 0 : -1;
 }
 
+/*
+ * How many sound cards the kernel lists (/proc/asound/cards; no such file:
+ * no ALSA card at all), or -1 if it cannot be read. Tests only
+ * (KIOSK_TEST=1): KIOSK_TEST_ASOUND_CARDS names another file.
+ */
+static int
+sound_cards(void)
+{
+	const char *path = "/proc/asound/cards", *t;
+	char line[256];
+	FILE *fp;
+	int n = 0;
+
+	if ((t = getenv("KIOSK_TEST")) != NULL && strcmp(t, "1") == 0 &&
+	    (t = getenv("KIOSK_TEST_ASOUND_CARDS")) != NULL)
+		path = t;
+	if ((fp = fopen(path, "r")) == NULL)
+		return errno == ENOENT ? 0 : -1;
+	while (fgets(line, sizeof line, fp) != NULL)
+		if (line[strspn(line, " ")] >= '0' &&
+		    line[strspn(line, " ")] <= '9')
+			n++;	/* " 0 [PCH ]: HDA-Intel - ..." */
+	fclose(fp);
+	return n;
+}
+
+/* After a failed probe: why, and what staff can do about it. */
+static void
+no_device(const struct config *cfg, struct speech *sp, const char *head)
+{
+	printf("%s %s: does not play (%s)\n", head, cfg->audio_device,
+	    speech_why(sp) ? speech_why(sp) : "no answer");
+	if (sound_cards() == 0)
+		printf("no sound card: this machine's kernel lists none "
+		    "(/proc/asound/cards); plug in a USB headset or speaker, "
+		    "or load its sound driver\n");
+	else
+		printf("check [audio] device (aplay -L lists the devices) and "
+		    "that the kiosk's user is in the audio group\n");
+}
+
 static int
 audio_status(struct config *cfg)
 {
@@ -94,47 +138,122 @@ audio_status(struct config *cfg)
 	ok = probe(sp);
 	if (ok)
 		printf("state: the device plays\n");
-	else
+	else {
 		printf("state: no audio device (%s); the Listen key is "
 		    "hidden\n", speech_why(sp) ? speech_why(sp) : "no answer");
+		if (sound_cards() == 0)
+			printf("no sound card: this machine's kernel lists "
+			    "none (/proc/asound/cards)\n");
+	}
 	speech_free(sp);
 	return ok ? 0 : 1;
 }
 
+/*
+ * Speak the sample of language i with voice; what is printed starts with
+ * head. 0 if it played; else the helper is started afresh in *sp.
+ */
+static int
+sample(const struct config *cfg, struct speech **sp, int i,
+    const char *voice, const char *head)
+{
+	char *text;
+	double first;
+	int rc;
+
+	i18n_set(cfg->langs[i]);
+	xasprintf(&text, "%s. %s", i18n_lang(cfg->langs[i])->native,
+	    _("Choose your language."));
+	if ((rc = say_wait(*sp, voice, text, &first)) == 0)
+		printf("%s (voice %s): played\n", head, voice);
+	else {
+		printf("%s (voice %s): did not play (%s)\n", head, voice,
+		    speech_why(*sp) ? speech_why(*sp) : "no answer");
+		speech_free(*sp);
+		*sp = open_speech(cfg, NULL);
+	}
+	free(text);
+	return rc;
+}
+
+/*
+ * The voices forms_dir's forms name (settings voice::Language (code)) for
+ * configured languages: each is tried, or said to be overridden by
+ * [audio] voice.CODE. Returns 1 if one did not play.
+ */
+static int
+form_voices(const struct config *cfg, struct speech **sp)
+{
+	DIR *d;
+	struct dirent *de;
+	struct form *f;
+	const char *fv;
+	char *path, *cause, *head;
+	size_t len;
+	int i, failed = 0;
+
+	if ((d = opendir(cfg->forms_dir)) == NULL)
+		return 0;
+	while ((de = readdir(d)) != NULL) {
+		len = strlen(de->d_name);
+		if (len < 5 || strcmp(de->d_name + len - 4, ".csv") != 0 ||
+		    de->d_name[0] == '.')
+			continue;
+		xasprintf(&path, "%s/%s", cfg->forms_dir, de->d_name);
+		cause = NULL;
+		f = form_load(path, &cause);
+		free(cause);
+		free(path);
+		for (i = 0; f != NULL && i < cfg->nlangs; i++) {
+			if ((fv = form_voice(f, cfg->langs[i])) == NULL)
+				continue;
+			xasprintf(&head, "form %s, %s", f->id, cfg->langs[i]);
+			if (strcmp(config_voice_form(cfg, cfg->langs[i], fv),
+			    fv) != 0)
+				printf("%s: its voice %s is not used ([audio] "
+				    "voice.%s = %s wins)\n", head, fv,
+				    cfg->langs[i], config_voice(cfg,
+				    cfg->langs[i]));
+			else if (sample(cfg, sp, i, fv, head) != 0)
+				failed = 1;
+			free(head);
+		}
+		form_free(f);
+	}
+	closedir(d);
+	return failed;
+}
+
+/*
+ * Exit 0: every sample played; 1: one did not; 2: the device does not
+ * play, so nothing was tried.
+ */
 static int
 audio_test(struct config *cfg)
 {
 	struct speech *sp;
-	const char *voice, *ask;
-	char *text;
-	double first;
 	int i, failed = 0;
 
+	if (!cfg->audio_enabled)
+		printf("note: [audio] enabled = no, so the kiosk does not read "
+		    "aloud; this test tries the device all the same\n");
 	sp = open_speech(cfg, NULL);
 	if (!probe(sp)) {
-		printf("device %s: does not play (%s)\n", cfg->audio_device,
-		    speech_why(sp) ? speech_why(sp) : "no answer");
+		no_device(cfg, sp, "device");
+		for (i = 0; i < cfg->nlangs; i++)
+			printf("%s (voice %s): not tried, no device\n",
+			    cfg->langs[i], config_voice(cfg, cfg->langs[i]));
+		printf("nothing was spoken; the kiosk hides its Listen key "
+		    "until the device plays\n");
 		speech_free(sp);
-		return 1;
+		return 2;
 	}
-	for (i = 0; i < cfg->nlangs; i++) {
-		i18n_set(cfg->langs[i]);
-		ask = _("Choose your language.");
-		voice = config_voice(cfg, cfg->langs[i]);
-		xasprintf(&text, "%s. %s", i18n_lang(cfg->langs[i])->native,
-		    ask);
-		if (say_wait(sp, voice, text, &first) == 0)
-			printf("%s (voice %s): played\n", cfg->langs[i], voice);
-		else {
-			printf("%s (voice %s): did not play (%s)\n",
-			    cfg->langs[i], voice, speech_why(sp) ?
-			    speech_why(sp) : "no answer");
+	for (i = 0; i < cfg->nlangs; i++)
+		if (sample(cfg, &sp, i, config_voice(cfg, cfg->langs[i]),
+		    cfg->langs[i]) != 0)
 			failed = 1;
-			speech_free(sp);
-			sp = open_speech(cfg, NULL);
-		}
-		free(text);
-	}
+	if (form_voices(cfg, &sp) != 0)
+		failed = 1;
 	i18n_set("en");
 	speech_free(sp);
 	return failed;
@@ -262,8 +381,12 @@ const struct cmd_entry cmd_audio_entry = {
 	"Check the audio device and the voices that read screens aloud.",
 	"status probes the [audio] device (a moment of silence) and says "
 	"whether it plays; without a device the kiosk hides its Listen key. "
-	"test speaks a sample in every configured language and says, for "
-	"each, whether it played.\n\n"
+	"test speaks a sample in every configured language, and in each voice "
+	"a form of forms_dir names for one (settings voice::Language (code)), "
+	"and says, for each, whether it played; with no device that plays it "
+	"says so, and whether the machine has a sound card at all. It exits 0 "
+	"if every sample played, 1 if one did not, 2 if the device does not "
+	"play.\n\n"
 	"say speaks TEXT with the voice of --lang (or --voice, an espeak-ng "
 	"voice) on --device or the config's device; --time prints the time "
 	"from the request to the first samples (make bench). For the tests "
