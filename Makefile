@@ -246,7 +246,7 @@ clean:
 IMAGE_PKGS = mmdebstrap e2fsprogs dosfstools mtools fdisk qemu-system-x86 ovmf git
 IMAGE	 = build/image/kiosk.img
 
-.PHONY: image image-run image-check
+.PHONY: image image-run image-check image-repro
 
 image:
 	@sh $(DEPS_SCRIPT) $(DEB_PKGS) $(IMAGE_PKGS)
@@ -256,3 +256,9 @@ image-run: all
 
 image-check: image
 	@prove -e sh -v tests/image/run.sh
+
+# Two builds of the image from this checkout must be byte-identical.
+image-repro:
+	@sh $(DEPS_SCRIPT) $(DEB_PKGS) $(IMAGE_PKGS)
+	@$(MAKE) --no-print-directory all
+	@sh tests/image/repro.sh

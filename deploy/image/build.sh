@@ -79,7 +79,7 @@ mmdebstrap --variant=minbase --mode=root --format=directory \
     --include="$pkgs" \
     --essential-hook='mkdir -p "$1/etc/initramfs-tools/conf.d" && printf "MODULES=most\nCOMPRESS=zstd\n" > "$1/etc/initramfs-tools/conf.d/kiosk"' \
     --customize-hook="make -s -C '$top' install DESTDIR=\"\$1\" PREFIX=/usr/local" \
-    --customize-hook="cp -a '$here/rootfs/.' \"\$1/\"" \
+    --customize-hook="cp -R '$here/rootfs/.' \"\$1/\"" \
     --customize-hook="install -m 0755 '$here/firstboot.sh' \"\$1/usr/local/sbin/kiosk-firstboot\"" \
     --customize-hook="install -m 0755 '$here/usb.sh' \"\$1/usr/local/sbin/kiosk-usb\"" \
     --customize-hook="cp '$here/configure.sh' \"\$1/tmp/configure.sh\" && chroot \"\$1\" sh /tmp/configure.sh && rm \"\$1/tmp/configure.sh\"" \
@@ -106,6 +106,15 @@ rm -rf "$root"/var/lib/apt/lists/* "$root"/var/cache/apt/*.bin "$root"/tmp/* \
 rm -f "$root/var/lib/dbus/machine-id"
 # The data partition is mounted here; its folders come from the data image.
 rm -rf "$root/srv/kiosk" && mkdir -p "$root/srv/kiosk" "$root/var/lib/kiosk"
+# ssl-cert (a dependency of cups-daemon) made a random key pair, named after
+# this build machine, when it was installed. Nothing in the image uses it:
+# CUPS listens on its local socket only, without TLS, and would make its own
+# keys in /etc/cups/ssl if TLS were ever asked for. Kept, it would make every
+# build differ, and every kiosk written from the image would share one
+# "private" key. So it goes, with its hash link.
+find "$root/etc/ssl/certs" -maxdepth 1 -lname ssl-cert-snakeoil.pem -delete
+rm -f "$root/etc/ssl/certs/ssl-cert-snakeoil.pem" \
+    "$root/etc/ssl/private/ssl-cert-snakeoil.key"
 find "$root" -newermt "@$SOURCE_DATE_EPOCH" -print0 |
     xargs -0r touch -h -d "@$SOURCE_DATE_EPOCH"
 # console-setup uses its cached font and keymap only when they are newer
@@ -120,6 +129,42 @@ mkfs_ext4() {	# LABEL UUID MB DIR FILE
 	rm -f "$5"
 	mkfs.ext4 -q -L "$1" -U "$2" -E "hash_seed=$HASH_SEED,lazy_itable_init=0,lazy_journal_init=0,root_owner=0:0" \
 	    -m 1 -d "$4" "$5" "$3M"
+	ext4_times "$5"
+}
+# mkfs.ext4 -d (e2fsprogs 1.47.0) copies each file's atime and ctime from
+# the build folder: the moments this build read or wrote it (ctime cannot be
+# set by touch). So every inode in use (the root folder and inodes from 11
+# on; 1 to 10 are reserved) gets SOURCE_DATE_EPOCH as its access, change and
+# creation time, with debugfs, from the inode bitmap that dumpe2fs prints.
+# Modification times were set in the folder (clamped to SOURCE_DATE_EPOCH).
+ext4_times() {	# FILE
+	dumpe2fs "$1" 2>/dev/null | awk -v t="@$SOURCE_DATE_EPOCH" '
+	function used(a, b,   i) {
+		for (i = a; i <= b; i++)
+			if (!(i in free) && (i == 2 || i >= 11))
+				for (f = 1; f <= 3; f++)
+					printf "sif <%d> %s %s\nsif <%d> %s_extra 0\n", i, fld[f], t, i, fld[f]
+	}
+	BEGIN { fld[1] = "atime"; fld[2] = "ctime"; fld[3] = "crtime" }
+	/^Inodes per group:/ { ipg = $4 }
+	/^Group [0-9]+:/ { g = $2 + 0 }
+	/^  Free inodes:/ {
+		split("", free)
+		s = $0; sub(/^  Free inodes: */, "", s)
+		n = split(s, r, /, */)
+		for (k = 1; k <= n; k++) {
+			if (r[k] == "") continue
+			m = split(r[k], ab, "-")
+			for (i = ab[1]; i <= ab[m]; i++) free[i] = 1
+		}
+		used(g * ipg + 1, (g + 1) * ipg)
+	}' | debugfs -w -f - "$1" >/dev/null 2>"$1.debugfs"
+	if grep -v '^debugfs ' "$1.debugfs" | grep -q .; then
+		echo "build.sh: debugfs on $1:" >&2; cat "$1.debugfs" >&2; exit 1
+	fi
+	rm -f "$1.debugfs"
+	e2fsck -fn "$1" >/dev/null 2>&1 ||
+	    { echo "build.sh: $1 does not pass e2fsck after its times were set" >&2; exit 1; }
 }
 mkfs_ext4 kiosk-root "$ROOT_FSUUID" "$ROOT_MB" "$root" "$work/root.ext4"
 
