@@ -219,7 +219,17 @@ fi
 say "An export passphrase seals the kiosk's signing key: whoever takes the"
 say "kiosk then cannot sign exports as it. Staff type it at each export."
 say "Use six or more random words, and keep it where staff can find it."
-if yes_no "Protect the key with an export passphrase (recommended)?"; then
+# A set-up interrupted after it sealed the key (kiosk.id "KID2", FORMAT.md)
+# keeps that key: --protect would now ask for the passphrase typed then.
+if [ "$(head -c 4 "$data/kiosk.id" 2>/dev/null)" = KID2 ]; then
+	say "The key is already sealed under the export passphrase typed before"
+	say "this set-up was interrupted."
+	if yes_no "Change that passphrase now (the current one is asked first)?"; then
+		until $as_kiosk kiosk identity --config "$new" --protect; do
+			yes_no "Try again?" || break
+		done
+	fi
+elif yes_no "Protect the key with an export passphrase (recommended)?"; then
 	until $as_kiosk kiosk identity --config "$new" --protect; do
 		yes_no "Try again?" || break
 	done
