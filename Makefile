@@ -38,8 +38,10 @@ WARN	 = -Wall -Wextra -Werror -Wshadow -Wpointer-arith -Wstrict-prototypes \
 DEFS	 = -D_GNU_SOURCE -DLOCALEDIR='"$(LOCALEDIR)"' -DDATADIR='"$(DATADIR)"' \
 	   -DBINDIR='"$(BINDIR)"'
 CFLAGS	?= -O2 -g
+# -ffile-prefix-map: the checkout's path is not in the binaries' debug
+# information, so the image is the same whichever folder builds it.
 ALL_CFLAGS = -std=c11 $(WARN) $(DEFS) -fstack-protector-strong -D_FORTIFY_SOURCE=2 \
-	     -fno-strict-aliasing $(PKG_CFLAGS) $(CFLAGS)
+	     -fno-strict-aliasing -ffile-prefix-map=$(CURDIR)=. $(PKG_CFLAGS) $(CFLAGS)
 ASAN_CFLAGS = -std=c11 $(WARN) $(DEFS) -O1 -g -fno-omit-frame-pointer \
 	     -fsanitize=address,undefined -fno-sanitize-recover=undefined $(PKG_CFLAGS)
 

@@ -194,7 +194,7 @@ mv "$etc/office.pub.setup" "$etc/office.pub"
 
 heading "6. PINs"
 say "The staff PIN opens the staff menu (F9): export, printer, fingerprint."
-say "4 to 12 digits; what you type is not shown."
+say "6 to 12 digits; what you type is not shown."
 until kiosk pin set staff --config "$new"; do :; done
 while :; do
 	ask "How many volunteer PINs to set now (0 to 9)?"
