@@ -166,13 +166,16 @@ static void
 sample_ticket(struct printer_request *r, const struct config *cfg,
     const char *lang, const char *date)
 {
+	const char *name = NULL, *address = NULL, *hours = NULL;
+
+	if (cfg != NULL)
+		config_office(cfg, lang, &name, &address, &hours);
 	memset(r, 0, sizeof *r);
 	r->f[PF_OP] = "ticket";
 	r->f[PF_LANG] = lang;
-	r->f[PF_OFFICE_NAME] = cfg != NULL && cfg->office_name != NULL ?
-	    cfg->office_name : "Example Office";
-	r->f[PF_OFFICE_ADDRESS] = cfg != NULL ? cfg->office_address : NULL;
-	r->f[PF_OFFICE_HOURS] = cfg != NULL ? cfg->office_hours : NULL;
+	r->f[PF_OFFICE_NAME] = name != NULL ? name : "Example Office";
+	r->f[PF_OFFICE_ADDRESS] = address;
+	r->f[PF_OFFICE_HOURS] = hours;
 	r->f[PF_CLAIM] = SAMPLE_CLAIM;
 	r->f[PF_DATE] = date;
 	r->f[PF_SERVICE] = _("Printer test: this is not a claim ticket.");

@@ -204,6 +204,43 @@ set_voice(struct parse *p, const char *key, const char *v)
 	return 1;
 }
 
+/* [office] name.CODE, address.CODE, hours.CODE: in one language. */
+static int
+set_office_lang(struct parse *p, const char *key, const char *v)
+{
+	struct config *cfg = p->cfg;
+	const char *code = strchr(key, '.') + 1;
+	struct config_office *o = NULL;
+	char **field;
+	int i;
+
+	if (strspn(code, "abcdefghijklmnopqrstuvwxyz-_") != strlen(code)) {
+		xasprintf(&p->error, "%s: a language code such as es or ar "
+		    "follows the dot", key);
+		return 0;
+	}
+	for (i = 0; i < cfg->noffice_langs; i++)
+		if (strcmp(cfg->office_langs[i].lang, code) == 0)
+			o = &cfg->office_langs[i];
+	if (o == NULL) {
+		if (cfg->noffice_langs == CONFIG_MAX_LANGS) {
+			xasprintf(&p->error, "%s: at most %d languages", key,
+			    CONFIG_MAX_LANGS);
+			return 0;
+		}
+		o = &cfg->office_langs[cfg->noffice_langs++];
+		snprintf(o->lang, sizeof o->lang, "%s", code);
+	}
+	if (strncmp(key, "name.", 5) == 0)
+		field = &o->name;
+	else if (strncmp(key, "address.", 8) == 0)
+		field = &o->address;
+	else
+		field = &o->hours;
+	set_str(field, v);
+	return 1;
+}
+
 /* [volunteers] NUMBER = PIN hash: every key of the section. */
 static int
 set_volunteer(struct parse *p, const char *key, const char *v)
@@ -296,6 +333,9 @@ static const struct option_row {
 	{ "office", "name", OPT_STR, CFG(office_name), 0, 0, NULL, NULL },
 	{ "office", "address", OPT_STR, CFG(office_address), 0, 0, NULL, NULL },
 	{ "office", "hours", OPT_STR, CFG(office_hours), 0, 0, NULL, NULL },
+	{ "office", "name.", OPT_FN, 0, 0, 0, NULL, set_office_lang },
+	{ "office", "address.", OPT_FN, 0, 0, 0, NULL, set_office_lang },
+	{ "office", "hours.", OPT_FN, 0, 0, 0, NULL, set_office_lang },
 
 	{ "volunteers", NULL, OPT_FN, 0, 0, 0, NULL, set_volunteer },
 	{ "staff", NULL, OPT_FN, 0, 0, 0, NULL, set_staff_pin },
@@ -396,7 +436,7 @@ config_load(const char *path, char **cause)
 	struct parse p;
 	struct config *cfg;
 	char *slash;
-	int r;
+	int r, i;
 
 	if (access(path, R_OK) != 0) {
 		xasprintf(cause, "%s: cannot read config file: %s", path,
@@ -462,6 +502,17 @@ config_load(const char *path, char **cause)
 		xasprintf(cause, "%s: [kiosk] languages is not set", path);
 		goto fail;
 	}
+	for (i = 0; i < cfg->noffice_langs; i++) {
+		const char *code = cfg->office_langs[i].lang;
+
+		if (!config_has_lang(cfg, code)) {
+			/* A typo would leave the default in its place. */
+			xasprintf(cause, "%s: [office] name.%s, address.%s or "
+			    "hours.%s: %s is not in [kiosk] languages", path,
+			    code, code, code, code);
+			goto fail;
+		}
+	}
 	if (cfg->office_pub == NULL) {
 		xasprintf(cause, "%s: [office] public_key is not set", path);
 		goto fail;
@@ -503,6 +554,11 @@ config_free(struct config *cfg)
 	free(cfg->office_name);
 	free(cfg->office_address);
 	free(cfg->office_hours);
+	for (i = 0; i < cfg->noffice_langs; i++) {
+		free(cfg->office_langs[i].name);
+		free(cfg->office_langs[i].address);
+		free(cfg->office_langs[i].hours);
+	}
 	free(cfg->printer_dest);
 	free(cfg->printer_save_dir);
 	free(cfg->printer_profile);
@@ -548,6 +604,27 @@ config_voice_form(const struct config *cfg, const char *code,
 		if (strcmp(cfg->audio_voice_lang[i], code) == 0)
 			return cfg->audio_voice[i];
 	return form_voice != NULL ? form_voice : config_voice(cfg, code);
+}
+
+void
+config_office(const struct config *cfg, const char *lang, const char **name,
+    const char **address, const char **hours)
+{
+	int i;
+
+	*name = cfg->office_name;
+	*address = cfg->office_address;
+	*hours = cfg->office_hours;
+	for (i = 0; lang != NULL && i < cfg->noffice_langs; i++) {
+		if (strcmp(cfg->office_langs[i].lang, lang) != 0)
+			continue;
+		if (cfg->office_langs[i].name != NULL)
+			*name = cfg->office_langs[i].name;
+		if (cfg->office_langs[i].address != NULL)
+			*address = cfg->office_langs[i].address;
+		if (cfg->office_langs[i].hours != NULL)
+			*hours = cfg->office_langs[i].hours;
+	}
 }
 
 int

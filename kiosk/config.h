@@ -45,6 +45,14 @@ struct config {
 	char	*office_name;
 	char	*office_address;
 	char	*office_hours;
+	/* name.CODE, address.CODE, hours.CODE: the same in one language */
+	struct config_office {
+		char	 lang[16];
+		char	*name;
+		char	*address;
+		char	*hours;
+	}	 office_langs[CONFIG_MAX_LANGS];
+	int	 noffice_langs;
 
 	/* [printer] */
 	char	*printer_dest;
@@ -84,6 +92,14 @@ const char	*config_voice(const struct config *, const char *code);
  */
 const char	*config_voice_form(const struct config *, const char *code,
 		    const char *form_voice);
+/*
+ * The office's name, address and hours for a resident of lang: [office]
+ * name.CODE (address.CODE, hours.CODE) where given, else the default name
+ * (address, hours); each may be NULL when neither is set.
+ */
+void		 config_office(const struct config *, const char *lang,
+		    const char **name, const char **address,
+		    const char **hours);
 /* Is code one of the configured languages? */
 int		 config_has_lang(const struct config *, const char *);
 

@@ -29,7 +29,7 @@ enum col {
 	C_CONSTRAINT, C_CONSTRAINT_MSG, C_RELEVANT, C_CALCULATION, C_DEFAULT,
 	C_READ_ONLY, C_CHOICE_FILTER, C_APPEARANCE, C_REPEAT_COUNT, C_STORE,
 	C_REVIEWED, C_LIST_NAME, C_IGNORED, C_UNSUPPORTED, C_PARAMETERS,
-	C_SPOKEN, C_SPOKEN_HINT, C_OTHER
+	C_SPOKEN, C_SPOKEN_HINT, C_TICKET, C_OTHER
 };
 
 struct colspec {
@@ -105,6 +105,7 @@ static const struct {
 	{ "repeat_count", C_REPEAT_COUNT, 0 },
 	{ "store", C_STORE, 0 },		/* kiosk: store=no */
 	{ "reviewed", C_REVIEWED, 0 },	/* kiosk: date legal text was checked */
+	{ "ticket", C_TICKET, 0 },	/* kiosk: ticket=yes note repeated there */
 	{ "jr:count", C_REPEAT_COUNT, 0 },
 	{ "control::jr:count", C_REPEAT_COUNT, 0 },
 	{ "list_name", C_LIST_NAME, 0 },
@@ -1333,6 +1334,16 @@ read_cells(struct builder *b, const struct fs_section *s,
 			    strcasecmp(v, "true") != 0)
 				problem(b, 0, s->name, r->line, cs[i].header,
 				    "store must be yes or no, not \"%s\"", v);
+			break;
+		case C_TICKET:
+			/* Our extension: a note shown at Send goes on the ticket. */
+			if (strcasecmp(v, "yes") == 0 ||
+			    strcasecmp(v, "true") == 0)
+				q->on_ticket = 1;
+			else if (strcasecmp(v, "no") != 0 &&
+			    strcasecmp(v, "false") != 0)
+				problem(b, 0, s->name, r->line, cs[i].header,
+				    "ticket must be yes or no, not \"%s\"", v);
 			break;
 		case C_PARAMETERS:
 			free(pv->params);

@@ -80,6 +80,7 @@ struct form_question {
 	int			 or_other;
 	int			 specify_other;	/* the text question or_other adds */
 	int			 no_store;	/* store=no: used on screen, never submitted */
+	int			 on_ticket;	/* ticket=yes: a note shown at submit goes on the ticket too */
 	int			 row;		/* 1-based row in the survey sheet */
 	int			 parent;	/* index of enclosing begin_*, or -1 */
 	void			*priv;		/* engine data (compiled expressions) */

@@ -689,6 +689,10 @@ static struct printer *session_printer;
 #define SESSION_CHECK_MAX	64
 static const struct form_choice *session_check[SESSION_CHECK_MAX];
 static size_t session_ncheck;
+/* The ticket=yes notes shown at submit (their raw text, never an answer). */
+#define SESSION_NOTE_MAX	8
+static const struct form_question *session_note[SESSION_NOTE_MAX];
+static size_t session_nnote;
 
 /* Is choice name in the space-separated value? */
 static int
@@ -714,10 +718,14 @@ checklist_take(struct session *s)
 	const char *v;
 	size_t i, j, n, nch;
 
-	session_ncheck = 0;
+	session_ncheck = session_nnote = 0;
 	n = form_state_nitems(s->state);
 	for (i = 0; i < n; i++) {
 		q = form_state_item(s->state, i)->q;
+		if (q->type == FT_NOTE && q->on_ticket &&
+		    session_nnote < SESSION_NOTE_MAX &&
+		    form_state_relevant(s->state, i))
+			session_note[session_nnote++] = q;
 		if (!q->no_store || q->type != FT_SELECT_MULTIPLE ||
 		    !form_state_relevant(s->state, i))
 			continue;
@@ -738,6 +746,8 @@ checklist_wipe(void)
 {
 	memset(session_check, 0, sizeof session_check);
 	session_ncheck = 0;
+	memset(session_note, 0, sizeof session_note);
+	session_nnote = 0;
 }
 
 size_t
@@ -749,6 +759,26 @@ session_checklist(struct session *s, const char **out, size_t max)
 		return 0;
 	for (i = 0; i < session_ncheck && i < max; i++)
 		out[i] = form_text(s->form, &session_check[i]->label, s->lang);
+	return i;
+}
+
+void
+session_office(struct session *s, const char **name, const char **address,
+    const char **hours)
+{
+	config_office(s->cfg, s->lang, name, address, hours);
+}
+
+size_t
+session_ticket_notes(struct session *s, const char **out, size_t max)
+{
+	size_t i;
+
+	if (s->form == NULL || s->screen != SESSION_TICKET)
+		return 0;
+	/* form_text, not form_state_label: a ${name} is never filled in. */
+	for (i = 0; i < session_nnote && i < max; i++)
+		out[i] = form_text(s->form, &session_note[i]->label, s->lang);
 	return i;
 }
 
@@ -789,7 +819,7 @@ session_next_steps(struct session *s)
 	return t != NULL && *t != '\0' ? t : NULL;
 }
 
-/* Next steps and, under them, the checklist, in one language. */
+/* Next steps and, under them, the checklist and notes, in one language. */
 static char *
 steps_with_checklist(struct session *s, const char *lang)
 {
@@ -813,6 +843,12 @@ steps_with_checklist(struct session *s, const char *lang)
 		}
 		i18n_set(was);
 	}
+	for (i = 0; i < session_nnote; i++) {
+		if (b.len)
+			buf_adds(&b, "\n\n");
+		buf_adds(&b, form_text(s->form, &session_note[i]->label,
+		    lang));
+	}
 	out = xstrdup(buf_cstr(&b));
 	buf_free(&b);
 	return out;
@@ -826,13 +862,15 @@ ticket_request(struct session *s, struct printer_request *r,
     const char *claim, const char *date)
 {
 	const struct config *cfg = s->cfg;
+	const char *name, *address, *hours;
 
+	config_office(cfg, s->lang, &name, &address, &hours);
 	memset(r, 0, sizeof *r);
 	r->f[PF_OP] = "ticket";
 	r->f[PF_LANG] = s->lang;
-	r->f[PF_OFFICE_NAME] = cfg->office_name ? cfg->office_name : "";
-	r->f[PF_OFFICE_ADDRESS] = cfg->office_address;
-	r->f[PF_OFFICE_HOURS] = cfg->office_hours;
+	r->f[PF_OFFICE_NAME] = name != NULL ? name : "";
+	r->f[PF_OFFICE_ADDRESS] = address;
+	r->f[PF_OFFICE_HOURS] = hours;
 	r->f[PF_CLAIM] = claim;
 	r->f[PF_DATE] = date;
 	r->f[PF_H_CODE] = _("Your claim code");
@@ -1100,6 +1138,7 @@ session_print_sheet(struct session *s, char **msg)
 	struct printer *p;
 	struct buf b = { 0 };
 	char wait[16], *cause = NULL, *path = NULL;
+	const char *name, *address, *hours;
 	size_t i, n;
 	int rc = -1;
 
@@ -1126,9 +1165,10 @@ session_print_sheet(struct session *s, char **msg)
 	memset(&r, 0, sizeof r);
 	r.f[PF_OP] = "ticket";
 	r.f[PF_LANG] = s->lang;
-	r.f[PF_OFFICE_NAME] = cfg->office_name ? cfg->office_name : "";
-	r.f[PF_OFFICE_ADDRESS] = cfg->office_address;
-	r.f[PF_OFFICE_HOURS] = cfg->office_hours;
+	config_office(cfg, s->lang, &name, &address, &hours);
+	r.f[PF_OFFICE_NAME] = name != NULL ? name : "";
+	r.f[PF_OFFICE_ADDRESS] = address;
+	r.f[PF_OFFICE_HOURS] = hours;
 	r.f[PF_SERVICE] = form_text(s->form, &s->form->title, s->lang);
 	r.f[PF_NEXT_STEPS] = buf_cstr(&b);
 	r.f[PF_H_KEEP] = _("You may keep this sheet. It has nothing about "

@@ -124,6 +124,19 @@ int		 session_submit(struct session *, char **msg);
  */
 size_t		 session_checklist(struct session *, const char **out,
 		    size_t max);
+/*
+ * TICKET: the notes marked ticket=yes that the resident was shown (such
+ * as the Municipal ID's "pick up your card at the office"), as their
+ * labels in the current language, ${...} never filled in; at most max.
+ */
+size_t		 session_ticket_notes(struct session *, const char **out,
+		    size_t max);
+/*
+ * The office's name, address and hours in the resident's language, where
+ * the config gives them (config_office); each may be NULL.
+ */
+void		 session_office(struct session *, const char **name,
+		    const char **address, const char **hours);
 /* TICKET: the service's next steps in the current language, or NULL. */
 const char	*session_next_steps(struct session *);
 /* Follow the print job; call from the UI loop while TICKET_PRINTING. */

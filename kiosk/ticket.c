@@ -423,6 +423,39 @@ isolate_numbers(const char *s)
 	return r;
 }
 
+/* Is the text in the Latin script only (with digits and punctuation)? */
+static int
+latin_only(const char *text)
+{
+	const char *p;
+	GUnicodeScript sc;
+
+	for (p = text; *p != '\0'; p = g_utf8_next_char(p)) {
+		sc = g_unichar_get_script(g_utf8_get_char(p));
+		if (sc != G_UNICODE_SCRIPT_LATIN &&
+		    sc != G_UNICODE_SCRIPT_COMMON &&
+		    sc != G_UNICODE_SCRIPT_INHERITED)
+			return 0;
+	}
+	return 1;
+}
+
+/*
+ * Latin text without its optional ligatures (ff, fi): the PDF's text then
+ * reads back letter for letter ("for staff)", where pdftotext read the ff
+ * glyph as "for staff )"). Other scripts keep theirs: they need them.
+ */
+static void
+no_ligatures(PangoLayout *l)
+{
+	PangoAttrList *al = pango_layout_get_attributes(l);
+
+	al = al != NULL ? pango_attr_list_copy(al) : pango_attr_list_new();
+	pango_attr_list_insert(al, pango_attr_font_features_new("liga 0"));
+	pango_layout_set_attributes(l, al);
+	pango_attr_list_unref(al);
+}
+
 static void
 add_text(struct layout *lo, double before, const char *family, double pt,
     int bold, PangoAlignment align, const char *text)
@@ -436,6 +469,8 @@ add_text(struct layout *lo, double before, const char *family, double pt,
 	bl = block_add(lo, BLOCK_TEXT, before);
 	iso = isolate_numbers(text);
 	bl->layout = text_layout(lo, family, pt, bold, align, iso);
+	if (latin_only(text))
+		no_ligatures(bl->layout);
 	memset(iso, 0, strlen(iso));
 	g_free(iso);
 	pango_layout_get_size(bl->layout, NULL, &h);
@@ -674,10 +709,11 @@ lay_out_footer(struct layout *lo, const struct ticket *t, const char *font,
 	    "Keep this ticket. It has no personal data.";
 	if (t->office_address != NULL || t->office_hours != NULL) {
 		add_rule(lo, gap);
-		add_text(lo, gap, FONT_DEFAULT, lo->prof->small_pt, 0,
+		/* In the resident's language where the config gives it. */
+		add_text(lo, gap, font, lo->prof->small_pt, 0,
 		    PANGO_ALIGN_CENTER, t->office_address);
 		if (t->office_hours != NULL) {
-			add_text(lo, gap / 4, FONT_DEFAULT, lo->prof->small_pt,
+			add_text(lo, gap / 4, font, lo->prof->small_pt,
 			    0, PANGO_ALIGN_CENTER, t->office_hours);
 		}
 	}
@@ -693,8 +729,8 @@ lay_out(struct layout *lo, const struct ticket *t, char **date_line,
 	const char *font = ticket_font(t->lang);
 	double gap = lo->prof->body_pt * 0.8;
 
-	add_text(lo, 0, FONT_DEFAULT "," "Noto Sans Bengali,Noto Naskh Arabic",
-	    lo->prof->title_pt, 1, PANGO_ALIGN_CENTER, t->office_name);
+	add_text(lo, 0, font, lo->prof->title_pt, 1, PANGO_ALIGN_CENTER,
+	    t->office_name);
 	if (t->sheet)
 		lay_out_sheet(lo, t, font, gap);
 	else if (lay_out_claim(lo, t, font, gap, date_line, cause) != 0)

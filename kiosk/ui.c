@@ -1346,14 +1346,16 @@ wrapped_rows(const char *s, int w)
 static int
 draw_next_steps(struct ui *u, int y, int maxy)
 {
-	const char *steps = session_next_steps(u->s), *check[64];
+	const char *steps = session_next_steps(u->s), *check[64], *notes[8];
 	size_t nc = session_checklist(u->s, check, 64), i;
+	size_t nn = session_ticket_notes(u->s, notes, 8);
+	const char *office[3];
 	struct buf b = { 0 };
 	struct lines l = { 0 };
 	int rows, top, j, row = y, emph = 0;
 	char *more, *text;
 
-	if (steps == NULL && nc == 0)
+	if (steps == NULL && nc == 0 && nn == 0)
 		return 0;
 	buf_adds(&b, _("Next steps"));
 	buf_adds(&b, "\n");
@@ -1366,6 +1368,18 @@ draw_next_steps(struct ui *u, int y, int maxy)
 			buf_adds(&b, "\n• ");
 			buf_adds(&b, check[i]);
 		}
+	}
+	for (i = 0; i < nn; i++) {
+		buf_adds(&b, "\n\n");
+		buf_adds(&b, notes[i]);
+	}
+	/* Where and when, as on the ticket. */
+	session_office(u->s, &office[0], &office[1], &office[2]);
+	for (i = 0, j = 0; i < 3; i++) {
+		if (office[i] == NULL || *office[i] == '\0')
+			continue;
+		buf_adds(&b, j++ == 0 ? "\n\n" : "\n");
+		buf_adds(&b, office[i]);
 	}
 	text = buf_cstr(&b);
 	text_wrap(text, COLS - 6, lines_add, &l);
