@@ -26,6 +26,52 @@
 #include "util.h"
 #include "vault.h"
 
+#define PIN_TRIES	5
+#define PIN_LOCK	30	/* seconds; doubles with each further lock */
+#define SESSION_CHECK_MAX	64
+#define SESSION_NOTE_MAX	8
+
+struct session {
+	const struct config	*cfg;
+	struct outbox		*outbox;
+	struct form		**forms;	/* valid forms, in menu order */
+	size_t			 nforms;
+
+	enum session_screen	 screen;
+	char			 lang[16];	/* current language code */
+	int			 lang_return;	/* LANG mid-visit: screen + 1 */
+	struct form		*form;		/* chosen service */
+	struct form_state	*state;
+	size_t			 page;		/* first item of the page */
+	size_t			*history;	/* pages visited, for Back */
+	size_t			 nhistory;
+	int			 editing;	/* came from REVIEW for one */
+	int			 assisted_by;	/* volunteer number or 0 */
+
+	char			*claim;		/* secure memory, or NULL */
+	enum session_ticket	 ticket;
+	int			 job_id;
+	time_t			 deadline;
+	char			*ticket_path;	/* saved PDF (demo), or NULL */
+	/* The ticket is made by the helper kiosk-print (printer.h). */
+	struct printer		*printer;	/* while TICKET_PRINTING */
+	/*
+	 * The checklist (session_checklist): the chosen options of
+	 * store=no lists, taken at submit before the answers are wiped,
+	 * and wiped with the session.
+	 */
+	const struct form_choice *check[SESSION_CHECK_MAX];
+	size_t			 ncheck;
+	/* The ticket=yes notes shown (their raw text, never an answer). */
+	const struct form_question *note[SESSION_NOTE_MAX];
+	size_t			 nnote;
+
+	/* PIN lockout; outlives session_wipe. */
+	int			 pin_fails;	/* wrong PINs since a lock */
+	int			 pin_locks;
+	time_t			 pin_locked_until;
+};
+
 const struct form_msgs *
 session_msgs(void)
 {
@@ -174,6 +220,145 @@ session_load_forms(struct session *s)
 	log_msg("%zu forms loaded from %s", s->nforms, s->cfg->forms_dir);
 }
 
+/* ---- what the ui draws ---- */
+
+enum session_screen
+session_screen(const struct session *s)
+{
+	return s->screen;
+}
+
+const char *
+session_lang(const struct session *s)
+{
+	return s->lang;
+}
+
+size_t
+session_page(const struct session *s)
+{
+	return s->page;
+}
+
+int
+session_assisted_by(const struct session *s)
+{
+	return s->assisted_by;
+}
+
+int
+session_lang_menu_open(const struct session *s)
+{
+	return s->screen == SESSION_LANG && s->lang_return != 0;
+}
+
+int
+session_back_leaves(const struct session *s)
+{
+	return s->screen == SESSION_PAGE && s->nhistory == 0 && !s->editing;
+}
+
+size_t
+session_nforms(const struct session *s)
+{
+	return s->nforms;
+}
+
+const char *
+session_form_title(const struct session *s, size_t i)
+{
+	if (i >= s->nforms)
+		return "";
+	return form_text(s->forms[i], &s->forms[i]->title, s->lang);
+}
+
+const struct form *
+session_form(const struct session *s)
+{
+	return s->form;
+}
+
+const char *
+session_title(const struct session *s)
+{
+	return s->form != NULL ? form_text(s->form, &s->form->title, s->lang) :
+	    "";
+}
+
+int
+session_info_only(const struct session *s)
+{
+	return s->form != NULL && s->form->info_only;
+}
+
+const char *
+session_text(const struct session *s, const struct form_text *t)
+{
+	return form_text(s->form, t, s->lang);
+}
+
+const struct form_question *
+session_question(const struct session *s, size_t item)
+{
+	return form_state_item(s->state, item)->q;
+}
+
+const char *
+session_value(const struct session *s, size_t item)
+{
+	return form_state_value(s->state, item);
+}
+
+char *
+session_label(const struct session *s, size_t item)
+{
+	return form_state_label(s->state, item, s->lang);
+}
+
+char *
+session_hint(const struct session *s, size_t item)
+{
+	return form_state_hint(s->state, item, s->lang);
+}
+
+size_t
+session_choices(const struct session *s, size_t item,
+    const struct form_choice ***out)
+{
+	return form_state_choices(s->state, item, out);
+}
+
+int
+session_item_ok(const struct session *s, size_t item)
+{
+	char *msg = NULL;
+	int rc;
+
+	rc = form_state_check(s->state, item, s->lang, session_msgs(), &msg);
+	free(msg);
+	return rc == 0;
+}
+
+enum session_ticket
+session_ticket_state(const struct session *s)
+{
+	return s->ticket;
+}
+
+const char *
+session_claim(const struct session *s)
+{
+	return s->claim;
+}
+
+const char *
+session_ticket_path(const struct session *s)
+{
+	return s->ticket_path;
+}
+
+/* ---- language ---- */
+
 void
 session_set_lang(struct session *s, const char *code)
 {
@@ -185,7 +370,22 @@ void
 session_pick_lang(struct session *s, const char *code)
 {
 	session_set_lang(s, code);
+	if (s->lang_return) {
+		/* Mid-visit: back to where the resident was. */
+		s->screen = (enum session_screen)(s->lang_return - 1);
+		s->lang_return = 0;
+		return;
+	}
 	s->screen = SESSION_SERVICE;
+}
+
+void
+session_lang_menu(struct session *s)
+{
+	if (s->screen == SESSION_LANG)
+		return;
+	s->lang_return = (int)s->screen + 1;
+	s->screen = SESSION_LANG;
 }
 
 /* ---- pages ---- */
@@ -222,7 +422,7 @@ is_end(enum form_type t)
  * begin_repeat before it is its own.
  */
 static long
-repeat_begin(struct session *s, size_t end)
+repeat_begin(const struct session *s, size_t end)
 {
 	size_t i;
 
@@ -233,7 +433,7 @@ repeat_begin(struct session *s, size_t end)
 }
 
 int
-session_repeat_prompt(struct session *s, size_t item, size_t *begin)
+session_repeat_prompt(const struct session *s, size_t item, size_t *begin)
 {
 	const struct form_item *it;
 	long b;
@@ -253,7 +453,7 @@ session_repeat_prompt(struct session *s, size_t item, size_t *begin)
 }
 
 static int
-item_shown(struct session *s, size_t i)
+item_shown(const struct session *s, size_t i)
 {
 	return is_shown(form_state_item(s->state, i)->q) ||
 	    session_repeat_prompt(s, i, NULL);
@@ -261,7 +461,7 @@ item_shown(struct session *s, size_t i)
 
 /* One past the last item of the page starting at start. */
 static size_t
-page_end(struct session *s, size_t start)
+page_end(const struct session *s, size_t start)
 {
 	size_t n = form_state_nitems(s->state), i;
 	int depth = 0;
@@ -281,37 +481,40 @@ page_end(struct session *s, size_t start)
 	return n;
 }
 
-size_t
-session_page_items(struct session *s, size_t *out, size_t max)
+/* The items the page at start shows, at most max. */
+static size_t
+page_items_at(const struct session *s, size_t start, size_t *out, size_t max)
 {
 	size_t end, i, n = 0;
 
 	if (s->state == NULL)
 		return 0;
-	end = page_end(s, s->page);
-	for (i = s->page; i < end && n < max; i++) {
+	end = page_end(s, start);
+	for (i = start; i < end && n < max; i++) {
 		if (item_shown(s, i) && form_state_relevant(s->state, i))
 			out[n++] = i;
 	}
 	return n;
 }
 
+size_t
+session_page_items(const struct session *s, size_t *out, size_t max)
+{
+	return page_items_at(s, s->page, out, max);
+}
+
 /* Does the page at start show anything? */
 static int
-page_shows(struct session *s, size_t start)
+page_shows(const struct session *s, size_t start)
 {
 	size_t items[1];
-	size_t save = s->page, n;
 
-	s->page = start;
-	n = session_page_items(s, items, 1);
-	s->page = save;
-	return n > 0;
+	return page_items_at(s, start, items, 1) > 0;
 }
 
 /* The first page at or after i that shows something; nitems if none. */
 static size_t
-page_from(struct session *s, size_t i)
+page_from(const struct session *s, size_t i)
 {
 	size_t n = form_state_nitems(s->state);
 	const struct form_question *q;
@@ -327,7 +530,7 @@ page_from(struct session *s, size_t i)
 
 /* The page that holds item. */
 static size_t
-page_of(struct session *s, size_t item)
+page_of(const struct session *s, size_t item)
 {
 	size_t p = page_from(s, 0), n = form_state_nitems(s->state), e;
 
@@ -400,7 +603,7 @@ session_pick_service(struct session *s, size_t i)
 #define SESSION_YEAR_MAX	2100
 
 static int
-date_problem(struct session *s, size_t item, char **msg)
+date_problem(const struct session *s, size_t item, char **msg)
 {
 	const char *v;
 	int i, y, m, d, mdays[] = { 31, 29, 31, 30, 31, 30, 31, 31, 30, 31,
@@ -507,7 +710,7 @@ session_repeat(struct session *s, int add, char **msg)
 }
 
 int
-session_in_instance(struct session *s, size_t *begin, int *inst)
+session_in_instance(const struct session *s, size_t *begin, int *inst)
 {
 	const struct form_item *it;
 	long b;
@@ -569,6 +772,11 @@ session_back(struct session *s)
 {
 	switch (s->screen) {
 	case SESSION_LANG:
+		if (s->lang_return) {
+			/* The language screen mid-visit: nothing changes. */
+			s->screen = (enum session_screen)(s->lang_return - 1);
+			s->lang_return = 0;
+		}
 		break;
 	case SESSION_SERVICE:
 		s->screen = SESSION_LANG;
@@ -609,7 +817,7 @@ session_back(struct session *s)
  * Changing an answer from the review shows the page's place among all.
  */
 void
-session_progress(struct session *s, int *at, int *total)
+session_progress(const struct session *s, int *at, int *total)
 {
 	size_t p, n, e;
 	int ahead = 0, pos = 0, all = 0;
@@ -636,7 +844,7 @@ session_progress(struct session *s, int *at, int *total)
 }
 
 size_t
-session_review_items(struct session *s, size_t **out)
+session_review_items(const struct session *s, size_t **out)
 {
 	size_t i, n, count = 0;
 	const struct form_question *q;
@@ -666,33 +874,35 @@ session_edit(struct session *s, size_t item)
 	s->screen = SESSION_PAGE;
 }
 
-/* ---- submit and ticket ---- */
-
-static void
-add_column(void *arg, const char *column, const char *value, int relevant)
+int
+session_has_answers(const struct session *s)
 {
-	record_add(arg, column, value, relevant);
+	size_t *items, n, i;
+	int any = 0;
+
+	n = session_review_items(s, &items);
+	for (i = 0; i < n && !any; i++)
+		any = *form_state_value(s->state, items[i]) != '\0';
+	free(items);
+	return any;
 }
 
-/*
- * The ticket is rendered, printed or saved by the helper kiosk-print
- * (printer.h), never in this process. Its handle lives here, not in
- * struct session (whose layout session.h fixes): one kiosk, one session.
- */
-static struct printer *session_printer;
+/* ---- answers ---- */
 
-/*
- * The checklist (session_checklist): the chosen options of store=no lists,
- * taken at submit before the answers are wiped, and wiped with the
- * session. Like session_printer it lives here, not in struct session.
- */
-#define SESSION_CHECK_MAX	64
-static const struct form_choice *session_check[SESSION_CHECK_MAX];
-static size_t session_ncheck;
-/* The ticket=yes notes shown at submit (their raw text, never an answer). */
-#define SESSION_NOTE_MAX	8
-static const struct form_question *session_note[SESSION_NOTE_MAX];
-static size_t session_nnote;
+int
+session_answer(struct session *s, size_t item, const char *value)
+{
+	char *cause = NULL;
+
+	if (s->state == NULL || item >= form_state_nitems(s->state))
+		return -1;
+	if (form_state_set(s->state, item, value, &cause) != 0) {
+		log_msg("answer not stored: %s", cause);
+		free(cause);
+		return -1;
+	}
+	return 0;
+}
 
 /* Is choice name in the space-separated value? */
 static int
@@ -710,6 +920,69 @@ value_has(const char *value, const char *name)
 	return 0;
 }
 
+/* Tick name in a select_multiple value, or untick it. */
+static void
+toggle_value(struct session *s, size_t item, const char *name)
+{
+	const char *v = form_state_value(s->state, item);
+	struct buf b = { 0 };
+	char *copy, *tok, *save;
+	int found = 0;
+
+	copy = xstrdup(v);
+	for (tok = strtok_r(copy, " ", &save); tok != NULL;
+	    tok = strtok_r(NULL, " ", &save)) {
+		if (strcmp(tok, name) == 0) {
+			found = 1;
+			continue;
+		}
+		if (b.len)
+			buf_addc(&b, ' ');
+		buf_adds(&b, tok);
+	}
+	if (!found) {
+		if (b.len)
+			buf_addc(&b, ' ');
+		buf_adds(&b, name);
+	}
+	session_answer(s, item, buf_cstr(&b));
+	freezero_str(copy);
+	buf_free(&b);
+}
+
+void
+session_choose(struct session *s, size_t item, size_t idx)
+{
+	const struct form_choice **ch;
+	const struct form_question *q;
+	size_t n;
+
+	if (s->state == NULL || item >= form_state_nitems(s->state))
+		return;
+	q = form_state_item(s->state, item)->q;
+	if (q->type == FT_ACKNOWLEDGE) {
+		/* "OK" when ticked, "" when not. */
+		session_answer(s, item, strcmp(form_state_value(s->state,
+		    item), "OK") == 0 ? "" : "OK");
+		return;
+	}
+	n = form_state_choices(s->state, item, &ch);
+	if (idx >= n)
+		return;
+	if (q->type == FT_SELECT_MULTIPLE)
+		toggle_value(s, item, ch[idx]->name);
+	else
+		session_answer(s, item, ch[idx]->name);
+}
+
+/* ---- submit and ticket ---- */
+
+static void
+add_column(void *arg, const char *column, const char *value, int relevant)
+{
+	record_add(arg, column, value, relevant);
+}
+
 static void
 checklist_take(struct session *s)
 {
@@ -718,14 +991,14 @@ checklist_take(struct session *s)
 	const char *v;
 	size_t i, j, n, nch;
 
-	session_ncheck = session_nnote = 0;
+	s->ncheck = s->nnote = 0;
 	n = form_state_nitems(s->state);
 	for (i = 0; i < n; i++) {
 		q = form_state_item(s->state, i)->q;
 		if (q->type == FT_NOTE && q->on_ticket &&
-		    session_nnote < SESSION_NOTE_MAX &&
+		    s->nnote < SESSION_NOTE_MAX &&
 		    form_state_relevant(s->state, i))
-			session_note[session_nnote++] = q;
+			s->note[s->nnote++] = q;
 		if (!q->no_store || q->type != FT_SELECT_MULTIPLE ||
 		    !form_state_relevant(s->state, i))
 			continue;
@@ -734,51 +1007,51 @@ checklist_take(struct session *s)
 		for (j = 0; j < nch; j++) {
 			if (strcmp(ch[j]->name, "none") == 0 ||
 			    !value_has(v, ch[j]->name) ||
-			    session_ncheck == SESSION_CHECK_MAX)
+			    s->ncheck == SESSION_CHECK_MAX)
 				continue;
-			session_check[session_ncheck++] = ch[j];
+			s->check[s->ncheck++] = ch[j];
 		}
 	}
 }
 
 static void
-checklist_wipe(void)
+checklist_wipe(struct session *s)
 {
-	memset(session_check, 0, sizeof session_check);
-	session_ncheck = 0;
-	memset(session_note, 0, sizeof session_note);
-	session_nnote = 0;
+	memset(s->check, 0, sizeof s->check);
+	s->ncheck = 0;
+	memset(s->note, 0, sizeof s->note);
+	s->nnote = 0;
 }
 
 size_t
-session_checklist(struct session *s, const char **out, size_t max)
+session_checklist(const struct session *s, const char **out, size_t max)
 {
 	size_t i;
 
 	if (s->form == NULL || s->screen != SESSION_TICKET)
 		return 0;
-	for (i = 0; i < session_ncheck && i < max; i++)
-		out[i] = form_text(s->form, &session_check[i]->label, s->lang);
+	for (i = 0; i < s->ncheck && i < max; i++)
+		out[i] = form_text(s->form, &s->check[i]->label, s->lang);
 	return i;
 }
 
 void
-session_office(struct session *s, const char **name, const char **address,
+session_office(const struct session *s, const char **name, const char **address,
     const char **hours)
 {
 	config_office(s->cfg, s->lang, name, address, hours);
 }
 
 size_t
-session_ticket_notes(struct session *s, const char **out, size_t max)
+session_ticket_notes(const struct session *s, const char **out, size_t max)
 {
 	size_t i;
 
 	if (s->form == NULL || s->screen != SESSION_TICKET)
 		return 0;
 	/* form_text, not form_state_label: a ${name} is never filled in. */
-	for (i = 0; i < session_nnote && i < max; i++)
-		out[i] = form_text(s->form, &session_note[i]->label, s->lang);
+	for (i = 0; i < s->nnote && i < max; i++)
+		out[i] = form_text(s->form, &s->note[i]->label, s->lang);
 	return i;
 }
 
@@ -787,7 +1060,7 @@ session_ticket_notes(struct session *s, const char **out, size_t max)
  * own: the ticket and the screen give that heading already.
  */
 static const char *
-steps_text(struct session *s, const char *lang)
+steps_text(const struct session *s, const char *lang)
 {
 	const char *t = form_text(s->form, &s->form->next_steps, lang), *h;
 	char was[32];
@@ -809,7 +1082,7 @@ steps_text(struct session *s, const char *lang)
 }
 
 const char *
-session_next_steps(struct session *s)
+session_next_steps(const struct session *s)
 {
 	const char *t;
 
@@ -830,23 +1103,23 @@ steps_with_checklist(struct session *s, const char *lang)
 
 	if (steps != NULL)
 		buf_adds(&b, steps);
-	if (session_ncheck > 0) {
+	if (s->ncheck > 0) {
 		snprintf(was, sizeof was, "%s", i18n_current());
 		i18n_set(lang);
 		if (b.len)
 			buf_adds(&b, "\n\n");
 		buf_adds(&b, _("Your checklist: bring the originals of"));
-		for (i = 0; i < session_ncheck; i++) {
+		for (i = 0; i < s->ncheck; i++) {
 			buf_adds(&b, "\n• ");
 			buf_adds(&b, form_text(s->form,
-			    &session_check[i]->label, lang));
+			    &s->check[i]->label, lang));
 		}
 		i18n_set(was);
 	}
-	for (i = 0; i < session_nnote; i++) {
+	for (i = 0; i < s->nnote; i++) {
 		if (b.len)
 			buf_adds(&b, "\n\n");
-		buf_adds(&b, form_text(s->form, &session_note[i]->label,
+		buf_adds(&b, form_text(s->form, &s->note[i]->label,
 		    lang));
 	}
 	out = xstrdup(buf_cstr(&b));
@@ -980,7 +1253,7 @@ ticket_make(struct session *s)
 	s->deadline = time(NULL) + cfg->printer_timeout + SESSION_PRINT_GRACE;
 	log_msg("ticket sent to printer %s (job %d)", cfg->printer_dest,
 	    s->job_id);
-	session_printer = p;
+	s->printer = p;
 	p = NULL;
 out:
 	printer_free(p);
@@ -1051,7 +1324,7 @@ session_submit(struct session *s, char **msg)
 void
 session_poll_ticket(struct session *s)
 {
-	struct printer *p = session_printer;
+	struct printer *p = s->printer;
 	enum printer_result res;
 	char *cause = NULL;
 
@@ -1079,7 +1352,7 @@ session_poll_ticket(struct session *s)
 		s->ticket = TICKET_FAILED;
 	}
 	printer_free(p);
-	session_printer = NULL;
+	s->printer = NULL;
 }
 
 int
@@ -1263,20 +1536,20 @@ session_wipe(struct session *s)
 {
 	char *cause = NULL;
 
-	if (session_printer != NULL) {
+	if (s->printer != NULL) {
 		/* A ticket must never print later for the next person. */
 		if (s->ticket == TICKET_PRINTING &&
-		    printer_cancel(session_printer, &cause) != 0) {
+		    printer_cancel(s->printer, &cause) != 0) {
 			log_msg("cancel job %d: %s", s->job_id, cause);
 			free(cause);
 		}
-		printer_free(session_printer);
-		session_printer = NULL;
+		printer_free(s->printer);
+		s->printer = NULL;
 	}
 	form_state_free(s->state);
 	s->state = NULL;
 	s->form = NULL;
-	checklist_wipe();
+	checklist_wipe(s);
 	vault_secure_free(s->claim);
 	s->claim = NULL;
 	free(s->ticket_path);
@@ -1288,6 +1561,7 @@ session_wipe(struct session *s)
 	s->assisted_by = 0;
 	s->ticket = TICKET_NONE;
 	s->screen = SESSION_LANG;
+	s->lang_return = 0;
 	session_set_lang(s, s->cfg->langs[0]);
 }
 
@@ -1302,4 +1576,190 @@ session_active(const struct session *s)
 {
 	return s->screen != SESSION_LANG || s->state != NULL ||
 	    s->claim != NULL;
+}
+
+/* ---- PINs ---- */
+
+long
+session_pin_wait(const struct session *s)
+{
+	time_t now = time(NULL);
+
+	return now < s->pin_locked_until ? (long)(s->pin_locked_until - now) :
+	    0;
+}
+
+/* A wrong PIN: the fifth in a row locks the prompts. */
+static void
+pin_failed(struct session *s)
+{
+	if (++s->pin_fails < PIN_TRIES)
+		return;
+	s->pin_fails = 0;
+	s->pin_locks++;
+	s->pin_locked_until = time(NULL) + ((time_t)PIN_LOCK <<
+	    (s->pin_locks > 10 ? 10 : s->pin_locks - 1));
+	log_msg("PIN prompt locked after %d wrong PINs", PIN_TRIES);
+}
+
+int
+session_volunteer(struct session *s, int number, const char *pin)
+{
+	const struct config *cfg = s->cfg;
+	int i, ok = 0;
+
+	if (session_pin_wait(s) > 0)
+		return -1;
+	for (i = 0; i < cfg->nvolunteers; i++)
+		if (cfg->volunteers[i].number == number &&
+		    vault_pin_verify(cfg->volunteers[i].hash, pin))
+			ok = 1;
+	if (!ok) {
+		pin_failed(s);
+		return -1;
+	}
+	s->pin_fails = 0;
+	s->assisted_by = number;
+	/* The number goes only into the seal, not the log. */
+	log_msg("a volunteer is assisting a visit");
+	return 0;
+}
+
+int
+session_staff_pin(struct session *s, const char *pin)
+{
+	if (session_pin_wait(s) > 0 || s->cfg->staff_pin == NULL)
+		return -1;	/* no PIN set is not a wrong PIN */
+	if (!vault_pin_verify(s->cfg->staff_pin, pin)) {
+		pin_failed(s);
+		return -1;
+	}
+	s->pin_fails = 0;
+	log_msg("staff menu opened");
+	/* Nothing of a resident's may be open behind the menu. */
+	session_wipe(s);
+	return 0;
+}
+
+/* ---- staff: export and acknowledgements ---- */
+
+/*
+ * Submissions the export found damaged on this kiosk's disk (issue 13):
+ * their numbers go to the log and after *msg; the office will report
+ * them lost.
+ */
+static void
+export_damaged(struct session *s, char **msg)
+{
+	const uint64_t *seq;
+	size_t n = outbox_last_damaged(s->outbox, &seq), i;
+	struct buf b = { 0 };
+	char *m;
+
+	if (n == 0)
+		return;
+	for (i = 0; i < n && i < 20; i++)
+		buf_addf(&b, "%s%llu", i ? ", " : "",
+		    (unsigned long long)seq[i]);
+	if (n > 20)
+		buf_addf(&b, ", ...");
+	log_msg("staff export: damaged on this kiosk's disk (the office "
+	    "will report them lost): %s", buf_cstr(&b));
+	xasprintf(&m, "%s %s %s", *msg, _("Some submissions are "
+	    "damaged on this kiosk's disk; the office will report them lost. "
+	    "Their numbers:"), buf_cstr(&b));
+	free(*msg);
+	*msg = m;
+	buf_free(&b);
+}
+
+int
+session_export(struct session *s, const char *dir, char **msg)
+{
+	char *path = NULL, *cause = NULL;
+	long count = 0;
+
+	*msg = NULL;
+	if (outbox_locked(s->outbox))
+		return 1;	/* the key is sealed: ask for its passphrase */
+	if (outbox_export(s->outbox, dir, &path, &count, &cause) != 0) {
+		log_msg("staff export to %s failed: %s", dir, cause);
+		xasprintf(msg, "%s %s", _("Export failed. Nothing "
+		    "was marked as exported:"), cause);
+		free(cause);
+		return -1;
+	}
+	log_msg("staff export: %ld submissions to %s", count, path);
+	xasprintf(msg, ngettext("Exported %ld submission to %s. "
+	    "The file was read back and verified.", "Exported %ld submissions "
+	    "to %s. The file was read back and verified.", count), count, path);
+	free(path);
+	export_damaged(s, msg);
+	return 0;
+}
+
+int
+session_export_pass(struct session *s, const char *dir, const char *pass,
+    char **msg)
+{
+	char *cause = NULL;
+	int wrong, rc;
+
+	*msg = NULL;
+	if (outbox_unlock(s->outbox, pass, &wrong, &cause) != 0) {
+		log_msg("staff export: the kiosk key did not open: %s", cause);
+		free(cause);
+		*msg = xstrdup(wrong ? _("Wrong passphrase.") :
+		    _("The kiosk's key file is damaged. See the log."));
+		return 2;
+	}
+	rc = session_export(s, dir, msg);
+	outbox_lock(s->outbox);
+	return rc;
+}
+
+int
+session_ack(struct session *s, const char *path, long *deleted,
+    char **cause)
+{
+	return outbox_apply_ack(s->outbox, path, deleted, cause);
+}
+
+long
+session_waiting(struct session *s)
+{
+	long waiting = -1;
+	char *cause = NULL;
+
+	if (outbox_waiting(s->outbox, &waiting, &cause) != 0) {
+		log_msg("waiting count: %s", cause);
+		free(cause);
+	}
+	return waiting;
+}
+
+const char *
+session_fingerprint(const struct session *s)
+{
+	return outbox_fingerprint(s->outbox);
+}
+
+/* ---- secure memory for what is typed ---- */
+
+void *
+session_secret_alloc(size_t n)
+{
+	return vault_secure_alloc(n);
+}
+
+void
+session_secret_free(void *p)
+{
+	vault_secure_free(p);
+}
+
+void
+session_secret_wipe(void *p, size_t n)
+{
+	vault_wipe(p, n);
 }

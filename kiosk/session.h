@@ -1,23 +1,60 @@
 /*
- * session: one resident's visit, independent of the screen.
+ * session: one resident's visit, independent of the screen, and the only
+ * door to it: the ui reads what it draws through the const accessors
+ * below and changes a visit only through session calls. struct session
+ * is opaque (its layout is in session.c).
  *
  * States, and the function that moves between them:
  *
- *   LANG --session_pick_lang--> SERVICE --session_pick_service--> PAGE ...
- *    ^                            |  (info_only form) --> PAGE ... --> SERVICE
- *    |                            v
- *    |   PAGE --session_next--> PAGE --session_next--> REVIEW
- *    |     ^---session_back------'        session_edit <--'   |
- *    |                                                session_submit
- *    |                                                         v
- *    +----------------session_finish---------------------- TICKET
- *    +----------------session_wipe (idle, quick exit) ---- any state
+ *              session_back                  session_back (nothing asked yet)
+ *   LANG <------------------ SERVICE <------------------------------+
+ *    |  --session_pick_lang-->  |                                   |
+ *    |                          | session_pick_service              |
+ *    |                          v                                   |
+ *    |                        PAGE --session_next--> PAGE ... --> REVIEW
+ *    |                         ^ <--session_back--'               | ^
+ *    |                         |    (info_only form: last page --> SERVICE)
+ *    |                         +--session_edit (one answer) ------' |
+ *    |                         +--session_next (while editing) -----+
+ *    |                         |  session_repeat (add another / go on),
+ *    |                         |  session_repeat_remove: PAGE -> PAGE
+ *    |                                                            |
+ *    |                            session_submit (sealed, committed)
+ *    |                                                            v
+ *    +<------------------session_finish------------------------ TICKET
+ *    +<------------------session_wipe (idle, quick exit) ------ any state
+ *
+ *   The language screen mid-visit:
+ *     any state but LANG --session_lang_menu--> LANG (remembers where)
+ *     LANG --session_pick_lang (new language, answers kept)--> back there
+ *     LANG --session_back (language unchanged)--> back there
+ *
+ *   In any state: session_answer and session_choose change one answer of
+ *   the current page; session_volunteer marks the visit assisted.
  *
  * A page is one question, or a whole field-list group. The session owns
  * the resident's answers (form_state, in secure memory) and the claim
  * code (secure memory), and wipes both on session_wipe/session_finish.
  * The answers are sealed and committed (outbox) before TICKET is reached;
- * if that fails the session stays on REVIEW with every answer kept.
+ * if that fails the session stays on REVIEW with every answer kept; if an
+ * answer became required since, it goes to that PAGE (editing).
+ *
+ * Staff (the staff menu, opened only through session_staff_pin, which
+ * wipes any visit first):
+ *
+ *   session_export(dir) --0--> exported, verified (msg)
+ *        |           \--1--> the kiosk key is sealed: ask its passphrase
+ *        |                   session_export_pass(dir, pass)
+ *        |                     --0--> unlocked, exported, locked again
+ *        |                     --2--> wrong passphrase (or key damaged): ask
+ *        +--(-1)--> failed; nothing was marked as exported (msg)
+ *   session_ack(path) --> the acknowledged submissions are deleted here
+ *   session_test_print, session_printer_status: the printer
+ *
+ * PINs (session_volunteer, session_staff_pin): checked against Argon2id
+ * hashes only; five wrong PINs in a row lock both prompts for 30 seconds,
+ * doubling with each further lock; while locked no PIN is checked at all
+ * (session_pin_wait says how long). The lock outlives session_wipe.
  *
  * Never draws and never exits. Messages for the resident come back
  * translated (gettext or the form's own translations).
@@ -30,8 +67,12 @@
 
 struct config;
 struct form;
+struct form_choice;
+struct form_question;
 struct form_state;
+struct form_text;
 struct outbox;
+struct session;
 
 enum session_screen {
 	SESSION_LANG,
@@ -50,29 +91,6 @@ enum session_ticket {
 	TICKET_NO_PRINTER	/* nothing configured: code only on screen */
 };
 
-struct session {
-	const struct config	*cfg;
-	struct outbox		*outbox;
-	struct form		**forms;	/* valid forms, in menu order */
-	size_t			 nforms;
-
-	enum session_screen	 screen;
-	char			 lang[16];	/* current language code */
-	struct form		*form;		/* chosen service */
-	struct form_state	*state;
-	size_t			 page;		/* first item of the page */
-	size_t			*history;	/* pages visited, for Back */
-	size_t			 nhistory;
-	int			 editing;	/* came from REVIEW to change one */
-	int			 assisted_by;	/* volunteer number or 0 */
-
-	char			*claim;		/* secure memory, or NULL */
-	enum session_ticket	 ticket;
-	int			 job_id;
-	time_t			 deadline;
-	char			*ticket_path;	/* saved PDF (demo), or NULL */
-	char			*ticket_why;	/* why printing failed (English, for the log) */
-};
 
 struct session	*session_new(const struct config *, struct outbox *,
 		    char **cause);
@@ -81,13 +99,78 @@ void		 session_free(struct session *);
 /* Load every form in forms_dir; bad forms are logged and left out. */
 void		 session_load_forms(struct session *);
 
+/* ---- what the ui draws (const accessors) ---- */
+
+enum session_screen session_screen(const struct session *);
+const char	*session_lang(const struct session *);
+/* The first item of the current page (changes when the page does). */
+size_t		 session_page(const struct session *);
+/* The volunteer number assisting this visit, or 0. */
+int		 session_assisted_by(const struct session *);
+/* Is the language screen open mid-visit (session_lang_menu)? */
+int		 session_lang_menu_open(const struct session *);
+/* Would session_back leave the form (its first page, not editing)? */
+int		 session_back_leaves(const struct session *);
+/* Has the resident answered anything in this form? */
+int		 session_has_answers(const struct session *);
+
+/* The services, in menu order, and their titles in the current language. */
+size_t		 session_nforms(const struct session *);
+const char	*session_form_title(const struct session *, size_t);
+/* The chosen service (read only), or NULL; and its title. */
+const struct form *session_form(const struct session *);
+const char	*session_title(const struct session *);
+/* Is the chosen service information only (know your rights)? */
+int		 session_info_only(const struct session *);
+/* A text of the chosen form in the current language. */
+const char	*session_text(const struct session *, const struct form_text *);
+
+/* One item of the chosen form (indices as session_page_items gives). */
+const struct form_question *session_question(const struct session *,
+		    size_t item);
+const char	*session_value(const struct session *, size_t item);
+/* Label and hint with ${...} filled in; allocated, free with freezero_str. */
+char		*session_label(const struct session *, size_t item);
+char		*session_hint(const struct session *, size_t item);
+/* The choices the item offers now (choice_filter applied). */
+size_t		 session_choices(const struct session *, size_t item,
+		    const struct form_choice ***out);
+/* Is the item's answer acceptable as it stands (form checks only)? */
+int		 session_item_ok(const struct session *, size_t item);
+
+/* TICKET: how the ticket fares, the claim code, the saved PDF (demo). */
+enum session_ticket session_ticket_state(const struct session *);
+const char	*session_claim(const struct session *);
+const char	*session_ticket_path(const struct session *);
+
+/* ---- what changes a visit ---- */
+
+/*
+ * LANG: choose the language. On the first screen this starts the visit
+ * (SERVICE); opened mid-visit (session_lang_menu) it goes back to where
+ * the resident was, every answer kept (answers are stored as choice
+ * names).
+ */
 void		 session_pick_lang(struct session *, const char *code);
-/* Switch language mid-session; answers are kept (stored as choice names). */
+/* Open the language screen mid-visit; nothing if already on it. */
+void		 session_lang_menu(struct session *);
+/* Set the language without moving (the kiosk's first language at start). */
 void		 session_set_lang(struct session *, const char *code);
 int		 session_pick_service(struct session *, size_t);
 
+/*
+ * Answer an item of the current page: session_answer stores typed text
+ * (0, or -1 logged: it was not stored); session_choose picks choice idx of
+ * a select_one, ticks or unticks it in a select_multiple, and ticks or
+ * unticks an acknowledge (idx 0).
+ */
+int		 session_answer(struct session *, size_t item,
+		    const char *value);
+void		 session_choose(struct session *, size_t item, size_t idx);
+
 /* Items on the current page (indices into the form_state item list). */
-size_t		 session_page_items(struct session *, size_t *out, size_t max);
+size_t		 session_page_items(const struct session *, size_t *out,
+		    size_t max);
 /* Validate the page and move on; -1 with *msg (translated) if invalid. */
 int		 session_next(struct session *, char **msg);
 void		 session_back(struct session *);
@@ -95,7 +178,7 @@ void		 session_back(struct session *);
  * Is item the "add another?" page of a repeat the resident sizes? Sets
  * *begin (if not NULL) to its begin_repeat item.
  */
-int		 session_repeat_prompt(struct session *, size_t item,
+int		 session_repeat_prompt(const struct session *, size_t item,
 		    size_t *begin);
 /* Answer that page: add an instance (and go to it) or go on. */
 int		 session_repeat(struct session *, int add, char **msg);
@@ -105,13 +188,13 @@ int		 session_repeat(struct session *, int add, char **msg);
  * number. session_repeat_remove takes that instance out (answers wiped,
  * later instances move down) and goes to the page after it.
  */
-int		 session_in_instance(struct session *, size_t *begin,
+int		 session_in_instance(const struct session *, size_t *begin,
 		    int *inst);
 int		 session_repeat_remove(struct session *);
 /* Page number and total (relevant pages), for "3 of 8". */
-void		 session_progress(struct session *, int *n, int *total);
+void		 session_progress(const struct session *, int *n, int *total);
 /* REVIEW: the relevant answered items, in order. Caller frees *out. */
-size_t		 session_review_items(struct session *, size_t **out);
+size_t		 session_review_items(const struct session *, size_t **out);
 void		 session_edit(struct session *, size_t item);
 
 /* Seal, commit, then make the ticket; -1 with *msg (translated). */
@@ -122,23 +205,23 @@ int		 session_submit(struct session *, char **msg);
  * "none" left out), as labels in the current language; at most max.
  * Kept in memory only until the session is wiped, never stored.
  */
-size_t		 session_checklist(struct session *, const char **out,
+size_t		 session_checklist(const struct session *, const char **out,
 		    size_t max);
 /*
  * TICKET: the notes marked ticket=yes that the resident was shown (such
  * as the Municipal ID's "pick up your card at the office"), as their
  * labels in the current language, ${...} never filled in; at most max.
  */
-size_t		 session_ticket_notes(struct session *, const char **out,
+size_t		 session_ticket_notes(const struct session *, const char **out,
 		    size_t max);
 /*
  * The office's name, address and hours in the resident's language, where
  * the config gives them (config_office); each may be NULL.
  */
-void		 session_office(struct session *, const char **name,
+void		 session_office(const struct session *, const char **name,
 		    const char **address, const char **hours);
 /* TICKET: the service's next steps in the current language, or NULL. */
-const char	*session_next_steps(struct session *);
+const char	*session_next_steps(const struct session *);
 /* Follow the print job; call from the UI loop while TICKET_PRINTING. */
 void		 session_poll_ticket(struct session *);
 /* Resident is done: wipe and return to LANG. */
@@ -147,6 +230,50 @@ void		 session_finish(struct session *);
 void		 session_wipe(struct session *);
 /* Is there anything of the resident's to lose (for the idle warning)? */
 int		 session_active(const struct session *);
+
+/*
+ * A volunteer joins the visit: 0 if number and PIN match (the visit is
+ * marked assisted, and the number goes into the seal), -1 if not or if
+ * PINs are locked.
+ */
+int		 session_volunteer(struct session *, int number,
+		    const char *pin);
+/*
+ * The staff PIN: 0 if right, and then every visit in progress is wiped
+ * (nothing of a resident's may be open behind the staff menu); -1 if
+ * wrong, locked, or no staff PIN is set (that does not count as wrong).
+ */
+int		 session_staff_pin(struct session *, const char *pin);
+/* Seconds until PINs are checked again, or 0 if they are now. */
+long		 session_pin_wait(const struct session *);
+
+/*
+ * Staff: export to dir: 0 exported and read back (*msg says how many, and
+ * any submission found damaged on this kiosk's disk), -1 failed and
+ * nothing marked as exported (*msg), 1 the kiosk key is sealed: call
+ * session_export_pass with its passphrase. That returns 2 (and *msg) if
+ * the key did not open, else what session_export returns; the key is
+ * sealed again afterwards. *msg is allocated and translated.
+ */
+int		 session_export(struct session *, const char *dir, char **msg);
+int		 session_export_pass(struct session *, const char *dir,
+		    const char *pass, char **msg);
+/* Staff: apply the office's acknowledgement file (outbox_apply_ack). */
+int		 session_ack(struct session *, const char *path, long *deleted,
+		    char **cause);
+/* Staff: submissions waiting for the office (-1 if unknown, logged). */
+long		 session_waiting(struct session *);
+/* Staff: the kiosk's identity (its signing key's fingerprint). */
+const char	*session_fingerprint(const struct session *);
+
+/*
+ * Secure memory (vault: guard pages, never swapped) for what is typed
+ * before it reaches the session: the ui's text field, a PIN, the export
+ * passphrase. session_secret_free wipes first; NULL is fine.
+ */
+void		*session_secret_alloc(size_t);
+void		 session_secret_free(void *);
+void		 session_secret_wipe(void *, size_t);
 
 /*
  * Staff: print a sample ticket (no claim code of anyone's) to the

@@ -41,8 +41,11 @@
 static const char *
 voice(struct ui *u)
 {
-	return config_voice_form(u->cfg, u->s->lang, u->s->form != NULL ?
-	    form_voice(u->s->form, u->s->lang) : NULL);
+	const struct form *f = session_form(u->s);
+	const char *lang = session_lang(u->s);
+
+	return config_voice_form(u->cfg, lang, f != NULL ? form_voice(f, lang) :
+	    NULL);
 }
 
 /* Append one part of what is said, ending as a sentence. */
@@ -100,21 +103,22 @@ static const char *
 spoken_text(struct ui *u, const struct form_text *spoken,
     const struct form_text *written)
 {
-	int i = form_lang_index(u->s->form, u->s->lang);
+	const struct form *f = session_form(u->s);
+	int i = form_lang_index(f, session_lang(u->s));
 
 	if (i >= 0 && spoken->by_lang != NULL && spoken->by_lang[i] !=
 	    NULL && *spoken->by_lang[i] != '\0')
 		return spoken->by_lang[i];
-	if (u->s->form->nlangs == 0 && spoken->plain != NULL &&
+	if (f->nlangs == 0 && spoken->plain != NULL &&
 	    *spoken->plain != '\0')
 		return spoken->plain;
-	return form_text(u->s->form, written, u->s->lang);
+	return session_text(u->s, written);
 }
 
 static void
 page_item(struct ui *u, struct buf *b, size_t item, int focused)
 {
-	const struct form_question *q = form_state_item(u->s->state, item)->q;
+	const struct form_question *q = session_question(u->s, item);
 	const struct form_question *bq;
 	const struct form_choice **ch;
 	size_t begin, n, i;
@@ -122,9 +126,9 @@ page_item(struct ui *u, struct buf *b, size_t item, int focused)
 
 	if (q->type == FT_END_REPEAT &&
 	    session_repeat_prompt(u->s, item, &begin)) {
-		bq = form_state_item(u->s->state, begin)->q;
-		xasprintf(&t, _("Add another: %s?"), form_text(u->s->form,
-		    &bq->label, u->s->lang));
+		bq = session_question(u->s, begin);
+		xasprintf(&t, _("Add another: %s?"),
+		    session_text(u->s, &bq->label));
 		part(b, t);
 		free(t);
 		option(b, 1, _("Yes, add another"));
@@ -138,7 +142,7 @@ page_item(struct ui *u, struct buf *b, size_t item, int focused)
 	if (q->type == FT_ACKNOWLEDGE)
 		option(b, 1, _("Yes, I understand"));
 	else if (q->type == FT_SELECT_ONE || q->type == FT_SELECT_MULTIPLE) {
-		n = form_state_choices(u->s->state, item, &ch);
+		n = session_choices(u->s, item, &ch);
 		for (i = 0; i < n; i++)
 			option(b, (int)i + 1, spoken_text(u, &ch[i]->spoken,
 			    &ch[i]->label));
@@ -153,23 +157,21 @@ screen_text(struct ui *u, struct buf *b)
 	int inst;
 	char *t;
 
-	switch (u->s->screen) {
+	switch (session_screen(u->s)) {
 	case SESSION_LANG:
 		break;		/* each language in its own voice: say_lang */
 	case SESSION_SERVICE:
 		part(b, _("What do you need today?"));
 		part(b, _("Choose a service. Use the number keys or the arrow "
 		    "keys, then press Enter."));
-		for (i = 0; i < u->s->nforms; i++)
-			option(b, (int)i + 1, form_text(u->s->forms[i],
-			    &u->s->forms[i]->title, u->s->lang));
+		for (i = 0; i < session_nforms(u->s); i++)
+			option(b, (int)i + 1, session_form_title(u->s, i));
 		break;
 	case SESSION_PAGE:
 		if (u->confirm && session_in_instance(u->s, &begin, &inst)) {
 			xasprintf(&t, _("Remove %1$s %2$d? Its answers will be "
-			    "erased."), form_text(u->s->form,
-			    &form_state_item(u->s->state, begin)->q->label,
-			    u->s->lang), inst);
+			    "erased."), session_text(u->s,
+			    &session_question(u->s, begin)->label), inst);
 			part(b, t);
 			free(t);
 			option(b, 1, _("Yes, remove it"));
@@ -187,7 +189,7 @@ screen_text(struct ui *u, struct buf *b)
 		break;
 	case SESSION_TICKET:
 		/* The status, never the code. */
-		switch (u->s->ticket) {
+		switch (session_ticket_state(u->s)) {
 		case TICKET_PRINTING:
 			part(b, _("Your answers are saved and sealed. Your "
 			    "ticket is printing…"));
@@ -238,7 +240,7 @@ say_screen(struct ui *u)
 	struct buf b = { 0 };
 	char *cause = NULL;
 
-	if (u->s->screen == SESSION_LANG) {
+	if (session_screen(u->s) == SESSION_LANG) {
 		say_lang(u);
 		return;
 	}
@@ -259,10 +261,10 @@ ui_listen_code(struct ui *u)
 {
 	char *code, *t, *cause = NULL;
 
-	if (!ui_listen_shown(u) || u->s->screen != SESSION_TICKET ||
-	    u->s->claim == NULL)
+	if (!ui_listen_shown(u) || session_screen(u->s) != SESSION_TICKET ||
+	    session_claim(u->s) == NULL)
 		return;
-	code = speech_spell_code(u->s->claim);
+	code = speech_spell_code(session_claim(u->s));
 	xasprintf(&t, "%s: %s.\n%s.", _("Your claim code"), code, code);
 	if (speech_say(u->speech, voice(u), t, 0, &cause) < 0) {
 		log_msg("speech: %s", cause);
@@ -350,8 +352,9 @@ ui_listen_tick(struct ui *u)
 		u->listen_why = xstrdup(speech_why(u->speech));
 	}
 	xasprintf(&sig, "%d %d %zu %d %d %d %s %s", u->mode,
-	    (int)u->s->screen, u->s->page, u->focus, u->confirm,
-	    u->lang_return, u->s->lang, u->msg ? u->msg : "");
+	    (int)session_screen(u->s), session_page(u->s), u->focus, u->confirm,
+	    session_lang_menu_open(u->s), session_lang(u->s),
+	    u->msg ? u->msg : "");
 	if (u->listen_sig != NULL && strcmp(sig, u->listen_sig) == 0) {
 		free(sig);
 		return;
@@ -359,7 +362,8 @@ ui_listen_tick(struct ui *u)
 	free(u->listen_sig);
 	u->listen_sig = sig;
 	speech_stop(u->speech);
-	if (u->s->screen == SESSION_LANG && !u->lang_return)
+	if (session_screen(u->s) == SESSION_LANG &&
+	    !session_lang_menu_open(u->s))
 		u->listened = 0;	/* a new visit */
 	else if (u->listened && u->cfg->audio_auto && ui_listen_shown(u))
 		say_screen(u);
@@ -377,12 +381,14 @@ ui_listen_hints(struct ui *u, struct key_hint *out, int max)
 
 	if (!ui_listen_shown(u) || max < 1)
 		return 0;
-	if (u->s->screen != SESSION_LANG || u->lang_return) {
+	if (session_screen(u->s) != SESSION_LANG ||
+	    session_lang_menu_open(u->s)) {
 		/* TRANSLATORS: the key that reads the screen aloud. */
 		out[n++] = (struct key_hint){ _("F3: listen"), HIT_LISTEN };
 		/* TRANSLATORS: on the ticket screen: reads the claim code
 		   aloud, one character at a time. */
-		if (u->s->screen == SESSION_TICKET && u->s->claim != NULL &&
+		if (session_screen(u->s) == SESSION_TICKET &&
+		    session_claim(u->s) != NULL &&
 		    n < max)
 			out[n++] = (struct key_hint){ _("F6: hear my code"),
 			    HIT_LISTEN_CODE };

@@ -58,7 +58,6 @@ struct ui {
 	int			 digit_prev;	/* a number key just typed, or 0 */
 	double			 digit_at;	/* when (ms), for "1" "2" = 12 */
 	int			 focus;		/* input on a field-list page */
-	int			 lang_return;	/* language picker opened mid-visit */
 	enum session_screen	 shown;		/* screen the cursor belongs to */
 	size_t			 shown_page;
 
@@ -80,9 +79,6 @@ struct ui {
 	char			 pin[16];
 	size_t			 pinlen;
 	int			 vol_number;
-	int			 fails;		/* wrong PINs since the last lock */
-	int			 locks;
-	time_t			 locked_until;
 	char			*staff_msg;
 	char			**sticks;
 	int			 nsticks;

@@ -2,10 +2,10 @@
  * ui-staff: the volunteer and staff PIN prompts and the staff menu, drawn
  * over the resident's screens (part of the ui module; see ui-private.h).
  *
- * PINs are checked against Argon2id hashes only; five wrong PINs lock the
- * prompt for a time that doubles with each lock. Opening the staff menu
- * wipes any visit in progress first. What it must never do: show staff
- * anything of a resident's, or export without verifying what it wrote.
+ * The PINs, their lockout, the export and the acknowledgements are the
+ * session's (session.h); this file collects what staff type and shows
+ * what the session says. What it must never do: show staff anything of a
+ * resident's.
  */
 #include <dirent.h>
 #include <limits.h>
@@ -17,21 +17,17 @@
 
 #include "config.h"
 #include "i18n.h"
-#include "outbox.h"
 #include "session.h"
 #include "ui-private.h"
 #include "util.h"
-#include "vault.h"
 
-#define PIN_TRIES	5
-#define PIN_LOCK	30	/* seconds; doubles with each further lock */
 #define PASS_MAX	256	/* bytes of an export passphrase */
 
 /* Forget a typed export passphrase (secure memory, wiped on free). */
 static void
 pass_clear(struct ui *u)
 {
-	vault_secure_free(u->pass);
+	session_secret_free(u->pass);
 	u->pass = NULL;
 	u->passlen = 0;
 	free(u->export_dir);
@@ -41,7 +37,7 @@ pass_clear(struct ui *u)
 void
 ui_staff_pin_clear(struct ui *u)
 {
-	vault_wipe(u->pin, sizeof u->pin);
+	session_secret_wipe(u->pin, sizeof u->pin);
 	u->pinlen = 0;
 }
 
@@ -68,27 +64,12 @@ ui_staff_leave(struct ui *u)
 static int
 pin_locked(struct ui *u)
 {
-	return time(NULL) < u->locked_until;
-}
-
-static void
-pin_failed(struct ui *u)
-{
-	if (++u->fails >= PIN_TRIES) {
-		u->fails = 0;
-		u->locks++;
-		u->locked_until = time(NULL) +
-		    ((time_t)PIN_LOCK << (u->locks > 10 ? 10 : u->locks - 1));
-		log_msg("PIN prompt locked after %d wrong PINs", PIN_TRIES);
-	}
-	ui_staff_pin_clear(u);
+	return session_pin_wait(u->s) > 0;
 }
 
 static void
 pin_submit(struct ui *u)
 {
-	int i, ok = 0;
-
 	u->pin[u->pinlen] = '\0';
 	switch (u->mode) {
 	case MODE_VOL_NUMBER:
@@ -101,23 +82,14 @@ pin_submit(struct ui *u)
 		u->mode = MODE_VOL_PIN;
 		return;
 	case MODE_VOL_PIN:
-		for (i = 0; i < u->cfg->nvolunteers; i++)
-			if (u->cfg->volunteers[i].number == u->vol_number &&
-			    vault_pin_verify(u->cfg->volunteers[i].hash,
-			    u->pin))
-				ok = 1;
-		if (!ok) {
-			pin_failed(u);
+		if (session_volunteer(u->s, u->vol_number, u->pin) != 0) {
+			ui_staff_pin_clear(u);
 			u->mode = pin_locked(u) ? MODE_VOL_PIN : MODE_VOL_NUMBER;
 			free(u->staff_msg);
 			u->staff_msg = xstrdup(_("That number and PIN do not "
 			    "match."));
 			return;
 		}
-		u->fails = 0;
-		u->s->assisted_by = u->vol_number;
-		/* The number goes only into the seal, not the log. */
-		log_msg("a volunteer is assisting a visit");
 		ui_staff_leave(u);
 		return;
 	case MODE_STAFF_PIN:
@@ -126,17 +98,14 @@ pin_submit(struct ui *u)
 			ui_staff_pin_clear(u);
 			return;
 		}
-		if (!vault_pin_verify(u->cfg->staff_pin, u->pin)) {
-			pin_failed(u);
+		if (session_staff_pin(u->s, u->pin) != 0) {
+			ui_staff_pin_clear(u);
 			free(u->staff_msg);
 			u->staff_msg = xstrdup(_("Wrong PIN."));
 			return;
 		}
-		u->fails = 0;
-		log_msg("staff menu opened");
-		/* Nothing of a resident's may be open behind the menu. */
+		/* The session wiped the visit; so goes the field. */
 		ui_field_clear(u);
-		session_wipe(u->s);
 		ui_staff_enter(u, MODE_STAFF);
 		free(u->staff_msg);
 		u->staff_msg = NULL;
@@ -212,7 +181,7 @@ ui_staff_draw_pin(struct ui *u)
 	mvaddstr(y + 4, x + 2, dots);
 	if (pin_locked(u)) {
 		xasprintf(&line, _("Too many wrong PINs. Try again in %ld "
-		    "seconds."), (long)(u->locked_until - time(NULL)));
+		    "seconds."), session_pin_wait(u->s));
 		ui_put_wrapped(u, y + 6, x + 2, w - 4, y + 8, line,
 		    A_REVERSE | A_BOLD);
 		free(line);
@@ -291,92 +260,42 @@ find_sticks(struct ui *u)
 	fclose(f);
 }
 
-/*
- * Submissions the export found damaged on this kiosk's disk (issue 13):
- * their numbers go to the log and onto the staff screen; the office
- * will report them lost.
- */
-static void
-staff_damaged(struct ui *u)
-{
-	const uint64_t *seq;
-	size_t n = outbox_last_damaged(u->s->outbox, &seq), i;
-	struct buf b = { 0 };
-	char *m;
-
-	if (n == 0)
-		return;
-	for (i = 0; i < n && i < 20; i++)
-		buf_addf(&b, "%s%llu", i ? ", " : "",
-		    (unsigned long long)seq[i]);
-	if (n > 20)
-		buf_addf(&b, ", ...");
-	log_msg("staff export: damaged on this kiosk's disk (the office "
-	    "will report them lost): %s", buf_cstr(&b));
-	xasprintf(&m, "%s %s %s", u->staff_msg, _("Some submissions are "
-	    "damaged on this kiosk's disk; the office will report them lost. "
-	    "Their numbers:"), buf_cstr(&b));
-	free(u->staff_msg);
-	u->staff_msg = m;
-	buf_free(&b);
-}
-
 static void
 staff_export(struct ui *u, const char *dir)
 {
-	char *path = NULL, *cause = NULL;
-	long count = 0;
+	char *msg = NULL;
 
 	free(u->staff_msg);
 	u->staff_msg = NULL;
-	if (outbox_locked(u->s->outbox)) {
+	if (session_export(u->s, dir, &msg) == 1) {
 		/* The key is sealed: ask for its passphrase first. */
 		pass_clear(u);
-		u->pass = vault_secure_alloc(PASS_MAX + 1);
+		u->pass = session_secret_alloc(PASS_MAX + 1);
 		u->export_dir = xstrdup(dir);
 		u->mode = MODE_EXPORT_PASS;
 		return;
 	}
-	if (outbox_export(u->s->outbox, dir, &path, &count, &cause) != 0) {
-		log_msg("staff export to %s failed: %s", dir, cause);
-		xasprintf(&u->staff_msg, "%s %s", _("Export failed. Nothing "
-		    "was marked as exported:"), cause);
-		free(cause);
-		return;
-	}
-	log_msg("staff export: %ld submissions to %s", count, path);
-	xasprintf(&u->staff_msg, ngettext("Exported %ld submission to %s. "
-	    "The file was read back and verified.", "Exported %ld submissions "
-	    "to %s. The file was read back and verified.", count), count, path);
-	free(path);
-	staff_damaged(u);
+	u->staff_msg = msg;
 }
 
 /* Enter on the passphrase: open the key, export, forget the key. */
 static void
 pass_submit(struct ui *u)
 {
-	char *cause = NULL, *dir;
-	int wrong;
+	char *msg = NULL;
 
 	u->pass[u->passlen] = '\0';
-	if (outbox_unlock(u->s->outbox, u->pass, &wrong, &cause) != 0) {
-		log_msg("staff export: the kiosk key did not open: %s", cause);
-		free(cause);
-		vault_wipe(u->pass, PASS_MAX + 1);
+	if (session_export_pass(u->s, u->export_dir, u->pass, &msg) == 2) {
+		session_secret_wipe(u->pass, PASS_MAX + 1);
 		u->passlen = 0;
 		free(u->staff_msg);
-		u->staff_msg = xstrdup(wrong ? _("Wrong passphrase.") :
-		    _("The kiosk's key file is damaged. See the log."));
+		u->staff_msg = msg;
 		return;
 	}
-	dir = u->export_dir;
-	u->export_dir = NULL;
 	pass_clear(u);
 	u->mode = MODE_STAFF;
-	staff_export(u, dir);
-	outbox_lock(u->s->outbox);
-	free(dir);
+	free(u->staff_msg);
+	u->staff_msg = msg;
 }
 
 static void
@@ -416,7 +335,7 @@ pass_key(struct ui *u, int r, wint_t k)
 		return;
 	memcpy(u->pass + u->passlen, mb, n);
 	u->passlen += n;
-	vault_wipe(mb, sizeof mb);
+	session_secret_wipe(mb, sizeof mb);
 }
 
 static void
@@ -441,8 +360,7 @@ staff_ack(struct ui *u)
 				continue;
 			found++;
 			xasprintf(&path, "%s/%s", u->sticks[i], de->d_name);
-			if (outbox_apply_ack(u->s->outbox, path, &deleted,
-			    &cause) != 0) {
+			if (session_ack(u->s, path, &deleted, &cause) != 0) {
 				log_msg("acknowledgement %s refused: %s", path,
 				    cause);
 				/* The cause goes on screen too, without the
@@ -560,8 +478,6 @@ ui_staff_draw(struct ui *u)
 {
 	const char *labels[16];
 	char *line, *demo;
-	long waiting = -1;
-	char *cause = NULL;
 	int y, n, i;
 	struct key_hint keys[] = {
 		{ _("Enter: choose"), HIT_ENTER },
@@ -570,16 +486,12 @@ ui_staff_draw(struct ui *u)
 
 	ui_draw_header(u, _("Staff menu"));
 	y = 2;
-	if (outbox_waiting(u->s->outbox, &waiting, &cause) != 0) {
-		log_msg("waiting count: %s", cause);
-		free(cause);
-	}
 	xasprintf(&line, "%s %ld", _("Submissions waiting for the office:"),
-	    waiting);
+	    session_waiting(u->s));
 	y += ui_put_wrapped(u, y, 2, COLS - 4, LINES - 3, line, A_BOLD);
 	free(line);
 	xasprintf(&line, "%s %s", _("This kiosk's identity:"),
-	    outbox_fingerprint(u->s->outbox));
+	    session_fingerprint(u->s));
 	y += ui_put_wrapped(u, y, 2, COLS - 4, LINES - 3, line, A_NORMAL);
 	free(line);
 	y++;

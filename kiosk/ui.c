@@ -10,8 +10,9 @@
  * terminal's scrollback or in its own buffers after a wipe; let a key reach
  * a shell; show English that did not come through gettext or the form.
  *
- * The text being typed lives in a secure buffer (vault) and is wiped when
- * it is stored in the session or thrown away.
+ * The text being typed lives in a secure buffer (session_secret_alloc)
+ * and is wiped when it is stored in the session or thrown away. Answers
+ * and moves go through session calls only (session.h).
  */
 #include <limits.h>
 #include <poll.h>
@@ -32,7 +33,6 @@
 #include "text.h"
 #include "ui.h"
 #include "util.h"
-#include "vault.h"
 
 #include "ui-private.h"
 
@@ -43,7 +43,7 @@ volatile sig_atomic_t ui_stop;
 static int
 is_rtl_lang(struct ui *u)
 {
-	return i18n_lang(u->s->lang)->rtl;
+	return i18n_lang(session_lang(u->s))->rtl;
 }
 
 static int
@@ -199,16 +199,17 @@ ui_draw_header(struct ui *u, const char *title)
 	attron(A_REVERSE | A_BOLD);
 	mvhline(0, 0, ' ', COLS);
 	attroff(A_REVERSE | A_BOLD);
-	if (u->s->screen == SESSION_PAGE) {
+	if (session_screen(u->s) == SESSION_PAGE) {
 		session_progress(u->s, &at, &total);
 		if (total > 0)
 			snprintf(right, sizeof right, " %d / %d ", at, total);
 	}
-	if (u->s->assisted_by > 0 && u->s->screen != SESSION_LANG) {
+	if (session_assisted_by(u->s) > 0 &&
+	    session_screen(u->s) != SESSION_LANG) {
 		char *t;
 
 		xasprintf(&t, "%s · %s %d", title, _("assisted by volunteer"),
-		    u->s->assisted_by);
+		    session_assisted_by(u->s));
 		put_line(u, 0, 1, COLS - 2 - (int)strlen(right), t, strlen(t),
 		    A_REVERSE | A_BOLD);
 		free(t);
@@ -365,7 +366,7 @@ set_msg(struct ui *u, char *msg)
 void
 ui_field_clear(struct ui *u)
 {
-	vault_wipe(u->field, FIELD_MAX);
+	session_secret_wipe(u->field, FIELD_MAX);
 	u->flen = u->fpos = 0;
 	u->field_item = -1;
 }
@@ -393,7 +394,7 @@ field_load(struct ui *u, size_t item)
 	char *shown;
 
 	ui_field_clear(u);
-	v = form_state_value(u->s->state, item);
+	v = session_value(u->s, item);
 	/* The resident's own digits, as typed; field_store makes them ASCII. */
 	shown = text_native_digits(v, answer_zero(v));
 	if (strlen(shown) < FIELD_MAX)
@@ -412,18 +413,14 @@ field_load(struct ui *u, size_t item)
 static void
 field_store(struct ui *u)
 {
-	char *cause = NULL, *ascii;
+	char *ascii;
 
-	if (u->field_item < 0 || u->s->state == NULL)
-		return;
+	if (u->field_item < 0)
+		return;		/* (session_answer: nothing without a form) */
 	u->field[u->flen] = '\0';
 	/* Digits of any script (٣, ۳, ৩, ૩) are stored as ASCII digits. */
 	ascii = text_ascii_digits(u->field);
-	if (form_state_set(u->s->state, (size_t)u->field_item, ascii,
-	    &cause) != 0) {
-		log_msg("answer not stored: %s", cause);
-		free(cause);
-	}
+	session_answer(u->s, (size_t)u->field_item, ascii);
 	freezero_str(ascii);
 }
 
@@ -444,7 +441,7 @@ field_insert(struct ui *u, wint_t wc)
 	u->flen += n;
 	u->fpos += n;
 	u->field[u->flen] = '\0';
-	vault_wipe(mb, sizeof mb);
+	session_secret_wipe(mb, sizeof mb);
 }
 
 static void
@@ -454,7 +451,7 @@ field_delete(struct ui *u, size_t from, size_t to)
 		return;
 	memmove(u->field + from, u->field + to, u->flen - to);
 	u->flen -= to - from;
-	vault_wipe(u->field + u->flen, FIELD_MAX - u->flen);
+	session_secret_wipe(u->field + u->flen, FIELD_MAX - u->flen);
 	u->fpos = from;
 }
 
@@ -510,7 +507,7 @@ draw_field_visual(struct ui *u, int y, int x, int w, size_t start,
 	size_t pos = u->fpos - start;
 	int rtl = is_rtl_lang(u), col = 0, width, at;
 
-	win = vault_secure_alloc(fit + 1);
+	win = session_secret_alloc(fit + 1);
 	memcpy(win, u->field + start, fit);
 	win[fit] = '\0';
 	if (pos > fit)
@@ -532,7 +529,7 @@ draw_field_visual(struct ui *u, int y, int x, int w, size_t start,
 		u->cur_x = x + w - 1;
 	freezero_str(vis);
 	freezero_str(iso);
-	vault_secure_free(win);
+	session_secret_free(win);
 }
 
 /* Draw the field box; remember where the cursor goes. */
@@ -606,7 +603,7 @@ shown_answer(const struct form_question *q, const char *v)
 static const char *
 choice_label(struct ui *u, const struct form_choice *c)
 {
-	return form_text(u->s->form, &c->label, u->s->lang);
+	return session_text(u->s, &c->label);
 }
 
 /* Is choice name in the space-separated value? */
@@ -625,57 +622,14 @@ value_has(const char *value, const char *name)
 	return 0;
 }
 
-/* Toggle name in a select_multiple value. */
-static void
-toggle_value(struct ui *u, size_t item, const char *name)
-{
-	const char *v = form_state_value(u->s->state, item);
-	struct buf b = { 0 };
-	char *copy, *tok, *save, *cause = NULL;
-	int found = 0;
-
-	copy = xstrdup(v);
-	for (tok = strtok_r(copy, " ", &save); tok != NULL;
-	    tok = strtok_r(NULL, " ", &save)) {
-		if (strcmp(tok, name) == 0) {
-			found = 1;
-			continue;
-		}
-		if (b.len)
-			buf_addc(&b, ' ');
-		buf_adds(&b, tok);
-	}
-	if (!found) {
-		if (b.len)
-			buf_addc(&b, ' ');
-		buf_adds(&b, name);
-	}
-	if (form_state_set(u->s->state, item, buf_cstr(&b), &cause) != 0) {
-		log_msg("answer not stored: %s", cause);
-		free(cause);
-	}
-	freezero_str(copy);
-	buf_free(&b);
-}
-
 static void
 pick_choice(struct ui *u, size_t item, int idx)
 {
 	const struct form_choice **ch;
-	size_t n;
-	char *cause = NULL;
-	const struct form_question *q = form_state_item(u->s->state, item)->q;
 
-	n = form_state_choices(u->s->state, item, &ch);
-	if (idx < 0 || (size_t)idx >= n)
+	if (idx < 0 || (size_t)idx >= session_choices(u->s, item, &ch))
 		return;
-	if (q->type == FT_SELECT_MULTIPLE)
-		toggle_value(u, item, ch[idx]->name);
-	else if (form_state_set(u->s->state, item, ch[idx]->name,
-	    &cause) != 0) {
-		log_msg("answer not stored: %s", cause);
-		free(cause);
-	}
+	session_choose(u->s, item, (size_t)idx);
 	u->cursor = idx;
 	set_msg(u, NULL);
 }
@@ -844,14 +798,14 @@ draw_lang(struct ui *u)
 	y++;
 	ui_draw_list(u, y, LINES - y - 3, labels, NULL, u->cfg->nlangs, 0, -1);
 	keys[nk++] = (struct key_hint){ _("Enter: continue"), HIT_ENTER };
-	if (u->lang_return)
+	if (session_lang_menu_open(u->s))
 		keys[nk++] = (struct key_hint){ _("Esc: back"), HIT_BACK };
-	if (!u->lang_return) {
+	if (!session_lang_menu_open(u->s)) {
 		keys[nk++] = (struct key_hint){ _("F5: volunteer"),
 		    HIT_VOLUNTEER };
 		keys[nk++] = (struct key_hint){ _("F9: staff"), HIT_STAFF };
 	}
-	if (u->cfg->demo && !u->lang_return)
+	if (u->cfg->demo && !session_lang_menu_open(u->s))
 		keys[nk++] = (struct key_hint){ _("Q: quit the demo"),
 		    HIT_EXIT };
 	/* "Your answers were erased." after F10. */
@@ -877,16 +831,16 @@ draw_service(struct ui *u)
 	    _("Choose a service. Use the number keys or the arrow keys, then "
 	    "press Enter."), A_NORMAL);
 	y++;
-	if (u->s->nforms == 0) {
+	if (session_nforms(u->s) == 0) {
 		ui_put_wrapped(u, y, 2, COLS - 4, LINES - 3, _("No services are "
 		    "available right now. Please ask a staff member."), A_BOLD);
 	} else {
-		labels = xreallocarray(NULL, u->s->nforms, sizeof *labels);
-		for (i = 0; i < u->s->nforms; i++)
-			labels[i] = form_text(u->s->forms[i],
-			    &u->s->forms[i]->title, u->s->lang);
+		labels = xreallocarray(NULL, session_nforms(u->s),
+		    sizeof *labels);
+		for (i = 0; i < session_nforms(u->s); i++)
+			labels[i] = session_form_title(u->s, i);
 		ui_draw_list(u, y, LINES - y - 3, labels, NULL,
-		    (int)u->s->nforms, 0, -1);
+		    (int)session_nforms(u->s), 0, -1);
 		free(labels);
 	}
 	draw_message(u, LINES - 4);
@@ -901,7 +855,7 @@ draw_repeat_prompt(struct ui *u, size_t begin, int y, int maxy)
 	char *label, *line;
 	int rows;
 
-	label = form_state_label(u->s->state, begin, u->s->lang);
+	label = session_label(u->s, begin);
 	xasprintf(&line, _("Add another: %s?"), label);
 	rows = ui_put_wrapped(u, y, 2, COLS - 4, maxy, line, A_BOLD) + 1;
 	freezero_str(line);
@@ -917,7 +871,7 @@ draw_repeat_prompt(struct ui *u, size_t begin, int y, int maxy)
 static int
 draw_item(struct ui *u, size_t item, int pos, int y, int maxy, int focused)
 {
-	const struct form_question *q = form_state_item(u->s->state, item)->q;
+	const struct form_question *q = session_question(u->s, item);
 	enum qtype_widget widget = qtype_of(q->type)->widget;
 	const struct form_choice **ch;
 	const char **labels;
@@ -929,8 +883,8 @@ draw_item(struct ui *u, size_t item, int pos, int y, int maxy, int focused)
 	if (q->type == FT_END_REPEAT &&
 	    session_repeat_prompt(u->s, item, &begin))
 		return draw_repeat_prompt(u, begin, y, maxy);
-	label = form_state_label(u->s->state, item, u->s->lang);
-	hint = form_state_hint(u->s->state, item, u->s->lang);
+	label = session_label(u->s, item);
+	hint = session_hint(u->s, item);
 	rows += put_form_text(u, y, 2, COLS - 4, maxy, label, A_BOLD);
 	/* Hints in the normal colour: dim text is too faint to read. */
 	if (hint != NULL && *hint != '\0')
@@ -939,7 +893,7 @@ draw_item(struct ui *u, size_t item, int pos, int y, int maxy, int focused)
 	freezero_str(label);
 	freezero_str(hint);
 	if (q->type == FT_NOTE && q->reviewed != NULL &&
-	    u->s->form->info_only) {
+	    session_info_only(u->s)) {
 		/* TRANSLATORS: under a know-your-rights page; %s is a date
 		   as YYYY-MM-DD. */
 		xasprintf(&label, _("Last checked: %s"), q->reviewed);
@@ -963,7 +917,7 @@ draw_item(struct ui *u, size_t item, int pos, int y, int maxy, int focused)
 	case QW_ONE:
 	case QW_MANY:
 	case QW_CONFIRM:
-		v = form_state_value(u->s->state, item);
+		v = session_value(u->s, item);
 		if (widget == QW_CONFIRM) {
 			static const char *ok_label[1];
 			static int ok_checked[1];
@@ -978,7 +932,7 @@ draw_item(struct ui *u, size_t item, int pos, int y, int maxy, int focused)
 			}
 			break;
 		}
-		n = (int)form_state_choices(u->s->state, item, &ch);
+		n = (int)session_choices(u->s, item, &ch);
 		labels = xreallocarray(NULL, (size_t)n + 1, sizeof *labels);
 		checked = xreallocarray(NULL, (size_t)n + 1, sizeof *checked);
 		for (i = 0; i < n; i++) {
@@ -1024,7 +978,7 @@ draw_item(struct ui *u, size_t item, int pos, int y, int maxy, int focused)
 			    fieldrows);
 		} else {
 			char *shown = shown_answer(q,
-			    form_state_value(u->s->state, item));
+			    session_value(u->s, item));
 
 			attron(A_UNDERLINE);
 			mvhline(y + rows, 4, ' ', COLS - 10);
@@ -1043,7 +997,7 @@ draw_item(struct ui *u, size_t item, int pos, int y, int maxy, int focused)
 static int
 item_takes_input(struct ui *u, size_t item)
 {
-	return form_state_item(u->s->state, item)->q->type != FT_NOTE;
+	return session_question(u->s, item)->type != FT_NOTE;
 }
 
 /*
@@ -1063,8 +1017,7 @@ draw_confirm(struct ui *u)
 		{ _("F10: erase and leave"), HIT_EXIT },
 	};
 
-	ui_draw_header(u, form_text(u->s->form, &u->s->form->title,
-	    u->s->lang));
+	ui_draw_header(u, session_title(u->s));
 	if (u->confirm == CONFIRM_LEAVE) {
 		/* Esc on the first question: the answers would go. */
 		y += ui_put_wrapped(u, y, 2, COLS - 4, LINES - 4,
@@ -1078,7 +1031,7 @@ draw_confirm(struct ui *u)
 	}
 	if (!session_in_instance(u->s, &begin, &inst))
 		return;
-	label = form_state_label(u->s->state, begin, u->s->lang);
+	label = session_label(u->s, begin);
 	/* TRANSLATORS: %1$s names one entry of a list the resident fills
 	   (such as "Household member"), %2$d is its number. */
 	xasprintf(&line, _("Remove %1$s %2$d? Its answers will be erased."),
@@ -1115,13 +1068,13 @@ draw_page(struct ui *u)
 	}
 	if (session_in_instance(u->s, NULL, NULL))
 		nk = 5;
-	else if (u->s->form->info_only) {
+	else if (session_info_only(u->s)) {
 		/* Know your rights: the pages can be taken away on paper. */
 		keys[4] = (struct key_hint){ _("F7: print these pages"),
 		    HIT_PRINT };
 		nk = 5;
 	}
-	title = form_text(u->s->form, &u->s->form->title, u->s->lang);
+	title = session_title(u->s);
 	ui_draw_header(u, title);
 	n = session_page_items(u->s, items, PAGE_MAX);
 	/* Keep the focus on something that takes input. */
@@ -1192,11 +1145,10 @@ draw_review(struct ui *u)
 	labels = xreallocarray(NULL, n + 1, sizeof *labels);
 	owned = xreallocarray(NULL, n + 1, sizeof *owned);
 	for (i = 0; i < n; i++) {
-		char *label = form_state_label(u->s->state, items[i],
-		    u->s->lang);
+		char *label = session_label(u->s, items[i]);
 
-		q = form_state_item(u->s->state, items[i])->q;
-		v = form_state_value(u->s->state, items[i]);
+		q = session_question(u->s, items[i]);
+		v = session_value(u->s, items[i]);
 		memset(&b, 0, sizeof b);
 		buf_adds(&b, text_plain(label));
 		buf_adds(&b, ": ");
@@ -1206,7 +1158,7 @@ draw_review(struct ui *u)
 		    q->type == FT_SELECT_MULTIPLE) {
 			int first = 1;
 
-			nch = form_state_choices(u->s->state, items[i], &ch);
+			nch = session_choices(u->s, items[i], &ch);
 			for (j = 0; j < nch; j++) {
 				if (!(q->type == FT_SELECT_ONE ?
 				    strcmp(v, ch[j]->name) == 0 :
@@ -1421,6 +1373,7 @@ out:
 static void
 draw_ticket(struct ui *u)
 {
+	enum session_ticket ticket = session_ticket_state(u->s);
 	char *line = NULL;
 	const char *status, *done;
 	int y, maxy;
@@ -1431,7 +1384,7 @@ draw_ticket(struct ui *u)
 
 	ui_draw_header(u, _("Your claim code"));
 	y = 2;
-	switch (u->s->ticket) {
+	switch (ticket) {
 	case TICKET_PRINTING:
 		status = _("Your answers are saved and sealed. Your ticket is "
 		    "printing…");
@@ -1454,23 +1407,23 @@ draw_ticket(struct ui *u)
 		break;
 	}
 	y += ui_put_wrapped(u, y, 2, COLS - 4, LINES - 3, status,
-	    u->s->ticket == TICKET_FAILED ? A_BOLD | A_REVERSE : A_BOLD);
-	if (u->s->ticket == TICKET_SAVED && u->s->ticket_path != NULL)
+	    ticket == TICKET_FAILED ? A_BOLD | A_REVERSE : A_BOLD);
+	if (ticket == TICKET_SAVED && session_ticket_path(u->s) != NULL)
 		y += ui_put_wrapped(u, y, 4, COLS - 6, LINES - 3,
-		    u->s->ticket_path, A_NORMAL);
+		    session_ticket_path(u->s), A_NORMAL);
 	y++;
-	if (u->s->claim != NULL) {
+	if (session_claim(u->s) != NULL) {
 		/* Large type when it leaves room for the next steps. */
 		if (LINES - y - 6 >= 18 || (COLS >= 80 && LINES - y - 6 >= 14))
-			y += draw_big_code(u, y, u->s->claim);
-		xasprintf(&line, "%s: %s", _("Your claim code"), u->s->claim);
+			y += draw_big_code(u, y, session_claim(u->s));
+		xasprintf(&line, "%s: %s", _("Your claim code"),
+		    session_claim(u->s));
 		y += ui_put_wrapped(u, y, 2, COLS - 4, LINES - 3, line, A_BOLD);
 		freezero_str(line);
 	}
 	y++;
 	maxy = LINES - footer_rows(u, keys, nitems(keys)) - 1;
-	done = u->s->ticket == TICKET_PRINTED ||
-	    u->s->ticket == TICKET_PRINTING ?
+	done = ticket == TICKET_PRINTED || ticket == TICKET_PRINTING ?
 	    _("Press Enter when you have your ticket.") :
 	    _("Press Enter when you have written down your code.");
 	maxy -= wrapped_rows(done, COLS - 4);
@@ -1533,7 +1486,7 @@ draw(struct ui *u, int idle_left)
 		refresh();
 		return;
 	}
-	switch (u->s->screen) {
+	switch (session_screen(u->s)) {
 	case SESSION_LANG:
 		draw_lang(u);
 		break;
@@ -1579,37 +1532,37 @@ sync_screen(struct ui *u)
 	const char *v;
 	size_t nch, j;
 
-	if (u->s->screen == u->shown && (u->s->screen != SESSION_PAGE ||
-	    u->s->page == u->shown_page))
+	if (session_screen(u->s) == u->shown &&
+	    (u->shown != SESSION_PAGE || session_page(u->s) == u->shown_page))
 		return;
 	ui_field_clear(u);
-	u->shown = u->s->screen;
-	u->shown_page = u->s->page;
+	u->shown = session_screen(u->s);
+	u->shown_page = session_page(u->s);
 	u->cursor = 0;
 	u->top = 0;
 	u->digit_prev = 0;
 	u->focus = 0;
-	if (u->s->screen == SESSION_LANG && u->lang_return) {
+	if (session_lang_menu_open(u->s)) {
 		for (i = 0; i < (size_t)u->cfg->nlangs; i++)
-			if (strcmp(u->cfg->langs[i], u->s->lang) == 0)
+			if (strcmp(u->cfg->langs[i], session_lang(u->s)) == 0)
 				u->cursor = (int)i;
 	}
-	if (u->s->screen == SESSION_REVIEW) {
+	if (session_screen(u->s) == SESSION_REVIEW) {
 		size_t *ri;
 		u->cursor = (int)session_review_items(u->s, &ri);
 		free(ri);
 	}
-	if (u->s->screen == SESSION_PAGE) {
+	if (session_screen(u->s) == SESSION_PAGE) {
 		n = session_page_items(u->s, items, PAGE_MAX);
 		u->cursor = -1;
 		for (i = 0; i < n; i++) {
-			q = form_state_item(u->s->state, items[i])->q;
+			q = session_question(u->s, items[i]);
 			if (q->type == FT_NOTE)
 				continue;
 			u->focus = (int)i;
 			if (q->type == FT_SELECT_ONE) {
-				v = form_state_value(u->s->state, items[i]);
-				nch = form_state_choices(u->s->state, items[i],
+				v = session_value(u->s, items[i]);
+				nch = session_choices(u->s, items[i],
 				    &ch);
 				for (j = 0; j < nch; j++)
 					if (strcmp(ch[j]->name, v) == 0)
@@ -1632,7 +1585,7 @@ focused_item(struct ui *u, const struct form_question **q)
 	n = session_page_items(u->s, items, PAGE_MAX);
 	if (n == 0 || u->focus < 0 || (size_t)u->focus >= n)
 		return -1;
-	*q = form_state_item(u->s->state, items[u->focus])->q;
+	*q = session_question(u->s, items[u->focus]);
 	return (long)items[u->focus];
 }
 
@@ -1643,7 +1596,8 @@ on_repeat_prompt(struct ui *u)
 	const struct form_question *q;
 	long item;
 
-	if (u->s->screen != SESSION_PAGE || (item = focused_item(u, &q)) < 0)
+	if (session_screen(u->s) != SESSION_PAGE ||
+	    (item = focused_item(u, &q)) < 0)
 		return 0;
 	return session_repeat_prompt(u->s, (size_t)item, NULL);
 }
@@ -1653,13 +1607,10 @@ static void
 focus_error(struct ui *u)
 {
 	size_t items[PAGE_MAX], n, i;
-	char *m = NULL;
 
 	n = session_page_items(u->s, items, PAGE_MAX);
 	for (i = 0; i < n; i++) {
-		if (form_state_check(u->s->state, items[i], u->s->lang,
-		    session_msgs(), &m) != 0) {
-			free(m);
+		if (!session_item_ok(u->s, items[i])) {
 			if ((int)i != u->focus && item_takes_input(u, items[i])) {
 				u->focus = (int)i;
 				u->cursor = 0;
@@ -1679,7 +1630,6 @@ do_wipe(struct ui *u)
 	session_wipe(u->s);
 	if (u->mode != MODE_NORMAL)
 		ui_staff_leave(u);
-	u->lang_return = 0;
 	u->shown = (enum session_screen)-1;
 	/* Clear the terminal itself, not only our idea of it. */
 	clear();
@@ -1692,15 +1642,12 @@ do_enter(struct ui *u)
 	char *msg = NULL;
 	size_t *items, n;
 
-	switch (u->s->screen) {
+	switch (session_screen(u->s)) {
 	case SESSION_LANG:
 		if (u->cursor < 0 || u->cursor >= u->cfg->nlangs)
 			return;
-		if (u->lang_return) {
-			session_set_lang(u->s, u->cfg->langs[u->cursor]);
-			u->s->screen = (enum session_screen)u->lang_return - 1;
-			u->lang_return = 0;
-			u->shown = SESSION_LANG;
+		if (session_lang_menu_open(u->s)) {
+			session_pick_lang(u->s, u->cfg->langs[u->cursor]);
 			/* Keep the page's cursor: force a resync of lists. */
 			u->shown = (enum session_screen)-1;
 			return;
@@ -1735,7 +1682,7 @@ do_enter(struct ui *u)
 		free(items);
 		break;
 	case SESSION_TICKET:
-		if (u->s->ticket == TICKET_PRINTING)
+		if (session_ticket_state(u->s) == TICKET_PRINTING)
 			return;
 		do_wipe(u);
 		return;
@@ -1747,7 +1694,7 @@ do_enter(struct ui *u)
 static void
 leave_page(struct ui *u)
 {
-	if (u->s->screen == SESSION_PAGE)
+	if (session_screen(u->s) == SESSION_PAGE)
 		field_store(u);
 	ui_field_clear(u);
 	set_msg(u, NULL);
@@ -1757,7 +1704,7 @@ leave_page(struct ui *u)
 static void
 confirm_start(struct ui *u)
 {
-	if (u->s->screen != SESSION_PAGE || u->confirm ||
+	if (session_screen(u->s) != SESSION_PAGE || u->confirm ||
 	    !session_in_instance(u->s, NULL, NULL))
 		return;
 	field_store(u);
@@ -1810,26 +1757,11 @@ print_sheet(struct ui *u)
 	char *msg = NULL;
 	int rc;
 
-	if (u->s->screen != SESSION_PAGE || u->s->form == NULL ||
-	    !u->s->form->info_only)
+	if (session_screen(u->s) != SESSION_PAGE || !session_info_only(u->s))
 		return;
 	rc = session_print_sheet(u->s, &msg);
 	set_msg(u, msg);
 	u->msg_ok = rc == 0;
-}
-
-/* Has the resident answered anything in this form? */
-static int
-has_answers(struct ui *u)
-{
-	size_t *items, n, i;
-	int any = 0;
-
-	n = session_review_items(u->s, &items);
-	for (i = 0; i < n && !any; i++)
-		any = *form_state_value(u->s->state, items[i]) != '\0';
-	free(items);
-	return any;
 }
 
 /* F10: erase everything at once, and say so on the next screen. */
@@ -1846,18 +1778,16 @@ erase_now(struct ui *u)
 static void
 do_back(struct ui *u)
 {
-	if (u->s->screen == SESSION_LANG && u->lang_return) {
-		u->s->screen = (enum session_screen)u->lang_return - 1;
-		u->lang_return = 0;
+	if (session_lang_menu_open(u->s)) {
+		session_back(u->s);	/* back to the visit, as it was */
 		u->shown = (enum session_screen)-1;
 		return;
 	}
-	if (u->s->screen == SESSION_TICKET)
+	if (session_screen(u->s) == SESSION_TICKET)
 		return;
-	if (u->s->screen == SESSION_PAGE && u->s->nhistory == 0 &&
-	    !u->s->editing && !u->confirm) {
+	if (session_back_leaves(u->s) && !u->confirm) {
 		field_store(u);
-		if (has_answers(u)) {
+		if (session_has_answers(u->s)) {
 			/* Leaving the form would throw them away: ask. */
 			set_msg(u, NULL);
 			u->confirm = CONFIRM_LEAVE;
@@ -1868,32 +1798,24 @@ do_back(struct ui *u)
 	}
 	leave_page(u);
 	session_back(u->s);
-	if (u->s->screen == SESSION_LANG)
+	if (session_screen(u->s) == SESSION_LANG)
 		do_wipe(u);
 }
 
 static void
 do_lang(struct ui *u)
 {
-	if (u->s->screen == SESSION_LANG)
+	if (session_screen(u->s) == SESSION_LANG)
 		return;
 	leave_page(u);
-	u->lang_return = (int)u->s->screen + 1;
-	u->s->screen = SESSION_LANG;
+	session_lang_menu(u->s);
 }
 
 /* An acknowledge question: "OK" when ticked, "" when not. */
 static void
 toggle_ack(struct ui *u, size_t item)
 {
-	const char *v = form_state_value(u->s->state, item);
-	char *cause = NULL;
-
-	if (form_state_set(u->s->state, item, strcmp(v, "OK") == 0 ? "" :
-	    "OK", &cause) != 0) {
-		log_msg("answer not stored: %s", cause);
-		free(cause);
-	}
+	session_choose(u->s, item, 0);
 	set_msg(u, NULL);
 }
 
@@ -1915,12 +1837,12 @@ list_key(struct ui *u, int r, wint_t k)
 	size_t *ri;
 	int n = 0;
 
-	switch (u->s->screen) {
+	switch (session_screen(u->s)) {
 	case SESSION_LANG:
 		n = u->cfg->nlangs;
 		break;
 	case SESSION_SERVICE:
-		n = (int)u->s->nforms;
+		n = (int)session_nforms(u->s);
 		break;
 	case SESSION_REVIEW:
 		n = (int)session_review_items(u->s, &ri) + 1;
@@ -1937,7 +1859,7 @@ list_key(struct ui *u, int r, wint_t k)
 		else if (q->type == FT_SELECT_ONE ||
 		    q->type == FT_SELECT_MULTIPLE) {
 			const struct form_choice **ch;
-			n = (int)form_state_choices(u->s->state, (size_t)item,
+			n = (int)session_choices(u->s, (size_t)item,
 			    &ch);
 		} else
 			return;
@@ -2050,7 +1972,7 @@ do_hit(struct ui *u, struct hit *h)
 		ui_listen_code(u);
 		break;
 	case HIT_OPTION:
-		if (u->s->screen == SESSION_PAGE) {
+		if (session_screen(u->s) == SESSION_PAGE) {
 			const struct form_question *q;
 			long item;
 
@@ -2074,7 +1996,7 @@ do_hit(struct ui *u, struct hit *h)
 		print_sheet(u);
 		break;
 	case HIT_SCROLL:
-		if (u->s->screen == SESSION_PAGE && h->focus >= 0 &&
+		if (session_screen(u->s) == SESSION_PAGE && h->focus >= 0 &&
 		    h->focus != u->focus)
 			focus_move(u, h->focus - u->focus);
 		list_key(u, KEY_CODE_YES, h->arg < 0 ? KEY_PPAGE : KEY_NPAGE);
@@ -2095,8 +2017,8 @@ do_hit(struct ui *u, struct hit *h)
 		ui_staff_enter(u, MODE_STAFF_PIN);
 		break;
 	case HIT_EXIT:
-		if (u->s->screen == SESSION_LANG && u->cfg->demo &&
-		    !u->lang_return)
+		if (session_screen(u->s) == SESSION_LANG && u->cfg->demo &&
+		    !session_lang_menu_open(u->s))
 			ui_stop = 2;
 		else
 			erase_now(u);
@@ -2155,8 +2077,8 @@ handle_key(struct ui *u, int r, wint_t k)
 		return;
 	}
 	if (r == KEY_CODE_YES && k == KEY_F(5) &&
-	    u->s->screen != SESSION_TICKET) {
-		if (u->s->screen == SESSION_PAGE)
+	    session_screen(u->s) != SESSION_TICKET) {
+		if (session_screen(u->s) == SESSION_PAGE)
 			field_store(u);
 		ui_staff_enter(u, MODE_VOL_NUMBER);
 		free(u->staff_msg);
@@ -2164,7 +2086,8 @@ handle_key(struct ui *u, int r, wint_t k)
 		return;
 	}
 	if (r == KEY_CODE_YES && k == KEY_F(9) &&
-	    u->s->screen == SESSION_LANG && !u->lang_return) {
+	    session_screen(u->s) == SESSION_LANG &&
+	    !session_lang_menu_open(u->s)) {
 		ui_staff_enter(u, MODE_STAFF_PIN);
 		free(u->staff_msg);
 		u->staff_msg = NULL;
@@ -2198,7 +2121,7 @@ handle_key(struct ui *u, int r, wint_t k)
 			do_enter(u);
 			return;
 		case KEY_BTAB:
-			if (u->s->screen == SESSION_PAGE)
+			if (session_screen(u->s) == SESSION_PAGE)
 				focus_move(u, -1);
 			return;
 		}
@@ -2212,20 +2135,20 @@ handle_key(struct ui *u, int r, wint_t k)
 			do_back(u);
 			return;
 		case '\t':
-			if (u->s->screen == SESSION_PAGE)
+			if (session_screen(u->s) == SESSION_PAGE)
 				focus_move(u, 1);
 			return;
 		case 'q':
 		case 'Q':
-			if (u->s->screen == SESSION_LANG && u->cfg->demo &&
-			    !u->lang_return) {
+			if (session_screen(u->s) == SESSION_LANG &&
+			    u->cfg->demo && !session_lang_menu_open(u->s)) {
 				ui_stop = 2;
 				return;
 			}
 			break;
 		}
 	}
-	if (u->s->screen == SESSION_TICKET && r == KEY_CODE_YES) {
+	if (session_screen(u->s) == SESSION_TICKET && r == KEY_CODE_YES) {
 		if (k == KEY_DOWN || k == KEY_NPAGE)
 			u->top += k == KEY_DOWN ? 1 : LINES / 3;
 		else if (k == KEY_UP || k == KEY_PPAGE)
@@ -2234,7 +2157,7 @@ handle_key(struct ui *u, int r, wint_t k)
 			u->top = 0;
 		return;
 	}
-	if (u->s->screen == SESSION_PAGE &&
+	if (session_screen(u->s) == SESSION_PAGE &&
 	    (item = focused_item(u, &q)) >= 0 && q->type != FT_NOTE &&
 	    q->type != FT_SELECT_ONE && q->type != FT_SELECT_MULTIPLE &&
 	    q->type != FT_ACKNOWLEDGE && q->type != FT_END_REPEAT) {
@@ -2346,7 +2269,7 @@ ui_run(struct session *s, const struct config *cfg, char **cause)
 	memset(&u, 0, sizeof u);
 	u.s = s;
 	u.cfg = cfg;
-	u.field = vault_secure_alloc(FIELD_MAX);
+	u.field = session_secret_alloc(FIELD_MAX);
 	u.field_item = -1;
 	u.shown = (enum session_screen)-1;
 
@@ -2371,7 +2294,7 @@ ui_run(struct session *s, const struct config *cfg, char **cause)
 		ui_listen_tick(&u);
 		now = time(NULL);
 		left = -1;
-		warn = session_active(s) || u.lang_return ||
+		warn = session_active(s) || session_lang_menu_open(s) ||
 		    u.mode != MODE_NORMAL;
 		if (warn && now - u.last_key >= cfg->idle_timeout) {
 			left = (int)(cfg->idle_timeout + cfg->idle_warning -
@@ -2383,7 +2306,7 @@ ui_run(struct session *s, const struct config *cfg, char **cause)
 				continue;
 			}
 		}
-		if (s->screen == SESSION_TICKET)
+		if (session_screen(s) == SESSION_TICKET)
 			session_poll_ticket(s);
 		draw(&u, left);
 		r = get_wch(&k);
@@ -2406,7 +2329,7 @@ ui_run(struct session *s, const struct config *cfg, char **cause)
 	refresh();
 	endwin();
 	delscreen(scr);
-	vault_secure_free(u.field);
+	session_secret_free(u.field);
 	ui_staff_leave(&u);	/* PIN and export passphrase */
 	free(u.msg);
 	free(u.staff_msg);
