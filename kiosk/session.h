@@ -6,31 +6,34 @@
  *
  * States, and the function that moves between them:
  *
- *              session_back                  session_back (nothing asked yet)
- *   LANG <------------------ SERVICE <------------------------------+
- *    |  --session_pick_lang-->  |                                   |
- *    |                          | session_pick_service              |
- *    |                          v                                   |
- *    |                        PAGE --session_next--> PAGE ... --> REVIEW
- *    |                         ^ <--session_back--'               | ^
- *    |                         |    (info_only form: last page --> SERVICE)
- *    |                         +--session_edit (one answer) ------' |
- *    |                         +--session_next (while editing) -----+
- *    |                         |  session_repeat (add another / go on),
- *    |                         |  session_repeat_remove: PAGE -> PAGE
- *    |                                                            |
- *    |                            session_submit (sealed, committed)
- *    |                                                            v
- *    +<------------------session_finish------------------------ TICKET
- *    +<------------------session_wipe (idle, quick exit) ------ any state
+ *   LANG --session_pick_lang--> SERVICE --session_pick_service--> PAGE
+ *    ^ <--------session_back-------' ^                             |
+ *    |                               |  session_back on the first  |
+ *    |                               +-- page (its answers go); or |
+ *    |                                   session_next on the last  |
+ *    |                                   page of an info_only form |
+ *    |                                                             v
+ *    |    PAGE --session_next--> PAGE --session_next--> ... --> REVIEW
+ *    |     ^ <--session_back------'  <----session_back-----------' |
+ *    |     |                                                       |
+ *    |     +--session_edit (one answer; session_next, or Back, ----+
+ *    |     |  goes straight back to REVIEW, after asking again any |
+ *    |     |  answer the change cleared)                           |
+ *    |     +--session_submit, if an answer became required --------+
+ *    |                                                             |
+ *    |        PAGE --session_repeat (add another), session_        |
+ *    |                repeat_remove--> PAGE                 session_submit
+ *    |                                                             v
+ *    +-----------------session_finish-------------------------- TICKET
+ *    +-----------------session_wipe (idle, quick exit, staff) -- any state
  *
  *   The language screen mid-visit:
  *     any state but LANG --session_lang_menu--> LANG (remembers where)
- *     LANG --session_pick_lang (new language, answers kept)--> back there
- *     LANG --session_back (language unchanged)--> back there
+ *     LANG --session_pick_lang (answers kept)--> back there, new language
+ *     LANG --session_back--> back there, language unchanged
  *
- *   In any state: session_answer and session_choose change one answer of
- *   the current page; session_volunteer marks the visit assisted.
+ *   Without moving: session_answer and session_choose change an answer
+ *   of the current page; session_volunteer marks the visit assisted.
  *
  * A page is one question, or a whole field-list group. The session owns
  * the resident's answers (form_state, in secure memory) and the claim
@@ -39,7 +42,7 @@
  * if that fails the session stays on REVIEW with every answer kept; if an
  * answer became required since, it goes to that PAGE (editing).
  *
- * Staff (the staff menu, opened only through session_staff_pin, which
+ * Staff (the ui opens its staff menu only after session_staff_pin, which
  * wipes any visit first):
  *
  *   session_export(dir) --0--> exported, verified (msg)
