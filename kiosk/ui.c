@@ -2051,30 +2051,31 @@ mouse_key(struct ui *u)
 	}
 }
 
-static void
-handle_key(struct ui *u, int r, wint_t k)
+/*
+ * Keys for the staff menu and the PIN prompts, and the keys that open a
+ * prompt or read aloud over any screen; 1 if the key was one of them.
+ */
+static int
+over_key(struct ui *u, int r, wint_t k)
 {
-	const struct form_question *q = NULL;
-	long item;
-
 	if (u->mode == MODE_STAFF || u->mode == MODE_STICKS ||
 	    u->mode == MODE_EXPORT_PASS) {
 		ui_staff_key(u, r, k);
-		return;
+		return 1;
 	}
 	if (u->mode != MODE_NORMAL) {
 		/* A PIN typed with the digits of the resident's script. */
 		if (r == OK && k > 0x7f && text_digit((uint32_t)k) >= 0)
 			k = (wint_t)('0' + text_digit((uint32_t)k));
 		ui_staff_pin_key(u, r, k);
-		return;
+		return 1;
 	}
 	if (r == KEY_CODE_YES && (k == KEY_F(3) || k == KEY_F(6))) {
 		if (k == KEY_F(3))
 			ui_listen_key(u);
 		else
 			ui_listen_code(u);
-		return;
+		return 1;
 	}
 	if (r == KEY_CODE_YES && k == KEY_F(5) &&
 	    session_screen(u->s) != SESSION_TICKET) {
@@ -2083,7 +2084,7 @@ handle_key(struct ui *u, int r, wint_t k)
 		ui_staff_enter(u, MODE_VOL_NUMBER);
 		free(u->staff_msg);
 		u->staff_msg = NULL;
-		return;
+		return 1;
 	}
 	if (r == KEY_CODE_YES && k == KEY_F(9) &&
 	    session_screen(u->s) == SESSION_LANG &&
@@ -2091,8 +2092,19 @@ handle_key(struct ui *u, int r, wint_t k)
 		ui_staff_enter(u, MODE_STAFF_PIN);
 		free(u->staff_msg);
 		u->staff_msg = NULL;
-		return;
+		return 1;
 	}
+	return 0;
+}
+
+static void
+handle_key(struct ui *u, int r, wint_t k)
+{
+	const struct form_question *q = NULL;
+	long item;
+
+	if (over_key(u, r, k))
+		return;
 	if (u->confirm && !(r == KEY_CODE_YES && (k == KEY_MOUSE ||
 	    k == KEY_RESIZE || k == KEY_F(10)))) {
 		confirm_key(u, r, k);
