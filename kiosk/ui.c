@@ -867,17 +867,73 @@ draw_repeat_prompt(struct ui *u, size_t begin, int y, int maxy)
 	return rows + 1;
 }
 
+/*
+ * The answer of a select or acknowledge item (QW_ONE, QW_MANY,
+ * QW_CONFIRM) from y: the list when
+ * focused (marked "!" if err), else the chosen options on one line.
+ * Returns the rows used.
+ */
+static int
+draw_choices(struct ui *u, size_t item, enum qtype_widget widget, int pos,
+    int y, int maxy, int focused, int err)
+{
+	static const char *ok_label[1];
+	static int ok_checked[1];
+	const char *v = session_value(u->s, item), **labels;
+	const struct form_choice **ch;
+	struct buf b = { 0 };
+	int *checked, rows = 0, n, i;
+
+	if (widget == QW_CONFIRM) {
+		ok_label[0] = _("Yes, I understand");
+		ok_checked[0] = strcmp(v, "OK") == 0;
+		if (!focused)
+			return 0;
+		if (err)
+			error_mark(u, y);
+		return ui_draw_list(u, y, maxy - y, ok_label, ok_checked, 1, 2,
+		    pos);
+	}
+	n = (int)session_choices(u->s, item, &ch);
+	labels = xreallocarray(NULL, (size_t)n + 1, sizeof *labels);
+	checked = xreallocarray(NULL, (size_t)n + 1, sizeof *checked);
+	for (i = 0; i < n; i++) {
+		labels[i] = choice_label(u, ch[i]);
+		checked[i] = widget == QW_ONE ?
+		    strcmp(v, ch[i]->name) == 0 : value_has(v, ch[i]->name);
+	}
+	if (focused) {
+		if (err)
+			error_mark(u, y);
+		rows = ui_draw_list(u, y, maxy - y, labels, checked, n,
+		    widget == QW_ONE ? 1 : 2, pos);
+	} else {
+		/* Not focused: the answers so far, on one line. */
+		for (i = 0; i < n; i++) {
+			if (!checked[i])
+				continue;
+			if (b.len)
+				buf_adds(&b, list_sep());
+			buf_adds(&b, labels[i]);
+		}
+		rows = ui_put_wrapped(u, y, 4, COLS - 8, maxy,
+		    b.len ? buf_cstr(&b) : "—", A_NORMAL);
+		add_hit(u, y + rows - 1, 0, 1, COLS, HIT_FOCUS, pos, pos);
+		buf_free(&b);
+	}
+	free(labels);
+	free(checked);
+	return rows;
+}
+
 /* Draw one item of a page; returns rows used. */
 static int
 draw_item(struct ui *u, size_t item, int pos, int y, int maxy, int focused)
 {
 	const struct form_question *q = session_question(u->s, item);
 	enum qtype_widget widget = qtype_of(q->type)->widget;
-	const struct form_choice **ch;
-	const char **labels;
-	int *checked, rows = 0, n, i, fieldrows, err = 0;
+	int rows = 0, fieldrows, err = 0;
 	char *label, *hint;
-	const char *v;
 	size_t begin;
 
 	if (q->type == FT_END_REPEAT &&
@@ -917,54 +973,8 @@ draw_item(struct ui *u, size_t item, int pos, int y, int maxy, int focused)
 	case QW_ONE:
 	case QW_MANY:
 	case QW_CONFIRM:
-		v = session_value(u->s, item);
-		if (widget == QW_CONFIRM) {
-			static const char *ok_label[1];
-			static int ok_checked[1];
-
-			ok_label[0] = _("Yes, I understand");
-			ok_checked[0] = strcmp(v, "OK") == 0;
-			if (focused) {
-				if (err)
-					error_mark(u, y + rows);
-				rows += ui_draw_list(u, y + rows, maxy - y - rows,
-				    ok_label, ok_checked, 1, 2, pos);
-			}
-			break;
-		}
-		n = (int)session_choices(u->s, item, &ch);
-		labels = xreallocarray(NULL, (size_t)n + 1, sizeof *labels);
-		checked = xreallocarray(NULL, (size_t)n + 1, sizeof *checked);
-		for (i = 0; i < n; i++) {
-			labels[i] = choice_label(u, ch[i]);
-			checked[i] = widget == QW_ONE ?
-			    strcmp(v, ch[i]->name) == 0 : value_has(v,
-			    ch[i]->name);
-		}
-		if (focused) {
-			if (err)
-				error_mark(u, y + rows);
-			rows += ui_draw_list(u, y + rows, maxy - y - rows, labels,
-			    checked, n, widget == QW_ONE ? 1 : 2, pos);
-		}
-		else {
-			/* Not focused: the answers so far, on one line. */
-			struct buf b = { 0 };
-			for (i = 0; i < n; i++) {
-				if (!checked[i])
-					continue;
-				if (b.len)
-					buf_adds(&b, list_sep());
-				buf_adds(&b, labels[i]);
-			}
-			rows += ui_put_wrapped(u, y + rows, 4, COLS - 8, maxy,
-			    b.len ? buf_cstr(&b) : "—", A_NORMAL);
-			add_hit(u, y + rows - 1, 0, 1, COLS, HIT_FOCUS, pos,
-			    pos);
-			buf_free(&b);
-		}
-		free(labels);
-		free(checked);
+		rows += draw_choices(u, item, widget, pos, y + rows, maxy,
+		    focused, err);
 		break;
 	default:
 		fieldrows = q->appearance != NULL &&
