@@ -954,13 +954,13 @@ void
 session_choose(struct session *s, size_t item, size_t idx)
 {
 	const struct form_choice **ch;
-	const struct form_question *q;
+	enum qtype_widget w;
 	size_t n;
 
 	if (s->state == NULL || item >= form_state_nitems(s->state))
 		return;
-	q = form_state_item(s->state, item)->q;
-	if (q->type == FT_ACKNOWLEDGE) {
+	w = qtype_of(form_state_item(s->state, item)->q->type)->widget;
+	if (w == QW_CONFIRM) {
 		/* "OK" when ticked, "" when not. */
 		session_answer(s, item, strcmp(form_state_value(s->state,
 		    item), "OK") == 0 ? "" : "OK");
@@ -969,7 +969,7 @@ session_choose(struct session *s, size_t item, size_t idx)
 	n = form_state_choices(s->state, item, &ch);
 	if (idx >= n)
 		return;
-	if (q->type == FT_SELECT_MULTIPLE)
+	if (w == QW_MANY)
 		toggle_value(s, item, ch[idx]->name);
 	else
 		session_answer(s, item, ch[idx]->name);
