@@ -9,8 +9,12 @@
  *   add   := mul (("+" | "-") mul)*
  *   mul   := unary (("*" | "div" | "mod") unary)*
  *   unary := "-" unary | primary
- *   primary := NUMBER | STRING | ${name} | "." | "(" or ")" | NAME "(" args ")"
- * Paths (/a/b, .., @x, [pred]) are refused as "not supported".
+ *   primary := NUMBER | STRING | ${name} | path | "." | "(" or ")" | call
+ *   call  := NAME "(" args ")": one row of funcs[] (name, arity, evaluator,
+ *            load-time check), as tmux keeps its commands in a table
+ * Paths ../x, ./x, /data/x and current()/../x name a question (resolved by
+ * the caller from where the expression is); ".." only in position(..);
+ * other paths (//x, @x, [pred]) are refused as "not supported".
  *
  * Every node records the depth of its subtree and the parser refuses a
  * tree deeper than EXPR_MAX_DEPTH, so the recursive evaluator and free are
@@ -39,96 +43,45 @@ enum node_type {
 	N_INSTANCE	/* instance('list')/root/item[pred]/col */
 };
 
-enum func {
+enum func_id {
 	F_IF, F_COALESCE, F_SELECTED, F_COUNT_SELECTED, F_SELECTED_AT,
 	F_CHOICE_NAME, F_STRING_LENGTH, F_REGEX, F_CONCAT, F_CONTAINS,
 	F_STARTS_WITH, F_ENDS_WITH, F_SUBSTR, F_NORMALIZE_SPACE, F_NUMBER,
 	F_INT, F_ROUND, F_TODAY, F_NOW, F_DATE, F_FORMAT_DATE,
 	F_DECIMAL_DATE_TIME, F_COUNT, F_SUM, F_NOT, F_TRUE, F_FALSE, F_BOOLEAN,
 	F_STRING, F_FLOOR, F_CEILING, F_ABS, F_POW, F_MIN, F_MAX,
-	F_STRING_LENGTH0, F_SUBSTRING_BEFORE, F_SUBSTRING_AFTER, F_TRANSLATE,
-	F_ONCE, F_BOOLEAN_FROM_STRING, F_JOIN, F_UPPER, F_LOWER,
-	F_POSITION, F_INDEXED_REPEAT, F_COUNT_NON_EMPTY, F_RANDOM, F_CURRENT,
-	F_DATE_TIME, F_FORMAT_DATE_TIME, F_UUID, F_VERSION, F_SQRT, F_EXP,
-	F_EXP10, F_LOG, F_LOG10, F_PI, F_SIN, F_COS, F_TAN, F_ASIN, F_ACOS,
-	F_ATAN, F_ATAN2, F_CHECKLIST, F_WEIGHTED_CHECKLIST, F_BASE64_DECODE,
-	F_DIGEST, F_INSTANCE
+	F_SUBSTRING_BEFORE, F_SUBSTRING_AFTER, F_TRANSLATE, F_ONCE,
+	F_BOOLEAN_FROM_STRING, F_JOIN, F_POSITION, F_INDEXED_REPEAT,
+	F_COUNT_NON_EMPTY, F_RANDOM, F_CURRENT, F_DATE_TIME,
+	F_FORMAT_DATE_TIME, F_UUID, F_VERSION, F_SQRT, F_EXP, F_EXP10, F_LOG,
+	F_LOG10, F_PI, F_SIN, F_COS, F_TAN, F_ASIN, F_ACOS, F_ATAN, F_ATAN2,
+	F_CHECKLIST, F_WEIGHTED_CHECKLIST, F_BASE64_DECODE, F_DIGEST,
+	F_INSTANCE
 };
 
-static const struct {
+struct node;
+struct parser;
+struct val;
+struct expr_env;
+
+/*
+ * An XPath function: one row of the table funcs[] (at the end of this
+ * file, after the evaluators it names). Adding a function is adding its
+ * evaluator and one row.
+ */
+struct func {
 	const char	*name;
-	enum func	 f;
-	int		 min, max;	/* max -1: any */
-} funcs[] = {
-	{ "if", F_IF, 3, 3 },
-	{ "coalesce", F_COALESCE, 2, 2 },
-	{ "selected", F_SELECTED, 2, 2 },
-	{ "count-selected", F_COUNT_SELECTED, 1, 1 },
-	{ "selected-at", F_SELECTED_AT, 2, 2 },
-	{ "jr:choice-name", F_CHOICE_NAME, 2, 2 },
-	{ "string-length", F_STRING_LENGTH, 0, 1 },
-	{ "regex", F_REGEX, 2, 2 },
-	{ "concat", F_CONCAT, 0, -1 },
-	{ "contains", F_CONTAINS, 2, 2 },
-	{ "starts-with", F_STARTS_WITH, 2, 2 },
-	{ "ends-with", F_ENDS_WITH, 2, 2 },
-	{ "substr", F_SUBSTR, 2, 3 },
-	{ "normalize-space", F_NORMALIZE_SPACE, 0, 1 },
-	{ "number", F_NUMBER, 0, 1 },
-	{ "int", F_INT, 1, 1 },
-	{ "round", F_ROUND, 1, 2 },
-	{ "today", F_TODAY, 0, 0 },
-	{ "now", F_NOW, 0, 0 },
-	{ "date", F_DATE, 1, 1 },
-	{ "format-date", F_FORMAT_DATE, 2, 2 },
-	{ "decimal-date-time", F_DECIMAL_DATE_TIME, 1, 1 },
-	{ "count", F_COUNT, 1, 1 },
-	{ "sum", F_SUM, 1, 1 },
-	{ "not", F_NOT, 1, 1 },
-	{ "true", F_TRUE, 0, 0 },
-	{ "false", F_FALSE, 0, 0 },
-	{ "boolean", F_BOOLEAN, 1, 1 },
-	{ "string", F_STRING, 0, 1 },
-	{ "floor", F_FLOOR, 1, 1 },
-	{ "ceiling", F_CEILING, 1, 1 },
-	{ "abs", F_ABS, 1, 1 },
-	{ "pow", F_POW, 2, 2 },
-	{ "min", F_MIN, 1, -1 },
-	{ "max", F_MAX, 1, -1 },
-	{ "substring-before", F_SUBSTRING_BEFORE, 2, 2 },
-	{ "substring-after", F_SUBSTRING_AFTER, 2, 2 },
-	{ "translate", F_TRANSLATE, 3, 3 },
-	{ "once", F_ONCE, 1, 1 },
-	{ "boolean-from-string", F_BOOLEAN_FROM_STRING, 1, 1 },
-	{ "join", F_JOIN, 1, -1 },
-	{ "position", F_POSITION, 1, 1 },
-	{ "indexed-repeat", F_INDEXED_REPEAT, 3, 1 + 2 * EXPR_INDEXED_MAX },
-	{ "count-non-empty", F_COUNT_NON_EMPTY, 1, 1 },
-	{ "random", F_RANDOM, 0, 0 },
-	{ "current", F_CURRENT, 0, 0 },
-	{ "date-time", F_DATE_TIME, 1, 1 },
-	{ "format-date-time", F_FORMAT_DATE_TIME, 2, 2 },
-	{ "uuid", F_UUID, 0, 1 },
-	{ "version", F_VERSION, 0, 0 },
-	{ "sqrt", F_SQRT, 1, 1 },
-	{ "exp", F_EXP, 1, 1 },
-	{ "exp10", F_EXP10, 1, 1 },
-	{ "log", F_LOG, 1, 1 },
-	{ "log10", F_LOG10, 1, 1 },
-	{ "pi", F_PI, 0, 0 },
-	{ "sin", F_SIN, 1, 1 },
-	{ "cos", F_COS, 1, 1 },
-	{ "tan", F_TAN, 1, 1 },
-	{ "asin", F_ASIN, 1, 1 },
-	{ "acos", F_ACOS, 1, 1 },
-	{ "atan", F_ATAN, 1, 1 },
-	{ "atan2", F_ATAN2, 2, 2 },
-	{ "checklist", F_CHECKLIST, 2, -1 },
-	{ "weighted-checklist", F_WEIGHTED_CHECKLIST, 2, -1 },
-	{ "base64-decode", F_BASE64_DECODE, 1, 1 },
-	{ "digest", F_DIGEST, 2, 3 },
-	{ "instance", F_INSTANCE, 1, 1 },
+	enum func_id	 f;
+	int		 min, max;	/* arguments; max -1: any */
+	/* NULL for current() and instance(), which the parser makes paths. */
+	struct val	(*eval)(const struct node *, const struct expr_env *);
+	/* When the form loads: -1 (with the parser's error set) to refuse. */
+	int		(*check)(struct parser *, struct node *, size_t pos);
+	double		(*math)(double);	/* for fn_math1 */
+	int		 boolean;	/* always true or false */
 };
+
+static const struct func *func_find(const char *);
 
 struct node {
 	enum node_type	 type;
@@ -136,7 +89,8 @@ struct node {
 	double		 num;
 	char		*str;
 	int		 ref;
-	enum func	 f;
+	enum func_id	 f;
+	const struct func *fn;	/* N_CALL */
 	struct node	**args;
 	size_t		 nargs;
 	regex_t		*re;	/* regex() with a literal pattern */
@@ -242,22 +196,149 @@ scan_path(const char *s, size_t i, const char **last, size_t *lastlen)
 	}
 }
 
+/* Does a token of kind t end an operand (so "*" after it multiplies)? */
+static int
+ends_operand(enum tok t)
+{
+	return t == T_NUM || t == T_STR || t == T_REF || t == T_DOT ||
+	    t == T_RP || t == T_NAME || t == T_PATH || t == T_PARENT;
+}
+
+/* A number at s[i]: digits, then an optional '.' and more digits. */
+static void
+lex_number(struct parser *p, size_t i)
+{
+	const char *s = p->src;
+	size_t j = i;
+
+	while (isdigit((unsigned char)s[j]))
+		j++;
+	if (s[j] == '.') {
+		j++;
+		while (isdigit((unsigned char)s[j]))
+			j++;
+	}
+	p->tok = T_NUM;
+	p->text = xstrndup(s + i, j - i);
+	p->next = j;
+}
+
+/*
+ * A token of kind t from s[i]: open characters ("'" or "${"), then its
+ * text up to the close character. unclosed: the error if there is none.
+ */
+static void
+lex_quoted(struct parser *p, size_t i, size_t open, char close, enum tok t,
+    const char *unclosed)
+{
+	const char *s = p->src;
+	size_t j = i + open;
+
+	while (s[j] != '\0' && s[j] != close)
+		j++;
+	if (s[j] != close) {
+		perror_at(p, i, "%s", unclosed);
+		p->tok = T_END;
+		p->next = j;
+		return;
+	}
+	p->tok = t;
+	p->text = xstrndup(s + i + open, j - i - open);
+	p->next = j + 1;
+}
+
+/* A name at s[i]; after an operand, "and", "or", "div", "mod" operate. */
+static void
+lex_name(struct parser *p, size_t i)
+{
+	static const struct {
+		const char	*name;
+		enum tok	 t;
+	} ops[] = {
+		{ "and", T_AND }, { "or", T_OR }, { "div", T_DIV },
+		{ "mod", T_MOD },
+	};
+	const char *s = p->src;
+	size_t j = i, k;
+
+	while (name_char((unsigned char)s[j], 0))
+		j++;
+	p->next = j;
+	p->text = xstrndup(s + i, j - i);
+	p->tok = T_NAME;
+	for (k = 0; p->prev_operand && k < nitems(ops); k++) {
+		if (strcmp(p->text, ops[k].name) == 0)
+			p->tok = ops[k].t;
+	}
+}
+
+/* A path at s[i] (see scan_path): 1 if there is one, else 0. */
+static int
+lex_path(struct parser *p, size_t i)
+{
+	const char *last;
+	size_t lastlen;
+	long end = scan_path(p->src, i, &last, &lastlen);
+
+	if (end <= 0)
+		return 0;
+	p->next = (size_t)end;
+	if (lastlen == 2 && last[0] == '.')
+		p->tok = T_PARENT;
+	else if (lastlen == 1 && last[0] == '.')
+		p->tok = T_DOT;
+	else {
+		p->tok = T_PATH;
+		p->text = xstrndup(p->src + i, (size_t)end - i);
+	}
+	return 1;
+}
+
+/* An operator or punctuation at s[i]; T_OTHER for anything else. */
+static void
+lex_operator(struct parser *p, size_t i)
+{
+	static const struct {
+		const char	*s;
+		enum tok	 t;
+	} ops[] = {	/* two-character operators first */
+		{ "!=", T_NE }, { "<=", T_LE }, { ">=", T_GE },
+		{ "(", T_LP }, { ")", T_RP }, { ",", T_COMMA },
+		{ "+", T_PLUS }, { "-", T_MINUS }, { "=", T_EQ },
+		{ "<", T_LT }, { ">", T_GT },
+	};
+	const char *s = p->src + i;
+	size_t k, len;
+
+	for (k = 0; k < nitems(ops); k++) {
+		len = strlen(ops[k].s);
+		if (strncmp(s, ops[k].s, len) == 0) {
+			p->tok = ops[k].t;
+			p->next = i + len;
+			return;
+		}
+	}
+	p->next = i + 1;
+	if (*s == '*' && p->prev_operand)
+		p->tok = T_STAR;
+	else if (*s == '.' && s[1] != '.')
+		p->tok = T_DOT;
+	else
+		p->tok = T_OTHER;
+}
+
+/* Read the next token (p->tok, p->text) from p->next. */
 static void
 lex(struct parser *p)
 {
 	const char *s = p->src;
-	size_t i = p->next, j;
+	size_t i = p->next;
 	int c;
-	char q;
 
 	free(p->text);
 	p->text = NULL;
-	if (p->tok != T_END || p->pos != 0 || p->next != 0) {
-		p->prev_operand = (p->tok == T_NUM || p->tok == T_STR ||
-		    p->tok == T_REF || p->tok == T_DOT || p->tok == T_RP ||
-		    p->tok == T_NAME || p->tok == T_PATH ||
-		    p->tok == T_PARENT);
-	}
+	if (p->tok != T_END || p->pos != 0 || p->next != 0)
+		p->prev_operand = ends_operand(p->tok);
 	while (s[i] == ' ' || s[i] == '\t' || s[i] == '\n' || s[i] == '\r')
 		i++;
 	p->pos = i;
@@ -265,143 +346,17 @@ lex(struct parser *p)
 	if (c == '\0') {
 		p->tok = T_END;
 		p->next = i;
-		return;
-	}
-	if (isdigit(c) || (c == '.' && isdigit((unsigned char)s[i + 1]))) {
-		j = i;
-		while (isdigit((unsigned char)s[j]))
-			j++;
-		if (s[j] == '.') {
-			j++;
-			while (isdigit((unsigned char)s[j]))
-				j++;
-		}
-		p->tok = T_NUM;
-		p->text = xstrndup(s + i, j - i);
-		p->next = j;
-		return;
-	}
-	if (c == '\'' || c == '"') {
-		q = (char)c;
-		j = i + 1;
-		while (s[j] != '\0' && s[j] != q)
-			j++;
-		if (s[j] != q) {
-			perror_at(p, i, "a string is not closed");
-			p->tok = T_END;
-			p->next = j;
-			return;
-		}
-		p->tok = T_STR;
-		p->text = xstrndup(s + i + 1, j - i - 1);
-		p->next = j + 1;
-		return;
-	}
-	if (c == '$' && s[i + 1] == '{') {
-		j = i + 2;
-		while (s[j] != '\0' && s[j] != '}')
-			j++;
-		if (s[j] != '}') {
-			perror_at(p, i, "${ is not closed");
-			p->tok = T_END;
-			p->next = j;
-			return;
-		}
-		p->tok = T_REF;
-		p->text = xstrndup(s + i + 2, j - i - 2);
-		p->next = j + 1;
-		return;
-	}
-	if (name_char(c, 1)) {
-		j = i;
-		while (name_char((unsigned char)s[j], 0))
-			j++;
-		/* A name may not end in '.', '-' or ':' followed by nothing. */
-		p->next = j;
-		p->text = xstrndup(s + i, j - i);
-		p->tok = T_NAME;
-		if (p->prev_operand) {
-			if (strcmp(p->text, "and") == 0)
-				p->tok = T_AND;
-			else if (strcmp(p->text, "or") == 0)
-				p->tok = T_OR;
-			else if (strcmp(p->text, "div") == 0)
-				p->tok = T_DIV;
-			else if (strcmp(p->text, "mod") == 0)
-				p->tok = T_MOD;
-		}
-		return;
-	}
-	if ((c == '.' && (s[i + 1] == '.' || s[i + 1] == '/')) ||
-	    (c == '/' && !p->prev_operand)) {
-		const char *last;
-		size_t lastlen;
-		long end = scan_path(s, i, &last, &lastlen);
-
-		if (end > 0) {
-			p->next = (size_t)end;
-			if (lastlen == 2 && last[0] == '.')
-				p->tok = T_PARENT;
-			else if (lastlen == 1 && last[0] == '.')
-				p->tok = T_DOT;
-			else {
-				p->tok = T_PATH;
-				p->text = xstrndup(s + i, (size_t)end - i);
-			}
-			return;
-		}
-	}
-	p->next = i + 1;
-	switch (c) {
-	case '.':
-		p->tok = (s[i + 1] == '.') ? T_OTHER : T_DOT;
-		break;
-	case '(':
-		p->tok = T_LP;
-		break;
-	case ')':
-		p->tok = T_RP;
-		break;
-	case ',':
-		p->tok = T_COMMA;
-		break;
-	case '+':
-		p->tok = T_PLUS;
-		break;
-	case '-':
-		p->tok = T_MINUS;
-		break;
-	case '*':
-		p->tok = p->prev_operand ? T_STAR : T_OTHER;
-		break;
-	case '=':
-		p->tok = T_EQ;
-		break;
-	case '!':
-		if (s[i + 1] == '=') {
-			p->tok = T_NE;
-			p->next = i + 2;
-		} else
-			p->tok = T_OTHER;
-		break;
-	case '<':
-		if (s[i + 1] == '=') {
-			p->tok = T_LE;
-			p->next = i + 2;
-		} else
-			p->tok = T_LT;
-		break;
-	case '>':
-		if (s[i + 1] == '=') {
-			p->tok = T_GE;
-			p->next = i + 2;
-		} else
-			p->tok = T_GT;
-		break;
-	default:
-		p->tok = T_OTHER;
-		break;
-	}
+	} else if (isdigit(c) || (c == '.' && isdigit((unsigned char)s[i + 1])))
+		lex_number(p, i);
+	else if (c == '\'' || c == '"')
+		lex_quoted(p, i, 1, (char)c, T_STR, "a string is not closed");
+	else if (c == '$' && s[i + 1] == '{')
+		lex_quoted(p, i, 2, '}', T_REF, "${ is not closed");
+	else if (name_char(c, 1))
+		lex_name(p, i);
+	else if (!(((c == '.' && (s[i + 1] == '.' || s[i + 1] == '/')) ||
+	    (c == '/' && !p->prev_operand)) && lex_path(p, i)))
+		lex_operator(p, i);
 }
 
 static void
@@ -657,64 +612,112 @@ is_boolean(const struct node *n)
 	case N_GT: case N_GE:
 		return 1;
 	case N_CALL:
-		switch (n->f) {
-		case F_TRUE: case F_FALSE: case F_NOT: case F_BOOLEAN:
-		case F_SELECTED: case F_REGEX: case F_CONTAINS:
-		case F_STARTS_WITH: case F_ENDS_WITH:
-		case F_BOOLEAN_FROM_STRING:
-			return 1;
-		default:
-			return 0;
-		}
+		return n->fn->boolean;
 	default:
 		return 0;
 	}
 }
 
-/*
- * After "current()" or "instance('x')" (the current token is its ")"):
- * read the path that follows, and move on to the next token. current()
- * alone is ".", current()/.. is "..", current()/../x the question x.
- * instance('x')/root/item, with an optional [predicate] (bare names are
- * columns of list x) and an optional /column, is an N_INSTANCE.
- */
+/* current() alone is ".", current()/.. "..", current()/../x a question. */
 static struct node *
-path_after_call(struct parser *p, struct node *call, size_t pos)
+path_after_current(struct parser *p, size_t pos)
 {
 	const char *s = p->src, *last;
-	size_t j = p->next, lastlen, lpos;
+	size_t j = p->next, lastlen;
+	struct node *n;
+	char *key;
 	long end;
-	struct node *n, *pred = NULL;
-	char *key, *list;
-	int l, col = -1;
 
-	if (call->f == F_CURRENT) {
-		if (s[j] != '/') {
-			n = node_new(N_SELF);
-			p->e->self = 1;
-			lex(p);
-			return n;
-		}
-		if ((end = scan_path(s, j, &last, &lastlen)) < 0) {
-			perror_at(p, j, "this path is not supported at a "
-			    "kiosk, use ${name}");
-			return NULL;
-		}
-		p->next = (size_t)end;
-		if (lastlen == 2 && last[0] == '.')
-			n = node_new(N_PARENT);
-		else if (lastlen == 1 && last[0] == '.') {
-			n = node_new(N_SELF);
-			p->e->self = 1;
-		} else {
-			/* current()/../x: ../x from the question. */
-			key = xstrndup(s + j + 1, (size_t)end - j - 1);
-			n = make_path_ref(p, key, pos);
-			free(key);
-		}
+	if (s[j] != '/') {
+		n = node_new(N_SELF);
+		p->e->self = 1;
 		lex(p);
 		return n;
 	}
+	if ((end = scan_path(s, j, &last, &lastlen)) < 0) {
+		perror_at(p, j, "this path is not supported at a kiosk, use "
+		    "${name}");
+		return NULL;
+	}
+	p->next = (size_t)end;
+	if (lastlen == 2 && last[0] == '.')
+		n = node_new(N_PARENT);
+	else if (lastlen == 1 && last[0] == '.') {
+		n = node_new(N_SELF);
+		p->e->self = 1;
+	} else {
+		/* current()/../x: ../x from the question. */
+		key = xstrndup(s + j + 1, (size_t)end - j - 1);
+		n = make_path_ref(p, key, pos);
+		free(key);
+	}
+	lex(p);
+	return n;
+}
+
+/* The [predicate] at s[*j] after instance('list')/root/item, if any. */
+static int
+instance_predicate(struct parser *p, const char *list, size_t *j,
+    struct node **pred)
+{
+	*pred = NULL;
+	if (p->src[*j] != '[')
+		return 0;
+	p->next = *j + 1;
+	p->inst_list = list;
+	lex(p);
+	*pred = parse_or(p);
+	p->inst_list = NULL;
+	if (*pred == NULL)
+		return -1;
+	if (p->tok != T_OTHER || p->src[p->pos] != ']') {
+		perror_at(p, p->pos, "expected ']'");
+		node_free(*pred);
+		*pred = NULL;
+		return -1;
+	}
+	*j = p->pos + 1;
+	return 0;
+}
+
+/* The /column at s[*j] after instance(...)/root/item[...]; -1 if none. */
+static int
+instance_column(struct parser *p, const char *list, size_t *j, int *col)
+{
+	const char *s = p->src;
+	size_t lpos;
+	char *name, *key;
+
+	*col = -1;
+	if (s[*j] != '/')
+		return 0;
+	lpos = ++*j;
+	while (name_char((unsigned char)s[*j], *j == lpos))
+		++*j;
+	name = xstrndup(s + lpos, *j - lpos);
+	xasprintf(&key, "#%s/%s", list, name);
+	*col = p->resolve(p->arg, key);
+	free(key);
+	if (*col < 0)
+		perror_at(p, lpos, "the choice list \"%s\" has no column "
+		    "\"%s\"", list, name);
+	free(name);
+	return *col < 0 ? -1 : 0;
+}
+
+/*
+ * instance('x')/root/item, with an optional [predicate] (bare names are
+ * columns of list x) and an optional /column: an N_INSTANCE.
+ */
+static struct node *
+path_after_instance(struct parser *p, struct node *call, size_t pos)
+{
+	const char *s = p->src;
+	size_t j = p->next;
+	struct node *n, *pred;
+	char *key, *list;
+	int l, col;
+
 	if (call->nargs != 1 || call->args[0]->type != N_STR) {
 		perror_at(p, pos, "instance() takes the name of a choice list "
 		    "in quotes");
@@ -735,41 +738,11 @@ path_after_call(struct parser *p, struct node *call, size_t pos)
 		return NULL;
 	}
 	j += 10;
-	if (s[j] == '[') {
-		p->next = j + 1;
-		p->inst_list = list;
-		lex(p);
-		pred = parse_or(p);
-		p->inst_list = NULL;
-		if (pred == NULL)
-			return NULL;
-		if (p->tok != T_OTHER || s[p->pos] != ']') {
-			perror_at(p, p->pos, "expected ']'");
-			node_free(pred);
-			return NULL;
-		}
-		j = p->pos + 1;
-	}
-	if (s[j] == '/') {
-		lpos = j + 1;
-		j++;
-		while (name_char((unsigned char)s[j], j == lpos))
-			j++;
-		key = xstrndup(s + lpos, j - lpos);
-		{
-			char *k2;
-			xasprintf(&k2, "#%s/%s", list, key);
-			col = p->resolve(p->arg, k2);
-			free(k2);
-		}
-		if (col < 0) {
-			perror_at(p, lpos, "the choice list \"%s\" has no "
-			    "column \"%s\"", list, key);
-			free(key);
-			node_free(pred);
-			return NULL;
-		}
-		free(key);
+	if (instance_predicate(p, list, &j, &pred) != 0)
+		return NULL;
+	if (instance_column(p, list, &j, &col) != 0) {
+		node_free(pred);
+		return NULL;
 	}
 	n = node_new(N_INSTANCE);
 	n->ref = l;
@@ -786,83 +759,205 @@ path_after_call(struct parser *p, struct node *call, size_t pos)
 	return n;
 }
 
+/*
+ * After "current()" or "instance('x')" (the current token is its ")"):
+ * read the path that follows, and move on to the next token.
+ */
+static struct node *
+path_after_call(struct parser *p, struct node *call, size_t pos)
+{
+	if (call->f == F_CURRENT)
+		return path_after_current(p, pos);
+	return path_after_instance(p, call, pos);
+}
+
+/* ---- compile-time checks of a function's arguments (struct func) ---- */
+
+/* date(true()) is an error (JavaRosa), not a date. */
+static int
+check_date(struct parser *p, struct node *n, size_t pos)
+{
+	if (!is_boolean(n->args[0]))
+		return 0;
+	perror_at(p, pos, "date() takes a date or a number, not true or "
+	    "false");
+	return -1;
+}
+
+/* digest(data, algorithm[, encoding]): a literal must be known. */
+static int
+check_digest(struct parser *p, struct node *n, size_t pos)
+{
+	unsigned char d[DIGEST_MAX];
+
+	if (n->args[1]->type == N_STR && digest(n->args[1]->str, "", 0, d) ==
+	    0) {
+		perror_at(p, pos, "digest() knows MD5, SHA-1, SHA-256, SHA-384 "
+		    "and SHA-512, not \"%s\"", n->args[1]->str);
+		return -1;
+	}
+	if (n->nargs > 2 && n->args[2]->type == N_STR &&
+	    strcasecmp(n->args[2]->str, "hex") != 0 &&
+	    strcasecmp(n->args[2]->str, "base64") != 0) {
+		perror_at(p, pos, "digest() encodes as 'base64' or 'hex', not "
+		    "\"%s\"", n->args[2]->str);
+		return -1;
+	}
+	return 0;
+}
+
+static int
+check_position(struct parser *p, struct node *n, size_t pos)
+{
+	if (n->args[0]->type == N_PARENT)
+		return 0;
+	perror_at(p, pos, "position() is supported as position(..): the "
+	    "number of the repeat instance");
+	return -1;
+}
+
 /* indexed-repeat(${name}, ${group}, i[, ${group2}, i2...]) */
 static int
-indexed_repeat_ok(const struct node *n)
+check_indexed_repeat(struct parser *p, struct node *n, size_t pos)
 {
 	size_t i;
 
 	if (n->nargs % 2 == 0 || n->args[0]->type != N_REF)
-		return 0;
+		goto bad;
 	for (i = 1; i < n->nargs; i += 2)
 		if (n->args[i]->type != N_REF)
-			return 0;
-	return 1;
+			goto bad;
+	return 0;
+bad:
+	perror_at(p, pos, "indexed-repeat() needs a question, then pairs of "
+	    "a repeat or group around it and a number: indexed-repeat(${name}, "
+	    "${repeat}, number[, ${repeat2}, number2...])");
+	return -1;
 }
 
+/* count(), sum(), count-non-empty(): a question (count(): or instance()). */
+static int
+check_nodeset(struct parser *p, struct node *n, size_t pos)
+{
+	if (n->f == F_COUNT && n->args[0]->type == N_INSTANCE)
+		return 0;
+	if (n->args[0]->type == N_REF)
+		return 0;
+	perror_at(p, pos, "%s() needs a question ${name}", n->fn->name);
+	return -1;
+}
+
+/* regex(value, 'pattern'): a literal pattern is compiled once, here. */
+static int
+check_regex(struct parser *p, struct node *n, size_t pos)
+{
+	const char *why = NULL;
+
+	if (n->args[1]->type != N_STR)
+		return 0;
+	n->re = xmalloc(sizeof *n->re);
+	if (regex_compile(n->re, n->args[1]->str, &why) == 0)
+		return 0;
+	free(n->re);
+	n->re = NULL;
+	if (why != NULL)
+		perror_at(p, pos, "the regular expression \"%s\" uses %s, "
+		    "which is not supported at a kiosk", n->args[1]->str, why);
+	else
+		perror_at(p, pos, "the regular expression \"%s\" is not valid",
+		    n->args[1]->str);
+	return -1;
+}
+
+/* jr:choice-name(value, '${name}' or '/data/name'): a reference. Frees a. */
+static struct node *
+choice_name_arg(struct parser *p, struct node *a, size_t apos)
+{
+	const char *sl;
+	char *ref;
+
+	if (a->type == N_STR && a->str[0] == '/' &&
+	    (sl = strrchr(a->str, '/'))[1] != '\0')
+		ref = xstrdup(sl + 1);
+	else if (a->type != N_STR || strncmp(a->str, "${", 2) != 0 ||
+	    a->str[strlen(a->str) - 1] != '}') {
+		perror_at(p, apos, "jr:choice-name() needs a question as "
+		    "'${name}'");
+		node_free(a);
+		return NULL;
+	} else
+		ref = xstrndup(a->str + 2, strlen(a->str) - 3);
+	node_free(a);
+	a = make_ref(p, ref, apos);
+	free(ref);
+	return a;
+}
+
+/* The arguments of call n, up to (not past) its ")". */
+static int
+parse_args(struct parser *p, struct node *n)
+{
+	struct node *a;
+	size_t apos;
+
+	if (p->tok == T_RP)
+		return 0;
+	for (;;) {
+		apos = p->pos;
+		if ((a = parse_or(p)) == NULL)
+			return -1;
+		/* jr:choice-name's second argument names a question. */
+		if (n->f == F_CHOICE_NAME && n->nargs == 1 &&
+		    (a = choice_name_arg(p, a, apos)) == NULL)
+			return -1;
+		if (a->type == N_PARENT && n->f != F_POSITION) {
+			perror_at(p, apos, "\"..\" is only supported in "
+			    "position(..)");
+			node_free(a);
+			return -1;
+		}
+		node_add(n, a);
+		if (p->tok != T_COMMA)
+			return 0;
+		lex(p);
+	}
+}
+
+static int
+check_arity(struct parser *p, const struct node *n, size_t pos)
+{
+	const struct func *fn = n->fn;
+
+	if ((int)n->nargs >= fn->min && (fn->max < 0 ||
+	    (int)n->nargs <= fn->max))
+		return 0;
+	if (fn->min == fn->max)
+		perror_at(p, pos, "%s() takes %d argument%s, not %zu",
+		    fn->name, fn->min, fn->min == 1 ? "" : "s", n->nargs);
+	else
+		perror_at(p, pos, "%s() cannot take %zu arguments", fn->name,
+		    n->nargs);
+	return -1;
+}
+
+/* NAME "(" args ")": the current token is the "(". */
 static struct node *
 parse_call(struct parser *p, char *name, size_t pos)
 {
-	struct node *n, *a;
-	size_t i, apos;
-	int found = -1;
-	char *ref;
+	const struct func *fn;
+	struct node *n, *m;
 
-	for (i = 0; i < nitems(funcs); i++) {
-		if (strcmp(funcs[i].name, name) == 0) {
-			found = (int)i;
-			break;
-		}
-	}
-	if (found < 0) {
+	if ((fn = func_find(name)) == NULL) {
 		perror_at(p, pos, "the function %s() is not supported at a "
 		    "kiosk", name);
 		return NULL;
 	}
 	n = node_new(N_CALL);
-	n->f = funcs[found].f;
+	n->f = fn->f;
+	n->fn = fn;
 	lex(p);			/* past "(" */
-	if (p->tok != T_RP) {
-		for (;;) {
-			apos = p->pos;
-			if ((a = parse_or(p)) == NULL)
-				goto fail;
-			/* jr:choice-name's second argument names a question. */
-			if (n->f == F_CHOICE_NAME && n->nargs == 1) {
-				const char *sl;
-				if (a->type == N_STR && a->str[0] == '/' &&
-				    (sl = strrchr(a->str, '/'))[1] != '\0')
-					ref = xstrdup(sl + 1);
-				else if (a->type != N_STR || strncmp(a->str,
-				    "${", 2) != 0 || a->str[strlen(a->str) - 1]
-				    != '}') {
-					perror_at(p, apos, "jr:choice-name() "
-					    "needs a question as '${name}'");
-					node_free(a);
-					goto fail;
-				} else
-					ref = xstrndup(a->str + 2,
-					    strlen(a->str) - 3);
-				node_free(a);
-				a = make_ref(p, ref, apos);
-				free(ref);
-				if (a == NULL)
-					goto fail;
-			}
-			if (a->type == N_PARENT && n->f != F_POSITION) {
-				perror_at(p, apos, "\"..\" is only supported "
-				    "in position(..)");
-				node_free(a);
-				goto fail;
-			}
-			node_add(n, a);
-			if (p->tok == T_COMMA) {
-				lex(p);
-				continue;
-			}
-			break;
-		}
-	}
+	if (parse_args(p, n) != 0)
+		goto fail;
 	if (p->tok != T_RP && p->tok != T_END &&
 	    strchr("/[@", p->src[p->pos]) != NULL) {
 		perror_at(p, p->pos, "paths are not supported at a kiosk, use "
@@ -876,85 +971,72 @@ parse_call(struct parser *p, char *name, size_t pos)
 	}
 	if (n->f == F_CURRENT || n->f == F_INSTANCE) {
 		/* current()/../x and instance('x')/root/item[...]/col. */
-		struct node *m = path_after_call(p, n, pos);
+		m = path_after_call(p, n, pos);
 		node_free(n);
 		return m;
 	}
 	lex(p);
-	if ((int)n->nargs < funcs[found].min || (funcs[found].max >= 0 &&
-	    (int)n->nargs > funcs[found].max)) {
-		if (funcs[found].min == funcs[found].max)
-			perror_at(p, pos, "%s() takes %d argument%s, not %zu",
-			    name, funcs[found].min, funcs[found].min == 1 ?
-			    "" : "s", n->nargs);
-		else
-			perror_at(p, pos, "%s() cannot take %zu arguments",
-			    name, n->nargs);
+	if (check_arity(p, n, pos) != 0 ||
+	    (fn->check != NULL && fn->check(p, n, pos) != 0))
 		goto fail;
-	}
-	if (n->f == F_DATE && is_boolean(n->args[0])) {
-		perror_at(p, pos, "date() takes a date or a number, not "
-		    "true or false");
-		goto fail;
-	}
-	if (n->f == F_DIGEST && n->args[1]->type == N_STR) {
-		unsigned char d[DIGEST_MAX];
-		if (digest(n->args[1]->str, "", 0, d) == 0) {
-			perror_at(p, pos, "digest() knows MD5, SHA-1, SHA-256, "
-			    "SHA-384 and SHA-512, not \"%s\"",
-			    n->args[1]->str);
-			goto fail;
-		}
-	}
-	if (n->f == F_DIGEST && n->nargs > 2 && n->args[2]->type == N_STR &&
-	    strcasecmp(n->args[2]->str, "hex") != 0 &&
-	    strcasecmp(n->args[2]->str, "base64") != 0) {
-		perror_at(p, pos, "digest() encodes as 'base64' or 'hex', not "
-		    "\"%s\"", n->args[2]->str);
-		goto fail;
-	}
-	if (n->f == F_POSITION && n->args[0]->type != N_PARENT) {
-		perror_at(p, pos, "position() is supported as position(..): "
-		    "the number of the repeat instance");
-		goto fail;
-	}
-	if (n->f == F_INDEXED_REPEAT && !indexed_repeat_ok(n)) {
-		perror_at(p, pos, "indexed-repeat() needs a question, then "
-		    "pairs of a repeat or group around it and a number: "
-		    "indexed-repeat(${name}, ${repeat}, number[, ${repeat2}, "
-		    "number2...])");
-		goto fail;
-	}
-	if (n->f == F_COUNT_NON_EMPTY && n->args[0]->type != N_REF) {
-		perror_at(p, pos, "count-non-empty() needs a question ${name}");
-		goto fail;
-	}
-	if (n->f == F_COUNT && n->args[0]->type == N_INSTANCE)
-		return n;
-	if ((n->f == F_COUNT || n->f == F_SUM) && n->args[0]->type != N_REF) {
-		perror_at(p, pos, "%s() needs a question ${name}", name);
-		goto fail;
-	}
-	if (n->f == F_REGEX && n->args[1]->type == N_STR) {
-		const char *why = NULL;
-		n->re = xmalloc(sizeof *n->re);
-		if (regex_compile(n->re, n->args[1]->str, &why) != 0) {
-			free(n->re);
-			n->re = NULL;
-			if (why != NULL)
-				perror_at(p, pos, "the regular expression "
-				    "\"%s\" uses %s, which is not supported "
-				    "at a kiosk", n->args[1]->str, why);
-			else
-				perror_at(p, pos, "the regular expression "
-				    "\"%s\" is not valid", n->args[1]->str);
-			goto fail;
-		}
-	}
 	return n;
 fail:
 	node_free(n);
 	return NULL;
+}
+
+/*
+ * A bare name the caller knows: a column of the choices in a
+ * choice_filter ("/name"), or of instance()'s list in its predicate
+ * ("#list/name"). Anything else is a path a kiosk does not read. Frees
+ * name.
+ */
+static struct node *
+bare_name(struct parser *p, char *name, size_t pos)
+{
+	struct node *n;
+	char *key;
+	int ref;
+
+	if (p->resolve != NULL) {
+		if (p->inst_list != NULL)
+			xasprintf(&key, "#%s/%s", p->inst_list, name);
+		else
+			xasprintf(&key, "/%s", name);
+		ref = p->resolve(p->arg, key);
+		free(key);
+		if (ref >= 0) {
+			n = node_new(N_REF);
+			n->ref = ref;
+			n->str = name;
+			add_ref(p, ref);
+			return n;
+		}
+	}
+	if (p->inst_list != NULL)
+		perror_at(p, pos, "the choice list \"%s\" has no column "
+		    "\"%s\"", p->inst_list, name);
+	else
+		perror_at(p, pos, "\"%s\" is a path; paths are not supported "
+		    "at a kiosk, use ${name}", name);
+	free(name);
+	return NULL;
+}
+
+/* A name: a function call NAME(...), or a bare name. */
+static struct node *
+parse_name(struct parser *p, size_t pos)
+{
+	struct node *n;
+	char *name = p->text;
+
+	p->text = NULL;
+	lex(p);
+	if (p->tok != T_LP)
+		return bare_name(p, name, pos);
+	n = parse_call(p, name, pos);
+	free(name);
+	return n;
 }
 
 static struct node *
@@ -962,7 +1044,6 @@ parse_primary(struct parser *p)
 {
 	struct node *n;
 	size_t pos = p->pos;
-	char *name;
 
 	switch (p->tok) {
 	case T_NUM:
@@ -1006,42 +1087,7 @@ parse_primary(struct parser *p)
 		lex(p);
 		return n;
 	case T_NAME:
-		name = p->text;
-		p->text = NULL;
-		lex(p);
-		if (p->tok != T_LP && p->resolve != NULL) {
-			/* A bare name: the caller may know it (choice_filter). */
-			char *slash;
-			int ref;
-			if (p->inst_list != NULL)
-				xasprintf(&slash, "#%s/%s", p->inst_list, name);
-			else
-				xasprintf(&slash, "/%s", name);
-			ref = p->resolve(p->arg, slash);
-			free(slash);
-			if (ref >= 0) {
-				n = node_new(N_REF);
-				n->ref = ref;
-				n->str = name;
-				add_ref(p, ref);
-				return n;
-			}
-		}
-		if (p->tok != T_LP && p->inst_list != NULL) {
-			perror_at(p, pos, "the choice list \"%s\" has no "
-			    "column \"%s\"", p->inst_list, name);
-			free(name);
-			return NULL;
-		}
-		if (p->tok != T_LP) {
-			perror_at(p, pos, "\"%s\" is a path; paths are not "
-			    "supported at a kiosk, use ${name}", name);
-			free(name);
-			return NULL;
-		}
-		n = parse_call(p, name, pos);
-		free(name);
-		return n;
+		return parse_name(p, pos);
 	case T_END:
 		perror_at(p, pos, "the expression ends too early");
 		return NULL;
@@ -1986,7 +2032,7 @@ utf8_text(const unsigned char *p, size_t len)
 			buf_add(&o, p + i, need + 1);
 		else
 			buf_adds(&o, "\xef\xbf\xbd");	/* U+FFFD */
-		i += j;		/* the sequence, or its ill-formed start */
+		i += j;	/* the sequence, or its ill-formed start */
 	}
 	out = xstrdup(o.data != NULL ? (char *)o.data : "");
 	buf_free(&o);
@@ -2073,12 +2119,556 @@ instance_match(const struct node *n, const struct expr_env *env, long *count)
 	return first;
 }
 
+/* ---- the XPath functions: one evaluator per function or family ---- */
+
+/* The text in o as a value; frees o. */
+static struct val
+buf_val(struct buf *o)
+{
+	struct val v = vstr_own(xstrdup(o->data != NULL ? (char *)o->data :
+	    ""));
+
+	buf_free(o);
+	return v;
+}
+
+/* The first argument as a string, or the current answer without one. */
+static char *
+arg_or_self(const struct node *n, const struct expr_env *env)
+{
+	if (n->nargs == 0)
+		return xstrdup(env_value(env, EXPR_REF_SELF, 0));
+	return eval_str(n->args[0], env);
+}
+
+static struct val
+fn_if(const struct node *n, const struct expr_env *env)
+{
+	return eval(n->args[eval_bool(n->args[0], env) ? 1 : 2], env);
+}
+
+/* ODK: an empty string or NaN is "no value". */
+static struct val
+fn_coalesce(const struct node *n, const struct expr_env *env)
+{
+	struct val v = eval(n->args[0], env);
+
+	if (v.t == V_NUM ? !isnan(v.n) : v.t == V_BOOL || v.s[0] != '\0')
+		return v;
+	val_clear(&v);
+	return eval(n->args[1], env);
+}
+
+static struct val
+fn_selected(const struct node *n, const struct expr_env *env)
+{
+	char *a = eval_str(n->args[0], env), *b = eval_str(n->args[1], env);
+	const char *t, *bt;
+	size_t k, len, blen;
+	int r = 0;
+
+	for (k = 0; token_at(a, k, &t, &len); k++) {
+		if (len == strlen(b) && memcmp(t, b, len) == 0)
+			r = 1;
+	}
+	/* ODK trims the wanted value. */
+	if (!r && b[0] != '\0' && token_at(b, 0, &bt, &blen)) {
+		for (k = 0; token_at(a, k, &t, &len); k++)
+			if (len == blen && memcmp(t, bt, len) == 0)
+				r = 1;
+	}
+	freezero_str(a);
+	freezero_str(b);
+	return vbool(r);
+}
+
+static struct val
+fn_count_selected(const struct node *n, const struct expr_env *env)
+{
+	char *a = eval_str(n->args[0], env);
+	const char *t;
+	size_t k, len;
+
+	for (k = 0; token_at(a, k, &t, &len); k++)
+		;
+	freezero_str(a);
+	return vnum((double)k);
+}
+
+static struct val
+fn_selected_at(const struct node *n, const struct expr_env *env)
+{
+	char *a = eval_str(n->args[0], env);
+	double x = eval_num(n->args[1], env);
+	const char *t;
+	size_t len;
+	struct val v;
+
+	if (!isnan(x) && x >= 0 && x < 1e9 && token_at(a, (size_t)x, &t, &len))
+		v = vstr_own(xstrndup(t, len));
+	else
+		v = vstr_own(xstrdup(""));
+	freezero_str(a);
+	return v;
+}
+
+static struct val
+fn_choice_name(const struct node *n, const struct expr_env *env)
+{
+	char *a = eval_str(n->args[0], env);
+	const char *t = NULL;
+	struct val v;
+
+	if (env != NULL && env->choice_label != NULL)
+		t = env->choice_label(env->arg, n->args[1]->ref, a);
+	v = vstr_own(xstrdup(t != NULL ? t : ""));
+	freezero_str(a);
+	return v;
+}
+
+static struct val
+fn_string_length(const struct node *n, const struct expr_env *env)
+{
+	char *a = arg_or_self(n, env);
+	struct val v = vnum((double)u8len(a));
+
+	freezero_str(a);
+	return v;
+}
+
+/* A literal pattern was compiled with the form (check_regex). */
+static struct val
+fn_regex(const struct node *n, const struct expr_env *env)
+{
+	char *a = eval_str(n->args[0], env), *b;
+	regex_t re;
+	int r = 0;
+
+	if (n->re != NULL)
+		r = regexec(n->re, a, 0, NULL, 0) == 0;
+	else {
+		b = eval_str(n->args[1], env);
+		if (regex_compile(&re, b, NULL) == 0) {
+			r = regexec(&re, a, 0, NULL, 0) == 0;
+			regfree(&re);
+		}
+		freezero_str(b);
+	}
+	freezero_str(a);
+	return vbool(r);
+}
+
+/* concat(...) and join(sep, ...): every node of every argument. */
+static struct val
+fn_concat(const struct node *n, const struct expr_env *env)
+{
+	struct buf o = { 0 };
+	char *sep = NULL, *s;
+	size_t i = 0, k, cnt;
+	int r = 0;
+
+	if (n->f == F_JOIN) {
+		sep = eval_str(n->args[0], env);
+		i = 1;
+	}
+	for (; i < n->nargs; i++) {
+		cnt = nset_count(n->args[i], env);
+		for (k = 0; k < cnt; k++) {
+			s = nset_item(n->args[i], env, k);
+			if (sep != NULL && r++ > 0)
+				buf_adds(&o, sep);
+			buf_adds(&o, s);
+			freezero_str(s);
+		}
+	}
+	freezero_str(sep);
+	return buf_val(&o);
+}
+
+/* contains(), starts-with(), ends-with() */
+static struct val
+fn_contains(const struct node *n, const struct expr_env *env)
+{
+	char *a = eval_str(n->args[0], env), *b = eval_str(n->args[1], env);
+	int r;
+
+	if (n->f == F_CONTAINS)
+		r = strstr(a, b) != NULL;
+	else if (n->f == F_STARTS_WITH)
+		r = strncmp(a, b, strlen(b)) == 0;
+	else
+		r = strlen(a) >= strlen(b) &&
+		    strcmp(a + strlen(a) - strlen(b), b) == 0;
+	freezero_str(a);
+	freezero_str(b);
+	return vbool(r);
+}
+
+/* substring-before(), substring-after() */
+static struct val
+fn_substring_around(const struct node *n, const struct expr_env *env)
+{
+	char *a = eval_str(n->args[0], env), *b = eval_str(n->args[1], env);
+	char *s;
+	struct val v;
+
+	if ((s = strstr(a, b)) == NULL)
+		v = vstr_own(xstrdup(""));
+	else if (n->f == F_SUBSTRING_BEFORE)
+		v = vstr_own(xstrndup(a, (size_t)(s - a)));
+	else
+		v = vstr_own(xstrdup(s + strlen(b)));
+	freezero_str(a);
+	freezero_str(b);
+	return v;
+}
+
+/* substr(s, start[, end]) in code points. */
+static struct val
+fn_substr(const struct node *n, const struct expr_env *env)
+{
+	char *a = eval_str(n->args[0], env);
+	size_t len = u8len(a), i, k;
+	double x, y;
+	struct val v;
+
+	x = eval_num(n->args[1], env);
+	y = n->nargs > 2 ? eval_num(n->args[2], env) : (double)len;
+	if (isnan(x) || isnan(y)) {
+		freezero_str(a);
+		return vstr_own(xstrdup(""));
+	}
+	/* ODK: a negative start or end counts from the end. */
+	if (x < 0)
+		x += (double)len;
+	if (y < 0)
+		y += (double)len;
+	if (x < 0)
+		x = 0;
+	if (y > (double)len)
+		y = (double)len;
+	if (x >= y)
+		v = vstr_own(xstrdup(""));
+	else {
+		i = u8off(a, (size_t)x);
+		k = u8off(a, (size_t)y);
+		v = vstr_own(xstrndup(a + i, k - i));
+	}
+	freezero_str(a);
+	return v;
+}
+
+static struct val
+fn_normalize_space(const struct node *n, const struct expr_env *env)
+{
+	char *a = arg_or_self(n, env);
+	struct buf o = { 0 };
+	const char *t;
+	size_t k, len;
+
+	for (k = 0; token_at(a, k, &t, &len); k++) {
+		if (k > 0)
+			buf_addc(&o, ' ');
+		buf_add(&o, t, len);
+	}
+	freezero_str(a);
+	return buf_val(&o);
+}
+
+static struct val
+fn_translate(const struct node *n, const struct expr_env *env)
+{
+	char *a = eval_str(n->args[0], env), *b = eval_str(n->args[1], env);
+	char *c = eval_str(n->args[2], env), *s;
+	struct buf o = { 0 };
+	const char *t;
+
+	for (s = a; *s != '\0'; s++) {
+		t = strchr(b, *s);
+		if (t == NULL)
+			buf_addc(&o, *s);
+		else if ((size_t)(t - b) < strlen(c))
+			buf_addc(&o, c[t - b]);
+	}
+	freezero_str(a);
+	freezero_str(b);
+	freezero_str(c);
+	return buf_val(&o);
+}
+
+static struct val
+fn_number(const struct node *n, const struct expr_env *env)
+{
+	struct val v;
+	double x;
+
+	if (n->nargs == 0)
+		return vnum(str_to_num(env_value(env, EXPR_REF_SELF, 0)));
+	v = eval(n->args[0], env);
+	x = v.t == V_BOOL ? v.n : to_num(&v);
+	val_clear(&v);
+	return vnum(x);
+}
+
+static struct val
+fn_int(const struct node *n, const struct expr_env *env)
+{
+	double x = eval_num(n->args[0], env);
+
+	return vnum(isnan(x) || isinf(x) ? x : trunc(x));
+}
+
+static struct val
+fn_round(const struct node *n, const struct expr_env *env)
+{
+	struct val v = eval(n->args[0], env);
+	const char *t;
+	char *a = NULL;
+	double x, y;
+
+	/* JavaRosa also reads a decimal comma here: round('4,6') = 5. */
+	if (v.t == V_STR && strchr(v.s, '.') == NULL &&
+	    (t = strchr(v.s, ',')) != NULL && strchr(t + 1, ',') == NULL) {
+		a = xstrdup(v.s);
+		a[t - v.s] = '.';
+		x = str_to_num(a);
+	} else
+		x = to_num(&v);
+	val_clear(&v);
+	y = n->nargs > 1 ? eval_num(n->args[1], env) : 0;
+	freezero_str(a);
+	return vnum(round_odk(x, y));
+}
+
+/* exp10(x) as 10^x, the way a kiosk has always computed it. */
+static double
+pow10_of(double x)
+{
+	return pow(10, x);
+}
+
+/* floor(), sqrt(), sin(), ...: the table row's math function. */
+static struct val
+fn_math1(const struct node *n, const struct expr_env *env)
+{
+	return vnum(n->fn->math(eval_num(n->args[0], env)));
+}
+
+/* pow(x, y), atan2(y, x) */
+static struct val
+fn_math2(const struct node *n, const struct expr_env *env)
+{
+	double x = eval_num(n->args[0], env), y = eval_num(n->args[1], env);
+
+	return vnum(n->f == F_POW ? pow(x, y) : atan2(x, y));
+}
+
+static struct val
+fn_pi(const struct node *n, const struct expr_env *env)
+{
+	(void)n;
+	(void)env;
+	return vnum(M_PI);
+}
+
+/* ODK: every node of every argument; NaN if any is not a number. */
+static struct val
+fn_min_max(const struct node *n, const struct expr_env *env)
+{
+	double x, y = n->f == F_MIN ? INFINITY : -INFINITY;
+	size_t i, k, m, cnt = 0;
+
+	for (i = 0; i < n->nargs; i++) {
+		m = nset_count(n->args[i], env);
+		for (k = 0; k < m; k++, cnt++) {
+			if (n->args[i]->type == N_REF)
+				x = str_to_num(env_value(env, n->args[i]->ref,
+				    k));
+			else
+				x = eval_num(n->args[i], env);
+			if (isnan(x))
+				return vnum(NAN);
+			if (n->f == F_MIN ? x < y : x > y)
+				y = x;
+		}
+	}
+	return vnum(cnt == 0 ? NAN : y);
+}
+
+static struct val
+fn_today(const struct node *n, const struct expr_env *env)
+{
+	struct tm tm;
+	char *s;
+
+	(void)n;
+	today_parts(env, &tm);
+	xasprintf(&s, "%04d-%02d-%02d", tm.tm_year + 1900, tm.tm_mon + 1,
+	    tm.tm_mday);
+	return vstr_own(s);
+}
+
+static struct val
+fn_now(const struct node *n, const struct expr_env *env)
+{
+	struct tm tm;
+	char *s;
+
+	(void)n;
+	today_parts(env, &tm);
+	xasprintf(&s, "%04d-%02d-%02dT%02d:%02d:%02d.000%+03ld:%02ld",
+	    tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour,
+	    tm.tm_min, tm.tm_sec, tm.tm_gmtoff / 3600,
+	    labs(tm.tm_gmtoff % 3600) / 60);
+	return vstr_own(s);
+}
+
+static struct val
+fn_date(const struct node *n, const struct expr_env *env)
+{
+	struct val v = eval(n->args[0], env);
+	int yy, mm, dd;
+	double x;
+	char *s;
+
+	if (v.t == V_BOOL)
+		return vstr_const("");
+	if (v.t == V_DATE) {
+		/* JavaRosa: date() of a date drops its time. */
+		s = xstrdup(v.s);
+		val_clear(&v);
+		return vstr_own(s);
+	}
+	if (v.t == V_STR && strlen(v.s) >= 10 &&
+	    expr_parse_date(v.s, &yy, &mm, &dd) == 0) {
+		/* A date and time keeps its time (JavaRosa). */
+		x = v.s[10] == 'T' ? str_to_num(v.s) : NAN;
+		s = isnan(x) ? xstrndup(v.s, 10) : NULL;
+		val_clear(&v);
+		return s != NULL ? vstr_own(s) : vdate(x, local_date_str(x));
+	}
+	x = to_num(&v);
+	val_clear(&v);
+	return vstr_own(date_str(x));
+}
+
+/* format-date(), format-date-time() */
+static struct val
+fn_format_date(const struct node *n, const struct expr_env *env)
+{
+	char *a = eval_date_str(n->args[0], env);
+	char *b = eval_str(n->args[1], env);
+	struct val v = vstr_own(format_date(a, b));
+
+	freezero_str(a);
+	freezero_str(b);
+	return v;
+}
+
+/*
+ * Days since 1970-01-01T00:00Z: a date alone is its local midnight
+ * (JavaRosa, Web Forms), unlike number(date(x)), which counts calendar
+ * days.
+ */
+static struct val
+fn_decimal_date_time(const struct node *n, const struct expr_env *env)
+{
+	struct val v = eval(n->args[0], env);
+	struct tm tm;
+	const char *t;
+	char *a;
+	double x;
+
+	if (v.t == V_DATE) {
+		x = v.n;
+		val_clear(&v);
+		return vnum(x);
+	}
+	t = to_str(&v, &a);
+	a = a != NULL ? a : xstrdup(t);
+	val_clear(&v);
+	x = str_to_num(a);
+	if (strlen(a) == 10 && !isnan(x) && fabs(x) < 1e8) {
+		time_t t0 = (time_t)(x * 86400);
+		localtime_r(&t0, &tm);
+		t0 -= tm.tm_gmtoff;	/* about local midnight */
+		localtime_r(&t0, &tm);
+		x -= (double)tm.tm_gmtoff / 86400;
+	}
+	freezero_str(a);
+	return vnum(x);
+}
+
+static struct val
+fn_date_time(const struct node *n, const struct expr_env *env)
+{
+	struct val v = eval(n->args[0], env);
+	double x;
+
+	if (v.t == V_BOOL)
+		return vstr_const("");
+	if (v.t == V_DATE) {
+		x = v.n;
+		val_clear(&v);
+		return vstr_own(datetime_str(x));
+	}
+	if (v.t == V_STR && strchr(v.s, 'T') != NULL &&
+	    !isnan(str_to_num(v.s)))
+		return v;
+	x = to_num(&v);
+	val_clear(&v);
+	return vstr_own(datetime_str(x));
+}
+
+static struct val
+fn_count(const struct node *n, const struct expr_env *env)
+{
+	long matches;
+
+	if (n->args[0]->type == N_INSTANCE) {
+		instance_match(n->args[0], env, &matches);
+		return vnum((double)matches);
+	}
+	return vnum((double)env_count(env, n->args[0]->ref));
+}
+
+static struct val
+fn_count_non_empty(const struct node *n, const struct expr_env *env)
+{
+	size_t k, i = 0, cnt = env_count(env, n->args[0]->ref);
+
+	for (k = 0; k < cnt; k++)
+		i += env_value(env, n->args[0]->ref, k)[0] != '\0';
+	return vnum((double)i);
+}
+
+static struct val
+fn_sum(const struct node *n, const struct expr_env *env)
+{
+	size_t k, cnt = env_count(env, n->args[0]->ref);
+	double x = 0;
+
+	for (k = 0; k < cnt; k++)
+		x += str_to_num(env_value(env, n->args[0]->ref, k));
+	return vnum(x);
+}
+
+/* position(..): the repeat instance of the question (1-based). */
+static struct val
+fn_position(const struct node *n, const struct expr_env *env)
+{
+	(void)n;
+	if (env == NULL || env->position == NULL)
+		return vnum(0);
+	return vnum((double)env->position(env->arg));
+}
+
 /*
  * ODK indexed-repeat(ref, group1, i1, group2, i2, ...): ref in instance
  * i of each group (1-based; empty, NaN or below 1: the first).
  */
 static struct val
-indexed_repeat(const struct node *n, const struct expr_env *env)
+fn_indexed_repeat(const struct node *n, const struct expr_env *env)
 {
 	int groups[EXPR_INDEXED_MAX];
 	size_t idx[EXPR_INDEXED_MAX], j, np = (n->nargs - 1) / 2;
@@ -2108,480 +2698,263 @@ indexed_repeat(const struct node *n, const struct expr_env *env)
 }
 
 static struct val
-eval_call(const struct node *n, const struct expr_env *env)
+fn_random(const struct node *n, const struct expr_env *env)
 {
-	struct val v;
-	struct buf o = { 0 };
-	struct tm tm;
-	char *a = NULL, *b = NULL, *c = NULL, *s;
-	const char *t;
-	size_t i, k, len, cnt;
-	double x, y;
-	regex_t re;
-	int r;
+	(void)n;
+	(void)env;
+	return vnum(random_unit());
+}
 
-	switch (n->f) {
-	case F_IF:
-		return eval(n->args[eval_bool(n->args[0], env) ? 1 : 2], env);
-	case F_COALESCE:
-		/* ODK: an empty string or NaN is "no value". */
-		v = eval(n->args[0], env);
-		if (v.t == V_NUM ? !isnan(v.n) : v.t == V_BOOL ||
-		    v.s[0] != '\0')
-			return v;
-		val_clear(&v);
-		return eval(n->args[1], env);
-	case F_SELECTED:
-		a = eval_str(n->args[0], env);
-		b = eval_str(n->args[1], env);
-		r = 0;
-		for (k = 0; token_at(a, k, &t, &len); k++) {
-			if (len == strlen(b) && memcmp(t, b, len) == 0)
-				r = 1;
+static struct val
+fn_version(const struct node *n, const struct expr_env *env)
+{
+	(void)n;
+	return vstr_own(xstrdup(env != NULL && env->version != NULL ?
+	    env->version : ""));
+}
+
+/* uuid(): a version 4 UUID; uuid(n): n random letters and digits. */
+static struct val
+fn_uuid(const struct node *n, const struct expr_env *env)
+{
+	static const char al[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
+	struct buf o = { 0 };
+	unsigned char u[16];
+	size_t i;
+	double x;
+
+	if (n->nargs == 0) {
+		for (i = 0; i < 16; i++)
+			u[i] = (unsigned char)(random_unit() * 256);
+		u[6] = (u[6] & 0x0f) | 0x40;
+		u[8] = (u[8] & 0x3f) | 0x80;
+		for (i = 0; i < 16; i++) {
+			if (i == 4 || i == 6 || i == 8 || i == 10)
+				buf_addc(&o, '-');
+			buf_addf(&o, "%02x", u[i]);
 		}
-		/* ODK trims the wanted value. */
-		if (!r && b[0] != '\0') {
-			const char *bt;
-			size_t blen;
-			if (token_at(b, 0, &bt, &blen))
-				for (k = 0; token_at(a, k, &t, &len); k++)
-					if (len == blen && memcmp(t, bt,
-					    len) == 0)
-						r = 1;
-		}
-		v = vbool(r);
-		goto out;
-	case F_COUNT_SELECTED:
-		a = eval_str(n->args[0], env);
-		for (k = 0; token_at(a, k, &t, &len); k++)
-			;
-		v = vnum((double)k);
-		goto out;
-	case F_SELECTED_AT:
-		a = eval_str(n->args[0], env);
-		x = eval_num(n->args[1], env);
-		if (!isnan(x) && x >= 0 && x < 1e9 &&
-		    token_at(a, (size_t)x, &t, &len))
-			v = vstr_own(xstrndup(t, len));
-		else
-			v = vstr_own(xstrdup(""));
-		goto out;
-	case F_CHOICE_NAME:
-		a = eval_str(n->args[0], env);
-		t = NULL;
-		if (env != NULL && env->choice_label != NULL)
-			t = env->choice_label(env->arg, n->args[1]->ref, a);
-		v = vstr_own(xstrdup(t != NULL ? t : ""));
-		goto out;
-	case F_STRING_LENGTH:
-	case F_STRING_LENGTH0:
-		if (n->nargs == 0)
-			a = xstrdup(env_value(env, EXPR_REF_SELF, 0));
-		else
-			a = eval_str(n->args[0], env);
-		v = vnum((double)u8len(a));
-		goto out;
-	case F_REGEX:
-		a = eval_str(n->args[0], env);
-		if (n->re != NULL)
-			r = regexec(n->re, a, 0, NULL, 0) == 0;
-		else {
-			b = eval_str(n->args[1], env);
-			r = 0;
-			if (regex_compile(&re, b, NULL) == 0) {
-				r = regexec(&re, a, 0, NULL, 0) == 0;
-				regfree(&re);
-			}
-		}
-		v = vbool(r);
-		goto out;
-	case F_CONCAT:
-	case F_JOIN:
-		i = 0;
-		if (n->f == F_JOIN) {
-			b = eval_str(n->args[0], env);
-			i = 1;
-		}
-		r = 0;
-		for (; i < n->nargs; i++) {
-			cnt = nset_count(n->args[i], env);
-			for (k = 0; k < cnt; k++) {
-				s = nset_item(n->args[i], env, k);
-				if (n->f == F_JOIN && r++ > 0)
-					buf_adds(&o, b);
-				buf_adds(&o, s);
-				freezero_str(s);
-			}
-		}
-		v = vstr_own(xstrdup(o.data != NULL ? (char *)o.data : ""));
-		buf_free(&o);
-		goto out;
-	case F_CONTAINS:
-	case F_STARTS_WITH:
-	case F_ENDS_WITH:
-		a = eval_str(n->args[0], env);
-		b = eval_str(n->args[1], env);
-		if (n->f == F_CONTAINS)
-			r = strstr(a, b) != NULL;
-		else if (n->f == F_STARTS_WITH)
-			r = strncmp(a, b, strlen(b)) == 0;
-		else
-			r = strlen(a) >= strlen(b) &&
-			    strcmp(a + strlen(a) - strlen(b), b) == 0;
-		v = vbool(r);
-		goto out;
-	case F_SUBSTRING_BEFORE:
-	case F_SUBSTRING_AFTER:
-		a = eval_str(n->args[0], env);
-		b = eval_str(n->args[1], env);
-		if ((s = strstr(a, b)) == NULL)
-			v = vstr_own(xstrdup(""));
-		else if (n->f == F_SUBSTRING_BEFORE)
-			v = vstr_own(xstrndup(a, (size_t)(s - a)));
-		else
-			v = vstr_own(xstrdup(s + strlen(b)));
-		goto out;
-	case F_SUBSTR:
-		a = eval_str(n->args[0], env);
-		len = u8len(a);
-		x = eval_num(n->args[1], env);
-		y = n->nargs > 2 ? eval_num(n->args[2], env) : (double)len;
-		if (isnan(x) || isnan(y)) {
-			v = vstr_own(xstrdup(""));
-			goto out;
-		}
-		/* ODK: a negative start or end counts from the end. */
-		if (x < 0)
-			x += (double)len;
-		if (y < 0)
-			y += (double)len;
-		if (x < 0)
-			x = 0;
-		if (y > (double)len)
-			y = (double)len;
-		if (x >= y) {
-			v = vstr_own(xstrdup(""));
-			goto out;
-		}
-		i = u8off(a, (size_t)x);
-		k = u8off(a, (size_t)y);
-		v = vstr_own(xstrndup(a + i, k - i));
-		goto out;
-	case F_NORMALIZE_SPACE:
-		if (n->nargs == 0)
-			a = xstrdup(env_value(env, EXPR_REF_SELF, 0));
-		else
-			a = eval_str(n->args[0], env);
-		for (k = 0; token_at(a, k, &t, &len); k++) {
-			if (k > 0)
-				buf_addc(&o, ' ');
-			buf_add(&o, t, len);
-		}
-		v = vstr_own(xstrdup(o.data != NULL ? (char *)o.data : ""));
-		buf_free(&o);
-		goto out;
-	case F_TRANSLATE:
-		a = eval_str(n->args[0], env);
-		b = eval_str(n->args[1], env);
-		c = eval_str(n->args[2], env);
-		for (s = a; *s != '\0'; s++) {
-			t = strchr(b, *s);
-			if (t == NULL)
-				buf_addc(&o, *s);
-			else if ((size_t)(t - b) < strlen(c))
-				buf_addc(&o, c[t - b]);
-		}
-		v = vstr_own(xstrdup(o.data != NULL ? (char *)o.data : ""));
-		buf_free(&o);
-		goto out;
-	case F_NUMBER:
-		if (n->nargs == 0)
-			return vnum(str_to_num(env_value(env,
-			    EXPR_REF_SELF, 0)));
-		v = eval(n->args[0], env);
-		x = v.t == V_BOOL ? v.n : to_num(&v);
-		val_clear(&v);
-		return vnum(x);
-	case F_INT:
+	} else {
 		x = eval_num(n->args[0], env);
-		return vnum(isnan(x) || isinf(x) ? x : trunc(x));
-	case F_ROUND:
-		/* JavaRosa also reads a decimal comma here: round('4,6') = 5. */
-		v = eval(n->args[0], env);
-		if (v.t == V_STR && strchr(v.s, '.') == NULL &&
-		    (t = strchr(v.s, ',')) != NULL && strchr(t + 1, ',') == NULL) {
-			a = xstrdup(v.s);
-			a[t - v.s] = '.';
-			x = str_to_num(a);
-		} else
-			x = to_num(&v);
-		val_clear(&v);
-		y = n->nargs > 1 ? eval_num(n->args[1], env) : 0;
-		v = vnum(round_odk(x, y));
-		goto out;
-	case F_FLOOR:
-		return vnum(floor(eval_num(n->args[0], env)));
-	case F_CEILING:
-		return vnum(ceil(eval_num(n->args[0], env)));
-	case F_ABS:
-		return vnum(fabs(eval_num(n->args[0], env)));
-	case F_POW:
-		x = eval_num(n->args[0], env);
-		y = eval_num(n->args[1], env);
-		return vnum(pow(x, y));
-	case F_MIN:
-	case F_MAX:
-		/* ODK: every node of every argument; NaN if any is not a number. */
-		y = n->f == F_MIN ? INFINITY : -INFINITY;
-		cnt = 0;
-		for (i = 0; i < n->nargs; i++) {
-			size_t m = nset_count(n->args[i], env);
-			for (k = 0; k < m; k++, cnt++) {
-				if (n->args[i]->type == N_REF)
-					x = str_to_num(env_value(env,
-					    n->args[i]->ref, k));
-				else
-					x = eval_num(n->args[i], env);
-				if (isnan(x))
-					return vnum(NAN);
-				if (n->f == F_MIN ? x < y : x > y)
-					y = x;
-			}
-		}
-		return vnum(cnt == 0 ? NAN : y);
-	case F_TODAY:
-		today_parts(env, &tm);
-		xasprintf(&s, "%04d-%02d-%02d", tm.tm_year + 1900,
-		    tm.tm_mon + 1, tm.tm_mday);
-		return vstr_own(s);
-	case F_NOW:
-		today_parts(env, &tm);
-		xasprintf(&s, "%04d-%02d-%02dT%02d:%02d:%02d.000%+03ld:%02ld",
-		    tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour,
-		    tm.tm_min, tm.tm_sec, tm.tm_gmtoff / 3600,
-		    labs(tm.tm_gmtoff % 3600) / 60);
-		return vstr_own(s);
-	case F_DATE:
-		v = eval(n->args[0], env);
-		if (v.t == V_BOOL)
-			return vstr_const("");
-		if (v.t == V_DATE) {
-			/* JavaRosa: date() of a date drops its time. */
-			s = xstrdup(v.s);
-			val_clear(&v);
-			return vstr_own(s);
-		}
-		if (v.t == V_STR) {
-			int yy, mm, dd;
-			if (strlen(v.s) >= 10 &&
-			    expr_parse_date(v.s, &yy, &mm, &dd) == 0) {
-				/* A date and time keeps its time (JavaRosa). */
-				x = v.s[10] == 'T' ? str_to_num(v.s) : NAN;
-				s = isnan(x) ? xstrndup(v.s, 10) : NULL;
-				val_clear(&v);
-				return s != NULL ? vstr_own(s) :
-				    vdate(x, local_date_str(x));
-			}
-		}
-		x = to_num(&v);
-		val_clear(&v);
-		return vstr_own(date_str(x));
-	case F_FORMAT_DATE:
-	case F_FORMAT_DATE_TIME:
-		a = eval_date_str(n->args[0], env);
-		b = eval_str(n->args[1], env);
-		v = vstr_own(format_date(a, b));
-		goto out;
-	case F_DECIMAL_DATE_TIME:
-		/*
-		 * Days since 1970-01-01T00:00Z: a date alone is its local
-		 * midnight (JavaRosa, Web Forms), unlike number(date(x)),
-		 * which counts calendar days.
-		 */
-		v = eval(n->args[0], env);
-		if (v.t == V_DATE) {
-			x = v.n;
-			val_clear(&v);
-			return vnum(x);
-		}
-		t = to_str(&v, &a);
-		a = a != NULL ? a : xstrdup(t);
-		val_clear(&v);
-		x = str_to_num(a);
-		if (strlen(a) == 10 && !isnan(x) && fabs(x) < 1e8) {
-			time_t t0 = (time_t)(x * 86400);
-			localtime_r(&t0, &tm);
-			t0 -= tm.tm_gmtoff;	/* about local midnight */
-			localtime_r(&t0, &tm);
-			x -= (double)tm.tm_gmtoff / 86400;
-		}
-		v = vnum(x);
-		goto out;
-	case F_COUNT:
-		if (n->args[0]->type == N_INSTANCE) {
-			long matches;
-			instance_match(n->args[0], env, &matches);
-			return vnum((double)matches);
-		}
-		return vnum((double)env_count(env, n->args[0]->ref));
-	case F_COUNT_NON_EMPTY:
-		cnt = env_count(env, n->args[0]->ref);
-		for (k = 0, i = 0; k < cnt; k++)
-			i += env_value(env, n->args[0]->ref, k)[0] != '\0';
-		return vnum((double)i);
-	case F_POSITION:
-		if (env == NULL || env->position == NULL)
-			return vnum(0);
-		return vnum((double)env->position(env->arg));
-	case F_INDEXED_REPEAT:
-		return indexed_repeat(n, env);
-	case F_RANDOM:
-		return vnum(random_unit());
-	case F_VERSION:
-		return vstr_own(xstrdup(env != NULL && env->version != NULL ?
-		    env->version : ""));
-	case F_UUID:
-		if (n->nargs == 0) {
-			unsigned char u[16];
-			for (i = 0; i < 16; i++)
-				u[i] = (unsigned char)(random_unit() * 256);
-			u[6] = (u[6] & 0x0f) | 0x40;
-			u[8] = (u[8] & 0x3f) | 0x80;
-			for (i = 0; i < 16; i++) {
-				if (i == 4 || i == 6 || i == 8 || i == 10)
-					buf_addc(&o, '-');
-				buf_addf(&o, "%02x", u[i]);
-			}
-		} else {
-			static const char al[] =
-			    "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
-			x = eval_num(n->args[0], env);
-			for (i = 0; !isnan(x) && i < (size_t)fmin(x, 1000);
-			    i++)
-				buf_addc(&o, al[(size_t)(random_unit() * 36)]);
-		}
-		v = vstr_own(xstrdup(o.data != NULL ? (char *)o.data : ""));
-		buf_free(&o);
-		goto out;
-	case F_SQRT:
-		return vnum(sqrt(eval_num(n->args[0], env)));
-	case F_EXP:
-		return vnum(exp(eval_num(n->args[0], env)));
-	case F_EXP10:
-		return vnum(pow(10, eval_num(n->args[0], env)));
-	case F_LOG:
-		return vnum(log(eval_num(n->args[0], env)));
-	case F_LOG10:
-		return vnum(log10(eval_num(n->args[0], env)));
-	case F_PI:
-		return vnum(M_PI);
-	case F_SIN:
-		return vnum(sin(eval_num(n->args[0], env)));
-	case F_COS:
-		return vnum(cos(eval_num(n->args[0], env)));
-	case F_TAN:
-		return vnum(tan(eval_num(n->args[0], env)));
-	case F_ASIN:
-		return vnum(asin(eval_num(n->args[0], env)));
-	case F_ACOS:
-		return vnum(acos(eval_num(n->args[0], env)));
-	case F_ATAN:
-		return vnum(atan(eval_num(n->args[0], env)));
-	case F_ATAN2:
-		x = eval_num(n->args[0], env);
-		y = eval_num(n->args[1], env);
-		return vnum(atan2(x, y));
-	case F_CHECKLIST:
-		/* ODK: how many are true lies in [min, max]; -1: no bound. */
-		x = eval_num(n->args[0], env);
-		y = eval_num(n->args[1], env);
-		r = checklist_true(n, 2, env);
-		return vbool((x < 0 || r >= x) && (y < 0 || r <= y));
-	case F_WEIGHTED_CHECKLIST: {
-		/* (min, max, v1, w1, v2, w2...): the weights of the true. */
-		double w = 0;
-		x = eval_num(n->args[0], env);
-		y = eval_num(n->args[1], env);
-		for (i = 2; i + 1 < n->nargs; i += 2)
-			if (eval_bool(n->args[i], env))
-				w += eval_num(n->args[i + 1], env);
-		return vbool((x < 0 || w >= x) && (y < 0 || w <= y));
+		for (i = 0; !isnan(x) && i < (size_t)fmin(x, 1000); i++)
+			buf_addc(&o, al[(size_t)(random_unit() * 36)]);
 	}
-	case F_BASE64_DECODE:
-		a = eval_str(n->args[0], env);
-		if (base64_decode(a, &o) != 0)
-			v = vstr_own(xstrdup(""));
-		else
-			v = vstr_own(utf8_text(o.data != NULL ?
-			    (const unsigned char *)o.data : NULL, o.len));
-		buf_free(&o);
-		goto out;
-	case F_DATE_TIME:
-		v = eval(n->args[0], env);
-		if (v.t == V_BOOL)
-			return vstr_const("");
-		if (v.t == V_DATE) {
-			x = v.n;
-			val_clear(&v);
-			return vstr_own(datetime_str(x));
-		}
-		if (v.t == V_STR && strchr(v.s, 'T') != NULL &&
-		    !isnan(str_to_num(v.s)))
-			return v;
-		x = to_num(&v);
-		val_clear(&v);
-		return vstr_own(datetime_str(x));
-	case F_DIGEST:
-		a = eval_str(n->args[0], env);
-		b = eval_str(n->args[1], env);
-		c = n->nargs > 2 ? eval_str(n->args[2], env) : xstrdup("base64");
-		v = vstr_own(digest_str(a, b, c));
-		goto out;
-	case F_SUM:
-		cnt = env_count(env, n->args[0]->ref);
-		x = 0;
-		for (k = 0; k < cnt; k++)
-			x += str_to_num(env_value(env, n->args[0]->ref, k));
-		return vnum(x);
-	case F_NOT:
-		return vbool(!eval_bool(n->args[0], env));
-	case F_TRUE:
-		return vbool(1);
-	case F_FALSE:
-		return vbool(0);
-	case F_BOOLEAN:
-		return vbool(eval_bool(n->args[0], env));
-	case F_BOOLEAN_FROM_STRING:
-		a = eval_str(n->args[0], env);
-		v = vbool(strcmp(a, "true") == 0 || strcmp(a, "1") == 0);
-		goto out;
-	case F_STRING:
-		if (n->nargs == 0)
-			return vstr_own(xstrdup(env_value(env, EXPR_REF_SELF,
-			    0)));
-		return vstr_own(eval_str(n->args[0], env));
-	case F_ONCE:
-		/*
-		 * ODK: keep the value the question already has; otherwise the
-		 * argument, but never NaN or Infinity (those leave it empty).
-		 */
-		t = env_value(env, EXPR_REF_SELF, 0);
-		if (t[0] != '\0')
-			return vstr_own(xstrdup(t));
-		v = eval(n->args[0], env);
-		if (v.t == V_NUM && (isnan(v.n) || isinf(v.n))) {
-			val_clear(&v);
-			return vstr_const("");
-		}
-		return v;
-	default:
-		return vstr_const("");
-	}
-out:
+	return buf_val(&o);
+}
+
+/* ODK: how many are true lies in [min, max]; -1: no bound. */
+static struct val
+fn_checklist(const struct node *n, const struct expr_env *env)
+{
+	double x = eval_num(n->args[0], env), y = eval_num(n->args[1], env);
+	int r = checklist_true(n, 2, env);
+
+	return vbool((x < 0 || r >= x) && (y < 0 || r <= y));
+}
+
+/* (min, max, v1, w1, v2, w2...): the weights of the true. */
+static struct val
+fn_weighted_checklist(const struct node *n, const struct expr_env *env)
+{
+	double x = eval_num(n->args[0], env), y = eval_num(n->args[1], env);
+	double w = 0;
+	size_t i;
+
+	for (i = 2; i + 1 < n->nargs; i += 2)
+		if (eval_bool(n->args[i], env))
+			w += eval_num(n->args[i + 1], env);
+	return vbool((x < 0 || w >= x) && (y < 0 || w <= y));
+}
+
+static struct val
+fn_base64_decode(const struct node *n, const struct expr_env *env)
+{
+	char *a = eval_str(n->args[0], env);
+	struct buf o = { 0 };
+	struct val v;
+
+	if (base64_decode(a, &o) != 0)
+		v = vstr_own(xstrdup(""));
+	else
+		v = vstr_own(utf8_text(o.data != NULL ?
+		    (const unsigned char *)o.data : NULL, o.len));
+	buf_free(&o);
+	freezero_str(a);
+	return v;
+}
+
+static struct val
+fn_digest(const struct node *n, const struct expr_env *env)
+{
+	char *a = eval_str(n->args[0], env), *b = eval_str(n->args[1], env);
+	char *c = n->nargs > 2 ? eval_str(n->args[2], env) : xstrdup("base64");
+	struct val v = vstr_own(digest_str(a, b, c));
+
 	freezero_str(a);
 	freezero_str(b);
 	freezero_str(c);
 	return v;
+}
+
+static struct val
+fn_not(const struct node *n, const struct expr_env *env)
+{
+	return vbool(!eval_bool(n->args[0], env));
+}
+
+/* true(), false() */
+static struct val
+fn_true_false(const struct node *n, const struct expr_env *env)
+{
+	(void)env;
+	return vbool(n->f == F_TRUE);
+}
+
+static struct val
+fn_boolean(const struct node *n, const struct expr_env *env)
+{
+	return vbool(eval_bool(n->args[0], env));
+}
+
+static struct val
+fn_boolean_from_string(const struct node *n, const struct expr_env *env)
+{
+	char *a = eval_str(n->args[0], env);
+	int r = strcmp(a, "true") == 0 || strcmp(a, "1") == 0;
+
+	freezero_str(a);
+	return vbool(r);
+}
+
+static struct val
+fn_string(const struct node *n, const struct expr_env *env)
+{
+	return vstr_own(arg_or_self(n, env));
+}
+
+/*
+ * ODK: keep the value the question already has; otherwise the argument,
+ * but never NaN or Infinity (those leave it empty).
+ */
+static struct val
+fn_once(const struct node *n, const struct expr_env *env)
+{
+	const char *t = env_value(env, EXPR_REF_SELF, 0);
+	struct val v;
+
+	if (t[0] != '\0')
+		return vstr_own(xstrdup(t));
+	v = eval(n->args[0], env);
+	if (v.t == V_NUM && (isnan(v.n) || isinf(v.n))) {
+		val_clear(&v);
+		return vstr_const("");
+	}
+	return v;
+}
+
+/* Every function a kiosk knows (see struct func). */
+static const struct func funcs[] = {
+	{ "if", F_IF, 3, 3, fn_if, NULL, NULL, 0 },
+	{ "coalesce", F_COALESCE, 2, 2, fn_coalesce, NULL, NULL, 0 },
+	{ "selected", F_SELECTED, 2, 2, fn_selected, NULL, NULL, 1 },
+	{ "count-selected", F_COUNT_SELECTED, 1, 1, fn_count_selected, NULL,
+	    NULL, 0 },
+	{ "selected-at", F_SELECTED_AT, 2, 2, fn_selected_at, NULL, NULL, 0 },
+	{ "jr:choice-name", F_CHOICE_NAME, 2, 2, fn_choice_name, NULL, NULL,
+	    0 },
+	{ "string-length", F_STRING_LENGTH, 0, 1, fn_string_length, NULL,
+	    NULL, 0 },
+	{ "regex", F_REGEX, 2, 2, fn_regex, check_regex, NULL, 1 },
+	{ "concat", F_CONCAT, 0, -1, fn_concat, NULL, NULL, 0 },
+	{ "contains", F_CONTAINS, 2, 2, fn_contains, NULL, NULL, 1 },
+	{ "starts-with", F_STARTS_WITH, 2, 2, fn_contains, NULL, NULL, 1 },
+	{ "ends-with", F_ENDS_WITH, 2, 2, fn_contains, NULL, NULL, 1 },
+	{ "substr", F_SUBSTR, 2, 3, fn_substr, NULL, NULL, 0 },
+	{ "normalize-space", F_NORMALIZE_SPACE, 0, 1, fn_normalize_space,
+	    NULL, NULL, 0 },
+	{ "number", F_NUMBER, 0, 1, fn_number, NULL, NULL, 0 },
+	{ "int", F_INT, 1, 1, fn_int, NULL, NULL, 0 },
+	{ "round", F_ROUND, 1, 2, fn_round, NULL, NULL, 0 },
+	{ "today", F_TODAY, 0, 0, fn_today, NULL, NULL, 0 },
+	{ "now", F_NOW, 0, 0, fn_now, NULL, NULL, 0 },
+	{ "date", F_DATE, 1, 1, fn_date, check_date, NULL, 0 },
+	{ "format-date", F_FORMAT_DATE, 2, 2, fn_format_date, NULL, NULL, 0 },
+	{ "decimal-date-time", F_DECIMAL_DATE_TIME, 1, 1,
+	    fn_decimal_date_time, NULL, NULL, 0 },
+	{ "count", F_COUNT, 1, 1, fn_count, check_nodeset, NULL, 0 },
+	{ "sum", F_SUM, 1, 1, fn_sum, check_nodeset, NULL, 0 },
+	{ "not", F_NOT, 1, 1, fn_not, NULL, NULL, 1 },
+	{ "true", F_TRUE, 0, 0, fn_true_false, NULL, NULL, 1 },
+	{ "false", F_FALSE, 0, 0, fn_true_false, NULL, NULL, 1 },
+	{ "boolean", F_BOOLEAN, 1, 1, fn_boolean, NULL, NULL, 1 },
+	{ "string", F_STRING, 0, 1, fn_string, NULL, NULL, 0 },
+	{ "floor", F_FLOOR, 1, 1, fn_math1, NULL, floor, 0 },
+	{ "ceiling", F_CEILING, 1, 1, fn_math1, NULL, ceil, 0 },
+	{ "abs", F_ABS, 1, 1, fn_math1, NULL, fabs, 0 },
+	{ "pow", F_POW, 2, 2, fn_math2, NULL, NULL, 0 },
+	{ "min", F_MIN, 1, -1, fn_min_max, NULL, NULL, 0 },
+	{ "max", F_MAX, 1, -1, fn_min_max, NULL, NULL, 0 },
+	{ "substring-before", F_SUBSTRING_BEFORE, 2, 2, fn_substring_around,
+	    NULL, NULL, 0 },
+	{ "substring-after", F_SUBSTRING_AFTER, 2, 2, fn_substring_around,
+	    NULL, NULL, 0 },
+	{ "translate", F_TRANSLATE, 3, 3, fn_translate, NULL, NULL, 0 },
+	{ "once", F_ONCE, 1, 1, fn_once, NULL, NULL, 0 },
+	{ "boolean-from-string", F_BOOLEAN_FROM_STRING, 1, 1,
+	    fn_boolean_from_string, NULL, NULL, 1 },
+	{ "join", F_JOIN, 1, -1, fn_concat, NULL, NULL, 0 },
+	{ "position", F_POSITION, 1, 1, fn_position, check_position, NULL,
+	    0 },
+	{ "indexed-repeat", F_INDEXED_REPEAT, 3, 1 + 2 * EXPR_INDEXED_MAX,
+	    fn_indexed_repeat, check_indexed_repeat, NULL, 0 },
+	{ "count-non-empty", F_COUNT_NON_EMPTY, 1, 1, fn_count_non_empty,
+	    check_nodeset, NULL, 0 },
+	{ "random", F_RANDOM, 0, 0, fn_random, NULL, NULL, 0 },
+	{ "current", F_CURRENT, 0, 0, NULL, NULL, NULL, 0 },
+	{ "date-time", F_DATE_TIME, 1, 1, fn_date_time, NULL, NULL, 0 },
+	{ "format-date-time", F_FORMAT_DATE_TIME, 2, 2, fn_format_date, NULL,
+	    NULL, 0 },
+	{ "uuid", F_UUID, 0, 1, fn_uuid, NULL, NULL, 0 },
+	{ "version", F_VERSION, 0, 0, fn_version, NULL, NULL, 0 },
+	{ "sqrt", F_SQRT, 1, 1, fn_math1, NULL, sqrt, 0 },
+	{ "exp", F_EXP, 1, 1, fn_math1, NULL, exp, 0 },
+	{ "exp10", F_EXP10, 1, 1, fn_math1, NULL, pow10_of, 0 },
+	{ "log", F_LOG, 1, 1, fn_math1, NULL, log, 0 },
+	{ "log10", F_LOG10, 1, 1, fn_math1, NULL, log10, 0 },
+	{ "pi", F_PI, 0, 0, fn_pi, NULL, NULL, 0 },
+	{ "sin", F_SIN, 1, 1, fn_math1, NULL, sin, 0 },
+	{ "cos", F_COS, 1, 1, fn_math1, NULL, cos, 0 },
+	{ "tan", F_TAN, 1, 1, fn_math1, NULL, tan, 0 },
+	{ "asin", F_ASIN, 1, 1, fn_math1, NULL, asin, 0 },
+	{ "acos", F_ACOS, 1, 1, fn_math1, NULL, acos, 0 },
+	{ "atan", F_ATAN, 1, 1, fn_math1, NULL, atan, 0 },
+	{ "atan2", F_ATAN2, 2, 2, fn_math2, NULL, NULL, 0 },
+	{ "checklist", F_CHECKLIST, 2, -1, fn_checklist, NULL, NULL, 0 },
+	{ "weighted-checklist", F_WEIGHTED_CHECKLIST, 2, -1,
+	    fn_weighted_checklist, NULL, NULL, 0 },
+	{ "base64-decode", F_BASE64_DECODE, 1, 1, fn_base64_decode, NULL,
+	    NULL, 0 },
+	{ "digest", F_DIGEST, 2, 3, fn_digest, check_digest, NULL, 0 },
+	{ "instance", F_INSTANCE, 1, 1, NULL, NULL, NULL, 0 },
+};
+
+static const struct func *
+func_find(const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < nitems(funcs); i++) {
+		if (strcmp(funcs[i].name, name) == 0)
+			return &funcs[i];
+	}
+	return NULL;
+}
+
+static struct val
+eval_call(const struct node *n, const struct expr_env *env)
+{
+	if (n->fn->eval == NULL)
+		return vstr_const("");
+	return n->fn->eval(n, env);
 }
 
 static struct val
