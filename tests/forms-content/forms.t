@@ -407,6 +407,30 @@ tap(err_example is not None and not examples,
     "every hint's example date is the date error's example (%s)" % err_example,
     examples[:20])
 
+# ---- "Next steps" once: the ticket and its screen print the kiosk's own
+# heading and drop the form's first "Next steps:" only when the words are
+# the same, so a form's heading must be the catalogue's translation.
+heading = {"en": "Next steps"}
+for l in LANGS[1:]:
+    m = re.search(r'msgid "Next steps"\nmsgstr "([^"]*)"',
+                  open("locales/%s.po" % l, encoding="utf-8").read())
+    heading[l] = m.group(1) if m else None
+twice = []
+for f in files:
+    sh = parse(open(f, encoding="utf-8").read())
+    st = sh["settings"][1][0] if sh["settings"][1] else {}
+    cols = texts(sh["settings"][0], "next_steps")
+    if not st.get(cols.get("en", ""), "").startswith("Next steps:"):
+        continue
+    for l, c in cols.items():
+        v = st.get(c, "")
+        if not (heading[l] and v.startswith(heading[l]) and
+                v[len(heading[l]):][:1] in (":", ".")):
+            twice.append("%s (%s): %r, the kiosk's heading is %r"
+                         % (f, l, v[:30], heading[l]))
+tap(not twice, "next_steps start with the kiosk's own \"Next steps\" "
+    "(so the ticket does not say it twice)", twice)
+
 # ---- plain language: every English screen at or below grade 6 (forms/README.md 10)
 def syllables(w):
     """Vowel groups, less a silent final e/es/ed: the usual approximation."""
