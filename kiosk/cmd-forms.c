@@ -212,39 +212,15 @@ forms_check(const struct cmd_entry *e, int argc, char **argv)
 }
 
 static void
-json_str(struct buf *o, const char *s)
-{
-	const unsigned char *p;
-
-	buf_addc(o, '"');
-	for (p = (const unsigned char *)s; *p != '\0'; p++) {
-		if (*p == '"' || *p == '\\') {
-			buf_addc(o, '\\');
-			buf_addc(o, (char)*p);
-		} else if (*p == '\n')
-			buf_adds(o, "\\n");
-		else if (*p == '\t')
-			buf_adds(o, "\\t");
-		else if (*p == '\r')
-			buf_adds(o, "\\r");
-		else if (*p < 0x20)
-			buf_addf(o, "\\u%04x", *p);
-		else
-			buf_addc(o, (char)*p);
-	}
-	buf_addc(o, '"');
-}
-
-static void
 add_column(void *arg, const char *column, const char *value, int relevant)
 {
 	struct buf *o = arg;
 
 	if (o->len > 1)
 		buf_adds(o, ", ");
-	json_str(o, column);
+	buf_add_json(o, column);
 	buf_adds(o, ": ");
-	json_str(o, value);
+	buf_add_json(o, value);
 	(void)relevant;
 }
 

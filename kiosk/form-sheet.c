@@ -419,39 +419,6 @@ fs_parse_table(const char *name, const char *data, size_t len,
 }
 
 static void
-json_str(struct buf *o, const char *s)
-{
-	const unsigned char *p;
-
-	buf_addc(o, '"');
-	for (p = (const unsigned char *)s; *p != '\0'; p++) {
-		switch (*p) {
-		case '"':
-			buf_adds(o, "\\\"");
-			break;
-		case '\\':
-			buf_adds(o, "\\\\");
-			break;
-		case '\n':
-			buf_adds(o, "\\n");
-			break;
-		case '\r':
-			buf_adds(o, "\\r");
-			break;
-		case '\t':
-			buf_adds(o, "\\t");
-			break;
-		default:
-			if (*p < 0x20)
-				buf_addf(o, "\\u%04x", *p);
-			else
-				buf_addc(o, (char)*p);
-		}
-	}
-	buf_addc(o, '"');
-}
-
-static void
 lower_dup(char *out, const char *s, size_t n)
 {
 	size_t i;
@@ -487,7 +454,7 @@ fs_dump_json(const struct fs_book *b, struct buf *o)
 			continue;
 		if (!first)
 			buf_adds(o, ", ");
-		json_str(o, s->name);
+		buf_add_json(o, s->name);
 		first = 0;
 	}
 	buf_adds(o, "]");
@@ -503,7 +470,7 @@ fs_dump_json(const struct fs_book *b, struct buf *o)
 		if (seen)
 			continue;
 		buf_adds(o, ", ");
-		json_str(o, key);
+		buf_add_json(o, key);
 		buf_adds(o, ": [");
 		first = 1;
 		for (j = i; j < b->nsections; j++) {
@@ -524,15 +491,15 @@ fs_dump_json(const struct fs_book *b, struct buf *o)
 					if (seen)
 						buf_adds(o, ", ");
 					seen = 1;
-					json_str(o, t->header.cells[c]);
+					buf_add_json(o, t->header.cells[c]);
 					buf_adds(o, ": ");
-					json_str(o, t->rows[k].cells[c]);
+					buf_add_json(o, t->rows[k].cells[c]);
 				}
 				buf_addc(o, '}');
 			}
 		}
 		buf_adds(o, "], ");
-		json_str(o, key);
+		buf_add_json(o, key);
 		o->len--;
 		buf_adds(o, "_header\": [{");
 		/* The header of the last section of this name. */
@@ -547,7 +514,7 @@ fs_dump_json(const struct fs_book *b, struct buf *o)
 			if (seen)
 				buf_adds(o, ", ");
 			seen = 1;
-			json_str(o, t->header.cells[c]);
+			buf_add_json(o, t->header.cells[c]);
 			buf_adds(o, ": null");
 		}
 		buf_adds(o, "}]");

@@ -236,28 +236,16 @@ csv_plain(struct buf *b, const char *s)
 }
 
 static void
+sb_put(void *arg, const void *d, size_t len)
+{
+	sb_add(arg, d, len);
+}
+
+/* A JSON string (util.h's one writer), into secure memory. */
+static void
 json_str(struct sbuf *b, const char *s)
 {
-	const unsigned char *p;
-	char esc[8];
-	size_t n;
-
-	sb_add(b, "\"", 1);
-	for (p = (const unsigned char *)s; *p != '\0'; p += n) {
-		if ((n = utf8_seq_len(p)) == 0) {
-			sb_adds(b, utf8_bad);
-			utf8_fixed++;
-			n = 1;
-		} else if (*p == '"' || *p == '\\') {
-			sb_add(b, "\\", 1);
-			sb_add(b, p, 1);
-		} else if (*p < 0x20 || *p == 0x7f) {
-			snprintf(esc, sizeof esc, "\\u%04x", *p);
-			sb_adds(b, esc);
-		} else
-			sb_add(b, p, n);
-	}
-	sb_add(b, "\"", 1);
+	utf8_fixed += json_quote(s, sb_put, b);
 }
 
 /*

@@ -404,3 +404,43 @@ utf8_seq_len(const unsigned char *p)
 	}
 	return 0;
 }
+
+size_t
+json_quote(const char *s, void (*put)(void *, const void *, size_t),
+    void *arg)
+{
+	static const char bad[] = "\xef\xbf\xbd";	/* U+FFFD */
+	const unsigned char *p;
+	char esc[8];
+	size_t n, fixed = 0;
+
+	put(arg, "\"", 1);
+	for (p = (const unsigned char *)s; *p != '\0'; p += n) {
+		if ((n = utf8_seq_len(p)) == 0) {
+			put(arg, bad, sizeof bad - 1);
+			fixed++;
+			n = 1;
+		} else if (*p == '"' || *p == '\\') {
+			put(arg, "\\", 1);
+			put(arg, p, 1);
+		} else if (*p < 0x20 || *p == 0x7f) {
+			snprintf(esc, sizeof esc, "\\u%04x", *p);
+			put(arg, esc, 6);
+		} else
+			put(arg, p, n);
+	}
+	put(arg, "\"", 1);
+	return fixed;
+}
+
+static void
+buf_put(void *arg, const void *d, size_t len)
+{
+	buf_add(arg, d, len);
+}
+
+void
+buf_add_json(struct buf *b, const char *s)
+{
+	(void)json_quote(s, buf_put, b);
+}

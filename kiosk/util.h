@@ -62,6 +62,19 @@ int	 read_file(const char *, struct buf *, size_t max, char **cause);
 int	 mkdir_p(const char *, int mode, char **cause);
 int	 path_exists(const char *);
 
+/*
+ * The one JSON string writer: s as a JSON string literal (RFC 8259),
+ * quotes included, handed to put(arg, bytes, len) in pieces. " and \ are
+ * escaped, control characters and DEL become \u00XX, and each byte that
+ * is not part of valid UTF-8 becomes U+FFFD, so the output is always
+ * valid JSON. Returns how many bytes were so replaced. put may write to
+ * secure memory: nothing of s is kept anywhere else.
+ */
+size_t	 json_quote(const char *s, void (*put)(void *, const void *, size_t),
+	    void *arg);
+/* json_quote into a buf. */
+void	 buf_add_json(struct buf *, const char *);
+
 /* Hex encoding (lower case). hex_decode returns -1 on bad input. */
 void	 hex_encode(char *out, const unsigned char *, size_t);
 int	 hex_decode(unsigned char *out, size_t outlen, const char *, size_t);
