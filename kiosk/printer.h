@@ -13,10 +13,10 @@
  *     ...
  *     "end" LF                                       (whole <= PRINTER_REQ_MAX)
  *
- * Names are those of PRINTER_FIELDS below, each at most once. Afterwards
- * the kiosk may write "cancel" LF; closing the pipe means the same. The
- * helper answers on stdout with lines "WORD[ SP text]" LF of at most
- * PRINTER_LINE_MAX bytes, control characters replaced by spaces:
+ * Names are those of PRINTER_FIELDS (printer-request.h), each at most
+ * once. Afterwards the kiosk may write "cancel" LF; closing the pipe means
+ * the same. The helper answers on stdout with lines "WORD[ SP text]" LF of
+ * at most PRINTER_LINE_MAX bytes, control characters replaced by spaces:
  *
  *     job N            CUPS made job N (sent before the document)
  *     printed          the job completed
@@ -49,47 +49,7 @@
 #ifndef KIOSK_PRINTER_H
 #define KIOSK_PRINTER_H
 
-#define PRINTER_FIELD_MAX	16384
-#define PRINTER_REQ_MAX		65536
-#define PRINTER_LINE_MAX	1024
-#define PRINTER_REQ_WAIT_MS	10000	/* the helper waits this for a request */
-
-#define PRINTER_FIELDS(X)						\
-	X(OP, "op")		/* ticket | status | cancel */		\
-	X(LANG, "lang")							\
-	X(OFFICE_NAME, "office_name")					\
-	X(OFFICE_ADDRESS, "office_address")				\
-	X(OFFICE_HOURS, "office_hours")					\
-	X(CLAIM, "claim")						\
-	X(DATE, "date")							\
-	X(SERVICE, "service")						\
-	X(NEXT_STEPS, "next_steps")					\
-	X(NEXT_STEPS_EN, "next_steps_en")				\
-	X(H_CODE, "h_code")						\
-	X(H_DATE, "h_date")						\
-	X(H_NEXT, "h_next")						\
-	X(H_KEEP, "h_keep")						\
-	X(PROFILES_DIR, "profiles_dir")					\
-	X(PROFILE, "profile")						\
-	X(DEST, "dest")			/* CUPS destination */		\
-	X(SAVE, "save")			/* new file, O_EXCL, 0600 */	\
-	X(OUT, "out")			/* file, replaced */		\
-	X(WAIT, "wait")			/* seconds to follow; -1 not */	\
-	X(JOB, "job")			/* cancel: job id, 0 = mine */	\
-	X(REPEAT, "repeat")		/* render N times (bench) */	\
-	X(TIME, "time")			/* 1: say render_ms */
-
-enum printer_field {
-#define X(e, n) PF_##e,
-	PRINTER_FIELDS(X)
-#undef X
-	PRINTER_NFIELDS
-};
-
-/* A request: NULL fields are not sent. */
-struct printer_request {
-	const char	*f[PRINTER_NFIELDS];
-};
+#include "printer-request.h"
 
 enum printer_result {
 	PRINTER_RUNNING,
