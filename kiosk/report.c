@@ -232,23 +232,170 @@ csv_field(const unsigned char **p, const unsigned char *e, char *f,
 
 #define FIELD_CAP	4096
 
+/* Where a submission file keeps what a report reads. */
+struct rcols {
+	char		**head;		/* column names: the form's */
+	size_t		  nh;
+	long		 *qcol;		/* per question, or -1 */
+	long		  fcol;		/* form_id */
+	long		  dcol[3];	/* the date columns, in order */
+};
+
+static const char *const report_dates[] = { "incident_date",
+    "observed_date", "submitted" };
+
+static void
+rcols_free(struct rcols *c)
+{
+	size_t i;
+
+	for (i = 0; i < c->nh; i++)
+		free(c->head[i]);
+	free(c->head);
+	free(c->qcol);
+}
+
+/*
+ * The header: is this a submission file (0 if not: a repeat's file, a
+ * codebook), and where are our columns?
+ */
+static int
+read_header(struct report *r, const unsigned char **p, const unsigned char *e,
+    char *f, struct rcols *c)
+{
+	const char *name;
+	size_t i, j, col;
+	int end;
+
+	memset(c, 0, sizeof *c);
+	c->fcol = c->dcol[0] = c->dcol[1] = c->dcol[2] = -1;
+	do {
+		if ((end = csv_field(p, e, f, FIELD_CAP)) < 0)
+			break;
+		c->head = xreallocarray(c->head, c->nh + 1, sizeof *c->head);
+		c->head[c->nh++] = xstrdup(f);
+	} while (end == 0);
+	if (c->nh == 0 || strcmp(c->head[0], "KEY") != 0)
+		return 0;
+	c->qcol = xcalloc(r->nq, sizeof *c->qcol);
+	for (i = 0; i < r->nq; i++) {
+		c->qcol[i] = -1;
+		name = form_question_column(r->q[i].q);
+		for (col = 0; col < c->nh; col++)
+			if (strcmp(c->head[col], name ? name : "") == 0)
+				c->qcol[i] = (long)col;
+	}
+	for (col = 0; col < c->nh; col++) {
+		if (strcmp(c->head[col], "form_id") == 0)
+			c->fcol = (long)col;
+		for (j = 0; j < 3; j++)
+			if (strcmp(c->head[col], report_dates[j]) == 0)
+				c->dcol[j] = (long)col;
+	}
+	return c->fcol >= 0;
+}
+
+/*
+ * The next row, keeping only the cells we use (cut at 63 bytes: codes
+ * and dates are short) in cells, one secure block; row[col] points
+ * there, or is NULL. 0 at the end of the data.
+ */
+static int
+read_row(const struct report *r, const struct rcols *c,
+    const unsigned char **p, const unsigned char *e, char *f,
+    const char **row, char *cells)
+{
+	size_t used = 0, col, i, j, fl;
+	int end, want;
+
+	for (col = 0; col < c->nh; col++)
+		row[col] = NULL;
+	col = 0;
+	do {
+		if ((end = csv_field(p, e, f, FIELD_CAP)) < 0)
+			break;
+		want = (long)col == c->fcol;
+		for (j = 0; j < 3; j++)
+			want |= (long)col == c->dcol[j];
+		for (i = 0; i < r->nq; i++)
+			want |= (long)col == c->qcol[i];
+		if (want && col < c->nh) {
+			fl = strlen(f);
+			if (fl > 63)
+				fl = 63;
+			memcpy(cells + used, f, fl);
+			cells[used + fl] = '\0';
+			row[col] = cells + used;
+			used += fl + 1;
+		}
+		col++;
+	} while (end == 0);
+	return !(end < 0 && col == 0);
+}
+
+/* The row's month: the first date column that holds a date, or NULL. */
+static struct rmonth *
+row_month(struct report *r, const struct rcols *c, const char **row)
+{
+	struct rmonth *m;
+	const char *d;
+	char *ym;
+	size_t j;
+
+	for (j = 0; j < 3; j++) {
+		d = c->dcol[j] >= 0 ? row[c->dcol[j]] : NULL;
+		if (d != NULL && strlen(d) == 10 && d[4] == '-' &&
+		    d[7] == '-') {
+			ym = xstrndup(d, 7);
+			m = month(r, ym);
+			free(ym);
+			return m;
+		}
+	}
+	return NULL;
+}
+
+/*
+ * One answer v to a question of list l into count: each listed code it
+ * holds (space-separated for select_multiple), else "other"; an empty
+ * answer is "no answer".
+ */
+static void
+count_answer(const struct form_list *l, const char *v, size_t *count)
+{
+	const char *s;
+	size_t c, cl, tl, nd = 0;
+
+	for (c = 0; c < l->nchoices; c++) {
+		cl = strlen(l->choices[c].name);
+		for (s = v; *s != '\0'; s += strspn(s, " ")) {
+			tl = strcspn(s, " ");
+			if (tl == cl && memcmp(s, l->choices[c].name, cl) == 0) {
+				count[c]++;
+				nd++;
+				break;
+			}
+			s += tl;
+		}
+	}
+	if (*v == '\0')
+		count[l->nchoices + 1]++;	/* none */
+	else if (nd == 0)
+		count[l->nchoices]++;		/* other */
+}
+
 /* Count one file's rows of the form; *nrows grows. */
 static int
 read_file_rows(struct report *r, const char *path, size_t *nrows,
     char **cause)
 {
-	static const char *dates[] = { "incident_date", "observed_date",
-	    "submitted" };
 	unsigned char *data;
 	const unsigned char *p, *e;
-	char *f, **head = NULL, *ym;
-	long *qcol = NULL, fcol = -1, dcol[3] = { -1, -1, -1 };
-	size_t len, nh = 0, col, i, j, c, nd;
-	const char **row = NULL;
-	char *cells = NULL;
-	int end, rc = -1, want;
-	const struct form_list *l;
+	const char **row = NULL, *v;
+	struct rcols c;
 	struct rmonth *m;
+	char *f, *cells = NULL;
+	size_t len, i;
 
 	if (load_secure(path, &data, &len, cause) != 0)
 		return -1;
@@ -257,126 +404,32 @@ read_file_rows(struct report *r, const char *path, size_t *nrows,
 	if (len >= 3 && memcmp(p, "\xef\xbb\xbf", 3) == 0)
 		p += 3;
 	f = vault_secure_alloc(FIELD_CAP);
-	/* The header: is this a submission file, and where are our columns? */
-	do {
-		if ((end = csv_field(&p, e, f, FIELD_CAP)) < 0)
-			break;
-		head = xreallocarray(head, nh + 1, sizeof *head);
-		head[nh++] = xstrdup(f);	/* column names: the form's */
-	} while (end == 0);
-	if (nh == 0 || strcmp(head[0], "KEY") != 0) {
-		rc = 0;		/* a repeat's file, a codebook: not ours */
+	if (!read_header(r, &p, e, f, &c))
 		goto out;
-	}
-	qcol = xcalloc(r->nq, sizeof *qcol);
-	for (i = 0; i < r->nq; i++) {
-		qcol[i] = -1;
-		for (col = 0; col < nh; col++)
-			if (strcmp(head[col], form_question_column(r->q[i].q) ?
-			    form_question_column(r->q[i].q) : "") == 0)
-				qcol[i] = (long)col;
-	}
-	for (col = 0; col < nh; col++) {
-		if (strcmp(head[col], "form_id") == 0)
-			fcol = (long)col;
-		for (j = 0; j < 3; j++)
-			if (strcmp(head[col], dates[j]) == 0)
-				dcol[j] = (long)col;
-	}
-	if (fcol < 0) {
-		rc = 0;
-		goto out;
-	}
-	/* Rows: keep only the cells we use, in one secure block. */
-	row = xcalloc(nh, sizeof *row);
-	cells = vault_secure_alloc(nh * 64 + FIELD_CAP);
-	for (;;) {
-		size_t used = 0;
-
-		for (col = 0; col < nh; col++)
-			row[col] = NULL;
-		col = 0;
-		do {
-			if ((end = csv_field(&p, e, f, FIELD_CAP)) < 0)
-				break;
-			want = (long)col == fcol;
-			for (j = 0; j < 3; j++)
-				want |= (long)col == dcol[j];
-			for (i = 0; i < r->nq; i++)
-				want |= (long)col == qcol[i];
-			if (want && col < nh) {
-				size_t fl = strlen(f);
-
-				if (fl > 63)	/* codes and dates are short */
-					fl = 63;
-				memcpy(cells + used, f, fl);
-				cells[used + fl] = '\0';
-				row[col] = cells + used;
-				used += fl + 1;
-			}
-			col++;
-		} while (end == 0);
-		if (end < 0 && col == 0)
-			break;
-		if (row[fcol] == NULL || strcmp(row[fcol], r->form->id) != 0)
+	row = xcalloc(c.nh, sizeof *row);
+	cells = vault_secure_alloc(c.nh * 64 + FIELD_CAP);
+	while (read_row(r, &c, &p, e, f, row, cells)) {
+		if (row[c.fcol] == NULL || strcmp(row[c.fcol], r->form->id) != 0)
 			continue;
-		/* The month: the first date column that holds a date. */
-		ym = NULL;
-		for (j = 0; j < 3 && ym == NULL; j++) {
-			const char *d = dcol[j] >= 0 ? row[dcol[j]] : NULL;
-
-			if (d != NULL && strlen(d) == 10 && d[4] == '-' &&
-			    d[7] == '-')
-				ym = xstrndup(d, 7);
-		}
-		if (ym == NULL)
+		if ((m = row_month(r, &c, row)) == NULL)
 			continue;
-		m = month(r, ym);
-		free(ym);
 		m->n++;
 		(*nrows)++;
 		for (i = 0; i < r->nq; i++) {
-			const char *v = qcol[i] >= 0 ? row[qcol[i]] : NULL;
-
+			v = c.qcol[i] >= 0 ? row[c.qcol[i]] : NULL;
 			if (v == NULL || strcmp(v, NOT_ASKED) == 0)
 				continue;
 			m->asked[i]++;
-			l = r->q[i].q->list;
-			nd = 0;
-			for (c = 0; c < l->nchoices; c++) {
-				const char *s = v;
-				size_t cl = strlen(l->choices[c].name);
-
-				while (*s != '\0') {
-					size_t tl = strcspn(s, " ");
-
-					if (tl == cl && memcmp(s,
-					    l->choices[c].name, cl) == 0) {
-						m->count[i][c]++;
-						nd++;
-						break;
-					}
-					s += tl;
-					s += strspn(s, " ");
-				}
-			}
-			if (*v == '\0')
-				m->count[i][l->nchoices + 1]++;	/* none */
-			else if (nd == 0)
-				m->count[i][l->nchoices]++;	/* other */
+			count_answer(r->q[i].q->list, v, m->count[i]);
 		}
 	}
-	rc = 0;
 out:
-	for (i = 0; i < nh; i++)
-		free(head[i]);
-	free(head);
-	free(qcol);
+	rcols_free(&c);
 	free(row);
 	vault_secure_free(cells);
 	vault_secure_free(f);
 	vault_secure_free(data);
-	return rc;
+	return 0;
 }
 
 int
