@@ -3,7 +3,8 @@
  *
  * A batch is written by the kiosk and read at the office; an ack the
  * other way round. This module formats, signs, verifies and parses them
- * in memory; it never opens a file, prints or exits. Verification comes
+ * in memory; it never opens a file (durable.h reads and writes them),
+ * prints or exits. Verification comes
  * before parsing: the signer's key sits at a fixed offset, the signature
  * covers every other byte, and nothing past the fixed header is looked at
  * until the signature holds. Parsing accepts only the canonical form.
@@ -153,68 +154,9 @@ int	 ack_read(const unsigned char *, size_t,
 
 
 /*
- * Files. A durable write: a temp file in dir opened
- * O_CREAT|O_EXCL|O_NOFOLLOW (batch_file_open), written (batch_file_write,
- * buffered, as often as needed), then batch_file_commit: fsync, rename to
- * dir/name (refusing to replace an existing file unless replace is set),
- * fsync of the directory. On any error the temp file is removed and
- * nothing is left under name; batch_file_abort gives up and removes it.
- * Commit and abort free the handle. batch_save does all of it for bytes
- * in memory.
+ * A kiosk name as the batch header holds it: 1 to BATCH_NAME_MAX
+ * letters, digits, - or _.
  */
-struct batch_file;
-#define BATCH_FILE_BLOCK	4096
-int	 batch_file_open(const char *dir, const char *name, int replace,
-	    struct batch_file **, char **cause);
-int	 batch_file_write(struct batch_file *, const void *, size_t,
-	    char **cause);
-/*
- * For a file whose first bytes are known only after the rest: before the
- * first write, batch_file_reserve leaves the first len bytes (a multiple
- * of BATCH_FILE_BLOCK, the O_DIRECT block) for later, so the writes after
- * them start on a block; any time before commit, batch_file_set_head
- * gives the bytes to put at offset 0 (copied). Commit writes them after
- * the rest and before fsync.
- */
-int	 batch_file_reserve(struct batch_file *, uint64_t len, char **cause);
-void	 batch_file_set_head(struct batch_file *, const void *, size_t);
-int	 batch_file_commit(struct batch_file *, char **path, char **cause);
-void	 batch_file_abort(struct batch_file *);
-int	 batch_save(const char *dir, const char *name, const void *, size_t,
-	    int replace, char **path, char **cause);
-/*
- * For a reader that streams: open path (a regular file, no link, never
- * waiting on a FIFO), check its size against BATCH_MAX_LEN, and read its
- * first BATCH_HDR_LEN bytes (fewer if shorter; the rest zero) into
- * *head (malloc). *len is the file's size; *fd stays open.
- */
-int	 batch_open_head(const char *path, int *fd, unsigned char **head,
-	    size_t *len, char **cause);
-/* Read a whole file (at most max bytes) into a malloc buffer. */
-int	 batch_load(const char *path, size_t max, unsigned char **data,
-	    size_t *len, char **cause);
-/*
- * The kiosk's read-back check, from the device (the page cache is dropped
- * first), in order and in pieces so that a big file needs no second copy
- * in memory: batch_reread_open checks that path is a regular file of
- * exactly len bytes; batch_reread_read copies the next bytes out;
- * batch_reread_cmp checks that the next bytes are data; each fails on a
- * short file. batch_reread_close frees, and with check set fails if the
- * file holds anything after what was consumed.
- */
-struct batch_reread;
-int	 batch_reread_open(const char *path, uint64_t len,
-	    struct batch_reread **, char **cause);
-int	 batch_reread_read(struct batch_reread *, void *, size_t,
-	    char **cause);
-int	 batch_reread_cmp(struct batch_reread *, const void *, size_t,
-	    char **cause);
-int	 batch_reread_close(struct batch_reread *, int check, char **cause);
-
-/* A kiosk's public identity file (what `kiosk identity` prints). */
-void	 identity_format(const char *name, const unsigned char pk[32],
-	    struct buf *);
-int	 identity_parse(const void *, size_t, char name[BATCH_NAME_MAX + 1],
-	    unsigned char pk[32], char **cause);
+int	 batch_name_ok(const char *, size_t);
 
 #endif

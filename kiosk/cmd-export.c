@@ -24,6 +24,7 @@
 #include "cmd.h"
 #include "config.h"
 #include "outbox.h"
+#include "outbox-test.h"
 #include "record.h"
 #include "util.h"
 

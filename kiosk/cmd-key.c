@@ -11,6 +11,8 @@
 
 #include "batch.h"
 #include "cmd.h"
+#include "durable.h"
+#include "identity.h"
 #include "util.h"
 #include "vault.h"
 
@@ -146,7 +148,7 @@ key_passwd(const struct cmd_entry *e, int argc, char **argv)
 		dir = xstrdup(".");
 	}
 	/* Replace atomically: the old file stays whole until the rename. */
-	if (batch_save(dir, strrchr(keyp, '/') ? strrchr(keyp, '/') + 1 : keyp,
+	if (durable_save(dir, strrchr(keyp, '/') ? strrchr(keyp, '/') + 1 : keyp,
 	    out.data, out.len, 1, NULL, &cause) != 0) {
 		cmd_error("%s", cause);
 		goto out;

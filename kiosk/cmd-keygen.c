@@ -13,6 +13,7 @@
 
 #include "batch.h"
 #include "cmd.h"
+#include "durable.h"
 #include "util.h"
 #include "vault.h"
 
@@ -67,9 +68,9 @@ cmd_keygen_exec(const struct cmd_entry *e, int argc, char **argv)
 	}
 	pub = vault_office_public(k);
 	vault_office_pub_format(pub, &pubtext);
-	if (batch_save(out, "office.key", key.data, key.len, 0, NULL,
+	if (durable_save(out, "office.key", key.data, key.len, 0, NULL,
 	    &cause) != 0 ||
-	    batch_save(out, "office.pub", pubtext.data, pubtext.len, 0, NULL,
+	    durable_save(out, "office.pub", pubtext.data, pubtext.len, 0, NULL,
 	    &cause) != 0) {
 		cmd_error("%s", cause);
 		goto out;

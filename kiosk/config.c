@@ -21,6 +21,7 @@
 #include <ini.h>
 
 #include "config.h"
+#include "durable.h"
 #include "util.h"
 
 struct parse {
@@ -643,10 +644,9 @@ config_set_value(const char *path, const char *section, const char *key,
     const char *value, char **cause)
 {
 	struct buf in = { 0 }, out = { 0 };
-	struct stat sb;
-	char *line, *next, *tmp = NULL, *want, *dir = NULL;
-	int in_section = 0, done = 0, seen_section = 0, fd = -1, dfd = -1;
-	int rc = -1;
+	struct durable *f;
+	char *line, *next, *want, *dir = NULL, *base = NULL;
+	int in_section = 0, done = 0, seen_section = 0, rc = -1;
 	size_t klen = strlen(key), n;
 
 	if (read_file(path, &in, 1 << 20, cause) != 0)
@@ -681,44 +681,24 @@ config_set_value(const char *path, const char *section, const char *key,
 	/*
 	 * The new file takes the old one's owner, group and mode: a deployed
 	 * config is root:kiosk 0640, and root running `kiosk pin set` must not
-	 * leave it unreadable to the service's user. Then rename, and fsync
-	 * the folder so the rename itself survives a power cut.
+	 * leave it unreadable to the service's user. Then a durable replace:
+	 * fsync, rename, fsync of the folder.
 	 */
-	if (stat(path, &sb) != 0) {
-		xasprintf(cause, "%s: %s", path, strerror(errno));
-		goto out;
-	}
-	xasprintf(&tmp, "%s.tmp", path);
-	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC,
-	    0600);
-	if (fd == -1 || write(fd, out.data, out.len) != (ssize_t)out.len ||
-	    (fchown(fd, sb.st_uid, sb.st_gid) != 0 &&
-	    (errno != EPERM || sb.st_uid != geteuid())) ||
-	    fchmod(fd, sb.st_mode & 07777) != 0 || fsync(fd) != 0) {
-		xasprintf(cause, "%s: %s", tmp, strerror(errno));
-		if (fd != -1)
-			unlink(tmp);
-		goto out;
-	}
-	if (rename(tmp, path) != 0) {
-		xasprintf(cause, "%s: %s", path, strerror(errno));
-		unlink(tmp);
-		goto out;
-	}
 	dir = xstrdup(path);
-	dfd = open(dirname(dir), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (dfd == -1 || fsync(dfd) != 0) {
-		xasprintf(cause, "%s: %s", dir, strerror(errno));
+	base = xstrdup(path);
+	if (durable_open(dirname(dir), basename(base), 1, &f, cause) != 0)
+		goto out;
+	if (durable_like(f, path, cause) != 0 ||
+	    durable_write(f, out.data, out.len, cause) != 0) {
+		durable_abort(f);
 		goto out;
 	}
+	if (durable_commit(f, NULL, cause) != 0)
+		goto out;
 	rc = 0;
 out:
-	if (dfd != -1)
-		close(dfd);
 	free(dir);
-	if (fd != -1)
-		close(fd);
-	free(tmp);
+	free(base);
 	free(want);
 	buf_free(&in);
 	buf_free(&out);

@@ -78,7 +78,8 @@ struct config	*config_load(const char *path, char **cause);
 void		 config_free(struct config *);
 /*
  * Set or replace one line in an INI file, keeping everything else as it
- * is: key in [section] becomes value. Writes a temp file and renames it.
+ * is: key in [section] becomes value. A durable replace (durable.h)
+ * that keeps the file's owner, group and mode.
  */
 int		 config_set_value(const char *path, const char *section,
 		    const char *key, const char *value, char **cause);

@@ -30,7 +30,9 @@
 #include <unistd.h>
 
 #include "batch.h"
+#include "durable.h"
 #include "form.h"
+#include "identity.h"
 #include "office.h"
 #include "output.h"
 #include "par.h"
@@ -390,17 +392,6 @@ otx_sync(struct otx *x, char **cause)
 	return 0;
 }
 
-static void
-sync_dir(const char *dir)
-{
-	int fd;
-
-	if ((fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) != -1) {
-		fsync(fd);
-		close(fd);
-	}
-}
-
 /* Undo one file: back to its size before, or gone if made now. */
 static int
 undo_one(const char *path, int64_t size, const char *tmp)
@@ -446,7 +437,7 @@ otx_abort(struct office *o, struct otx *x)
 			    "folder tries again.\n", x->f[i].path,
 			    strerror(errno));
 	}
-	sync_dir(o->absdir);
+	(void)durable_sync_dir(o->absdir, NULL);
 	if (x->journaled && store_ledger_pending_clear(o->ledger, o->absdir,
 	    &m) != 0) {
 		buf_addf(&o->notes, "WARNING: %s\n", m);
@@ -477,7 +468,7 @@ otx_finish(struct office *o, struct otx *x)
 		}
 	}
 	if (redo) {
-		sync_dir(o->absdir);
+		(void)durable_sync_dir(o->absdir, NULL);
 		if (store_ledger_pending_clear(o->ledger, o->absdir, &m) != 0) {
 			buf_addf(&o->notes, "WARNING: %s\n", m);
 			free(m);
@@ -538,7 +529,7 @@ office_recover(struct office *o, char **cause)
 	}
 	if (r != 0)
 		return -1;
-	sync_dir(o->absdir);
+	(void)durable_sync_dir(o->absdir, NULL);
 	return store_ledger_pending_clear(o->ledger, o->absdir, cause);
 }
 
@@ -900,475 +891,772 @@ flush_output(struct office *o, struct otx *x, size_t min, char **cause)
 	return 0;
 }
 
-int
-office_batch(struct office *o, const char *path, int *replay, long *added,
-    int *why, char **cause)
-{
-	struct batch b;
-	size_t i, j;
-	unsigned char *d = NULL, *pt, pk[32], h[32], prev[32];
-	size_t len, ptlen, k, nslot = 0, wn = 0;
-	struct open_window w;
-	struct record *r = NULL;
-	struct record_head rh;
-	char *name = NULL, *m = NULL;
-	char fpr[VAULT_FPR_LEN];
-	uint64_t *newseq = NULL, *lostv = NULL;
-	size_t nnew = 0, nlost = 0;
-	int64_t through = -1;
-	char *on = NULL;
-	int found, seen, enrolled, rc = -1, intx = 0, again = 0, fd = -1;
-	uint64_t mlen;
-	struct otx x;
+/*
+ * One batch being opened by office_batch, through its stages: load (the
+ * header and manifest), signer (enrolment, signature, revocation), ledger
+ * (what this office knew of the kiosk and of this batch), open (every
+ * record opened and checked, rows built), output (the rows to their files,
+ * fsynced) and commit (the ledger rows and the journal together).
+ */
+struct obatch {
+	struct office		*o;
+	const char		*path;
+	int			*why;
+	char			**cause;
+	char			*m;		/* the failing callee's message */
+	int			 fd;
+	unsigned char		*d;		/* header and manifest */
+	size_t			 len;		/* the whole file's */
+	unsigned char		 pk[32];	/* the signer */
+	char			 fpr[VAULT_FPR_LEN];
+	struct batch		 b;
+	int			 enrolled;
+	char			*name;		/* as enrolled */
+	int			 again;		/* seen, but it had damage */
+	uint64_t		*newseq;	/* records new to this office */
+	size_t			 nnew;
+	uint64_t		*lostv;		/* damaged and not seen before */
+	size_t			 nlost;
+	struct open_window	 w;
+	size_t			 wn, nslot;	/* records in w, slots in w */
+	struct record		*r;
+	struct otx		 x;
+};
 
-	memset(&b, 0, sizeof b);
-	memset(&w, 0, sizeof w);
-	memset(&x, 0, sizeof x);
-	*replay = 0;
-	*added = 0;
-	*why = 0;
-	/*
-	 * Only the header and manifest are read into memory; the sealed
-	 * records are read a window at a time below (a batch can be 4 GiB).
-	 */
-	if (batch_open_head(path, &fd, &d, &len, &m) != 0) {
-		fail(why, BATCH_E_IO, cause, path, "%s", m);
-		goto out;
-	}
-	if (batch_check_header(d, len, pk, why, &m) != 0) {
-		fail(why, *why, cause, path, "%s", m);
-		goto out;
-	}
+static int
+ob_fail(struct obatch *ob, int cls, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+static int
+ob_fail(struct obatch *ob, int cls, const char *fmt, ...)
+{
+	va_list ap;
+	char *m;
+
+	va_start(ap, fmt);
+	xvasprintf(&m, fmt, ap);
+	va_end(ap);
+	fail(ob->why, cls, ob->cause, ob->path, "%s", m);
+	free(m);
+	return -1;
+}
+
+/* A ledger call failed with ob->m. */
+static int
+ob_ledger_fail(struct obatch *ob)
+{
+	return ob_fail(ob, OFFICE_E_LEDGER, "%s", ob->m);
+}
+
+/*
+ * Load: only the header and manifest are read into memory; the sealed
+ * records are read a window at a time later (a batch can be 4 GiB).
+ */
+static int
+ob_load(struct obatch *ob)
+{
+	uint64_t mlen;
+
+	if (durable_open_head(ob->path, BATCH_MAX_LEN, "a batch",
+	    BATCH_HDR_LEN, &ob->fd, &ob->d, &ob->len, &ob->m) != 0)
+		return ob_fail(ob, BATCH_E_IO, "%s", ob->m);
+	if (batch_check_header(ob->d, ob->len, ob->pk, ob->why, &ob->m) != 0)
+		return ob_fail(ob, *ob->why, "%s", ob->m);
 	/*
 	 * Every record is at least a sealed minimum bucket: a manifest
 	 * claiming more records than the file could hold is refused before
 	 * it is read (it could otherwise be most of a 4 GiB file).
 	 */
-	mlen = batch_manifest_len(d);
+	mlen = batch_manifest_len(ob->d);
 	if ((mlen - BATCH_HDR_LEN) / BATCH_ENT_LEN * (BATCH_ENT_LEN +
-	    VAULT_BUCKET_MIN + VAULT_SEAL_OVERHEAD) > len - BATCH_HDR_LEN) {
-		fail(why, BATCH_E_TRUNCATED, cause, path, "truncated: the "
-		    "manifest lists more records than the file can hold");
-		goto out;
-	}
-	d = xreallocarray(d, (size_t)mlen, 1);
-	if (read_at(fd, d + BATCH_HDR_LEN, (size_t)mlen - BATCH_HDR_LEN,
-	    BATCH_HDR_LEN, &m) != 0) {
-		fail(why, BATCH_E_IO, cause, path, "%s", m);
-		goto out;
-	}
-	vault_fingerprint(fpr, pk, NULL);
-	if (store_ledger_kiosk(o->ledger, pk, &enrolled, &name, &m) != 0) {
-		fail(why, OFFICE_E_LEDGER, cause, path, "%s", m);
-		goto out;
-	}
-	if (!enrolled && !o->tofu) {
-		fail(why, OFFICE_E_NOT_ENROLLED, cause, path, "signed by a "
-		    "kiosk that is not enrolled (fingerprint %s); enrol it "
-		    "with kiosk enroll", fpr);
-		goto out;
-	}
-	if (batch_verify(d, len, why, &m) != 0 ||
-	    batch_parse_flags(d, len, &b, BATCH_KEEP_DAMAGED | BATCH_NO_DATA,
-	    why, &m) != 0) {
-		fail(why, *why, cause, path, "%s", m);
-		goto out;
-	}
-	if (enrolled && strcmp(name, b.name) != 0) {
-		fail(why, BATCH_E_MANIFEST, cause, path, "the batch says kiosk "
-		    "\"%s\" but that key is enrolled as \"%s\"", b.name, name);
-		goto out;
-	}
-	if (enrolled) {
-		if (store_ledger_revoked(o->ledger, pk, &through, &on,
-		    &m) != 0) {
-			fail(why, OFFICE_E_LEDGER, cause, path, "%s", m);
-			goto out;
-		}
-		if (through >= 0 && b.number > (uint64_t)through) {
-			fail(why, OFFICE_E_REVOKED, cause, path, "kiosk \"%s\" "
-			    "(fingerprint %s) was revoked on %s; only its "
-			    "batches up to %lld are accepted, and this is "
-			    "batch %llu", name, fpr, on ? on : "an unknown day",
-			    (long long)through, (unsigned long long)b.number);
-			goto out;
-		}
-		if (through >= 0)
-			buf_addf(&o->notes, "NOTE: batch %llu is from kiosk "
-			    "\"%s\", revoked on %s; accepted because it is "
-			    "not after batch %lld.\n",
-			    (unsigned long long)b.number, name,
-			    on ? on : "an unknown day", (long long)through);
-	}
-	if (!enrolled) {
-		if (store_ledger_kiosk_by_name(o->ledger, b.name, &found, h,
-		    &m) != 0) {
-			fail(why, OFFICE_E_LEDGER, cause, path, "%s", m);
-			goto out;
-		}
-		if (found) {
-			fail(why, OFFICE_E_NOT_ENROLLED, cause, path, "another "
-			    "kiosk key is already enrolled under the name "
-			    "\"%s\"; this one (fingerprint %s) is not", b.name,
-			    fpr);
-			goto out;
-		}
-	}
+	    VAULT_BUCKET_MIN + VAULT_SEAL_OVERHEAD) > ob->len - BATCH_HDR_LEN)
+		return ob_fail(ob, BATCH_E_TRUNCATED, "truncated: the manifest "
+		    "lists more records than the file can hold");
+	ob->d = xreallocarray(ob->d, (size_t)mlen, 1);
+	if (read_at(ob->fd, ob->d + BATCH_HDR_LEN, (size_t)mlen -
+	    BATCH_HDR_LEN, BATCH_HDR_LEN, &ob->m) != 0)
+		return ob_fail(ob, BATCH_E_IO, "%s", ob->m);
+	return 0;
+}
 
-	/*
-	 * The kiosk says (signed) that the office acknowledged 1..acked_
-	 * through: the kiosk accepts only acks signed by the office. If this
-	 * ledger does not know that, it was lost or restored from a backup:
-	 * say so, and with --resync take those numbers as received before.
-	 */
-	if (b.acked_through > 0) {
-		if (store_ledger_seen(o->ledger, pk, b.acked_through, &found, h,
-		    &m) != 0) {
-			fail(why, OFFICE_E_LEDGER, cause, path, "%s", m);
-			goto out;
-		}
-		if (!found && !o->resync) {
-			o->behind = 1;
-			buf_addf(&o->notes, "NOTE: kiosk \"%s\" holds an "
-			    "acknowledgement from this office for its "
-			    "submissions 1-%llu, but this ledger has no record "
-			    "of %llu: the ledger was lost or restored from a "
-			    "backup. If so, open again with --resync (see "
-			    "README, \"A lost or restored ledger\").\n",
-			    b.name, (unsigned long long)b.acked_through,
-			    (unsigned long long)b.acked_through);
-		} else if (!found && !enrolled) {
-			o->behind = 1;
-			buf_addf(&o->notes, "NOTE: kiosk \"%s\" is not enrolled "
-			    "in this ledger, so --resync cannot apply to it: "
-			    "enrol it with kiosk enroll first.\n", b.name);
-		} else if (!found) {
-			long nadd = 0;
+/* A revoked kiosk's batches are accepted up to the one it was cut at. */
+static int
+ob_revoked(struct obatch *ob)
+{
+	struct office *o = ob->o;
+	struct batch *b = &ob->b;
+	int64_t through = -1;
+	char *on = NULL;
+	int rc = -1;
 
-			if (store_begin(o->ledger, &m) != 0 ||
-			    store_ledger_resync(o->ledger, pk, b.acked_through,
-			    now_us(), &nadd, &m) != 0 ||
-			    store_commit(o->ledger, &m) != 0) {
-				store_rollback(o->ledger);
-				fail(why, OFFICE_E_LEDGER, cause, path, "%s", m);
-				goto out;
-			}
-			buf_addf(&o->notes, "NOTE: resynced kiosk \"%s\": its "
-			    "submissions 1-%llu are taken as received before "
-			    "(%ld of them were unknown to this ledger); the "
-			    "acknowledgement counter moved forward.\n", b.name,
-			    (unsigned long long)b.acked_through, nadd);
-		}
-	}
-
-	/* Seen this batch before? */
-	if (store_ledger_batch(o->ledger, pk, b.number, &found, h, &m) != 0) {
-		fail(why, OFFICE_E_LEDGER, cause, path, "%s", m);
+	if (store_ledger_revoked(o->ledger, ob->pk, &through, &on,
+	    &ob->m) != 0) {
+		ob_ledger_fail(ob);
 		goto out;
 	}
-	if (found && memcmp(h, b.file_hash, 32) == 0) {
-		/*
-		 * The same batch again. Its name hash covers the manifest,
-		 * not the sealed bytes: if a record of it arrived damaged
-		 * before, this copy may hold it intact, so look again.
-		 */
-		if (store_ledger_lost_in(o->ledger, pk, b.first, b.last,
-		    &again, &m) != 0) {
-			fail(why, OFFICE_E_LEDGER, cause, path, "%s", m);
-			goto out;
-		}
-		if (!again) {
-			*replay = 1;
-			touch(o, pk, b.name, b.number);
-			rc = 0;
-			goto out;
-		}
+	if (through >= 0 && b->number > (uint64_t)through) {
+		ob_fail(ob, OFFICE_E_REVOKED, "kiosk \"%s\" (fingerprint %s) "
+		    "was revoked on %s; only its batches up to %lld are "
+		    "accepted, and this is batch %llu", ob->name, ob->fpr,
+		    on ? on : "an unknown day", (long long)through,
+		    (unsigned long long)b->number);
+		goto out;
+	}
+	if (through >= 0)
+		buf_addf(&o->notes, "NOTE: batch %llu is from kiosk \"%s\", "
+		    "revoked on %s; accepted because it is not after batch "
+		    "%lld.\n", (unsigned long long)b->number, ob->name,
+		    on ? on : "an unknown day", (long long)through);
+	rc = 0;
+out:
+	free(on);
+	return rc;
+}
+
+/*
+ * Signer: enrolled (or trusted on first use), the signature holds, the
+ * manifest is canonical, and the name and revocation agree with the
+ * ledger.
+ */
+static int
+ob_signer(struct obatch *ob)
+{
+	struct office *o = ob->o;
+	struct batch *b = &ob->b;
+	unsigned char h[32];
+	int found;
+
+	vault_fingerprint(ob->fpr, ob->pk, NULL);
+	if (store_ledger_kiosk(o->ledger, ob->pk, &ob->enrolled, &ob->name,
+	    &ob->m) != 0)
+		return ob_ledger_fail(ob);
+	if (!ob->enrolled && !o->tofu)
+		return ob_fail(ob, OFFICE_E_NOT_ENROLLED, "signed by a kiosk "
+		    "that is not enrolled (fingerprint %s); enrol it with "
+		    "kiosk enroll", ob->fpr);
+	if (batch_verify(ob->d, ob->len, ob->why, &ob->m) != 0 ||
+	    batch_parse_flags(ob->d, ob->len, b, BATCH_KEEP_DAMAGED |
+	    BATCH_NO_DATA, ob->why, &ob->m) != 0)
+		return ob_fail(ob, *ob->why, "%s", ob->m);
+	if (ob->enrolled && strcmp(ob->name, b->name) != 0)
+		return ob_fail(ob, BATCH_E_MANIFEST, "the batch says kiosk "
+		    "\"%s\" but that key is enrolled as \"%s\"", b->name,
+		    ob->name);
+	if (ob->enrolled)
+		return ob_revoked(ob);
+	if (store_ledger_kiosk_by_name(o->ledger, b->name, &found, h,
+	    &ob->m) != 0)
+		return ob_ledger_fail(ob);
+	if (found)
+		return ob_fail(ob, OFFICE_E_NOT_ENROLLED, "another kiosk key "
+		    "is already enrolled under the name \"%s\"; this one "
+		    "(fingerprint %s) is not", b->name, ob->fpr);
+	return 0;
+}
+
+/*
+ * Ledger, 1: the kiosk says (signed) that the office acknowledged
+ * 1..acked_through: the kiosk accepts only acks signed by the office. If
+ * this ledger does not know that, it was lost or restored from a backup:
+ * say so, and with --resync take those numbers as received before.
+ */
+static int
+ob_resync(struct obatch *ob)
+{
+	struct office *o = ob->o;
+	struct batch *b = &ob->b;
+	unsigned char h[32];
+	long nadd = 0;
+	int found;
+
+	if (b->acked_through == 0)
+		return 0;
+	if (store_ledger_seen(o->ledger, ob->pk, b->acked_through, &found, h,
+	    &ob->m) != 0)
+		return ob_ledger_fail(ob);
+	if (found)
+		return 0;
+	if (!o->resync) {
+		o->behind = 1;
+		buf_addf(&o->notes, "NOTE: kiosk \"%s\" holds an "
+		    "acknowledgement from this office for its submissions "
+		    "1-%llu, but this ledger has no record of %llu: the ledger "
+		    "was lost or restored from a backup. If so, open again "
+		    "with --resync (see README, \"A lost or restored "
+		    "ledger\").\n", b->name,
+		    (unsigned long long)b->acked_through,
+		    (unsigned long long)b->acked_through);
+		return 0;
+	}
+	if (!ob->enrolled) {
+		o->behind = 1;
+		buf_addf(&o->notes, "NOTE: kiosk \"%s\" is not enrolled in "
+		    "this ledger, so --resync cannot apply to it: enrol it "
+		    "with kiosk enroll first.\n", b->name);
+		return 0;
+	}
+	if (store_begin(o->ledger, &ob->m) != 0 ||
+	    store_ledger_resync(o->ledger, ob->pk, b->acked_through, now_us(),
+	    &nadd, &ob->m) != 0 || store_commit(o->ledger, &ob->m) != 0) {
+		store_rollback(o->ledger);
+		return ob_ledger_fail(ob);
+	}
+	buf_addf(&o->notes, "NOTE: resynced kiosk \"%s\": its submissions "
+	    "1-%llu are taken as received before (%ld of them were unknown "
+	    "to this ledger); the acknowledgement counter moved forward.\n",
+	    b->name, (unsigned long long)b->acked_through, nadd);
+	return 0;
+}
+
+/*
+ * Ledger, 2: seen this batch before? 1 if it is a replay with nothing
+ * to do. The same batch again may be opened again: its name hash covers
+ * the manifest, not the sealed bytes, so if a record of it arrived
+ * damaged before, this copy may hold it intact (ob->again).
+ */
+static int
+ob_seen_batch(struct obatch *ob)
+{
+	struct office *o = ob->o;
+	struct batch *b = &ob->b;
+	unsigned char h[32];
+	int found;
+
+	if (store_ledger_batch(o->ledger, ob->pk, b->number, &found, h,
+	    &ob->m) != 0)
+		return ob_ledger_fail(ob);
+	if (found && memcmp(h, b->file_hash, 32) == 0) {
+		if (store_ledger_lost_in(o->ledger, ob->pk, b->first, b->last,
+		    &ob->again, &ob->m) != 0)
+			return ob_ledger_fail(ob);
+		if (!ob->again)
+			return 1;
 		found = 0;
 	}
-	if (found) {
-		fail(why, OFFICE_E_FORK, cause, path, "batch %llu of kiosk %s "
-		    "was already opened with different contents (cloned or "
-		    "tampered kiosk?)", (unsigned long long)b.number, b.name);
-		goto out;
-	}
-	/*
-	 * The previous batch, as the kiosk names it (the last one it
-	 * exported and verified). Batches are cumulative, so one that never
-	 * arrived loses nothing; but a named batch that is not the one this
-	 * office opened under that number is a second history: a clone.
-	 */
-	if (enrolled) {
-		uint64_t pn = 0, last = 0;
-		int pf = 0;
+	if (found)
+		return ob_fail(ob, OFFICE_E_FORK, "batch %llu of kiosk %s was "
+		    "already opened with different contents (cloned or "
+		    "tampered kiosk?)", (unsigned long long)b->number,
+		    b->name);
+	return 0;
+}
 
-		if (store_ledger_batch_hash(o->ledger, pk, b.prev_hash, &pf,
-		    &pn, &m) != 0 || store_ledger_last_batch(o->ledger, pk,
-		    &last, &m) != 0) {
-			fail(why, OFFICE_E_LEDGER, cause, path, "%s", m);
-			goto out;
-		}
-		if (pf && pn >= b.number) {
-			fail(why, OFFICE_E_FORK, cause, path, "batch %llu names "
-			    "batch %llu as the one before it (cloned or "
-			    "tampered kiosk?)", (unsigned long long)b.number,
-			    (unsigned long long)pn);
-			goto out;
-		}
-		if (!pf && last > 0 && last < b.number)
-			buf_addf(&o->notes, "NOTE: batch %llu of kiosk \"%s\" "
-			    "follows a batch this office has not opened%s; "
-			    "batches are cumulative, so nothing is lost by "
-			    "that alone.\n", (unsigned long long)b.number,
-			    b.name, vault_is_zero(b.prev_hash, 32) ? " (it "
-			    "names none, though batches were opened before)" :
-			    "");
-	}
-	for (i = 0; i < b.count; i++) {
-		if (find_key(o, b.ent[i].key_id) == NULL) {
-			char hex[17];
+/*
+ * Ledger, 3: the previous batch, as the kiosk names it (the last one it
+ * exported and verified). Batches are cumulative, so one that never
+ * arrived loses nothing; but a named batch that is not the one this
+ * office opened under that number is a second history: a clone.
+ */
+static int
+ob_prev_batch(struct obatch *ob)
+{
+	struct office *o = ob->o;
+	struct batch *b = &ob->b;
+	uint64_t pn = 0, last = 0;
+	int pf = 0;
 
-			hex_encode(hex, b.ent[i].key_id, 8);
-			fail(why, OFFICE_E_WRONG_KEY, cause, path, "record %llu "
-			    "is sealed to office key %s, which was not given "
-			    "with --key", (unsigned long long)b.ent[i].seq, hex);
-			goto out;
-		}
-	}
+	if (!ob->enrolled)
+		return 0;
+	if (store_ledger_batch_hash(o->ledger, ob->pk, b->prev_hash, &pf, &pn,
+	    &ob->m) != 0 || store_ledger_last_batch(o->ledger, ob->pk, &last,
+	    &ob->m) != 0)
+		return ob_ledger_fail(ob);
+	if (pf && pn >= b->number)
+		return ob_fail(ob, OFFICE_E_FORK, "batch %llu names batch %llu "
+		    "as the one before it (cloned or tampered kiosk?)",
+		    (unsigned long long)b->number, (unsigned long long)pn);
+	if (!pf && last > 0 && last < b->number)
+		buf_addf(&o->notes, "NOTE: batch %llu of kiosk \"%s\" follows "
+		    "a batch this office has not opened%s; batches are "
+		    "cumulative, so nothing is lost by that alone.\n",
+		    (unsigned long long)b->number, b->name,
+		    vault_is_zero(b->prev_hash, 32) ? " (it names none, "
+		    "though batches were opened before)" : "");
+	return 0;
+}
 
-	/* Open and check every record; build the output in secure memory. */
-	newseq = xcalloc(b.count, sizeof *newseq);
-	lostv = xcalloc(b.count, sizeof *lostv);
-	w.o = o;
-	w.b = &b;
-	for (i = 0; i < b.count; i++)
-		if (vault_seal_len_ok(b.ent[i].len) &&
-		    b.ent[i].len - VAULT_SEAL_OVERHEAD > w.cap)
-			w.cap = b.ent[i].len - VAULT_SEAL_OVERHEAD;
-	if (w.cap == 0)
-		w.cap = 1;
-	nslot = OPEN_WINDOW_BYTES / w.cap;
-	if (nslot == 0)
-		nslot = 1;
-	if (nslot > b.count)
-		nslot = b.count ? b.count : 1;
-	w.pt = vault_secure_alloc(nslot * w.cap);
-	w.ptlen = xcalloc(nslot, sizeof *w.ptlen);
-	w.err = xcalloc(nslot, sizeof *w.err);
-	w.bad = xcalloc(nslot, 1);
-	for (i = 0; i < b.count; i++) {
-		struct batch_entry *e = &b.ent[i];
+/* Ledger, 4: every record is sealed to an office key we were given. */
+static int
+ob_keys(struct obatch *ob)
+{
+	struct batch *b = &ob->b;
+	char hex[17];
+	size_t i;
 
-		if (i == w.first + wn) {	/* the next window */
-			for (k = 0; k < wn; k++) {
-				free(w.err[k]);
-				w.err[k] = NULL;
-			}
-			w.first = i;
-			wn = b.count - i < nslot ? b.count - i : nslot;
-			if (read_window(fd, &w, wn, &m) != 0) {
-				wn = 0;
-				fail(why, BATCH_E_IO, cause, path, "%s", m);
-				goto out;
-			}
-			par_for(wn, open_one, &w);
-		}
-		k = i - w.first;
-		e->damaged = w.bad[k];
-		if (store_ledger_seen(o->ledger, pk, e->seq, &found, h,
-		    &m) != 0) {
-			fail(why, OFFICE_E_LEDGER, cause, path, "%s", m);
-			goto out;
-		}
-		/* A zero hash: received under an earlier ledger (resync). */
-		if (found && !vault_is_zero(h, 32) &&
-		    memcmp(h, e->hash, 32) != 0) {
-			fail(why, OFFICE_E_FORK, cause, path, "record %llu was "
-			    "already received with different contents",
-			    (unsigned long long)e->seq);
-			goto out;
-		}
-		seen = found;
-		if (e->damaged) {
-			/*
-			 * Its bytes do not match the hash the kiosk signed:
-			 * damaged on the kiosk's disk or on the stick. The
-			 * others still verify (the next record chains to
-			 * the signed hash); this one is reported lost until
-			 * it arrives intact or staff accept the loss.
-			 */
-			if (!seen)
-				lostv[nlost++] = i;
+	for (i = 0; i < b->count; i++) {
+		if (find_key(ob->o, b->ent[i].key_id) != NULL)
 			continue;
-		}
-		if (w.err[k] != NULL) {
-			fail(why, OFFICE_E_RECORD, cause, path, "record %llu: "
-			    "%s", (unsigned long long)e->seq, w.err[k]);
-			goto out;
-		}
-		pt = w.pt + k * w.cap;
-		ptlen = w.ptlen[k];
-		if (r == NULL)
-			r = record_new();
-		if (record_reparse(r, pt, ptlen, &rh, &m) != 0) {
-			fail(why, OFFICE_E_RECORD, cause, path, "record %llu: "
-			    "%s", (unsigned long long)e->seq, m);
-			goto out;
-		}
-		if (memcmp(rh.kiosk_id, pk, 32) != 0) {
-			fail(why, OFFICE_E_CHAIN, cause, path, "record %llu "
-			    "was made by another kiosk",
-			    (unsigned long long)e->seq);
-			goto out;
-		}
-		if (rh.seq != e->seq) {
-			fail(why, OFFICE_E_CHAIN, cause, path, "the record "
-			    "listed as %llu is really %llu (records swapped "
-			    "or moved)", (unsigned long long)e->seq,
-			    (unsigned long long)rh.seq);
-			goto out;
-		}
-		/* Chain link to the previous record. */
-		found = 0;
-		if (i > 0 && b.ent[i - 1].seq == e->seq - 1) {
-			memcpy(prev, b.ent[i - 1].hash, 32);
-			found = 1;
-		} else if (e->seq == 1) {
-			memset(prev, 0, 32);
-			found = 1;
-		} else if (store_ledger_seen(o->ledger, pk, e->seq - 1, &found,
-		    prev, &m) != 0) {
-			fail(why, OFFICE_E_LEDGER, cause, path, "%s", m);
-			goto out;
-		} else if (found && vault_is_zero(prev, 32))
-			found = 0;	/* its hash is not known (resync) */
-		if (i > 0 && b.ent[i - 1].seq != e->seq - 1) {
-			fail(why, OFFICE_E_CHAIN, cause, path, "records "
-			    "%llu to %llu are missing from the batch (dropped)",
-			    (unsigned long long)b.ent[i - 1].seq + 1,
-			    (unsigned long long)e->seq - 1);
-			goto out;
-		}
-		if (found && memcmp(prev, rh.prev_hash, 32) != 0) {
-			fail(why, OFFICE_E_CHAIN, cause, path, "record %llu "
-			    "does not follow the record before it (a record "
-			    "was dropped, inserted or replaced)",
-			    (unsigned long long)e->seq);
-			goto out;
-		}
-		if (record_check(&rh, &m) != 0) {
-			fail(why, OFFICE_E_RECORD, cause, path, "record %llu: "
-			    "%s", (unsigned long long)e->seq, m);
-			goto out;
-		}
-		if (!seen) {
-			output_record(o->out, b.name, &rh, r, &o->notes);
-			if (flush_output(o, &x, OUT_FLUSH_BYTES, &m) != 0) {
-				fail(why, OFFICE_E_OUTPUT, cause, path, "%s", m);
-				goto out;
-			}
-			newseq[nnew++] = i;
-		}
+		hex_encode(hex, b->ent[i].key_id, 8);
+		return ob_fail(ob, OFFICE_E_WRONG_KEY, "record %llu is sealed "
+		    "to office key %s, which was not given with --key",
+		    (unsigned long long)b->ent[i].seq, hex);
 	}
-	record_free(r);
-	r = NULL;
+	return 0;
+}
 
-	/*
-	 * Every check passed. The rows still waiting go out; all is fsynced;
-	 * then the ledger rows and the journal's retirement commit together
-	 * (see otx above). Any failure truncates every file back.
-	 */
-	if (flush_output(o, &x, 0, &m) != 0) {
-		fail(why, OFFICE_E_OUTPUT, cause, path, "%s", m);
-		goto out;
+/* Ledger: what this office knew of the kiosk and of this batch. */
+static int
+ob_ledger(struct obatch *ob)
+{
+	int r;
+
+	if (ob_resync(ob) != 0)
+		return -1;
+	if ((r = ob_seen_batch(ob)) != 0)
+		return r;
+	if (ob_prev_batch(ob) != 0 || ob_keys(ob) != 0)
+		return -1;
+	return 0;
+}
+
+/* Open, 1: the window's secure slots, sized for the largest record. */
+static void
+ob_window_alloc(struct obatch *ob)
+{
+	struct open_window *w = &ob->w;
+	struct batch *b = &ob->b;
+	size_t i;
+
+	w->o = ob->o;
+	w->b = b;
+	for (i = 0; i < b->count; i++)
+		if (vault_seal_len_ok(b->ent[i].len) &&
+		    b->ent[i].len - VAULT_SEAL_OVERHEAD > w->cap)
+			w->cap = b->ent[i].len - VAULT_SEAL_OVERHEAD;
+	if (w->cap == 0)
+		w->cap = 1;
+	ob->nslot = OPEN_WINDOW_BYTES / w->cap;
+	if (ob->nslot == 0)
+		ob->nslot = 1;
+	if (ob->nslot > b->count)
+		ob->nslot = b->count ? b->count : 1;
+	w->pt = vault_secure_alloc(ob->nslot * w->cap);
+	w->ptlen = xcalloc(ob->nslot, sizeof *w->ptlen);
+	w->err = xcalloc(ob->nslot, sizeof *w->err);
+	w->bad = xcalloc(ob->nslot, 1);
+}
+
+/* Open, 2: read the window starting at record i and open it on every core. */
+static int
+ob_window_next(struct obatch *ob, size_t i)
+{
+	struct open_window *w = &ob->w;
+	size_t k, left = ob->b.count - i;
+
+	for (k = 0; k < ob->wn; k++) {
+		free(w->err[k]);
+		w->err[k] = NULL;
 	}
-	if (otx_sync(&x, &m) != 0) {
-		fail(why, OFFICE_E_OUTPUT, cause, path, "%s", m);
-		goto out;
+	w->first = i;
+	ob->wn = left < ob->nslot ? left : ob->nslot;
+	if (read_window(ob->fd, w, ob->wn, &ob->m) != 0) {
+		ob->wn = 0;
+		return ob_fail(ob, BATCH_E_IO, "%s", ob->m);
 	}
+	par_for(ob->wn, open_one, w);
+	return 0;
+}
+
+/*
+ * Open, 3: the record opened as record i is the kiosk's, has the seq the
+ * manifest gives it, and links to the record before it (in this batch,
+ * or in the ledger; the first record links to zero).
+ */
+static int
+ob_chain(struct obatch *ob, size_t i, const struct record_head *rh)
+{
+	const struct batch_entry *e = &ob->b.ent[i], *p = e - 1;
+	unsigned char prev[32];
+	int found = 0;
+
+	if (memcmp(rh->kiosk_id, ob->pk, 32) != 0)
+		return ob_fail(ob, OFFICE_E_CHAIN, "record %llu was made by "
+		    "another kiosk", (unsigned long long)e->seq);
+	if (rh->seq != e->seq)
+		return ob_fail(ob, OFFICE_E_CHAIN, "the record listed as %llu "
+		    "is really %llu (records swapped or moved)",
+		    (unsigned long long)e->seq, (unsigned long long)rh->seq);
+	if (i > 0 && p->seq == e->seq - 1) {
+		memcpy(prev, p->hash, 32);
+		found = 1;
+	} else if (e->seq == 1) {
+		memset(prev, 0, 32);
+		found = 1;
+	} else if (store_ledger_seen(ob->o->ledger, ob->pk, e->seq - 1, &found,
+	    prev, &ob->m) != 0)
+		return ob_ledger_fail(ob);
+	else if (found && vault_is_zero(prev, 32))
+		found = 0;	/* its hash is not known (resync) */
+	if (i > 0 && p->seq != e->seq - 1)
+		return ob_fail(ob, OFFICE_E_CHAIN, "records %llu to %llu are "
+		    "missing from the batch (dropped)",
+		    (unsigned long long)p->seq + 1,
+		    (unsigned long long)e->seq - 1);
+	if (found && memcmp(prev, rh->prev_hash, 32) != 0)
+		return ob_fail(ob, OFFICE_E_CHAIN, "record %llu does not follow "
+		    "the record before it (a record was dropped, inserted or "
+		    "replaced)", (unsigned long long)e->seq);
+	return 0;
+}
+
+/*
+ * Open, 4: record i, opened in the window: checked, and if this office
+ * has not seen it, its row built in secure memory (and flushed to the
+ * files once enough is waiting).
+ */
+static int
+ob_record(struct obatch *ob, size_t i)
+{
+	struct batch_entry *e = &ob->b.ent[i];
+	struct open_window *w = &ob->w;
+	size_t k = i - w->first;
+	struct record_head rh;
+	unsigned char h[32];
+	int seen;
+
+	e->damaged = w->bad[k];
+	if (store_ledger_seen(ob->o->ledger, ob->pk, e->seq, &seen, h,
+	    &ob->m) != 0)
+		return ob_ledger_fail(ob);
+	/* A zero hash: received under an earlier ledger (resync). */
+	if (seen && !vault_is_zero(h, 32) && memcmp(h, e->hash, 32) != 0)
+		return ob_fail(ob, OFFICE_E_FORK, "record %llu was already "
+		    "received with different contents",
+		    (unsigned long long)e->seq);
+	if (e->damaged) {
+		/*
+		 * Its bytes do not match the hash the kiosk signed: damaged
+		 * on the kiosk's disk or on the stick. The others still
+		 * verify (the next record chains to the signed hash); this
+		 * one is reported lost until it arrives intact or staff
+		 * accept the loss.
+		 */
+		if (!seen)
+			ob->lostv[ob->nlost++] = i;
+		return 0;
+	}
+	if (w->err[k] != NULL)
+		return ob_fail(ob, OFFICE_E_RECORD, "record %llu: %s",
+		    (unsigned long long)e->seq, w->err[k]);
+	if (ob->r == NULL)
+		ob->r = record_new();
+	if (record_reparse(ob->r, w->pt + k * w->cap, w->ptlen[k], &rh,
+	    &ob->m) != 0)
+		return ob_fail(ob, OFFICE_E_RECORD, "record %llu: %s",
+		    (unsigned long long)e->seq, ob->m);
+	if (ob_chain(ob, i, &rh) != 0)
+		return -1;
+	if (record_check(&rh, &ob->m) != 0)
+		return ob_fail(ob, OFFICE_E_RECORD, "record %llu: %s",
+		    (unsigned long long)e->seq, ob->m);
+	if (!seen) {
+		output_record(ob->o->out, ob->b.name, &rh, ob->r, &ob->o->notes);
+		if (flush_output(ob->o, &ob->x, OUT_FLUSH_BYTES, &ob->m) != 0)
+			return ob_fail(ob, OFFICE_E_OUTPUT, "%s", ob->m);
+		ob->newseq[ob->nnew++] = i;
+	}
+	return 0;
+}
+
+/* Open: every record opened and checked; the output built. */
+static int
+ob_open(struct obatch *ob)
+{
+	size_t i;
+
+	ob->newseq = xcalloc(ob->b.count, sizeof *ob->newseq);
+	ob->lostv = xcalloc(ob->b.count, sizeof *ob->lostv);
+	ob_window_alloc(ob);
+	for (i = 0; i < ob->b.count; i++) {
+		if (i == ob->w.first + ob->wn && ob_window_next(ob, i) != 0)
+			return -1;
+		if (ob_record(ob, i) != 0)
+			return -1;
+	}
+	record_free(ob->r);
+	ob->r = NULL;
+	return 0;
+}
+
+/*
+ * Output: every check passed. The rows still waiting go out and all is
+ * fsynced, before the ledger commit (see otx above).
+ */
+static int
+ob_output(struct obatch *ob)
+{
+	if (flush_output(ob->o, &ob->x, 0, &ob->m) != 0 ||
+	    otx_sync(&ob->x, &ob->m) != 0)
+		return ob_fail(ob, OFFICE_E_OUTPUT, "%s", ob->m);
 	/* Tests only: stop here, so that a test can kill the open. */
 	if (getenv("KIOSK_TEST") != NULL && getenv("KIOSK_TEST_OPEN_STOP") !=
 	    NULL && strcmp(getenv("KIOSK_TEST"), "1") == 0)
 		raise(SIGSTOP);
-	if (store_begin(o->ledger, &m) != 0) {
-		fail(why, OFFICE_E_LEDGER, cause, path, "%s", m);
-		goto out;
-	}
-	intx = 1;
-	if (!enrolled) {
-		if (store_ledger_enroll(o->ledger, pk, b.name, STORE_TOFU,
-		    &m) != 0) {
-			fail(why, OFFICE_E_LEDGER, cause, path, "%s", m);
-			goto out;
-		}
+	return 0;
+}
+
+/*
+ * Commit, inside the ledger transaction: a kiosk trusted on first use,
+ * the records seen and lost, the batch, and the journal's retirement.
+ */
+static int
+ob_ledger_rows(struct obatch *ob)
+{
+	struct office *o = ob->o;
+	struct batch *b = &ob->b;
+	const struct batch_entry *e;
+	size_t j;
+
+	if (!ob->enrolled) {
+		if (store_ledger_enroll(o->ledger, ob->pk, b->name, STORE_TOFU,
+		    &ob->m) != 0)
+			return ob_ledger_fail(ob);
 		buf_addf(&o->notes, "WARNING: kiosk \"%s\" was not enrolled. "
 		    "Trusting it on first use, with fingerprint\n  %s\n"
 		    "Compare this with `kiosk identity` on the kiosk itself. "
 		    "Use --ledger and\n`kiosk enroll` to require enrolment.\n",
-		    b.name, fpr);
+		    b->name, ob->fpr);
 	}
-	for (j = 0; j < nnew; j++) {
-		const struct batch_entry *e = &b.ent[newseq[j]];
-
-		if (store_ledger_put_seen(o->ledger, pk, e->seq, e->hash,
-		    &m) != 0 || store_ledger_unlost(o->ledger, pk, e->seq,
-		    &m) != 0) {
-			fail(why, OFFICE_E_LEDGER, cause, path, "%s", m);
-			goto out;
-		}
+	for (j = 0; j < ob->nnew; j++) {
+		e = &b->ent[ob->newseq[j]];
+		if (store_ledger_put_seen(o->ledger, ob->pk, e->seq, e->hash,
+		    &ob->m) != 0 || store_ledger_unlost(o->ledger, ob->pk,
+		    e->seq, &ob->m) != 0)
+			return ob_ledger_fail(ob);
 	}
-	for (j = 0; j < nlost; j++) {
-		const struct batch_entry *e = &b.ent[lostv[j]];
-
-		if (store_ledger_put_lost(o->ledger, pk, e->seq, e->hash,
-		    &m) != 0) {
-			fail(why, OFFICE_E_LEDGER, cause, path, "%s", m);
-			goto out;
-		}
+	for (j = 0; j < ob->nlost; j++) {
+		e = &b->ent[ob->lostv[j]];
+		if (store_ledger_put_lost(o->ledger, ob->pk, e->seq, e->hash,
+		    &ob->m) != 0)
+			return ob_ledger_fail(ob);
 		buf_addf(&o->notes, "LOST: submission %llu of kiosk \"%s\" "
 		    "is damaged in this batch (its bytes do not match the "
 		    "hash the kiosk signed); every other record was checked "
-		    "and opened.\n", (unsigned long long)e->seq, b.name);
+		    "and opened.\n", (unsigned long long)e->seq, b->name);
 	}
-	if ((!again && store_ledger_put_batch(o->ledger, pk, b.number,
-	    b.file_hash, &m) != 0) || store_ledger_pending_commit(o->ledger, o->absdir,
-	    &m) != 0) {
-		fail(why, OFFICE_E_LEDGER, cause, path, "%s", m);
+	if ((!ob->again && store_ledger_put_batch(o->ledger, ob->pk,
+	    b->number, b->file_hash, &ob->m) != 0) ||
+	    store_ledger_pending_commit(o->ledger, o->absdir, &ob->m) != 0)
+		return ob_ledger_fail(ob);
+	return 0;
+}
+
+/*
+ * Commit: the ledger rows and the journal's retirement in one
+ * transaction; then replacements are renamed into place.
+ */
+static int
+ob_commit(struct obatch *ob)
+{
+	struct office *o = ob->o;
+
+	if (store_begin(o->ledger, &ob->m) != 0)
+		return ob_ledger_fail(ob);
+	if (ob_ledger_rows(ob) != 0) {
+		store_rollback(o->ledger);
+		return -1;
+	}
+	if (store_commit(o->ledger, &ob->m) != 0)
+		return ob_ledger_fail(ob);
+	otx_finish(o, &ob->x);
+	return 0;
+}
+
+static void
+ob_free(struct obatch *ob, int ok)
+{
+	struct open_window *w = &ob->w;
+	size_t k;
+
+	if (!ok)
+		otx_abort(ob->o, &ob->x);
+	otx_free(&ob->x);
+	if (w->err != NULL)
+		for (k = 0; k < ob->wn; k++)
+			free(w->err[k]);
+	free(w->err);
+	free(w->bad);
+	free(w->ct);
+	free(w->ptlen);
+	vault_secure_free(w->pt);
+	if (ob->fd != -1)
+		close(ob->fd);
+	record_free(ob->r);
+	output_done(ob->o->out, ok);
+	batch_clear(&ob->b);
+	free(ob->newseq);
+	free(ob->lostv);
+	free(ob->name);
+	free(ob->m);
+	free(ob->d);
+}
+
+int
+office_batch(struct office *o, const char *path, int *replay, long *added,
+    int *why, char **cause)
+{
+	struct obatch ob;
+	int r, rc = -1;
+
+	memset(&ob, 0, sizeof ob);
+	ob.o = o;
+	ob.path = path;
+	ob.why = why;
+	ob.cause = cause;
+	ob.fd = -1;
+	*replay = 0;
+	*added = 0;
+	*why = 0;
+	if (ob_load(&ob) != 0 || ob_signer(&ob) != 0 ||
+	    (r = ob_ledger(&ob)) < 0)
+		goto out;
+	if (r == 1) {
+		*replay = 1;
+		touch(o, ob.pk, ob.b.name, ob.b.number);
+		rc = 0;
 		goto out;
 	}
-	intx = 0;
-	if (store_commit(o->ledger, &m) != 0) {
-		fail(why, OFFICE_E_LEDGER, cause, path, "%s", m);
+	if (ob_open(&ob) != 0 || ob_output(&ob) != 0 || ob_commit(&ob) != 0)
 		goto out;
-	}
-	otx_finish(o, &x);
-	touch(o, pk, b.name, b.number);
-	*added = (long)nnew;
+	touch(o, ob.pk, ob.b.name, ob.b.number);
+	*added = (long)ob.nnew;
 	rc = 0;
 out:
-	if (intx)
+	ob_free(&ob, rc == 0);
+	return rc;
+}
+
+/*
+ * Report, 1: what this office received from kiosk t, and what is missing
+ * (neither received nor reported lost): *gap set if anything is.
+ */
+static int
+finish_received(struct office *o, const struct touched *t,
+    struct buf *report, int *gap, char **cause)
+{
+	uint64_t *rg = NULL;
+	size_t n, i;
+
+	if (store_ledger_ranges(o->ledger, t->pk, &rg, &n, cause) != 0)
+		return -1;
+	buf_addf(report, "kiosk %s: received", t->name);
+	for (i = 0; i < n; i++)
+		buf_addf(report, "%s %llu-%llu", i ? "," : "",
+		    (unsigned long long)rg[2 * i],
+		    (unsigned long long)rg[2 * i + 1]);
+	if (n == 0)
+		buf_addf(report, " nothing");
+	free(rg);
+	rg = NULL;
+	if (store_ledger_known_ranges(o->ledger, t->pk, &rg, &n, cause) != 0)
+		return -1;
+	if ((n > 0 && rg[0] != 1) || n > 1) {
+		*gap = 1;
+		buf_addf(report, "; MISSING");
+		if (n > 0 && rg[0] != 1)
+			buf_addf(report, " 1-%llu",
+			    (unsigned long long)rg[0] - 1);
+		for (i = 1; i < n; i++)
+			buf_addf(report, " %llu-%llu",
+			    (unsigned long long)rg[2 * i - 1] + 1,
+			    (unsigned long long)rg[2 * i] - 1);
+	}
+	buf_addf(report, "\n");
+	free(rg);
+	return 0;
+}
+
+/* One line of the seqs in ls whose acc is want, after head; 1 if any. */
+static int
+finish_seq_line(struct buf *report, const char *head, const uint64_t *ls,
+    const int *acc, size_t nl, int want)
+{
+	size_t i;
+	int any = 0;
+
+	for (i = 0; i < nl; i++) {
+		if (!acc[i] != !want)
+			continue;
+		if (!any)
+			buf_adds(report, head);
+		buf_addf(report, "%s %llu", any ? "," : "",
+		    (unsigned long long)ls[i]);
+		any = 1;
+	}
+	return any;
+}
+
+/*
+ * Report, 2: kiosk t's damaged records, lost until they arrive intact or
+ * staff accept the loss: *lost set if any is still lost.
+ */
+static int
+finish_lost(struct office *o, const struct touched *t, struct buf *report,
+    int *lost, char **cause)
+{
+	uint64_t *ls = NULL;
+	int *acc = NULL;
+	size_t nl;
+	char *head;
+
+	if (store_ledger_lost(o->ledger, t->pk, &ls, &acc, &nl, cause) != 0)
+		return -1;
+	xasprintf(&head, "kiosk %s: LOST (arrived damaged, not "
+	    "acknowledged):", t->name);
+	if (finish_seq_line(report, head, ls, acc, nl, 0)) {
+		*lost = 1;
+		buf_addf(report, "\n  if the kiosk's export also called them "
+		    "DAMAGED, they cannot be recovered: accept the loss with "
+		    "kiosk open --accept-lost %s:SEQ; otherwise export again, "
+		    "which carries them again\n", t->name);
+	}
+	free(head);
+	xasprintf(&head, "kiosk %s: accepted as lost:", t->name);
+	if (finish_seq_line(report, head, ls, acc, nl, 1))
+		buf_addf(report, "\n");
+	free(head);
+	free(ls);
+	free(acc);
+	return 0;
+}
+
+/*
+ * Ack: kiosk t's acknowledgement of everything received through the
+ * ledger's ack_through, signed with the first office key, into outdir.
+ */
+static int
+finish_ack(struct office *o, const struct touched *t, struct buf *report,
+    char **cause)
+{
+	struct ack a;
+	unsigned char raw[ACK_LEN];
+	uint64_t through;
+	char *file;
+	int rc;
+
+	if (store_ledger_ack_through(o->ledger, t->pk, &through, cause) != 0)
+		return -1;
+	if (through == 0 || o->nkeys == 0)
+		return 0;
+	memset(&a, 0, sizeof a);
+	memcpy(a.kiosk_pk, t->pk, 32);
+	a.acked_through = through;
+	a.batch = t->batch;
+	if (store_begin(o->ledger, cause) != 0)
+		return -1;
+	if (store_ledger_next_ack(o->ledger, t->pk, &a.counter, cause) != 0) {
 		store_rollback(o->ledger);
-	if (rc != 0)
-		otx_abort(o, &x);
-	otx_free(&x);
-	if (w.err != NULL)
-		for (k = 0; k < wn; k++)
-			free(w.err[k]);
-	free(w.err);
-	free(w.bad);
-	free(w.ct);
-	free(w.ptlen);
-	vault_secure_free(w.pt);
-	if (fd != -1)
-		close(fd);
-	record_free(r);
-	output_done(o->out, rc == 0);
-	batch_clear(&b);
-	free(newseq);
-	free(lostv);
-	free(name);
-	free(on);
-	free(m);
-	free(d);
+		return -1;
+	}
+	if (store_commit(o->ledger, cause) != 0)
+		return -1;
+	ack_write(&a, o->keys[0], raw);
+	xasprintf(&file, "%s.ack", t->name);
+	rc = durable_save(o->outdir, file, raw, sizeof raw, 1, NULL, cause);
+	if (rc == 0)
+		buf_addf(report, "kiosk %s: wrote %s/%s (acknowledges 1-%llu); "
+		    "put it on the stick for the kiosk\n", t->name, o->outdir,
+		    file, (unsigned long long)through);
+	free(file);
 	return rc;
 }
 
@@ -1376,124 +1664,18 @@ int
 office_finish(struct office *o, struct buf *report, int *gap, int *lost,
     char **cause)
 {
-	struct ack a;
-	unsigned char raw[ACK_LEN];
-	uint64_t *rg = NULL, through, *ls = NULL;
-	int *acc = NULL, any;
-	size_t n, i, k, nl;
-	char *file = NULL;
-	int rc = -1;
+	size_t k;
 
 	*gap = 0;
 	*lost = 0;
 	for (k = 0; k < o->ntouched; k++) {
-		struct touched *t = &o->touched[k];
-
-		if (store_ledger_ranges(o->ledger, t->pk, &rg, &n, cause) != 0)
-			goto out;
-		buf_addf(report, "kiosk %s: received", t->name);
-		for (i = 0; i < n; i++)
-			buf_addf(report, "%s %llu-%llu", i ? "," : "",
-			    (unsigned long long)rg[2 * i],
-			    (unsigned long long)rg[2 * i + 1]);
-		if (n == 0)
-			buf_addf(report, " nothing");
-		/* Missing: neither received nor reported lost. */
-		free(rg);
-		rg = NULL;
-		if (store_ledger_known_ranges(o->ledger, t->pk, &rg, &n,
-		    cause) != 0)
-			goto out;
-		if ((n > 0 && rg[0] != 1) || n > 1) {
-			*gap = 1;
-			buf_addf(report, "; MISSING");
-			if (n > 0 && rg[0] != 1)
-				buf_addf(report, " 1-%llu",
-				    (unsigned long long)rg[0] - 1);
-			for (i = 1; i < n; i++)
-				buf_addf(report, " %llu-%llu",
-				    (unsigned long long)rg[2 * i - 1] + 1,
-				    (unsigned long long)rg[2 * i] - 1);
-		}
-		buf_addf(report, "\n");
-		free(rg);
-		rg = NULL;
-
-		/* Damaged records: lost until intact, or accepted. */
-		if (store_ledger_lost(o->ledger, t->pk, &ls, &acc, &nl,
-		    cause) != 0)
-			goto out;
-		for (any = 0, i = 0; i < nl; i++) {
-			if (acc[i])
-				continue;
-			if (!any)
-				buf_addf(report, "kiosk %s: LOST (arrived "
-				    "damaged, not acknowledged):", t->name);
-			buf_addf(report, "%s %llu", any ? "," : "",
-			    (unsigned long long)ls[i]);
-			any = 1;
-		}
-		if (any) {
-			*lost = 1;
-			buf_addf(report, "\n  if the kiosk's export also "
-			    "called them DAMAGED, they cannot be recovered: "
-			    "accept the loss with kiosk open --accept-lost "
-			    "%s:SEQ; otherwise export again, which carries "
-			    "them again\n", t->name);
-		}
-		for (any = 0, i = 0; i < nl; i++) {
-			if (!acc[i])
-				continue;
-			if (!any)
-				buf_addf(report, "kiosk %s: accepted as lost:",
-				    t->name);
-			buf_addf(report, "%s %llu", any ? "," : "",
-			    (unsigned long long)ls[i]);
-			any = 1;
-		}
-		if (any)
-			buf_addf(report, "\n");
-		free(ls);
-		free(acc);
-		ls = NULL;
-		acc = NULL;
-
-		if (store_ledger_ack_through(o->ledger, t->pk, &through,
-		    cause) != 0)
-			goto out;
-		if (through == 0 || o->nkeys == 0)
-			continue;
-		memset(&a, 0, sizeof a);
-		memcpy(a.kiosk_pk, t->pk, 32);
-		a.acked_through = through;
-		a.batch = t->batch;
-		if (store_begin(o->ledger, cause) != 0)
-			goto out;
-		if (store_ledger_next_ack(o->ledger, t->pk, &a.counter,
-		    cause) != 0) {
-			store_rollback(o->ledger);
-			goto out;
-		}
-		if (store_commit(o->ledger, cause) != 0)
-			goto out;
-		ack_write(&a, o->keys[0], raw);
-		xasprintf(&file, "%s.ack", t->name);
-		if (batch_save(o->outdir, file, raw, sizeof raw, 1, NULL,
-		    cause) != 0)
-			goto out;
-		buf_addf(report, "kiosk %s: wrote %s/%s (acknowledges 1-%llu); "
-		    "put it on the stick for the kiosk\n", t->name, o->outdir,
-		    file, (unsigned long long)through);
-		free(file);
-		file = NULL;
+		if (finish_received(o, &o->touched[k], report, gap,
+		    cause) != 0 ||
+		    finish_lost(o, &o->touched[k], report, lost, cause) != 0 ||
+		    finish_ack(o, &o->touched[k], report, cause) != 0)
+			return -1;
 	}
-	rc = 0;
-out:
-	free(rg);
-	free(ls);
-	free(acc);
-	free(file);
-	return rc;
+	return 0;
 }
 
 int

@@ -16,14 +16,13 @@
  *     -- outbox_apply_ack: a signed ack covering its seq -->
  *   deleted (secure_delete, then VACUUM)
  *
- * Files in data_dir (0700): kiosk.db (ciphertext and counters only) and
- * kiosk.id (0600), the kiosk's Ed25519 identity, in one of two forms:
- *   "KID1\n\0\0\0", then the 64-byte secret key in the clear (as made on
- *   first run: export needs no passphrase);
- *   "KID2\n\0\0\0", then the public key, then the secret key sealed
- *   under a passphrase (vault_sign_key_seal; `kiosk identity --protect`).
- *   The outbox then holds only the public key; outbox_unlock opens the
- *   secret for one export and outbox_lock forgets it. See SECURITY.md.
+ * Files in data_dir (0700): kiosk.db (ciphertext and counters only),
+ * kiosk.state (below) and kiosk.id (0600), the kiosk's Ed25519 identity
+ * (identity.h): its secret key in the clear, or sealed under a
+ * passphrase (`kiosk identity --protect`). With a sealed one the outbox
+ * holds only the public key; outbox_unlock opens the secret for one
+ * export and outbox_lock forgets it. See SECURITY.md. Every file is
+ * written through durable.h.
  *
  * Must never write plaintext anywhere, print, or exit.
  */
@@ -39,23 +38,14 @@
 
 #include "batch.h"
 #include "config.h"
+#include "durable.h"
+#include "identity.h"
 #include "outbox.h"
+#include "outbox-test.h"
 #include "record.h"
 #include "store.h"
 #include "util.h"
 #include "vault.h"
-
-/*
- * The kiosk identity as read from kiosk.id: the public key always; the
- * secret in the clear (KID1, or made now), or sealed (KID2), in which
- * case key is NULL until it is unsealed.
- */
-struct identity {
-	unsigned char		 pk[32];
-	struct vault_sign_key	*key;
-	unsigned char		*sealed;	/* heap: ciphertext */
-	size_t			 sealedlen;
-};
 
 struct kstate {
 	int		 present;
@@ -82,11 +72,6 @@ struct outbox {
 	unsigned char		*pt;	/* secure scratch for one plaintext, */
 	size_t			 ptcap;	/* wiped after every seal */
 };
-
-#define ID_MAGIC	"KID1\n\0\0\0"
-#define ID_LEN		(8 + 64)
-#define ID2_MAGIC	"KID2\n\0\0\0"
-#define ID2_LEN		(8 + 32 + vault_sign_key_sealed_len())
 
 /*
  * data_dir/kiosk.state: what must survive the loss of kiosk.id or
@@ -164,7 +149,7 @@ state_save(const char *dir, const struct kstate *st, char **cause)
 	buf_addf(&b, "kiosk-state 1\nkiosk %s\ndb %s\nissued %llu\n"
 	    "batch %llu\n", pkhex, dbhex, (unsigned long long)st->issued,
 	    (unsigned long long)st->batch);
-	rc = batch_save(dir, STATE_FILE, b.data, b.len, 1, NULL, cause);
+	rc = durable_save(dir, STATE_FILE, b.data, b.len, 1, NULL, cause);
 	buf_free(&b);
 	return rc;
 }
@@ -188,145 +173,57 @@ dir_private(const char *dir, char **cause)
 	return 0;
 }
 
-static void
-identity_clear(struct identity *id)
-{
-	vault_sign_free(id->key);
-	free(id->sealed);
-	memset(id, 0, sizeof *id);
-}
-
-/* Write kiosk.id in the clear (KID1) from key. */
-static int
-identity_save_clear(const char *dir, const struct vault_sign_key *key,
-    int replace, char **cause)
-{
-	unsigned char *raw;
-	int rc;
-
-	raw = vault_secure_alloc(ID_LEN);
-	memcpy(raw, ID_MAGIC, 8);
-	memcpy(raw + 8, vault_sign_secret(key), 64);
-	rc = batch_save(dir, "kiosk.id", raw, ID_LEN, replace, NULL, cause);
-	vault_secure_free(raw);
-	return rc;
-}
-
 /* Load data_dir/kiosk.id, making it (in the clear) on first run. */
 static int
 identity_load(const char *dir, struct identity *id, char **cause)
 {
-	unsigned char *raw;
+	struct kstate st;
 	struct stat sb;
-	char *path;
-	ssize_t n;
-	int fd, rc = -1;
+	char *path, *db = NULL, fpr[VAULT_FPR_LEN];
+	int r, rc = -1;
 
-	memset(id, 0, sizeof *id);
-	xasprintf(&path, "%s/kiosk.id", dir);
-	raw = vault_secure_alloc(ID2_LEN + 1);
-	fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
-	if (fd == -1 && errno == ENOENT) {
-		struct kstate st;
-		char *db, fpr[VAULT_FPR_LEN];
-
-		/*
-		 * First run: make the identity; but never when this kiosk
-		 * already had one (kiosk.state) or its database holds
-		 * anything: a new identity would orphan every submission
-		 * made under the old one.
-		 */
-		if (state_load(dir, &st, cause) != 0)
-			goto out;
-		if (st.present) {
-			vault_fingerprint(fpr, st.pk, NULL);
-			xasprintf(cause, "%s is missing, but this kiosk already "
-			    "has an identity (fingerprint %s, in %s/"
-			    STATE_FILE ")%s. Restore kiosk.id from its backup; "
-			    "a new identity would strand them. See README, "
-			    "\"Lost kiosk.id or kiosk.db\"", path, fpr, dir,
-			    st.has_db ? " and submissions made under it may be "
-			    "waiting in kiosk.db" : "");
-			goto out;
-		}
-		xasprintf(&db, "%s/kiosk.db", dir);
-		if (stat(db, &sb) == 0 && sb.st_size > 0) {
-			xasprintf(cause, "%s is missing, but %s exists and may "
-			    "hold submissions sealed under it. Restore kiosk.id "
-			    "from its backup. See README, \"Lost kiosk.id or "
-			    "kiosk.db\"", path, db);
-			free(db);
-			goto out;
-		}
-		free(db);
-		id->key = vault_sign_generate();
-		memcpy(id->pk, vault_sign_pk(id->key), 32);
-		memset(&st, 0, sizeof st);
-		memcpy(st.pk, id->pk, 32);
-		if (identity_save_clear(dir, id->key, 0, cause) != 0 ||
-		    state_save(dir, &st, cause) != 0)
-			goto out;
-		rc = 0;
+	if ((r = identity_read(dir, id, cause)) != 1)
+		return r;
+	/*
+	 * First run: make the identity; but never when this kiosk already
+	 * had one (kiosk.state) or its database holds anything: a new
+	 * identity would orphan every submission made under the old one.
+	 */
+	xasprintf(&path, "%s/" IDENTITY_FILE, dir);
+	if (state_load(dir, &st, cause) != 0)
+		goto out;
+	if (st.present) {
+		vault_fingerprint(fpr, st.pk, NULL);
+		xasprintf(cause, "%s is missing, but this kiosk already has an "
+		    "identity (fingerprint %s, in %s/" STATE_FILE ")%s. Restore "
+		    "kiosk.id from its backup; a new identity would strand "
+		    "them. See README, \"Lost kiosk.id or kiosk.db\"", path,
+		    fpr, dir, st.has_db ? " and submissions made under it may "
+		    "be waiting in kiosk.db" : "");
 		goto out;
 	}
-	if (fd == -1) {
-		xasprintf(cause, "%s: %s", path, strerror(errno));
+	xasprintf(&db, "%s/kiosk.db", dir);
+	if (stat(db, &sb) == 0 && sb.st_size > 0) {
+		xasprintf(cause, "%s is missing, but %s exists and may hold "
+		    "submissions sealed under it. Restore kiosk.id from its "
+		    "backup. See README, \"Lost kiosk.id or kiosk.db\"", path,
+		    db);
 		goto out;
 	}
-	if (fstat(fd, &sb) != 0 || !S_ISREG(sb.st_mode) ||
-	    (sb.st_mode & 077) != 0) {
-		xasprintf(cause, "%s: must be a file only its owner can read "
-		    "(chmod 600)", path);
-		goto out_close;
-	}
-	n = read(fd, raw, ID2_LEN + 1);
-	if (n == ID_LEN && memcmp(raw, ID_MAGIC, 8) == 0 &&
-	    (id->key = vault_sign_from_secret(raw + 8)) != NULL) {
-		memcpy(id->pk, vault_sign_pk(id->key), 32);
-		rc = 0;
-	} else if (n == (ssize_t)ID2_LEN && memcmp(raw, ID2_MAGIC, 8) == 0) {
-		memcpy(id->pk, raw + 8, 32);
-		id->sealedlen = ID2_LEN - 40;
-		id->sealed = xmalloc(id->sealedlen);
-		memcpy(id->sealed, raw + 40, id->sealedlen);
-		rc = 0;
-	} else if (n >= 8 && memcmp(raw, "KID", 3) == 0 && raw[3] > '2' &&
-	    raw[3] <= '9' && memcmp(raw + 4, ID_MAGIC + 4, 4) == 0)
-		xasprintf(cause, "%s: kiosk identity format KID%c: made by a "
-		    "newer kiosk; use a newer version of kiosk", path, raw[3]);
-	else
-		xasprintf(cause, "%s: damaged kiosk identity file", path);
-out_close:
-	close(fd);
+	id->key = vault_sign_generate();
+	memcpy(id->pk, vault_sign_pk(id->key), 32);
+	memset(&st, 0, sizeof st);
+	memcpy(st.pk, id->pk, 32);
+	if (identity_save_clear(dir, id->key, 0, cause) != 0 ||
+	    state_save(dir, &st, cause) != 0)
+		goto out;
+	rc = 0;
 out:
 	if (rc != 0)
 		identity_clear(id);
-	vault_secure_free(raw);
+	free(db);
 	free(path);
 	return rc;
-}
-
-/* Open the sealed secret of id with pass; checks it is id's own key. */
-static struct vault_sign_key *
-identity_unseal(const struct identity *id, const char *pass, int *wrong,
-    char **cause)
-{
-	struct vault_sign_key *k;
-	char *why = NULL;
-
-	if ((k = vault_sign_key_open(id->sealed, id->sealedlen, pass, wrong,
-	    &why)) == NULL) {
-		xasprintf(cause, "kiosk.id: %s", why);
-		free(why);
-		return NULL;
-	}
-	if (memcmp(vault_sign_pk(k), id->pk, 32) != 0) {
-		vault_sign_free(k);
-		xasprintf(cause, "kiosk.id: the sealed key is not the kiosk's "
-		    "public key; the file is damaged");
-		return NULL;
-	}
-	return k;
 }
 
 int
@@ -348,7 +245,6 @@ outbox_identity_protect(const struct config *cfg, const char *old,
 {
 	struct identity id;
 	struct vault_sign_key *k;
-	struct buf b = { 0 };
 	int rc = -1;
 
 	*wrong = 0;
@@ -367,15 +263,9 @@ outbox_identity_protect(const struct config *cfg, const char *old,
 	k = id.key;
 	if (pass == NULL)
 		rc = identity_save_clear(cfg->data_dir, k, 1, cause);
-	else {
-		buf_add(&b, ID2_MAGIC, 8);
-		buf_add(&b, id.pk, 32);
-		if (vault_sign_key_seal(k, pass, &b, cause) == 0)
-			rc = batch_save(cfg->data_dir, "kiosk.id", b.data,
-			    b.len, 1, NULL, cause);
-	}
+	else
+		rc = identity_save_sealed(cfg->data_dir, k, pass, cause);
 out:
-	buf_free(&b);
 	identity_clear(&id);
 	return rc;
 }
@@ -763,7 +653,7 @@ apply_ack(struct outbox *ob, const char *path, int stale_ok, long *deleted,
 	int rc = -1;
 
 	*deleted = 0;
-	if (batch_load(path, 4096, &d, &len, cause) != 0)
+	if (durable_load(path, 4096, &d, &len, cause) != 0)
 		return -1;
 	if (ack_read(d, len, ob->office.sign_pk, &a, &why) != 0) {
 		xasprintf(cause, "%s: refused: %s", path, why);
@@ -884,10 +774,13 @@ struct export_walk {
 	unsigned char		*lead;	/* the records' first bytes, */
 	size_t			 nlead;	/* up to the first block */
 	size_t			 leadcap;
-	struct batch_file	*f;	/* export_stream writes to f */
-	struct batch_reread	*r;	/* export_data compares with r */
+	struct durable		*f;	/* export_stream writes to f */
+	struct durable_reread	*r;	/* export_data compares with r */
 	struct outbox		*ob;
 	char			**cause;
+	unsigned char		*head;	/* header, manifest, lead: blocks */
+	uint64_t		 blocks;	/* bytes reserved for head */
+	uint64_t		 len;	/* of the whole file */
 };
 
 static int
@@ -936,7 +829,7 @@ export_stream(const struct store_envelope *e, void *arg)
 	w->nlead += k;
 	if (len == k)
 		return 0;
-	return batch_file_write(w->f, d + k, len - k, w->cause);
+	return durable_write(w->f, d + k, len - k, w->cause);
 }
 
 static int
@@ -954,7 +847,7 @@ export_data(const struct store_envelope *e, void *arg)
 	    memcmp(e->key_id, be->key_id, 8) != 0 ||
 	    (e->has_hash && memcmp(e->hash, be->hash, 32) != 0))
 		return export_changed(w);
-	if (batch_reread_cmp(w->r, e->data, e->len, w->cause) != 0)
+	if (durable_reread_cmp(w->r, e->data, e->len, w->cause) != 0)
 		return -1;
 	/*
 	 * The stick holds the outbox's bytes; do they still match the hash
@@ -987,6 +880,202 @@ export_pass(struct outbox *ob, struct export_walk *w,
 	return 0;
 }
 
+/* Prepare: dir is a folder; an ack found in it is applied first. */
+static int
+export_prepare(struct outbox *ob, const char *dir, char **cause)
+{
+	struct stat sb;
+	char *ackpath;
+	long deleted;
+	int rc = 0;
+
+	if (stat(dir, &sb) != 0 || !S_ISDIR(sb.st_mode)) {
+		xasprintf(cause, "%s: %s", dir, errno ? strerror(errno) :
+		    "not a folder");
+		return -1;
+	}
+	xasprintf(&ackpath, "%s/%s.ack", dir, ob->name);
+	if (lstat(ackpath, &sb) == 0) {
+		if (apply_ack(ob, ackpath, 1, &deleted, cause) != 0)
+			rc = -1;
+		else
+			ob->ack_deleted = deleted;
+	}
+	free(ackpath);
+	return rc;
+}
+
+/*
+ * Reserve: in one transaction, how many records wait, and a batch
+ * number, reserved so that a number is never reused; b is filled in for
+ * them. 1: nothing waits.
+ */
+static int
+export_reserve(struct outbox *ob, struct batch *b, char **cause)
+{
+	struct store_head h;
+	size_t n;
+
+	if (store_begin(ob->store, cause) != 0)
+		return -1;
+	if (store_get_head(ob->store, &h, cause) != 0)
+		goto rollback;
+	if (h.next_seq - 1 <= h.acked_through) {
+		store_rollback(ob->store);
+		return 1;
+	}
+	if (h.next_seq - 1 - h.acked_through > UINT32_MAX) {
+		xasprintf(cause, "too many submissions for one batch; ask the "
+		    "office for an acknowledgement");
+		goto rollback;
+	}
+	n = (size_t)(h.next_seq - 1 - h.acked_through);
+	h.last_batch++;
+	if (store_set_head(ob->store, &h, cause) != 0)
+		goto rollback;
+	if (store_commit(ob->store, cause) != 0)
+		return -1;
+	store_prefetch(ob->store);	/* alongside the pass below */
+
+	snprintf(b->name, sizeof b->name, "%s", ob->name);
+	b->count = n;
+	b->number = h.last_batch;
+	memcpy(b->prev_hash, h.last_batch_hash, 32);
+	b->acked_through = h.acked_through;
+	b->first = h.acked_through + 1;
+	b->last = h.next_seq - 1;
+	b->ent = xcalloc(n, sizeof *b->ent);
+	return 0;
+rollback:
+	store_rollback(ob->store);
+	return -1;
+}
+
+/*
+ * Write: a temp file; the records behind the reserved head; then header
+ * and manifest, signed, with the first records' bytes, into the head.
+ * *f is ready for durable_commit (fsync, rename, fsync of the folder).
+ */
+static int
+export_write(struct outbox *ob, struct export_walk *w, const char *dir,
+    struct durable **f, char **cause)
+{
+	char *name;
+	int rc;
+
+	w->hlen = batch_data_offset(w->b->count);
+	w->blocks = (w->hlen + DURABLE_BLOCK - 1) / DURABLE_BLOCK *
+	    DURABLE_BLOCK;
+	w->leadcap = (size_t)(w->blocks - w->hlen);
+	w->head = xmalloc((size_t)w->blocks);
+	w->lead = w->head + w->hlen;
+
+	xasprintf(&name, "%s-%llu.kib", ob->name,
+	    (unsigned long long)w->b->number);
+	rc = durable_open(dir, name, 0, f, cause);
+	free(name);
+	if (rc != 0)
+		return -1;
+	w->f = *f;
+	if (durable_reserve(*f, w->blocks, cause) != 0 ||
+	    export_pass(ob, w, export_stream) != 0) {
+		durable_abort(*f);
+		*f = NULL;
+		return -1;
+	}
+	w->len = w->hlen + w->bytes;
+	batch_write_head(w->head, w->len, w->b, ob->id.key);
+	durable_set_head(*f, w->head, (size_t)w->hlen + w->nlead);
+	return 0;
+}
+
+/*
+ * Verify: read the file back from the device: the same bytes, or fail.
+ * Then check the signature over them (header and manifest are the bytes
+ * in head, compared first), and name the batch by its hash.
+ */
+static int
+export_verify(struct outbox *ob, struct export_walk *w, const char *final,
+    char **cause)
+{
+	struct durable_reread *r = NULL;
+	unsigned char pk[32];
+	char *why = NULL;
+	int wy;
+
+	if (durable_reread_open(final, w->len, &r, cause) != 0)
+		return -1;
+	if (durable_reread_cmp(r, w->head, (size_t)w->hlen, cause) != 0)
+		goto fail;
+	if (batch_check_header(w->head, (size_t)w->len, pk, &wy, &why) != 0 ||
+	    batch_verify(w->head, (size_t)w->len, &wy, &why) != 0) {
+		xasprintf(cause, "%s: does not verify after writing: %s",
+		    final, why);
+		free(why);
+		goto fail;
+	}
+	w->r = r;
+	if (export_pass(ob, w, export_data) != 0)
+		goto fail;
+	w->r = NULL;
+	if (durable_reread_close(r, 1, cause) != 0)
+		return -1;
+	batch_hash(w->head, w->b->file_hash);
+	return 0;
+fail:
+	w->r = NULL;
+	durable_reread_close(r, 0, NULL);
+	return -1;
+}
+
+/* Mark: only now are the records marked exported; then kiosk.state. */
+static int
+export_mark(struct outbox *ob, const struct batch *b, char **cause)
+{
+	struct store_head h;
+	struct kstate was = ob->state;
+	char *why = NULL;
+
+	if (store_begin(ob->store, cause) != 0)
+		return -1;
+	if (store_get_head(ob->store, &h, cause) != 0 ||
+	    store_mark_exported(ob->store, b->first, b->last, b->number,
+	    cause) != 0) {
+		store_rollback(ob->store);
+		return -1;
+	}
+	memcpy(h.last_batch_hash, b->file_hash, 32);
+	if (store_set_head(ob->store, &h, cause) != 0) {
+		store_rollback(ob->store);
+		return -1;
+	}
+	if (store_commit(ob->store, cause) != 0)
+		return -1;
+	/* kiosk.state: the highest number issued, as of this export. */
+	if (ob->state.present) {
+		if (b->last > ob->state.issued)
+			ob->state.issued = b->last;
+		if (b->number > ob->state.batch)
+			ob->state.batch = b->number;
+		if (state_save(ob->data_dir, &ob->state, &why) != 0) {
+			/* The batch is good and marked; try next time. */
+			free(why);
+			ob->state = was;
+		}
+	}
+	return 0;
+}
+
+/* The time since *t, in ms, into phase; *t is now. */
+static void
+export_phase(struct outbox *ob, int phase, double *t)
+{
+	double now = now_ms();
+
+	ob->phase[phase] = now - *t;
+	*t = now;
+}
+
 /*
  * The batch holds ciphertext only (sealed records, their hashes, sequence
  * numbers and key ids), so its buffers are freed without a wipe: wiping
@@ -996,19 +1085,11 @@ int
 outbox_export(struct outbox *ob, const char *dir, char **path, long *count,
     char **cause)
 {
-	struct store_head h;
 	struct export_walk w;
 	struct batch b;
-	struct batch_file *f = NULL;
-	struct batch_reread *r = NULL;
-	unsigned char *head = NULL;
-	uint64_t len = 0, hlen, blocks;
-	size_t n = 0;
-	char *ackpath = NULL, *name = NULL, *why = NULL, *final = NULL;
-	long deleted;
-	int rc = -1, wy;
-	struct stat sb;
-	unsigned char pk[32];
+	struct durable *f = NULL;
+	char *final = NULL;
+	int r, rc = -1;
 	double t;
 
 	*path = NULL;
@@ -1023,167 +1104,40 @@ outbox_export(struct outbox *ob, const char *dir, char **path, long *count,
 		return -1;
 	memset(ob->phase, 0, sizeof ob->phase);
 	t = now_ms();
-	if (stat(dir, &sb) != 0 || !S_ISDIR(sb.st_mode)) {
-		xasprintf(cause, "%s: %s", dir, errno ? strerror(errno) :
-		    "not a folder");
+	if (export_prepare(ob, dir, cause) != 0)
 		return -1;
-	}
-	xasprintf(&ackpath, "%s/%s.ack", dir, ob->name);
-	if (lstat(ackpath, &sb) == 0) {
-		if (apply_ack(ob, ackpath, 1, &deleted, cause) != 0)
-			goto out;
-		ob->ack_deleted = deleted;
-	}
-
-	/*
-	 * In one transaction: how many records wait, and a batch number,
-	 * reserved so that a number is never reused.
-	 */
-	if (store_begin(ob->store, cause) != 0)
-		goto out;
-	if (store_get_head(ob->store, &h, cause) != 0)
-		goto rollback;
-	if (h.next_seq - 1 <= h.acked_through) {
-		store_rollback(ob->store);
-		rc = 0;
+	if ((r = export_reserve(ob, &b, cause)) != 0) {
+		rc = r == 1 ? 0 : -1;
 		goto out;
 	}
-	if (h.next_seq - 1 - h.acked_through > UINT32_MAX) {
-		xasprintf(cause, "too many submissions for one batch; ask the "
-		    "office for an acknowledgement");
-		goto rollback;
-	}
-	n = (size_t)(h.next_seq - 1 - h.acked_through);
-	h.last_batch++;
-	if (store_set_head(ob->store, &h, cause) != 0)
-		goto rollback;
-	if (store_commit(ob->store, cause) != 0)
-		goto out;
-	store_prefetch(ob->store);	/* alongside the pass below */
-
-	snprintf(b.name, sizeof b.name, "%s", ob->name);
-	b.count = n;
-	b.number = h.last_batch;
-	memcpy(b.prev_hash, h.last_batch_hash, 32);
-	b.acked_through = h.acked_through;
-	b.first = h.acked_through + 1;
-	b.last = h.next_seq - 1;
-	b.ent = xcalloc(n, sizeof *b.ent);
-	hlen = batch_data_offset(n);
-	blocks = (hlen + BATCH_FILE_BLOCK - 1) / BATCH_FILE_BLOCK *
-	    BATCH_FILE_BLOCK;
 	w.b = &b;
 	w.ob = ob;
 	w.cause = cause;
-	w.hlen = hlen;
-	w.leadcap = (size_t)(blocks - hlen);
-	head = xmalloc((size_t)blocks);
-	w.lead = head + hlen;
-	ob->phase[0] = now_ms() - t;
-	t = now_ms();
+	export_phase(ob, 0, &t);
 
-	/*
-	 * Temp file; the records behind the reserved head; then header and
-	 * manifest, signed, with the first records' bytes, into the head;
-	 * fsync, rename, fsync of the folder.
-	 */
-	xasprintf(&name, "%s-%llu.kib", ob->name,
-	    (unsigned long long)h.last_batch);
-	if (batch_file_open(dir, name, 0, &f, cause) != 0)
+	if (export_write(ob, &w, dir, &f, cause) != 0)
 		goto out;
-	w.f = f;
-	if (batch_file_reserve(f, blocks, cause) != 0 ||
-	    export_pass(ob, &w, export_stream) != 0) {
-		batch_file_abort(f);
+	export_phase(ob, 1, &t);
+	if (durable_commit(f, &final, cause) != 0)
 		goto out;
-	}
-	len = hlen + w.bytes;
-	batch_write_head(head, len, &b, ob->id.key);
-	batch_file_set_head(f, head, (size_t)hlen + w.nlead);
-	ob->phase[1] = now_ms() - t;
-	t = now_ms();
-	if (batch_file_commit(f, &final, cause) != 0)
-		goto out;
-	ob->phase[2] = now_ms() - t;
-	t = now_ms();
-
-	/*
-	 * Read it back from the device: the same bytes, or fail. Then check
-	 * the signature over them (header and manifest are the bytes in
-	 * head, compared first).
-	 */
-	w.r = NULL;
-	if (batch_reread_open(final, len, &r, cause) != 0)
+	export_phase(ob, 2, &t);
+	if (export_verify(ob, &w, final, cause) != 0)
 		goto out_unlink;
-	if (batch_reread_cmp(r, head, (size_t)hlen, cause) != 0)
+	export_phase(ob, 3, &t);
+	if (export_mark(ob, &b, cause) != 0)
 		goto out_unlink;
-	if (batch_check_header(head, (size_t)len, pk, &wy, &why) != 0 ||
-	    batch_verify(head, (size_t)len, &wy, &why) != 0) {
-		xasprintf(cause, "%s: does not verify after writing: %s",
-		    final, why);
-		free(why);
-		goto out_unlink;
-	}
-	w.r = r;
-	if (export_pass(ob, &w, export_data) != 0)
-		goto out_unlink;
-	wy = batch_reread_close(r, 1, cause);
-	r = NULL;
-	if (wy != 0)
-		goto out_unlink;
-	batch_hash(head, b.file_hash);
-	ob->phase[3] = now_ms() - t;
-	t = now_ms();
-
-	/* Only now mark the records exported. */
-	if (store_begin(ob->store, cause) != 0)
-		goto out_unlink;
-	if (store_get_head(ob->store, &h, cause) != 0 ||
-	    store_mark_exported(ob->store, b.first, b.last, b.number,
-	    cause) != 0) {
-		store_rollback(ob->store);
-		goto out_unlink;
-	}
-	memcpy(h.last_batch_hash, b.file_hash, 32);
-	if (store_set_head(ob->store, &h, cause) != 0) {
-		store_rollback(ob->store);
-		goto out_unlink;
-	}
-	if (store_commit(ob->store, cause) != 0)
-		goto out_unlink;
-	/* kiosk.state: the highest number issued, as of this export. */
-	if (ob->state.present) {
-		struct kstate was = ob->state;
-
-		if (b.last > ob->state.issued)
-			ob->state.issued = b.last;
-		if (b.number > ob->state.batch)
-			ob->state.batch = b.number;
-		if (state_save(ob->data_dir, &ob->state, &why) != 0) {
-			/* The batch is good and marked; try next time. */
-			free(why);
-			why = NULL;
-			ob->state = was;
-		}
-	}
-	ob->phase[4] = now_ms() - t;
+	export_phase(ob, 4, &t);
 	*path = final;
 	final = NULL;
-	*count = (long)n;
+	*count = (long)b.count;
 	rc = 0;
 	goto out;
-rollback:
-	store_rollback(ob->store);
-	goto out;
 out_unlink:
-	batch_reread_close(r, 0, NULL);
 	unlink(final);
 out:
 	free(b.ent);
-	free(head);
+	free(w.head);
 	free(final);
-	free(name);
-	free(ackpath);
 	return rc;
 }
 
@@ -1201,7 +1155,7 @@ outbox_tamper(struct outbox *ob, const char *in, const char *outpath,
 	int w, rc = -1;
 
 	if (need_key(ob, cause) != 0 ||
-	    batch_load(in, BATCH_MAX_LEN, &d, &len, cause) != 0)
+	    durable_load(in, BATCH_MAX_LEN, &d, &len, cause) != 0)
 		return -1;
 	if (batch_read(d, len, &b, &w, &why) != 0) {
 		xasprintf(cause, "%s: %s", in, why);
@@ -1250,7 +1204,7 @@ outbox_tamper(struct outbox *ob, const char *in, const char *outpath,
 		dir = xstrdup(".");
 		base = outpath;
 	}
-	rc = batch_save(dir, base, out.data, out.len, 1, NULL, cause);
+	rc = durable_save(dir, base, out.data, out.len, 1, NULL, cause);
 	free(dir);
 out:
 	batch_clear(&b);

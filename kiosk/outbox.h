@@ -65,7 +65,10 @@ int		 outbox_apply_ack(struct outbox *, const char *path,
 /* The kiosk's public key fingerprint, for staff to compare on paper. */
 const char	*outbox_fingerprint(struct outbox *);
 
-/* Added for the sealed path (issue 4). */
+/*
+ * Opening with flags; the kiosk's identity (identity.h holds its files);
+ * what the last export did. Test hooks are in outbox-test.h.
+ */
 
 /* Flags for outbox_open_flags. */
 #define OUTBOX_NOSYNC	0x1	/* tests and benchmarks only: no fsync */
@@ -127,12 +130,4 @@ long		 outbox_last_ack_deleted(struct outbox *);
 size_t		 outbox_last_damaged(struct outbox *, const uint64_t **seqs);
 /* PRAGMA integrity_check of the kiosk database. */
 int		 outbox_check(struct outbox *, char **cause);
-/*
- * Tests only: rewrite a batch signed by this kiosk (swap records i and j,
- * or drop record i when j < 0, or flip a byte in record i's ciphertext
- * when j == -2) and sign it again, into out.
- */
-int		 outbox_tamper(struct outbox *, const char *in, const char *out,
-		    long i, long j, char **cause);
-
 #endif

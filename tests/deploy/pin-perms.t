@@ -8,7 +8,7 @@ if [ "$(id -u)" -ne 0 ]; then
 	echo "1..0 # SKIP needs root to give the config to another user"
 	exit 0
 fi
-echo "1..7"
+echo "1..8"
 n=0
 ok() { n=$((n + 1)); if [ "$1" = 0 ]; then echo "ok $n - $2"; else echo "not ok $n - $2"; fi; }
 w=$(mktemp -d)
@@ -37,6 +37,8 @@ grep -q '^pin = \$argon2id\$' "$w/kiosk.ini" && ! grep -q 246810 "$w/kiosk.ini"
 ok $? "the PIN is stored as a hash only"
 [ ! -e "$w/kiosk.ini.tmp" ]
 ok $? "no temp file left behind"
+[ -z "$(find "$w" -name '*.tmp')" ]
+ok $? "no durable temp file (.kiosk.ini.PID.tmp) left behind either"
 
 # The service's user (here nobody, the file's owner) can still read it.
 setpriv --reuid=nobody --regid=nogroup --clear-groups cat "$w/kiosk.ini" >/dev/null

@@ -8,8 +8,9 @@
  *
  * Build (from the checkout):
  *   clang -g -O1 -fsanitize=fuzzer,address,undefined -D_GNU_SOURCE \
- *     -Ikiosk tests/fuzz/fuzz_ack.c kiosk/batch.c kiosk/record.c \
- *     kiosk/par.c kiosk/spool.c kiosk/vault.c kiosk/util.c -lsodium \
+ *     -Ikiosk tests/fuzz/fuzz_ack.c kiosk/batch.c kiosk/identity.c \
+ *     kiosk/durable.c kiosk/record.c kiosk/par.c kiosk/spool.c \
+ *     kiosk/vault.c kiosk/util.c -lsodium \
  *     -o build/fuzz_ack
  */
 #include <stdint.h>
@@ -17,6 +18,7 @@
 #include <string.h>
 
 #include "batch.h"
+#include "identity.h"
 #include "util.h"
 #include "vault.h"
 

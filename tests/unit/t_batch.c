@@ -2,7 +2,7 @@
  * t_batch: batch write/verify/parse round trip, the error class of every
  * truncation and of a flipped bit at every header byte, non-canonical
  * manifests re-signed by the kiosk, acks and identity files, and the
- * streamed durable write and read-back (batch_file, batch_reread).
+ * streamed durable write and read-back (durable.h).
  */
 #include <sys/stat.h>
 
@@ -13,6 +13,8 @@
 
 #include "../tap.h"
 #include "batch.h"
+#include "durable.h"
+#include "identity.h"
 #include "util.h"
 #include "vault.h"
 
@@ -25,35 +27,35 @@ static struct vault_sign_key *key;
 static void
 file_round_trip(const char *dir, const unsigned char *d, size_t len)
 {
-	struct batch_file *f;
-	struct batch_reread *r;
+	struct durable *f;
+	struct durable_reread *r;
 	char *cause = NULL, *path = NULL, *tmp;
 	size_t off, n, step = 1;
 	int fd, rc;
 
-	ok(batch_file_open(dir, "big.kib", 0, &f, &cause) == 0, "file open");
+	ok(durable_open(dir, "big.kib", 0, &f, &cause) == 0, "file open");
 	for (off = 0, rc = 0; off < len && rc == 0; off += n) {
 		n = len - off < step ? len - off : step;
-		rc = batch_file_write(f, d + off, n, &cause);
+		rc = durable_write(f, d + off, n, &cause);
 		step = step * 7 + 4093;		/* 1, 4100, 32793, ... */
 	}
 	ok(rc == 0, "streamed %zu bytes in pieces", len);
-	ok(batch_file_commit(f, &path, &cause) == 0, "file commit");
+	ok(durable_commit(f, &path, &cause) == 0, "file commit");
 	xasprintf(&tmp, "%s/big.kib", dir);
 	ok(path != NULL && strcmp(path, tmp) == 0, "renamed into place");
 	free(tmp);
 
-	ok(batch_reread_open(path, len, &r, &cause) == 0, "reread open");
-	ok(batch_reread_cmp(r, d, 100, &cause) == 0 &&
-	    batch_reread_cmp(r, d + 100, len - 100, &cause) == 0 &&
-	    batch_reread_close(r, 1, &cause) == 0, "read back the same bytes");
-	ok(batch_reread_open(path, len + 1, &r, &cause) != 0,
+	ok(durable_reread_open(path, len, &r, &cause) == 0, "reread open");
+	ok(durable_reread_cmp(r, d, 100, &cause) == 0 &&
+	    durable_reread_cmp(r, d + 100, len - 100, &cause) == 0 &&
+	    durable_reread_close(r, 1, &cause) == 0, "read back the same bytes");
+	ok(durable_reread_open(path, len + 1, &r, &cause) != 0,
 	    "a different size is refused");
 	free(cause);
 	cause = NULL;
-	ok(batch_reread_open(path, len, &r, &cause) == 0 &&
-	    batch_reread_cmp(r, d, len - 1, &cause) == 0, "all but one byte");
-	ok(batch_reread_close(r, 1, &cause) != 0 &&
+	ok(durable_reread_open(path, len, &r, &cause) == 0 &&
+	    durable_reread_cmp(r, d, len - 1, &cause) == 0, "all but one byte");
+	ok(durable_reread_close(r, 1, &cause) != 0 &&
 	    strstr(cause, "longer") != NULL, "a byte left over is refused");
 	free(cause);
 	cause = NULL;
@@ -63,14 +65,14 @@ file_round_trip(const char *dir, const unsigned char *d, size_t len)
 	ok(fd != -1 && pwrite(fd, "?", 1, (off_t)(len - 5000)) == 1,
 	    "change a byte");
 	close(fd);
-	ok(batch_reread_open(path, len, &r, &cause) == 0, "reread open");
-	ok(batch_reread_cmp(r, d, len, &cause) != 0 &&
+	ok(durable_reread_open(path, len, &r, &cause) == 0, "reread open");
+	ok(durable_reread_cmp(r, d, len, &cause) != 0 &&
 	    strstr(cause, "differs") != NULL, "a changed byte is caught");
-	batch_reread_close(r, 0, NULL);
+	durable_reread_close(r, 0, NULL);
 	free(cause);
 	cause = NULL;
 
-	ok(batch_file_open(dir, "big.kib", 0, &f, &cause) != 0,
+	ok(durable_open(dir, "big.kib", 0, &f, &cause) != 0,
 	    "an existing batch is not replaced");
 	free(cause);
 	cause = NULL;
@@ -78,9 +80,9 @@ file_round_trip(const char *dir, const unsigned char *d, size_t len)
 	free(path);
 
 	/* Given up: nothing is left behind. */
-	ok(batch_file_open(dir, "gone.kib", 0, &f, &cause) == 0 &&
-	    batch_file_write(f, d, len / 3, &cause) == 0, "start another");
-	batch_file_abort(f);
+	ok(durable_open(dir, "gone.kib", 0, &f, &cause) == 0 &&
+	    durable_write(f, d, len / 3, &cause) == 0, "start another");
+	durable_abort(f);
 	ok(rmdir(dir) == 0, "abort leaves nothing in the folder");
 }
 
