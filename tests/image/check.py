@@ -33,12 +33,19 @@ CODE = re.compile(r"\b([0-9A-HJKMNP-TV-Z]{4}-[0-9A-HJKMNP-TV-Z]{4}-"
 
 OFFICE_PASS = "office passphrase for the image check"
 EXPORT_PASS = "seven quiet lanterns over the harbor"
-STAFF_PIN = "48151"
-VOL_PIN = "2342"
+STAFF_PIN = "481516"
+VOL_PIN = "234223"
 KIOSK_NAME = "branch-7"
 OFFICE_NAME = "Office of Image Checks"
 FIRST = "Quintessa Marlowe"
 PHONE = "973-555-0188"
+PHONE_SHOWN = "(973) 555-0188"     # the review formats it (issue 15)
+PHONE_KEPT = "9735550188"          # only its digits are kept and sent
+# What the interrupted first boot types (none of it may count).
+OTHER_NAME = "interrupted-1"
+OTHER_OFFICE = "Office Typed Before The Power Cut"
+OTHER_PIN = "902100"
+DISK_GB = 6
 
 t = Tap()
 times = []
@@ -51,7 +58,7 @@ def todo(cond, name, diag=None, why=""):
     t.n += 1
     print("%s %d - %s # TODO %s" % ("ok" if cond else "not ok", t.n, name, why))
     if not cond and diag:
-        for line in str(diag).splitlines()[:12]:
+        for line in str(diag).splitlines()[:80]:
             print("#   " + line)
     sys.stdout.flush()
 
@@ -101,6 +108,9 @@ subprocess.run(["mcopy", "-i", stick, os.path.join(office, "office.pub"),
                 "::office.pub"], check=True)
 
 disk = V.prepare(IMAGE, WORK)
+# A mini PC's disk is larger than the image: the image is written to its
+# start, and the rest is left unused (deploy/image/README.md "Layout").
+os.truncate(disk, DISK_GB << 30)
 since = lap("copy the image, add the test shell", t0)
 vm = V.VM(disk, WORK, stick=stick)
 print("# qemu with %s" % ("KVM" if vm.kvm else "TCG (no KVM: slow)"))
@@ -110,10 +120,58 @@ try:
     since = lap("boot to the test shell", since)
     if not ok:
         raise SystemExit
+    rc, out = vm.run("cat /sys/block/nvme0n1/size /sys/block/nvme0n1/nvme0n1p3/size; "
+                     "findmnt -no SOURCE /")
+    t.ok(out.split()[:2] == [str(DISK_GB << 21), str(V.DATA_MB << 11)] and
+         "nvme0n1p2" in out,
+         "written to a %d GiB disk, it boots from its own partitions; the "
+         "space after them is left unused" % DISK_GB, out)
     s = vm.wait("Kiosk name:", 120)
     since = lap("then to the first-boot question", since)
     t.ok(s is not None, "first boot asks for the kiosk's name on tty1",
          vm.screen())
+
+    # -- an interrupted first boot -----------------------------------------
+    # The power goes while the set-up asks for the export passphrase: PINs
+    # set, the key made, kiosk.ini not yet written. The next boot must ask
+    # every question again, and what was typed before must not count.
+    vm.type(OTHER_NAME + "\n")
+    vm.wait("then press Enter", 10)
+    vm.type("\n")
+    vm.wait("same as on the office", 20)
+    vm.type("y\n")
+    for prompt, answer in (("Office name:", OTHER_OFFICE), ("Office address:", ""),
+                           ("Office hours:", ""), ("Screen (1 or 2):", "1"),
+                           ("Printer (0 to", "0")):
+        vm.wait(prompt, 30)
+        vm.type(answer + "\n")
+    type_after("New PIN", OTHER_PIN + "\n")
+    type_after("Repeat the passphrase:", OTHER_PIN + "\n")
+    vm.wait("How many volunteer PINs", 60)
+    vm.type("0\n")
+    vm.wait("Protect the key", 60)
+    vm.type("y\n")
+    s = vm.wait("New passphrase for the kiosk", 30)
+    rc, out = vm.run("sync; ls /srv/kiosk/etc; test -s /var/lib/kiosk/kiosk.id "
+                     "&& echo key-made")
+    t.ok(s is not None and "key-made" in out and "kiosk.ini.setup" in
+         out.split() and "kiosk.ini" not in out.split(),
+         "interrupted set-up: PINs set and the key made, no kiosk.ini yet",
+         out + vm.screen())
+    vm.kill()
+    since = lap("first boot, up to the power cut", since)
+    vm = V.VM(disk, WORK, stick=stick)
+    ok = vm.wait_shell(240 if vm.kvm else 900)
+    s = vm.wait("Kiosk name:", 120) if ok else None
+    t.ok(s is not None, "after the power cut, the set-up starts again at its "
+         "first question", vm.screen() if ok else "no test shell")
+    if not ok:
+        raise SystemExit
+    rc, out = vm.run("ls /srv/kiosk/etc; systemctl is-active kiosk.service")
+    t.ok(out.split() == ["inactive"] or out.split() == ["office.pub", "inactive"],
+         "no kiosk.ini, nothing left of the interrupted answers, the kiosk "
+         "not started", out)
+    since = lap("boot again, to the first question", since)
 
     # -- first boot ------------------------------------------------------
     vm.type("bad name!\n")
@@ -162,6 +220,11 @@ try:
          "the export passphrase was not shown", s)
     rc, out = vm.run("head -c 4 /var/lib/kiosk/kiosk.id | od -c | head -1")
     t.ok("K   I   D   2" in out, "the kiosk's key is sealed (KID2)", out)
+    rc, out = vm.run("grep -c -e '%s' -e '%s' /etc/kiosk/kiosk.ini; "
+                     "grep -c '^name = %s$' /etc/kiosk/kiosk.ini"
+                     % (OTHER_NAME, OTHER_OFFICE, KIOSK_NAME))
+    t.ok(out.split() == ["0", "1"], "kiosk.ini has the second set-up's "
+         "answers, none of the interrupted one's", out)
     vm.type("\n")
     since = lap("first boot, answered", since)
 
@@ -256,7 +319,7 @@ try:
     step(text=PHONE)
     s = step(text=FIRST, expect="Almost done")
     s = step(expect="Check your answers")
-    t.ok(s is not None and FIRST in s and PHONE in s,
+    t.ok(s is not None and FIRST in s and PHONE_SHOWN in s,
          "review lists what was typed", vm.screen())
     s = step(expect="saved and sealed", timeout=30)
     m = CODE.search(s or "")
@@ -365,7 +428,7 @@ for c in glob.glob(os.path.join(out_dir, "*.csv")):
     with open(c, encoding="utf-8-sig") as f:
         rows += list(csv.DictReader(f))
 t.ok(len(rows) == 1 and rows[0].get("first_name") == FIRST and
-     rows[0].get("phone") == PHONE and rows[0].get("claim_code") == code,
+     rows[0].get("phone") == PHONE_KEPT and rows[0].get("claim_code") == code,
      "the office reads exactly what the resident typed", rows)
 since = lap("kiosk open on the host", since)
 
@@ -391,7 +454,7 @@ def grep_disk(needles, start_mb=0, size_mb=None):
     return found
 
 
-typed = [FIRST, PHONE, STAFF_PIN + "\n", EXPORT_PASS] + ([code] if code else [])
+typed = [FIRST, PHONE, PHONE_KEPT, STAFF_PIN + "\n", OTHER_PIN + "\n", EXPORT_PASS] + ([code] if code else [])
 found = grep_disk([OFFICE_NAME], V.DATA_START_MB, V.DATA_MB)
 t.ok(found == {OFFICE_NAME}, "control: the data partition is read (the "
      "office name from first boot is in kiosk.ini there)", found)
@@ -443,8 +506,11 @@ try:
     todo(all(x in found.split() for x in ("cage", "foot", "kiosk")),
          "graphical screen: cage runs foot runs the kiosk, as user kiosk",
          why=GRAPHICAL, diag=
-         found + vm.run("systemctl status --no-pager -n 20 "
-                        "kiosk-wayland.service")[1])
+         found + vm.run("systemctl status --no-pager -n 0 "
+                        "kiosk-wayland.service; journalctl -b --no-pager "
+                        "-o cat -u kiosk-wayland.service | tail -n 40; "
+                        "ls -l /dev/dri; loginctl list-sessions --no-legend; "
+                        "ps -u kiosk -o pid,stat,wchan:20,args")[1])
     time.sleep(5)
     rc, out = vm.run("systemctl is-active kiosk-wayland.service; "
                      "systemctl show -p NRestarts --value kiosk-wayland.service")
