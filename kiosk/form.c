@@ -586,6 +586,20 @@ list_find(struct form *f, const char *name)
 	return NULL;
 }
 
+/*
+ * Kiosk: a spoken:: or spoken_hint:: text. The Listen key never reads an
+ * answer, so a ${name} in it would be left out: said at forms check.
+ */
+static void
+spoken_set(struct builder *b, struct form_text *t, const char *sheet,
+    int line, const struct colspec *c, const char *v)
+{
+	if (strstr(v, "${") != NULL)
+		problem(b, 1, sheet, line, c->header, "an answer (${...}) is "
+		    "never read aloud, so it is left out of this spoken text");
+	text_set(t, c->lang, v);
+}
+
 static void
 read_choices(struct builder *b, const struct fs_section *s)
 {
@@ -670,7 +684,8 @@ read_choices(struct builder *b, const struct fs_section *s)
 				continue;
 			}
 			if (cs[i].col == C_SPOKEN)	/* kiosk: as read aloud */
-				text_set(&c->spoken, cs[i].lang, cell(r, i));
+				spoken_set(b, &c->spoken, s->name, r->line, &cs[i],
+				    cell(r, i));
 			c->extra_names[c->nextra] = xstrdup(cs[i].header);
 			c->extra[c->nextra++] = xstrdup(cell(r, i));
 		}
@@ -1523,12 +1538,10 @@ read_survey_texts(struct builder *b, struct fs_section **secs, size_t nsecs)
 					    cell(r, i));
 					break;
 				case C_SPOKEN:
-					text_set(&q->spoken, cs[i].lang,
-					    cell(r, i));
-					break;
 				case C_SPOKEN_HINT:
-					text_set(&q->spoken_hint, cs[i].lang,
-					    cell(r, i));
+					spoken_set(b, cs[i].col == C_SPOKEN ?
+					    &q->spoken : &q->spoken_hint, s->name,
+					    r->line, &cs[i], cell(r, i));
 					break;
 				case C_REQUIRED_MSG:
 					text_set(&q->required_message,

@@ -1046,6 +1046,11 @@ test_speech_texts(void)
 	    "language") && strstr(buf_cstr(&p), "no language \"Deutsch "
 	    "(de)\""), "a voice with no language, or one the form has not: "
 	    "warnings");
+	ok(check_count("survey\n,type,name,label,spoken,spoken_hint,hint\n"
+	    ",text,n,Name,Name,,\n,select_one l,q,Hi ${n},Hi ${n},See ${n},"
+	    "H\nchoices\n,list_name,name,label,spoken\n,l,a,A ${n},A ${n}\n",
+	    "never read aloud", &p) == 3, "${...} in a spoken text: a warning "
+	    "for each, as it is left out");
 	buf_free(&p);
 }
 
