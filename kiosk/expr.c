@@ -495,6 +495,52 @@ make_path_ref(struct parser *p, const char *path, size_t pos)
 }
 
 /*
+ * The escape \e of a Java pattern as POSIX, inside brackets (inbr) or
+ * not: \d \s \w and their negations become classes. -1 (and *why, if
+ * why is not NULL) for an escape POSIX cannot express.
+ */
+static int
+regex_escape(struct buf *o, char e, int inbr, const char **why)
+{
+	const char *cls = NULL, *neg = NULL, *bad = NULL;
+
+	switch (e) {
+	case 'd': cls = "0-9"; break;
+	case 's': cls = "[:space:]"; break;
+	case 'w': cls = "[:alnum:]_"; break;
+	case 'D': neg = "0-9"; break;
+	case 'S': neg = "[:space:]"; break;
+	case 'W': neg = "[:alnum:]_"; break;
+	case 'b': case 'B': case 'A': case 'z': case 'Z':
+	case 'G': case 'p': case 'P': case 'u': case 'x':
+	case 'Q': case 'E': case 'k':
+		bad = "a \\ escape such as \\b, \\p, \\u or \\Q";
+		break;
+	case 't': buf_addc(o, '\t'); return 0;
+	case 'n': buf_addc(o, '\n'); return 0;
+	default:
+		/* \. \+ \( ... : an escaped character. */
+		if (!inbr)
+			buf_addc(o, '\\');
+		buf_addc(o, e);
+		return 0;
+	}
+	if (bad == NULL && inbr && neg != NULL)
+		bad = "\\D, \\S or \\W inside [ ]";
+	if (bad != NULL) {
+		if (why != NULL)
+			*why = bad;
+		return -1;
+	}
+	if (inbr)
+		buf_adds(o, cls);
+	else
+		buf_addf(o, "[%s%s]", neg != NULL ? "^" : "",
+		    neg != NULL ? neg : cls);
+	return 0;
+}
+
+/*
  * Compile an ODK (Java) regular expression as a POSIX extended one: the
  * classes \d \D \s \S \w \W become bracket expressions (glibc would
  * otherwise read \d as a plain "d" and a phone-number constraint would
@@ -513,46 +559,10 @@ regex_compile(regex_t *re, const char *src, const char **why)
 		*why = NULL;
 	for (p = src; *p != '\0'; p++) {
 		if (*p == '\\' && p[1] != '\0') {
-			const char *cls = NULL, *neg = NULL;
-			switch (p[1]) {
-			case 'd': cls = "0-9"; break;
-			case 's': cls = "[:space:]"; break;
-			case 'w': cls = "[:alnum:]_"; break;
-			case 'D': neg = "0-9"; break;
-			case 'S': neg = "[:space:]"; break;
-			case 'W': neg = "[:alnum:]_"; break;
-			case 'b': case 'B': case 'A': case 'z': case 'Z':
-			case 'G': case 'p': case 'P': case 'u': case 'x':
-			case 'Q': case 'E': case 'k':
-				if (why != NULL)
-					*why = "a \\ escape such as \\b, \\p, "
-					    "\\u or \\Q";
-				buf_free(&o);
-				return -1;
-			case 't': buf_addc(&o, '\t'); p++; continue;
-			case 'n': buf_addc(&o, '\n'); p++; continue;
-			default:
-				/* \. \+ \( ... : an escaped character. */
-				if (inbr)
-					buf_addc(&o, p[1]);
-				else {
-					buf_addc(&o, '\\');
-					buf_addc(&o, p[1]);
-				}
-				p++;
-				continue;
-			}
-			if (inbr && neg != NULL) {
-				if (why != NULL)
-					*why = "\\D, \\S or \\W inside [ ]";
+			if (regex_escape(&o, p[1], inbr, why) != 0) {
 				buf_free(&o);
 				return -1;
 			}
-			if (inbr)
-				buf_adds(&o, cls);
-			else
-				buf_addf(&o, "[%s%s]", neg != NULL ? "^" : "",
-				    neg != NULL ? neg : cls);
 			p++;
 			continue;
 		}
@@ -1779,89 +1789,85 @@ datetime_str(double days)
 	return s;
 }
 
-static char *
-format_date(const char *value, const char *fmt)
+/* A date (and time) as format-date() reads it. */
+struct date_parts {
+	long	z;		/* days since 1970-01-01 */
+	int	y, m, d, hh, mm, ss, ms;
+};
+
+/* value (a date, a date and time, or days) in parts; -1 if none. */
+static int
+date_parts(const char *value, struct date_parts *t)
+{
+	double days;
+
+	memset(t, 0, sizeof *t);
+	if (strlen(value) >= 10 && expr_parse_date(value, &t->y, &t->m,
+	    &t->d) == 0) {
+		/* The date as written, whatever its time zone. */
+		if (isnan(str_to_num(value)))
+			return -1;
+		t->z = days_from_civil(t->y, (unsigned)t->m, (unsigned)t->d);
+	} else {
+		days = str_to_num(value);
+		if (isnan(days))
+			return -1;
+		t->z = (long)floor(days);
+		civil_from_days(t->z, &t->y, &t->m, &t->d);
+	}
+	if (strlen(value) > 11 && value[10] == 'T') {
+		sscanf(value + 11, "%d:%d:%d", &t->hh, &t->mm, &t->ss);
+		if (strlen(value) > 20 && value[19] == '.')
+			t->ms = atoi(value + 20) % 1000;
+	}
+	return 0;
+}
+
+/* One %c of format-date(), appended to o. */
+static void
+format_spec(struct buf *o, char c, const struct date_parts *t)
 {
 	static const char *mon[] = { "Jan", "Feb", "Mar", "Apr", "May", "Jun",
 	    "Jul", "Aug", "Sep", "Oct", "Nov", "Dec" };
 	static const char *wday[] = { "Sun", "Mon", "Tue", "Wed", "Thu",
 	    "Fri", "Sat" };
+
+	switch (c) {
+	case 'Y': buf_addf(o, "%04d", t->y); break;
+	case 'y': buf_addf(o, "%02d", t->y % 100); break;
+	case 'm': buf_addf(o, "%02d", t->m); break;
+	case 'n': buf_addf(o, "%d", t->m); break;
+	case 'b': buf_adds(o, mon[t->m - 1]); break;
+	case 'd': buf_addf(o, "%02d", t->d); break;
+	case 'e': buf_addf(o, "%d", t->d); break;
+	case 'a': buf_adds(o, wday[((t->z % 7) + 11) % 7]); break;
+	case 'H': buf_addf(o, "%02d", t->hh); break;
+	case 'h': buf_addf(o, "%d", t->hh); break;
+	case 'M': buf_addf(o, "%02d", t->mm); break;
+	case 'S': buf_addf(o, "%02d", t->ss); break;
+	case '3': buf_addf(o, "%03d", t->ms); break;	/* milliseconds */
+	case '%': buf_addc(o, '%'); break;
+	default:
+		buf_addc(o, '%');
+		buf_addc(o, c);
+	}
+}
+
+/* ODK format-date(value, format): "" if value is not a date. */
+static char *
+format_date(const char *value, const char *fmt)
+{
+	struct date_parts t;
 	struct buf o = { 0 };
-	double days;
-	int y, m, d, hh = 0, mm = 0, ss = 0, ms = 0;
-	long z;
 	char *out;
 
-	if (strlen(value) >= 10 && expr_parse_date(value, &y, &m, &d) == 0) {
-		/* The date as written, whatever its time zone. */
-		if (isnan(str_to_num(value)))
-			return xstrdup("");
-		z = days_from_civil(y, (unsigned)m, (unsigned)d);
-	} else {
-		days = str_to_num(value);
-		if (isnan(days))
-			return xstrdup("");
-		z = (long)floor(days);
-		civil_from_days(z, &y, &m, &d);
-	}
-	if (strlen(value) > 11 && value[10] == 'T') {
-		sscanf(value + 11, "%d:%d:%d", &hh, &mm, &ss);
-		if (strlen(value) > 20 && value[19] == '.')
-			ms = atoi(value + 20) % 1000;
-	}
+	if (date_parts(value, &t) != 0)
+		return xstrdup("");
 	for (; *fmt != '\0'; fmt++) {
-		if (*fmt != '%' || fmt[1] == '\0') {
+		if (*fmt != '%' || fmt[1] == '\0')
 			buf_addc(&o, *fmt);
-			continue;
-		}
-		switch (*++fmt) {
-		case 'Y':
-			buf_addf(&o, "%04d", y);
-			break;
-		case 'y':
-			buf_addf(&o, "%02d", y % 100);
-			break;
-		case 'm':
-			buf_addf(&o, "%02d", m);
-			break;
-		case 'n':
-			buf_addf(&o, "%d", m);
-			break;
-		case 'b':
-			buf_adds(&o, mon[m - 1]);
-			break;
-		case 'd':
-			buf_addf(&o, "%02d", d);
-			break;
-		case 'e':
-			buf_addf(&o, "%d", d);
-			break;
-		case 'a':
-			buf_adds(&o, wday[((z % 7) + 11) % 7]);
-			break;
-		case 'H':
-			buf_addf(&o, "%02d", hh);
-			break;
-		case 'h':
-			buf_addf(&o, "%d", hh);
-			break;
-		case 'M':
-			buf_addf(&o, "%02d", mm);
-			break;
-		case 'S':
-			buf_addf(&o, "%02d", ss);
-			break;
-		case '3':
-			/* milliseconds */
-			buf_addf(&o, "%03d", ms);
-			break;
-		case '%':
-			buf_addc(&o, '%');
-			break;
-		default:
-			buf_addc(&o, '%');
-			buf_addc(&o, *fmt);
-		}
+		else
+			format_spec(&o, *++fmt, &t);
 	}
 	out = xstrdup(o.data != NULL ? (char *)o.data : "");
 	buf_free(&o);
