@@ -8,7 +8,6 @@
  */
 #include <dirent.h>
 #include <errno.h>
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -259,63 +258,55 @@ audio_test(struct config *cfg)
 	return failed;
 }
 
+/* The options of audio say (status and test take --config alone). */
+static const struct cmd_option cmd_audio_options[] = {
+	{ "lang", 1, 0, "speak with this language's voice" },
+	{ "voice", 1, 0, "speak with this espeak-ng voice" },
+	{ "device", 1, 0, "play on this ALSA device" },
+	{ "wav", 1, 0, "write a WAV file instead (tests only)" },
+	{ "time", 0, 0, "print the time to the first samples" },
+	{ "repeat", 1, 0, "say it N times (1 to 1000; with --time)" },
+	{ "config", 1, 0, "the config file" },
+	{ NULL, 0, 0, NULL }
+};
+
 /* kiosk audio say --lang CODE [--voice V] [--device D] [--wav F] [--time] TEXT */
 static int
 audio_say(struct config *cfg, int argc, char **argv,
     const struct cmd_entry *e)
 {
-	static const struct option opts[] = {
-		{ "lang", required_argument, NULL, 'l' },
-		{ "voice", required_argument, NULL, 'v' },
-		{ "device", required_argument, NULL, 'd' },
-		{ "wav", required_argument, NULL, 'w' },
-		{ "time", no_argument, NULL, 't' },
-		{ "repeat", required_argument, NULL, 'r' },
-		{ "config", required_argument, NULL, 'c' },
-		{ NULL, 0, NULL, 0 }
-	};
-	const char *lang = "en", *voice = NULL, *device = NULL, *wav = NULL;
+	const char *lang, *voice, *device, *wav, *text, *v;
+	struct cmd_args args;
 	struct speech *sp;
 	double first, sum = 0, min = -1, max = 0;
-	int c, timing = 0, repeat = 1, i, rc = 0;
+	int timing, repeat = 1, i = 0, rc, nargs;
 
-	optind = 1;
-	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
-		switch (c) {
-		case 'l':
-			lang = optarg;
-			break;
-		case 'v':
-			voice = optarg;
-			break;
-		case 'd':
-			device = optarg;
-			break;
-		case 'w':
-			wav = optarg;
-			break;
-		case 't':
-			timing = 1;
-			break;
-		case 'r':
-			repeat = atoi(optarg);
-			if (repeat < 1 || repeat > 1000)
-				return cmd_usage(e, "--repeat: 1 to 1000");
-			break;
-		case 'c':
-			break;
-		default:
-			return cmd_usage(e, "unknown option");
-		}
+	if ((rc = cmd_parse(e, argc, argv, &args)) != 0)
+		return rc;
+	if ((lang = cmd_args_get(&args, "lang")) == NULL)
+		lang = "en";
+	voice = cmd_args_get(&args, "voice");
+	device = cmd_args_get(&args, "device");
+	wav = cmd_args_get(&args, "wav");
+	timing = cmd_args_has(&args, "time");
+	while ((v = cmd_args_next(&args, "repeat", &i)) != NULL && rc == 0) {
+		repeat = atoi(v);
+		if (repeat < 1 || repeat > 1000)
+			rc = cmd_usage(e, "--repeat: 1 to 1000");
 	}
-	if (optind != argc - 1)
+	nargs = args.argc;
+	text = nargs > 0 ? args.argv[0] : NULL;
+	cmd_args_free(&args);
+	if (rc != 0)
+		return rc;
+	if (nargs != 1)
 		return cmd_usage(e, "say needs one TEXT");
 	if (voice == NULL)
 		voice = config_voice(cfg, lang);
 	sp = open_speech(cfg, device);
 	speech_set_wav(sp, wav);
 	for (i = 0; i < repeat && rc == 0; i++) {
-		if (say_wait(sp, voice, argv[optind], &first) != 0) {
+		if (say_wait(sp, voice, text, &first) != 0) {
 			cmd_error("did not play: %s", speech_why(sp) ?
 			    speech_why(sp) : "no answer");
 			rc = 1;
@@ -392,5 +383,6 @@ const struct cmd_entry cmd_audio_entry = {
 	"from the request to the first samples (make bench). For the tests "
 	"only, with KIOSK_TEST=1, --wav FILE writes a WAV file instead of "
 	"playing. Speaking is done by the helper kiosk-speak (espeak-ng).",
+	cmd_audio_options,
 	audio_exec,
 };

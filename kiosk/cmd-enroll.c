@@ -3,7 +3,6 @@
  * `kiosk open --ledger` accepts batches it signs, or list the kiosks in
  * it. Never accepts a second key under a name already enrolled.
  */
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 
@@ -11,36 +10,38 @@
 #include "office.h"
 #include "util.h"
 
+static const struct cmd_option cmd_enroll_options[] = {
+	{ "ledger", 1, 0, "the office ledger (SQLite) to add the kiosk to" },
+	{ "list", 0, 0, "list the kiosks in the ledger instead" },
+	{ NULL, 0, 0, NULL }
+};
+
 static int
 cmd_enroll_exec(const struct cmd_entry *e, int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "ledger", required_argument, NULL, 'l' },
-		{ "list", no_argument, NULL, 'L' },
-		{ NULL, 0, NULL, 0 }
-	};
+	struct cmd_args args;
 	struct buf msg = { 0 };
-	char *ledger = NULL, *cause = NULL;
-	int c, rc = 1, list = 0;
+	const char *ledger;
+	char *cause = NULL;
+	int rc = 1, list;
 
-	optind = 1;
-	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
-		if (c == 'l')
-			ledger = optarg;
-		else if (c == 'L')
-			list = 1;
-		else
-			return cmd_usage(e, "unknown option");
-	}
+	if ((rc = cmd_parse(e, argc, argv, &args)) != 0)
+		return rc;
+	ledger = cmd_args_get(&args, "ledger");
+	list = cmd_args_has(&args, "list");
 	if (ledger == NULL)
-		return cmd_usage(e, "--ledger L.db is required");
-	if (list && optind != argc)
-		return cmd_usage(e, "--list takes no identity file");
-	if (!list && optind + 1 != argc)
-		return cmd_usage(e, "give exactly one kiosk identity file");
-	rc = list ? office_list(ledger, &msg, &cause) :
-	    office_enroll(ledger, argv[optind], &msg, &cause);
-	return cmd_report(rc != 0, &msg, cause);
+		rc = cmd_usage(e, "--ledger L.db is required");
+	else if (list && args.argc != 0)
+		rc = cmd_usage(e, "--list takes no identity file");
+	else if (!list && args.argc != 1)
+		rc = cmd_usage(e, "give exactly one kiosk identity file");
+	else {
+		rc = list ? office_list(ledger, &msg, &cause) :
+		    office_enroll(ledger, args.argv[0], &msg, &cause);
+		rc = cmd_report(rc != 0, &msg, cause);
+	}
+	cmd_args_free(&args);
+	return rc;
 }
 
 const struct cmd_entry cmd_enroll_entry = {
@@ -56,5 +57,6 @@ const struct cmd_entry cmd_enroll_entry = {
 	"was enrolled or trusted on first use, whether it is revoked (see "
 	"kiosk revoke), its last batch and how many submissions came from "
 	"it.",
+	cmd_enroll_options,
 	cmd_enroll_exec
 };

@@ -14,7 +14,6 @@
  * and --test-tamper rewrites a batch signed
  * by this kiosk (swap, drop or corrupt a record) for the negative corpus.
  */
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -109,112 +108,139 @@ test_submit(struct outbox *ob, long count, int timing,
 	return 0;
 }
 
+static const struct cmd_option cmd_export_options[] = {
+	{ "config", 1, 0, "the config file" },
+	{ "to", 1, 0, "the folder (the USB stick) for the batch" },
+	{ "passphrase-file", 1, 0, "the signing key's passphrase, if it is "
+	    "protected" },
+	/* Tests and benchmarks only, refused without KIOSK_TEST=1. */
+	{ "test-submit", 1, 0, "commit N synthetic submissions" },
+	{ "test-nosync", 0, 0, "commit without fsync" },
+	{ "test-timing", 0, 0, "print the time spent" },
+	{ "test-form", 1, 0, "the synthetic submissions' form id" },
+	{ "test-size", 1, 0, "add an answer of N bytes" },
+	{ "test-date", 1, 0, "the synthetic submissions' date" },
+	{ "test-answer", 1, 0, "add this answer" },
+	{ "test-tamper", 1, 0, "rewrite batch IN as OUT, with one of:" },
+	{ "swap", 2, 0, "swap records I and J" },
+	{ "drop", 1, 0, "drop record I" },
+	{ "corrupt", 1, 0, "corrupt record I" },
+	{ NULL, 0, 0, NULL }
+};
+
+/* The command line of export, parsed. */
+struct export_opts {
+	const char		*cpath, *to, *pfile;
+	long			 submit;	/* --test-submit, or -1 */
+	int			 nosync, timing;
+	struct test_opts	 topt;
+	const char		*tamper, *tamper_out;
+	long			 ti, tj;	/* tj: -1 drop, -2 corrupt */
+};
+
+/* --swap I J, --drop I, --corrupt I: the last one given counts. */
 static int
-cmd_export_exec(const struct cmd_entry *e, int argc, char **argv)
+export_tamper_args(const struct cmd_entry *e, const struct cmd_args *a,
+    struct export_opts *o)
 {
-	static const struct option opts[] = {
-		{ "config", required_argument, NULL, 'c' },
-		{ "to", required_argument, NULL, 't' },
-		{ "passphrase-file", required_argument, NULL, 'f' },
-		{ "test-submit", required_argument, NULL, 's' },
-		{ "test-nosync", no_argument, NULL, 'n' },
-		{ "test-timing", no_argument, NULL, 'm' },
-		{ "test-form", required_argument, NULL, 'F' },
-		{ "test-size", required_argument, NULL, 'S' },
-		{ "test-date", required_argument, NULL, 'D' },
-		{ "test-answer", required_argument, NULL, 'A' },
-		{ "test-tamper", required_argument, NULL, 'T' },
-		{ "swap", required_argument, NULL, 'w' },
-		{ "drop", required_argument, NULL, 'd' },
-		{ "corrupt", required_argument, NULL, 'x' },
-		{ NULL, 0, NULL, 0 }
-	};
-	struct config *cfg = NULL;
-	struct outbox *ob = NULL;
-	char *cpath = NULL, *to = NULL, *tamper = NULL, *path = NULL;
-	char *pfile = NULL;
-	char *cause = NULL;
-	long submit = -1, count, ti = -1, tj = -3;
-	struct test_opts topt = { NULL, 0, NULL, NULL };
-	int c, rc = 1, nosync = 0, timing = 0, testing;
+	const struct cmd_arg *arg;
+	int i;
+
+	for (i = 0; i < a->n; i++) {
+		arg = &a->list[i];
+		if (strcmp(arg->opt->name, "swap") == 0) {
+			o->ti = strtol(arg->value, NULL, 10);
+			if (arg->value2 == NULL)
+				return cmd_usage(e, "--swap I J");
+			o->tj = strtol(arg->value2, NULL, 10);
+		} else if (strcmp(arg->opt->name, "drop") == 0) {
+			o->ti = strtol(arg->value, NULL, 10);
+			o->tj = -1;
+		} else if (strcmp(arg->opt->name, "corrupt") == 0) {
+			o->ti = strtol(arg->value, NULL, 10);
+			o->tj = -2;
+		}
+	}
+	return 0;
+}
+
+/* Parse and check the command line: 0, or the usage error's status. */
+static int
+export_args(const struct cmd_entry *e, int argc, char **argv,
+    struct export_opts *o)
+{
+	struct cmd_args a;
+	const char *v;
+	int rc, testing;
 
 	testing = getenv("KIOSK_TEST") != NULL &&
 	    strcmp(getenv("KIOSK_TEST"), "1") == 0;
-	optind = 1;
-	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
-		switch (c) {
-		case 'c': cpath = optarg; break;
-		case 't': to = optarg; break;
-		case 'f': pfile = optarg; break;
-		case 's': submit = strtol(optarg, NULL, 10); break;
-		case 'n': nosync = 1; break;
-		case 'm': timing = 1; break;
-		case 'F': topt.form = optarg; break;
-		case 'S': topt.size = strtol(optarg, NULL, 10); break;
-		case 'D': topt.date = optarg; break;
-		case 'A': topt.answer = optarg; break;
-		case 'T': tamper = optarg; break;
-		case 'w':
-			ti = strtol(optarg, NULL, 10);
-			if (optind >= argc)
-				return cmd_usage(e, "--swap I J");
-			tj = strtol(argv[optind++], NULL, 10);
-			break;
-		case 'd': ti = strtol(optarg, NULL, 10); tj = -1; break;
-		case 'x': ti = strtol(optarg, NULL, 10); tj = -2; break;
-		default: return cmd_usage(e, "unknown option");
-		}
-	}
-	if ((submit >= 0 || tamper != NULL || nosync || timing ||
-	    topt.form != NULL || topt.size != 0 || topt.date != NULL ||
-	    topt.answer != NULL) && !testing)
-		return cmd_usage(e, "unknown option");
-	if (submit < 0 && tamper == NULL && to == NULL)
-		return cmd_usage(e, "--to DIR is required");
-	if (tamper != NULL && (optind + 1 != argc || tj == -3))
-		return cmd_usage(e, "--test-tamper IN OUT and one of --swap, "
+	memset(o, 0, sizeof *o);
+	o->submit = -1;
+	o->ti = -1;
+	o->tj = -3;
+	if ((rc = cmd_parse(e, argc, argv, &a)) != 0)
+		return rc;
+	o->cpath = cmd_args_get(&a, "config");
+	o->to = cmd_args_get(&a, "to");
+	o->pfile = cmd_args_get(&a, "passphrase-file");
+	if ((v = cmd_args_get(&a, "test-submit")) != NULL)
+		o->submit = strtol(v, NULL, 10);
+	o->nosync = cmd_args_has(&a, "test-nosync");
+	o->timing = cmd_args_has(&a, "test-timing");
+	o->topt.form = cmd_args_get(&a, "test-form");
+	if ((v = cmd_args_get(&a, "test-size")) != NULL)
+		o->topt.size = strtol(v, NULL, 10);
+	o->topt.date = cmd_args_get(&a, "test-date");
+	o->topt.answer = cmd_args_get(&a, "test-answer");
+	o->tamper = cmd_args_get(&a, "test-tamper");
+	o->tamper_out = a.argc > 0 ? a.argv[0] : NULL;
+	if ((rc = export_tamper_args(e, &a, o)) != 0)
+		;
+	else if ((o->submit >= 0 || o->tamper != NULL || o->nosync ||
+	    o->timing || o->topt.form != NULL || o->topt.size != 0 ||
+	    o->topt.date != NULL || o->topt.answer != NULL) && !testing)
+		rc = cmd_usage(e, "unknown option");
+	else if (o->submit < 0 && o->tamper == NULL && o->to == NULL)
+		rc = cmd_usage(e, "--to DIR is required");
+	else if (o->tamper != NULL && (a.argc != 1 || o->tj == -3))
+		rc = cmd_usage(e, "--test-tamper IN OUT and one of --swap, "
 		    "--drop, --corrupt");
-	if (tamper == NULL && optind != argc)
-		return cmd_usage(e, "unexpected argument \"%s\"", argv[optind]);
-	if ((cfg = cmd_load_config(cpath)) == NULL)
-		return 1;
-	if ((ob = outbox_open_flags(cfg, nosync ? OUTBOX_NOSYNC : 0,
-	    &cause)) == NULL) {
-		cmd_error("%s", cause);
-		goto out;
-	}
-	if (submit >= 0) {
-		rc = test_submit(ob, submit, timing, &topt);
-		goto out;
-	}
-	if (tamper != NULL) {
-		if (outbox_tamper(ob, tamper, argv[optind], ti, tj,
-		    &cause) != 0)
-			cmd_error("%s", cause);
-		else
-			rc = 0;
-		goto out;
-	}
-	if (outbox_locked(ob)) {
-		char *pass;
-		int wrong, bad;
+	else if (o->tamper == NULL && a.argc != 0)
+		rc = cmd_usage(e, "unexpected argument \"%s\"", a.argv[0]);
+	cmd_args_free(&a);
+	return rc;
+}
 
-		if ((pass = cmd_passphrase(pfile, "Passphrase of the kiosk's "
-		    "signing key: ", 0)) == NULL)
-			goto out;
-		bad = outbox_unlock(ob, pass, &wrong, &cause);
-		freezero_str(pass);
-		if (bad != 0) {
-			cmd_error("export failed, nothing was marked exported: "
-			    "%s", cause);
-			goto out;
-		}
-	}
-	if (outbox_export(ob, to, &path, &count, &cause) != 0) {
+/* A protected signing key: ask for its passphrase and unlock it. */
+static int
+export_unlock(struct outbox *ob, const char *pfile)
+{
+	char *pass, *cause = NULL;
+	int wrong, bad;
+
+	if ((pass = cmd_passphrase(pfile, "Passphrase of the kiosk's "
+	    "signing key: ", 0)) == NULL)
+		return -1;
+	bad = outbox_unlock(ob, pass, &wrong, &cause);
+	freezero_str(pass);
+	if (bad != 0) {
 		cmd_error("export failed, nothing was marked exported: %s",
 		    cause);
-		goto out;
+		free(cause);
+		return -1;
 	}
+	return 0;
+}
+
+/* What an export did, for the staff at the command line. */
+static void
+export_report(struct outbox *ob, const char *path, long count, int timing)
+{
+	const uint64_t *dseq;
+	const double *ph;
+	size_t nd, k;
+
 	if (outbox_last_ack_deleted(ob) == -2)
 		fprintf(stderr, "kiosk: NOTE: the acknowledgement on the stick "
 		    "is older than one this kiosk already applied; it deletes "
@@ -225,25 +251,19 @@ cmd_export_exec(const struct cmd_entry *e, int argc, char **argv)
 		    "%ld sealed submissions deleted\n",
 		    outbox_last_ack_deleted(ob));
 	if (timing && path != NULL) {
-		const double *ph = outbox_export_phases(ob);
-
+		ph = outbox_export_phases(ob);
 		fprintf(stderr, "export phases: prepare %.0f ms, write %.0f "
 		    "ms, head+fsync+rename %.0f ms, read-back %.0f ms, mark %.0f "
 		    "ms\n", ph[0], ph[1], ph[2], ph[3], ph[4]);
 	}
-	{
-		const uint64_t *dseq;
-		size_t nd = outbox_last_damaged(ob, &dseq), k;
-
-		for (k = 0; k < nd; k++)
-			fprintf(stderr, "kiosk: DAMAGED: submission %llu is "
-			    "damaged on this kiosk's disk (its sealed bytes "
-			    "no longer match their hash); it went out as it "
-			    "is and the office will report it lost. The "
-			    "others are not affected. See README, \"A "
-			    "damaged submission\".\n",
-			    (unsigned long long)dseq[k]);
-	}
+	nd = outbox_last_damaged(ob, &dseq);
+	for (k = 0; k < nd; k++)
+		fprintf(stderr, "kiosk: DAMAGED: submission %llu is "
+		    "damaged on this kiosk's disk (its sealed bytes "
+		    "no longer match their hash); it went out as it "
+		    "is and the office will report it lost. The "
+		    "others are not affected. See README, \"A "
+		    "damaged submission\".\n", (unsigned long long)dseq[k]);
 	if (path == NULL)
 		fprintf(stderr, "kiosk: no submissions are waiting; no batch "
 		    "written\n");
@@ -252,6 +272,48 @@ cmd_export_exec(const struct cmd_entry *e, int argc, char **argv)
 		    count);
 		printf("%s\n", path);
 	}
+}
+
+static int
+cmd_export_exec(const struct cmd_entry *e, int argc, char **argv)
+{
+	struct export_opts o;
+	struct config *cfg = NULL;
+	struct outbox *ob = NULL;
+	char *path = NULL, *cause = NULL;
+	long count;
+	int rc;
+
+	if ((rc = export_args(e, argc, argv, &o)) != 0)
+		return rc;
+	rc = 1;
+	if ((cfg = cmd_load_config(o.cpath)) == NULL)
+		return 1;
+	if ((ob = outbox_open_flags(cfg, o.nosync ? OUTBOX_NOSYNC : 0,
+	    &cause)) == NULL) {
+		cmd_error("%s", cause);
+		goto out;
+	}
+	if (o.submit >= 0) {
+		rc = test_submit(ob, o.submit, o.timing, &o.topt);
+		goto out;
+	}
+	if (o.tamper != NULL) {
+		if (outbox_tamper(ob, o.tamper, o.tamper_out, o.ti, o.tj,
+		    &cause) != 0)
+			cmd_error("%s", cause);
+		else
+			rc = 0;
+		goto out;
+	}
+	if (outbox_locked(ob) && export_unlock(ob, o.pfile) != 0)
+		goto out;
+	if (outbox_export(ob, o.to, &path, &count, &cause) != 0) {
+		cmd_error("export failed, nothing was marked exported: %s",
+		    cause);
+		goto out;
+	}
+	export_report(ob, path, count, o.timing);
 	rc = 0;
 out:
 	if (ob != NULL)
@@ -281,5 +343,6 @@ const struct cmd_entry cmd_export_entry = {
 	"protected with `kiosk identity --protect`: then it is read from "
 	"--passphrase-file F (its first line) or asked on the terminal, and "
 	"the key is forgotten again after the export.",
+	cmd_export_options,
 	cmd_export_exec
 };

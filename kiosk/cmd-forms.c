@@ -362,81 +362,87 @@ fill_item(struct form_state *st, const struct form *f, const char *key,
 	return -1;
 }
 
-static int
-forms_fill(const struct cmd_entry *e, int argc, char **argv)
-{
-	struct form *f = NULL;
-	struct form_state *st = NULL;
-	struct buf in = { 0 }, out = { 0 };
-	const struct form_question *q;
-	struct form_msgs msgs = {
-		"This answer is required.",
-		"Please enter a whole number.",
-		"Please enter a number.",
-		"Please enter a date as YYYY-MM-DD.",
-		"Please enter a time as HH:MM.",
-		"This answer is not allowed.",
-		"This note is required: the form cannot go on from here.",
-	};
-	const char *path = NULL, *lang = NULL, *now, *submit = NULL;
-	const char *date = NULL;
-	char *cause = NULL, *line, *save = NULL, *eq, *msg;
-	int i, rc = 1, bad = 0, lineno = 0, notes = 0, assisted = 0, testing;
-	long item;
-	size_t k, n;
-	ssize_t r;
-	char chunk[4096];
+/* The command line of forms fill. */
+struct fill_opts {
+	const char	*path, *lang;
+	const char	*submit, *date;		/* tests only */
+	int		 notes, assisted;
+};
 
+/* Parse the words after "fill": 0, or the usage error's status. */
+static int
+fill_args(const struct cmd_entry *e, int argc, char **argv,
+    struct fill_opts *o)
+{
+	int i, testing;
+
+	memset(o, 0, sizeof *o);
 	testing = getenv("KIOSK_TEST") != NULL &&
 	    strcmp(getenv("KIOSK_TEST"), "1") == 0;
 	for (i = 0; i < argc; i++) {
 		if (testing && strcmp(argv[i], "--test-submit") == 0 &&
 		    i + 1 < argc)
-			submit = argv[++i];
+			o->submit = argv[++i];
 		else if (testing && strcmp(argv[i], "--test-assisted") == 0 &&
 		    i + 1 < argc)
-			assisted = atoi(argv[++i]);
+			o->assisted = atoi(argv[++i]);
 		else if (testing && strcmp(argv[i], "--test-date") == 0 &&
 		    i + 1 < argc)
-			date = argv[++i];
+			o->date = argv[++i];
 		else if (strcmp(argv[i], "--lang") == 0 && i + 1 < argc)
-			lang = argv[++i];
+			o->lang = argv[++i];
 		else if (strncmp(argv[i], "--lang=", 7) == 0)
-			lang = argv[i] + 7;
+			o->lang = argv[i] + 7;
 		else if (strcmp(argv[i], "--notes") == 0)
-			notes = 1;
+			o->notes = 1;
 		else if (argv[i][0] == '-')
 			return cmd_usage(e, "unknown option %s", argv[i]);
-		else if (path == NULL)
-			path = argv[i];
+		else if (o->path == NULL)
+			o->path = argv[i];
 		else
 			return cmd_usage(e, "one form at a time");
 	}
-	if (path == NULL)
+	if (o->path == NULL)
 		return cmd_usage(e, "forms fill needs a form file");
-	if ((f = form_load(path, &cause)) == NULL) {
-		cmd_error("%s", cause);
-		free(cause);
-		return 1;
-	}
-	if (lang != NULL && f->nlangs > 0 && form_lang_index(f, lang) < 0) {
-		cmd_error("%s: the form has no language \"%s\"", path, lang);
-		goto out;
-	}
-	st = form_state_new(f);
-	if ((now = getenv("KIOSK_FORMS_NOW")) != NULL)
-		form_state_set_now(st, strtol(now, NULL, 10));
-	/* What the kiosk fills in: its name, the volunteer's number. */
-	form_state_set_meta(st, getenv("KIOSK_FORMS_DEVICEID"),
-	    getenv("KIOSK_FORMS_USERNAME"));
-	form_state_set_lang(st, lang);
+	return 0;
+}
+
+/* All of stdin (at most a little over 16 MB) into in. */
+static void
+fill_read(struct buf *in)
+{
+	char chunk[4096];
+	ssize_t r;
+
 	while ((r = read(STDIN_FILENO, chunk, sizeof chunk)) > 0) {
-		buf_add(&in, chunk, (size_t)r);
-		if (in.len > 16u * 1024 * 1024)
+		buf_add(in, chunk, (size_t)r);
+		if (in->len > 16u * 1024 * 1024)
 			break;
 	}
 	explicit_bzero(chunk, sizeof chunk);
-	for (line = strtok_r(buf_cstr(&in), "\n", &save); line != NULL;
+}
+
+/* Is q answered by the kiosk or the form, never by the resident? */
+static int
+fill_not_answered(const struct form_question *q)
+{
+	return !qtype_settable(q->type) || q->calculation != NULL ||
+	    (q->read_only != NULL &&
+	    (strcasecmp(q->read_only, "yes") == 0 ||
+	    strcasecmp(q->read_only, "true()") == 0 ||
+	    strcasecmp(q->read_only, "true") == 0));
+}
+
+/* Set each name=value line of text in order; 1 if one was refused. */
+static int
+fill_answers(struct form_state *st, const struct form *f, char *text)
+{
+	char *line, *save = NULL, *eq, *msg, *cause = NULL;
+	long item;
+	size_t n;
+	int bad = 0, lineno = 0;
+
+	for (line = strtok_r(text, "\n", &save); line != NULL;
 	    line = strtok_r(NULL, "\n", &save)) {
 		lineno++;
 		n = strlen(line);
@@ -456,11 +462,7 @@ forms_fill(const struct cmd_entry *e, int argc, char **argv)
 			bad = 1;
 			continue;
 		}
-		q = form_state_item(st, (size_t)item)->q;
-		if (!qtype_settable(q->type) || q->calculation != NULL || (q->read_only != NULL &&
-		    (strcasecmp(q->read_only, "yes") == 0 ||
-		    strcasecmp(q->read_only, "true()") == 0 ||
-		    strcasecmp(q->read_only, "true") == 0))) {
+		if (fill_not_answered(form_state_item(st, (size_t)item)->q)) {
 			cmd_error("stdin line %d: \"%s\" is not answered by "
 			    "the resident", lineno, line);
 			bad = 1;
@@ -472,37 +474,53 @@ forms_fill(const struct cmd_entry *e, int argc, char **argv)
 			bad = 1;
 		}
 	}
-	if (bad)
-		goto out;
+	return bad;
+}
+
+/* Check every item as Send would; 1 if one is not right. */
+static int
+fill_check(struct form_state *st, const char *lang,
+    const struct form_msgs *msgs)
+{
+	const struct form_item *it;
+	const char *why;
+	char *msg;
+	size_t k, n;
+	int bad = 0;
+
 	n = form_state_nitems(st);
 	for (k = 0; k < n; k++) {
-		if (form_state_check(st, k, lang, &msgs, &msg) != 0) {
-			const struct form_item *it = form_state_item(st, k);
-			const char *why = form_state_stale(st, k) ?
-			    " (a later answer changed its choice_filter, so "
-			    "its answer was cleared)" : "";
-			if (it->instance > 0)
-				fprintf(stderr, "%s[%d]: %s%s\n", it->q->name,
-				    it->instance, msg, why);
-			else
-				fprintf(stderr, "%s: %s%s\n", it->q->name, msg,
-				    why);
-			free(msg);
-			bad = 1;
-		}
+		if (form_state_check(st, k, lang, msgs, &msg) == 0)
+			continue;
+		it = form_state_item(st, k);
+		why = form_state_stale(st, k) ? " (a later answer changed its "
+		    "choice_filter, so its answer was cleared)" : "";
+		if (it->instance > 0)
+			fprintf(stderr, "%s[%d]: %s%s\n", it->q->name,
+			    it->instance, msg, why);
+		else
+			fprintf(stderr, "%s: %s%s\n", it->q->name, msg, why);
+		free(msg);
+		bad = 1;
 	}
-	if (bad)
-		goto out;
-	if (submit != NULL) {
-		rc = fill_submit(st, f, lang, submit, assisted, date);
-		goto out;
-	}
+	return bad;
+}
+
+/* The submission as JSON on stdout (--notes: the notes shown instead). */
+static void
+fill_print(struct form_state *st, const char *lang, int notes)
+{
+	const struct form_item *it;
+	struct buf out = { 0 };
+	char *msg;
+	size_t k, n;
+
 	buf_addc(&out, '{');
 	if (notes) {
 		/* The notes the resident would read, as shown. */
+		n = form_state_nitems(st);
 		for (k = 0; k < n; k++) {
-			const struct form_item *it = form_state_item(st, k);
-
+			it = form_state_item(st, k);
 			if (it->q->type != FT_NOTE || it->q->name == NULL ||
 			    !form_state_relevant(st, k))
 				continue;
@@ -515,10 +533,60 @@ forms_fill(const struct cmd_entry *e, int argc, char **argv)
 	buf_adds(&out, "}\n");
 	fwrite(out.data, 1, out.len, stdout);
 	fflush(stdout);
-	rc = 0;
+	buf_free(&out);
+}
+
+static int
+forms_fill(const struct cmd_entry *e, int argc, char **argv)
+{
+	struct form *f = NULL;
+	struct form_state *st = NULL;
+	struct buf in = { 0 };
+	struct form_msgs msgs = {
+		"This answer is required.",
+		"Please enter a whole number.",
+		"Please enter a number.",
+		"Please enter a date as YYYY-MM-DD.",
+		"Please enter a time as HH:MM.",
+		"This answer is not allowed.",
+		"This note is required: the form cannot go on from here.",
+	};
+	struct fill_opts o;
+	const char *now;
+	char *cause = NULL;
+	int rc;
+
+	if ((rc = fill_args(e, argc, argv, &o)) != 0)
+		return rc;
+	rc = 1;
+	if ((f = form_load(o.path, &cause)) == NULL) {
+		cmd_error("%s", cause);
+		free(cause);
+		return 1;
+	}
+	if (o.lang != NULL && f->nlangs > 0 && form_lang_index(f, o.lang) < 0) {
+		cmd_error("%s: the form has no language \"%s\"", o.path, o.lang);
+		goto out;
+	}
+	st = form_state_new(f);
+	if ((now = getenv("KIOSK_FORMS_NOW")) != NULL)
+		form_state_set_now(st, strtol(now, NULL, 10));
+	/* What the kiosk fills in: its name, the volunteer's number. */
+	form_state_set_meta(st, getenv("KIOSK_FORMS_DEVICEID"),
+	    getenv("KIOSK_FORMS_USERNAME"));
+	form_state_set_lang(st, o.lang);
+	fill_read(&in);
+	if (fill_answers(st, f, buf_cstr(&in)) != 0 ||
+	    fill_check(st, o.lang, &msgs) != 0)
+		goto out;
+	if (o.submit != NULL)
+		rc = fill_submit(st, f, o.lang, o.submit, o.assisted, o.date);
+	else {
+		fill_print(st, o.lang, o.notes);
+		rc = 0;
+	}
 out:
 	buf_free(&in);
-	buf_free(&out);
 	form_state_free(st);
 	form_free(f);
 	return rc;
@@ -587,5 +655,6 @@ const struct cmd_entry cmd_forms_entry = {
 	"rows take KIOSK_FORMS_DEVICEID (the kiosk's name) and "
 	"KIOSK_FORMS_USERNAME (a volunteer's number) from the environment; "
 	"start, end and today are dates.",
+	NULL,		/* parses its own words (forms fill reads stdin) */
 	cmd_forms_exec
 };

@@ -4,7 +4,6 @@
  * KIOSK.pub file `kiosk enroll` takes at the office. Never prints the
  * secret key.
  */
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 
@@ -57,35 +56,37 @@ out:
 	return rc;
 }
 
+static const struct cmd_option cmd_identity_options[] = {
+	{ "config", 1, 0, "the config file" },
+	{ "protect", 0, 0, "seal the kiosk key under a passphrase" },
+	{ "unprotect", 0, 0, "store the kiosk key in the clear again" },
+	{ "passphrase-file", 1, 0, "the current passphrase, from a file" },
+	{ "new-passphrase-file", 1, 0, "the new passphrase, from a file" },
+	{ NULL, 0, 0, NULL }
+};
+
 static int
 cmd_identity_exec(const struct cmd_entry *e, int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "config", required_argument, NULL, 'c' },
-		{ "protect", no_argument, NULL, 'p' },
-		{ "unprotect", no_argument, NULL, 'u' },
-		{ "passphrase-file", required_argument, NULL, 'f' },
-		{ "new-passphrase-file", required_argument, NULL, 'n' },
-		{ NULL, 0, NULL, 0 }
-	};
+	struct cmd_args args;
 	struct config *cfg;
 	struct buf b = { 0 };
-	char *cpath = NULL, *cause = NULL, *pfile = NULL, *newfile = NULL;
-	int c, rc = 1, protect = 0, unprotect = 0;
+	const char *cpath, *pfile, *newfile;
+	char *cause = NULL;
+	int rc = 1, protect, unprotect, nargs;
 
-	optind = 1;
-	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
-		switch (c) {
-		case 'c': cpath = optarg; break;
-		case 'p': protect = 1; break;
-		case 'u': unprotect = 1; break;
-		case 'f': pfile = optarg; break;
-		case 'n': newfile = optarg; break;
-		default: return cmd_usage(e, "unknown option");
-		}
-	}
-	if (optind != argc)
-		return cmd_usage(e, "unexpected argument \"%s\"", argv[optind]);
+	if ((rc = cmd_parse(e, argc, argv, &args)) != 0)
+		return rc;
+	cpath = cmd_args_get(&args, "config");
+	protect = cmd_args_has(&args, "protect");
+	unprotect = cmd_args_has(&args, "unprotect");
+	pfile = cmd_args_get(&args, "passphrase-file");
+	newfile = cmd_args_get(&args, "new-passphrase-file");
+	nargs = args.argc;
+	cmd_args_free(&args);
+	rc = 1;
+	if (nargs != 0)
+		return cmd_usage(e, "unexpected argument \"%s\"", args.argv[0]);
 	if (protect && unprotect)
 		return cmd_usage(e, "--protect and --unprotect together");
 	if ((pfile != NULL || newfile != NULL) && !protect && !unprotect)
@@ -130,5 +131,6 @@ const struct cmd_entry cmd_identity_entry = {
 	"kiosk's enrolment at the office, stays the same. Without the files "
 	"the passphrases are asked on the terminal. A kiosk that is running "
 	"goes on as it started until it is restarted.",
+	cmd_identity_options,
 	cmd_identity_exec
 };

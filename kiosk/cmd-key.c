@@ -4,7 +4,6 @@
  * office.key or a kiosk identity file. Must never write a secret in the
  * clear or leave a half-written key file.
  */
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -187,5 +186,6 @@ const struct cmd_entry cmd_key_entry = {
 	"new one (or reads them from the first line of --passphrase-file "
 	"and --new-passphrase-file), and replaces the file atomically. The "
 	"keys themselves do not change, so kiosks need nothing new.",
+	NULL,		/* parses its own words (forms fill reads stdin) */
 	cmd_key_exec
 };

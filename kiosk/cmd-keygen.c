@@ -6,7 +6,6 @@
  */
 #include <sys/stat.h>
 
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -17,33 +16,36 @@
 #include "util.h"
 #include "vault.h"
 
+static const struct cmd_option cmd_keygen_options[] = {
+	{ "out", 1, 0, "the folder for office.key and office.pub" },
+	{ "passphrase-file", 1, 0, "read the passphrase from this file" },
+	{ NULL, 0, 0, NULL }
+};
+
 static int
 cmd_keygen_exec(const struct cmd_entry *e, int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "out", required_argument, NULL, 'o' },
-		{ "passphrase-file", required_argument, NULL, 'p' },
-		{ NULL, 0, NULL, 0 }
-	};
+	struct cmd_args args;
 	struct vault_office_key *k = NULL;
 	const struct vault_office_pub *pub;
 	struct buf key = { 0 }, pubtext = { 0 };
-	char *out = NULL, *pfile = NULL, *pass = NULL, *cause = NULL;
+	const char *out, *pfile;
+	char *pass = NULL, *cause = NULL;
 	char *kpath = NULL, *ppath = NULL, hex[17];
-	int c, rc = 1;
+	int rc = 1;
 
-	optind = 1;
-	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
-		switch (c) {
-		case 'o': out = optarg; break;
-		case 'p': pfile = optarg; break;
-		default: return cmd_usage(e, "unknown option");
-		}
-	}
+	if ((rc = cmd_parse(e, argc, argv, &args)) != 0)
+		return rc;
+	out = cmd_args_get(&args, "out");
+	pfile = cmd_args_get(&args, "passphrase-file");
 	if (out == NULL)
-		return cmd_usage(e, "--out DIR is required");
-	if (optind != argc)
-		return cmd_usage(e, "unexpected argument \"%s\"", argv[optind]);
+		rc = cmd_usage(e, "--out DIR is required");
+	else if (args.argc != 0)
+		rc = cmd_usage(e, "unexpected argument \"%s\"", args.argv[0]);
+	cmd_args_free(&args);
+	if (rc != 0)
+		return rc;
+	rc = 1;
 	xasprintf(&kpath, "%s/office.key", out);
 	xasprintf(&ppath, "%s/office.pub", out);
 	if (path_exists(kpath) || path_exists(ppath)) {
@@ -110,5 +112,6 @@ const struct cmd_entry cmd_keygen_entry = {
 	"first line of --passphrase-file. Use six or more random words. "
 	"keygen never overwrites an existing key. Write the fingerprint on "
 	"paper so staff can compare it with `kiosk key show` later.",
+	cmd_keygen_options,
 	cmd_keygen_exec
 };

@@ -11,7 +11,6 @@
 
 #include <errno.h>
 #include <dirent.h>
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -134,99 +133,131 @@ peak_report(void)
 	fclose(f);
 }
 
-static int
-cmd_open_exec(const struct cmd_entry *e, int argc, char **argv)
-{
-	static const struct option opts[] = {
-		{ "key", required_argument, NULL, 'k' },
-		{ "passphrase-file", required_argument, NULL, 'p' },
-		{ "ledger", required_argument, NULL, 'l' },
-		{ "out", required_argument, NULL, 'o' },
-		{ "accept-lost", required_argument, NULL, 'a' },
-		{ "resync", no_argument, NULL, 'r' },
-		{ "forms", required_argument, NULL, 'F' },
-		{ "no-bom", no_argument, NULL, 'B' },
-		{ "xlsx", no_argument, NULL, 'X' },
-		{ "labels", required_argument, NULL, 'L' },
-		{ NULL, 0, NULL, 0 }
-	};
-	struct vault_office_key *keys[OPEN_MAX_KEYS];
-	struct office *o = NULL;
-	struct buf b = { 0 }, report = { 0 };
-	const char *kpath[OPEN_MAX_KEYS], *pfile[OPEN_MAX_KEYS];
-	const char *accept[OPEN_MAX_KEYS];
-	size_t na = 0;
-	const char *fdir[OPEN_MAX_FORMS];
-	char *ledger = NULL, *out = NULL, *cause = NULL, *pass, *prompt;
-	char *xpath = NULL;
-	const char *labels = "en";
-	size_t nk = 0, np = 0, nf = 0, i;
-	long added;
-	int c, rc = 1, wrong, why, replay, rejected = 0, gap = 0, lost = 0;
-	int resync = 0, oflags = 0;
+static const struct cmd_option cmd_open_options[] = {
+	{ "key", 1, 0, "an office key to open with (may be repeated)" },
+	{ "passphrase-file", 1, 0, "its passphrase: one, or one per --key" },
+	{ "ledger", 1, 0, "the ledger; only enrolled kiosks are accepted" },
+	{ "out", 1, 0, "the folder for the CSV, JSON Lines and acks" },
+	{ "accept-lost", 1, 0, "NAME:SEQ: record that submission as lost" },
+	{ "resync", 0, 0, "take what a kiosk says was acknowledged" },
+	{ "forms", 1, 0, "a folder of forms, or one form (may be repeated)" },
+	{ "no-bom", 0, 0, "CSV without a UTF-8 byte-order mark" },
+	{ "xlsx", 0, 0, "also write a workbook for this run" },
+	{ "labels", 1, 0, "the workbook's label language (implies --xlsx)" },
+	{ NULL, 0, 0, NULL }
+};
 
-	optind = 1;
-	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
-		switch (c) {
-		case 'k':
-			if (nk == OPEN_MAX_KEYS)
-				return cmd_usage(e, "too many --key");
-			kpath[nk++] = optarg;
-			break;
-		case 'p':
-			if (np == OPEN_MAX_KEYS)
-				return cmd_usage(e, "too many --passphrase-file");
-			pfile[np++] = optarg;
-			break;
-		case 'l': ledger = optarg; break;
-		case 'o': out = optarg; break;
-		case 'r': resync = 1; break;
-		case 'a':
-			if (na == OPEN_MAX_KEYS)
-				return cmd_usage(e, "too many --accept-lost");
-			if (strchr(optarg, ':') == NULL)
-				return cmd_usage(e, "--accept-lost NAME:SEQ");
-			accept[na++] = optarg;
-			break;
-		case 'F':
-			if (nf == OPEN_MAX_FORMS)
-				return cmd_usage(e, "too many --forms");
-			fdir[nf++] = optarg;
-			break;
-		case 'B': oflags |= OUTPUT_NO_BOM; break;
-		case 'X': oflags |= OUTPUT_XLSX; break;
-		case 'L':
-			oflags |= OUTPUT_XLSX;
-			labels = optarg;
-			break;
-		default: return cmd_usage(e, "unknown option");
-		}
+/* The command line of open, parsed. */
+struct open_opts {
+	const char	*kpath[OPEN_MAX_KEYS];
+	size_t		 nk;
+	const char	*pfile[OPEN_MAX_KEYS];
+	size_t		 np;
+	const char	*accept[OPEN_MAX_KEYS];
+	size_t		 na;
+	const char	*fdir[OPEN_MAX_FORMS];
+	size_t		 nf;
+	const char	*ledger, *out, *labels;
+	int		 resync, oflags;
+	char		**batch;	/* the batch files */
+	int		 nbatch;
+};
+
+/* One option, in the order given: 0, or the usage error's status. */
+static int
+open_arg(const struct cmd_entry *e, const struct cmd_arg *arg,
+    struct open_opts *o)
+{
+	const char *name = arg->opt->name, *v = arg->value;
+
+	if (strcmp(name, "key") == 0) {
+		if (o->nk == OPEN_MAX_KEYS)
+			return cmd_usage(e, "too many --key");
+		o->kpath[o->nk++] = v;
+	} else if (strcmp(name, "passphrase-file") == 0) {
+		if (o->np == OPEN_MAX_KEYS)
+			return cmd_usage(e, "too many --passphrase-file");
+		o->pfile[o->np++] = v;
+	} else if (strcmp(name, "accept-lost") == 0) {
+		if (o->na == OPEN_MAX_KEYS)
+			return cmd_usage(e, "too many --accept-lost");
+		if (strchr(v, ':') == NULL)
+			return cmd_usage(e, "--accept-lost NAME:SEQ");
+		o->accept[o->na++] = v;
+	} else if (strcmp(name, "forms") == 0) {
+		if (o->nf == OPEN_MAX_FORMS)
+			return cmd_usage(e, "too many --forms");
+		o->fdir[o->nf++] = v;
+	} else if (strcmp(name, "ledger") == 0)
+		o->ledger = v;
+	else if (strcmp(name, "out") == 0)
+		o->out = v;
+	else if (strcmp(name, "resync") == 0)
+		o->resync = 1;
+	else if (strcmp(name, "no-bom") == 0)
+		o->oflags |= OUTPUT_NO_BOM;
+	else if (strcmp(name, "xlsx") == 0)
+		o->oflags |= OUTPUT_XLSX;
+	else if (strcmp(name, "labels") == 0) {
+		o->oflags |= OUTPUT_XLSX;
+		o->labels = v;
 	}
-	if (nk == 0)
+	return 0;
+}
+
+/* Parse and check the command line: 0, or the usage error's status. */
+static int
+open_args(const struct cmd_entry *e, int argc, char **argv,
+    struct open_opts *o)
+{
+	struct cmd_args a;
+	int i, rc;
+
+	memset(o, 0, sizeof *o);
+	o->labels = "en";
+	if ((rc = cmd_parse(e, argc, argv, &a)) != 0)
+		return rc;
+	for (i = 0; i < a.n && rc == 0; i++)
+		rc = open_arg(e, &a.list[i], o);
+	o->batch = a.argv;
+	o->nbatch = a.argc;
+	cmd_args_free(&a);
+	if (rc != 0)
+		return rc;
+	if (o->nk == 0)
 		return cmd_usage(e, "at least one --key office.key is needed");
-	if (out == NULL)
+	if (o->out == NULL)
 		return cmd_usage(e, "--out DIR is required");
-	if (np > 1 && np != nk)
+	if (o->np > 1 && o->np != o->nk)
 		return cmd_usage(e, "give one --passphrase-file, or one per "
 		    "--key");
-	if (optind == argc && na == 0)
+	if (o->nbatch == 0 && o->na == 0)
 		return cmd_usage(e, "name at least one batch file");
+	return 0;
+}
 
-	/* Unlock every key before touching the output. */
-	for (i = 0; i < nk; i++)
-		keys[i] = NULL;
-	for (i = 0; i < nk; i++) {
+/* Unlock every key, before anything touches the output. */
+static int
+open_keys(const struct open_opts *o, struct vault_office_key **keys)
+{
+	struct buf b = { 0 };
+	const char *pfile;
+	char *cause = NULL, *pass, *prompt;
+	size_t i;
+	int wrong, rc = -1;
+
+	for (i = 0; i < o->nk; i++) {
 		buf_free(&b);
-		if (read_file(kpath[i], &b, 4096, &cause) != 0) {
+		if (read_file(o->kpath[i], &b, 4096, &cause) != 0) {
 			cmd_error("%s", cause);
 			goto out;
 		}
-		warn_private(kpath[i], "the office key");
-		if (np > 1 || (np == 1 && i == 0))
-			warn_private(pfile[np == 1 ? 0 : i], "a passphrase");
-		xasprintf(&prompt, "Passphrase for %s: ", kpath[i]);
-		pass = cmd_passphrase(np == 0 ? NULL : pfile[np == 1 ? 0 : i],
-		    prompt, 0);
+		warn_private(o->kpath[i], "the office key");
+		pfile = o->np == 0 ? NULL : o->pfile[o->np == 1 ? 0 : i];
+		if (o->np > 1 || (o->np == 1 && i == 0))
+			warn_private(pfile, "a passphrase");
+		xasprintf(&prompt, "Passphrase for %s: ", o->kpath[i]);
+		pass = cmd_passphrase(pfile, prompt, 0);
 		free(prompt);
 		if (pass == NULL)
 			goto out;
@@ -234,53 +265,69 @@ cmd_open_exec(const struct cmd_entry *e, int argc, char **argv)
 		    &cause);
 		freezero_str(pass);
 		if (keys[i] == NULL) {
-			cmd_error("%s: %s%s", kpath[i], cause, wrong ?
+			cmd_error("%s: %s%s", o->kpath[i], cause, wrong ?
 			    "; nothing was opened" : "");
 			goto out;
 		}
 	}
-	peak_start();
-	if ((o = office_open(out, ledger, ledger == NULL, &cause)) == NULL) {
-		cmd_error("%s", cause);
-		goto out;
+	rc = 0;
+out:
+	buf_free(&b);
+	free(cause);
+	return rc;
+}
+
+/* What the office said about the last batch, for the staff. */
+static void
+open_notes(struct office *o)
+{
+	if (office_notes(o)->len > 0) {
+		fwrite(office_notes(o)->data, 1, office_notes(o)->len, stderr);
+		office_notes(o)->len = 0;
 	}
-	for (i = 0; i < nk; i++) {
-		office_add_key(o, keys[i]);
-		keys[i] = NULL;
-	}
-	office_set_resync(o, resync);
-	office_output_flags(o, oflags);
-	for (i = 0; i < nf; i++)
-		if (load_forms(o, fdir[i]) != 0)
-			goto out;
-	for (; optind < argc; optind++) {
-		free(cause);
+}
+
+/* Open each batch in turn; 1 if one was rejected. */
+static int
+open_batches(struct office *o, char **batch, int nbatch)
+{
+	char *cause;
+	long added;
+	int i, why, replay, rejected = 0;
+
+	for (i = 0; i < nbatch; i++) {
 		cause = NULL;
-		if (office_batch(o, argv[optind], &replay, &added, &why,
+		if (office_batch(o, batch[i], &replay, &added, &why,
 		    &cause) != 0) {
 			cmd_error("%s", cause);
 			rejected = 1;
 		} else if (replay)
 			printf("%s: already opened before; adds nothing\n",
-			    argv[optind]);
+			    batch[i]);
 		else
-			printf("%s: opened, %ld new submissions\n",
-			    argv[optind], added);
-		if (office_notes(o)->len > 0) {
-			fwrite(office_notes(o)->data, 1, office_notes(o)->len,
-			    stderr);
-			office_notes(o)->len = 0;
-		}
+			printf("%s: opened, %ld new submissions\n", batch[i],
+			    added);
+		free(cause);
+		open_notes(o);
 	}
-	for (i = 0; i < na; i++) {
-		char *name = xstrdup(accept[i]), *colon = strrchr(name, ':');
-		char *end;
-		unsigned long long seq;
+	return rejected;
+}
 
+/* --accept-lost NAME:SEQ, each in turn; 1 if one was refused. */
+static int
+open_accept_lost(struct office *o, const char *const *accept, size_t na)
+{
+	char *name, *colon, *end, *cause;
+	unsigned long long seq;
+	size_t i;
+	int rejected = 0;
+
+	for (i = 0; i < na; i++) {
+		name = xstrdup(accept[i]);
+		colon = strrchr(name, ':');
 		*colon = '\0';
 		errno = 0;
 		seq = strtoull(colon + 1, &end, 10);
-		free(cause);
 		cause = NULL;
 		if (colon[1] < '1' || colon[1] > '9' || *end != '\0' ||
 		    errno != 0) {
@@ -291,21 +338,30 @@ cmd_open_exec(const struct cmd_entry *e, int argc, char **argv)
 			cmd_error("%s", cause);
 			rejected = 1;
 		}
+		free(cause);
 		free(name);
-		if (office_notes(o)->len > 0) {
-			fwrite(office_notes(o)->data, 1, office_notes(o)->len,
-			    stderr);
-			office_notes(o)->len = 0;
-		}
+		open_notes(o);
 	}
-	free(cause);
-	cause = NULL;
-	if (office_finish(o, &report, &gap, &lost, &cause) != 0) {
+	return rejected;
+}
+
+/* The ledger's report and the acks, then the workbook; 1 on error. */
+static int
+open_finish(struct office *o, const struct open_opts *opt, int *gap,
+    int *lost)
+{
+	struct buf report = { 0 };
+	char *cause = NULL, *xpath = NULL;
+	int rejected = 0;
+
+	if (office_finish(o, &report, gap, lost, &cause) != 0) {
 		cmd_error("%s", cause);
 		rejected = 1;
 	}
 	fwrite(report.data, 1, report.len, stdout);
-	if ((oflags & OUTPUT_XLSX) && office_xlsx(o, labels, &xpath,
+	free(cause);
+	cause = NULL;
+	if ((opt->oflags & OUTPUT_XLSX) && office_xlsx(o, opt->labels, &xpath,
 	    &cause) != 0) {
 		cmd_error("%s", cause);
 		rejected = 1;
@@ -313,14 +369,50 @@ cmd_open_exec(const struct cmd_entry *e, int argc, char **argv)
 		printf("wrote %s: what this run opened, for a spreadsheet\n",
 		    xpath);
 	free(xpath);
+	free(cause);
+	buf_free(&report);
+	return rejected;
+}
+
+static int
+cmd_open_exec(const struct cmd_entry *e, int argc, char **argv)
+{
+	struct vault_office_key *keys[OPEN_MAX_KEYS] = { NULL };
+	struct open_opts opt;
+	struct office *o = NULL;
+	char *cause = NULL;
+	size_t i;
+	int rc, rejected, gap = 0, lost = 0;
+
+	if ((rc = open_args(e, argc, argv, &opt)) != 0)
+		return rc;
+	rc = 1;
+	if (open_keys(&opt, keys) != 0)
+		goto out;
+	peak_start();
+	if ((o = office_open(opt.out, opt.ledger, opt.ledger == NULL,
+	    &cause)) == NULL) {
+		cmd_error("%s", cause);
+		goto out;
+	}
+	for (i = 0; i < opt.nk; i++) {
+		office_add_key(o, keys[i]);
+		keys[i] = NULL;
+	}
+	office_set_resync(o, opt.resync);
+	office_output_flags(o, opt.oflags);
+	for (i = 0; i < opt.nf; i++)
+		if (load_forms(o, opt.fdir[i]) != 0)
+			goto out;
+	rejected = open_batches(o, opt.batch, opt.nbatch);
+	rejected |= open_accept_lost(o, opt.accept, opt.na);
+	rejected |= open_finish(o, &opt, &gap, &lost);
 	rc = rejected ? 1 : lost ? 4 : gap ? 3 : 0;
 	peak_report();
 out:
-	for (i = 0; i < nk; i++)
+	for (i = 0; i < opt.nk; i++)
 		vault_office_free(keys[i]);
 	office_close(o);
-	buf_free(&b);
-	buf_free(&report);
 	free(cause);
 	return rc;
 }
@@ -393,5 +485,6 @@ const struct cmd_entry cmd_open_entry = {
 	"Exit status: 0 all good, 1 a batch was rejected or another error, "
 	"4 opened but a submission is reported lost, 3 opened but a gap "
 	"remains.",
+	cmd_open_options,
 	cmd_open_exec
 };

@@ -3,7 +3,6 @@
  * crypto_pwhash_str hash in the config file. The PIN itself is never
  * written anywhere.
  */
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -22,36 +21,31 @@ pin_ok(const char *pin)
 	    strspn(pin, "0123456789") == n;
 }
 
+static const struct cmd_option cmd_pin_options[] = {
+	{ "config", 1, 'c', "the config file the hash is saved in" },
+	{ "pin-file", 1, 'p', "read the PIN from this file" },
+	{ NULL, 0, 0, NULL }
+};
+
 static int
 cmd_pin_exec(const struct cmd_entry *e, int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "config", required_argument, NULL, 'c' },
-		{ "pin-file", required_argument, NULL, 'p' },
-		{ NULL, 0, NULL, 0 }
-	};
+	struct cmd_args args;
 	struct config *cfg = NULL;
-	const char *config = NULL, *pinfile = NULL, *who;
+	const char *config, *pinfile, *who;
 	char hash[128], *pin = NULL, *cause = NULL, key[16];
 	char *endp;
 	long n = 0;
-	int ch, rc = 1;
+	int rc = 1;
 
-	optind = 1;
-	while ((ch = getopt_long(argc, argv, "c:p:", opts, NULL)) != -1) {
-		switch (ch) {
-		case 'c':
-			config = optarg;
-			break;
-		case 'p':
-			pinfile = optarg;
-			break;
-		default:
-			return cmd_usage(e, "unknown option");
-		}
-	}
-	argc -= optind;
-	argv += optind;
+	if ((rc = cmd_parse(e, argc, argv, &args)) != 0)
+		return rc;
+	config = cmd_args_get(&args, "config");
+	pinfile = cmd_args_get(&args, "pin-file");
+	argc = args.argc;
+	argv = args.argv;
+	cmd_args_free(&args);
+	rc = 1;
 	if (argc < 2 || strcmp(argv[0], "set") != 0)
 		return cmd_usage(e, "say which PIN to set");
 	who = argv[1];
@@ -113,5 +107,6 @@ const struct cmd_entry cmd_pin_entry = {
 	"config file; the rest of the file is kept as it is. Restart the kiosk "
 	"to use a new PIN. Five wrong PINs in a row lock the PIN prompt for a "
 	"time that doubles with each further lock.",
+	cmd_pin_options,
 	cmd_pin_exec
 };

@@ -9,7 +9,6 @@
  * carries a sample code and says it is a test.
  */
 #include <errno.h>
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -273,60 +272,61 @@ printer_test(struct config *cfg)
 
 /* ---- printer sample (tests and bench) ---------------------------------- */
 
+static const struct cmd_option printer_sample_options[] = {
+	{ "config", 1, 0, "the config file (profile, office, date)" },
+	{ "lang", 1, 0, "the ticket's language" },
+	{ "profile", 1, 0, "the paper profile" },
+	{ "profiles-dir", 1, 0, "where the paper profiles are" },
+	{ "claim", 1, 0, "the claim code printed" },
+	{ "next-steps", 1, 0, "the next steps, in the ticket's language" },
+	{ "next-steps-en", 1, 0, "the next steps in English" },
+	{ "service", 1, 0, "the service named" },
+	{ "out", 1, 0, "write the PDF here" },
+	{ "dest", 1, 0, "submit it to this CUPS destination" },
+	{ "wait", 1, 0, "follow the job this many seconds" },
+	{ "repeat", 1, 0, "render it N times" },
+	{ "time", 0, 0, "print the mean render time" },
+	{ NULL, 0, 0, NULL }
+};
+
 static int
 printer_sample(int argc, char **argv)
 {
-	static const struct option longopts[] = {
-		{ "config", required_argument, NULL, 'c' },
-		{ "lang", required_argument, NULL, 'l' },
-		{ "profile", required_argument, NULL, 'p' },
-		{ "profiles-dir", required_argument, NULL, 'P' },
-		{ "claim", required_argument, NULL, 'C' },
-		{ "next-steps", required_argument, NULL, 'n' },
-		{ "next-steps-en", required_argument, NULL, 'N' },
-		{ "service", required_argument, NULL, 's' },
-		{ "out", required_argument, NULL, 'o' },
-		{ "dest", required_argument, NULL, 'd' },
-		{ "wait", required_argument, NULL, 'w' },
-		{ "repeat", required_argument, NULL, 'r' },
-		{ "time", no_argument, NULL, 't' },
-		{ NULL, 0, NULL, 0 }
-	};
+	struct cmd_args args;
 	struct config *cfg = NULL;
 	struct printer_request r;
 	struct printer *p = NULL;
-	const char *cfgpath = NULL, *lang = "en", *profile = NULL;
-	const char *pdir = NULL, *out = NULL, *dest = NULL;
-	const char *claim = SAMPLE_CLAIM, *steps = NULL, *steps_en = NULL;
-	const char *service = NULL, *v;
+	const char *cfgpath, *lang, *profile, *pdir, *out, *dest, *claim;
+	const char *steps, *steps_en, *service, *v;
 	char date[11], waits[16], repeats[16];
-	int ch, wait = -1, repeat = 1, timing = 0, rc = 1;
+	int wait = -1, repeat = 1, timing, rc = 1;
 
-	optind = 1;
-	while ((ch = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
-		switch (ch) {
-		case 'c': cfgpath = optarg; break;
-		case 'l': lang = optarg; break;
-		case 'p': profile = optarg; break;
-		case 'P': pdir = optarg; break;
-		case 'C': claim = optarg; break;
-		case 'n': steps = optarg; break;
-		case 'N': steps_en = optarg; break;
-		case 's': service = optarg; break;
-		case 'o': out = optarg; break;
-		case 'd': dest = optarg; break;
-		case 'w': wait = atoi(optarg); break;
-		case 'r': repeat = atoi(optarg); break;
-		case 't': timing = 1; break;
-		default:
-			fprintf(stderr, "usage: kiosk printer sample [--config F]"
-			    " [--lang L] [--profile P] [--profiles-dir D]\n"
-			    "    [--claim C] [--next-steps T] [--next-steps-en T]"
-			    " [--service S]\n    [--out F.pdf] [--dest D "
-			    "[--wait SECONDS]] [--repeat N] [--time]\n");
-			return 2;
-		}
+	if (cmd_args_parse(printer_sample_options, argc, argv, &args) != 0) {
+		fprintf(stderr, "usage: kiosk printer sample [--config F]"
+		    " [--lang L] [--profile P] [--profiles-dir D]\n"
+		    "    [--claim C] [--next-steps T] [--next-steps-en T]"
+		    " [--service S]\n    [--out F.pdf] [--dest D "
+		    "[--wait SECONDS]] [--repeat N] [--time]\n");
+		return 2;
 	}
+	cfgpath = cmd_args_get(&args, "config");
+	if ((lang = cmd_args_get(&args, "lang")) == NULL)
+		lang = "en";
+	profile = cmd_args_get(&args, "profile");
+	pdir = cmd_args_get(&args, "profiles-dir");
+	if ((claim = cmd_args_get(&args, "claim")) == NULL)
+		claim = SAMPLE_CLAIM;
+	steps = cmd_args_get(&args, "next-steps");
+	steps_en = cmd_args_get(&args, "next-steps-en");
+	service = cmd_args_get(&args, "service");
+	out = cmd_args_get(&args, "out");
+	dest = cmd_args_get(&args, "dest");
+	if ((v = cmd_args_get(&args, "wait")) != NULL)
+		wait = atoi(v);
+	if ((v = cmd_args_get(&args, "repeat")) != NULL)
+		repeat = atoi(v);
+	timing = cmd_args_has(&args, "time");
+	cmd_args_free(&args);
 	if (cfgpath != NULL && (cfg = cmd_load_config(cfgpath)) == NULL)
 		return 1;
 	if (profile == NULL)
@@ -391,16 +391,19 @@ out:
 
 /* ---- Entry ------------------------------------------------------------- */
 
+/* The options of printer test and status (sample has its own). */
+static const struct cmd_option cmd_printer_options[] = {
+	{ "config", 1, 0, "the config file" },
+	{ NULL, 0, 0, NULL }
+};
+
 static int
 cmd_printer_exec(const struct cmd_entry *e, int argc, char **argv)
 {
-	static const struct option longopts[] = {
-		{ "config", required_argument, NULL, 'c' },
-		{ NULL, 0, NULL, 0 }
-	};
+	struct cmd_args args;
 	struct config *cfg;
-	const char *cfgpath = NULL, *sub;
-	int ch, rc;
+	const char *cfgpath, *sub;
+	int rc, nargs;
 
 	if (cmd_wants_help(argc, argv)) {
 		cmd_print_help(e);
@@ -413,21 +416,14 @@ cmd_printer_exec(const struct cmd_entry *e, int argc, char **argv)
 		return printer_sample(argc - 1, argv + 1);
 	if (strcmp(sub, "test") != 0 && strcmp(sub, "status") != 0)
 		return cmd_usage(e, "printer: unknown command \"%s\"", sub);
-	optind = 1;
-	argc--;
-	argv++;
-	while ((ch = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
-		switch (ch) {
-		case 'c':
-			cfgpath = optarg;
-			break;
-		default:
-			return cmd_usage(e, "printer %s: bad option", sub);
-		}
-	}
-	if (optind != argc)
+	if (cmd_args_parse(e->options, argc - 1, argv + 1, &args) != 0)
+		return cmd_usage(e, "printer %s: bad option", sub);
+	cfgpath = cmd_args_get(&args, "config");
+	nargs = args.argc;
+	cmd_args_free(&args);
+	if (nargs != 0)
 		return cmd_usage(e, "printer %s: unexpected \"%s\"", sub,
-		    argv[optind]);
+		    args.argv[0]);
 	if ((cfg = cmd_load_config(cfgpath)) == NULL)
 		return 1;
 	if (strcmp(sub, "test") == 0)
@@ -456,5 +452,6 @@ const struct cmd_entry cmd_printer_entry = {
 	"--service), writes it with --out F.pdf, submits it with --dest D and "
 	"follows it for --wait SECONDS, canceling it if it does not print; "
 	"--repeat N --time prints the mean render time.",
+	cmd_printer_options,
 	cmd_printer_exec
 };

@@ -9,7 +9,6 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <getopt.h>
 #include <limits.h>
 #include <signal.h>
 #include <stdio.h>
@@ -126,54 +125,57 @@ write_text(const char *path, const struct buf *b, char **cause)
 	return 0;
 }
 
+static const struct cmd_option cmd_report_options[] = {
+	{ "in", 1, 0, "the folder of CSV files that kiosk open wrote" },
+	{ "form", 1, 0, "the form they answer" },
+	{ "out", 1, 0, "the folder for the report" },
+	{ "k", 1, 0, "the smallest count shown (2 to 1000)" },
+	{ "month", 1, 0, "only this month (YYYY-MM)" },
+	{ "lang", 1, 0, "the language of the labels" },
+	{ "questions", 1, 0, "only these questions" },
+	{ "no-pdf", 0, 0, "no PDF page, the CSV alone" },
+	{ NULL, 0, 0, NULL }
+};
+
 static int
 cmd_report_exec(const struct cmd_entry *e, int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "in", required_argument, NULL, 'i' },
-		{ "form", required_argument, NULL, 'f' },
-		{ "out", required_argument, NULL, 'o' },
-		{ "k", required_argument, NULL, 'k' },
-		{ "month", required_argument, NULL, 'm' },
-		{ "lang", required_argument, NULL, 'l' },
-		{ "questions", required_argument, NULL, 'q' },
-		{ "no-pdf", no_argument, NULL, 'n' },
-		{ NULL, 0, NULL, 0 }
-	};
-	const char *in = NULL, *fpath = NULL, *out = NULL, *only = NULL;
-	const char *lang = "en", *questions = NULL, **months;
+	const char *in, *fpath, *out, *only, *lang, *questions, **months;
+	const char *v;
+	struct cmd_args args;
 	struct report *r = NULL;
 	struct form *f;
 	struct buf b = { 0 };
 	char *cause = NULL, *path = NULL, *end;
 	size_t nrows, nm, i;
 	long k = REPORT_K_DEFAULT;
-	int c, rc = 1, pdf = 1, wrote = 0;
+	int rc, pdf, wrote = 0, j = 0, nargs;
 
-	optind = 1;
-	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
-		switch (c) {
-		case 'i': in = optarg; break;
-		case 'f': fpath = optarg; break;
-		case 'o': out = optarg; break;
-		case 'm': only = optarg; break;
-		case 'l': lang = optarg; break;
-		case 'q': questions = optarg; break;
-		case 'n': pdf = 0; break;
-		case 'k':
-			k = strtol(optarg, &end, 10);
-			if (*end != '\0' || k < 2 || k > 1000)
-				return cmd_usage(e, "--k must be a number from "
-				    "2 to 1000");
-			break;
-		default: return cmd_usage(e, "unknown option");
-		}
+	if ((rc = cmd_parse(e, argc, argv, &args)) != 0)
+		return rc;
+	in = cmd_args_get(&args, "in");
+	fpath = cmd_args_get(&args, "form");
+	out = cmd_args_get(&args, "out");
+	only = cmd_args_get(&args, "month");
+	if ((lang = cmd_args_get(&args, "lang")) == NULL)
+		lang = "en";
+	questions = cmd_args_get(&args, "questions");
+	pdf = !cmd_args_has(&args, "no-pdf");
+	while ((v = cmd_args_next(&args, "k", &j)) != NULL && rc == 0) {
+		k = strtol(v, &end, 10);
+		if (*end != '\0' || k < 2 || k > 1000)
+			rc = cmd_usage(e, "--k must be a number from 2 to 1000");
 	}
+	nargs = args.argc;
+	cmd_args_free(&args);
+	if (rc != 0)
+		return rc;
+	rc = 1;
 	if (in == NULL || fpath == NULL || out == NULL)
 		return cmd_usage(e, "--in DIR, --form FILE and --out DIR are "
 		    "needed");
-	if (optind != argc)
-		return cmd_usage(e, "unexpected argument \"%s\"", argv[optind]);
+	if (nargs != 0)
+		return cmd_usage(e, "unexpected argument \"%s\"", args.argv[0]);
 	if ((f = form_load(fpath, &cause)) == NULL) {
 		cmd_error("%s", cause);
 		goto out;
@@ -248,5 +250,6 @@ const struct cmd_entry cmd_report_entry = {
 	"total, more cells are hidden so that the hidden ones cannot be "
 	"worked out; a month or question with fewer than k reports shows "
 	"no counts at all. --lang picks the language of the labels.",
+	cmd_report_options,
 	cmd_report_exec
 };

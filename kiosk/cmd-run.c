@@ -9,7 +9,6 @@
 #include <sys/stat.h>
 
 #include <errno.h>
-#include <getopt.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -65,32 +64,30 @@ setup_signals(void)
 		sigaction(fatal_sigs[i], &sa, NULL);
 }
 
+static const struct cmd_option cmd_run_options[] = {
+	{ "config", 1, 'c', "the config file" },
+	{ NULL, 0, 0, NULL }
+};
+
 static int
 cmd_run_exec(const struct cmd_entry *e, int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "config", required_argument, NULL, 'c' },
-		{ NULL, 0, NULL, 0 }
-	};
+	struct cmd_args args;
 	struct config *cfg;
 	struct outbox *ob = NULL;
 	struct session *s = NULL;
 	char *cause = NULL, *logpath = NULL;
-	const char *config = NULL;
-	int ch, rc = 1;
+	const char *config;
+	int rc = 1;
 
-	optind = 1;
-	while ((ch = getopt_long(argc, argv, "c:", opts, NULL)) != -1) {
-		switch (ch) {
-		case 'c':
-			config = optarg;
-			break;
-		default:
-			return cmd_usage(e, "unknown option");
-		}
-	}
-	if (optind < argc && strcmp(argv[optind], "run") != 0)
-		return cmd_usage(e, "unexpected argument \"%s\"", argv[optind]);
+	if ((rc = cmd_parse(e, argc, argv, &args)) != 0)
+		return rc;
+	config = cmd_args_get(&args, "config");
+	cmd_args_free(&args);
+	if (args.argc > 0 && strcmp(args.argv[0], "run") != 0)
+		return cmd_usage(e, "unexpected argument \"%s\"",
+		    args.argv[0]);
+	rc = 1;
 
 	if (!i18n_utf8()) {
 		cmd_error("the locale is not UTF-8 (LANG=%s); set LANG to a "
@@ -152,5 +149,6 @@ const struct cmd_entry cmd_run_entry = {
 	"Ctrl-\\ do nothing. SIGTERM or SIGHUP end the kiosk after wiping "
 	"the session. The terminal must be at least 60 columns by 20 lines and "
 	"use a UTF-8 locale.",
+	cmd_run_options,
 	cmd_run_exec
 };

@@ -1,8 +1,11 @@
 /*
- * cmd: helpers shared by the subcommands: errors, usage, help text,
- * loading the config, and reading a passphrase without echo.
+ * cmd: helpers shared by the subcommands: the option parser (each entry
+ * declares its options in a table, as tmux's cmd_entry does), errors,
+ * usage, help text, loading the config, and reading a passphrase without
+ * echo.
  */
 #include <errno.h>
+#include <getopt.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -13,6 +16,135 @@
 #include "cmd.h"
 #include "config.h"
 #include "util.h"
+
+#define CMD_OPTIONS_MAX	32	/* options of one command */
+#define CMD_OPT_VAL	256	/* getopt's value for option i: this + i */
+
+int
+cmd_args_parse(const struct cmd_option *opts, int argc, char **argv,
+    struct cmd_args *a)
+{
+	struct option lo[CMD_OPTIONS_MAX + 1];
+	char shorts[2 * CMD_OPTIONS_MAX + 1];
+	const struct cmd_option *o;
+	size_t n, k = 0;
+	int c;
+
+	memset(a, 0, sizeof *a);
+	a->options = opts;
+	for (n = 0; opts != NULL && opts[n].name != NULL; n++) {
+		if (n == CMD_OPTIONS_MAX)
+			fatal("%s: too many options", __func__);
+		lo[n].name = opts[n].name;
+		lo[n].has_arg = opts[n].nargs > 0 ? required_argument :
+		    no_argument;
+		lo[n].flag = NULL;
+		lo[n].val = CMD_OPT_VAL + (int)n;
+		if (opts[n].letter != 0) {
+			shorts[k++] = (char)opts[n].letter;
+			if (opts[n].nargs > 0)
+				shorts[k++] = ':';
+		}
+	}
+	memset(&lo[n], 0, sizeof lo[n]);
+	shorts[k] = '\0';
+	optind = 1;
+	while ((c = getopt_long(argc, argv, shorts, lo, NULL)) != -1) {
+		if (c >= CMD_OPT_VAL)
+			o = &opts[c - CMD_OPT_VAL];
+		else {
+			for (o = opts; o != NULL && o->name != NULL; o++) {
+				if (o->letter != 0 && o->letter == c)
+					break;
+			}
+			if (o == NULL || o->name == NULL) {
+				cmd_args_free(a);
+				return -1;
+			}
+		}
+		a->list = xreallocarray(a->list, (size_t)a->n + 1,
+		    sizeof *a->list);
+		a->list[a->n].opt = o;
+		a->list[a->n].value = o->nargs > 0 ? optarg : NULL;
+		a->list[a->n].value2 = NULL;
+		if (o->nargs > 1 && optind < argc)
+			a->list[a->n].value2 = argv[optind++];
+		a->n++;
+	}
+	a->argc = argc - optind;
+	a->argv = argv + optind;
+	return 0;
+}
+
+int
+cmd_parse(const struct cmd_entry *e, int argc, char **argv,
+    struct cmd_args *a)
+{
+	if (cmd_args_parse(e->options, argc, argv, a) != 0)
+		return cmd_usage(e, "unknown option");
+	return 0;
+}
+
+void
+cmd_args_free(struct cmd_args *a)
+{
+	free(a->list);
+	a->list = NULL;
+	a->n = 0;
+}
+
+/* A name the command does not declare is a bug in the command. */
+static void
+cmd_args_check(const struct cmd_args *a, const char *name)
+{
+	const struct cmd_option *o;
+
+	for (o = a->options; o != NULL && o->name != NULL; o++) {
+		if (strcmp(o->name, name) == 0)
+			return;
+	}
+	fatal("option --%s is not declared", name);
+}
+
+int
+cmd_args_has(const struct cmd_args *a, const char *name)
+{
+	int i, n = 0;
+
+	cmd_args_check(a, name);
+	for (i = 0; i < a->n; i++) {
+		if (strcmp(a->list[i].opt->name, name) == 0)
+			n++;
+	}
+	return n;
+}
+
+const char *
+cmd_args_get(const struct cmd_args *a, const char *name)
+{
+	int i;
+
+	cmd_args_check(a, name);
+	for (i = a->n - 1; i >= 0; i--) {
+		if (strcmp(a->list[i].opt->name, name) == 0)
+			return a->list[i].value;
+	}
+	return NULL;
+}
+
+const char *
+cmd_args_next(const struct cmd_args *a, const char *name, int *i)
+{
+	const struct cmd_arg *arg;
+
+	cmd_args_check(a, name);
+	while (*i < a->n) {
+		arg = &a->list[(*i)++];
+		if (strcmp(arg->opt->name, name) == 0)
+			return arg->value != NULL ? arg->value : "";
+	}
+	return NULL;
+}
 
 void
 cmd_error(const char *fmt, ...)

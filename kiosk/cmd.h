@@ -9,13 +9,67 @@
 
 struct config;
 
+/*
+ * One option of a command, as its entry declares it (a table ending in
+ * { NULL }): --name, and -letter too if letter is not 0. nargs is how many
+ * values follow it: 0 (a flag), 1 (--name V or --name=V) or 2 (--swap I
+ * J: the second is the next word). help says what it is for; the usage
+ * and help text of the entry stay the words shown to people.
+ */
+struct cmd_option {
+	const char	*name;
+	int		 nargs;
+	int		 letter;
+	const char	*help;
+};
+
 struct cmd_entry {
 	const char	*name;
 	const char	*usage;		/* "keygen --out DIR [--passphrase-file F]" */
 	const char	*summary;	/* one line for `kiosk help` */
 	const char	*help;		/* paragraphs for `kiosk CMD --help` and kiosk(1) */
+	const struct cmd_option *options; /* what cmd_parse takes; NULL: none */
 	int		(*exec)(const struct cmd_entry *, int, char **);
 };
+
+/* One option as given, in the order given. */
+struct cmd_arg {
+	const struct cmd_option *opt;
+	const char	*value;		/* nargs >= 1: the value */
+	const char	*value2;	/* nargs 2: the second, NULL if none */
+};
+
+/* A command line, parsed (cmd_args_parse): options, then operands. */
+struct cmd_args {
+	const struct cmd_option *options;
+	struct cmd_arg	*list;		/* every option given, in order */
+	int		 n;
+	int		 argc;		/* the operands (argv[0] not one) */
+	char		**argv;
+};
+
+/*
+ * Parse argv[1, argc) against the table opts with getopt_long (so options
+ * and operands may mix, --name=V works, and "--" ends the options). -1 if
+ * an option is unknown or lacks its value (getopt has said which on
+ * stderr). The values point into argv. Free with cmd_args_free.
+ */
+int	 cmd_args_parse(const struct cmd_option *opts, int argc, char **argv,
+	    struct cmd_args *);
+/* As cmd_args_parse with e's options; prints usage and returns 2 on error. */
+int	 cmd_parse(const struct cmd_entry *e, int argc, char **argv,
+	    struct cmd_args *);
+void	 cmd_args_free(struct cmd_args *);
+/* How many times option name was given. */
+int	 cmd_args_has(const struct cmd_args *, const char *name);
+/* The value of the last name given, or NULL. */
+const char *cmd_args_get(const struct cmd_args *, const char *name);
+/*
+ * Each value of name in turn: start with *i = 0; NULL after the last.
+ * (A flag's value is "".)
+ */
+const char *cmd_args_next(const struct cmd_args *, const char *name,
+	    int *i);
 
 extern const struct cmd_entry cmd_run_entry;
 extern const struct cmd_entry cmd_keygen_entry;
