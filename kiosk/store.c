@@ -419,6 +419,20 @@ step_done(struct store *s, sqlite3_stmt *st, char **cause, const char *what)
 	return 0;
 }
 
+/*
+ * The end of a one-row SELECT whose step returned rc (the row already
+ * read): reset st; -1 if the step failed, or found no row and need_row.
+ */
+static int
+row_end(struct store *s, sqlite3_stmt *st, int rc, int need_row,
+    char **cause, const char *what)
+{
+	sqlite3_reset(st);
+	if (rc == SQLITE_ROW || (rc == SQLITE_DONE && !need_row))
+		return 0;
+	return store_fail(s, cause, what);
+}
+
 static int
 blob32(sqlite3_stmt *st, int col, unsigned char out[32])
 {
@@ -776,10 +790,7 @@ store_ledger_kiosk(struct store *s, const unsigned char pk[32], int *found,
 			*name = xstrdup((const char *)sqlite3_column_text(st,
 			    0));
 	}
-	sqlite3_reset(st);
-	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-		return store_fail(s, cause, "cannot read enrolled kiosks");
-	return 0;
+	return row_end(s, st, rc, 0, cause, "cannot read enrolled kiosks");
 }
 
 int
@@ -798,10 +809,7 @@ store_ledger_kiosk_by_name(struct store *s, const char *name, int *found,
 		*found = 1;
 		blob32(st, 0, pk);
 	}
-	sqlite3_reset(st);
-	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-		return store_fail(s, cause, "cannot read enrolled kiosks");
-	return 0;
+	return row_end(s, st, rc, 0, cause, "cannot read enrolled kiosks");
 }
 
 int
@@ -834,10 +842,7 @@ lookup_hash(struct store *s, const char *sql, const unsigned char pk[32],
 		if (blob32(st, 0, hash) != 0)
 			memset(hash, 0, 32);
 	}
-	sqlite3_reset(st);
-	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-		return store_fail(s, cause, "cannot read the ledger");
-	return 0;
+	return row_end(s, st, rc, 0, cause, "cannot read the ledger");
 }
 
 int
@@ -850,17 +855,25 @@ store_ledger_batch(struct store *s, const unsigned char pk[32],
 	return lookup_hash(s, sql, pk, number, found, hash, cause);
 }
 
+/* Insert (pk, n, hash) with sql. */
+static int
+put_hash(struct store *s, const char *sql, const unsigned char pk[32],
+    uint64_t n, const unsigned char hash[32], char **cause, const char *what)
+{
+	sqlite3_stmt *st;
+
+	if ((st = stmt(s, cause, sql, "bib", pk, (size_t)32, n, hash,
+	    (size_t)32)) == NULL)
+		return -1;
+	return step_done(s, st, cause, what);
+}
+
 int
 store_ledger_put_batch(struct store *s, const unsigned char pk[32],
     uint64_t number, const unsigned char hash[32], char **cause)
 {
-	static const char sql[] = "INSERT INTO batch VALUES (?, ?, ?)";
-	sqlite3_stmt *st;
-
-	if ((st = stmt(s, cause, sql, "bib", pk, (size_t)32, number, hash,
-	    (size_t)32)) == NULL)
-		return -1;
-	return step_done(s, st, cause, "cannot record the batch");
+	return put_hash(s, "INSERT INTO batch VALUES (?, ?, ?)", pk, number,
+	    hash, cause, "cannot record the batch");
 }
 
 int
@@ -877,23 +890,15 @@ int
 store_ledger_put_seen(struct store *s, const unsigned char pk[32],
     uint64_t seq, const unsigned char hash[32], char **cause)
 {
-	static const char sql[] = "INSERT INTO seen VALUES (?, ?, ?)";
-	sqlite3_stmt *st;
-
-	if ((st = stmt(s, cause, sql, "bib", pk, (size_t)32, seq, hash,
-	    (size_t)32)) == NULL)
-		return -1;
-	return step_done(s, st, cause, "cannot record a sequence number");
+	return put_hash(s, "INSERT INTO seen VALUES (?, ?, ?)", pk, seq, hash,
+	    cause, "cannot record a sequence number");
 }
 
-int
-store_ledger_ranges(struct store *s, const unsigned char pk[32],
+/* The (first, last) pairs that sql selects for pk. */
+static int
+read_ranges(struct store *s, const char *sql, const unsigned char pk[32],
     uint64_t **ranges, size_t *nranges, char **cause)
 {
-	/* Islands: seq - row_number is constant within a run. */
-	static const char sql[] = "SELECT min(seq), max(seq) FROM"
-	    " (SELECT seq, seq - row_number() OVER (ORDER BY seq) AS g"
-	    " FROM seen WHERE pk = ?) GROUP BY g ORDER BY 1";
 	sqlite3_stmt *st;
 	uint64_t *r = NULL;
 	size_t n = 0, cap = 0;
@@ -920,6 +925,18 @@ store_ledger_ranges(struct store *s, const unsigned char pk[32],
 }
 
 int
+store_ledger_ranges(struct store *s, const unsigned char pk[32],
+    uint64_t **ranges, size_t *nranges, char **cause)
+{
+	/* Islands: seq - row_number is constant within a run. */
+	static const char sql[] = "SELECT min(seq), max(seq) FROM"
+	    " (SELECT seq, seq - row_number() OVER (ORDER BY seq) AS g"
+	    " FROM seen WHERE pk = ?) GROUP BY g ORDER BY 1";
+
+	return read_ranges(s, sql, pk, ranges, nranges, cause);
+}
+
+int
 store_ledger_next_ack(struct store *s, const unsigned char pk[32],
     uint64_t *counter, char **cause)
 {
@@ -937,10 +954,7 @@ store_ledger_next_ack(struct store *s, const unsigned char pk[32],
 	rc = sqlite3_step(st);
 	if (rc == SQLITE_ROW)
 		*counter = (uint64_t)sqlite3_column_int64(st, 0);
-	sqlite3_reset(st);
-	if (rc != SQLITE_ROW)
-		return store_fail(s, cause, "cannot count acknowledgements");
-	return 0;
+	return row_end(s, st, rc, 1, cause, "cannot count acknowledgements");
 }
 
 int
@@ -964,10 +978,7 @@ store_ledger_revoked(struct store *s, const unsigned char pk[32],
 			*on = xstrdup((const char *)sqlite3_column_text(st,
 			    1));
 	}
-	sqlite3_reset(st);
-	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-		return store_fail(s, cause, "cannot read enrolled kiosks");
-	return 0;
+	return row_end(s, st, rc, 0, cause, "cannot read enrolled kiosks");
 }
 
 int
@@ -999,10 +1010,7 @@ store_ledger_last_batch(struct store *s, const unsigned char pk[32],
 	rc = sqlite3_step(st);
 	if (rc == SQLITE_ROW)
 		*number = (uint64_t)sqlite3_column_int64(st, 0);
-	sqlite3_reset(st);
-	if (rc != SQLITE_ROW)
-		return store_fail(s, cause, "cannot read the ledger");
-	return 0;
+	return row_end(s, st, rc, 1, cause, "cannot read the ledger");
 }
 
 int
@@ -1126,14 +1134,9 @@ int
 store_ledger_put_lost(struct store *s, const unsigned char pk[32],
     uint64_t seq, const unsigned char hash[32], char **cause)
 {
-	static const char sql[] = "INSERT OR IGNORE INTO lost (pk, seq, hash)"
-	    " VALUES (?, ?, ?)";
-	sqlite3_stmt *st;
-
-	if ((st = stmt(s, cause, sql, "bib", pk, (size_t)32, seq, hash,
-	    (size_t)32)) == NULL)
-		return -1;
-	return step_done(s, st, cause, "cannot record a lost submission");
+	return put_hash(s, "INSERT OR IGNORE INTO lost (pk, seq, hash)"
+	    " VALUES (?, ?, ?)", pk, seq, hash, cause,
+	    "cannot record a lost submission");
 }
 
 int
@@ -1213,10 +1216,7 @@ store_ledger_ack_through(struct store *s, const unsigned char pk[32],
 	rc = sqlite3_step(st);
 	if (rc == SQLITE_ROW && sqlite3_column_int64(st, 0) == 1)
 		*through = (uint64_t)sqlite3_column_int64(st, 1);
-	sqlite3_reset(st);
-	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-		return store_fail(s, cause, "cannot read the ledger");
-	return 0;
+	return row_end(s, st, rc, 0, cause, "cannot read the ledger");
 }
 
 int
@@ -1235,10 +1235,7 @@ store_ledger_lost_in(struct store *s, const unsigned char pk[32],
 	rc = sqlite3_step(st);
 	if (rc == SQLITE_ROW)
 		*any = sqlite3_column_int64(st, 0) > 0;
-	sqlite3_reset(st);
-	if (rc != SQLITE_ROW)
-		return store_fail(s, cause, "cannot read the ledger");
-	return 0;
+	return row_end(s, st, rc, 1, cause, "cannot read the ledger");
 }
 
 int
@@ -1249,26 +1246,8 @@ store_ledger_known_ranges(struct store *s, const unsigned char pk[32],
 	    " (SELECT seq, seq - row_number() OVER (ORDER BY seq) AS g FROM"
 	    " (SELECT seq FROM seen WHERE pk = ?1 UNION"
 	    " SELECT seq FROM lost WHERE pk = ?1)) GROUP BY g ORDER BY 1";
-	sqlite3_stmt *st;
-	uint64_t *r = NULL;
-	size_t n = 0;
-	int rc;
 
-	if ((st = stmt(s, cause, sql, "b", pk, (size_t)32)) == NULL)
-		return -1;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		r = xreallocarray(r, n + 2, sizeof *r);
-		r[n++] = (uint64_t)sqlite3_column_int64(st, 0);
-		r[n++] = (uint64_t)sqlite3_column_int64(st, 1);
-	}
-	sqlite3_reset(st);
-	if (rc != SQLITE_DONE) {
-		free(r);
-		return store_fail(s, cause, "cannot read the ledger");
-	}
-	*ranges = r;
-	*nranges = n / 2;
-	return 0;
+	return read_ranges(s, sql, pk, ranges, nranges, cause);
 }
 
 /* ---- kiosk: which database, which identity ---- */
@@ -1291,10 +1270,7 @@ store_get_ident(struct store *s, unsigned char db_id[16],
 		memcpy(pk, sqlite3_column_blob(st, 1), 32);
 		*has = 1;
 	}
-	sqlite3_reset(st);
-	if (rc != SQLITE_ROW)
-		return store_fail(s, cause, "cannot read the chain head");
-	return 0;
+	return row_end(s, st, rc, 1, cause, "cannot read the chain head");
 }
 
 int
@@ -1349,8 +1325,5 @@ store_ledger_batch_hash(struct store *s, const unsigned char pk[32],
 		*found = 1;
 		*number = (uint64_t)sqlite3_column_int64(st, 0);
 	}
-	sqlite3_reset(st);
-	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-		return store_fail(s, cause, "cannot read the ledger");
-	return 0;
+	return row_end(s, st, rc, 0, cause, "cannot read the ledger");
 }
