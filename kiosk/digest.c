@@ -282,62 +282,68 @@ sha512_block(void *ctx, const unsigned char *b)
 	explicit_bzero(v, sizeof v);
 }
 
+/* The algorithms: their initial state, block function and output. */
+static const uint32_t md5_iv[4] = { 0x67452301, 0xefcdab89, 0x98badcfe,
+    0x10325476 };
+static const uint32_t sha1_iv[5] = { 0x67452301, 0xefcdab89, 0x98badcfe,
+    0x10325476, 0xc3d2e1f0 };
+static const uint32_t sha256_iv[8] = { 0x6a09e667, 0xbb67ae85, 0x3c6ef372,
+    0xa54ff53a, 0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19 };
+static const uint64_t sha384_iv[8] = {
+    0xcbbb9d5dc1059ed8ULL, 0x629a292a367cd507ULL, 0x9159015a3070dd17ULL,
+    0x152fecd8f70e5939ULL, 0x67332667ffc00b31ULL, 0x8eb44a8768581511ULL,
+    0xdb0c2e0d64f98fa7ULL, 0x47b5481dbefa4fa4ULL };
+static const uint64_t sha512_iv[8] = {
+    0x6a09e667f3bcc908ULL, 0xbb67ae8584caa73bULL, 0x3c6ef372fe94f82bULL,
+    0xa54ff53a5f1d36f1ULL, 0x510e527fade682d1ULL, 0x9b05688c2b3e6c1fULL,
+    0x1f83d9abfb41bd6bULL, 0x5be0cd19137e2179ULL };
+
+static const struct digest_alg {
+	const char	*name;
+	const void	*iv;
+	size_t		 ivlen;		/* bytes */
+	size_t		 block;		/* bytes */
+	int		 big;		/* big-endian length and output */
+	void		(*fn)(void *, const unsigned char *);
+	size_t		 n;		/* digest bytes */
+} digest_algs[] = {
+	{ "MD5", md5_iv, sizeof md5_iv, 64, 0, md5_block, 16 },
+	{ "SHA-1", sha1_iv, sizeof sha1_iv, 64, 1, sha1_block, 20 },
+	{ "SHA-256", sha256_iv, sizeof sha256_iv, 64, 1, sha256_block, 32 },
+	{ "SHA-384", sha384_iv, sizeof sha384_iv, 128, 1, sha512_block, 48 },
+	{ "SHA-512", sha512_iv, sizeof sha512_iv, 128, 1, sha512_block, 64 },
+};
+
 size_t
 digest(const char *alg, const void *data, size_t len,
     unsigned char out[DIGEST_MAX])
 {
+	const struct digest_alg *d;
 	uint32_t h32[8];
 	uint64_t h64[8];
-	size_t i, n;
+	size_t i;
 
-	if (strcasecmp(alg, "MD5") == 0) {
-		static const uint32_t iv[4] = { 0x67452301, 0xefcdab89,
-		    0x98badcfe, 0x10325476 };
-		memcpy(h32, iv, sizeof iv);
-		pad_blocks(data, len, 64, 0, md5_block, h32);
-		for (i = 0; i < 16; i++)
-			out[i] = (unsigned char)(h32[i / 4] >> (8 * (i % 4)));
-		n = 16;
-	} else if (strcasecmp(alg, "SHA-1") == 0) {
-		static const uint32_t iv[5] = { 0x67452301, 0xefcdab89,
-		    0x98badcfe, 0x10325476, 0xc3d2e1f0 };
-		memcpy(h32, iv, sizeof iv);
-		pad_blocks(data, len, 64, 1, sha1_block, h32);
-		for (i = 0; i < 20; i++)
-			out[i] = (unsigned char)(h32[i / 4] >> (24 - 8 *
-			    (i % 4)));
-		n = 20;
-	} else if (strcasecmp(alg, "SHA-256") == 0) {
-		static const uint32_t iv[8] = { 0x6a09e667, 0xbb67ae85,
-		    0x3c6ef372, 0xa54ff53a, 0x510e527f, 0x9b05688c,
-		    0x1f83d9ab, 0x5be0cd19 };
-		memcpy(h32, iv, sizeof iv);
-		pad_blocks(data, len, 64, 1, sha256_block, h32);
-		for (i = 0; i < 32; i++)
-			out[i] = (unsigned char)(h32[i / 4] >> (24 - 8 *
-			    (i % 4)));
-		n = 32;
-	} else if (strcasecmp(alg, "SHA-384") == 0 ||
-	    strcasecmp(alg, "SHA-512") == 0) {
-		static const uint64_t iv384[8] = {
-		    0xcbbb9d5dc1059ed8ULL, 0x629a292a367cd507ULL,
-		    0x9159015a3070dd17ULL, 0x152fecd8f70e5939ULL,
-		    0x67332667ffc00b31ULL, 0x8eb44a8768581511ULL,
-		    0xdb0c2e0d64f98fa7ULL, 0x47b5481dbefa4fa4ULL };
-		static const uint64_t iv512[8] = {
-		    0x6a09e667f3bcc908ULL, 0xbb67ae8584caa73bULL,
-		    0x3c6ef372fe94f82bULL, 0xa54ff53a5f1d36f1ULL,
-		    0x510e527fade682d1ULL, 0x9b05688c2b3e6c1fULL,
-		    0x1f83d9abfb41bd6bULL, 0x5be0cd19137e2179ULL };
-		n = strcasecmp(alg, "SHA-384") == 0 ? 48 : 64;
-		memcpy(h64, n == 48 ? iv384 : iv512, sizeof h64);
-		pad_blocks(data, len, 128, 1, sha512_block, h64);
-		for (i = 0; i < n; i++)
+	for (d = digest_algs; d < digest_algs + nitems(digest_algs); d++) {
+		if (strcasecmp(alg, d->name) == 0)
+			break;
+	}
+	if (d == digest_algs + nitems(digest_algs))
+		return 0;
+	if (d->block == 128) {
+		/* SHA-384 and SHA-512: 64-bit words, big-endian. */
+		memcpy(h64, d->iv, d->ivlen);
+		pad_blocks(data, len, d->block, 1, d->fn, h64);
+		for (i = 0; i < d->n; i++)
 			out[i] = (unsigned char)(h64[i / 8] >> (56 - 8 *
 			    (i % 8)));
-	} else
-		return 0;
+	} else {
+		memcpy(h32, d->iv, d->ivlen);
+		pad_blocks(data, len, d->block, d->big, d->fn, h32);
+		for (i = 0; i < d->n; i++)
+			out[i] = (unsigned char)(h32[i / 4] >> (d->big ?
+			    24 - 8 * (i % 4) : 8 * (i % 4)));
+	}
 	explicit_bzero(h32, sizeof h32);
 	explicit_bzero(h64, sizeof h64);
-	return n;
+	return d->n;
 }
