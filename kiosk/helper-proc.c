@@ -217,6 +217,16 @@ helper_vsay(const char *key, const char *fmt, va_list ap)
 	}
 }
 
+void
+helper_say(const char *key, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	helper_vsay(key, fmt, ap);
+	va_end(ap);
+}
+
 int
 helper_parent_gone(void)
 {

@@ -126,6 +126,8 @@ void	 helper_setup(size_t linemax, void (*on_stop)(int));
  * fmt is NULL or gives ""), cut to fit at a UTF-8 boundary, control
  * characters made spaces. Nothing once the kiosk is gone.
  */
+void	 helper_say(const char *key, const char *fmt, ...)
+	    __attribute__((format(printf, 2, 3)));
 void	 helper_vsay(const char *key, const char *fmt, va_list);
 /* Has a write to the kiosk failed (it is gone: EPIPE)? */
 int	 helper_parent_gone(void);

@@ -21,7 +21,6 @@
 #include <limits.h>
 #include <poll.h>
 #include <signal.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -72,19 +71,6 @@ now_ms(void)
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
-}
-
-/* ---- Answers ----------------------------------------------------------- */
-
-/* One answer line, "key value\n" (helper-proc.c writes it). */
-static void
-say(const char *key, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	helper_vsay(key, fmt, ap);
-	va_end(ap);
 }
 
 /* ---- The request ------------------------------------------------------- */
@@ -219,7 +205,7 @@ write_file(const char *path, const struct buf *pdf, int excl, char **cause)
 static void
 job_created(int id, void *arg)
 {
-	say("job", "%d", id);
+	helper_say("job", "%d", id);
 }
 
 /* Follow the job until done, failed, the deadline, or a cancel. */
@@ -232,7 +218,7 @@ follow(const char *dest, int job, int timeout)
 	for (;;) {
 		switch (print_poll(dest, job, &why)) {
 		case PRINT_DONE:
-			say("printed", NULL);
+			helper_say("printed", NULL);
 			return 0;
 		case PRINT_FAILED:
 			break;
@@ -249,13 +235,13 @@ follow(const char *dest, int job, int timeout)
 		}
 		break;
 	}
-	say("failed", "%s", why);
+	helper_say("failed", "%s", why);
 	free(why);
 	if (print_cancel(dest, job, &cause) != 0) {
-		say("cancel-failed", "%s", cause);
+		helper_say("cancel-failed", "%s", cause);
 		free(cause);
 	} else
-		say("canceled", NULL);
+		helper_say("canceled", NULL);
 	return -1;
 }
 
@@ -275,7 +261,7 @@ op_ticket(void)
 	repeat = get_int(PF_REPEAT, 1, 1, 100000);
 	if (ticket_profile_load(get(PF_PROFILES_DIR) ? get(PF_PROFILES_DIR) :
 	    ".", get(PF_PROFILE), &prof, &cause) != 0) {
-		say("error", "profile %s", cause);
+		helper_say("error", "profile %s", cause);
 		goto out;
 	}
 	memset(&t, 0, sizeof t);
@@ -298,30 +284,30 @@ op_ticket(void)
 		buf_free(&pdf);
 		t0 = now_ms();
 		if (ticket_render(&t, &prof, &pdf, &cause) != 0) {
-			say("error", "render %s", cause);
+			helper_say("error", "render %s", cause);
 			goto out;
 		}
 		render_ms += now_ms() - t0;
 	}
 	if (out != NULL) {
 		if (write_file(out, &pdf, 0, &cause) != 0) {
-			say("error", "save %s", cause);
+			helper_say("error", "save %s", cause);
 			goto out;
 		}
-		say("wrote", "%s", out);
+		helper_say("wrote", "%s", out);
 	}
 	if (save != NULL) {
 		if (write_file(save, &pdf, 1, &cause) != 0) {
-			say("error", "save %s", cause);
+			helper_say("error", "save %s", cause);
 			goto out;
 		}
-		say("saved", "%s", save);
+		helper_say("saved", "%s", save);
 	}
 	if (dest != NULL) {
 		t0 = now_ms();
 		if (print_submit(dest, prof.media, pdf.data, pdf.len, &job,
 		    job_created, NULL, &cause) != 0) {
-			say("error", "submit %s", cause);
+			helper_say("error", "submit %s", cause);
 			goto out;
 		}
 		submit_ms = now_ms() - t0;
@@ -333,9 +319,9 @@ op_ticket(void)
 	rc = 0;
 out:
 	if (get_int(PF_TIME, 0, 0, 1)) {
-		say("render_ms", "%.3f", render_ms / repeat);
+		helper_say("render_ms", "%.3f", render_ms / repeat);
 		if (dest != NULL)
-			say("submit_ms", "%.3f", submit_ms);
+			helper_say("submit_ms", "%.3f", submit_ms);
 	}
 	free(cause);
 	buf_free(&pdf);		/* holds the claim code: zeroed */
@@ -350,7 +336,7 @@ op_cancel(void)
 	int job = get_int(PF_JOB, -1, 0, INT_MAX), rc;
 
 	if (dest == NULL || job < 0) {
-		say("error", "request cancel needs a destination and a job");
+		helper_say("error", "request cancel needs a destination and a job");
 		return -1;
 	}
 	if (job == 0)
@@ -358,11 +344,11 @@ op_cancel(void)
 	else
 		rc = print_cancel(dest, job, &cause);
 	if (rc != 0) {
-		say("cancel-failed", "%s", cause);
+		helper_say("cancel-failed", "%s", cause);
 		free(cause);
 		return -1;
 	}
-	say("canceled", NULL);
+	helper_say("canceled", NULL);
 	return 0;
 }
 
@@ -376,26 +362,26 @@ op_status(void)
 
 	if (ticket_profile_load(get(PF_PROFILES_DIR) ? get(PF_PROFILES_DIR) :
 	    ".", get(PF_PROFILE), &prof, &cause) != 0) {
-		say("profile-error", "%s", cause);
+		helper_say("profile-error", "%s", cause);
 		free(cause);
 		cause = NULL;
 	} else {
-		say("profile-name", "%s", prof.name);
-		say("profile-width", "%g", prof.width_mm);
-		say("profile-height", "%g", prof.height_mm);
-		say("profile-media", "%s", prof.media);
+		helper_say("profile-name", "%s", prof.name);
+		helper_say("profile-width", "%g", prof.width_mm);
+		helper_say("profile-height", "%g", prof.height_mm);
+		helper_say("profile-media", "%s", prof.media);
 	}
 	if (dest == NULL)
 		return 0;
 	if (print_dest_state(dest, &ps, &cause) != 0) {
-		say("dest-error", "%s", cause);
+		helper_say("dest-error", "%s", cause);
 		free(cause);
 		return 0;
 	}
-	say("state", "%d", ps.state);
-	say("accepting", "%d", ps.accepting ? 1 : 0);
-	say("reasons", "%s", ps.reasons);
-	say("message", "%s", ps.message);
+	helper_say("state", "%d", ps.state);
+	helper_say("accepting", "%d", ps.accepting ? 1 : 0);
+	helper_say("reasons", "%s", ps.reasons);
+	helper_say("message", "%s", ps.message);
 	return 0;
 }
 
@@ -420,12 +406,12 @@ main(int argc, char **argv)
 		return 2;
 	}
 	if (rd_request(&cause) != 0) {
-		say("error", "request %s", cause);
+		helper_say("error", "request %s", cause);
 		free(cause);
 		goto out;
 	}
 	if ((op = get(PF_OP)) == NULL)
-		say("error", "request has no op");
+		helper_say("error", "request has no op");
 	else if (strcmp(op, "ticket") == 0)
 		rc = op_ticket() == 0 ? 0 : 1;
 	else if (strcmp(op, "cancel") == 0)
@@ -433,9 +419,9 @@ main(int argc, char **argv)
 	else if (strcmp(op, "status") == 0)
 		rc = op_status() == 0 ? 0 : 1;
 	else
-		say("error", "request has an unknown op");
+		helper_say("error", "request has an unknown op");
 out:
-	say("end", NULL);
+	helper_say("end", NULL);
 	/*
 	 * The claim code. (No ticket_cleanup(): cairo asserts when pango
 	 * still holds fonts at exit, and the process ends anyway.)

@@ -29,7 +29,6 @@
 #include <limits.h>
 #include <poll.h>
 #include <signal.h>
-#include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -92,19 +91,6 @@ static void
 on_stop(int sig)
 {
 	stop_sig = sig;
-}
-
-/* ---- answers ---- */
-
-/* One answer line (helper-proc.c writes it). */
-static void
-say(const char *key, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	helper_vsay(key, fmt, ap);
-	va_end(ap);
 }
 
 /* ---- requests ---- */
@@ -277,7 +263,7 @@ take_requests(void)
 		if (r == 0)
 			break;
 		if (r == -1 || (j = job_new(&pend, &why)) == NULL) {
-			say("error", "request %s", r == -1 ? cause : why);
+			helper_say("error", "request %s", r == -1 ? cause : why);
 			free(cause);
 			_exit(1);
 		}
@@ -286,7 +272,7 @@ take_requests(void)
 		if (j->op == J_SAY || j->op == J_ADD)
 			test_log(j);
 		if (ninbox == INBOX_MAX) {
-			say("error", "too many requests at once");
+			helper_say("error", "too many requests at once");
 			_exit(1);
 		}
 		inbox[ninbox++] = j;
@@ -315,7 +301,7 @@ rd_fill(int ms)
 	if (rd.eof)
 		return;
 	if (rd.len == sizeof rd.buf) {
-		say("error", "request too long");
+		helper_say("error", "request too long");
 		_exit(1);
 	}
 	if (poll(&pfd, 1, ms) <= 0)
@@ -342,7 +328,7 @@ interrupted(void)
 			if (nqueue < SPEECH_QUEUE_MAX)
 				queue[nqueue++] = inbox[i];
 			else {
-				say("failed", "%ld queue full", inbox[i]->id);
+				helper_say("failed", "%ld queue full", inbox[i]->id);
 				job_free(inbox[i]);
 			}
 			continue;
@@ -588,7 +574,7 @@ synth_cb(short *wav, int numsamples, espeak_EVENT *events)
 	if (!cur.started) {
 		cur.started = 1;
 		test_time(cur.job->id);
-		say("playing", "%ld", cur.job->id);
+		helper_say("playing", "%ld", cur.job->id);
 	}
 	return 0;
 }
@@ -606,7 +592,7 @@ speak(struct job *j)
 	cur.fd = cur.err = -1;
 	if (cur_voice == NULL || strcmp(cur_voice, j->voice) != 0) {
 		if (espeak_SetVoiceByName(j->voice) != EE_OK) {
-			say("failed", "%ld unknown voice", j->id);
+			helper_say("failed", "%ld unknown voice", j->id);
 			free(cur_voice);
 			cur_voice = NULL;
 			return;
@@ -618,24 +604,24 @@ speak(struct job *j)
 	espeak_SetParameter(espeakVOLUME, j->volume, 0);
 	if (j->wav != NULL) {
 		if (!testing) {
-			say("failed", "%ld wav is for tests only", j->id);
+			helper_say("failed", "%ld wav is for tests only", j->id);
 			return;
 		}
 		cur.fd = open(j->wav, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW |
 		    O_CLOEXEC, 0600);
 		if (cur.fd == -1) {
-			say("failed", "%ld %s", j->id, strerror(errno));
+			helper_say("failed", "%ld %s", j->id, strerror(errno));
 			return;
 		}
 		wav_header(h, 0);
 		if (write(cur.fd, h, sizeof h) != (ssize_t)sizeof h) {
-			say("failed", "%ld %s", j->id, strerror(errno));
+			helper_say("failed", "%ld %s", j->id, strerror(errno));
 			close(cur.fd);
 			return;
 		}
 	} else if (player_start(j->device, &cur.fd, &cur.err, &cur.pid,
 	    &cause) != 0) {
-		say("failed", "%ld player %s", j->id, cause);
+		helper_say("failed", "%ld player %s", j->id, cause);
 		free(cause);
 		return;
 	}
@@ -649,31 +635,31 @@ speak(struct job *j)
 		    close(cur.fd) != 0)
 			cur.failed = 1;
 		if (cur.aborted)
-			say("stopped", "%ld", j->id);
+			helper_say("stopped", "%ld", j->id);
 		else if (cur.failed)
-			say("failed", "%ld cannot write the file", j->id);
+			helper_say("failed", "%ld cannot write the file", j->id);
 		else
-			say("done", "%ld", j->id);
+			helper_say("done", "%ld", j->id);
 		return;
 	}
 	close(cur.fd);		/* the player plays what it has, then ends */
 	if (cur.aborted) {
 		kill(cur.pid, SIGKILL);
 		player_wait(cur.pid, cur.err, 1000, 0, why, sizeof why);
-		say("stopped", "%ld", j->id);
+		helper_say("stopped", "%ld", j->id);
 		return;
 	}
 	ms = (int)(cur.bytes * 1000 / 2 / (size_t)sample_rate) +
 	    DRAIN_SLACK_MS;
 	st = player_wait(cur.pid, cur.err, ms, 1, why, sizeof why);
 	if (st == -2)
-		say("stopped", "%ld", j->id);
+		helper_say("stopped", "%ld", j->id);
 	else if (st == 0 && !cur.failed)
-		say("done", "%ld", j->id);
+		helper_say("done", "%ld", j->id);
 	else if (st == -1)
-		say("failed", "%ld the player did not finish", j->id);
+		helper_say("failed", "%ld the player did not finish", j->id);
 	else
-		say("failed", "%ld the player stopped (%d): %s", j->id, st,
+		helper_say("failed", "%ld the player stopped (%d): %s", j->id, st,
 		    *why ? why : "no message");
 }
 
@@ -686,7 +672,7 @@ probe(const struct job *j)
 	pid_t pid;
 
 	if (player_start(j->device, &in, &err, &pid, &cause) != 0) {
-		say("probe-failed", "%s", cause);
+		helper_say("probe-failed", "%s", cause);
 		free(cause);
 		return;
 	}
@@ -696,11 +682,11 @@ probe(const struct job *j)
 	close(in);
 	st = player_wait(pid, err, PROBE_MS, 0, why, sizeof why);
 	if (st == 0)
-		say("probe", "ok");
+		helper_say("probe", "ok");
 	else if (st == 127)
-		say("probe-failed", "%s cannot run", SPEECH_PLAYER);
+		helper_say("probe-failed", "%s cannot run", SPEECH_PLAYER);
 	else
-		say("probe-failed", "%s", *why ? why : "the player failed");
+		helper_say("probe-failed", "%s", *why ? why : "the player failed");
 }
 
 /* Forget the queue: each waiting utterance is answered "stopped". */
@@ -710,7 +696,7 @@ flush_queue(void)
 	int i;
 
 	for (i = 0; i < nqueue; i++) {
-		say("stopped", "%ld", queue[i]->id);
+		helper_say("stopped", "%ld", queue[i]->id);
 		job_free(queue[i]);
 	}
 	nqueue = 0;
@@ -741,12 +727,12 @@ main(int argc, char **argv)
 	sample_rate = espeak_Initialize(AUDIO_OUTPUT_SYNCHRONOUS, CHUNK_MS,
 	    NULL, espeakINITIALIZE_DONT_EXIT);
 	if (sample_rate <= 0) {
-		say("error", "espeak-ng did not start (is espeak-ng-data "
+		helper_say("error", "espeak-ng did not start (is espeak-ng-data "
 		    "installed?)");
 		return 1;
 	}
 	espeak_SetSynthCallback(synth_cb);
-	say("ready", "%d", sample_rate);
+	helper_say("ready", "%d", sample_rate);
 	while (!stop_sig && !helper_parent_gone()) {
 		/* Act on what came in, in order. */
 		while (ninbox > 0) {
@@ -766,7 +752,7 @@ main(int argc, char **argv)
 				if (nqueue < SPEECH_QUEUE_MAX)
 					queue[nqueue++] = j;
 				else {
-					say("failed", "%ld queue full", j->id);
+					helper_say("failed", "%ld queue full", j->id);
 					job_free(j);
 				}
 				break;
