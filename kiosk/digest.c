@@ -217,7 +217,14 @@ sha256_block(void *ctx, const unsigned char *b)
 	explicit_bzero(v, sizeof v);
 }
 
-/* ---- SHA-512 and SHA-384 ---- */
+/*
+ * ---- SHA-512 and SHA-384 ----
+ *
+ * The block function has the shape of SHA-256's with 64-bit words, 80
+ * rounds and its own rotations (FIPS 180-4, 6.2.2 and 6.4.2). The two are
+ * kept apart on purpose, each as the standard writes it: one function for
+ * both would need a macro or a word-size parameter in the inner loop.
+ */
 
 static void
 sha512_block(void *ctx, const unsigned char *b)

@@ -433,21 +433,31 @@ row_end(struct store *s, sqlite3_stmt *st, int rc, int need_row,
 	return store_fail(s, cause, what);
 }
 
+/*
+ * Step st (from stmt(); NULL: it failed) for one row and set *v to its
+ * first column; *v is left alone if there is no row.
+ */
 static int
-blob32(sqlite3_stmt *st, int col, unsigned char out[32])
+one_int64(struct store *s, sqlite3_stmt *st, int need_row, int64_t *v,
+    char **cause, const char *what)
 {
-	if (sqlite3_column_bytes(st, col) != 32)
+	int rc;
+
+	if (st == NULL)
 		return -1;
-	memcpy(out, sqlite3_column_blob(st, col), 32);
-	return 0;
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW)
+		*v = sqlite3_column_int64(st, 0);
+	return row_end(s, st, rc, need_row, cause, what);
 }
 
+/* Column col, a blob of exactly n bytes, into out; -1 if not n bytes. */
 static int
-blob8(sqlite3_stmt *st, int col, unsigned char out[8])
+blob_n(sqlite3_stmt *st, int col, unsigned char *out, int n)
 {
-	if (sqlite3_column_bytes(st, col) != 8)
+	if (sqlite3_column_bytes(st, col) != n)
 		return -1;
-	memcpy(out, sqlite3_column_blob(st, col), 8);
+	memcpy(out, sqlite3_column_blob(st, col), (size_t)n);
 	return 0;
 }
 
@@ -519,7 +529,8 @@ store_get_head(struct store *s, struct store_head *h, char **cause)
 	h->ack_counter = (uint64_t)sqlite3_column_int64(st, 5);
 	h->exported_through = (uint64_t)sqlite3_column_int64(st, 6);
 	h->exported_batch = (uint64_t)sqlite3_column_int64(st, 7);
-	rc = blob32(st, 1, h->prev_hash) | blob32(st, 3, h->last_batch_hash);
+	rc = blob_n(st, 1, h->prev_hash, 32) |
+	    blob_n(st, 3, h->last_batch_hash, 32);
 	sqlite3_reset(st);
 	if (rc != 0 || h->next_seq < 1)
 		goto damaged;
@@ -530,7 +541,7 @@ store_get_head(struct store *s, struct store_head *h, char **cause)
 	if ((rc = sqlite3_step(st)) == SQLITE_ROW &&
 	    (seq = (uint64_t)sqlite3_column_int64(st, 0)) >= h->next_seq) {
 		h->next_seq = seq + 1;
-		if (blob32(st, 1, h->prev_hash) != 0) {
+		if (blob_n(st, 1, h->prev_hash, 32) != 0) {
 			sqlite3_reset(st);
 			goto damaged;
 		}
@@ -578,16 +589,12 @@ int
 store_count_envelopes(struct store *s, long *n, char **cause)
 {
 	static const char sql[] = "SELECT count(*) FROM envelope";
-	sqlite3_stmt *st;
+	int64_t v = 0;
 
-	if ((st = stmt(s, cause, sql, "")) == NULL)
+	if (one_int64(s, stmt(s, cause, sql, ""), 1, &v, cause,
+	    "cannot count submissions") != 0)
 		return -1;
-	if (sqlite3_step(st) != SQLITE_ROW) {
-		sqlite3_reset(st);
-		return store_fail(s, cause, "cannot count submissions");
-	}
-	*n = (long)sqlite3_column_int64(st, 0);
-	sqlite3_reset(st);
+	*n = (long)v;
 	return 0;
 }
 
@@ -632,9 +639,9 @@ each_envelope(struct store *s, const char *sql, uint64_t after,
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		memset(&e, 0, sizeof e);
 		e.seq = (uint64_t)sqlite3_column_int64(st, 0);
-		if (blob8(st, 1, e.key_id) != 0 ||
+		if (blob_n(st, 1, e.key_id, 8) != 0 ||
 		    (sqlite3_column_type(st, 2) != SQLITE_NULL &&
-		    blob32(st, 2, e.hash) != 0) ||
+		    blob_n(st, 2, e.hash, 32) != 0) ||
 		    sqlite3_column_int64(st, 3) < 0) {
 			sqlite3_reset(st);
 			xasprintf(cause, "%s: envelope %llu is damaged",
@@ -807,7 +814,7 @@ store_ledger_kiosk_by_name(struct store *s, const char *name, int *found,
 	rc = sqlite3_step(st);
 	if (rc == SQLITE_ROW) {
 		*found = 1;
-		blob32(st, 0, pk);
+		blob_n(st, 0, pk, 32);
 	}
 	return row_end(s, st, rc, 0, cause, "cannot read enrolled kiosks");
 }
@@ -839,7 +846,7 @@ lookup_hash(struct store *s, const char *sql, const unsigned char pk[32],
 	rc = sqlite3_step(st);
 	if (rc == SQLITE_ROW) {
 		*found = 1;
-		if (blob32(st, 0, hash) != 0)
+		if (blob_n(st, 0, hash, 32) != 0)
 			memset(hash, 0, 32);
 	}
 	return row_end(s, st, rc, 0, cause, "cannot read the ledger");
@@ -944,17 +951,15 @@ store_ledger_next_ack(struct store *s, const unsigned char pk[32],
 	    " ack_counter + 1 WHERE pk = ?";
 	static const char get[] = "SELECT ack_counter FROM kiosk WHERE pk = ?";
 	sqlite3_stmt *st;
-	int rc;
+	int64_t v = (int64_t)*counter;
 
 	if ((st = stmt(s, cause, up, "b", pk, (size_t)32)) == NULL ||
-	    step_done(s, st, cause, "cannot count acknowledgements") != 0)
+	    step_done(s, st, cause, "cannot count acknowledgements") != 0 ||
+	    one_int64(s, stmt(s, cause, get, "b", pk, (size_t)32), 1, &v,
+	    cause, "cannot count acknowledgements") != 0)
 		return -1;
-	if ((st = stmt(s, cause, get, "b", pk, (size_t)32)) == NULL)
-		return -1;
-	rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW)
-		*counter = (uint64_t)sqlite3_column_int64(st, 0);
-	return row_end(s, st, rc, 1, cause, "cannot count acknowledgements");
+	*counter = (uint64_t)v;
+	return 0;
 }
 
 int
@@ -1001,16 +1006,13 @@ store_ledger_last_batch(struct store *s, const unsigned char pk[32],
 {
 	static const char sql[] = "SELECT ifnull(max(number), 0) FROM batch"
 	    " WHERE pk = ?";
-	sqlite3_stmt *st;
+	int64_t v = 0;
 	int rc;
 
-	*number = 0;
-	if ((st = stmt(s, cause, sql, "b", pk, (size_t)32)) == NULL)
-		return -1;
-	rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW)
-		*number = (uint64_t)sqlite3_column_int64(st, 0);
-	return row_end(s, st, rc, 1, cause, "cannot read the ledger");
+	rc = one_int64(s, stmt(s, cause, sql, "b", pk, (size_t)32), 1, &v,
+	    cause, "cannot read the ledger");
+	*number = (uint64_t)v;
+	return rc;
 }
 
 int
@@ -1030,7 +1032,7 @@ store_ledger_each_kiosk(struct store *s,
 		return -1;
 	while (!stop && (rc = sqlite3_step(st)) == SQLITE_ROW) {
 		memset(&k, 0, sizeof k);
-		if (blob32(st, 0, k.pk) != 0)
+		if (blob_n(st, 0, k.pk, 32) != 0)
 			continue;
 		k.name = (const char *)sqlite3_column_text(st, 1);
 		k.how = sqlite3_column_int(st, 2);
@@ -1225,17 +1227,13 @@ store_ledger_lost_in(struct store *s, const unsigned char pk[32],
 {
 	static const char sql[] = "SELECT count(*) FROM lost WHERE pk = ?"
 	    " AND seq BETWEEN ? AND ? AND accepted = 0";
-	sqlite3_stmt *st;
+	int64_t v = 0;
 	int rc;
 
-	*any = 0;
-	if ((st = stmt(s, cause, sql, "bii", pk, (size_t)32, first,
-	    last)) == NULL)
-		return -1;
-	rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW)
-		*any = sqlite3_column_int64(st, 0) > 0;
-	return row_end(s, st, rc, 1, cause, "cannot read the ledger");
+	rc = one_int64(s, stmt(s, cause, sql, "bii", pk, (size_t)32, first,
+	    last), 1, &v, cause, "cannot read the ledger");
+	*any = v > 0;
+	return rc;
 }
 
 int
