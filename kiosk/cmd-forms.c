@@ -11,7 +11,6 @@
  */
 #include <sys/stat.h>
 
-#include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -25,23 +24,6 @@
 #include "outbox.h"
 #include "record.h"
 #include "util.h"
-
-static int
-form_file(const char *name)
-{
-	size_t n = strlen(name);
-
-	if (name[0] == '.')
-		return 0;
-	/* As the kiosk's service screen: a folder's forms are its .csv files. */
-	return n > 4 && strcmp(name + n - 4, ".csv") == 0;
-}
-
-static int
-cmp_str(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
 
 /* Months after which a row's "reviewed" date is stale (--review-months). */
 static int review_months = 6;
@@ -133,10 +115,8 @@ static int
 check_path(const char *path, int *nforms, int *ninvalid, int *nwarned)
 {
 	struct stat sb;
-	DIR *d;
-	struct dirent *de;
-	char **names = NULL, *p;
-	size_t n = 0, i;
+	char **names, *p;
+	size_t n, i;
 	int r;
 
 	if (stat(path, &sb) != 0 || !S_ISDIR(sb.st_mode)) {
@@ -147,19 +127,11 @@ check_path(const char *path, int *nforms, int *ninvalid, int *nwarned)
 			(*nwarned)++;
 		return 0;
 	}
-	if ((d = opendir(path)) == NULL) {
+	if ((names = cmd_form_files(path, &n)) == NULL) {
 		cmd_error("%s: cannot open the folder", path);
 		(*ninvalid)++;
 		return -1;
 	}
-	while ((de = readdir(d)) != NULL) {
-		if (!form_file(de->d_name))
-			continue;
-		names = xreallocarray(names, n + 1, sizeof *names);
-		names[n++] = xstrdup(de->d_name);
-	}
-	closedir(d);
-	qsort(names, n, sizeof *names, cmp_str);
 	for (i = 0; i < n; i++) {
 		xasprintf(&p, "%s/%s", path, names[i]);
 		r = check_one(p, nforms);

@@ -10,7 +10,6 @@
 #include <sys/stat.h>
 
 #include <errno.h>
-#include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -26,12 +25,6 @@
 #define OPEN_MAX_KEYS	16
 #define OPEN_MAX_FORMS	16
 
-static int
-cmp_str(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
 /*
  * The office's own forms, from a folder of form files (or one file):
  * their versions' output layouts. A form that does not load is reported
@@ -41,12 +34,10 @@ static int
 load_forms(struct office *o, const char *dir)
 {
 	struct form *f;
-	struct dirent *de;
-	DIR *d;
-	char **names = NULL, *path, *cause = NULL;
-	size_t n = 0, i, len;
+	char **names, *path, *cause = NULL;
+	size_t n, i;
 
-	if ((d = opendir(dir)) == NULL) {
+	if ((names = cmd_form_files(dir, &n)) == NULL) {
 		if ((f = form_load(dir, &cause)) == NULL) {
 			cmd_error("--forms %s: %s", dir, cause);
 			free(cause);
@@ -55,16 +46,6 @@ load_forms(struct office *o, const char *dir)
 		office_add_form(o, f);
 		return 0;
 	}
-	while ((de = readdir(d)) != NULL) {
-		len = strlen(de->d_name);
-		if (de->d_name[0] == '.' || len < 5 ||
-		    strcmp(de->d_name + len - 4, ".csv") != 0)
-			continue;
-		names = xreallocarray(names, n + 1, sizeof *names);
-		names[n++] = xstrdup(de->d_name);
-	}
-	closedir(d);
-	qsort(names, n, sizeof *names, cmp_str);
 	for (i = 0; i < n; i++) {
 		xasprintf(&path, "%s/%s", dir, names[i]);
 		if ((f = form_load(path, &cause)) == NULL) {

@@ -4,6 +4,7 @@
  * usage, help text, loading the config, and reading a passphrase without
  * echo.
  */
+#include <dirent.h>
 #include <errno.h>
 #include <getopt.h>
 #include <stdarg.h>
@@ -144,6 +145,38 @@ cmd_args_next(const struct cmd_args *a, const char *name, int *i)
 			return arg->value != NULL ? arg->value : "";
 	}
 	return NULL;
+}
+
+static int
+cmd_cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+char **
+cmd_form_files(const char *dir, size_t *n)
+{
+	struct dirent *de;
+	char **names = NULL;
+	size_t len;
+	DIR *d;
+
+	*n = 0;
+	if ((d = opendir(dir)) == NULL)
+		return NULL;
+	while ((de = readdir(d)) != NULL) {
+		len = strlen(de->d_name);
+		if (de->d_name[0] == '.' || len < 5 ||
+		    strcmp(de->d_name + len - 4, ".csv") != 0)
+			continue;
+		names = xreallocarray(names, *n + 1, sizeof *names);
+		names[(*n)++] = xstrdup(de->d_name);
+	}
+	closedir(d);
+	if (names == NULL)
+		names = xcalloc(1, sizeof *names);	/* none: not an error */
+	qsort(names, *n, sizeof *names, cmd_cmp_str);
+	return names;
 }
 
 void

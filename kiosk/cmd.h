@@ -85,6 +85,14 @@ extern const struct cmd_entry cmd_printer_entry;
 extern const struct cmd_entry cmd_pin_entry;
 extern const struct cmd_entry cmd_audio_entry;
 
+/*
+ * The form files of a folder, as the kiosk's service screen sees them
+ * (its .csv files, not hidden ones), sorted by name: an allocated array
+ * of *n allocated names (free each, then it), or NULL with errno if the
+ * folder cannot be opened.
+ */
+char	**cmd_form_files(const char *dir, size_t *n);
+
 /* Print "kiosk: ...\n" to stderr. */
 void	cmd_error(const char *, ...) __attribute__((format(printf, 1, 2)));
 /*
