@@ -289,19 +289,21 @@ static const struct cmd_option printer_sample_options[] = {
 	{ NULL, 0, 0, NULL }
 };
 
-static int
-printer_sample(int argc, char **argv)
-{
-	struct cmd_args args;
-	struct config *cfg = NULL;
-	struct printer_request r;
-	struct printer *p = NULL;
-	const char *cfgpath, *lang, *profile, *pdir, *out, *dest, *claim;
-	const char *steps, *steps_en, *service, *v;
-	char date[11], waits[16], repeats[16];
-	int wait = -1, repeat = 1, timing, rc = 1;
+/* The command line of printer sample, parsed. */
+struct sample_opts {
+	const char	*cfgpath, *lang, *profile, *pdir, *out, *dest, *claim;
+	const char	*steps, *steps_en, *service;
+	int		 wait, repeat, timing;
+};
 
-	if (cmd_args_parse(printer_sample_options, argc, argv, &args) != 0) {
+/* Parse the command line: 0, or 2 with the usage printed. */
+static int
+sample_args(int argc, char **argv, struct sample_opts *o)
+{
+	struct cmd_args a;
+	const char *v;
+
+	if (cmd_args_parse(printer_sample_options, argc, argv, &a) != 0) {
 		fprintf(stderr, "usage: kiosk printer sample [--config F]"
 		    " [--lang L] [--profile P] [--profiles-dir D]\n"
 		    "    [--claim C] [--next-steps T] [--next-steps-en T]"
@@ -309,55 +311,31 @@ printer_sample(int argc, char **argv)
 		    "[--wait SECONDS]] [--repeat N] [--time]\n");
 		return 2;
 	}
-	cfgpath = cmd_args_get(&args, "config");
-	if ((lang = cmd_args_get(&args, "lang")) == NULL)
-		lang = "en";
-	profile = cmd_args_get(&args, "profile");
-	pdir = cmd_args_get(&args, "profiles-dir");
-	if ((claim = cmd_args_get(&args, "claim")) == NULL)
-		claim = SAMPLE_CLAIM;
-	steps = cmd_args_get(&args, "next-steps");
-	steps_en = cmd_args_get(&args, "next-steps-en");
-	service = cmd_args_get(&args, "service");
-	out = cmd_args_get(&args, "out");
-	dest = cmd_args_get(&args, "dest");
-	if ((v = cmd_args_get(&args, "wait")) != NULL)
-		wait = atoi(v);
-	if ((v = cmd_args_get(&args, "repeat")) != NULL)
-		repeat = atoi(v);
-	timing = cmd_args_has(&args, "time");
-	cmd_args_free(&args);
-	if (cfgpath != NULL && (cfg = cmd_load_config(cfgpath)) == NULL)
-		return 1;
-	if (profile == NULL)
-		profile = cfg != NULL ? cfg->printer_profile : "receipt-80mm";
-	today_ymd(date);
-	i18n_set(lang);
-	sample_ticket(&r, cfg, lang, date);
-	r.f[PF_PROFILES_DIR] = profiles_dir(cfg, pdir);
-	r.f[PF_PROFILE] = profile;
-	r.f[PF_CLAIM] = claim;
-	r.f[PF_SERVICE] = service;
-	if (steps != NULL)
-		r.f[PF_NEXT_STEPS] = steps;
-	r.f[PF_NEXT_STEPS_EN] = steps_en;
-	if (steps_en != NULL && strcmp(steps_en, r.f[PF_NEXT_STEPS]) == 0)
-		r.f[PF_NEXT_STEPS_EN] = NULL;
-	r.f[PF_OUT] = out;
-	r.f[PF_DEST] = dest;
-	if (wait > 3600)
-		wait = 3600;
-	if (dest != NULL && wait >= 0) {
-		snprintf(waits, sizeof waits, "%d", wait);
-		r.f[PF_WAIT] = waits;
-	}
-	if (repeat < 1)
-		repeat = 1;
-	snprintf(repeats, sizeof repeats, "%d", repeat);
-	r.f[PF_REPEAT] = repeats;
-	r.f[PF_TIME] = timing ? "1" : NULL;
-	if ((p = run(&r, (wait > 0 ? wait : 0) + 60 + repeat / 10)) == NULL)
-		goto out;
+	o->cfgpath = cmd_args_get(&a, "config");
+	if ((o->lang = cmd_args_get(&a, "lang")) == NULL)
+		o->lang = "en";
+	o->profile = cmd_args_get(&a, "profile");
+	o->pdir = cmd_args_get(&a, "profiles-dir");
+	if ((o->claim = cmd_args_get(&a, "claim")) == NULL)
+		o->claim = SAMPLE_CLAIM;
+	o->steps = cmd_args_get(&a, "next-steps");
+	o->steps_en = cmd_args_get(&a, "next-steps-en");
+	o->service = cmd_args_get(&a, "service");
+	o->out = cmd_args_get(&a, "out");
+	o->dest = cmd_args_get(&a, "dest");
+	o->wait = (v = cmd_args_get(&a, "wait")) != NULL ? atoi(v) : -1;
+	o->repeat = (v = cmd_args_get(&a, "repeat")) != NULL ? atoi(v) : 1;
+	o->timing = cmd_args_has(&a, "time");
+	cmd_args_free(&a);
+	return 0;
+}
+
+/* What the helper said about the sample; -1 if it did not print. */
+static int
+sample_result(struct printer *p, const struct sample_opts *o)
+{
+	const char *v;
+
 	if (printer_job(p) != 0) {
 		printf("job %d\n", printer_job(p));
 		fflush(stdout);
@@ -366,23 +344,69 @@ printer_sample(int argc, char **argv)
 		printf("failed: %s\n", printer_get(p, "failed"));
 		printf("canceled\n");
 		cancel_left(p);
-		goto out;
+		return -1;
 	}
 	if (printer_poll(p, 0) != PRINTER_OK) {
 		cmd_error("%s", why(p));
 		cancel_left(p);
-		goto out;
+		return -1;
 	}
-	if (dest != NULL && wait >= 0)
+	if (o->dest != NULL && o->wait >= 0)
 		printf("printed\n");
-	if (timing) {
+	if (o->timing) {
 		if ((v = printer_get(p, "render_ms")) != NULL)
 			printf("render_ms %s\n", v);
 		if ((v = printer_get(p, "submit_ms")) != NULL)
 			printf("submit_ms %s\n", v);
 	}
-	rc = 0;
-out:
+	return 0;
+}
+
+static int
+printer_sample(int argc, char **argv)
+{
+	struct sample_opts o;
+	struct config *cfg = NULL;
+	struct printer_request r;
+	struct printer *p = NULL;
+	char date[11], waits[16], repeats[16];
+	int rc;
+
+	if ((rc = sample_args(argc, argv, &o)) != 0)
+		return rc;
+	rc = 1;
+	if (o.cfgpath != NULL && (cfg = cmd_load_config(o.cfgpath)) == NULL)
+		return 1;
+	if (o.profile == NULL)
+		o.profile = cfg != NULL ? cfg->printer_profile : "receipt-80mm";
+	today_ymd(date);
+	i18n_set(o.lang);
+	sample_ticket(&r, cfg, o.lang, date);
+	r.f[PF_PROFILES_DIR] = profiles_dir(cfg, o.pdir);
+	r.f[PF_PROFILE] = o.profile;
+	r.f[PF_CLAIM] = o.claim;
+	r.f[PF_SERVICE] = o.service;
+	if (o.steps != NULL)
+		r.f[PF_NEXT_STEPS] = o.steps;
+	r.f[PF_NEXT_STEPS_EN] = o.steps_en;
+	if (o.steps_en != NULL && strcmp(o.steps_en, r.f[PF_NEXT_STEPS]) == 0)
+		r.f[PF_NEXT_STEPS_EN] = NULL;
+	r.f[PF_OUT] = o.out;
+	r.f[PF_DEST] = o.dest;
+	if (o.wait > 3600)
+		o.wait = 3600;
+	if (o.dest != NULL && o.wait >= 0) {
+		snprintf(waits, sizeof waits, "%d", o.wait);
+		r.f[PF_WAIT] = waits;
+	}
+	if (o.repeat < 1)
+		o.repeat = 1;
+	snprintf(repeats, sizeof repeats, "%d", o.repeat);
+	r.f[PF_REPEAT] = repeats;
+	r.f[PF_TIME] = o.timing ? "1" : NULL;
+	if ((p = run(&r, (o.wait > 0 ? o.wait : 0) + 60 + o.repeat / 10)) !=
+	    NULL && sample_result(p, &o) == 0)
+		rc = 0;
 	printer_free(p);
 	i18n_set("en");
 	config_free(cfg);

@@ -137,97 +137,117 @@ static const struct cmd_option cmd_report_options[] = {
 	{ NULL, 0, 0, NULL }
 };
 
+/* The command line of report, parsed. */
+struct report_opts {
+	const char	*in, *fpath, *out, *only, *lang, *questions;
+	long		 k;
+	int		 pdf;
+};
+
+/* Parse and check the command line: 0, or the usage error's status. */
+static int
+report_args(const struct cmd_entry *e, int argc, char **argv,
+    struct report_opts *o)
+{
+	struct cmd_args a;
+	const char *v;
+	char *end;
+	int rc, j = 0;
+
+	if ((rc = cmd_parse(e, argc, argv, &a)) != 0)
+		return rc;
+	o->in = cmd_args_get(&a, "in");
+	o->fpath = cmd_args_get(&a, "form");
+	o->out = cmd_args_get(&a, "out");
+	o->only = cmd_args_get(&a, "month");
+	if ((o->lang = cmd_args_get(&a, "lang")) == NULL)
+		o->lang = "en";
+	o->questions = cmd_args_get(&a, "questions");
+	o->pdf = !cmd_args_has(&a, "no-pdf");
+	o->k = REPORT_K_DEFAULT;
+	while ((v = cmd_args_next(&a, "k", &j)) != NULL && rc == 0) {
+		o->k = strtol(v, &end, 10);
+		if (*end != '\0' || o->k < 2 || o->k > 1000)
+			rc = cmd_usage(e, "--k must be a number from 2 to 1000");
+	}
+	if (rc == 0 && (o->in == NULL || o->fpath == NULL || o->out == NULL))
+		rc = cmd_usage(e, "--in DIR, --form FILE and --out DIR are "
+		    "needed");
+	else if (rc == 0 && a.argc != 0)
+		rc = cmd_usage(e, "unexpected argument \"%s\"", a.argv[0]);
+	cmd_args_free(&a);
+	return rc;
+}
+
+/* One month's CSV and (pdf) its page; -1 with *cause. */
+static int
+report_month(struct report *r, const char *month, const char *out, int pdf,
+    char **cause)
+{
+	struct buf b = { 0 };
+	char *path;
+	int rc = -1;
+
+	report_csv(r, month, &b);
+	xasprintf(&path, "%s/taskforce-%s.csv", out, month);
+	if (write_text(path, &b, cause) != 0)
+		goto out;
+	printf("wrote %s\n", path);
+	if (pdf) {
+		b.len = 0;
+		report_chart(r, month, &b);
+		free(path);
+		xasprintf(&path, "%s/taskforce-%s.pdf", out, month);
+		if (draw(path, &b, cause) != 0)
+			goto out;
+		printf("wrote %s\n", path);
+	}
+	rc = 0;
+out:
+	buf_free(&b);
+	free(path);
+	return rc;
+}
+
 static int
 cmd_report_exec(const struct cmd_entry *e, int argc, char **argv)
 {
-	const char *in, *fpath, *out, *only, *lang, *questions, **months;
-	const char *v;
-	struct cmd_args args;
+	struct report_opts o;
 	struct report *r = NULL;
 	struct form *f;
-	struct buf b = { 0 };
-	char *cause = NULL, *path = NULL, *end;
+	const char **months;
+	char *cause = NULL;
 	size_t nrows, nm, i;
-	long k = REPORT_K_DEFAULT;
-	int rc, pdf, wrote = 0, j = 0, nargs;
+	int rc, wrote = 0;
 
-	if ((rc = cmd_parse(e, argc, argv, &args)) != 0)
-		return rc;
-	in = cmd_args_get(&args, "in");
-	fpath = cmd_args_get(&args, "form");
-	out = cmd_args_get(&args, "out");
-	only = cmd_args_get(&args, "month");
-	if ((lang = cmd_args_get(&args, "lang")) == NULL)
-		lang = "en";
-	questions = cmd_args_get(&args, "questions");
-	pdf = !cmd_args_has(&args, "no-pdf");
-	while ((v = cmd_args_next(&args, "k", &j)) != NULL && rc == 0) {
-		k = strtol(v, &end, 10);
-		if (*end != '\0' || k < 2 || k > 1000)
-			rc = cmd_usage(e, "--k must be a number from 2 to 1000");
-	}
-	nargs = args.argc;
-	cmd_args_free(&args);
-	if (rc != 0)
+	if ((rc = report_args(e, argc, argv, &o)) != 0)
 		return rc;
 	rc = 1;
-	if (in == NULL || fpath == NULL || out == NULL)
-		return cmd_usage(e, "--in DIR, --form FILE and --out DIR are "
-		    "needed");
-	if (nargs != 0)
-		return cmd_usage(e, "unexpected argument \"%s\"", args.argv[0]);
-	if ((f = form_load(fpath, &cause)) == NULL) {
-		cmd_error("%s", cause);
-		goto out;
-	}
-	if ((r = report_new(f, questions, (int)k, lang, &cause)) == NULL) {
-		cmd_error("%s", cause);
-		goto out;
-	}
-	if (report_read_dir(r, in, &nrows, &cause) != 0) {
-		cmd_error("%s", cause);
-		goto out;
-	}
-	if (mkdir_p(out, 0700, &cause) != 0) {
+	if ((f = form_load(o.fpath, &cause)) == NULL ||
+	    (r = report_new(f, o.questions, (int)o.k, o.lang, &cause)) ==
+	    NULL || report_read_dir(r, o.in, &nrows, &cause) != 0 ||
+	    mkdir_p(o.out, 0700, &cause) != 0) {
 		cmd_error("%s", cause);
 		goto out;
 	}
 	nm = report_months(r, &months);
 	for (i = 0; i < nm; i++) {
-		if (only != NULL && strcmp(only, months[i]) != 0)
+		if (o.only != NULL && strcmp(o.only, months[i]) != 0)
 			continue;
-		b.len = 0;
-		report_csv(r, months[i], &b);
-		free(path);
-		xasprintf(&path, "%s/taskforce-%s.csv", out, months[i]);
-		if (write_text(path, &b, &cause) != 0) {
+		if (report_month(r, months[i], o.out, o.pdf, &cause) != 0) {
 			cmd_error("%s", cause);
 			goto out;
-		}
-		printf("wrote %s\n", path);
-		if (pdf) {
-			b.len = 0;
-			report_chart(r, months[i], &b);
-			free(path);
-			xasprintf(&path, "%s/taskforce-%s.pdf", out, months[i]);
-			if (draw(path, &b, &cause) != 0) {
-				cmd_error("%s", cause);
-				goto out;
-			}
-			printf("wrote %s\n", path);
 		}
 		wrote++;
 	}
 	if (wrote == 0) {
-		cmd_error("%s: no report of form %s%s%s", in, f->id,
-		    only ? " in " : "", only ? only : "");
+		cmd_error("%s: no report of form %s%s%s", o.in, f->id,
+		    o.only ? " in " : "", o.only ? o.only : "");
 		goto out;
 	}
 	rc = 0;
 out:
 	report_free(r);
-	buf_free(&b);
-	free(path);
 	free(cause);
 	return rc;
 }

@@ -1,8 +1,11 @@
 /*
  * cmd: the kiosk subcommands. Each lives in cmd-NAME.c and is one entry in
- * the table in main.c. exec returns the process exit status: 0 success,
- * 1 error (message already on stderr), 2 bad usage; 3 is used by open
- * for "opened, but a gap remains".
+ * the table in main.c; the entry declares the command's options (struct
+ * cmd_option), and its exec hands argv to cmd_parse, the one parser for
+ * all (as tmux's cmd_entry and args_parse). exec returns the process exit
+ * status: 0 success, 1 error (message already on stderr), 2 bad usage; 3
+ * is used by open for "opened, but a gap remains", 4 for "a submission is
+ * reported lost".
  */
 #ifndef KIOSK_CMD_H
 #define KIOSK_CMD_H
