@@ -1752,16 +1752,18 @@ load_file_list(struct builder *b, int row, const char *fname)
 	return stem;
 }
 
-/* Link select questions to their lists, making "or other" variants. */
-static void
-link_lists(struct builder *b)
+/*
+ * Take each select's list name out of its list pointer (where read_survey
+ * stashed it); a list from a file ("@file:NAME") is read, or reported,
+ * once, and named by its stem. Returns one name (or NULL) per question.
+ */
+static char **
+take_list_names(struct builder *b)
 {
 	struct form *f = b->f;
 	struct form_question *q;
-	struct form_list *l = NULL, *nl;
-	char **names, *vname;
-	size_t i, k, nsel = 0;
-
+	char **names, *fn, *stem;
+	size_t i, k;
 	struct {
 		char	*name;
 		char	*stem;	/* NULL: could not be read (reported) */
@@ -1771,90 +1773,115 @@ link_lists(struct builder *b)
 	names = xcalloc(f->nquestions ? f->nquestions : 1, sizeof *names);
 	for (i = 0; i < f->nquestions; i++) {
 		q = &f->questions[i];
-		if (q->type == FT_SELECT_ONE || q->type == FT_SELECT_MULTIPLE) {
+		if (qtype_of(q->type)->input == QI_CHOICE) {
 			names[i] = (char *)(void *)q->list;
 			q->list = NULL;
-			nsel++;
 		}
-		if (names[i] != NULL && strncmp(names[i], "@file:", 6) == 0) {
-			/* Each file is read (or reported) once. */
-			char *fn = names[i] + 6, *stem = NULL;
-			for (k = 0; k < nfiles; k++)
-				if (strcmp(files[k].name, fn) == 0)
-					break;
-			if (k < nfiles) {
-				if (files[k].stem != NULL)
-					stem = xstrdup(files[k].stem);
-			} else {
-				stem = load_file_list(b, q->row, fn);
-				files = xreallocarray(files, nfiles + 1,
-				    sizeof *files);
-				files[nfiles].name = xstrdup(fn);
-				files[nfiles++].stem = stem != NULL ?
-				    xstrdup(stem) : NULL;
-			}
-			free(names[i]);
-			names[i] = stem;
-		}
-	}
-	/* Create variants first (realloc moves lists), then link. */
-	for (i = 0; i < f->nquestions; i++) {
-		q = &f->questions[i];
-		if (names[i] == NULL || !q->or_other)
+		if (names[i] == NULL || strncmp(names[i], "@file:", 6) != 0)
 			continue;
-		if ((l = list_find(f, names[i])) == NULL)
+		fn = names[i] + 6;
+		stem = NULL;
+		for (k = 0; k < nfiles; k++)
+			if (strcmp(files[k].name, fn) == 0)
+				break;
+		if (k < nfiles) {
+			if (files[k].stem != NULL)
+				stem = xstrdup(files[k].stem);
+		} else {
+			stem = load_file_list(b, q->row, fn);
+			files = xreallocarray(files, nfiles + 1, sizeof *files);
+			files[nfiles].name = xstrdup(fn);
+			files[nfiles++].stem = stem != NULL ? xstrdup(stem) :
+			    NULL;
+		}
+		free(names[i]);
+		names[i] = stem;
+	}
+	for (k = 0; k < nfiles; k++) {
+		free(files[k].name);
+		free(files[k].stem);
+	}
+	free(files);
+	return names;
+}
+
+/* A copy of a choice, for the or_other variant of its list. */
+static void
+choice_copy(struct form_choice *c, const struct form_choice *oc,
+    size_t nlangs)
+{
+	size_t e;
+
+	c->name = xstrdup(oc->name);
+	text_copy(&c->label, &oc->label, nlangs);
+	text_copy(&c->spoken, &oc->spoken, nlangs);
+	c->nextra = oc->nextra;
+	c->extra = xcalloc(c->nextra ? c->nextra : 1, sizeof (char *));
+	c->extra_names = xcalloc(c->nextra ? c->nextra : 1, sizeof (char *));
+	for (e = 0; e < c->nextra; e++) {
+		c->extra[e] = xstrdup(oc->extra[e]);
+		c->extra_names[e] = xstrdup(oc->extra_names[e]);
+	}
+}
+
+/*
+ * The list "NAME or_other": NAME's choices and, unless it has one, an
+ * "Other" choice. Made once, however many questions use it. f->lists may
+ * move (realloc), so no list pointer survives this call.
+ */
+static void
+add_or_other_list(struct form *f, const char *name, const char *vname)
+{
+	const struct form_list *l;
+	struct form_list *nl;
+	struct form_choice *c;
+	size_t k;
+
+	if (list_find(f, vname) != NULL)
+		return;
+	f->lists = xreallocarray(f->lists, f->nlists + 1, sizeof *f->lists);
+	l = list_find(f, name);
+	nl = &f->lists[f->nlists++];
+	memset(nl, 0, sizeof *nl);
+	nl->name = xstrdup(vname);
+	nl->nchoices = l->nchoices;
+	nl->choices = xcalloc(l->nchoices + 1, sizeof *nl->choices);
+	for (k = 0; k < l->nchoices; k++)
+		choice_copy(&nl->choices[k], &l->choices[k], f->nlangs);
+	for (k = 0; k < nl->nchoices; k++)
+		if (strcmp(nl->choices[k].name, "other") == 0)
+			return;
+	c = &nl->choices[nl->nchoices++];
+	c->name = xstrdup("other");
+	c->label.plain = xstrdup("Other");
+	c->added_other = 1;
+	c->label.by_lang = xcalloc(f->nlangs ? f->nlangs : 1,
+	    sizeof (char *));
+	c->extra = xcalloc(1, sizeof (char *));
+	c->extra_names = xcalloc(1, sizeof (char *));
+}
+
+/*
+ * Point each select at its list, now that the choices sheet and the
+ * lists from files are read: first the lists' names, then the or_other
+ * variants (they add lists, which moves them), then the links.
+ */
+static void
+link_lists(struct builder *b)
+{
+	struct form *f = b->f;
+	struct form_question *q;
+	const struct form_list *l = NULL;
+	char **names, *vname;
+	size_t i;
+
+	names = take_list_names(b);
+	for (i = 0; i < f->nquestions; i++) {
+		if (names[i] == NULL || !f->questions[i].or_other ||
+		    list_find(f, names[i]) == NULL)
 			continue;
 		xasprintf(&vname, "%s or_other", names[i]);
-		if (list_find(f, vname) == NULL) {
-			f->lists = xreallocarray(f->lists, f->nlists + 1,
-			    sizeof *f->lists);
-			l = list_find(f, names[i]);
-			nl = &f->lists[f->nlists++];
-			memset(nl, 0, sizeof *nl);
-			nl->name = xstrdup(vname);
-			nl->nchoices = l->nchoices;
-			nl->choices = xcalloc(l->nchoices + 1,
-			    sizeof *nl->choices);
-			for (k = 0; k < l->nchoices; k++) {
-				struct form_choice *c = &nl->choices[k];
-				const struct form_choice *oc = &l->choices[k];
-				size_t e;
-				c->name = xstrdup(oc->name);
-				c->label.plain = oc->label.plain ?
-				    xstrdup(oc->label.plain) : NULL;
-				c->label.by_lang = xcalloc(f->nlangs ?
-				    f->nlangs : 1, sizeof (char *));
-				for (e = 0; e < f->nlangs; e++)
-					if (oc->label.by_lang[e] != NULL)
-						c->label.by_lang[e] = xstrdup(
-						    oc->label.by_lang[e]);
-				text_copy(&c->spoken, &oc->spoken, f->nlangs);
-				c->nextra = oc->nextra;
-				c->extra = xcalloc(c->nextra ? c->nextra : 1,
-				    sizeof (char *));
-				c->extra_names = xcalloc(c->nextra ?
-				    c->nextra : 1, sizeof (char *));
-				for (e = 0; e < c->nextra; e++) {
-					c->extra[e] = xstrdup(oc->extra[e]);
-					c->extra_names[e] = xstrdup(
-					    oc->extra_names[e]);
-				}
-			}
-			for (k = 0; k < nl->nchoices; k++)
-				if (strcmp(nl->choices[k].name, "other") == 0)
-					break;
-			if (k == nl->nchoices) {
-				struct form_choice *c = &nl->choices[k];
-				c->name = xstrdup("other");
-				c->label.plain = xstrdup("Other");
-				c->added_other = 1;
-				c->label.by_lang = xcalloc(f->nlangs ?
-				    f->nlangs : 1, sizeof (char *));
-				c->extra = xcalloc(1, sizeof (char *));
-				c->extra_names = xcalloc(1, sizeof (char *));
-				nl->nchoices++;
-			}
-		}
+		add_or_other_list(f, names[i], vname);
 		free(names[i]);
 		names[i] = vname;
 	}
@@ -1877,12 +1904,6 @@ link_lists(struct builder *b)
 		free(names[i]);
 	}
 	free(names);
-	for (k = 0; k < nfiles; k++) {
-		free(files[k].name);
-		free(files[k].stem);
-	}
-	free(files);
-	(void)nsel;
 }
 
 static size_t
@@ -2135,149 +2156,167 @@ read_parameters(struct builder *b, struct form_question *q)
 	free(copy);
 }
 
+/*
+ * The question's own shape: its repeat, label, calculation, appearance,
+ * or_other and repeat name (as pyxform: a question needs a label or
+ * hint; a repeat_count makes a NAME_count question).
+ */
+static void
+check_shape(struct builder *b, struct form_question *q)
+{
+	struct form *f = b->f;
+	struct fq_priv *pv = q->priv;
+	int p;
+
+	/* Enclosing repeat. */
+	pv->repeat = -1;
+	for (p = q->parent; p >= 0; p = f->questions[p].parent) {
+		if (f->questions[p].type == FT_BEGIN_REPEAT) {
+			pv->repeat = p;
+			break;
+		}
+	}
+	if (q->type == FT_BEGIN_REPEAT && pv->repeat >= 0)
+		problem(b, 0, "survey", q->row, "type", "a repeat inside a "
+		    "repeat is not supported at a kiosk");
+	if (q->type == FT_META_EMPTY)
+		problem(b, 1, "survey", q->row, "type", "\"%s\": a kiosk has "
+		    "no such metadata (phone number, e-mail, SIM, audit log, "
+		    "location); its column stays empty",
+		    q->name ? q->name : "");
+	if (qtype_of(q->type)->shown && q->calculation == NULL &&
+	    text_empty(&q->label, f->nlangs) && text_empty(&q->hint, f->nlangs))
+		problem(b, 0, "survey", q->row, "label", "the %s \"%s\" has no "
+		    "label or hint", type_word(q->type), q->name ? q->name : "");
+	if (q->type == FT_CALCULATE && q->calculation == NULL &&
+	    (q->default_value == NULL || (strstr(q->default_value, "${") ==
+	    NULL && strchr(q->default_value, '(') == NULL)))
+		problem(b, 0, "survey", q->row, "calculation", "the calculate "
+		    "\"%s\" has no calculation", q->name ? q->name : "");
+	if (q->appearance != NULL && strstr(q->appearance, "search(") != NULL)
+		problem(b, 0, "survey", q->row, "appearance", "search() is not "
+		    "supported at a kiosk");
+	if (q->or_other && q->choice_filter != NULL)
+		problem(b, 0, "survey", q->row, "choice_filter", "a "
+		    "choice_filter cannot be used with or_other");
+	if (q->type == FT_BEGIN_REPEAT && q->name != NULL &&
+	    strcmp(q->name, b->root != NULL ? b->root : "data") == 0)
+		problem(b, 0, "survey", q->row, "name", "the repeat \"%s\" has "
+		    "the name of the form itself", q->name);
+	if (q->type == FT_BEGIN_REPEAT && q->repeat_count != NULL &&
+	    q->name != NULL && !(q->repeat_count[0] == '$' &&
+	    strchr(q->repeat_count, '}') == q->repeat_count +
+	    strlen(q->repeat_count) - 1)) {
+		char *gen;
+		xasprintf(&gen, "%s_count", q->name);
+		if (form_question_by_name(f, gen) != NULL)
+			problem(b, 0, "survey", q->row, "repeat_count", "the "
+			    "repeat_count needs the name \"%s\", which another "
+			    "question has", gen);
+		free(gen);
+	}
+}
+
+/* A language without a label, where others have one (a warning). */
+static void
+check_label_langs(struct builder *b, const struct form_question *q)
+{
+	const struct form *f = b->f;
+	const struct fq_priv *pv = q->priv;
+	size_t l;
+
+	if (text_empty(&q->label, f->nlangs) || f->nlangs == 0 ||
+	    pv->other_of >= 0)
+		return;
+	for (l = 0; l < f->nlangs; l++) {
+		if (q->label.by_lang[l] == NULL && q->label.plain == NULL)
+			problem(b, 1, "survey", q->row, "label", "\"%s\" has "
+			    "no label in %s%s%s%s", q->name ? q->name : "",
+			    f->langs[l].name, f->langs[l].code[0] ? " (" : "",
+			    f->langs[l].code, f->langs[l].code[0] ? ")" : "");
+	}
+}
+
+/* required, read_only: yes or no (*yes_flag), or an expression. */
+static struct expr *
+compile_flag(struct builder *b, int row, const char *col, const char *raw,
+    int *yes_flag)
+{
+	if (raw == NULL)
+		return NULL;
+	if (yes(raw))
+		*yes_flag = 1;
+	else if (!no(raw))
+		return compile(b, row, col, raw, NULL);
+	return NULL;
+}
+
+/* Compile the question's expressions into its engine data. */
+static void
+compile_question(struct builder *b, struct form_question *q)
+{
+	struct fq_priv *pv = q->priv;
+
+	pv->required = compile_flag(b, q->row, "required", q->required,
+	    &pv->required_yes);
+	pv->read_only = compile_flag(b, q->row, "read_only", q->read_only,
+	    &pv->read_only_yes);
+	pv->constraint = compile(b, q->row, "constraint", q->constraint, NULL);
+	pv->relevant = compile(b, q->row, "relevant", q->relevant, NULL);
+	pv->calculation = compile(b, q->row, "calculation", q->calculation,
+	    NULL);
+	if (q->choice_filter != NULL) {
+		if (q->list == NULL)
+			problem(b, 0, "survey", q->row, "choice_filter",
+			    "choice_filter only applies to select questions");
+		else
+			pv->choice_filter = compile(b, q->row, "choice_filter",
+			    q->choice_filter, q->list);
+	}
+	if (q->repeat_count != NULL) {
+		if (q->type != FT_BEGIN_REPEAT)
+			problem(b, 0, "survey", q->row, "repeat_count",
+			    "repeat_count only applies to begin_repeat");
+		else {
+			char *end;
+			double n = strtod(q->repeat_count, &end);
+			if (*end == '\0' && end != q->repeat_count &&
+			    n > FORM_REPEAT_MAX)
+				problem(b, 0, "survey", q->row, "repeat_count",
+				    "a kiosk takes at most %d instances of a "
+				    "repeat, not %s", FORM_REPEAT_MAX,
+				    q->repeat_count);
+			pv->repeat_count = compile(b, q->row, "repeat_count",
+			    q->repeat_count, NULL);
+		}
+	}
+	/* A dynamic default is an expression. */
+	if (q->default_value != NULL && (strstr(q->default_value, "${") !=
+	    NULL || strchr(q->default_value, '(') != NULL))
+		pv->default_expr = compile(b, q->row, "default",
+		    q->default_value, NULL);
+}
+
 /* Per-question checks that need names, lists and languages. */
 static void
 check_questions(struct builder *b)
 {
 	struct form *f = b->f;
 	struct form_question *q;
-	struct fq_priv *pv;
-	size_t i, l;
-	int needs_label, rep;
+	size_t i;
 
 	for (i = 0; i < f->nquestions; i++) {
 		q = &f->questions[i];
-		pv = q->priv;
 		b->cur_name = q->name;
 		b->cur_q = q;
-		/* Enclosing repeat. */
-		rep = -1;
-		for (int p = q->parent; p >= 0; p = f->questions[p].parent) {
-			if (f->questions[p].type == FT_BEGIN_REPEAT) {
-				rep = p;
-				break;
-			}
-		}
-		pv->repeat = rep;
-		if (q->type == FT_BEGIN_REPEAT && rep >= 0)
-			problem(b, 0, "survey", q->row, "type", "a repeat "
-			    "inside a repeat is not supported at a kiosk");
-		needs_label = qtype_of(q->type)->shown;
-		/* As pyxform: a question needs a label or hint. */
-		if (q->type == FT_META_EMPTY)
-			problem(b, 1, "survey", q->row, "type", "\"%s\": a kiosk "
-			    "has no such metadata (phone number, e-mail, SIM, "
-			    "audit log, location); its column stays empty",
-			    q->name ? q->name : "");
-		if (needs_label && q->calculation == NULL &&
-		    text_empty(&q->label, f->nlangs) &&
-		    text_empty(&q->hint, f->nlangs))
-			problem(b, 0, "survey", q->row, "label",
-			    "the %s \"%s\" has no label or hint",
-			    type_word(q->type), q->name ? q->name : "");
-		if (q->type == FT_CALCULATE && q->calculation == NULL &&
-		    (q->default_value == NULL || (strstr(q->default_value,
-		    "${") == NULL && strchr(q->default_value, '(') == NULL)))
-			problem(b, 0, "survey", q->row, "calculation", "the "
-			    "calculate \"%s\" has no calculation",
-			    q->name ? q->name : "");
-		if (q->appearance != NULL && strstr(q->appearance, "search(")
-		    != NULL)
-			problem(b, 0, "survey", q->row, "appearance", "search() "
-			    "is not supported at a kiosk");
-		if (q->or_other && q->choice_filter != NULL)
-			problem(b, 0, "survey", q->row, "choice_filter", "a "
-			    "choice_filter cannot be used with or_other");
-		if (q->type == FT_BEGIN_REPEAT && q->name != NULL &&
-		    strcmp(q->name, b->root != NULL ? b->root : "data") == 0)
-			problem(b, 0, "survey", q->row, "name", "the repeat "
-			    "\"%s\" has the name of the form itself", q->name);
-		/* pyxform makes a NAME_count question for repeat_count. */
-		if (q->type == FT_BEGIN_REPEAT && q->repeat_count != NULL &&
-		    q->name != NULL && !(q->repeat_count[0] == '$' &&
-		    strchr(q->repeat_count, '}') == q->repeat_count +
-		    strlen(q->repeat_count) - 1)) {
-			char *gen;
-			xasprintf(&gen, "%s_count", q->name);
-			if (form_question_by_name(f, gen) != NULL)
-				problem(b, 0, "survey", q->row, "repeat_count",
-				    "the repeat_count needs the name \"%s\", "
-				    "which another question has", gen);
-			free(gen);
-		}
-		/* A language without a label, where others have one. */
-		if (!text_empty(&q->label, f->nlangs) && f->nlangs > 0 &&
-		    pv->other_of < 0) {
-			for (l = 0; l < f->nlangs; l++) {
-				if (q->label.by_lang[l] == NULL &&
-				    q->label.plain == NULL)
-					problem(b, 1, "survey", q->row, "label",
-					    "\"%s\" has no label in %s%s%s%s",
-					    q->name ? q->name : "",
-					    f->langs[l].name,
-					    f->langs[l].code[0] ? " (" : "",
-					    f->langs[l].code,
-					    f->langs[l].code[0] ? ")" : "");
-			}
-		}
-		if (pv->params != NULL)
+		check_shape(b, q);
+		check_label_langs(b, q);
+		if (((struct fq_priv *)q->priv)->params != NULL)
 			read_parameters(b, q);
 		check_text_refs(b, q, &q->label, "label");
 		check_text_refs(b, q, &q->hint, "hint");
-		if (q->required != NULL) {
-			if (yes(q->required))
-				pv->required_yes = 1;
-			else if (!no(q->required))
-				pv->required = compile(b, q->row, "required",
-				    q->required, NULL);
-		}
-		if (q->read_only != NULL) {
-			if (yes(q->read_only))
-				pv->read_only_yes = 1;
-			else if (!no(q->read_only))
-				pv->read_only = compile(b, q->row, "read_only",
-				    q->read_only, NULL);
-		}
-		pv->constraint = compile(b, q->row, "constraint",
-		    q->constraint, NULL);
-		pv->relevant = compile(b, q->row, "relevant", q->relevant,
-		    NULL);
-		pv->calculation = compile(b, q->row, "calculation",
-		    q->calculation, NULL);
-		if (q->choice_filter != NULL) {
-			if (q->list == NULL)
-				problem(b, 0, "survey", q->row, "choice_filter",
-				    "choice_filter only applies to select "
-				    "questions");
-			else
-				pv->choice_filter = compile(b, q->row,
-				    "choice_filter", q->choice_filter,
-				    q->list);
-		}
-		if (q->repeat_count != NULL) {
-			if (q->type != FT_BEGIN_REPEAT)
-				problem(b, 0, "survey", q->row, "repeat_count",
-				    "repeat_count only applies to begin_repeat");
-			else {
-				char *end;
-				double n = strtod(q->repeat_count, &end);
-				if (*end == '\0' && end != q->repeat_count &&
-				    n > FORM_REPEAT_MAX)
-					problem(b, 0, "survey", q->row,
-					    "repeat_count", "a kiosk takes at "
-					    "most %d instances of a repeat, "
-					    "not %s", FORM_REPEAT_MAX,
-					    q->repeat_count);
-				pv->repeat_count = compile(b, q->row,
-				    "repeat_count", q->repeat_count, NULL);
-			}
-		}
-		/* A dynamic default is an expression. */
-		if (q->default_value != NULL && (strstr(q->default_value,
-		    "${") != NULL || strchr(q->default_value, '(') != NULL))
-			pv->default_expr = compile(b, q->row, "default",
-			    q->default_value, NULL);
-		pv->columns = form_question_stored(q);
+		compile_question(b, q);
+		((struct fq_priv *)q->priv)->columns = form_question_stored(q);
 	}
 	b->cur_name = NULL;
 	b->cur_q = NULL;
