@@ -22,7 +22,6 @@
 #include <string.h>
 
 #include "util.h"
-#include "form.h"
 #include "form-private.h"
 
 static char *
@@ -370,31 +369,42 @@ fs_is_markdown(const char *name, const char *data, size_t len)
 	return 0;
 }
 
+/*
+ * Text the parsers can read: without a UTF-8 BOM, and with no NUL byte
+ * (what names what the file was meant to be, in the message).
+ */
+static int
+sheet_text(const char *name, const char **data, size_t *len,
+    const char *what, char **cause)
+{
+	if (*len >= 3 && memcmp(*data, "\xef\xbb\xbf", 3) == 0) {
+		*data += 3;
+		*len -= 3;
+	}
+	if (memchr(*data, '\0', *len) != NULL) {
+		xasprintf(cause, "%s: the file holds a NUL byte; it is not a "
+		    "%s", name, what);
+		return -1;
+	}
+	return 0;
+}
+
 int
 fs_parse(const char *name, const char *data, size_t len, struct fs_book *b,
     char **cause)
 {
+	int rc;
+
 	memset(b, 0, sizeof *b);
-	if (len >= 3 && memcmp(data, "\xef\xbb\xbf", 3) == 0) {
-		data += 3;
-		len -= 3;
-	}
-	if (memchr(data, '\0', len) != NULL) {
-		xasprintf(cause, "%s: the file holds a NUL byte; it is not a "
-		    "CSV or Markdown form", name);
+	if (sheet_text(name, &data, &len, "CSV or Markdown form", cause) != 0)
 		return -1;
-	}
-	if (fs_is_markdown(name, data, len)) {
-		if (parse_md(name, data, len, b, cause) != 0)
-			goto fail;
-	} else {
-		if (parse_csv(name, data, len, b, cause, 0) != 0)
-			goto fail;
-	}
-	return 0;
-fail:
-	fs_free(b);
-	return -1;
+	if (fs_is_markdown(name, data, len))
+		rc = parse_md(name, data, len, b, cause);
+	else
+		rc = parse_csv(name, data, len, b, cause, 0);
+	if (rc != 0)
+		fs_free(b);
+	return rc != 0 ? -1 : 0;
 }
 
 int
@@ -402,15 +412,8 @@ fs_parse_table(const char *name, const char *data, size_t len,
     struct fs_book *b, char **cause)
 {
 	memset(b, 0, sizeof *b);
-	if (len >= 3 && memcmp(data, "\xef\xbb\xbf", 3) == 0) {
-		data += 3;
-		len -= 3;
-	}
-	if (memchr(data, '\0', len) != NULL) {
-		xasprintf(cause, "%s: the file holds a NUL byte; it is not a "
-		    "CSV file", name);
+	if (sheet_text(name, &data, &len, "CSV file", cause) != 0)
 		return -1;
-	}
 	if (parse_csv(name, data, len, b, cause, 1) != 0) {
 		fs_free(b);
 		return -1;

@@ -14,6 +14,7 @@
  */
 #include <ctype.h>
 #include <stdarg.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -21,6 +22,7 @@
 
 #include "util.h"
 #include "form.h"
+#include "qtype.h"
 #include "form-private.h"
 
 /* What a header cell means. */
@@ -1181,31 +1183,65 @@ struct rowcols {
 };
 
 /* Where a column copied as it is goes (expressions, appearance). */
+static const struct {
+	enum col	 col;
+	size_t		 off;
+} text_fields[] = {
+	{ C_REQUIRED, offsetof(struct form_question, required) },
+	{ C_CONSTRAINT, offsetof(struct form_question, constraint) },
+	{ C_RELEVANT, offsetof(struct form_question, relevant) },
+	{ C_CALCULATION, offsetof(struct form_question, calculation) },
+	{ C_DEFAULT, offsetof(struct form_question, default_value) },
+	{ C_READ_ONLY, offsetof(struct form_question, read_only) },
+	{ C_CHOICE_FILTER, offsetof(struct form_question, choice_filter) },
+	{ C_APPEARANCE, offsetof(struct form_question, appearance) },
+	{ C_REPEAT_COUNT, offsetof(struct form_question, repeat_count) },
+	{ C_REVIEWED, offsetof(struct form_question, reviewed) },
+};
+
 static char **
-text_field(struct form_question *q, int col)
+text_field(struct form_question *q, enum col col)
 {
-	switch (col) {
-	case C_REQUIRED:
-		return &q->required;
-	case C_CONSTRAINT:
-		return &q->constraint;
-	case C_RELEVANT:
-		return &q->relevant;
-	case C_CALCULATION:
-		return &q->calculation;
-	case C_DEFAULT:
-		return &q->default_value;
-	case C_READ_ONLY:
-		return &q->read_only;
-	case C_CHOICE_FILTER:
-		return &q->choice_filter;
-	case C_APPEARANCE:
-		return &q->appearance;
-	case C_REPEAT_COUNT:
-		return &q->repeat_count;
-	case C_REVIEWED:
-		return &q->reviewed;
-	}
+	size_t i;
+
+	for (i = 0; i < nitems(text_fields); i++)
+		if (text_fields[i].col == col)
+			return (char **)(void *)((char *)q +
+			    text_fields[i].off);
+	return NULL;
+}
+
+/* Where a translatable column goes (read_survey_texts). */
+static const struct {
+	enum col	 col;
+	size_t		 off;
+} translated_fields[] = {
+	{ C_LABEL, offsetof(struct form_question, label) },
+	{ C_HINT, offsetof(struct form_question, hint) },
+	{ C_SPOKEN, offsetof(struct form_question, spoken) },
+	{ C_SPOKEN_HINT, offsetof(struct form_question, spoken_hint) },
+	{ C_REQUIRED_MSG, offsetof(struct form_question, required_message) },
+	{ C_CONSTRAINT_MSG, offsetof(struct form_question,
+	    constraint_message) },
+};
+
+/* The k-th translatable text of q (k < nitems(translated_fields)). */
+static struct form_text *
+text_at(struct form_question *q, size_t k)
+{
+	return (struct form_text *)(void *)((char *)q +
+	    translated_fields[k].off);
+}
+
+/* The translatable text a survey column fills, or NULL. */
+static struct form_text *
+text_of_col(struct form_question *q, enum col col)
+{
+	size_t k;
+
+	for (k = 0; k < nitems(translated_fields); k++)
+		if (translated_fields[k].col == col)
+			return text_at(q, k);
 	return NULL;
 }
 
@@ -1283,6 +1319,7 @@ new_question(struct builder *b, size_t *cap, const char *sheet, int line,
 	struct form *f = b->f;
 	struct form_question *q;
 	struct fq_priv *pv;
+	size_t k;
 
 	if (f->nquestions == *cap) {
 		*cap = *cap ? *cap * 2 : 32;
@@ -1307,12 +1344,8 @@ new_question(struct builder *b, size_t *cap, const char *sheet, int line,
 			    "named \"audit\", not \"%s\"", q->name);
 	}
 	/* Texts get their languages at the end (read_survey_texts). */
-	q->label.by_lang = xcalloc(1, sizeof (char *));
-	q->hint.by_lang = xcalloc(1, sizeof (char *));
-	q->spoken.by_lang = xcalloc(1, sizeof (char *));
-	q->spoken_hint.by_lang = xcalloc(1, sizeof (char *));
-	q->required_message.by_lang = xcalloc(1, sizeof (char *));
-	q->constraint_message.by_lang = xcalloc(1, sizeof (char *));
+	for (k = 0; k < nitems(translated_fields); k++)
+		text_at(q, k)->by_lang = xcalloc(1, sizeof (char *));
 	return q;
 }
 
@@ -1327,16 +1360,11 @@ read_cells(struct builder *b, const struct fs_section *s,
 	size_t i;
 
 	for (i = 0; i < s->header.ncells; i++) {
-		if (*(v = cell(r, i)) == '\0')
+		/* Translated texts: read_survey_texts. */
+		if (*(v = cell(r, i)) == '\0' ||
+		    text_of_col(q, cs[i].col) != NULL)
 			continue;
 		switch (cs[i].col) {
-		case C_LABEL:
-		case C_HINT:
-		case C_SPOKEN:
-		case C_SPOKEN_HINT:
-		case C_REQUIRED_MSG:
-		case C_CONSTRAINT_MSG:
-			break;
 		case C_STORE:
 			/*
 			 * Our extension: the answer steers the form but
@@ -1507,17 +1535,13 @@ read_survey_texts(struct builder *b, struct fs_section **secs, size_t nsecs)
 	const struct fs_section *s;
 	const struct fs_row *r;
 	struct form_question *q;
+	struct form_text *text;
 	size_t si, j, i, qi = 0;
 
-	for (qi = 0; qi < f->nquestions; qi++) {
-		q = &f->questions[qi];
-		text_grow(&q->label, 0, f->nlangs);
-		text_grow(&q->hint, 0, f->nlangs);
-		text_grow(&q->spoken, 0, f->nlangs);
-		text_grow(&q->spoken_hint, 0, f->nlangs);
-		text_grow(&q->required_message, 0, f->nlangs);
-		text_grow(&q->constraint_message, 0, f->nlangs);
-	}
+	for (qi = 0; qi < f->nquestions; qi++)
+		for (i = 0; i < nitems(translated_fields); i++)
+			text_grow(text_at(&f->questions[qi], i), 0,
+			    f->nlangs);
 	qi = 0;
 	for (si = 0; si < nsecs; si++) {
 		s = secs[si];
@@ -1528,32 +1552,14 @@ read_survey_texts(struct builder *b, struct fs_section **secs, size_t nsecs)
 				continue;
 			q = &f->questions[qi++];
 			for (i = 0; i < s->header.ncells; i++) {
-				switch (cs[i].col) {
-				case C_LABEL:
-					text_set(&q->label, cs[i].lang,
-					    cell(r, i));
-					break;
-				case C_HINT:
-					text_set(&q->hint, cs[i].lang,
-					    cell(r, i));
-					break;
-				case C_SPOKEN:
-				case C_SPOKEN_HINT:
-					spoken_set(b, cs[i].col == C_SPOKEN ?
-					    &q->spoken : &q->spoken_hint, s->name,
-					    r->line, &cs[i], cell(r, i));
-					break;
-				case C_REQUIRED_MSG:
-					text_set(&q->required_message,
-					    cs[i].lang, cell(r, i));
-					break;
-				case C_CONSTRAINT_MSG:
-					text_set(&q->constraint_message,
-					    cs[i].lang, cell(r, i));
-					break;
-				default:
-					break;
-				}
+				if ((text = text_of_col(q, cs[i].col)) == NULL)
+					continue;
+				if (cs[i].col == C_SPOKEN ||
+				    cs[i].col == C_SPOKEN_HINT)
+					spoken_set(b, text, s->name, r->line,
+					    &cs[i], cell(r, i));
+				else
+					text_set(text, cs[i].lang, cell(r, i));
 			}
 		}
 		header_free(cs, s->header.ncells);
@@ -2396,24 +2402,13 @@ static void
 free_question(struct form_question *q, size_t nlangs)
 {
 	struct fq_priv *pv = q->priv;
+	size_t k;
 
 	free(q->name);
-	text_free(&q->label, nlangs);
-	text_free(&q->hint, nlangs);
-	text_free(&q->spoken, nlangs);
-	text_free(&q->spoken_hint, nlangs);
-	text_free(&q->required_message, nlangs);
-	text_free(&q->constraint_message, nlangs);
-	free(q->required);
-	free(q->constraint);
-	free(q->relevant);
-	free(q->calculation);
-	free(q->default_value);
-	free(q->read_only);
-	free(q->choice_filter);
-	free(q->appearance);
-	free(q->repeat_count);
-	free(q->reviewed);
+	for (k = 0; k < nitems(translated_fields); k++)
+		text_free(text_at(q, k), nlangs);
+	for (k = 0; k < nitems(text_fields); k++)
+		free(*text_field(q, text_fields[k].col));
 	if (pv != NULL) {
 		expr_free(pv->required);
 		expr_free(pv->constraint);
