@@ -199,7 +199,7 @@ rebuild(struct form_state *st)
 	for (q = 0; q < (int)f->nquestions; q++) {
 		const struct form_question *fq = &f->questions[q];
 		st->qitem[q] = (int)st->nitems;
-		if (fq->type == FT_END_GROUP || fq->type == FT_END_REPEAT) {
+		if (qtype_of(fq->type)->nest < 0) {
 			if (sp > 0)
 				sp--;
 			item_push(st, q, 0, pstack[sp]);
@@ -657,8 +657,7 @@ clear_stale(struct form_state *st, size_t except)
 			if (i == except || !st->items[i].relevant ||
 			    st->items[i].off == 0 ||
 			    ((struct fq_priv *)q->priv)->choice_filter == NULL ||
-			    (q->type != FT_SELECT_ONE &&
-			    q->type != FT_SELECT_MULTIPLE))
+			    qtype_of(q->type)->input != QI_CHOICE)
 				continue;
 			v = item_raw(st, i);
 			keep.len = 0;

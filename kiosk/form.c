@@ -944,8 +944,7 @@ resolve_path(const struct resolve_ctx *rc, const char *path)
 			for (i = 0; i < f->nquestions; i++) {
 				q = &f->questions[i];
 				if (q->parent == node && q->name != NULL &&
-				    q->type != FT_END_GROUP &&
-				    q->type != FT_END_REPEAT &&
+				    !is_end(q) &&
 				    strlen(q->name) == len &&
 				    strncmp(q->name, p, len) == 0)
 					break;
@@ -1942,7 +1941,7 @@ check_names(struct builder *b)
 		tab[i] = -1;
 	for (i = 0; i < f->nquestions; i++) {
 		q = &f->questions[i];
-		if (q->type == FT_END_GROUP || q->type == FT_END_REPEAT)
+		if (is_end(q))
 			continue;
 		if (q->name == NULL) {
 			problem(b, 0, "survey", q->row, "name", "this %s has no "
@@ -2111,7 +2110,7 @@ read_parameters(struct builder *b, struct form_question *q)
 {
 	struct fq_priv *pv = q->priv;
 	char *copy = xstrdup(pv->params), *tok, *save = NULL, *eq, *seed = NULL;
-	int select = q->type == FT_SELECT_ONE || q->type == FT_SELECT_MULTIPLE;
+	int select = qtype_of(q->type)->input == QI_CHOICE;
 
 	for (tok = strtok_r(copy, " \t,;", &save); tok != NULL;
 	    tok = strtok_r(NULL, " \t,;", &save)) {
