@@ -407,13 +407,13 @@ is_shown(const struct form_question *q)
 static int
 is_begin(enum form_type t)
 {
-	return t == FT_BEGIN_GROUP || t == FT_BEGIN_REPEAT;
+	return qtype_of(t)->nest > 0;
 }
 
 static int
 is_end(enum form_type t)
 {
-	return t == FT_END_GROUP || t == FT_END_REPEAT;
+	return qtype_of(t)->nest < 0;
 }
 
 /*
@@ -856,7 +856,7 @@ session_review_items(const struct session *s, size_t **out)
 	*out = xreallocarray(NULL, n + 1, sizeof **out);
 	for (i = 0; i < n; i++) {
 		q = form_state_item(s->state, i)->q;
-		if (!is_shown(q) || q->type == FT_NOTE ||
+		if (!qtype_answered(q->type) ||
 		    !form_state_relevant(s->state, i))
 			continue;
 		(*out)[count++] = i;
