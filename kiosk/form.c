@@ -1181,7 +1181,11 @@ struct rowcols {
 	int		 col[C_OTHER + 1];
 };
 
-/* Where a column copied as it is goes (expressions, appearance). */
+/*
+ * Where a column copied as it is goes (expressions, appearance). With
+ * translated_fields below, every string of struct form_question but its
+ * name has a row here: free_question frees by these two tables.
+ */
 static const struct {
 	enum col	 col;
 	size_t		 off;
