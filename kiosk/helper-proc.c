@@ -17,6 +17,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -141,6 +142,30 @@ helper_line_add(struct helper_line *l, const char *chunk, size_t n,
 			return -2;
 	}
 	return 0;
+}
+
+enum helper_read
+helper_read(int fd, int ms, struct helper_line *l,
+    int (*fn)(void *, const char *, size_t), void *arg)
+{
+	struct pollfd pfd = { fd, POLLIN, 0 };
+	char chunk[4096];
+	ssize_t r;
+
+	if (poll(&pfd, 1, ms > 0 ? ms : 0) <= 0)
+		return HELPER_READ_NONE;
+	r = read(fd, chunk, sizeof chunk);
+	if (r == -1 && (errno == EAGAIN || errno == EINTR))
+		return HELPER_READ_NONE;
+	if (r <= 0)
+		return HELPER_READ_EOF;
+	switch (helper_line_add(l, chunk, (size_t)r, fn, arg)) {
+	case -1:
+		return HELPER_READ_LONG;
+	case -2:
+		return HELPER_READ_BAD;
+	}
+	return HELPER_READ_SOME;
 }
 
 /* ---- the helper's side ---- */

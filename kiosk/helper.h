@@ -111,6 +111,20 @@ struct helper_line {
  */
 int	 helper_line_add(struct helper_line *, const char *chunk, size_t n,
 	    int (*fn)(void *, const char *, size_t), void *arg);
+/* What helper_read found. */
+enum helper_read {
+	HELPER_READ_BAD = -3,	/* fn refused a line */
+	HELPER_READ_LONG = -2,	/* a line is too long */
+	HELPER_READ_EOF = -1,	/* the helper closed its stdout, or an error */
+	HELPER_READ_NONE = 0,	/* nothing within ms (or EINTR) */
+	HELPER_READ_SOME = 1	/* read, and every complete line taken */
+};
+/*
+ * Wait at most ms for the helper's stdout fd, read what is there and hand
+ * it to helper_line_add. Never blocks longer than ms.
+ */
+enum helper_read helper_read(int fd, int ms, struct helper_line *,
+	    int (*fn)(void *, const char *, size_t), void *arg);
 
 /* ---- the helper's side (helper-proc.c) ---- */
 

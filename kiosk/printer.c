@@ -285,21 +285,11 @@ answer(void *arg, const char *line, size_t len)
 enum printer_result
 printer_poll(struct printer *p, int ms)
 {
-	struct pollfd pfd;
-	char chunk[4096];
-	ssize_t r;
-
 	while (p->result == PRINTER_RUNNING) {
-		pfd.fd = p->from;
-		pfd.events = POLLIN;
-		pfd.revents = 0;
-		if (poll(&pfd, 1, ms) <= 0)
-			break;		/* nothing yet (or EINTR) */
-		ms = 0;
-		r = read(p->from, chunk, sizeof chunk);
-		if (r == -1 && (errno == EAGAIN || errno == EINTR))
-			break;
-		if (r <= 0) {
+		switch (helper_read(p->from, ms, &p->in, answer, p)) {
+		case HELPER_READ_NONE:
+			return p->result;	/* nothing yet */
+		case HELPER_READ_EOF:
 			/* It closed stdout: it ended, or it died. */
 			close_fds(p);
 			reap(p, 1000);
@@ -308,14 +298,15 @@ printer_poll(struct printer *p, int ms)
 			p->result = p->ended && !p->bad ? PRINTER_OK :
 			    PRINTER_FAILED;
 			break;
-		}
-		switch (helper_line_add(&p->in, chunk, (size_t)r, answer, p)) {
-		case -1:
+		case HELPER_READ_LONG:
 			printer_kill(p, "the print helper's answer is too long");
-			return p->result;
-		case -2:
+			break;
+		case HELPER_READ_BAD:
 			printer_kill(p, "the print helper gave a bad answer");
-			return p->result;
+			break;
+		case HELPER_READ_SOME:
+			ms = 0;
+			break;
 		}
 	}
 	return p->result;

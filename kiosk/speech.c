@@ -16,7 +16,6 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
-#include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -439,9 +438,6 @@ answer(void *arg, const char *line, size_t len)
 enum speech_state
 speech_poll(struct speech *sp, int ms)
 {
-	struct pollfd pfd;
-	char chunk[1024];
-	ssize_t r;
 	double end = now_ms() + (ms > 0 ? ms : 0);
 
 	while (sp->pid > 0) {
@@ -454,26 +450,21 @@ speech_poll(struct speech *sp, int ms)
 			    "the speech helper did not answer in time");
 			break;
 		}
-		pfd.fd = sp->from;
-		pfd.events = POLLIN;
-		pfd.revents = 0;
-		ms = (int)(end - now_ms());
-		if (poll(&pfd, 1, ms > 0 ? ms : 0) <= 0)
-			break;
-		r = read(sp->from, chunk, sizeof chunk);
-		if (r == -1 && (errno == EAGAIN || errno == EINTR))
-			break;
-		if (r <= 0) {
+		switch (helper_read(sp->from, (int)(end - now_ms()), &sp->in,
+		    answer, sp)) {
+		case HELPER_READ_NONE:
+			return sp->state;
+		case HELPER_READ_EOF:
 			kill_helper(sp, "the speech helper stopped");
-			break;
-		}
-		switch (helper_line_add(&sp->in, chunk, (size_t)r, answer, sp)) {
-		case -1:
+			return sp->state;
+		case HELPER_READ_LONG:
 			kill_helper(sp, "the speech helper's answer is too long");
 			return sp->state;
-		case -2:
+		case HELPER_READ_BAD:
 			kill_helper(sp, "the speech helper gave a bad answer");
 			return sp->state;
+		case HELPER_READ_SOME:
+			break;
 		}
 	}
 	return sp->state;
