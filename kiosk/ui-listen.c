@@ -35,6 +35,20 @@
 #include "ui-private.h"
 
 /*
+ * A voice for lang, unless the helper has said it does not have it (a
+ * config's voice.CODE or a form's voice:: naming a voice that is not
+ * installed): then espeak-ng's voice for the language, so the resident
+ * still hears something (ui_listen_tick).
+ */
+static const char *
+usable(struct ui *u, const char *lang, const char *v)
+{
+	if (u->voice_bad != NULL && strcmp(v, u->voice_bad) == 0)
+		return config_voice(NULL, lang);
+	return v;
+}
+
+/*
  * The resident's voice: [audio] voice.CODE, else the form's settings
  * voice::Lang while a form is open, else the language's default.
  */
@@ -44,8 +58,17 @@ voice(struct ui *u)
 	const struct form *f = session_form(u->s);
 	const char *lang = session_lang(u->s);
 
-	return config_voice_form(u->cfg, lang, f != NULL ? form_voice(f, lang) :
-	    NULL);
+	return usable(u, lang, config_voice_form(u->cfg, lang, f != NULL ?
+	    form_voice(f, lang) : NULL));
+}
+
+/* Remember the voice of a reading, to read it again if it is unknown. */
+static void
+said(struct ui *u, const char *v, int code)
+{
+	free(u->voice_said);
+	u->voice_said = v != NULL ? xstrdup(v) : NULL;
+	u->said_code = code;
 }
 
 /* Append one part of what is said, ending as a sentence. */
@@ -221,10 +244,12 @@ say_lang(struct ui *u)
 	char *t, *cause = NULL;
 	int i;
 
+	said(u, NULL, 0);
 	for (i = 0; i < u->cfg->nlangs; i++) {
 		xasprintf(&t, "%d: %s", i + 1, u->lang_label[i]);
-		if (speech_say(u->speech, config_voice(u->cfg,
-		    u->cfg->langs[i]), t, i > 0, &cause) < 0) {
+		if (speech_say(u->speech, usable(u, u->cfg->langs[i],
+		    config_voice(u->cfg, u->cfg->langs[i])), t, i > 0,
+		    &cause) < 0) {
 			log_msg("speech: %s", cause);
 			free(cause);
 			free(t);
@@ -247,6 +272,7 @@ say_screen(struct ui *u)
 	screen_text(u, &b);
 	if (b.len > SPEECH_TEXT_MAX)
 		b.len = SPEECH_TEXT_MAX;	/* (a cut mid-letter is skipped) */
+	said(u, voice(u), 0);
 	if (b.len > 0 && speech_say(u->speech, voice(u), buf_cstr(&b), 0,
 	    &cause) < 0) {
 		log_msg("speech: %s", cause);
@@ -266,6 +292,7 @@ ui_listen_code(struct ui *u)
 		return;
 	code = speech_spell_code(session_claim(u->s));
 	xasprintf(&t, "%s: %s.\n%s.", _("Your claim code"), code, code);
+	said(u, voice(u), 1);
 	if (speech_say(u->speech, voice(u), t, 0, &cause) < 0) {
 		log_msg("speech: %s", cause);
 		free(cause);
@@ -303,6 +330,9 @@ ui_listen_end(struct ui *u)
 	u->listen_sig = NULL;
 	free(u->listen_why);
 	u->listen_why = NULL;
+	said(u, NULL, 0);
+	free(u->voice_bad);
+	u->voice_bad = NULL;
 }
 
 int
@@ -350,6 +380,22 @@ ui_listen_tick(struct ui *u)
 	    strcmp(u->listen_why, speech_why(u->speech)) != 0)) {
 		free(u->listen_why);
 		u->listen_why = xstrdup(speech_why(u->speech));
+	}
+	if (speech_why(u->speech) != NULL && strcmp(speech_why(u->speech),
+	    "unknown voice") == 0 && u->voice_said != NULL &&
+	    strcmp(u->voice_said, usable(u, session_lang(u->s),
+	    u->voice_said)) == 0 && strcmp(u->voice_said,
+	    config_voice(NULL, session_lang(u->s))) != 0) {
+		/* Not installed: the language's own voice reads it again.
+		   (No voice name in the log: it would name a language.) */
+		log_msg("speech: a voice from [audio] voice.CODE or a form "
+		    "is not installed; the default voice reads instead");
+		free(u->voice_bad);
+		u->voice_bad = xstrdup(u->voice_said);
+		if (u->said_code)
+			ui_listen_code(u);
+		else
+			say_screen(u);
 	}
 	xasprintf(&sig, "%d %d %zu %d %d %d %s %s", u->mode,
 	    (int)session_screen(u->s), session_page(u->s), u->focus, u->confirm,

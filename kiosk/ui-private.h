@@ -91,6 +91,9 @@ struct ui {
 	int			 listened;	/* pressed Listen this visit */
 	char			*listen_sig;	/* the screen last seen */
 	char			*listen_why;	/* the helper's last failure, logged */
+	char			*voice_said;	/* the voice of the last reading */
+	int			 said_code;	/* ... which was the claim code */
+	char			*voice_bad;	/* a voice the helper lacks */
 	char			*listen_words[CONFIG_MAX_LANGS];
 
 	struct hit		 hits[MAX_HITS];

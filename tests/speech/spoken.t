@@ -13,7 +13,10 @@ test-only input log (KIOSK_TEST=1 + KIOSK_TEST_SPEECH_LOG):
 - the form's settings voice::English (en) reads its English screens (the
   service screen, before a form is chosen, keeps the default en-us; the
   Bengali screens, for which the form names no voice, keep bn), and
-  [audio] voice.en in the config wins over it."""
+  [audio] voice.en in the config wins over it;
+- a voice the kiosk does not have (the helper answers "unknown voice")
+  is followed by the same text in the language's own voice, and the log
+  says so without naming the voice."""
 import os
 import re
 import sys
@@ -140,6 +143,46 @@ try:
     t.ok(new and new[0][0] == "en" and "Yes, it is" in new[0][1],
          "the config's voice.en wins over the form's", new)
     k.stop()
+
+    # A voice the kiosk does not have: the helper answers "unknown voice",
+    # and the language's own voice reads the same text again.
+    with open(w.config, "a") as f:
+        f.write("voice.en = zz-novoice\n")
+    k = Kiosk(w.config, 100, 30, env={"KIOSK_TEST": "1",
+                                      "KIOSK_TEST_SPEECH_LOG": log})
+    k.wait("F3: listen", 10)
+    k.keys("1", "Enter")
+    k.wait("Spoken test", 5)
+    k.keys("1", "Enter")
+    k.wait("Is the ID OK", 5)
+    before = len(entries(log))
+    k.keys("F3")
+    end = time.time() + 5
+    while time.time() < end and len(entries(log)) < before + 2:
+        time.sleep(0.1)
+    new = entries(log)[before:]
+    t.ok(len(new) == 2 and new[0][0] == "zz-novoice" and
+         new[1][0] == "en-us" and new[1][1] == new[0][1] and
+         "Yes, it is" in new[1][1],
+         "a voice that is not installed: en-us reads the text again", new)
+    k.keys("F2")            # another screen stops the reading
+    k.wait("বাংলা", 5)
+    k.keys("1", "Enter")
+    k.wait("Is the ID OK", 5)
+    time.sleep(0.5)
+    new = listen(k, log)
+    t.ok(len(new) == 1 and new[0][0] == "en-us",
+         "the next Listen goes to en-us at once", new)
+    k.stop()
+    klog = ""
+    for root, _dirs, files in os.walk(w.data):
+        for name in files:
+            if name.endswith(".log"):
+                klog += open(os.path.join(root, name),
+                             errors="replace").read()
+    t.ok("is not installed" in klog and "zz-novoice" not in klog,
+         "the log says a voice is missing, without naming it (it would "
+         "name the resident's language)", klog[-500:])
 finally:
     if os.environ.get("KEEP"):
         print("# kept " + w.dir)
