@@ -6,7 +6,6 @@
  * and prints what happened. It never speaks a resident's data: staff and
  * tests give the text.
  */
-#include <dirent.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -183,22 +182,17 @@ sample(const struct config *cfg, struct speech **sp, int i,
 static int
 form_voices(const struct config *cfg, struct speech **sp)
 {
-	DIR *d;
-	struct dirent *de;
 	struct form *f;
 	const char *fv;
-	char *path, *cause, *head;
-	size_t len;
+	char **names, *path, *cause, *head;
+	size_t n, k;
 	int i, failed = 0;
 
-	if ((d = opendir(cfg->forms_dir)) == NULL)
+	if ((names = cmd_form_files(cfg->forms_dir, &n)) == NULL)
 		return 0;
-	while ((de = readdir(d)) != NULL) {
-		len = strlen(de->d_name);
-		if (len < 5 || strcmp(de->d_name + len - 4, ".csv") != 0 ||
-		    de->d_name[0] == '.')
-			continue;
-		xasprintf(&path, "%s/%s", cfg->forms_dir, de->d_name);
+	for (k = 0; k < n; k++) {
+		xasprintf(&path, "%s/%s", cfg->forms_dir, names[k]);
+		free(names[k]);
 		cause = NULL;
 		f = form_load(path, &cause);
 		free(cause);
@@ -219,7 +213,7 @@ form_voices(const struct config *cfg, struct speech **sp)
 		}
 		form_free(f);
 	}
-	closedir(d);
+	free(names);
 	return failed;
 }
 
