@@ -1422,13 +1422,13 @@ expr_parse_number(const char *s, double *out)
 
 /*
  * Seconds into day `days` of a time "HH:MM:SS[.fff][Z|+hh:mm|-hh:mm]"
- * (already read: hh, mm, ss), in UTC: with an offset, as it says (ODK's
- * decimal-date-time); without one, in the kiosk's time zone.
+ * (already read: hh, mm, ss; z is what follows them), in UTC: with an
+ * offset, as it says (ODK's decimal-date-time); without one, in the
+ * kiosk's time zone.
  */
 static double
-datetime_secs(const char *t, int hh, int mm, int ss, double days)
+datetime_secs(const char *z, int hh, int mm, int ss, double days)
 {
-	const char *z = t + 8;
 	double secs = hh * 3600.0 + mm * 60.0 + ss, frac = 0, scale = 0.1;
 	int oh, om;
 	time_t guess;
@@ -1453,7 +1453,7 @@ static double
 str_to_num(const char *s)
 {
 	double n;
-	int y, m, d, hh, mm, ss;
+	int y, m, d, hh, mm, ss, end;
 
 	if (expr_parse_number(s, &n) == 0)
 		return n;
@@ -1461,10 +1461,10 @@ str_to_num(const char *s)
 	if (strlen(s) >= 10 && expr_parse_date(s, &y, &m, &d) == 0) {
 		n = (double)days_from_civil(y, (unsigned)m, (unsigned)d);
 		/* In whole milliseconds, as JavaRosa and Web Forms count. */
-		if (s[10] == 'T' && sscanf(s + 11, "%d:%d:%d", &hh, &mm,
-		    &ss) == 3)
-			n = (n * 86400000.0 + round(datetime_secs(s + 11, hh,
-			    mm, ss, n) * 1000.0)) / 86400000.0;
+		if (s[10] == 'T' && sscanf(s + 11, "%d:%d:%d%n", &hh, &mm,
+		    &ss, &end) == 3)
+			n = (n * 86400000.0 + round(datetime_secs(s + 11 + end,
+			    hh, mm, ss, n) * 1000.0)) / 86400000.0;
 		else if (s[10] != '\0')
 			return NAN;
 		return n;
@@ -1509,7 +1509,12 @@ num_to_str(double n)
 		xasprintf(&s, "%.0f", n == 0 ? 0.0 : n);
 		return s;
 	}
+	/* The shortest form that reads back as n (as Web Forms prints). */
 	xasprintf(&s, "%.15g", n);
+	if (strtod(s, NULL) != n) {
+		free(s);
+		xasprintf(&s, "%.16g", n);
+	}
 	if (strtod(s, NULL) != n) {
 		free(s);
 		xasprintf(&s, "%.17g", n);

@@ -18,6 +18,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *, size_t);
 
 static char *vals[4];
 
+static const char *value(void *, int, size_t);
+
 static int
 resolve(void *arg, const char *name)
 {
@@ -29,7 +31,22 @@ resolve(void *arg, const char *name)
 		return 2;
 	if (strcmp(name, "/name") == 0)
 		return 3;
+	/* A path resolved from the question (../a, current()/../b). */
+	if (strcmp(name, "%../a") == 0)
+		return 0;
+	if (strcmp(name, "%../b") == 0)
+		return 1;
 	return -1;
+}
+
+/* indexed-repeat() with (group, index) pairs. */
+static const char *
+value_in(void *arg, int ref, const int *groups, const size_t *idx, size_t n)
+{
+	(void)arg;
+	if (n == 0 || groups[0] < 0 || idx[0] == 0)
+		return "";
+	return value(arg, ref, idx[n - 1] - 1);
 }
 
 static const char *
@@ -58,7 +75,7 @@ int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t len)
 {
 	struct expr_env env = { NULL, value, count, label, 1700000000,
-	    NULL, NULL, NULL, NULL, NULL, NULL };
+	    NULL, NULL, NULL, NULL, NULL, value_in };
 	struct expr *e;
 	char *text, *line, *save = NULL, *cause = NULL, *s;
 	int i;

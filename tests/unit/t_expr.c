@@ -421,6 +421,11 @@ main(void)
 	is_ev("decimal-date-time('1970-01-01T06:00:00-06:00')", "0.5");
 	is_ev("decimal-date-time('1970-01-02T00:00:00+12:00')", "0.5");
 	is_ev("decimal-date-time('1970-01-01T12:00:00.000')", "0.5");
+	/* Numbers print in their shortest exact form (Java, Web Forms). */
+	is_ev("pi()", "3.141592653589793");
+	/* A time shorter than HH:MM:SS is read where it ends (fuzz_expr). */
+	is_ev("decimal-date-time('1970-01-01T12:0:0')", "0.5");
+	is_ev("decimal-date-time('1970-01-01T12:00:3')", "0.5000347222222222");
 	/* regex(): Java classes, never a silent literal "d" (issue 16). */
 	is_ev("regex('123', '^\\d{3}$')", "true");
 	is_ev("regex('ddd', '^\\d{3}$')", "false");
