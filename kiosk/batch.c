@@ -285,17 +285,14 @@ batch_parse(const unsigned char *d, size_t len, struct batch *b, int *why,
 	return batch_parse_flags(d, len, b, 0, why, cause);
 }
 
-int
-batch_parse_flags(const unsigned char *d, size_t len, struct batch *b,
-    int flags, int *why, char **cause)
+/* The fixed header's fields, after the signature holds. */
+static int
+parse_header(const unsigned char *d, size_t len, struct batch *b, int *why,
+    char **cause)
 {
-	struct hash_check hc;
-	unsigned char *bad;
-	const unsigned char *e;
-	uint64_t total, count;
-	size_t i, nlen;
+	uint64_t count;
+	size_t nlen;
 
-	memset(b, 0, sizeof *b);
 	memcpy(b->kiosk_pk, d + 8, 32);
 	if (d[114] != 0 || d[115] != 0)
 		return manifest_fail(why, cause, "unknown flags");
@@ -320,8 +317,23 @@ batch_parse_flags(const unsigned char *d, size_t len, struct batch *b,
 	if (count > (len - BATCH_HDR_LEN) / BATCH_ENT_LEN)
 		return manifest_fail(why, cause, "more records than bytes");
 	b->count = (size_t)count;
+	return 0;
+}
+
+/*
+ * The manifest's entries: seqs rising from first to last, possible
+ * lengths that add up to the file's exactly. b->ent is allocated.
+ */
+static int
+parse_manifest(const unsigned char *d, size_t len, struct batch *b,
+    int flags, int *why, char **cause)
+{
+	const unsigned char *e;
+	uint64_t total;
+	size_t i;
+
 	b->ent = xcalloc(b->count, sizeof *b->ent);
-	total = BATCH_HDR_LEN + (uint64_t)BATCH_ENT_LEN * count;
+	total = BATCH_HDR_LEN + (uint64_t)BATCH_ENT_LEN * b->count;
 	for (i = 0; i < b->count; i++) {
 		e = d + BATCH_HDR_LEN + i * BATCH_ENT_LEN;
 		b->ent[i].seq = le64_get(e);
@@ -330,53 +342,70 @@ batch_parse_flags(const unsigned char *d, size_t len, struct batch *b,
 		memcpy(b->ent[i].hash, e + 20, 32);
 		if ((i == 0 && b->ent[i].seq != b->first) ||
 		    (i > 0 && b->ent[i].seq <= b->ent[i - 1].seq) ||
-		    (i == b->count - 1 && b->ent[i].seq != b->last)) {
-			batch_clear(b);
+		    (i == b->count - 1 && b->ent[i].seq != b->last))
 			return manifest_fail(why, cause, "sequence numbers out "
 			    "of order or outside the range");
-		}
-		if (!vault_seal_len_ok(b->ent[i].len)) {
-			batch_clear(b);
+		if (!vault_seal_len_ok(b->ent[i].len))
 			return manifest_fail(why, cause, "a record has an "
 			    "impossible length");
-		}
 		b->ent[i].off = total;
 		b->ent[i].data = (flags & BATCH_NO_DATA) ? NULL : d + total;
 		total += b->ent[i].len;
-		if (total > len) {
-			batch_clear(b);
+		if (total > len)
 			return manifest_fail(why, cause, "record lengths run "
 			    "past the end of the file");
-		}
 	}
-	if (total != len) {
-		batch_clear(b);
+	if (total != len)
 		return manifest_fail(why, cause, "bytes left over after the "
 		    "last record");
-	}
-	if (flags & BATCH_NO_DATA) {
-		vault_hash(b->file_hash, 32, d, (size_t)manifest_end(d));
-		return 0;
-	}
-	/* Hashing is most of the work: on every core, then in order. */
+	return 0;
+}
+
+/*
+ * Each sealed record against its hash in the manifest. Hashing is most of
+ * the work: on every core, then in order. With BATCH_KEEP_DAMAGED a
+ * mismatch marks the entry damaged instead of failing.
+ */
+static int
+check_records(struct batch *b, int flags, int *why, char **cause)
+{
+	struct hash_check hc;
+	unsigned char *bad;
+	size_t i;
+	int rc = 0;
+
 	bad = xcalloc(b->count ? b->count : 1, 1);
 	hc.b = b;
 	hc.bad = bad;
 	par_for(b->count, hash_check, &hc);
-	for (i = 0; i < b->count; i++) {
+	for (i = 0; i < b->count && rc == 0; i++) {
 		if (bad[i] && (flags & BATCH_KEEP_DAMAGED))
 			b->ent[i].damaged = 1;
 		else if (bad[i]) {
-			free(bad);
 			*why = BATCH_E_RECORD_HASH;
 			xasprintf(cause, "record hash: sealed record seq %llu "
 			    "does not match the manifest",
 			    (unsigned long long)b->ent[i].seq);
-			batch_clear(b);
-			return -1;
+			rc = -1;
 		}
 	}
 	free(bad);
+	return rc;
+}
+
+int
+batch_parse_flags(const unsigned char *d, size_t len, struct batch *b,
+    int flags, int *why, char **cause)
+{
+	memset(b, 0, sizeof *b);
+	if (parse_header(d, len, b, why, cause) != 0)
+		return -1;
+	if (parse_manifest(d, len, b, flags, why, cause) != 0 ||
+	    (!(flags & BATCH_NO_DATA) && check_records(b, flags, why,
+	    cause) != 0)) {
+		batch_clear(b);
+		return -1;
+	}
 	vault_hash(b->file_hash, 32, d, (size_t)manifest_end(d));
 	return 0;
 }

@@ -431,19 +431,12 @@ handler(void *arg, const char *section, const char *key, const char *v)
 	return 0;
 }
 
-struct config *
-config_load(const char *path, char **cause)
+/* A config with every default that the file may change. */
+static struct config *
+config_defaults(const char *path)
 {
-	struct parse p;
 	struct config *cfg;
-	char *slash;
-	int r, i;
 
-	if (access(path, R_OK) != 0) {
-		xasprintf(cause, "%s: cannot read config file: %s", path,
-		    strerror(errno));
-		return NULL;
-	}
 	cfg = xcalloc(1, sizeof *cfg);
 	cfg->path = xstrdup(path);
 	cfg->idle_timeout = 120;
@@ -456,7 +449,61 @@ config_load(const char *path, char **cause)
 	cfg->audio_rate = 160;
 	cfg->audio_volume = 100;
 	cfg->usb_roots = xstrdup("/media /run/media /mnt");
+	return cfg;
+}
 
+/* Once the file is read: what it must set, and defaults that depend. */
+static int
+config_complete(struct config *cfg, const char *path, char **cause)
+{
+	if (cfg->name == NULL)
+		cfg->name = xstrdup("kiosk");
+	if (cfg->demo_stick != NULL && !cfg->demo) {
+		/* A folder is no stick: only a demo may export to one. */
+		xasprintf(cause, "%s: [kiosk] demo_stick works only with "
+		    "demo = yes; a real kiosk exports to a mounted USB stick",
+		    path);
+		return -1;
+	}
+	if (cfg->data_dir == NULL) {
+		xasprintf(cause, "%s: [kiosk] data_dir is not set", path);
+		return -1;
+	}
+	if (cfg->forms_dir == NULL) {
+		xasprintf(cause, "%s: [kiosk] forms_dir is not set", path);
+		return -1;
+	}
+	if (cfg->nlangs == 0) {
+		xasprintf(cause, "%s: [kiosk] languages is not set", path);
+		return -1;
+	}
+	if (cfg->office_pub == NULL) {
+		xasprintf(cause, "%s: [office] public_key is not set", path);
+		return -1;
+	}
+	if (cfg->printer_profiles_dir == NULL) {
+		if (access("printers/receipt-80mm.profile", R_OK) == 0)
+			cfg->printer_profiles_dir = xstrdup("printers");
+		else
+			cfg->printer_profiles_dir = xstrdup(DATADIR "/printers");
+	}
+	return 0;
+}
+
+struct config *
+config_load(const char *path, char **cause)
+{
+	struct parse p;
+	struct config *cfg;
+	char *slash;
+	int r;
+
+	if (access(path, R_OK) != 0) {
+		xasprintf(cause, "%s: cannot read config file: %s", path,
+		    strerror(errno));
+		return NULL;
+	}
+	cfg = config_defaults(path);
 	memset(&p, 0, sizeof p);
 	p.cfg = cfg;
 	p.dir = xstrdup(path);
@@ -482,52 +529,11 @@ config_load(const char *path, char **cause)
 		config_free(cfg);
 		return NULL;
 	}
-	if (cfg->name == NULL)
-		cfg->name = xstrdup("kiosk");
-	if (cfg->demo_stick != NULL && !cfg->demo) {
-		/* A folder is no stick: only a demo may export to one. */
-		xasprintf(cause, "%s: [kiosk] demo_stick works only with "
-		    "demo = yes; a real kiosk exports to a mounted USB stick",
-		    path);
-		goto fail;
-	}
-	if (cfg->data_dir == NULL) {
-		xasprintf(cause, "%s: [kiosk] data_dir is not set", path);
-		goto fail;
-	}
-	if (cfg->forms_dir == NULL) {
-		xasprintf(cause, "%s: [kiosk] forms_dir is not set", path);
-		goto fail;
-	}
-	if (cfg->nlangs == 0) {
-		xasprintf(cause, "%s: [kiosk] languages is not set", path);
-		goto fail;
-	}
-	for (i = 0; i < cfg->noffice_langs; i++) {
-		const char *code = cfg->office_langs[i].lang;
-
-		if (!config_has_lang(cfg, code)) {
-			/* A typo would leave the default in its place. */
-			xasprintf(cause, "%s: [office] name.%s, address.%s or "
-			    "hours.%s: %s is not in [kiosk] languages", path,
-			    code, code, code, code);
-			goto fail;
-		}
-	}
-	if (cfg->office_pub == NULL) {
-		xasprintf(cause, "%s: [office] public_key is not set", path);
-		goto fail;
-	}
-	if (cfg->printer_profiles_dir == NULL) {
-		if (access("printers/receipt-80mm.profile", R_OK) == 0)
-			cfg->printer_profiles_dir = xstrdup("printers");
-		else
-			cfg->printer_profiles_dir = xstrdup(DATADIR "/printers");
+	if (config_complete(cfg, path, cause) != 0) {
+		config_free(cfg);
+		return NULL;
 	}
 	return cfg;
-fail:
-	config_free(cfg);
-	return NULL;
 }
 
 void

@@ -640,36 +640,39 @@ outbox_waiting(struct outbox *ob, long *n, char **cause)
 	return store_count_envelopes(ob->store, n, cause);
 }
 
-/* Apply an ack; stale_ok: an ack older than one applied is not an error. */
+/* Read the ack at path: signed by our office, for this kiosk. */
 static int
-apply_ack(struct outbox *ob, const char *path, int stale_ok, long *deleted,
-    char **cause)
+ack_load(struct outbox *ob, const char *path, struct ack *a, char **cause)
 {
-	struct store_head h;
-	struct ack a;
 	unsigned char *d = NULL;
 	size_t len;
 	char *why = NULL;
 	int rc = -1;
 
-	*deleted = 0;
 	if (durable_load(path, 4096, &d, &len, cause) != 0)
 		return -1;
-	if (ack_read(d, len, ob->office.sign_pk, &a, &why) != 0) {
+	if (ack_read(d, len, ob->office.sign_pk, a, &why) != 0) {
 		xasprintf(cause, "%s: refused: %s", path, why);
 		free(why);
-		goto out;
-	}
-	if (memcmp(a.kiosk_pk, ob->id.pk, 32) != 0) {
+	} else if (memcmp(a->kiosk_pk, ob->id.pk, 32) != 0)
 		xasprintf(cause, "%s: refused: the acknowledgement is for "
 		    "another kiosk", path);
-		goto out;
-	}
-	if (store_begin(ob->store, cause) != 0)
-		goto out;
-	if (store_get_head(ob->store, &h, cause) != 0)
-		goto rollback;
-	if (a.acked_through >= h.next_seq) {
+	else
+		rc = 0;
+	free(d);
+	return rc;
+}
+
+/*
+ * Never delete what this kiosk did not issue, or did not export: an ack
+ * past either covers records the office got from somewhere else, signed
+ * with this kiosk's key: a copy of kiosk.id and kiosk.db (a clone).
+ */
+static int
+ack_numbers_ok(const char *path, const struct ack *a,
+    const struct store_head *h, char **cause)
+{
+	if (a->acked_through >= h->next_seq) {
 		xasprintf(cause, "%s: refused, nothing deleted: it "
 		    "acknowledges submission %llu, but this kiosk has only "
 		    "issued up to %llu. The office received numbers this kiosk "
@@ -677,16 +680,11 @@ apply_ack(struct outbox *ob, const char *path, int stale_ok, long *deleted,
 		    "and kiosk.db were copied, or the office was sent a forged "
 		    "batch). Tell the office, and remove this file from the "
 		    "stick (see README, \"A refused acknowledgement\")", path,
-		    (unsigned long long)a.acked_through,
-		    (unsigned long long)(h.next_seq - 1));
-		goto rollback;
+		    (unsigned long long)a->acked_through,
+		    (unsigned long long)(h->next_seq - 1));
+		return 0;
 	}
-	/*
-	 * Never delete what this kiosk did not export: an ack past that
-	 * covers records the office got from somewhere else, signed with
-	 * this kiosk's key: a copy of kiosk.id and kiosk.db (a clone).
-	 */
-	if (a.acked_through > h.exported_through) {
+	if (a->acked_through > h->exported_through) {
 		xasprintf(cause, "%s: refused, nothing deleted: it "
 		    "acknowledges submissions up to %llu, but this kiosk has "
 		    "exported only up to %llu. The office received "
@@ -695,23 +693,41 @@ apply_ack(struct outbox *ob, const char *path, int stale_ok, long *deleted,
 		    "was sent a forged batch). Tell the office, and remove "
 		    "this file from the stick (see README, \"A refused "
 		    "acknowledgement\")", path,
-		    (unsigned long long)a.acked_through,
-		    (unsigned long long)h.exported_through,
-		    (unsigned long long)h.exported_through + 1,
-		    (unsigned long long)a.acked_through);
-		goto rollback;
+		    (unsigned long long)a->acked_through,
+		    (unsigned long long)h->exported_through,
+		    (unsigned long long)h->exported_through + 1,
+		    (unsigned long long)a->acked_through);
+		return 0;
 	}
+	return 1;
+}
+
+/* Apply an ack; stale_ok: an ack older than one applied is not an error. */
+static int
+apply_ack(struct outbox *ob, const char *path, int stale_ok, long *deleted,
+    char **cause)
+{
+	struct store_head h;
+	struct ack a;
+
+	*deleted = 0;
+	if (ack_load(ob, path, &a, cause) != 0)
+		return -1;
+	if (store_begin(ob->store, cause) != 0)
+		return -1;
+	if (store_get_head(ob->store, &h, cause) != 0 ||
+	    !ack_numbers_ok(path, &a, &h, cause))
+		goto rollback;
 	if (a.counter <= h.ack_counter) {
 		store_rollback(ob->store);
 		if (stale_ok) {
 			/* -1: this very ack again; -2: an older one. */
 			*deleted = a.counter == h.ack_counter ? -1 : -2;
-			rc = 0;
-			goto out;
+			return 0;
 		}
 		xasprintf(cause, "%s: refused: an acknowledgement as new or "
 		    "newer was already applied (replayed?)", path);
-		goto out;
+		return -1;
 	}
 	if (store_delete_through(ob->store, a.acked_through, deleted,
 	    cause) != 0)
@@ -722,16 +738,13 @@ apply_ack(struct outbox *ob, const char *path, int stale_ok, long *deleted,
 	if (store_set_head(ob->store, &h, cause) != 0)
 		goto rollback;
 	if (store_commit(ob->store, cause) != 0)
-		goto out;
+		return -1;
 	if (*deleted > 0 && store_compact(ob->store, cause) != 0)
-		goto out;
-	rc = 0;
-	goto out;
+		return -1;
+	return 0;
 rollback:
 	store_rollback(ob->store);
-out:
-	free(d);
-	return rc;
+	return -1;
 }
 
 int

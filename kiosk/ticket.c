@@ -157,30 +157,98 @@ trim(char *s)
 	return s;
 }
 
+/* A profile's numbers: where each goes in the profile, and its range. */
+static const struct {
+	const char	*key;
+	size_t		 off;
+	double		 min, max;
+} profile_nums[] = {
+	{ "width_mm", offsetof(struct ticket_profile, width_mm), 20, 1000 },
+	{ "height_mm", offsetof(struct ticket_profile, height_mm), 0, 2000 },
+	{ "margin_mm", offsetof(struct ticket_profile, margin_mm), 0, 50 },
+	{ "title_pt", offsetof(struct ticket_profile, title_pt), 4, 72 },
+	{ "code_pt", offsetof(struct ticket_profile, code_pt), 4, 96 },
+	{ "body_pt", offsetof(struct ticket_profile, body_pt), 4, 48 },
+	{ "small_pt", offsetof(struct ticket_profile, small_pt), 4, 48 },
+	{ "qr_module_mm", offsetof(struct ticket_profile, qr_module_mm),
+	    0.1, 5 },
+	{ "dpi", offsetof(struct ticket_profile, dpi), 72, 2400 },
+};
+
+/* One line of a profile file (lineno of path), comments and blanks too. */
+static int
+profile_line(struct ticket_profile *p, const char *path, int lineno,
+    char *line, int *have_width, char **cause)
+{
+	char *key, *v, *eq;
+	size_t i;
+
+	line = trim(line);
+	if (*line == '\0' || *line == '#' || *line == ';')
+		return 0;
+	if ((eq = strchr(line, '=')) == NULL) {
+		xasprintf(cause, "%s:%d: expected key = value", path, lineno);
+		return -1;
+	}
+	*eq = '\0';
+	key = trim(line);
+	v = trim(eq + 1);
+	if (strcmp(key, "name") == 0)	/* informational: the file names it */
+		return 0;
+	if (strcmp(key, "media") == 0) {
+		if (strlen(v) >= sizeof p->media) {
+			xasprintf(cause, "%s:%d: media is too long", path,
+			    lineno);
+			return -1;
+		}
+		snprintf(p->media, sizeof p->media, "%s", v);
+		return 0;
+	}
+	for (i = 0; i < nitems(profile_nums); i++) {
+		if (strcmp(key, profile_nums[i].key) == 0)
+			break;
+	}
+	if (i == nitems(profile_nums)) {
+		xasprintf(cause, "%s:%d: unknown key \"%s\"", path, lineno,
+		    key);
+		return -1;
+	}
+	if (profile_number(path, lineno, key, v, profile_nums[i].min,
+	    profile_nums[i].max, (double *)((char *)p + profile_nums[i].off),
+	    cause) != 0)
+		return -1;
+	if (strcmp(key, "width_mm") == 0)
+		*have_width = 1;
+	return 0;
+}
+
+/* The whole profile: a width, and room inside the margins. */
+static int
+profile_check(const struct ticket_profile *p, const char *path,
+    int have_width, char **cause)
+{
+	if (!have_width) {
+		xasprintf(cause, "%s: width_mm is missing", path);
+		return -1;
+	}
+	if (p->width_mm - 2 * p->margin_mm < 20) {
+		xasprintf(cause, "%s: margins leave less than 20 mm", path);
+		return -1;
+	}
+	if (p->height_mm != 0 && p->height_mm - 2 * p->margin_mm < 20) {
+		xasprintf(cause, "%s: height_mm is too small", path);
+		return -1;
+	}
+	return 0;
+}
+
 int
 ticket_profile_load(const char *dir, const char *name,
     struct ticket_profile *p, char **cause)
 {
 	struct buf b = { 0 };
-	char *path = NULL, *line, *next, *key, *v, *eq;
+	char *path = NULL, *line, *next;
 	int lineno = 0, rc = -1, have_width = 0;
-	size_t i;
-	static const struct {
-		const char	*key;
-		size_t		 off;
-		double		 min, max;
-	} nums[] = {
-		{ "width_mm", offsetof(struct ticket_profile, width_mm), 20, 1000 },
-		{ "height_mm", offsetof(struct ticket_profile, height_mm), 0, 2000 },
-		{ "margin_mm", offsetof(struct ticket_profile, margin_mm), 0, 50 },
-		{ "title_pt", offsetof(struct ticket_profile, title_pt), 4, 72 },
-		{ "code_pt", offsetof(struct ticket_profile, code_pt), 4, 96 },
-		{ "body_pt", offsetof(struct ticket_profile, body_pt), 4, 48 },
-		{ "small_pt", offsetof(struct ticket_profile, small_pt), 4, 48 },
-		{ "qr_module_mm", offsetof(struct ticket_profile, qr_module_mm),
-		    0.1, 5 },
-		{ "dpi", offsetof(struct ticket_profile, dpi), 72, 2400 },
-	};
 
 	if (name == NULL || *name == '\0' || strchr(name, '/') != NULL ||
 	    name[0] == '.' || strlen(name) >= sizeof p->name) {
@@ -205,58 +273,12 @@ ticket_profile_load(const char *dir, const char *name,
 		lineno++;
 		if ((next = strchr(line, '\n')) != NULL)
 			*next++ = '\0';
-		line = trim(line);
-		if (*line == '\0' || *line == '#' || *line == ';')
-			continue;
-		if ((eq = strchr(line, '=')) == NULL) {
-			xasprintf(cause, "%s:%d: expected key = value", path,
-			    lineno);
-			goto out;
-		}
-		*eq = '\0';
-		key = trim(line);
-		v = trim(eq + 1);
-		if (strcmp(key, "name") == 0) {
-			/* Informational: the file name is the profile's name. */
-			continue;
-		}
-		if (strcmp(key, "media") == 0) {
-			if (strlen(v) >= sizeof p->media) {
-				xasprintf(cause, "%s:%d: media is too long",
-				    path, lineno);
-				goto out;
-			}
-			snprintf(p->media, sizeof p->media, "%s", v);
-			continue;
-		}
-		for (i = 0; i < nitems(nums); i++) {
-			if (strcmp(key, nums[i].key) == 0)
-				break;
-		}
-		if (i == nitems(nums)) {
-			xasprintf(cause, "%s:%d: unknown key \"%s\"", path,
-			    lineno, key);
-			goto out;
-		}
-		if (profile_number(path, lineno, key, v, nums[i].min,
-		    nums[i].max, (double *)((char *)p + nums[i].off),
+		if (profile_line(p, path, lineno, line, &have_width,
 		    cause) != 0)
 			goto out;
-		if (strcmp(key, "width_mm") == 0)
-			have_width = 1;
 	}
-	if (!have_width) {
-		xasprintf(cause, "%s: width_mm is missing", path);
+	if (profile_check(p, path, have_width, cause) != 0)
 		goto out;
-	}
-	if (p->width_mm - 2 * p->margin_mm < 20) {
-		xasprintf(cause, "%s: margins leave less than 20 mm", path);
-		goto out;
-	}
-	if (p->height_mm != 0 && p->height_mm - 2 * p->margin_mm < 20) {
-		xasprintf(cause, "%s: height_mm is too small", path);
-		goto out;
-	}
 	rc = 0;
 out:
 	free(path);
