@@ -920,6 +920,18 @@ value_has(const char *value, const char *name)
 	return 0;
 }
 
+int
+session_chosen(const struct session *s, size_t item,
+    const struct form_choice *c)
+{
+	const char *v = form_state_value(s->state, item);
+
+	if (qtype_of(form_state_item(s->state, item)->q->type)->widget ==
+	    QW_MANY)
+		return value_has(v, c->name);
+	return strcmp(v, c->name) == 0;
+}
+
 /* Tick name in a select_multiple value, or untick it. */
 static void
 toggle_value(struct session *s, size_t item, const char *name)

@@ -138,6 +138,9 @@ char		*session_hint(const struct session *, size_t item);
 /* The choices the item offers now (choice_filter applied). */
 size_t		 session_choices(const struct session *, size_t item,
 		    const struct form_choice ***out);
+/* Is choice c (one of session_choices) chosen in the item's answer? */
+int		 session_chosen(const struct session *, size_t item,
+		    const struct form_choice *c);
 /* Is the item's answer acceptable as it stands (form checks only)? */
 int		 session_item_ok(const struct session *, size_t item);
 

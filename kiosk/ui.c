@@ -606,22 +606,6 @@ choice_label(struct ui *u, const struct form_choice *c)
 	return session_text(u->s, &c->label);
 }
 
-/* Is choice name in the space-separated value? */
-static int
-value_has(const char *value, const char *name)
-{
-	size_t n = strlen(name);
-	const char *p = value;
-
-	while ((p = strstr(p, name)) != NULL) {
-		if ((p == value || p[-1] == ' ') &&
-		    (p[n] == ' ' || p[n] == '\0'))
-			return 1;
-		p += n;
-	}
-	return 0;
-}
-
 static void
 pick_choice(struct ui *u, size_t item, int idx)
 {
@@ -899,8 +883,7 @@ draw_choices(struct ui *u, size_t item, enum qtype_widget widget, int pos,
 	checked = xreallocarray(NULL, (size_t)n + 1, sizeof *checked);
 	for (i = 0; i < n; i++) {
 		labels[i] = choice_label(u, ch[i]);
-		checked[i] = widget == QW_ONE ?
-		    strcmp(v, ch[i]->name) == 0 : value_has(v, ch[i]->name);
+		checked[i] = session_chosen(u->s, item, ch[i]);
 	}
 	if (focused) {
 		if (err)
@@ -1170,9 +1153,7 @@ draw_review(struct ui *u)
 
 			nch = session_choices(u->s, items[i], &ch);
 			for (j = 0; j < nch; j++) {
-				if (!(q->type == FT_SELECT_ONE ?
-				    strcmp(v, ch[j]->name) == 0 :
-				    value_has(v, ch[j]->name)))
+				if (!session_chosen(u->s, items[i], ch[j]))
 					continue;
 				if (!first)
 					buf_adds(&b, list_sep());

@@ -42,10 +42,13 @@ static const char visit_csv[] =
     ",text,phone,Phone,Teléfono,,,\n"
     ",text,email,Email,Correo,,,\n"
     ",end_group,contact,,,,,\n"
+    ",select_multiple papers,papers,Papers?,¿Papeles?,,,\n"
     "choices\n"
     ",list_name,name,label::English (en),label::Español (es)\n"
     ",yn,yes,Yes,Sí\n"
     ",yn,no,No,No\n"
+    ",papers,id,ID,Identificación\n"
+    ",papers,lease,Lease,Contrato\n"
     "settings\n"
     ",form_id,version,form_title::English (en),form_title::Español (es),"
     "next_steps::English (en),ticket_show_service,menu_order\n"
@@ -200,6 +203,7 @@ answer_page(struct session *s, const char *name, const char *value)
 static void
 visit_pages(struct session *s)
 {
+	const struct form_choice **ch;
 	char *msg = NULL;
 	int at, total;
 	long item;
@@ -234,7 +238,7 @@ visit_pages(struct session *s)
 	    page_is(s, "kids", NULL) && !session_back_leaves(s),
 	    "next: the second page");
 	session_progress(s, &at, &total);
-	ok(at == 2 && total == 3, "progress 2 / 3 (nkids is not relevant "
+	ok(at == 2 && total == 4, "progress 2 / 4 (nkids is not relevant "
 	    "yet), got %d / %d", at, total);
 	item = item_named(s, "kids");
 	session_choose(s, (size_t)item, 0);
@@ -243,7 +247,7 @@ visit_pages(struct session *s)
 	ok(session_next(s, &msg) == 0 && page_is(s, "nkids", NULL),
 	    "next: a question made relevant by the answer");
 	session_progress(s, &at, &total);
-	ok(at == 3 && total == 4, "progress 3 / 4, got %d / %d", at, total);
+	ok(at == 3 && total == 5, "progress 3 / 5, got %d / %d", at, total);
 	answer_page(s, "nkids", "x");
 	ok(session_next(s, &msg) == -1 && msg != NULL &&
 	    page_is(s, "nkids", NULL) &&
@@ -260,6 +264,19 @@ visit_pages(struct session *s)
 	ok(session_next(s, &msg) == 0 && page_is(s, "phone", "email"),
 	    "next again");
 	answer_page(s, "phone", PHONE);
+	ok(session_next(s, &msg) == 0 && page_is(s, "papers", NULL),
+	    "next: a select_multiple");
+	item = item_named(s, "papers");
+	session_choose(s, (size_t)item, 0);
+	session_choose(s, (size_t)item, 1);
+	ok(strcmp(session_value(s, (size_t)item), "id lease") == 0,
+	    "choose ticks one, then another");
+	session_choose(s, (size_t)item, 0);
+	ok(strcmp(session_value(s, (size_t)item), "lease") == 0 &&
+	    session_choices(s, (size_t)item, &ch) == 2 &&
+	    !session_chosen(s, (size_t)item, ch[0]) &&
+	    session_chosen(s, (size_t)item, ch[1]),
+	    "choose again unticks; session_chosen says which are ticked");
 	ok(session_next(s, &msg) == 0 && session_screen(s) == SESSION_REVIEW,
 	    "next on the last page: REVIEW");
 }
@@ -272,13 +289,14 @@ visit_review(struct session *s)
 	char *msg = NULL;
 
 	n = session_review_items(s, &items);
-	ok(n == 5, "review: name, kids, nkids, phone, email (got %zu)", n);
+	ok(n == 6, "review: name, kids, nkids, phone, email, papers (got %zu)",
+	    n);
 	for (i = 0; i < n; i++)
 		if (strcmp(session_question(s, items[i])->name, "kids") == 0)
 			kids = items[i];
 	free(items);
 	session_back(s);
-	ok(page_is(s, "phone", "email"), "back from REVIEW: the last page");
+	ok(page_is(s, "papers", NULL), "back from REVIEW: the last page");
 	ok(session_next(s, &msg) == 0 && session_screen(s) == SESSION_REVIEW,
 	    "and on to REVIEW again");
 
@@ -290,7 +308,7 @@ visit_review(struct session *s)
 	    "next while editing: straight back to REVIEW");
 	n = session_review_items(s, &items);
 	free(items);
-	ok(n == 4, "nkids is no longer relevant: 4 answers (got %zu)", n);
+	ok(n == 5, "nkids is no longer relevant: 5 answers (got %zu)", n);
 
 	session_lang_menu(s);
 	ok(session_screen(s) == SESSION_LANG && session_lang_menu_open(s) &&
@@ -385,7 +403,7 @@ open_sealed(struct session *s, struct vault_office_key *key,
 	free(csv);
 	buf_cstr(&b);
 	/* ... language, date, assisted_by, claim_code, name, kids, ... */
-	xasprintf(&csv, ",7,%s," NAME ",no,(not asked)," PHONE ",\r\n", claim);
+	xasprintf(&csv, ",7,%s," NAME ",no,(not asked)," PHONE ",,lease,0,1\r\n", claim);
 	ok(b.data != NULL && strstr((char *)b.data, ",visit,1,es,") != NULL &&
 	    strstr((char *)b.data, csv) != NULL, "the sealed record opens and "
 	    "holds the answers as changed, the language, the volunteer and "
@@ -408,10 +426,12 @@ pins(const struct config *cfg, struct outbox *ob)
 	int i, bad = 0;
 
 	s = session_new(cfg, ob, &cause);
+	session_load_forms(s);
 	session_pick_lang(s, "en");
 	session_pick_service(s, 0);
 	session_answer(s, (size_t)item_named(s, "name"), NAME);
-	ok(session_staff_pin(s, "000000") == -1 && session_active(s),
+	ok(session_staff_pin(s, "000000") == -1 && session_active(s) &&
+	    session_has_answers(s),
 	    "a wrong staff PIN: refused, the visit untouched");
 	for (i = 0; i < 3; i++)
 		bad += session_staff_pin(s, "000000") != -1;
