@@ -1261,6 +1261,36 @@ expr_compile(const char *src, expr_resolve_fn resolve, void *arg,
 	return e;
 }
 
+/* expr_check_indexed over the subtree n (its depth is bounded). */
+static int
+check_indexed(const struct node *n, int (*encloses)(void *, int, int),
+    void *arg, char **cause)
+{
+	size_t i;
+
+	if (n->type == N_CALL && n->f == F_INDEXED_REPEAT) {
+		for (i = 1; i < n->nargs; i += 2) {
+			if (encloses(arg, n->args[i]->ref, n->args[0]->ref))
+				continue;
+			xasprintf(cause, "indexed-repeat(): ${%s} is not a "
+			    "repeat or group around ${%s}", n->args[i]->str,
+			    n->args[0]->str);
+			return -1;
+		}
+	}
+	for (i = 0; i < n->nargs; i++)
+		if (check_indexed(n->args[i], encloses, arg, cause) != 0)
+			return -1;
+	return 0;
+}
+
+int
+expr_check_indexed(const struct expr *e, int (*encloses)(void *, int, int),
+    void *arg, char **cause)
+{
+	return check_indexed(e->root, encloses, arg, cause);
+}
+
 size_t
 expr_refs(const struct expr *e, const int **refs)
 {

@@ -99,6 +99,15 @@ size_t		 expr_refs(const struct expr *, const int **);
 /* Does it use "." (the current answer)? */
 int		 expr_uses_self(const struct expr *);
 
+/*
+ * Check each indexed-repeat() of e: encloses(arg, group, ref) says
+ * whether group (a repeat or group) is around question ref, as ODK
+ * requires of every pair. 0, or -1 with *cause (allocated) naming them.
+ */
+int		 expr_check_indexed(const struct expr *,
+		    int (*encloses)(void *arg, int group, int ref), void *arg,
+		    char **cause);
+
 /* Evaluate to a string; allocated, free it with freezero_str(). */
 char		*expr_eval_string(const struct expr *, const struct expr_env *);
 /* Evaluate to a boolean (XPath boolean() of the result). */

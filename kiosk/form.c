@@ -1057,6 +1057,21 @@ straight_quotes(const char *src)
 	return out;
 }
 
+/* Is question group a group or repeat around question ref? */
+static int
+encloses(void *arg, int group, int ref)
+{
+	const struct form *f = arg;
+	int p;
+
+	if (ref < 0 || ref >= (int)f->nquestions)
+		return 0;
+	for (p = f->questions[ref].parent; p >= 0; p = f->questions[p].parent)
+		if (p == group)
+			return 1;
+	return 0;
+}
+
 static struct expr *
 compile(struct builder *b, int row, const char *col, const char *raw,
     const struct form_list *list)
@@ -1068,7 +1083,12 @@ compile(struct builder *b, int row, const char *col, const char *raw,
 	if (raw == NULL)
 		return NULL;
 	src = straight_quotes(raw);
-	if ((e = expr_compile(src, resolve_name, &rc, &cause)) == NULL) {
+	e = expr_compile(src, resolve_name, &rc, &cause);
+	if (e != NULL && expr_check_indexed(e, encloses, b->f, &cause) != 0) {
+		expr_free(e);
+		e = NULL;
+	}
+	if (e == NULL) {
 		/* A row with an error of its own: one error per problem. */
 		/* One line per problem: line breaks of the cell as blanks. */
 		for (char *c = src; *c != '\0'; c++)

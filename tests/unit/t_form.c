@@ -920,6 +920,7 @@ test_indexed_repeat(void)
 {
 	struct form *f;
 	struct form_state *st;
+	struct buf p = { 0 };
 
 	f = load("indexed.csv", "survey\n"
 	    ",type,name,label,calculation\n"
@@ -935,8 +936,7 @@ test_indexed_repeat(void)
 	    ",calculate,a2,,\"indexed-repeat(${age}, ${member}, 2, ${info}, 1)\"\n"
 	    ",calculate,a2b,,\"indexed-repeat(${age}, ${info}, 1, ${member}, 2)\"\n"
 	    ",calculate,a3,,\"indexed-repeat(${age}, ${member}, 3, ${info}, 1)\"\n"
-	    ",calculate,g2,,\"indexed-repeat(${age}, ${member}, 2, ${info}, 2)\"\n"
-	    ",calculate,no,,\"indexed-repeat(${age}, ${other}, 1)\"\n");
+	    ",calculate,g2,,\"indexed-repeat(${age}, ${member}, 2, ${info}, 2)\"\n");
 	ok(f != NULL, "indexed-repeat() with two pairs loads");
 	if (f == NULL)
 		return;
@@ -950,11 +950,20 @@ test_indexed_repeat(void)
 	is_str(get(st, "a2b"), "12", "the pairs in any order");
 	is_str(get(st, "a3"), "", "an instance that is not there is empty");
 	is_str(get(st, "g2"), "", "a group has only instance 1");
-	is_str(get(st, "no"), "", "a group around something else is empty");
 	is_str(get_at(st, "first", 2), "12",
 	    "a repeat not named is the context's instance");
 	form_state_free(st);
 	form_free(f);
+	/* ODK: every group named must be around the question. */
+	is_int(check_count("survey\n,type,name,label,calculation\n"
+	    ",begin_repeat,member,Member,\n,integer,age,Age,\n"
+	    ",end_repeat,,,\n,begin_group,other,Other,\n,text,x,X,\n"
+	    ",end_group,,,\n"
+	    ",calculate,no,,\"indexed-repeat(${age}, ${member}, 1, ${other}, "
+	    "1)\"\n", "indexed-repeat(): ${other} is not a repeat or group "
+	    "around ${age}", &p), 1, "a group not around the question is an "
+	    "error when the form loads");
+	buf_free(&p);
 }
 
 /* Web Forms randomize.test.ts: a seed gives ODK's order. */
