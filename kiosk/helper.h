@@ -95,6 +95,7 @@ struct helper_child {
  * /dev/null if quiet, and no other descriptor. SIGPIPE is ignored from
  * then on (a helper that dies must not kill the kiosk). -1 with *cause.
  */
+#define HELPER_MAX_ENV	16	/* variables a helper may keep */
 int	 helper_spawn(const char *path, const char *const *env, size_t nenv,
 	    int quiet, struct helper_child *, char **cause);
 
