@@ -300,92 +300,94 @@ text_empty(const struct form_text *t, size_t nlangs)
 	return 1;
 }
 
+/* The index in columns[] of a lower-case header, or nitems(columns). */
+static size_t
+column_index(const char *lower)
+{
+	size_t j;
+
+	for (j = 0; j < nitems(columns); j++)
+		if (strcmp(lower, columns[j].name) == 0)
+			break;
+	return j;
+}
+
 /*
- * Work out what each header cell of a section means. Translations are
- * "label::Español (es)" or, legacy, "label:Español".
+ * What one header cell means: its column, and for a translation its
+ * language (added to the form). Translations are "label::Español (es)"
+ * or, legacy, "label:Español".
+ */
+static void
+header_cell(struct builder *b, struct colspec *c, const char *h)
+{
+	static const char *pfx[] = { "bind::", "bind:", "control::",
+	    "control:" };
+	size_t j, n = strlen(h), pl;
+	char *lower, *sep = NULL, *lang = NULL;
+
+	c->header = h;
+	c->lang = -1;
+	c->col = C_OTHER;
+	c->base = lower = xmalloc(n + 1);
+	for (j = 0; j <= n; j++)
+		lower[j] = (char)tolower((unsigned char)h[j]);
+	if (n == 0) {
+		c->col = C_NONE;
+		return;
+	}
+	/* Legacy bind:x and control:x name the same columns. */
+	for (j = 0; j < nitems(pfx); j++) {
+		pl = strlen(pfx[j]);
+		if (strncmp(lower, pfx[j], pl) == 0 && lower[pl] != '\0') {
+			memmove(lower, lower + pl, strlen(lower + pl) + 1);
+			h += pl;
+			break;
+		}
+	}
+	if ((j = column_index(lower)) < nitems(columns)) {
+		c->col = columns[j].col;
+		return;
+	}
+	/* A translation: base::lang, or base:lang. */
+	if ((sep = strstr(lower, "::")) != NULL) {
+		lang = (char *)h + (sep - lower) + 2;
+		*sep = '\0';
+	} else if ((sep = strchr(lower, ':')) != NULL) {
+		lang = (char *)h + (sep - lower) + 1;
+		*sep = '\0';
+	}
+	if ((j = column_index(lower)) == nitems(columns)) {
+		/* bind::x, instance::x, body::x: not ours. */
+		if (sep != NULL && (strcmp(lower, "bind") == 0 ||
+		    strcmp(lower, "instance") == 0 ||
+		    strcmp(lower, "body") == 0 ||
+		    strcmp(lower, "control") == 0 ||
+		    strcmp(lower, "media") == 0))
+			c->col = C_UNSUPPORTED;
+		return;
+	}
+	if (!columns[j].translatable)
+		return;		/* C_OTHER */
+	c->col = columns[j].col;
+	while (*lang == ' ')
+		lang++;
+	if (*lang != '\0')
+		c->lang = lang_add(b->f, lang);
+}
+
+/*
+ * Work out what each header cell of a section means; two columns that
+ * say the same thing: the second is ignored (reported once).
  */
 static struct colspec *
 read_header(struct builder *b, const struct fs_section *s)
 {
 	struct colspec *cs;
-	size_t i, j, n;
-	char *lower, *sep, *lang;
-	const char *h;
+	size_t i, j;
 
 	cs = xcalloc(s->header.ncells ? s->header.ncells : 1, sizeof *cs);
-	for (i = 0; i < s->header.ncells; i++) {
-		h = s->header.cells[i];
-		cs[i].header = h;
-		cs[i].lang = -1;
-		cs[i].col = C_OTHER;
-		n = strlen(h);
-		lower = xmalloc(n + 1);
-		for (j = 0; j <= n; j++)
-			lower[j] = (char)tolower((unsigned char)h[j]);
-		cs[i].base = lower;
-		if (n == 0) {
-			cs[i].col = C_NONE;
-			continue;
-		}
-		lang = NULL;
-		/* Legacy bind:x and control:x name the same columns. */
-		{
-			static const char *pfx[] = { "bind::", "bind:",
-			    "control::", "control:" };
-			for (j = 0; j < nitems(pfx); j++) {
-				size_t pl = strlen(pfx[j]);
-				if (strncmp(lower, pfx[j], pl) == 0 &&
-				    lower[pl] != '\0') {
-					memmove(lower, lower + pl,
-					    strlen(lower + pl) + 1);
-					h += pl;
-					break;
-				}
-			}
-		}
-		for (j = 0; j < nitems(columns); j++) {
-			if (strcmp(lower, columns[j].name) == 0)
-				break;
-		}
-		if (j == nitems(columns)) {
-			/* A translation: base::lang, or base:lang. */
-			if ((sep = strstr(lower, "::")) != NULL) {
-				lang = (char *)h + (sep - lower) + 2;
-				*sep = '\0';
-			} else if ((sep = strchr(lower, ':')) != NULL) {
-				lang = (char *)h + (sep - lower) + 1;
-				*sep = '\0';
-			}
-			for (j = 0; j < nitems(columns); j++) {
-				if (strcmp(lower, columns[j].name) == 0)
-					break;
-			}
-			if (j == nitems(columns) && sep != NULL) {
-				/* bind::x, instance::x, body::x: not ours. */
-				if (strcmp(lower, "bind") == 0 ||
-				    strcmp(lower, "instance") == 0 ||
-				    strcmp(lower, "body") == 0 ||
-				    strcmp(lower, "control") == 0 ||
-				    strcmp(lower, "media") == 0)
-					cs[i].col = C_UNSUPPORTED;
-				continue;
-			}
-			if (j == nitems(columns))
-				continue;
-			if (!columns[j].translatable) {
-				cs[i].col = C_OTHER;
-				continue;
-			}
-			while (*lang == ' ')
-				lang++;
-			if (*lang == '\0') {
-				cs[i].col = columns[j].col;
-				continue;
-			}
-			cs[i].lang = lang_add(b->f, lang);
-		}
-		cs[i].col = columns[j].col;
-	}
+	for (i = 0; i < s->header.ncells; i++)
+		header_cell(b, &cs[i], s->header.cells[i]);
 	for (i = 0; i < s->header.ncells; i++) {
 		if (cs[i].col == C_NONE || cs[i].col == C_OTHER ||
 		    cs[i].col == C_IGNORED || cs[i].col == C_UNSUPPORTED)
