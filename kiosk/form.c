@@ -716,6 +716,49 @@ valid_name(const char *s)
 }
 
 /*
+ * A select and its list, in any spelling XLSForm accepts: 0 and *type,
+ * *list ("@file:NAME" for choices from a file), or -1.
+ */
+static int
+parse_select(const char *p, enum form_type *type, char **list)
+{
+	static const struct {
+		const char	*prefix;
+		enum form_type	 type;
+	} sel[] = {
+		{ "select_one_from_file ", FT_SELECT_ONE },
+		{ "select_multiple_from_file ", FT_SELECT_MULTIPLE },
+		{ "select_one ", FT_SELECT_ONE },
+		{ "select one from ", FT_SELECT_ONE },
+		{ "select one using ", FT_SELECT_ONE },
+		{ "select one ", FT_SELECT_ONE },
+		{ "select1 ", FT_SELECT_ONE },
+		{ "select_multiple ", FT_SELECT_MULTIPLE },
+		{ "select all that apply from ", FT_SELECT_MULTIPLE },
+		{ "select all that apply ", FT_SELECT_MULTIPLE },
+		{ "select multiple from ", FT_SELECT_MULTIPLE },
+		{ "select multiple using ", FT_SELECT_MULTIPLE },
+		{ "select multiple ", FT_SELECT_MULTIPLE },
+		{ "select ", FT_SELECT_MULTIPLE },
+	};
+	size_t i, n;
+
+	for (i = 0; i < nitems(sel); i++) {
+		n = strlen(sel[i].prefix);
+		if (strncasecmp(p, sel[i].prefix, n) != 0 || p[n] == '\0' ||
+		    strchr(p + n, ' ') != NULL)
+			continue;
+		*type = sel[i].type;
+		if (strstr(sel[i].prefix, "_from_file") != NULL)
+			xasprintf(list, "@file:%s", p + n);
+		else
+			*list = xstrdup(p + n);
+		return 0;
+	}
+	return -1;
+}
+
+/*
  * Parse a type cell. Returns 0 and sets *type (and *list, *or_other);
  * -1 unknown, -2 not supported.
  */
@@ -758,40 +801,9 @@ parse_type(const char *raw, enum form_type *type, char **list, int *or_other)
 	}
 	if (strncasecmp(p, "q ", 2) == 0)
 		p += 2;
-	{
-		static const struct {
-			const char *prefix;
-			enum form_type type;
-		} sel[] = {
-			{ "select_one_from_file ", FT_SELECT_ONE },
-			{ "select_multiple_from_file ", FT_SELECT_MULTIPLE },
-			{ "select_one ", FT_SELECT_ONE },
-			{ "select one from ", FT_SELECT_ONE },
-			{ "select one using ", FT_SELECT_ONE },
-			{ "select one ", FT_SELECT_ONE },
-			{ "select1 ", FT_SELECT_ONE },
-			{ "select_multiple ", FT_SELECT_MULTIPLE },
-			{ "select all that apply from ", FT_SELECT_MULTIPLE },
-			{ "select all that apply ", FT_SELECT_MULTIPLE },
-			{ "select multiple from ", FT_SELECT_MULTIPLE },
-			{ "select multiple using ", FT_SELECT_MULTIPLE },
-			{ "select multiple ", FT_SELECT_MULTIPLE },
-			{ "select ", FT_SELECT_MULTIPLE },
-		};
-		for (i = 0; i < nitems(sel); i++) {
-			n = strlen(sel[i].prefix);
-			if (strncasecmp(p, sel[i].prefix, n) == 0 &&
-			    p[n] != '\0' && strchr(p + n, ' ') == NULL) {
-				*type = sel[i].type;
-				/* "@file:NAME": choices from a file. */
-				if (strstr(sel[i].prefix, "_from_file") != NULL)
-					xasprintf(list, "@file:%s", p + n);
-				else
-					*list = xstrdup(p + n);
-				rc = 0;
-				goto out;
-			}
-		}
+	if (parse_select(p, type, list) == 0) {
+		rc = 0;
+		goto out;
 	}
 	if (*or_other) {
 		rc = -1;
