@@ -1386,6 +1386,26 @@ new_question(struct builder *b, size_t *cap, const char *sheet, int line,
 	return q;
 }
 
+/*
+ * One of our yes/no columns (yes, true, no, false in any case): 0 and
+ * *flag, or -1 after a problem naming the column as what.
+ */
+static int
+yes_no_cell(struct builder *b, const char *sheet, int line,
+    const struct colspec *c, const char *what, const char *v, int *flag)
+{
+	if (strcasecmp(v, "yes") == 0 || strcasecmp(v, "true") == 0)
+		*flag = 1;
+	else if (strcasecmp(v, "no") == 0 || strcasecmp(v, "false") == 0)
+		*flag = 0;
+	else {
+		problem(b, 0, sheet, line, c->header, "%s must be yes or no, "
+		    "not \"%s\"", what, v);
+		return -1;
+	}
+	return 0;
+}
+
 /* The cells of a survey row other than its translated texts. */
 static void
 read_cells(struct builder *b, const struct fs_section *s,
@@ -1395,6 +1415,7 @@ read_cells(struct builder *b, const struct fs_section *s,
 	const char *v;
 	char **fp;
 	size_t i;
+	int flag;
 
 	for (i = 0; i < s->header.ncells; i++) {
 		/* Translated texts: read_survey_texts. */
@@ -1407,23 +1428,15 @@ read_cells(struct builder *b, const struct fs_section *s,
 			 * Our extension: the answer steers the form but
 			 * never leaves the kiosk.
 			 */
-			if (strcasecmp(v, "no") == 0 ||
-			    strcasecmp(v, "false") == 0)
-				q->no_store = 1;
-			else if (strcasecmp(v, "yes") != 0 &&
-			    strcasecmp(v, "true") != 0)
-				problem(b, 0, s->name, r->line, cs[i].header,
-				    "store must be yes or no, not \"%s\"", v);
+			if (yes_no_cell(b, s->name, r->line, &cs[i], "store",
+			    v, &flag) == 0)
+				q->no_store = !flag;
 			break;
 		case C_TICKET:
 			/* Our extension: a note shown at Send goes on the ticket. */
-			if (strcasecmp(v, "yes") == 0 ||
-			    strcasecmp(v, "true") == 0)
-				q->on_ticket = 1;
-			else if (strcasecmp(v, "no") != 0 &&
-			    strcasecmp(v, "false") != 0)
-				problem(b, 0, s->name, r->line, cs[i].header,
-				    "ticket must be yes or no, not \"%s\"", v);
+			if (yes_no_cell(b, s->name, r->line, &cs[i], "ticket",
+			    v, &flag) == 0)
+				q->on_ticket = flag;
 			break;
 		case C_PARAMETERS:
 			free(pv->params);

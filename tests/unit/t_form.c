@@ -202,6 +202,12 @@ test_errors(void)
 	    ",begin_group,g,G\n,text,a,A\n", "never closed");
 	error_has("end without begin", "survey\n,type,name,label\n"
 	    ",text,a,A\n,end_group,,\n", "without a matching begin");
+	error_has("store yes or no", "survey\n,type,name,label,store\n"
+	    ",text,a,A,maybe\n", "row 3, column store: store must be yes or "
+	    "no, not \"maybe\"");
+	error_has("ticket yes or no", "survey\n,type,name,label,ticket\n"
+	    ",note,a,A,Often\n", "row 3, column ticket: ticket must be yes or "
+	    "no, not \"Often\"");
 	error_has("no survey", "choices\n,list_name,name,label\n,a,b,c\n",
 	    "no survey sheet");
 	error_has("unclosed quote", "survey\n,type,name,label\n,text,a,\"A\n",
