@@ -70,7 +70,13 @@ enum qtype_widget {
 	QW_CONFIRM	/* one box: "Yes, I understand" */
 };
 
-/* Which of the caller's generic messages (struct form_msgs) a refusal shows. */
+/*
+ * Which of the caller's generic messages (struct form_msgs) a refusal
+ * shows. The texts stay with the callers, who word them for their reader:
+ * session_msgs() in the resident's language (gettext), `forms fill` in
+ * English for staff. A type that needs a new kind of message adds it
+ * here, in struct form_msgs and in those two.
+ */
 enum qtype_msg {
 	QM_NONE,
 	QM_REQUIRED,	/* an answer is missing */
