@@ -627,6 +627,6 @@ const struct cmd_entry cmd_forms_entry = {
 	"rows take KIOSK_FORMS_DEVICEID (the kiosk's name) and "
 	"KIOSK_FORMS_USERNAME (a volunteer's number) from the environment; "
 	"start, end and today are dates.",
-	NULL,		/* parses its own words (forms fill reads stdin) */
+	NULL,		/* its subcommands read their own words (see cmd.h) */
 	cmd_forms_exec
 };

@@ -186,6 +186,6 @@ const struct cmd_entry cmd_key_entry = {
 	"new one (or reads them from the first line of --passphrase-file "
 	"and --new-passphrase-file), and replaces the file atomically. The "
 	"keys themselves do not change, so kiosks need nothing new.",
-	NULL,		/* parses its own words (forms fill reads stdin) */
+	NULL,		/* its subcommands read their own words (see cmd.h) */
 	cmd_key_exec
 };

@@ -31,7 +31,12 @@ struct cmd_entry {
 	const char	*usage;		/* "keygen --out DIR [--passphrase-file F]" */
 	const char	*summary;	/* one line for `kiosk help` */
 	const char	*help;		/* paragraphs for `kiosk CMD --help` and kiosk(1) */
-	const struct cmd_option *options; /* what cmd_parse takes; NULL: none */
+	/*
+	 * What cmd_parse takes. NULL: key and forms, whose subcommands
+	 * still read their words by hand (their messages, "bad argument"
+	 * and "unknown option --x", are what tests and staff know).
+	 */
+	const struct cmd_option *options;
 	int		(*exec)(const struct cmd_entry *, int, char **);
 };
 
