@@ -521,6 +521,26 @@ try:
     data = open(shot, "rb").read() if os.path.exists(shot) else b""
     todo(len(set(data[-300000:])) > 8,
          "foot draws anti-aliased text (many shades)", why=GRAPHICAL)
+    if not all(x in found.split() for x in ("cage", "foot", "kiosk")):
+        # Diagnosis only: cage again with its debug log (-d), through a
+        # drop-in in /run that lasts until power-off (not in the image).
+        vm.run("mkdir -p /run/systemd/system/kiosk-wayland.service.d; "
+               "awk '/^ExecStart=/ {f = 1} f {sub(\"cage -s\", \"cage -d -s\"); "
+               "print} f && !/\\\\$/ {exit}' "
+               "/etc/systemd/system/kiosk-wayland.service > /tmp/x; "
+               "{ echo '[Service]'; echo 'ExecStart='; cat /tmp/x; } > "
+               "/run/systemd/system/kiosk-wayland.service.d/zz-test-debug.conf; "
+               "systemctl daemon-reload; systemctl restart --no-block "
+               "kiosk-wayland.service")
+        time.sleep(45)
+        rc, out = vm.run("cat /run/systemd/system/kiosk-wayland.service.d/"
+                         "zz-test-debug.conf; journalctl -b --no-pager -o cat "
+                         "-u kiosk-wayland.service | tail -n 120; "
+                         "ps -u kiosk -o pid,ppid,stat,wchan:20,args; "
+                         "ls /usr/lib/x86_64-linux-gnu/dri 2>&1 | head -3; "
+                         "ldd /usr/bin/cage | grep -E 'seat|wlroots'")
+        print("# the graphical screen with cage -d (diagnosis):")
+        print("# " + out.replace("\n", "\n# "))
 finally:
     vm.poweroff()
 since = lap("update keeping the data partition", since)
