@@ -374,6 +374,11 @@ for f in files:
         for l, c in texts(sh["settings"][0], "next_steps").items():
             if l == "en" and "This code alone is not enough" not in st.get(c, ""):
                 safety.append("u-visa: the ticket does not say the code alone is not enough")
+        # Said on screen, since the ticket must not hint at danger.
+        done = [r for r in sh["survey"][1] if r.get("name") == "done"]
+        if not done or "only when it is safe for you" not in done[0].get(
+                "label::english (en)", ""):
+            safety.append("u-visa: the last screen does not say to call only when it is safe")
 tap(not safety, "every form's privacy notice says a court could ask; the U-visa ticket says "
     "staff check identity", safety)
 
