@@ -604,6 +604,53 @@ spoken_set(struct builder *b, struct form_text *t, const char *sheet,
 	text_set(t, c->lang, v);
 }
 
+/* A new empty list at the end of f->lists (which may move). */
+static struct form_list *
+list_new(struct form *f, const char *name)
+{
+	struct form_list *l;
+
+	f->lists = xreallocarray(f->lists, f->nlists + 1, sizeof *f->lists);
+	l = &f->lists[f->nlists++];
+	memset(l, 0, sizeof *l);
+	l->name = xstrdup(name);
+	return l;
+}
+
+/*
+ * The cells of a choices row but its list name (column cl) and name (cn):
+ * label, spoken text, and the other columns a choice_filter may read.
+ * Cells with ${...} are kept to be checked once the survey is read.
+ */
+static void
+choice_cells(struct builder *b, const struct fs_section *s,
+    const struct colspec *cs, const struct fs_row *r, struct form_choice *c,
+    size_t cl, size_t cn)
+{
+	size_t i;
+
+	for (i = 0; i < s->header.ncells; i++) {
+		if (strstr(cell(r, i), "${") != NULL) {
+			b->refcells = xreallocarray(b->refcells,
+			    b->nrefcells + 1, sizeof *b->refcells);
+			b->refcells[b->nrefcells].row = r->line;
+			b->refcells[b->nrefcells].col = s->header.cells[i];
+			b->refcells[b->nrefcells++].text = cell(r, i);
+		}
+		if (i == cl || i == cn || cs[i].col == C_NONE)
+			continue;
+		if (cs[i].col == C_LABEL) {
+			text_set(&c->label, cs[i].lang, cell(r, i));
+			continue;
+		}
+		if (cs[i].col == C_SPOKEN)	/* kiosk: as read aloud */
+			spoken_set(b, &c->spoken, s->name, r->line, &cs[i],
+			    cell(r, i));
+		c->extra_names[c->nextra] = xstrdup(cs[i].header);
+		c->extra[c->nextra++] = xstrdup(cell(r, i));
+	}
+}
+
 static void
 read_choices(struct builder *b, const struct fs_section *s)
 {
@@ -646,13 +693,8 @@ read_choices(struct builder *b, const struct fs_section *s)
 			    "a choice in list \"%s\" has no name", ln);
 			continue;
 		}
-		if ((l = list_find(f, ln)) == NULL) {
-			f->lists = xreallocarray(f->lists, f->nlists + 1,
-			    sizeof *f->lists);
-			l = &f->lists[f->nlists++];
-			memset(l, 0, sizeof *l);
-			l->name = xstrdup(ln);
-		}
+		if ((l = list_find(f, ln)) == NULL)
+			l = list_new(f, ln);
 		for (k = 0; k < l->nchoices; k++) {
 			if (strcmp(l->choices[k].name, nm) == 0)
 				break;
@@ -672,27 +714,7 @@ read_choices(struct builder *b, const struct fs_section *s)
 		text_grow(&c->spoken, 0, f->nlangs);
 		c->extra = xcalloc(nextra ? nextra : 1, sizeof (char *));
 		c->extra_names = xcalloc(nextra ? nextra : 1, sizeof (char *));
-		for (i = 0; i < s->header.ncells; i++) {
-			if (strstr(cell(r, i), "${") != NULL) {
-				b->refcells = xreallocarray(b->refcells,
-				    b->nrefcells + 1, sizeof *b->refcells);
-				b->refcells[b->nrefcells].row = r->line;
-				b->refcells[b->nrefcells].col = s->header.cells[i];
-				b->refcells[b->nrefcells++].text = cell(r, i);
-			}
-			if ((ssize_t)i == cl || (ssize_t)i == cn ||
-			    cs[i].col == C_NONE)
-				continue;
-			if (cs[i].col == C_LABEL) {
-				text_set(&c->label, cs[i].lang, cell(r, i));
-				continue;
-			}
-			if (cs[i].col == C_SPOKEN)	/* kiosk: as read aloud */
-				spoken_set(b, &c->spoken, s->name, r->line, &cs[i],
-				    cell(r, i));
-			c->extra_names[c->nextra] = xstrdup(cs[i].header);
-			c->extra[c->nextra++] = xstrdup(cell(r, i));
-		}
+		choice_cells(b, s, cs, r, c, (size_t)cl, (size_t)cn);
 	}
 out:
 	header_free(cs, s->header.ncells);
@@ -1703,6 +1725,47 @@ add_or_other(struct builder *b)
 }
 
 /*
+ * The choices of a list file's table: one a row with a name (column cn),
+ * its label (label, label::Language) and its other columns.
+ */
+static void
+file_choices(struct form *f, struct form_list *l, const struct fs_section *t,
+    size_t cn)
+{
+	const struct fs_row *r;
+	struct form_choice *c;
+	const char *h;
+	size_t i, j;
+
+	l->choices = xcalloc(t->nrows, sizeof *l->choices);
+	for (j = 0; j < t->nrows; j++) {
+		r = &t->rows[j];
+		if (*cell(r, cn) == '\0')
+			continue;
+		c = &l->choices[l->nchoices++];
+		c->name = xstrdup(cell(r, cn));
+		text_grow(&c->label, 0, f->nlangs);
+		c->extra = xcalloc(t->header.ncells, sizeof (char *));
+		c->extra_names = xcalloc(t->header.ncells, sizeof (char *));
+		for (i = 0; i < t->header.ncells; i++) {
+			h = t->header.cells[i];
+			if (i == cn || *h == '\0')
+				continue;
+			if (strcasecmp(h, "label") == 0)
+				text_set(&c->label, -1, cell(r, i));
+			else if (strncasecmp(h, "label::", 7) == 0)
+				text_set(&c->label, form_lang_index(f, h + 7) >=
+				    0 ? form_lang_index(f, h + 7) : lang_add(f,
+				    h + 7), cell(r, i));
+			else {
+				c->extra_names[c->nextra] = xstrdup(h);
+				c->extra[c->nextra++] = xstrdup(cell(r, i));
+			}
+		}
+	}
+}
+
+/*
  * select_one_from_file FILE: the choices are the rows of FILE, a CSV in
  * the form's folder with columns name and label (label::Language for
  * translations; any other column can be read by a choice_filter). The
@@ -1716,11 +1779,9 @@ load_file_list(struct builder *b, int row, const char *fname)
 	struct buf data = { 0 };
 	struct fs_book book;
 	const struct fs_section *t;
-	struct form_list *l;
-	struct form_choice *c;
 	const char *ext = strrchr(fname, '.'), *slash;
 	char *dir, *path, *stem, *cause = NULL;
-	size_t i, j;
+	size_t i;
 	ssize_t cn = -1;
 
 	if (ext == NULL || strcasecmp(ext, ".csv") != 0) {
@@ -1772,38 +1833,7 @@ load_file_list(struct builder *b, int row, const char *fname)
 		free(stem);
 		return NULL;
 	}
-	f->lists = xreallocarray(f->lists, f->nlists + 1, sizeof *f->lists);
-	l = &f->lists[f->nlists++];
-	memset(l, 0, sizeof *l);
-	l->name = xstrdup(stem);
-	l->choices = xcalloc(t->nrows, sizeof *l->choices);
-	for (j = 0; j < t->nrows; j++) {
-		const struct fs_row *r = &t->rows[j];
-		if (*cell(r, (size_t)cn) == '\0')
-			continue;
-		c = &l->choices[l->nchoices++];
-		c->name = xstrdup(cell(r, (size_t)cn));
-		text_grow(&c->label, 0, f->nlangs);
-		c->extra = xcalloc(t->header.ncells, sizeof (char *));
-		c->extra_names = xcalloc(t->header.ncells, sizeof (char *));
-		for (i = 0; i < t->header.ncells; i++) {
-			const char *h = t->header.cells[i];
-			if ((ssize_t)i == cn || *h == '\0')
-				continue;
-			if (strcasecmp(h, "label") == 0) {
-				text_set(&c->label, -1, cell(r, i));
-				continue;
-			}
-			if (strncasecmp(h, "label::", 7) == 0) {
-				text_set(&c->label, form_lang_index(f, h + 7) >= 0 ?
-				    form_lang_index(f, h + 7) : lang_add(f,
-				    h + 7), cell(r, i));
-				continue;
-			}
-			c->extra_names[c->nextra] = xstrdup(h);
-			c->extra[c->nextra++] = xstrdup(cell(r, i));
-		}
-	}
+	file_choices(f, list_new(f, stem), t, (size_t)cn);
 	fs_free(&book);
 	return stem;
 }
@@ -1895,11 +1925,8 @@ add_or_other_list(struct form *f, const char *name, const char *vname)
 
 	if (list_find(f, vname) != NULL)
 		return;
-	f->lists = xreallocarray(f->lists, f->nlists + 1, sizeof *f->lists);
+	nl = list_new(f, vname);
 	l = list_find(f, name);
-	nl = &f->lists[f->nlists++];
-	memset(nl, 0, sizeof *nl);
-	nl->name = xstrdup(vname);
 	nl->nchoices = l->nchoices;
 	nl->choices = xcalloc(l->nchoices + 1, sizeof *nl->choices);
 	for (k = 0; k < l->nchoices; k++)
