@@ -1638,6 +1638,43 @@ read_survey_texts(struct builder *b, struct fs_section **secs, size_t nsecs)
 	}
 }
 
+/*
+ * After add_or_other: indices moved, so fix the parent and end links
+ * (and each NAME_other's link to NAME, just before it).
+ */
+static void
+relink(struct form *f)
+{
+	struct form_question *q;
+	struct fq_priv *pv;
+	int *map = xcalloc(f->nquestions, sizeof *map);
+	size_t i, orig = 0;
+
+	for (i = 0; i < f->nquestions; i++) {
+		if (((struct fq_priv *)f->questions[i].priv)->other_of >= 0)
+			continue;
+		map[orig++] = (int)i;
+	}
+	for (i = 0; i < f->nquestions; i++) {
+		q = &f->questions[i];
+		pv = q->priv;
+		if (pv->other_of >= 0) {
+			pv->other_of = (int)i - 1;
+			continue;
+		}
+		if (q->parent >= 0)
+			q->parent = map[q->parent];
+		if (pv->end >= 0)
+			pv->end = map[pv->end];
+	}
+	for (i = 0; i < f->nquestions; i++) {
+		pv = f->questions[i].priv;
+		if (pv->other_of >= 0)
+			f->questions[i].parent = f->questions[i - 1].parent;
+	}
+	free(map);
+}
+
 /* Add the "other" choice list variant and the NAME_other question. */
 static void
 add_or_other(struct builder *b)
@@ -1645,7 +1682,7 @@ add_or_other(struct builder *b)
 	struct form *f = b->f;
 	struct form_question *q, *o;
 	struct fq_priv *pv;
-	size_t i, n = f->nquestions;
+	size_t i, k, n = f->nquestions;
 	char *rel;
 
 	/* Count over the original questions only: n grows as we count. */
@@ -1668,18 +1705,9 @@ add_or_other(struct builder *b)
 		xasprintf(&o->name, "%s_other", q->name ? q->name : "");
 		o->label.plain = xstrdup("Specify other.");
 		o->specify_other = 1;
-		o->label.by_lang = xcalloc(f->nlangs ? f->nlangs : 1,
-		    sizeof (char *));
-		o->hint.by_lang = xcalloc(f->nlangs ? f->nlangs : 1,
-		    sizeof (char *));
-		o->spoken.by_lang = xcalloc(f->nlangs ? f->nlangs : 1,
-		    sizeof (char *));
-		o->spoken_hint.by_lang = xcalloc(f->nlangs ? f->nlangs : 1,
-		    sizeof (char *));
-		o->required_message.by_lang = xcalloc(f->nlangs ? f->nlangs :
-		    1, sizeof (char *));
-		o->constraint_message.by_lang = xcalloc(f->nlangs ?
-		    f->nlangs : 1, sizeof (char *));
+		for (k = 0; k < nitems(translated_fields); k++)
+			text_at(o, k)->by_lang = xcalloc(f->nlangs ?
+			    f->nlangs : 1, sizeof (char *));
 		xasprintf(&rel, "selected(${%s}, 'other')", q->name ?
 		    q->name : "");
 		o->relevant = rel;
@@ -1691,37 +1719,7 @@ add_or_other(struct builder *b)
 		pv->other_of = (int)i;
 		i++;
 	}
-	/* Indices moved: fix parent and end links. */
-	{
-		int *map = xcalloc(f->nquestions, sizeof *map);
-		size_t k = 0, orig = 0;
-		for (i = 0; i < f->nquestions; i++) {
-			if (((struct fq_priv *)f->questions[i].priv)->other_of
-			    >= 0)
-				continue;
-			map[orig++] = (int)i;
-		}
-		(void)k;
-		for (i = 0; i < f->nquestions; i++) {
-			q = &f->questions[i];
-			pv = q->priv;
-			if (pv->other_of >= 0) {
-				pv->other_of = (int)i - 1;
-				continue;
-			}
-			if (q->parent >= 0)
-				q->parent = map[q->parent];
-			if (pv->end >= 0)
-				pv->end = map[pv->end];
-		}
-		for (i = 0; i < f->nquestions; i++) {
-			pv = f->questions[i].priv;
-			if (pv->other_of >= 0)
-				f->questions[i].parent =
-				    f->questions[i - 1].parent;
-		}
-		free(map);
-	}
+	relink(f);
 }
 
 /*
@@ -2004,6 +2002,8 @@ name_hash_ci(const char *s, int parent)
  * the same name in another group is fine. The same name in another case
  * among siblings is a warning. Every duplicate is reported.
  */
+static void	check_repeat_names(struct builder *);
+
 static void
 check_names(struct builder *b)
 {
@@ -2071,7 +2071,17 @@ check_names(struct builder *b)
 			tab[h] = (int)i;
 	}
 	free(tab);
-	/* As pyxform: a repeat's name is unique in the whole form. */
+	check_repeat_names(b);
+}
+
+/* As pyxform: a repeat's name is unique in the whole form. */
+static void
+check_repeat_names(struct builder *b)
+{
+	struct form *f = b->f;
+	struct form_question *q, *o;
+	size_t i, h;
+
 	for (i = 0; i < f->nquestions; i++) {
 		q = &f->questions[i];
 		if (q->type != FT_BEGIN_REPEAT || q->name == NULL ||
