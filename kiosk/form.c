@@ -1242,10 +1242,12 @@ struct rowcols {
  * translated_fields below, every string of struct form_question but its
  * name has a row here: free_question frees by these two tables.
  */
-static const struct {
+struct col_field {
 	enum col	 col;
-	size_t		 off;
-} text_fields[] = {
+	size_t		 off;		/* in struct form_question */
+};
+
+static const struct col_field text_fields[] = {
 	{ C_REQUIRED, offsetof(struct form_question, required) },
 	{ C_CONSTRAINT, offsetof(struct form_question, constraint) },
 	{ C_RELEVANT, offsetof(struct form_question, relevant) },
@@ -1271,10 +1273,7 @@ text_field(struct form_question *q, enum col col)
 }
 
 /* Where a translatable column goes (read_survey_texts). */
-static const struct {
-	enum col	 col;
-	size_t		 off;
-} translated_fields[] = {
+static const struct col_field translated_fields[] = {
 	{ C_LABEL, offsetof(struct form_question, label) },
 	{ C_HINT, offsetof(struct form_question, hint) },
 	{ C_SPOKEN, offsetof(struct form_question, spoken) },
