@@ -19,6 +19,12 @@
  * [audio] auto = yes, once the resident has pressed Listen in this visit
  * every new screen is read. With no audio device (the helper's probe
  * failed, or [audio] enabled = no) the key and its hint do not exist.
+ *
+ * The voice: [audio] voice.CODE, else the open form's settings
+ * voice::Lang, else espeak-ng's voice for the language; one the helper
+ * answers "unknown voice" for is replaced by the language's own for the
+ * rest of the run, and the same text read again. ui_listen_status gives
+ * the staff menu its line (on or off, device, helper, voices).
  */
 #include <stdio.h>
 #include <stdlib.h>
