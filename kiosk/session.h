@@ -72,7 +72,6 @@ struct config;
 struct form;
 struct form_choice;
 struct form_question;
-struct form_state;
 struct form_text;
 struct outbox;
 struct session;
@@ -93,7 +92,6 @@ enum session_ticket {
 	TICKET_FAILED,		/* printer failed; job cancelled */
 	TICKET_NO_PRINTER	/* nothing configured: code only on screen */
 };
-
 
 struct session	*session_new(const struct config *, struct outbox *,
 		    char **cause);
