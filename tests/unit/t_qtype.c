@@ -1,15 +1,22 @@
 /*
  * t_qtype: the question-type table. Every type has its row, and every
  * row's type loads, is checked, is shown (or not) and makes a column (or
- * not) as its row says, through the forms engine that reads the row.
+ * not) as its row says, through the forms engine that reads the row;
+ * and a visit through the session puts on its pages exactly the types
+ * whose row says shown.
  * t_qtype_hole: a type without a row is a load error.
  */
+#include <sys/stat.h>
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "../tap.h"
+#include "config.h"
 #include "form.h"
+#include "outbox.h"
+#include "session.h"
 #include "util.h"
 #include "vault.h"
 
@@ -208,6 +215,129 @@ test_spellings(const struct qtype *qt)
 	ok(all, "%s: its name and spellings find its row", qt->name);
 }
 
+static char dir[] = "/tmp/t_qtype.XXXXXX";
+
+static void
+put(const char *name, const char *text)
+{
+	char *path;
+	FILE *f;
+
+	xasprintf(&path, "%s/%s", dir, name);
+	if ((f = fopen(path, "w")) == NULL || fputs(text, f) < 0 ||
+	    fclose(f) != 0)
+		fatal("cannot write %s", path);
+	free(path);
+}
+
+/* A kiosk whose one form has a question "tN" of every type N but groups. */
+static struct config *
+kiosk_with_every_type(void)
+{
+	struct vault_office_key *key = vault_office_generate();
+	const struct qtype *qt;
+	struct buf b = { 0 };
+	struct config *cfg;
+	char *path, *cause = NULL;
+	int t;
+
+	vault_office_pub_format(vault_office_public(key), &b);
+	put("office.pub", buf_cstr(&b));
+	vault_office_free(key);
+	b.len = 0;
+	buf_adds(&b, "survey\n,type,name,label,calculation\n");
+	for (t = 0; t < FT_NTYPES; t++) {
+		if ((qt = qtype_of((enum form_type)t)) == NULL || qt->nest != 0)
+			continue;
+		buf_addf(&b, ",%s,t%d,Label %d,%s\n", qt->type ==
+		    FT_SELECT_ONE ? "select_one yn" : qt->type ==
+		    FT_SELECT_MULTIPLE ? "select_multiple yn" : qt->name, t, t,
+		    qt->type == FT_CALCULATE ? "1 + 1" : "");
+	}
+	buf_adds(&b, "choices\n,list_name,name,label\n,yn,yes,Yes\n"
+	    ",yn,no,No\nsettings\n,form_id,version\n,every,1\n");
+	xasprintf(&path, "%s/forms", dir);
+	mkdir(path, 0700);
+	free(path);
+	xasprintf(&path, "%s/data", dir);
+	mkdir(path, 0700);
+	free(path);
+	put("forms/every.csv", buf_cstr(&b));
+	b.len = 0;
+	buf_addf(&b, "[kiosk]\nname = t-kiosk\ndata_dir = %s/data\n"
+	    "forms_dir = %s/forms\nlanguages = en\n[office]\n"
+	    "public_key = %s/office.pub\n", dir, dir, dir);
+	put("kiosk.ini", buf_cstr(&b));
+	buf_free(&b);
+	xasprintf(&path, "%s/kiosk.ini", dir);
+	if ((cfg = config_load(path, &cause)) == NULL)
+		fatal("config: %s", cause);
+	free(path);
+	xasprintf(&path, "%s/data/kiosk.log", dir);
+	log_open(path);
+	free(path);
+	return cfg;
+}
+
+/* Walk every page of the visit: which types were on a page. */
+static void
+test_pages(void)
+{
+	struct config *cfg;
+	struct outbox *ob;
+	struct session *s;
+	const struct form_question *q;
+	const struct qtype *qt;
+	int seen[FT_NTYPES] = { 0 }, t, pages = 0, all = 1;
+	size_t items[16], i, n;
+	char *cause = NULL, *msg = NULL;
+
+	if (mkdtemp(dir) == NULL)
+		fatal("mkdtemp");
+	cfg = kiosk_with_every_type();
+	if ((ob = outbox_open(cfg, &cause)) == NULL)
+		fatal("outbox: %s", cause);
+	s = session_new(cfg, ob, &cause);
+	session_load_forms(s);
+	session_pick_lang(s, "en");
+	if (!ok(session_nforms(s) == 1 && session_pick_service(s, 0) == 0,
+	    "the form with every type is offered and starts"))
+		goto out;
+	while (session_screen(s) == SESSION_PAGE && pages++ < FT_NTYPES) {
+		n = session_page_items(s, items, nitems(items));
+		for (i = 0; i < n; i++) {
+			q = session_question(s, items[i]);
+			seen[q->type] = 1;
+		}
+		if (session_next(s, &msg) != 0) {
+			printf("# next: %s\n", msg ? msg : "");
+			free(msg);
+			break;
+		}
+	}
+	for (t = 0; t < FT_NTYPES; t++) {
+		if ((qt = qtype_of((enum form_type)t)) == NULL || qt->nest != 0)
+			continue;
+		if (seen[t] != qt->shown) {
+			printf("# %s: %s\n", qt->name, seen[t] ? "on a page, "
+			    "but its row says not shown" : "never on a page, "
+			    "but its row says shown");
+			all = 0;
+		}
+	}
+	ok(all && session_screen(s) == SESSION_REVIEW, "a visit shows on its "
+	    "pages exactly the types whose row says shown, then reviews");
+out:
+	session_free(s);
+	outbox_close(ob);
+	config_free(cfg);
+	log_close();
+	xasprintf(&msg, "rm -rf '%s'", dir);
+	if (system(msg) != 0)
+		printf("# could not remove %s\n", dir);
+	free(msg);
+}
+
 int
 main(void)
 {
@@ -239,5 +369,6 @@ main(void)
 	}
 	ok(qtype_find("select_one") == NULL && qtype_find("geopoint") == NULL,
 	    "selects are read by prefix; unsupported types have no row");
+	test_pages();
 	return done_testing();
 }
