@@ -1203,16 +1203,37 @@ repeat_of(struct form_state *st, size_t i)
 	return qp(st->f, it->qindex)->repeat;
 }
 
+/*
+ * The begin_repeat of the repeat item i is in, when the resident sizes it
+ * (it has no repeat_count); else -1.
+ */
+static int
+resident_repeat(struct form_state *st, size_t i)
+{
+	int r;
+
+	if (i >= st->nitems || (r = repeat_of(st, i)) < 0 ||
+	    st->f->questions[r].repeat_count != NULL)
+		return -1;
+	return r;
+}
+
+/* One instance fewer of repeat r: the items and values follow. */
+static void
+drop_instance(struct form_state *st, int r)
+{
+	st->ninst[r]--;
+	rebuild(st);
+	recompute(st);
+}
+
 int
 form_state_repeat_add(struct form_state *st, size_t i)
 {
 	size_t k;
 	int r;
 
-	if (i >= st->nitems || (r = repeat_of(st, i)) < 0)
-		return -1;
-	if (st->ninst[r] >= FORM_REPEAT_MAX ||
-	    st->f->questions[r].repeat_count != NULL)
+	if ((r = resident_repeat(st, i)) < 0 || st->ninst[r] >= FORM_REPEAT_MAX)
 		return -1;
 	st->ninst[r]++;
 	rebuild(st);
@@ -1230,13 +1251,9 @@ form_state_repeat_remove(struct form_state *st, size_t i)
 {
 	int r;
 
-	if (i >= st->nitems || (r = repeat_of(st, i)) < 0)
+	if ((r = resident_repeat(st, i)) < 0 || st->ninst[r] <= 0)
 		return -1;
-	if (st->ninst[r] <= 0 || st->f->questions[r].repeat_count != NULL)
-		return -1;
-	st->ninst[r]--;
-	rebuild(st);
-	recompute(st);
+	drop_instance(st, r);
 	return 0;
 }
 
@@ -1252,9 +1269,9 @@ form_state_repeat_remove_instance(struct form_state *st, size_t i)
 	size_t k;
 	int r, inst;
 
-	if (i >= st->nitems || (inst = st->items[i].pub.instance) < 1 ||
-	    (r = repeat_of(st, i)) < 0 || st->items[i].pub.qindex == r ||
-	    st->f->questions[r].repeat_count != NULL || inst > st->ninst[r])
+	if ((r = resident_repeat(st, i)) < 0 ||
+	    (inst = st->items[i].pub.instance) < 1 ||
+	    st->items[i].pub.qindex == r || inst > st->ninst[r])
 		return -1;
 	for (k = 0; k < st->nitems; k++) {
 		it = &st->items[k];
@@ -1269,9 +1286,7 @@ form_state_repeat_remove_instance(struct form_state *st, size_t i)
 		} else
 			it->pub.instance--;
 	}
-	st->ninst[r]--;
-	rebuild(st);
-	recompute(st);
+	drop_instance(st, r);
 	return 0;
 }
 
