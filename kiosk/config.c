@@ -456,6 +456,8 @@ config_defaults(const char *path)
 static int
 config_complete(struct config *cfg, const char *path, char **cause)
 {
+	int i;
+
 	if (cfg->name == NULL)
 		cfg->name = xstrdup("kiosk");
 	if (cfg->demo_stick != NULL && !cfg->demo) {
@@ -480,6 +482,17 @@ config_complete(struct config *cfg, const char *path, char **cause)
 	if (cfg->office_pub == NULL) {
 		xasprintf(cause, "%s: [office] public_key is not set", path);
 		return -1;
+	}
+	for (i = 0; i < cfg->noffice_langs; i++) {
+		const char *code = cfg->office_langs[i].lang;
+
+		if (!config_has_lang(cfg, code)) {
+			/* A typo would leave the default in its place. */
+			xasprintf(cause, "%s: [office] name.%s, address.%s or "
+			    "hours.%s: %s is not in [kiosk] languages", path,
+			    code, code, code, code);
+			return -1;
+		}
 	}
 	if (cfg->printer_profiles_dir == NULL) {
 		if (access("printers/receipt-80mm.profile", R_OK) == 0)
