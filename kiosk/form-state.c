@@ -62,6 +62,8 @@ struct form_state {
 	const struct form_choice *choice;	/* choice_filter */
 	const struct form_choice *item;		/* instance('list') item */
 	const char		*lang;		/* jr:choice-name: NULL or langbuf */
+	char			*(*shown)(const char *, void *);	/* ${x} */
+	void			*shown_arg;
 	char			 langbuf[32];
 	char			 deviceid[128];	/* metadata (form_state_set_meta) */
 	char			 username[32];
@@ -826,6 +828,14 @@ form_state_set_meta(struct form_state *st, const char *deviceid,
 }
 
 void
+form_state_set_shown(struct form_state *st,
+    char *(*fn)(const char *, void *), void *arg)
+{
+	st->shown = fn;
+	st->shown_arg = arg;
+}
+
+void
 form_state_set_lang(struct form_state *st, const char *lang)
 {
 	if (lang == NULL || *lang == '\0') {
@@ -1072,7 +1082,7 @@ interpolate(struct form_state *st, size_t i, const char *text)
 {
 	struct buf o = { 0 };
 	const char *p = text, *s, *e, *v;
-	char *name, *out;
+	char *name, *out, *shown;
 	const struct form_question *q;
 	int qi;
 
@@ -1088,7 +1098,12 @@ interpolate(struct form_state *st, size_t i, const char *text)
 			qi = (int)(q - st->f->questions);
 			st->ctx = i;
 			v = env_value(st, qi, 0);
-			buf_adds(&o, v);
+			if (st->shown != NULL) {
+				shown = st->shown(v, st->shown_arg);
+				buf_adds(&o, shown);
+				freezero_str(shown);
+			} else
+				buf_adds(&o, v);
 		}
 		p = e + 1;
 	}

@@ -207,6 +207,13 @@ void			 form_state_set_meta(struct form_state *,
  * and _check also set it); calculations that use it are re-run.
  */
 void			 form_state_set_lang(struct form_state *, const char *);
+/*
+ * How a ${name} in a label or hint is shown: fn(value, arg) returns a new
+ * string the caller wipes (the session writes digits in the resident's
+ * script). NULL: as stored. Values kept and calculated are never changed.
+ */
+void			 form_state_set_shown(struct form_state *,
+			    char *(*fn)(const char *, void *), void *arg);
 
 size_t			 form_state_nitems(const struct form_state *);
 const struct form_item	*form_state_item(const struct form_state *, size_t);

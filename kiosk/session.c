@@ -23,6 +23,7 @@
 #include "printer.h"
 #include "record.h"
 #include "session.h"
+#include "text.h"
 #include "util.h"
 #include "vault.h"
 
@@ -566,6 +567,23 @@ session_set_meta(struct session *s)
 	    vol);
 }
 
+uint32_t
+session_digit_zero(const char *v)
+{
+	if (strpbrk(v, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz")
+	    != NULL)
+		return '0';
+	return i18n_digit_zero();
+}
+
+/* form_state_set_shown: a ${name} in the resident's digits. */
+static char *
+shown_value(const char *v, void *arg)
+{
+	(void)arg;
+	return text_native_digits(v, session_digit_zero(v));
+}
+
 int
 session_pick_service(struct session *s, size_t i)
 {
@@ -574,6 +592,7 @@ session_pick_service(struct session *s, size_t i)
 	s->form = s->forms[i];
 	form_state_free(s->state);
 	s->state = form_state_new(s->form);
+	form_state_set_shown(s->state, shown_value, NULL);
 	session_set_meta(s);
 	s->nhistory = 0;
 	s->editing = 0;

@@ -130,7 +130,16 @@ const char	*session_text(const struct session *, const struct form_text *);
 const struct form_question *session_question(const struct session *,
 		    size_t item);
 const char	*session_value(const struct session *, size_t item);
-/* Label and hint with ${...} filled in; allocated, free with freezero_str. */
+/*
+ * The zero of the digits an answer v is shown back in: the resident's own
+ * (٠, ۰, ০, ૦) where the language's catalogue chooses them, '0' for Latin
+ * text ("Apt 3B" stays as typed). What is kept is always ASCII.
+ */
+uint32_t	 session_digit_zero(const char *v);
+/*
+ * Label and hint with ${...} filled in, in session_digit_zero()'s digits;
+ * allocated, free with freezero_str.
+ */
 char		*session_label(const struct session *, size_t item);
 char		*session_hint(const struct session *, size_t item);
 /* The choices the item offers now (choice_filter applied). */

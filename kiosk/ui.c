@@ -371,20 +371,6 @@ ui_field_clear(struct ui *u)
 	u->field_item = -1;
 }
 
-/*
- * The zero of the digits an answer is shown back in: the resident's own
- * (٠, ۰, ০, ૦) where the language has them, unless the answer is Latin
- * text ("Apt 3B" stays as typed). The record keeps ASCII digits.
- */
-static uint32_t
-answer_zero(const char *v)
-{
-	if (strpbrk(v, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz")
-	    != NULL)
-		return '0';
-	return i18n_digit_zero();
-}
-
 static void
 field_load(struct ui *u, size_t item)
 {
@@ -396,7 +382,7 @@ field_load(struct ui *u, size_t item)
 	ui_field_clear(u);
 	v = session_value(u->s, item);
 	/* The resident's own digits, as typed; field_store makes them ASCII. */
-	shown = text_native_digits(v, answer_zero(v));
+	shown = text_native_digits(v, session_digit_zero(v));
 	if (strlen(shown) < FIELD_MAX)
 		v = shown;
 	n = strlen(v);
@@ -580,7 +566,7 @@ list_sep(void)
 
 /*
  * A typed answer as the resident sees it again (review, a field not being
- * edited): a phone number formatted, in answer_zero()'s digits (٢٠٢٦-١١-٢٠).
+ * edited): a phone number formatted, in session_digit_zero()'s digits (٢٠٢٦-١١-٢٠).
  * Free the result with freezero_str().
  */
 static char *
@@ -595,7 +581,7 @@ shown_answer(const struct form_question *q, const char *v)
 		form_numbers_display(v, &b);
 	else
 		buf_adds(&b, v);
-	out = text_native_digits(buf_cstr(&b), answer_zero(v));
+	out = text_native_digits(buf_cstr(&b), session_digit_zero(v));
 	buf_free(&b);
 	return out;
 }

@@ -10,6 +10,7 @@
 #include <sys/stat.h>
 
 #include <dirent.h>
+#include <locale.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -20,6 +21,7 @@
 #include "../tap.h"
 #include "config.h"
 #include "form.h"
+#include "i18n.h"
 #include "office.h"
 #include "outbox.h"
 #include "session.h"
@@ -58,6 +60,7 @@ static const char other_csv[] =
     "survey\n"
     ",type,name,label::English (en),label::Español (es)\n"
     ",text,why,Why?,¿Por qué?\n"
+    ",note,said,You wrote ${why}.,Escribió ${why}.\n"
     "settings\n"
     ",form_id,version,form_title::English (en),form_title::Español (es),"
     "menu_order\n"
@@ -106,7 +109,7 @@ setup(struct vault_office_key **key)
 	pin_hash(vol, "135790");
 	pin_hash(staff, "246810");
 	buf_addf(&ini, "[kiosk]\nname = t-kiosk\ndata_dir = %s/data\n"
-	    "forms_dir = %s/forms\nlanguages = en es\n"
+	    "forms_dir = %s/forms\nlanguages = en es ar\n"
 	    "[office]\npublic_key = %s/office.pub\n"
 	    "[volunteers]\n7 = %s\n[staff]\npin = %s\n", dir, dir, dir, vol,
 	    staff);
@@ -459,6 +462,49 @@ pins(const struct config *cfg, struct outbox *ob)
 	session_free(s);
 }
 
+/*
+ * A ${name} in a label is shown in the resident's digits, as answers are
+ * on the review (issue 14): the Arabic catalogue chooses ٠-٩; English and
+ * Latin text keep 0-9. What is kept stays ASCII.
+ */
+static void
+digits(const struct config *cfg, struct outbox *ob)
+{
+	static const struct {
+		const char *lang, *typed, *shown;
+	} c[] = {
+		{ "ar", "2021", "\xd9\xa2\xd9\xa0\xd9\xa2\xd9\xa1" },
+		{ "ar", "Apt 3B", "Apt 3B" },
+		{ "en", "2021", "2021" },
+	};
+	struct session *s;
+	char *cause = NULL, *label, *msg = NULL;
+	long it;
+	size_t i;
+
+	setlocale(LC_ALL, "");	/* as kiosk run does: gettext needs it */
+	i18n_init("build/locale");
+	for (i = 0; i < nitems(c); i++) {
+		s = session_new(cfg, ob, &cause);
+		session_load_forms(s);
+		session_pick_lang(s, c[i].lang);
+		session_pick_service(s, 1);
+		session_answer(s, (size_t)item_named(s, "why"), c[i].typed);
+		session_next(s, &msg);
+		free(msg);
+		msg = NULL;
+		it = item_named(s, "said");
+		label = it < 0 ? xstrdup("") : session_label(s, (size_t)it);
+		ok(strstr(label, c[i].shown) != NULL &&
+		    strcmp(session_value(s, 0),
+		    c[i].typed) == 0,
+		    "%s: ${why} = \"%s\" is shown as \"%s\" (%s); kept as typed",
+		    c[i].lang, c[i].typed, c[i].shown, label);
+		freezero_str(label);
+		session_free(s);
+	}
+}
+
 int
 main(void)
 {
@@ -489,6 +535,7 @@ main(void)
 	open_sealed(s, key, claim);
 	session_free(s);
 	pins(cfg, ob);
+	digits(cfg, ob);
 
 	free(data);
 	freezero_str(claim);
