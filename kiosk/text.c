@@ -242,6 +242,40 @@ text_is_rtl(const char *s)
 	return 0;
 }
 
+/*
+ * fribidi_log2vis, but Arabic-Indic digits (U+0660-0669, bidi class AN)
+ * are reordered as the European digits they stand for (class EN) and put
+ * back after: the algorithm splits an AN number at '-' and ' ' even inside
+ * a left-to-right isolate, so a phone number typed in them was drawn
+ * ٠١٠١-٥٥٥ (٩٧٣). Outside an isolate an EN after Arabic letters becomes
+ * AN again (rule W2), so Arabic text reads as before.
+ */
+static int
+log2vis(FriBidiChar *logical, FriBidiStrIndex n, FriBidiParType *base,
+    FriBidiChar *visual, FriBidiStrIndex *l2v, FriBidiLevel *levels)
+{
+	FriBidiStrIndex i, *map = l2v;
+	FriBidiChar *en;
+	int ok;
+
+	en = xreallocarray(NULL, (size_t)n + 1, sizeof *en);
+	if (map == NULL)
+		map = xreallocarray(NULL, (size_t)n + 1, sizeof *map);
+	for (i = 0; i < n; i++)
+		en[i] = logical[i] >= 0x0660 && logical[i] <= 0x0669 ?
+		    '0' + (logical[i] - 0x0660) : logical[i];
+	ok = fribidi_log2vis(en, n, base, visual, map, NULL, levels) != 0;
+	if (ok) {
+		for (i = 0; i < n; i++)
+			if (en[i] != logical[i])
+				visual[map[i]] = logical[i];
+	}
+	freezero(en, ((size_t)n + 1) * sizeof *en);
+	if (map != l2v)
+		freezero(map, ((size_t)n + 1) * sizeof *map);
+	return ok;
+}
+
 char *
 text_visual(const char *s, size_t len)
 {
@@ -259,7 +293,7 @@ text_visual(const char *s, size_t len)
 			break;
 		logical[n++] = cp;
 	}
-	if (!fribidi_log2vis(logical, n, &base, visual, NULL, NULL, NULL))
+	if (!log2vis(logical, n, &base, visual, NULL, NULL))
 		memcpy(visual, logical, (size_t)n * sizeof *visual);
 	cap = (size_t)n * 4 + 1;
 	out = xmalloc(cap);
@@ -323,7 +357,7 @@ text_visual_dir(const char *s, size_t len, int rtl, const size_t *pos,
 			k = n + 1;	/* logical characters before pos */
 		logical[n++] = cp;
 	}
-	if (!fribidi_log2vis(logical, n, &base, visual, l2v, NULL, levels)) {
+	if (!log2vis(logical, n, &base, visual, l2v, levels)) {
 		memcpy(visual, logical, (size_t)n * sizeof *visual);
 		for (v = 0; v < n; v++) {
 			l2v[v] = v;

@@ -165,6 +165,27 @@ main(void)
 		free(v);
 		free(iso);
 	}
+	/* The same in the resident's own digits (issue 14: the review shows
+	   answers in them), in Arabic and in Urdu: Arabic-Indic digits are
+	   bidi class AN, which the plain algorithm also splits at '-'. */
+	{
+		static const char *const ph[][2] = {
+		    { "اتصل (٩٧٣) ٥٥٥-٠١٠١", "(٩٧٣) ٥٥٥-٠١٠١" },
+		    { "فون (۹۷۳) ۵۵۵-۰۱۰۱", "(۹۷۳) ۵۵۵-۰۱۰۱" },
+		    { "التاريخ ٢٠٢٦-١١-٢٠", "٢٠٢٦-١١-٢٠" },
+		};
+		char *iso;
+		size_t k;
+
+		for (k = 0; k < nitems(ph); k++) {
+			iso = text_isolate_ltr(ph[k][0]);
+			v = text_visual_dir(iso, strlen(iso), 1, NULL, NULL);
+			ok(strstr(v, ph[k][1]) != NULL,
+			    "native digits, isolated, read in order: %s", v);
+			free(v);
+			free(iso);
+		}
+	}
 	{
 		size_t pos = 0;
 		int col = -1;
