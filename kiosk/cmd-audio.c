@@ -252,7 +252,7 @@ audio_test(struct config *cfg)
 	return failed;
 }
 
-/* The options of audio say (status and test take --config alone). */
+/* The options of audio say; status and test take --config alone. */
 static const struct cmd_option cmd_audio_options[] = {
 	{ "lang", 1, 0, "speak with this language's voice" },
 	{ "voice", 1, 0, "speak with this espeak-ng voice" },
@@ -264,37 +264,33 @@ static const struct cmd_option cmd_audio_options[] = {
 	{ NULL, 0, 0, NULL }
 };
 
-/* kiosk audio say --lang CODE [--voice V] [--device D] [--wav F] [--time] TEXT */
+/*
+ * kiosk audio say [--lang CODE] [--voice V] [--device D] [--wav F] [--time]
+ * [--repeat N] [--config F] TEXT; a holds its options and "say" TEXT.
+ */
 static int
-audio_say(struct config *cfg, int argc, char **argv,
+audio_say(struct config *cfg, const struct cmd_args *a,
     const struct cmd_entry *e)
 {
 	const char *lang, *voice, *device, *wav, *text, *v;
-	struct cmd_args args;
 	struct speech *sp;
 	double first, sum = 0, min = -1, max = 0;
-	int timing, repeat = 1, i = 0, rc, nargs;
+	int timing, repeat = 1, i = 0, rc = 0;
 
-	if ((rc = cmd_parse(e, argc, argv, &args)) != 0)
-		return rc;
-	if ((lang = cmd_args_get(&args, "lang")) == NULL)
+	if ((lang = cmd_args_get(a, "lang")) == NULL)
 		lang = "en";
-	voice = cmd_args_get(&args, "voice");
-	device = cmd_args_get(&args, "device");
-	wav = cmd_args_get(&args, "wav");
-	timing = cmd_args_has(&args, "time");
-	while ((v = cmd_args_next(&args, "repeat", &i)) != NULL && rc == 0) {
+	voice = cmd_args_get(a, "voice");
+	device = cmd_args_get(a, "device");
+	wav = cmd_args_get(a, "wav");
+	timing = cmd_args_has(a, "time");
+	while ((v = cmd_args_next(a, "repeat", &i)) != NULL) {
 		repeat = atoi(v);
 		if (repeat < 1 || repeat > 1000)
-			rc = cmd_usage(e, "--repeat: 1 to 1000");
+			return cmd_usage(e, "--repeat: 1 to 1000");
 	}
-	nargs = args.argc;
-	text = nargs > 0 ? args.argv[0] : NULL;
-	cmd_args_free(&args);
-	if (rc != 0)
-		return rc;
-	if (nargs != 1)
+	if (a->argc != 2)
 		return cmd_usage(e, "say needs one TEXT");
+	text = a->argv[1];
 	if (voice == NULL)
 		voice = config_voice(cfg, lang);
 	sp = open_speech(cfg, device);
@@ -324,38 +320,54 @@ audio_say(struct config *cfg, int argc, char **argv,
 	return rc;
 }
 
+/* The subcommand of a, with its config loaded (NULL: say without one). */
 static int
-audio_exec(const struct cmd_entry *e, int argc, char **argv)
+audio_run(const struct cmd_entry *e, const struct cmd_args *a)
 {
-	const char *config = NULL, *sub;
+	static const char *const opts[] = { "config", NULL };
+	const char *config = cmd_args_get(a, "config"), *sub = a->argv[0];
 	struct config *cfg = NULL;
-	int i, rc;
+	int rc;
 
-	if (cmd_wants_help(argc, argv)) {
-		cmd_print_help(e);
-		return 0;
-	}
-	if (argc < 2)
-		return cmd_usage(e, "say status, test or say");
-	sub = argv[1];
-	for (i = 2; i < argc; i++) {
-		if (strcmp(argv[i], "--config") == 0 && i + 1 < argc)
-			config = argv[i + 1];
-	}
 	if (strcmp(sub, "say") == 0) {
 		if (config != NULL && (cfg = cmd_load_config(config)) == NULL)
 			return 1;
-		rc = audio_say(cfg, argc - 1, argv + 1, e);
+		rc = audio_say(cfg, a, e);
 		config_free(cfg);
 		return rc;
 	}
 	if (strcmp(sub, "status") != 0 && strcmp(sub, "test") != 0)
 		return cmd_usage(e, "unknown audio command \"%s\"", sub);
+	if ((rc = cmd_args_only(e, a, sub, opts)) != 0)
+		return rc;
+	if (a->argc > 1)
+		return cmd_usage(e, "audio %s: unexpected \"%s\"", sub,
+		    a->argv[1]);
 	if ((cfg = cmd_load_config(config)) == NULL)
 		return 1;
 	i18n_init(cfg->locale_dir);
 	rc = strcmp(sub, "status") == 0 ? audio_status(cfg) : audio_test(cfg);
 	config_free(cfg);
+	return rc;
+}
+
+static int
+audio_exec(const struct cmd_entry *e, int argc, char **argv)
+{
+	struct cmd_args a;
+	int rc;
+
+	if (cmd_wants_help(argc, argv)) {
+		cmd_print_help(e);
+		return 0;
+	}
+	if ((rc = cmd_parse(e, argc, argv, &a)) != 0)
+		return rc;
+	if (a.argc == 0)
+		rc = cmd_usage(e, "say status, test or say");
+	else
+		rc = audio_run(e, &a);
+	cmd_args_free(&a);
 	return rc;
 }
 

@@ -147,28 +147,26 @@ check_path(const char *path, int *nforms, int *ninvalid, int *nwarned)
 }
 
 static int
-forms_check(const struct cmd_entry *e, int argc, char **argv)
+forms_check(const struct cmd_entry *e, const struct cmd_args *a)
 {
+	static const char *const opts[] = { "review-months", NULL };
 	struct config *cfg;
-	int i, nforms = 0, ninvalid = 0, nwarned = 0;
-	char *end;
-	long v;
+	int i = 0, rc, argc, nforms = 0, ninvalid = 0, nwarned = 0;
+	const char *v;
+	char *end, **argv;
+	long n;
 
-	for (i = 0; i < argc; i++) {
-		if (strcmp(argv[i], "--review-months") != 0)
-			continue;
-		if (i + 1 >= argc)
-			return cmd_usage(e, "--review-months needs a number");
-		v = strtol(argv[i + 1], &end, 10);
-		if (end == argv[i + 1] || *end != '\0' || v < 1 || v > 120)
+	if ((rc = cmd_args_only(e, a, "check", opts)) != 0)
+		return rc;
+	while ((v = cmd_args_next(a, "review-months", &i)) != NULL) {
+		n = strtol(v, &end, 10);
+		if (end == v || *end != '\0' || n < 1 || n > 120)
 			return cmd_usage(e, "--review-months: \"%s\" is not "
-			    "a number of months from 1 to 120", argv[i + 1]);
-		review_months = (int)v;
-		memmove(argv + i, argv + i + 2, (size_t)(argc - i - 2) *
-		    sizeof *argv);
-		argc -= 2;
-		i--;
+			    "a number of months from 1 to 120", v);
+		review_months = (int)n;
 	}
+	argc = a->argc - 1;
+	argv = a->argv + 1;
 	if (argc == 0) {
 		if ((cfg = cmd_load_config(NULL)) == NULL)
 			return cmd_usage(e, "give a form or a folder, or set "
@@ -341,41 +339,33 @@ struct fill_opts {
 	int		 notes, assisted;
 };
 
-/* Parse the words after "fill": 0, or the usage error's status. */
+/* forms fill's options and operands: 0, or the usage error's status. */
 static int
-fill_args(const struct cmd_entry *e, int argc, char **argv,
+fill_args(const struct cmd_entry *e, const struct cmd_args *a,
     struct fill_opts *o)
 {
-	int i, testing;
+	static const char *const opts[] = { "lang", "notes", NULL };
+	static const char *const test_opts[] = { "lang", "notes",
+	    "test-submit", "test-assisted", "test-date", NULL };
+	const char *v, *t;
+	int rc;
 
 	memset(o, 0, sizeof *o);
-	testing = getenv("KIOSK_TEST") != NULL &&
-	    strcmp(getenv("KIOSK_TEST"), "1") == 0;
-	for (i = 0; i < argc; i++) {
-		if (testing && strcmp(argv[i], "--test-submit") == 0 &&
-		    i + 1 < argc)
-			o->submit = argv[++i];
-		else if (testing && strcmp(argv[i], "--test-assisted") == 0 &&
-		    i + 1 < argc)
-			o->assisted = atoi(argv[++i]);
-		else if (testing && strcmp(argv[i], "--test-date") == 0 &&
-		    i + 1 < argc)
-			o->date = argv[++i];
-		else if (strcmp(argv[i], "--lang") == 0 && i + 1 < argc)
-			o->lang = argv[++i];
-		else if (strncmp(argv[i], "--lang=", 7) == 0)
-			o->lang = argv[i] + 7;
-		else if (strcmp(argv[i], "--notes") == 0)
-			o->notes = 1;
-		else if (argv[i][0] == '-')
-			return cmd_usage(e, "unknown option %s", argv[i]);
-		else if (o->path == NULL)
-			o->path = argv[i];
-		else
-			return cmd_usage(e, "one form at a time");
-	}
-	if (o->path == NULL)
+	t = getenv("KIOSK_TEST");
+	if ((rc = cmd_args_only(e, a, "fill", t != NULL &&
+	    strcmp(t, "1") == 0 ? test_opts : opts)) != 0)
+		return rc;
+	o->lang = cmd_args_get(a, "lang");
+	o->notes = cmd_args_has(a, "notes");
+	o->submit = cmd_args_get(a, "test-submit");
+	if ((v = cmd_args_get(a, "test-assisted")) != NULL)
+		o->assisted = atoi(v);
+	o->date = cmd_args_get(a, "test-date");
+	if (a->argc < 2)
 		return cmd_usage(e, "forms fill needs a form file");
+	if (a->argc > 2)
+		return cmd_usage(e, "one form at a time");
+	o->path = a->argv[1];
 	return 0;
 }
 
@@ -509,7 +499,7 @@ fill_print(struct form_state *st, const char *lang, int notes)
 }
 
 static int
-forms_fill(const struct cmd_entry *e, int argc, char **argv)
+forms_fill(const struct cmd_entry *e, const struct cmd_args *a)
 {
 	struct form *f = NULL;
 	struct form_state *st = NULL;
@@ -528,7 +518,7 @@ forms_fill(const struct cmd_entry *e, int argc, char **argv)
 	char *cause = NULL;
 	int rc;
 
-	if ((rc = fill_args(e, argc, argv, &o)) != 0)
+	if ((rc = fill_args(e, a, &o)) != 0)
 		return rc;
 	rc = 1;
 	if ((f = form_load(o.path, &cause)) == NULL) {
@@ -565,14 +555,18 @@ out:
 }
 
 static int
-forms_dump(const struct cmd_entry *e, int argc, char **argv)
+forms_dump(const struct cmd_entry *e, const struct cmd_args *a)
 {
+	static const char *const opts[] = { NULL };
 	struct buf out = { 0 };
 	char *cause = NULL;
+	int rc;
 
-	if (argc != 1)
+	if ((rc = cmd_args_only(e, a, "dump", opts)) != 0)
+		return rc;
+	if (a->argc != 2)
 		return cmd_usage(e, "forms dump needs one form file");
-	if (form_dump(argv[0], &out, &cause) != 0) {
+	if (form_dump(a->argv[1], &out, &cause) != 0) {
 		cmd_error("%s", cause);
 		free(cause);
 		return 1;
@@ -582,18 +576,43 @@ forms_dump(const struct cmd_entry *e, int argc, char **argv)
 	return 0;
 }
 
+/*
+ * The options of every forms subcommand; each takes its own (the test-
+ * ones only with KIOSK_TEST=1: fill seals as a kiosk would).
+ */
+static const struct cmd_option cmd_forms_options[] = {
+	{ "review-months", 1, 0, "check: months after which a reviewed "
+	    "date is stale" },
+	{ "lang", 1, 0, "fill: the language of the messages and notes" },
+	{ "notes", 0, 0, "fill: print the notes shown, not the submission" },
+	{ "test-submit", 1, 0, "fill: seal it as the kiosk of this config" },
+	{ "test-assisted", 1, 0, "fill: as if this volunteer helped" },
+	{ "test-date", 1, 0, "fill: on this day" },
+	{ NULL, 0, 0, NULL }
+};
+
 static int
 cmd_forms_exec(const struct cmd_entry *e, int argc, char **argv)
 {
-	if (argc < 2)
-		return cmd_usage(e, "forms needs a subcommand: check or fill");
-	if (strcmp(argv[1], "check") == 0)
-		return forms_check(e, argc - 2, argv + 2);
-	if (strcmp(argv[1], "fill") == 0)
-		return forms_fill(e, argc - 2, argv + 2);
-	if (strcmp(argv[1], "dump") == 0)
-		return forms_dump(e, argc - 2, argv + 2);
-	return cmd_usage(e, "unknown forms subcommand \"%s\"", argv[1]);
+	struct cmd_args a;
+	const char *sub;
+	int rc;
+
+	if ((rc = cmd_parse(e, argc, argv, &a)) != 0)
+		return rc;
+	sub = a.argc > 0 ? a.argv[0] : NULL;
+	if (sub == NULL)
+		rc = cmd_usage(e, "forms needs a subcommand: check or fill");
+	else if (strcmp(sub, "check") == 0)
+		rc = forms_check(e, &a);
+	else if (strcmp(sub, "fill") == 0)
+		rc = forms_fill(e, &a);
+	else if (strcmp(sub, "dump") == 0)
+		rc = forms_dump(e, &a);
+	else
+		rc = cmd_usage(e, "unknown forms subcommand \"%s\"", sub);
+	cmd_args_free(&a);
+	return rc;
 }
 
 const struct cmd_entry cmd_forms_entry = {
@@ -627,6 +646,6 @@ const struct cmd_entry cmd_forms_entry = {
 	"rows take KIOSK_FORMS_DEVICEID (the kiosk's name) and "
 	"KIOSK_FORMS_USERNAME (a volunteer's number) from the environment; "
 	"start, end and today are dates.",
-	NULL,		/* its subcommands read their own words (see cmd.h) */
+	cmd_forms_options,
 	cmd_forms_exec
 };

@@ -54,27 +54,27 @@ out:
 }
 
 static int
-key_show(const struct cmd_entry *e, int argc, char **argv)
+key_show(const struct cmd_entry *e, const struct cmd_args *a)
 {
+	static const char *const opts[] = { "passphrase-file", NULL };
 	struct vault_office_pub pub;
 	struct vault_office_key *k;
 	struct buf b = { 0 };
-	char *cause = NULL, name[BATCH_NAME_MAX + 1], *pfile = NULL;
+	char *cause = NULL, name[BATCH_NAME_MAX + 1];
 	char fpr[VAULT_FPR_LEN], hex[65];
 	unsigned char pk[32];
-	int i, rc = 1;
-	const char *path = NULL;
+	int rc = 1;
+	const char *path, *pfile;
 
-	for (i = 1; i < argc; i++) {
-		if (strcmp(argv[i], "--passphrase-file") == 0 && i + 1 < argc)
-			pfile = argv[++i];
-		else if (argv[i][0] == '-' || path != NULL)
-			return cmd_usage(e, "bad argument \"%s\"", argv[i]);
-		else
-			path = argv[i];
-	}
-	if (path == NULL)
+	if ((rc = cmd_args_only(e, a, "show", opts)) != 0)
+		return rc;
+	rc = 1;
+	if (a->argc < 2)
 		return cmd_usage(e, "key show needs a FILE");
+	if (a->argc > 2)
+		return cmd_usage(e, "key show: unexpected \"%s\"", a->argv[2]);
+	path = a->argv[1];
+	pfile = cmd_args_get(a, "passphrase-file");
 	if (read_file(path, &b, 4096, &cause) != 0) {
 		cmd_error("%s", cause);
 		goto out;
@@ -105,28 +105,26 @@ out:
 }
 
 static int
-key_passwd(const struct cmd_entry *e, int argc, char **argv)
+key_passwd(const struct cmd_entry *e, const struct cmd_args *a)
 {
+	static const char *const opts[] = { "key", "passphrase-file",
+	    "new-passphrase-file", NULL };
 	struct vault_office_key *k = NULL;
 	struct buf out = { 0 };
-	char *keyp = NULL, *oldf = NULL, *newf = NULL, *pass = NULL;
-	char *cause = NULL, *dir = NULL, *base;
-	int i, rc = 1;
+	const char *keyp, *oldf, *newf;
+	char *pass = NULL, *cause = NULL, *dir = NULL, *base;
+	int rc;
 
-	for (i = 1; i < argc; i++) {
-		if (i + 1 < argc && strcmp(argv[i], "--key") == 0)
-			keyp = argv[++i];
-		else if (i + 1 < argc &&
-		    strcmp(argv[i], "--passphrase-file") == 0)
-			oldf = argv[++i];
-		else if (i + 1 < argc &&
-		    strcmp(argv[i], "--new-passphrase-file") == 0)
-			newf = argv[++i];
-		else
-			return cmd_usage(e, "bad argument \"%s\"", argv[i]);
-	}
-	if (keyp == NULL)
+	if ((rc = cmd_args_only(e, a, "passwd", opts)) != 0)
+		return rc;
+	rc = 1;
+	if (a->argc > 1)
+		return cmd_usage(e, "key passwd: unexpected \"%s\"",
+		    a->argv[1]);
+	if ((keyp = cmd_args_get(a, "key")) == NULL)
 		return cmd_usage(e, "key passwd needs --key FILE");
+	oldf = cmd_args_get(a, "passphrase-file");
+	newf = cmd_args_get(a, "new-passphrase-file");
 	if ((k = open_key(keyp, oldf, "Current passphrase: ")) == NULL)
 		goto out;
 	if ((pass = cmd_passphrase(newf, "New passphrase: ", 1)) == NULL)
@@ -164,14 +162,31 @@ out:
 	return rc;
 }
 
+static const struct cmd_option cmd_key_options[] = {
+	{ "passphrase-file", 1, 0, "the (current) passphrase of office.key" },
+	{ "key", 1, 0, "key passwd: the office.key to change" },
+	{ "new-passphrase-file", 1, 0, "key passwd: the new passphrase" },
+	{ NULL, 0, 0, NULL }
+};
+
 static int
 cmd_key_exec(const struct cmd_entry *e, int argc, char **argv)
 {
-	if (argc >= 2 && strcmp(argv[1], "show") == 0)
-		return key_show(e, argc - 1, argv + 1);
-	if (argc >= 2 && strcmp(argv[1], "passwd") == 0)
-		return key_passwd(e, argc - 1, argv + 1);
-	return cmd_usage(e, "say key show or key passwd");
+	struct cmd_args a;
+	const char *sub;
+	int rc;
+
+	if ((rc = cmd_parse(e, argc, argv, &a)) != 0)
+		return rc;
+	sub = a.argc > 0 ? a.argv[0] : "";
+	if (strcmp(sub, "show") == 0)
+		rc = key_show(e, &a);
+	else if (strcmp(sub, "passwd") == 0)
+		rc = key_passwd(e, &a);
+	else
+		rc = cmd_usage(e, "say key show or key passwd");
+	cmd_args_free(&a);
+	return rc;
 }
 
 const struct cmd_entry cmd_key_entry = {
@@ -186,6 +201,6 @@ const struct cmd_entry cmd_key_entry = {
 	"new one (or reads them from the first line of --passphrase-file "
 	"and --new-passphrase-file), and replaces the file atomically. The "
 	"keys themselves do not change, so kiosks need nothing new.",
-	NULL,		/* its subcommands read their own words (see cmd.h) */
+	cmd_key_options,
 	cmd_key_exec
 };

@@ -147,6 +147,25 @@ cmd_args_next(const struct cmd_args *a, const char *name, int *i)
 	return NULL;
 }
 
+int
+cmd_args_only(const struct cmd_entry *e, const struct cmd_args *a,
+    const char *sub, const char *const *names)
+{
+	const char *const *n;
+	int i;
+
+	for (i = 0; i < a->n; i++) {
+		for (n = names; *n != NULL; n++) {
+			if (strcmp(*n, a->list[i].opt->name) == 0)
+				break;
+		}
+		if (*n == NULL)
+			return cmd_usage(e, "--%s is not an option of %s %s",
+			    a->list[i].opt->name, e->name, sub);
+	}
+	return 0;
+}
+
 static int
 cmd_cmp_str(const void *a, const void *b)
 {

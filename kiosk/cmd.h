@@ -32,9 +32,10 @@ struct cmd_entry {
 	const char	*summary;	/* one line for `kiosk help` */
 	const char	*help;		/* paragraphs for `kiosk CMD --help` and kiosk(1) */
 	/*
-	 * What cmd_parse takes. NULL: key and forms, whose subcommands
-	 * still read their words by hand (their messages, "bad argument"
-	 * and "unknown option --x", are what tests and staff know).
+	 * What cmd_parse takes; NULL: none. A command with subcommands
+	 * declares every option of all of them, parses once (the
+	 * subcommand is the first operand) and refuses another
+	 * subcommand's options with cmd_args_only.
 	 */
 	const struct cmd_option *options;
 	int		(*exec)(const struct cmd_entry *, int, char **);
@@ -68,6 +69,13 @@ int	 cmd_args_parse(const struct cmd_option *opts, int argc, char **argv,
 int	 cmd_parse(const struct cmd_entry *e, int argc, char **argv,
 	    struct cmd_args *);
 void	 cmd_args_free(struct cmd_args *);
+/*
+ * 0 if every option given is one of names (a NULL-ended list), the options
+ * of subcommand sub; else a usage error that names the first other one
+ * ("--key is not an option of key show"), 2.
+ */
+int	 cmd_args_only(const struct cmd_entry *, const struct cmd_args *,
+	    const char *sub, const char *const *names);
 /* How many times option name was given. */
 int	 cmd_args_has(const struct cmd_args *, const char *name);
 /* The value of the last name given, or NULL. */

@@ -40,12 +40,14 @@ static const struct cmd_entry *const entries[] = {
 };
 
 /*
- * Options not in the help: export's for the tests alone (refused without
- * KIOSK_TEST=1) and audio say's --repeat (make bench).
+ * Options not in the help: export's and forms fill's for the tests alone
+ * (refused without KIOSK_TEST=1) and audio say's --repeat (make bench).
  */
 static int
 hidden(const char *cmd, const char *name)
 {
+	if (strcmp(cmd, "forms") == 0)
+		return strncmp(name, "test-", 5) == 0;
 	if (strcmp(cmd, "export") == 0)
 		return strncmp(name, "test-", 5) == 0 ||
 		    strcmp(name, "swap") == 0 || strcmp(name, "drop") == 0 ||
