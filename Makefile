@@ -117,9 +117,14 @@ build/obj/%.o: kiosk/%.c kiosk/*.h | build/obj pkgcheck
 	@echo "  CC      $<"
 	@$(CC) $(ALL_CFLAGS) -c -o $@ $<
 
-build/tests/%: tests/unit/%.c $(LIB_OBJS) tests/tap.h | build/tests
+# fixture.o: the unit tests' private kiosk (tests/unit/fixture.h).
+build/tests/%: tests/unit/%.c build/tests/fixture.o $(LIB_OBJS) tests/tap.h | build/tests
 	@echo "  CCLD    $@"
-	@$(CC) $(ALL_CFLAGS) -Ikiosk -o $@ $< $(LIB_OBJS) $(PKG_LIBS)
+	@$(CC) $(ALL_CFLAGS) -Ikiosk -o $@ $< build/tests/fixture.o $(LIB_OBJS) $(PKG_LIBS)
+
+build/tests/fixture.o: tests/unit/fixture.c tests/unit/fixture.h kiosk/*.h | build/tests pkgcheck
+	@echo "  CC      $<"
+	@$(CC) $(ALL_CFLAGS) -Ikiosk -c -o $@ $<
 
 # The ticket's unit test links the print side, not the kiosk.
 build/tests/t_ticket: tests/unit/t_ticket.c $(TICKET_OBJS) tests/tap.h | build/tests
@@ -159,9 +164,13 @@ build-asan/obj/%.o: kiosk/%.c kiosk/*.h | build-asan/obj pkgcheck
 	@echo "  CC-ASAN $<"
 	@$(CC) $(ASAN_CFLAGS) -c -o $@ $<
 
-build-asan/tests/%: tests/unit/%.c $(ALIB_OBJS) tests/tap.h | build-asan/tests
+build-asan/tests/%: tests/unit/%.c build-asan/tests/fixture.o $(ALIB_OBJS) tests/tap.h | build-asan/tests
 	@echo "  CCLD    $@"
-	@$(CC) $(ASAN_CFLAGS) -Ikiosk -o $@ $< $(ALIB_OBJS) $(PKG_LIBS)
+	@$(CC) $(ASAN_CFLAGS) -Ikiosk -o $@ $< build-asan/tests/fixture.o $(ALIB_OBJS) $(PKG_LIBS)
+
+build-asan/tests/fixture.o: tests/unit/fixture.c tests/unit/fixture.h kiosk/*.h | build-asan/tests pkgcheck
+	@echo "  CC-ASAN $<"
+	@$(CC) $(ASAN_CFLAGS) -Ikiosk -c -o $@ $<
 
 build-asan/tests/t_ticket: tests/unit/t_ticket.c $(ATICKET_OBJS) tests/tap.h | build-asan/tests
 	@echo "  CCLD    $@"

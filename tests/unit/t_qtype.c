@@ -14,6 +14,7 @@
 
 #include "../tap.h"
 #include "config.h"
+#include "fixture.h"
 #include "form.h"
 #include "outbox.h"
 #include "session.h"
@@ -215,36 +216,15 @@ test_spellings(const struct qtype *qt)
 	ok(all, "%s: its name and spellings find its row", qt->name);
 }
 
-static char dir[] = "/tmp/t_qtype.XXXXXX";
-
-static void
-put(const char *name, const char *text)
-{
-	char *path;
-	FILE *f;
-
-	xasprintf(&path, "%s/%s", dir, name);
-	if ((f = fopen(path, "w")) == NULL || fputs(text, f) < 0 ||
-	    fclose(f) != 0)
-		fatal("cannot write %s", path);
-	free(path);
-}
-
 /* A kiosk whose one form has a question "tN" of every type N but groups. */
 static struct config *
 kiosk_with_every_type(void)
 {
-	struct vault_office_key *key = vault_office_generate();
 	const struct qtype *qt;
 	struct buf b = { 0 };
-	struct config *cfg;
-	char *path, *cause = NULL;
 	int t;
 
-	vault_office_pub_format(vault_office_public(key), &b);
-	put("office.pub", buf_cstr(&b));
-	vault_office_free(key);
-	b.len = 0;
+	vault_office_free(fixture_office());
 	buf_adds(&b, "survey\n,type,name,label,calculation\n");
 	for (t = 0; t < FT_NTYPES; t++) {
 		if ((qt = qtype_of((enum form_type)t)) == NULL || qt->nest != 0)
@@ -256,27 +236,10 @@ kiosk_with_every_type(void)
 	}
 	buf_adds(&b, "choices\n,list_name,name,label\n,yn,yes,Yes\n"
 	    ",yn,no,No\nsettings\n,form_id,version\n,every,1\n");
-	xasprintf(&path, "%s/forms", dir);
-	mkdir(path, 0700);
-	free(path);
-	xasprintf(&path, "%s/data", dir);
-	mkdir(path, 0700);
-	free(path);
-	put("forms/every.csv", buf_cstr(&b));
-	b.len = 0;
-	buf_addf(&b, "[kiosk]\nname = t-kiosk\ndata_dir = %s/data\n"
-	    "forms_dir = %s/forms\nlanguages = en\n[office]\n"
-	    "public_key = %s/office.pub\n", dir, dir, dir);
-	put("kiosk.ini", buf_cstr(&b));
+	fixture_mkdir("forms");
+	fixture_put("forms/every.csv", buf_cstr(&b));
 	buf_free(&b);
-	xasprintf(&path, "%s/kiosk.ini", dir);
-	if ((cfg = config_load(path, &cause)) == NULL)
-		fatal("config: %s", cause);
-	free(path);
-	xasprintf(&path, "%s/data/kiosk.log", dir);
-	log_open(path);
-	free(path);
-	return cfg;
+	return fixture_kiosk("en", NULL);
 }
 
 /* Walk every page of the visit: which types were on a page. */
@@ -292,8 +255,7 @@ test_pages(void)
 	size_t items[16], i, n;
 	char *cause = NULL, *msg = NULL;
 
-	if (mkdtemp(dir) == NULL)
-		fatal("mkdtemp");
+	fixture_dir("t_qtype");
 	cfg = kiosk_with_every_type();
 	if ((ob = outbox_open(cfg, &cause)) == NULL)
 		fatal("outbox: %s", cause);
@@ -331,11 +293,7 @@ out:
 	session_free(s);
 	outbox_close(ob);
 	config_free(cfg);
-	log_close();
-	xasprintf(&msg, "rm -rf '%s'", dir);
-	if (system(msg) != 0)
-		printf("# could not remove %s\n", dir);
-	free(msg);
+	fixture_remove(NULL);
 }
 
 int

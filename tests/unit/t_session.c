@@ -20,6 +20,7 @@
 
 #include "../tap.h"
 #include "config.h"
+#include "fixture.h"
 #include "form.h"
 #include "i18n.h"
 #include "office.h"
@@ -28,7 +29,7 @@
 #include "util.h"
 #include "vault.h"
 
-static char dir[] = "/tmp/t_session.XXXXXX";
+static const char *dir;
 
 #define NAME	"Ada Lovelace"
 #define PHONE	"9735550100"
@@ -66,65 +67,23 @@ static const char other_csv[] =
     "menu_order\n"
     ",other,1,Other,Otro,2\n";
 
-static void
-put(const char *name, const char *text)
-{
-	char *path;
-	FILE *f;
-
-	xasprintf(&path, "%s/%s", dir, name);
-	if ((f = fopen(path, "w")) == NULL || fputs(text, f) < 0 ||
-	    fclose(f) != 0)
-		fatal("cannot write %s", path);
-	free(path);
-}
-
-/* A PIN hash as kiosk pin set makes, with the cheapest limits. */
-static void
-pin_hash(char out[crypto_pwhash_STRBYTES], const char *pin)
-{
-	if (crypto_pwhash_str_alg(out, pin, strlen(pin),
-	    crypto_pwhash_OPSLIMIT_MIN, crypto_pwhash_MEMLIMIT_MIN,
-	    crypto_pwhash_ALG_ARGON2ID13) != 0)
-		fatal("pin hash");
-}
-
 static struct config *
 setup(struct vault_office_key **key)
 {
 	char vol[crypto_pwhash_STRBYTES], staff[crypto_pwhash_STRBYTES];
-	struct buf b = { 0 }, ini = { 0 };
+	struct buf extra = { 0 };
 	struct config *cfg;
-	char *path, *cause = NULL;
 
-	*key = vault_office_generate();
-	vault_office_pub_format(vault_office_public(*key), &b);
-	put("office.pub", buf_cstr(&b));
-	buf_free(&b);
-	xasprintf(&path, "%s/forms", dir);
-	mkdir(path, 0700);
-	free(path);
-	put("forms/visit.csv", visit_csv);
-	put("forms/other.csv", other_csv);
-	pin_hash(vol, "135790");
-	pin_hash(staff, "246810");
-	buf_addf(&ini, "[kiosk]\nname = t-kiosk\ndata_dir = %s/data\n"
-	    "forms_dir = %s/forms\nlanguages = en es ar\n"
-	    "[office]\npublic_key = %s/office.pub\n"
-	    "[volunteers]\n7 = %s\n[staff]\npin = %s\n", dir, dir, dir, vol,
+	*key = fixture_office();
+	fixture_mkdir("forms");
+	fixture_put("forms/visit.csv", visit_csv);
+	fixture_put("forms/other.csv", other_csv);
+	fixture_pin_hash(vol, "135790");
+	fixture_pin_hash(staff, "246810");
+	buf_addf(&extra, "[volunteers]\n7 = %s\n[staff]\npin = %s\n", vol,
 	    staff);
-	put("kiosk.ini", buf_cstr(&ini));
-	buf_free(&ini);
-	xasprintf(&path, "%s/data", dir);
-	mkdir(path, 0700);
-	free(path);
-	xasprintf(&path, "%s/kiosk.ini", dir);
-	if ((cfg = config_load(path, &cause)) == NULL)
-		fatal("config: %s", cause);
-	free(path);
-	xasprintf(&path, "%s/data/kiosk.log", dir);
-	log_open(path);
-	free(path);
+	cfg = fixture_kiosk("en es ar", buf_cstr(&extra));
+	buf_free(&extra);
 	return cfg;
 }
 
@@ -515,8 +474,7 @@ main(void)
 	char *cause = NULL, *claim, *data;
 
 	ok(vault_init() == 0, "libsodium starts");
-	if (mkdtemp(dir) == NULL)
-		fatal("mkdtemp");
+	dir = fixture_dir("t_session");
 	cfg = setup(&key);
 	ob = outbox_open(cfg, &cause);
 	ok(ob != NULL, "outbox opens: %s", cause ? cause : "");
@@ -541,10 +499,6 @@ main(void)
 	freezero_str(claim);
 	outbox_close(ob);
 	config_free(cfg);
-	log_close();
-	xasprintf(&data, "rm -rf '%s'", dir);
-	if (getenv("T_SESSION_KEEP") == NULL && system(data) != 0)
-		printf("# could not remove %s\n", dir);
-	free(data);
+	fixture_remove("T_SESSION_KEEP");
 	return done_testing();
 }
