@@ -20,8 +20,6 @@
 
 #define AUDIO_WAIT_S	60
 
-#define now_ms speech_now_ms
-
 static struct speech *
 open_speech(const struct config *cfg, const char *device)
 {

@@ -530,15 +530,6 @@ outbox_export_phases(struct outbox *ob)
 	return ob->phase;
 }
 
-static double
-now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
-}
-
 size_t
 outbox_last_damaged(struct outbox *ob, const uint64_t **seqs)
 {

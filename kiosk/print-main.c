@@ -64,15 +64,6 @@ on_stop(int sig)
 	stop_sig = sig;
 }
 
-static double
-now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
-}
-
 /* ---- The request ------------------------------------------------------- */
 
 /* Read more of stdin, waiting at most ms. -1 on EOF or error, 0 timeout. */

@@ -135,16 +135,13 @@ static int
 write_all(int fd, const void *data, size_t len)
 {
 	struct pollfd pfd = { fd, POLLOUT, 0 };
-	struct timespec t0, t;
+	double end = now_ms() + PRINTER_WRITE_MS;
 	size_t off = 0;
 	ssize_t w;
 	long ms;
 
-	clock_gettime(CLOCK_MONOTONIC, &t0);
 	while (off < len) {
-		clock_gettime(CLOCK_MONOTONIC, &t);
-		ms = PRINTER_WRITE_MS - ((t.tv_sec - t0.tv_sec) * 1000 +
-		    (t.tv_nsec - t0.tv_nsec) / 1000000);
+		ms = (long)(end - now_ms());
 		if (ms <= 0 || poll(&pfd, 1, (int)ms) == -1) {
 			if (ms > 0 && errno == EINTR)
 				continue;

@@ -78,15 +78,6 @@ struct speech {
 	char			*why;
 };
 
-static double
-now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
-}
-
 static void
 set_why(struct speech *sp, const char *why)
 {
@@ -488,12 +479,6 @@ speech_started(const struct speech *sp, double *ms)
 	if (ms != NULL)
 		*ms = sp->started_ms;
 	return sp->started;
-}
-
-double
-speech_now_ms(void)
-{
-	return now_ms();
 }
 
 const char *

@@ -149,10 +149,9 @@ int		 speech_busy(const struct speech *);
 long		 speech_playing(const struct speech *);
 /*
  * The id of the last request whose first samples were played, and (ms)
- * when that answer was read, on speech_now_ms()'s clock (the bench).
+ * when that answer was read, on now_ms()'s clock (util.h; the bench).
  */
 long		 speech_started(const struct speech *, double *ms);
-double		 speech_now_ms(void);
 /* Why the helper was last killed or a request failed (English), or NULL. */
 const char	*speech_why(const struct speech *);
 /* Test only: later requests write this WAV file instead (NULL: play). */

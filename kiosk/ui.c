@@ -1796,15 +1796,6 @@ toggle_ack(struct ui *u, size_t item)
 	set_msg(u, NULL);
 }
 
-static double
-now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
-}
-
 /* Up/down/digits on the current list. */
 static void
 list_key(struct ui *u, int r, wint_t k)

@@ -358,6 +358,15 @@ log_msg(const char *fmt, ...)
 	fflush(f);
 }
 
+double
+now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
+}
+
 void
 today_ymd(char out[11])
 {

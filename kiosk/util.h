@@ -123,5 +123,10 @@ void	 log_msg(const char *, ...) __attribute__((format(printf, 1, 2)));
 
 /* Today's date as YYYY-MM-DD in local time (no time of day). */
 void	 today_ymd(char out[11]);
+/*
+ * Milliseconds on CLOCK_MONOTONIC: for timeouts and timings, never a time
+ * of day (it starts at an arbitrary point and is never written anywhere).
+ */
+double	 now_ms(void);
 
 #endif

@@ -102,15 +102,6 @@ write_profile(const char *name, const char *text)
 	fclose(f);
 }
 
-static double
-now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
-}
-
 int
 main(void)
 {
