@@ -246,30 +246,83 @@ fill_submit(struct form_state *st, const struct form *f, const char *lang,
 }
 
 /*
- * Find the item for "name" or "name[N]" ("group/name" for a name used in
- * several groups), adding repeat instances. Returns -1 and sets *why.
+ * Make instance path[L] of the repeat rep (at depth L, in the instances
+ * path[0..L) of the repeats around it) exist, adding instances. 0, or -1
+ * with *why set.
+ */
+static int
+fill_instance(struct form_state *st, const struct form *f, const char *key,
+    int rep, const int *path, int L, char **why)
+{
+	const struct form_question *r = &f->questions[rep];
+	long b;
+	int n;
+
+	if ((b = form_state_find(st, rep, path, L)) < 0) {
+		xasprintf(why, "the form has no question \"%s\"", key);
+		return -1;
+	}
+	while ((n = form_state_instances(st, (size_t)b)) < path[L]) {
+		if (!form_state_relevant(st, (size_t)b)) {
+			xasprintf(why, "\"%s\": the repeat \"%s\" is not "
+			    "relevant (yet): answer what makes it relevant "
+			    "first", key, r->name);
+			return -1;
+		}
+		if (r->repeat_count != NULL) {
+			xasprintf(why, "\"%s\": the repeat \"%s\" has %d "
+			    "instance%s (its repeat_count): answer what sets "
+			    "it first", key, r->name, n, n == 1 ? "" : "s");
+			return -1;
+		}
+		if (form_state_repeat_add(st, (size_t)b) != 0) {
+			xasprintf(why, "\"%s\": the repeat \"%s\" cannot have "
+			    "more instances", key, r->name);
+			return -1;
+		}
+		b = form_state_find(st, rep, path, L);
+	}
+	return 0;
+}
+
+/*
+ * Find the item for "name", "name[N]" or, inside nested repeats,
+ * "name[N][M]" (one [N] per repeat around it, outermost first; a missing
+ * one is 1), "group/name" for a name used in several groups, adding
+ * repeat instances. Returns -1 and sets *why.
  */
 static long
 fill_item(struct form_state *st, const struct form *f, const char *key,
     char **why)
 {
-	const struct form_question *q, *r;
-	const struct form_item *it;
-	char *name, *br;
-	int inst = 0, rep;
-	size_t i, n;
+	const struct form_question *q;
+	char *name, *br, *end;
+	int path[FORM_REPEAT_DEPTH], reps[FORM_REPEAT_DEPTH], nidx = 0;
+	int depth = 0, L, p;
+	long v;
 
 	*why = NULL;
 	name = xstrdup(key);
 	if ((br = strchr(name, '[')) != NULL) {
-		inst = atoi(br + 1);
-		*br = '\0';
-		if (inst < 1 || inst > FORM_REPEAT_MAX) {
-			xasprintf(why, "\"%s\": an instance number is 1 to %d",
-			    key, FORM_REPEAT_MAX);
+		for (end = br; *end == '['; end++) {
+			v = strtol(end + 1, &end, 10);
+			if (*end != ']' || v < 1 || v > FORM_REPEAT_MAX ||
+			    nidx == FORM_REPEAT_DEPTH) {
+				xasprintf(why, "\"%s\": an instance number is "
+				    "1 to %d, as name[N], or name[N][M] in a "
+				    "repeat inside a repeat", key,
+				    FORM_REPEAT_MAX);
+				free(name);
+				return -1;
+			}
+			path[nidx++] = (int)v;
+		}
+		if (*end != '\0') {
+			xasprintf(why, "the form has no question \"%s\"", key);
 			free(name);
 			return -1;
 		}
+		*br = '\0';
 	}
 	q = form_question_by_column(f, name);
 	if (q == NULL && form_name_ambiguous(f, name))
@@ -281,55 +334,31 @@ fill_item(struct form_state *st, const struct form *f, const char *key,
 	free(name);
 	if (q == NULL)
 		return -1;
-	/* Enclosing repeat. */
-	rep = -1;
-	for (int p = q->parent; p >= 0; p = f->questions[p].parent) {
-		if (f->questions[p].type == FT_BEGIN_REPEAT) {
-			rep = p;
-			break;
-		}
-	}
-	if (rep >= 0 && inst == 0)
-		inst = 1;
-	if (rep < 0 && inst != 0) {
-		xasprintf(why, "\"%s\" is not in a repeat: write it without "
-		    "[N]", q->name);
+	/* The repeats around it, innermost first. */
+	for (p = q->parent; p >= 0; p = f->questions[p].parent)
+		if (f->questions[p].type == FT_BEGIN_REPEAT &&
+		    depth < FORM_REPEAT_DEPTH)
+			reps[depth++] = p;
+	if (nidx > depth) {
+		if (depth == 0)
+			xasprintf(why, "\"%s\" is not in a repeat: write it "
+			    "without [N]", q->name);
+		else
+			xasprintf(why, "\"%s\" is in %d repeat%s: write one "
+			    "[N] for each", key, depth, depth == 1 ? "" : "s");
 		return -1;
 	}
-	r = rep >= 0 ? &f->questions[rep] : NULL;
-	while (rep >= 0 && form_state_repeat_count(st, rep) < inst) {
-		n = form_state_nitems(st);
-		for (i = 0; i < n; i++)
-			if (form_state_item(st, i)->qindex == rep)
-				break;
-		if (i < n && !form_state_relevant(st, i)) {
-			xasprintf(why, "\"%s\": the repeat \"%s\" is not "
-			    "relevant (yet): answer what makes it relevant "
-			    "first", key, r->name);
+	for (L = nidx; L < depth; L++)
+		path[L] = 1;
+	for (L = 0; L < depth; L++) {
+		if (fill_instance(st, f, key, reps[depth - 1 - L], path, L,
+		    why) != 0)
 			return -1;
-		}
-		if (r->repeat_count != NULL) {
-			xasprintf(why, "\"%s\": the repeat \"%s\" has %d "
-			    "instance%s (its repeat_count): answer what sets "
-			    "it first", key, r->name,
-			    form_state_repeat_count(st, rep),
-			    form_state_repeat_count(st, rep) == 1 ? "" : "s");
-			return -1;
-		}
-		if (i == n || form_state_repeat_add(st, i) != 0) {
-			xasprintf(why, "\"%s\": the repeat \"%s\" cannot have "
-			    "more instances", key, r->name);
-			return -1;
-		}
 	}
-	n = form_state_nitems(st);
-	for (i = 0; i < n; i++) {
-		it = form_state_item(st, i);
-		if (it->q == q && it->instance == inst)
-			return (long)i;
-	}
-	xasprintf(why, "the form has no question \"%s\"", key);
-	return -1;
+	if ((v = form_state_find(st, (int)(q - f->questions), path,
+	    depth)) < 0)
+		xasprintf(why, "the form has no question \"%s\"", key);
+	return v;
 }
 
 /* The command line of forms fill. */
@@ -457,11 +486,10 @@ fill_check(struct form_state *st, const char *lang,
 		it = form_state_item(st, k);
 		why = form_state_stale(st, k) ? " (a later answer changed its "
 		    "choice_filter, so its answer was cleared)" : "";
-		if (it->instance > 0)
-			fprintf(stderr, "%s[%d]: %s%s\n", it->q->name,
-			    it->instance, msg, why);
-		else
-			fprintf(stderr, "%s: %s%s\n", it->q->name, msg, why);
+		fprintf(stderr, "%s", it->q->name);
+		for (int d = 0; d < it->depth; d++)
+			fprintf(stderr, "[%d]", it->path[d]);
+		fprintf(stderr, ": %s%s\n", msg, why);
 		free(msg);
 		bad = 1;
 	}
@@ -632,7 +660,8 @@ const struct cmd_entry cmd_forms_entry = {
 	"form has a problem.\n\n"
 	"kiosk forms fill FILE [--lang CODE] is a dry run. It reads answers "
 	"as name=value lines on stdin (select_multiple values separated by "
-	"spaces; name[N] for instance N of a repeat; group/name for a name "
+	"spaces; name[N] for instance N of a repeat (name[N][M] inside a "
+	"repeat in a repeat); group/name for a name "
 	"that several groups use, as in the submission's columns), applies "
 	"relevance, defaults, calculations, choice filters, constraints and "
 	"required (a required note blocks), and prints the "

@@ -19,6 +19,13 @@
  *
  * A value of a question that is not relevant reads as "" in expressions and
  * in the submission, as in ODK.
+ *
+ * Repeats nest (form.h). Items are laid out depth first, so the items of
+ * one question are in the order of their instance paths, and qlist gives
+ * them by question: a reference is resolved by a binary search for the
+ * instances it shares with the item asking (env_prefix), never by a scan.
+ * Each begin_repeat item holds the count of its own instances; rebuild()
+ * carries values and counts over by (question, path).
  */
 #include <sys/random.h>
 
@@ -42,8 +49,12 @@
 struct st_item {
 	struct form_item	 pub;
 	int			 parent;	/* item of the enclosing begin_* or -1 */
+	int			 mate;		/* begin_*: its end_* item; end_*: its begin */
 	int			 relevant;
 	int			 stale;		/* cleared: no longer fits its choice_filter */
+	int			 ninst;		/* begin_repeat: its instances */
+	int			 cut;		/* begin_repeat: repeat_count asked for more */
+	int			 fresh;		/* new in the last rebuild: no defaults yet */
 	uint32_t		 off;		/* value in the arena, 0: none */
 	uint32_t		 len;
 };
@@ -53,8 +64,17 @@ struct form_state {
 	struct st_item		*items;
 	size_t			 nitems;
 	size_t			 cap;
-	int			*ninst;		/* per question: repeat instances */
-	int			*qitem;		/* per question: first item */
+	/*
+	 * The items of each question, in item order (which is the order of
+	 * their instance paths): qlist[qstart[q] .. qstart[q + 1]).
+	 */
+	size_t			*qlist;
+	size_t			*qstart;
+	/* Per question: the repeats around it, outermost first. */
+	int			(*qreps)[FORM_REPEAT_DEPTH];
+	int			*qdepth;
+	int			*ninit;		/* per question: new begin_repeat's count */
+	size_t			 ntotal;	/* instances of all repeats */
 	unsigned char		*arena;		/* secure */
 	size_t			 arena_cap;
 	size_t			 arena_used;
@@ -163,10 +183,89 @@ qp(const struct form *f, int q)
 	return f->questions[q].priv;
 }
 
-static void
-item_push(struct form_state *st, int q, int inst, int parent)
+/* Compare the first n instance numbers of two paths. */
+static int
+path_cmp(const int *a, const int *b, int n)
 {
-	struct st_item *it;
+	int i;
+
+	for (i = 0; i < n; i++)
+		if (a[i] != b[i])
+			return a[i] < b[i] ? -1 : 1;
+	return 0;
+}
+
+/*
+ * The old items, by (question, path), while the items are laid out
+ * again: an open-addressing table of old item indices.
+ */
+struct oldmap {
+	struct st_item	*old;
+	size_t		 nold;
+	long		*slot;
+	size_t		 nslot;		/* a power of two */
+	unsigned char	*used;		/* old item carried over */
+};
+
+static size_t
+key_hash(int q, const int *path, int depth)
+{
+	uint64_t h = (uint64_t)q * 0x9e3779b97f4a7c15ULL + (uint64_t)depth;
+	int i;
+
+	for (i = 0; i < depth; i++)
+		h = (h ^ (uint64_t)path[i]) * 0x100000001b3ULL;
+	return (size_t)(h ^ (h >> 29));
+}
+
+static void
+oldmap_init(struct oldmap *m, struct st_item *old, size_t nold)
+{
+	size_t i, h;
+
+	memset(m, 0, sizeof *m);
+	m->old = old;
+	m->nold = nold;
+	m->nslot = 64;
+	while (m->nslot < nold * 2)
+		m->nslot *= 2;
+	m->slot = xcalloc(m->nslot, sizeof *m->slot);
+	m->used = xcalloc(nold + 1, 1);
+	for (i = 0; i < m->nslot; i++)
+		m->slot[i] = -1;
+	for (i = 0; i < nold; i++) {
+		if (old[i].pub.depth < 0)	/* an instance taken out */
+			continue;
+		h = key_hash(old[i].pub.qindex, old[i].pub.path,
+		    old[i].pub.depth) & (m->nslot - 1);
+		while (m->slot[h] >= 0)
+			h = (h + 1) & (m->nslot - 1);
+		m->slot[h] = (long)i;
+	}
+}
+
+static struct st_item *
+oldmap_find(struct oldmap *m, int q, const int *path, int depth)
+{
+	size_t h = key_hash(q, path, depth) & (m->nslot - 1);
+	struct st_item *o;
+
+	for (; m->slot[h] >= 0; h = (h + 1) & (m->nslot - 1)) {
+		o = &m->old[m->slot[h]];
+		if (o->pub.qindex == q && o->pub.depth == depth &&
+		    path_cmp(o->pub.path, path, depth) == 0) {
+			m->used[m->slot[h]] = 1;
+			return o;
+		}
+	}
+	return NULL;
+}
+
+static void
+item_push(struct form_state *st, struct oldmap *m, int q, const int *path,
+    int depth, int parent)
+{
+	struct st_item *it, *o;
 
 	if (st->nitems == st->cap) {
 		st->cap = st->cap ? st->cap * 2 : 64;
@@ -176,111 +275,164 @@ item_push(struct form_state *st, int q, int inst, int parent)
 	memset(it, 0, sizeof *it);
 	it->pub.q = &st->f->questions[q];
 	it->pub.qindex = q;
-	it->pub.instance = inst;
+	it->pub.depth = depth;
+	memcpy(it->pub.path, path, sizeof it->pub.path);
+	it->pub.instance = depth > 0 ? path[depth - 1] : 0;
 	it->parent = parent;
+	it->mate = -1;
 	it->relevant = 1;
+	if ((o = oldmap_find(m, q, path, depth)) != NULL) {
+		it->off = o->off;
+		it->len = o->len;
+		it->relevant = o->relevant;
+		it->stale = o->stale;
+		it->ninst = o->ninst;
+		it->cut = o->cut;
+	} else {
+		it->fresh = 1;
+		if (st->f->questions[q].type == FT_BEGIN_REPEAT)
+			it->ninst = st->ninit[q];
+	}
 }
 
 /*
- * Lay out the items for the current instance counts, keeping the values
- * of items that survive. Old values of removed instances are wiped.
+ * Lay out questions [from, to) in the instance path[0..depth), inside
+ * the begin_* item parent: each begin_repeat's instances in turn.
+ */
+static void
+lay(struct form_state *st, struct oldmap *m, int from, int to, int *path,
+    int depth, int parent)
+{
+	const struct form *f = st->f;
+	int q, inst, end, b, sp = 0, *stack;
+
+	stack = xcalloc((size_t)(to - from) + 2, sizeof *stack);
+	stack[0] = parent;
+	for (q = from; q < to; q++) {
+		const struct form_question *fq = &f->questions[q];
+		if (qtype_of(fq->type)->nest < 0) {
+			b = stack[sp];
+			if (sp > 0)
+				sp--;
+			item_push(st, m, q, path, depth, stack[sp]);
+			if (b >= 0 && b != parent) {
+				st->items[st->nitems - 1].mate = b;
+				st->items[b].mate = (int)st->nitems - 1;
+			}
+			continue;
+		}
+		item_push(st, m, q, path, depth, stack[sp]);
+		b = (int)st->nitems - 1;
+		if (fq->type == FT_BEGIN_GROUP) {
+			stack[++sp] = b;
+			continue;
+		}
+		if (fq->type != FT_BEGIN_REPEAT)
+			continue;
+		end = qp(f, q)->end;
+		if (end < 0 || end > to)
+			end = to;
+		if (depth < FORM_REPEAT_DEPTH) {
+			for (inst = 1; inst <= st->items[b].ninst; inst++) {
+				path[depth] = inst;
+				lay(st, m, q + 1, end, path, depth + 1, b);
+				st->ntotal++;
+			}
+			path[depth] = 0;
+		}
+		q = end - 1;	/* the end_repeat comes next */
+		stack[++sp] = b;
+	}
+	free(stack);
+}
+
+/*
+ * Lay out the items for the current instance counts (each begin_repeat
+ * item's ninst), keeping the values of items that survive, matched by
+ * question and instance path. Old values of removed instances are wiped.
  */
 static void
 rebuild(struct form_state *st)
 {
 	const struct form *f = st->f;
-	struct st_item *old = st->items;
-	size_t nold = st->nitems, i, k;
-	int q, inst, rep, *pstack, sp, end;
+	struct oldmap m;
+	size_t i, q, nq = f->nquestions;
+	int path[FORM_REPEAT_DEPTH] = { 0 };
 
+	oldmap_init(&m, st->items, st->nitems);
 	st->items = NULL;
 	st->nitems = st->cap = 0;
-	pstack = xcalloc(f->nquestions + 2, sizeof *pstack);
-	sp = 0;
-	pstack[0] = -1;
-	for (q = 0; q < (int)f->nquestions; q++) {
-		const struct form_question *fq = &f->questions[q];
-		st->qitem[q] = (int)st->nitems;
-		if (qtype_of(fq->type)->nest < 0) {
-			if (sp > 0)
-				sp--;
-			item_push(st, q, 0, pstack[sp]);
-			continue;
-		}
-		item_push(st, q, 0, pstack[sp]);
-		if (fq->type == FT_BEGIN_GROUP) {
-			pstack[++sp] = (int)st->nitems - 1;
-			continue;
-		}
-		if (fq->type != FT_BEGIN_REPEAT)
-			continue;
-		rep = (int)st->nitems - 1;
-		end = qp(f, q)->end;
-		if (end < 0)
-			end = (int)f->nquestions;
-		for (inst = 1; inst <= st->ninst[q]; inst++) {
-			int isp = 0, istack[EXPR_MAX_DEPTH + 64], k2;
-			istack[0] = rep;
-			for (k2 = q + 1; k2 < end; k2++) {
-				const struct form_question *iq =
-				    &f->questions[k2];
-				if (inst == 1)
-					st->qitem[k2] = (int)st->nitems;
-				if (iq->type == FT_END_GROUP) {
-					if (isp > 0)
-						isp--;
-					item_push(st, k2, inst, istack[isp]);
-					continue;
-				}
-				item_push(st, k2, inst, istack[isp]);
-				if (iq->type == FT_BEGIN_GROUP &&
-				    isp + 1 < (int)nitems(istack))
-					istack[++isp] = (int)st->nitems - 1;
-			}
-		}
-		if (st->ninst[q] == 0) {
-			for (k = (size_t)q + 1; k < (size_t)end; k++)
-				st->qitem[k] = -1;
-		}
-		q = end - 1;	/* the end_repeat comes next */
-		pstack[++sp] = rep;
-	}
-	free(pstack);
-	/* Carry values over: match (question, instance). */
-	for (i = 0, k = 0; i < nold; i++) {
-		if (old[i].off == 0)
-			continue;
-		for (k = 0; k < st->nitems; k++) {
-			if (st->items[k].pub.qindex == old[i].pub.qindex &&
-			    st->items[k].pub.instance == old[i].pub.instance)
-				break;
-		}
-		if (k < st->nitems) {
-			st->items[k].off = old[i].off;
-			st->items[k].len = old[i].len;
-			st->items[k].relevant = old[i].relevant;
-			st->items[k].stale = old[i].stale;
-		} else
-			vault_wipe(st->arena + old[i].off, old[i].len + 1);
-	}
-	free(old);
+	st->ntotal = 0;
+	lay(st, &m, 0, (int)nq, path, 0, -1);
+	for (i = 0; i < m.nold; i++)
+		if (!m.used[i] && m.old[i].off != 0)
+			vault_wipe(st->arena + m.old[i].off, m.old[i].len + 1);
+	free(m.old);
+	free(m.slot);
+	free(m.used);
+	/* The items of each question, in order. */
+	memset(st->qstart, 0, (nq + 2) * sizeof *st->qstart);
+	for (i = 0; i < st->nitems; i++)
+		st->qstart[st->items[i].pub.qindex + 2]++;
+	for (q = 2; q < nq + 2; q++)
+		st->qstart[q] += st->qstart[q - 1];
+	st->qlist = xreallocarray(st->qlist, st->nitems + 1,
+	    sizeof *st->qlist);
+	for (i = 0; i < st->nitems; i++)
+		st->qlist[st->qstart[st->items[i].pub.qindex + 1]++] = i;
 }
 
-/* The item of question q for instance inst (0 outside repeats), or -1. */
-static long
-find_item(struct form_state *st, int q, int inst)
+/*
+ * The items of question q whose path starts with prefix[0..n): the
+ * range [*lo, *hi) of qlist (item order is path order).
+ */
+static void
+q_range(struct form_state *st, int q, const int *prefix, int n, size_t *lo,
+    size_t *hi)
 {
-	const struct form *f = st->f;
-	int rep = qp(f, q)->repeat, span;
-	long base;
+	size_t a = st->qstart[q], b = st->qstart[q + 1], m, l, h;
 
-	if (rep < 0)
-		return st->qitem[q];
-	if (inst < 1 || inst > st->ninst[rep])
+	if (n == 0) {
+		*lo = a;
+		*hi = b;
+		return;
+	}
+	for (l = a, h = b; l < h;) {
+		m = l + (h - l) / 2;
+		if (path_cmp(st->items[st->qlist[m]].pub.path, prefix, n) < 0)
+			l = m + 1;
+		else
+			h = m;
+	}
+	*lo = l;
+	for (h = b; l < h;) {
+		m = l + (h - l) / 2;
+		if (path_cmp(st->items[st->qlist[m]].pub.path, prefix, n) <= 0)
+			l = m + 1;
+		else
+			h = m;
+	}
+	*hi = l;
+}
+
+/* The item of question q at path[0..depth), or -1. */
+static long
+find_path(struct form_state *st, int q, const int *path, int depth)
+{
+	size_t lo, hi;
+
+	if (q < 0 || (size_t)q >= st->f->nquestions || depth != st->qdepth[q])
 		return -1;
-	span = qp(f, rep)->end - rep - 1;
-	base = st->qitem[rep] + 1;
-	return base + (long)(inst - 1) * span + (q - rep - 1);
+	q_range(st, q, path, depth, &lo, &hi);
+	return lo < hi ? (long)st->qlist[lo] : -1;
+}
+
+/* The first item of question q, or -1. */
+static long
+first_item(struct form_state *st, int q)
+{
+	return st->qstart[q] < st->qstart[q + 1] ?
+	    (long)st->qlist[st->qstart[q]] : -1;
 }
 
 /* ---- expression environment ---- */
@@ -295,24 +447,46 @@ item_value_for_expr(struct form_state *st, long i)
 	return item_raw(st, (size_t)i);
 }
 
+/*
+ * The node set of question ref seen from the item being evaluated, as
+ * JavaRosa contextualizes a reference: the repeats ref shares with the
+ * context keep the context's instances, deeper ones give every instance.
+ * A reference to a repeat itself is its instances in the instances of
+ * the repeats around it (count(../../job) from inside a job counts the
+ * jobs of that member, as JavaRosa does since its issue 540).
+ * Returns the length n of the pinned prefix, in prefix[].
+ */
+static int
+env_prefix(struct form_state *st, int ref, int *prefix)
+{
+	const struct st_item *c = &st->items[st->ctx];
+	int n = 0, cq = c->pub.qindex;
+
+	while (n < st->qdepth[ref] && n < c->pub.depth &&
+	    n < st->qdepth[cq] && st->qreps[ref][n] == st->qreps[cq][n]) {
+		prefix[n] = c->pub.path[n];
+		n++;
+	}
+	return n;
+}
+
 static size_t
 env_count(void *arg, int ref)
 {
 	struct form_state *st = arg;
 	const struct form *f = st->f;
-	int rep, ctxrep;
+	int prefix[FORM_REPEAT_DEPTH], n;
+	size_t lo, hi, k, c = 0;
 
 	if (ref < 0 || ref >= (int)f->nquestions)
 		return 1;
-	if (f->questions[ref].type == FT_BEGIN_REPEAT)
-		return (size_t)st->ninst[ref];
-	rep = qp(f, ref)->repeat;
-	if (rep < 0)
-		return 1;
-	ctxrep = qp(f, st->items[st->ctx].pub.qindex)->repeat;
-	if (ctxrep == rep && st->items[st->ctx].pub.instance > 0)
-		return 1;
-	return (size_t)st->ninst[rep];
+	n = env_prefix(st, ref, prefix);
+	q_range(st, ref, prefix, n, &lo, &hi);
+	if (f->questions[ref].type != FT_BEGIN_REPEAT)
+		return hi - lo;
+	for (k = lo; k < hi; k++)
+		c += (size_t)st->items[st->qlist[k]].ninst;
+	return c;
 }
 
 static const char *
@@ -321,7 +495,8 @@ env_value(void *arg, int ref, size_t k)
 	struct form_state *st = arg;
 	const struct form *f = st->f;
 	const struct form_choice *c;
-	int rep, ctxrep;
+	int prefix[FORM_REPEAT_DEPTH], n;
+	size_t lo, hi;
 
 	if (ref == EXPR_REF_SELF)
 		return item_raw(st, st->ctx);
@@ -350,14 +525,13 @@ env_value(void *arg, int ref, size_t k)
 	}
 	if (ref < 0 || ref >= (int)f->nquestions)
 		return "";
-	rep = qp(f, ref)->repeat;
-	if (rep < 0)
-		return item_value_for_expr(st, st->qitem[ref]);
-	ctxrep = qp(f, st->items[st->ctx].pub.qindex)->repeat;
-	if (ctxrep == rep && st->items[st->ctx].pub.instance > 0)
-		return item_value_for_expr(st, find_item(st, ref,
-		    st->items[st->ctx].pub.instance));
-	return item_value_for_expr(st, find_item(st, ref, (int)k + 1));
+	if (f->questions[ref].type == FT_BEGIN_REPEAT)
+		return "";
+	n = env_prefix(st, ref, prefix);
+	q_range(st, ref, prefix, n, &lo, &hi);
+	if (lo + k >= hi)
+		return "";
+	return item_value_for_expr(st, (long)st->qlist[lo + k]);
 }
 
 static const char *
@@ -388,20 +562,6 @@ env_position(void *arg)
 	    (size_t)st->items[st->ctx].pub.instance : 0;
 }
 
-/* Instance k (0-based) of ref, whatever the context (indexed-repeat). */
-static const char *
-env_value_at(void *arg, int ref, size_t k)
-{
-	struct form_state *st = arg;
-	const struct form *f = st->f;
-
-	if (ref < 0 || ref >= (int)f->nquestions)
-		return "";
-	if (qp(f, ref)->repeat < 0)
-		return item_value_for_expr(st, st->qitem[ref]);
-	return item_value_for_expr(st, find_item(st, ref, (int)k + 1));
-}
-
 /*
  * indexed-repeat(ref, g1, i1, ...): each g must enclose ref; a repeat's
  * index picks its instance, a group has only instance 1. A repeat not
@@ -413,11 +573,15 @@ env_value_in(void *arg, int ref, const int *groups, const size_t *idx,
 {
 	struct form_state *st = arg;
 	const struct form *f = st->f;
-	int rep, p, inst = 0;
+	int path[FORM_REPEAT_DEPTH], d, L, p;
 	size_t j;
 
 	if (ref < 0 || ref >= (int)f->nquestions)
 		return "";
+	d = st->qdepth[ref];
+	L = env_prefix(st, ref, path);
+	for (; L < d; L++)
+		path[L] = 1;
 	for (j = 0; j < n; j++) {
 		for (p = f->questions[ref].parent; p >= 0 && p != groups[j];
 		    p = f->questions[p].parent)
@@ -427,20 +591,31 @@ env_value_in(void *arg, int ref, const int *groups, const size_t *idx,
 		if (f->questions[p].type != FT_BEGIN_REPEAT) {
 			if (idx[j] != 1)
 				return "";
-		} else if (idx[j] > (size_t)st->ninst[p])
+			continue;
+		}
+		for (L = 0; L < d && st->qreps[ref][L] != p; L++)
+			;
+		if (L == d || idx[j] > FORM_REPEAT_MAX)
 			return "";
-		else
-			inst = (int)idx[j];
+		path[L] = (int)idx[j];
 	}
-	if ((rep = qp(f, ref)->repeat) < 0)
-		return item_value_for_expr(st, st->qitem[ref]);
-	if (inst == 0) {
-		inst = 1;
-		if (qp(f, st->items[st->ctx].pub.qindex)->repeat == rep &&
-		    st->items[st->ctx].pub.instance > 0)
-			inst = st->items[st->ctx].pub.instance;
-	}
-	return item_value_for_expr(st, find_item(st, ref, inst));
+	return item_value_for_expr(st, find_path(st, ref, path, d));
+}
+
+/* Instance k (0-based) of ref's innermost repeat (indexed-repeat). */
+static const char *
+env_value_at(void *arg, int ref, size_t k)
+{
+	struct form_state *st = arg;
+	int g;
+
+	if (ref < 0 || ref >= (int)st->f->nquestions)
+		return "";
+	if (st->qdepth[ref] == 0)
+		return item_value_for_expr(st, first_item(st, ref));
+	g = st->qreps[ref][st->qdepth[ref] - 1];
+	k++;
+	return env_value_in(arg, ref, &g, &k, 1);
 }
 
 static size_t
@@ -531,24 +706,20 @@ update_calculations(struct form_state *st)
 	const struct form *f = st->f;
 	const struct f_priv *fp = f->priv;
 	struct fq_priv *pv;
-	size_t c, n;
-	int q, inst, ninst, changed = 0;
-	long i;
+	size_t c, n, k, i;
+	int q, changed = 0;
 	char *v;
 
 	for (c = 0; c < fp->ncalc; c++) {
 		q = fp->calc_order[c];
 		pv = qp(f, q);
-		ninst = pv->repeat >= 0 ? st->ninst[pv->repeat] : 0;
-		for (inst = pv->repeat >= 0 ? 1 : 0; inst <= ninst; inst++) {
-			if ((i = find_item(st, q, inst)) < 0)
-				continue;
+		for (k = st->qstart[q]; k < st->qstart[q + 1]; k++) {
+			i = st->qlist[k];
 			n = st->items[i].len;
 			v = st->items[i].relevant ? eval_str_at(st,
-			    pv->calculation, (size_t)i) : xstrdup("");
-			if (strlen(v) != n || strcmp(v, item_raw(st,
-			    (size_t)i)) != 0) {
-				if (store(st, (size_t)i, v, NULL) == 0)
+			    pv->calculation, i) : xstrdup("");
+			if (strlen(v) != n || strcmp(v, item_raw(st, i)) != 0) {
+				if (store(st, i, v, NULL) == 0)
 					changed = 1;
 			}
 			freezero_str(v);
@@ -557,35 +728,76 @@ update_calculations(struct form_state *st)
 	return changed;
 }
 
+/* Defaults and metadata of the items a rebuild made. */
+static void	apply_defaults(struct form_state *, size_t, size_t);
+
+static void
+fresh_defaults(struct form_state *st)
+{
+	size_t i;
+
+	for (i = 0; i < st->nitems; i++) {
+		if (!st->items[i].fresh)
+			continue;
+		st->items[i].fresh = 0;
+		apply_defaults(st, i, i + 1);
+	}
+}
+
+/*
+ * Each begin_repeat item with a repeat_count follows its value, at most
+ * FORM_REPEAT_MAX, and all repeats together at most FORM_INSTANCES_MAX;
+ * a count cut to fit is marked (cut), so the form cannot be sent.
+ */
 static int
 update_repeat_counts(struct form_state *st)
 {
 	const struct form *f = st->f;
+	struct st_item *it;
 	struct fq_priv *pv;
-	size_t q;
+	size_t q, k;
 	char *v;
 	double n;
-	int want, changed = 0;
+	long total = (long)st->ntotal;
+	int want, cut, changed = 0;
 
 	for (q = 0; q < f->nquestions; q++) {
 		pv = qp(f, (int)q);
 		if (f->questions[q].type != FT_BEGIN_REPEAT ||
-		    pv->repeat_count == NULL || st->qitem[q] < 0)
+		    pv->repeat_count == NULL)
 			continue;
-		v = eval_str_at(st, pv->repeat_count, (size_t)st->qitem[q]);
-		want = 0;
-		if (expr_parse_number(v, &n) == 0 && n > 0)
-			want = n > FORM_REPEAT_MAX ? FORM_REPEAT_MAX : (int)n;
-		freezero_str(v);
-		if (!st->items[st->qitem[q]].relevant)
-			want = 0;
-		if (want != st->ninst[q]) {
-			st->ninst[q] = want;
-			changed = 1;
+		for (k = st->qstart[q]; k < st->qstart[q + 1]; k++) {
+			it = &st->items[st->qlist[k]];
+			v = eval_str_at(st, pv->repeat_count, st->qlist[k]);
+			want = cut = 0;
+			if (expr_parse_number(v, &n) == 0 && n > 0) {
+				want = n > FORM_REPEAT_MAX ? FORM_REPEAT_MAX :
+				    (int)n;
+				cut = n > FORM_REPEAT_MAX;
+			}
+			freezero_str(v);
+			if (!it->relevant)
+				want = cut = 0;
+			if (want > it->ninst && total - it->ninst + want >
+			    FORM_INSTANCES_MAX) {
+				want = (int)(FORM_INSTANCES_MAX - total +
+				    it->ninst);
+				if (want < it->ninst)
+					want = it->ninst;
+				cut = 1;
+			}
+			it->cut = cut;
+			if (want != it->ninst) {
+				total += want - it->ninst;
+				it->ninst = want;
+				changed = 1;
+			}
 		}
 	}
-	if (changed)
+	if (changed) {
 		rebuild(st);
+		fresh_defaults(st);
+	}
 	return changed;
 }
 
@@ -594,7 +806,8 @@ recompute(struct form_state *st)
 {
 	int pass, changed;
 
-	for (pass = 0; pass < 4; pass++) {
+	/* Nested repeat_counts may take a pass per level. */
+	for (pass = 0; pass < 4 + 2 * FORM_REPEAT_DEPTH; pass++) {
 		changed = update_calculations(st);
 		changed |= update_relevance(st);
 		changed |= update_repeat_counts(st);
@@ -709,7 +922,7 @@ ymd_of(char *out, size_t len, time_t t)
 	    tm.tm_mday);
 }
 
-/* Defaults and metadata of the items of question q, instance inst. */
+/* Defaults and metadata of the items [from, to). */
 static void
 apply_defaults(struct form_state *st, size_t from, size_t to)
 {
@@ -755,17 +968,31 @@ form_state_new(const struct form *f)
 {
 	struct form_state *st;
 	size_t q;
+	int r, d;
 
 	st = xcalloc(1, sizeof *st);
 	st->f = f;
 	if (getrandom(&st->seed, sizeof st->seed, 0) != (ssize_t)sizeof st->seed)
 		st->seed = (uint64_t)time(NULL) * 0x9e3779b97f4a7c15ULL;
-	st->ninst = xcalloc(f->nquestions + 1, sizeof *st->ninst);
-	st->qitem = xcalloc(f->nquestions + 1, sizeof *st->qitem);
+	st->qstart = xcalloc(f->nquestions + 2, sizeof *st->qstart);
+	st->qreps = xcalloc(f->nquestions + 1, sizeof *st->qreps);
+	st->qdepth = xcalloc(f->nquestions + 1, sizeof *st->qdepth);
+	st->ninit = xcalloc(f->nquestions + 1, sizeof *st->ninit);
 	for (q = 0; q < f->nquestions; q++) {
+		/* The repeats around q, innermost first, then reversed. */
+		d = 0;
+		for (r = qp(f, (int)q)->repeat; r >= 0 &&
+		    d < FORM_REPEAT_DEPTH; r = qp(f, r)->repeat)
+			st->qreps[q][d++] = r;
+		st->qdepth[q] = d;
+		for (r = 0; r < d / 2; r++) {
+			int t = st->qreps[q][r];
+			st->qreps[q][r] = st->qreps[q][d - 1 - r];
+			st->qreps[q][d - 1 - r] = t;
+		}
 		if (f->questions[q].type == FT_BEGIN_REPEAT &&
 		    f->questions[q].repeat_count == NULL)
-			st->ninst[q] = 1;
+			st->ninit[q] = 1;
 	}
 	st->arena_cap = ARENA_MIN;
 	st->arena = vault_secure_alloc(st->arena_cap);
@@ -773,6 +1000,8 @@ form_state_new(const struct form *f)
 	rebuild(st);
 	recompute(st);
 	apply_defaults(st, 0, st->nitems);
+	for (q = 0; q < st->nitems; q++)
+		st->items[q].fresh = 0;
 	recompute(st);
 	return st;
 }
@@ -784,8 +1013,11 @@ form_state_free(struct form_state *st)
 		return;
 	vault_secure_free(st->arena);
 	free(st->items);
-	free(st->ninst);
-	free(st->qitem);
+	free(st->qlist);
+	free(st->qstart);
+	free(st->qreps);
+	free(st->qdepth);
+	free(st->ninit);
 	free(st->cbuf);
 	free(st);
 }
@@ -1009,7 +1241,6 @@ form_state_check(struct form_state *st, size_t i, const char *lang,
 	const struct qtype *qt;
 	struct fq_priv *pv;
 	const char *v;
-	double d;
 	int required;
 
 	*msg = NULL;
@@ -1021,17 +1252,12 @@ form_state_check(struct form_state *st, size_t i, const char *lang,
 	qt = qtype_of(q->type);
 	pv = q->priv;
 	/*
-	 * A repeat_count beyond the kiosk's limit: the form would lose
+	 * A repeat_count beyond the kiosk's limits: the form would lose
 	 * instances, so it cannot be submitted (never cut silently).
 	 */
-	if (q->type == FT_BEGIN_REPEAT && pv->repeat_count != NULL) {
-		char *c = eval_str_at(st, pv->repeat_count, i);
-		if (expr_parse_number(c, &d) == 0 && d > FORM_REPEAT_MAX) {
-			freezero_str(c);
-			*msg = xstrdup(msgs->constraint);
-			return -1;
-		}
-		freezero_str(c);
+	if (q->type == FT_BEGIN_REPEAT && st->items[i].cut) {
+		*msg = xstrdup(msgs->constraint);
+		return -1;
 	}
 	/* Hidden from the resident: nothing to check. */
 	if (!qt->shown)
@@ -1200,63 +1426,64 @@ form_state_choices(struct form_state *st, size_t i,
 	return n;
 }
 
-/* The begin_repeat question of the item (itself or its enclosing one). */
-static int
-repeat_of(struct form_state *st, size_t i)
+long
+form_state_repeat_begin(struct form_state *st, size_t i)
 {
-	const struct form_item *it = &st->items[i].pub;
-	size_t q;
+	const struct st_item *it;
+	int d, path[FORM_REPEAT_DEPTH];
 
-	if (it->q->type == FT_BEGIN_REPEAT)
-		return it->qindex;
-	if (it->q->type == FT_END_REPEAT) {
-		for (q = 0; q < st->f->nquestions; q++)
-			if (qp(st->f, (int)q)->end == it->qindex)
-				return (int)q;
+	if (i >= st->nitems)
 		return -1;
-	}
-	return qp(st->f, it->qindex)->repeat;
+	it = &st->items[i];
+	if (it->pub.q->type == FT_BEGIN_REPEAT)
+		return (long)i;
+	if (it->pub.q->type == FT_END_REPEAT)
+		return it->mate;
+	if ((d = it->pub.depth) == 0)
+		return -1;
+	memcpy(path, it->pub.path, sizeof path);
+	return find_path(st, st->qreps[it->pub.qindex][d - 1], path, d - 1);
 }
 
-/*
- * The begin_repeat of the repeat item i is in, when the resident sizes it
- * (it has no repeat_count); else -1.
- */
-static int
-resident_repeat(struct form_state *st, size_t i)
+int
+form_state_instances(struct form_state *st, size_t b)
 {
-	int r;
-
-	if (i >= st->nitems || (r = repeat_of(st, i)) < 0 ||
-	    st->f->questions[r].repeat_count != NULL)
-		return -1;
-	return r;
+	if (b >= st->nitems || st->items[b].pub.q->type != FT_BEGIN_REPEAT)
+		return 0;
+	return st->items[b].ninst;
 }
 
-/* One instance fewer of repeat r: the items and values follow. */
-static void
-drop_instance(struct form_state *st, int r)
+/* The begin_repeat item of item i's repeat, if the resident sizes it. */
+static long
+resident_begin(struct form_state *st, size_t i)
 {
-	st->ninst[r]--;
-	rebuild(st);
-	recompute(st);
+	long b = form_state_repeat_begin(st, i);
+
+	if (b < 0 || st->items[b].pub.q->repeat_count != NULL)
+		return -1;
+	return b;
+}
+
+int
+form_state_repeat_can_add(struct form_state *st, size_t i)
+{
+	long b = resident_begin(st, i);
+
+	return b >= 0 && st->items[b].ninst < FORM_REPEAT_MAX &&
+	    st->ntotal < FORM_INSTANCES_MAX;
 }
 
 int
 form_state_repeat_add(struct form_state *st, size_t i)
 {
-	size_t k;
-	int r;
+	long b;
 
-	if ((r = resident_repeat(st, i)) < 0 || st->ninst[r] >= FORM_REPEAT_MAX)
+	if (!form_state_repeat_can_add(st, i))
 		return -1;
-	st->ninst[r]++;
+	b = resident_begin(st, i);
+	st->items[b].ninst++;
 	rebuild(st);
-	for (k = 0; k < st->nitems; k++) {
-		if (st->items[k].pub.instance == st->ninst[r] &&
-		    qp(st->f, st->items[k].pub.qindex)->repeat == r)
-			apply_defaults(st, k, k + 1);
-	}
+	fresh_defaults(st);
 	recompute(st);
 	return 0;
 }
@@ -1264,11 +1491,52 @@ form_state_repeat_add(struct form_state *st, size_t i)
 int
 form_state_repeat_remove(struct form_state *st, size_t i)
 {
-	int r;
+	long b;
 
-	if ((r = resident_repeat(st, i)) < 0 || st->ninst[r] <= 0)
+	if ((b = resident_begin(st, i)) < 0 || st->items[b].ninst <= 0)
 		return -1;
-	drop_instance(st, r);
+	st->items[b].ninst--;
+	rebuild(st);
+	recompute(st);
+	return 0;
+}
+
+int
+form_state_removable(struct form_state *st, size_t i, size_t *begin,
+    int *inst, size_t *first, size_t *n)
+{
+	const struct st_item *it;
+	size_t k;
+	long b;
+	int L;
+
+	if (i >= st->nitems)
+		return -1;
+	it = &st->items[i];
+	/* The innermost instance around i that the resident sizes. */
+	for (L = it->pub.depth - 1; L >= 0; L--) {
+		b = find_path(st, st->qreps[it->pub.qindex][L], it->pub.path, L);
+		if (b >= 0 && st->items[b].pub.q->repeat_count == NULL)
+			break;
+	}
+	if (L < 0 || (size_t)b == i)
+		return -1;
+	/* Its items: after the begin, up to its end_repeat. */
+	for (k = (size_t)b + 1; k < (size_t)st->items[b].mate &&
+	    st->items[k].pub.path[L] != it->pub.path[L]; k++)
+		;
+	if (begin != NULL)
+		*begin = (size_t)b;
+	if (inst != NULL)
+		*inst = it->pub.path[L];
+	if (first != NULL)
+		*first = k;
+	if (n != NULL) {
+		*n = 0;
+		while (k + *n < (size_t)st->items[b].mate &&
+		    st->items[k + *n].pub.path[L] == it->pub.path[L])
+			(*n)++;
+	}
 	return 0;
 }
 
@@ -1281,36 +1549,56 @@ int
 form_state_repeat_remove_instance(struct form_state *st, size_t i)
 {
 	struct st_item *it;
-	size_t k;
-	int r, inst;
+	size_t b, k, end;
+	int inst, L;
 
-	if ((r = resident_repeat(st, i)) < 0 ||
-	    (inst = st->items[i].pub.instance) < 1 ||
-	    st->items[i].pub.qindex == r || inst > st->ninst[r])
+	if (form_state_removable(st, i, &b, &inst, NULL, NULL) != 0)
 		return -1;
-	for (k = 0; k < st->nitems; k++) {
+	L = st->items[b].pub.depth;
+	end = (size_t)st->items[b].mate;
+	for (k = b + 1; k < end; k++) {
 		it = &st->items[k];
-		if (it->pub.instance < inst ||
-		    qp(st->f, it->pub.qindex)->repeat != r)
+		if (it->pub.path[L] < inst)
 			continue;
-		if (it->pub.instance == inst) {
+		if (it->pub.path[L] == inst) {
 			if (it->off != 0)
 				vault_wipe(st->arena + it->off, it->len + 1);
 			it->off = it->len = 0;
-			it->pub.instance = -1;	/* matches nothing below */
+			it->pub.depth = -1;	/* matches nothing below */
 		} else
-			it->pub.instance--;
+			it->pub.path[L]--;
 	}
-	drop_instance(st, r);
+	st->items[b].ninst--;
+	rebuild(st);
+	recompute(st);
 	return 0;
 }
 
 int
 form_state_repeat_count(struct form_state *st, int qindex)
 {
-	if (qindex < 0 || (size_t)qindex >= st->f->nquestions)
+	size_t k;
+	int n = 0;
+
+	if (qindex < 0 || (size_t)qindex >= st->f->nquestions ||
+	    st->f->questions[qindex].type != FT_BEGIN_REPEAT)
 		return 0;
-	return st->ninst[qindex];
+	for (k = st->qstart[qindex]; k < st->qstart[qindex + 1]; k++)
+		n += st->items[st->qlist[k]].ninst;
+	return n;
+}
+
+long
+form_state_find(struct form_state *st, int qindex, const int *path,
+    int depth)
+{
+	int p[FORM_REPEAT_DEPTH] = { 0 };
+
+	if (depth < 0 || depth > FORM_REPEAT_DEPTH)
+		return -1;
+	if (depth > 0)
+		memcpy(p, path, (size_t)depth * sizeof *p);
+	return find_path(st, qindex, p, depth);
 }
 
 void
@@ -1323,7 +1611,7 @@ form_state_columns(struct form_state *st, form_column_fn fn, void *arg)
 	char now[64], *name;
 	const char *v, *p;
 	size_t i, k, n;
-	int rel, sel;
+	int rel, sel, d;
 
 	ymd_of(now, sizeof now, st->now);
 	for (i = 0; i < st->nitems; i++) {
@@ -1335,11 +1623,11 @@ form_state_columns(struct form_state *st, form_column_fn fn, void *arg)
 			store(st, i, now, NULL);
 		rel = st->items[i].relevant;
 		v = rel ? item_raw(st, i) : "";
-		if (st->items[i].pub.instance > 0)
-			xasprintf(&name, "%s[%d]", pv->column,
-			    st->items[i].pub.instance);
-		else
-			name = xstrdup(pv->column);
+		col.len = 0;
+		buf_adds(&col, pv->column);
+		for (d = 0; d < st->items[i].pub.depth; d++)
+			buf_addf(&col, "[%d]", st->items[i].pub.path[d]);
+		name = xstrdup(buf_cstr(&col));
 		fn(arg, name, v, rel);
 		if (q->type == FT_SELECT_MULTIPLE && (l = q->list) != NULL) {
 			for (k = 0; k < l->nchoices; k++) {

@@ -2249,6 +2249,45 @@ read_parameters(struct builder *b, struct form_question *q)
 }
 
 /*
+ * A repeat inside repeats (household -> member -> job): at most
+ * FORM_REPEAT_DEPTH deep, and numeric repeat_counts that together stay
+ * within FORM_INSTANCES_MAX (a count from an answer is checked when the
+ * form is filled in). Each outer instance has its own inner instances.
+ */
+static void
+check_nested_repeat(struct builder *b, const struct form_question *q)
+{
+	const struct form *f = b->f;
+	const struct form_question *r;
+	double total = 1, n;
+	char *end;
+	int depth = 0, p;
+
+	for (p = q - f->questions; p >= 0; p = f->questions[p].parent) {
+		r = &f->questions[p];
+		if (r->type != FT_BEGIN_REPEAT)
+			continue;
+		depth++;
+		if (r->repeat_count != NULL) {
+			n = strtod(r->repeat_count, &end);
+			if (*end == '\0' && end != r->repeat_count && n > 0)
+				total *= n;
+		}
+	}
+	if (depth > FORM_REPEAT_DEPTH)
+		problem(b, 0, "survey", q->row, "type", "the repeat \"%s\" is "
+		    "inside %d repeats: a kiosk takes repeats at most %d deep",
+		    q->name != NULL ? q->name : "", depth - 1,
+		    FORM_REPEAT_DEPTH);
+	else if (total > FORM_INSTANCES_MAX)
+		problem(b, 0, "survey", q->row, "repeat_count", "the repeat "
+		    "\"%s\" would have %.0f instances in all (its "
+		    "repeat_count times those of the repeats around it): a "
+		    "kiosk takes at most %d", q->name != NULL ? q->name : "",
+		    total, FORM_INSTANCES_MAX);
+}
+
+/*
  * The question's own shape: its repeat, label, calculation, appearance,
  * or_other and repeat name (as pyxform: a question needs a label or
  * hint; a repeat_count makes a NAME_count question).
@@ -2269,8 +2308,7 @@ check_shape(struct builder *b, struct form_question *q)
 		}
 	}
 	if (q->type == FT_BEGIN_REPEAT && pv->repeat >= 0)
-		problem(b, 0, "survey", q->row, "type", "a repeat inside a "
-		    "repeat is not supported at a kiosk");
+		check_nested_repeat(b, q);
 	if (q->type == FT_META_EMPTY)
 		problem(b, 1, "survey", q->row, "type", "\"%s\": a kiosk has "
 		    "no such metadata (phone number, e-mail, SIM, audit log, "

@@ -20,6 +20,12 @@
  * value (0 to FORM_REPEAT_MAX). The item list is rebuilt when an instance is added or
  * removed, so item indices are only valid until the next
  * form_state_repeat_add()/form_state_repeat_remove().
+ *
+ * Repeats nest (household -> member -> job), at most FORM_REPEAT_DEPTH
+ * deep. An item inside repeats has one instance number per enclosing
+ * repeat, outermost first, in item->path (item->instance is the last);
+ * each outer instance has its own inner instances (a begin_repeat item
+ * inside an instance has that instance's path, and its own count).
  */
 #ifndef KIOSK_FORM_H
 #define KIOSK_FORM_H
@@ -134,8 +140,12 @@ int		 form_check_mem(const char *name, const char *data, size_t len,
  */
 int		 form_dump(const char *path, struct buf *out, char **cause);
 
-/* Most instances of one repeat. */
+/* Most instances of one repeat (in one instance of the repeats around it). */
 #define FORM_REPEAT_MAX	50
+/* Most repeats around one another (a repeat in a repeat in a repeat). */
+#define FORM_REPEAT_DEPTH 3
+/* Most instances of all repeats of one session together (50 x 50). */
+#define FORM_INSTANCES_MAX 2500
 /* The longest form_id and version a form may have: the office refuses a
  * record whose id or version is longer, or holds control characters (see
  * OFFICE_FORM_ID_MAX in office.h), so forms check refuses the form first. */
@@ -190,6 +200,9 @@ struct form_item {
 	const struct form_question	*q;
 	int				 qindex;	/* into form->questions */
 	int				 instance;	/* repeat instance, 0 outside */
+	int				 depth;		/* repeats around it */
+	/* The instance of each repeat around it, outermost first. */
+	int				 path[FORM_REPEAT_DEPTH];
 };
 
 struct form_state	*form_state_new(const struct form *);
@@ -285,14 +298,40 @@ int			 form_state_repeat_remove(struct form_state *, size_t);
  */
 int			 form_state_repeat_remove_instance(struct form_state *,
 			    size_t);
+/* All instances of the repeat (in every instance of the repeats around it). */
 int			 form_state_repeat_count(struct form_state *, int qindex);
+/*
+ * The begin_repeat item of a begin_repeat or end_repeat item, or of the
+ * innermost repeat instance the item is in; -1 if none.
+ */
+long			 form_state_repeat_begin(struct form_state *, size_t);
+/* Instances of the begin_repeat item's repeat (in its outer instance). */
+int			 form_state_instances(struct form_state *, size_t begin);
+/* May the resident add one to the begin_repeat item (limits)? */
+int			 form_state_repeat_can_add(struct form_state *, size_t);
+/*
+ * The instance that form_state_repeat_remove_instance() would take out
+ * for item i: the innermost one the resident sizes (no repeat_count).
+ * Its begin_repeat item, its number, and its items [first, first + n).
+ * 0, or -1 when there is none.
+ */
+int			 form_state_removable(struct form_state *, size_t i,
+			    size_t *begin, int *inst, size_t *first, size_t *n);
+/*
+ * The item of question qindex in the instances path[0..depth) of the
+ * repeats around it (depth 0 outside repeats); -1 if there is none.
+ */
+long			 form_state_find(struct form_state *, int qindex,
+			    const int *path, int depth);
 
 /*
  * The submission: call fn once per output column, in form order, with
  * the column name, the value, and whether it is relevant. Groups and
  * notes produce no column; select_multiple produces its own column
  * (space-separated names) then one column "name/choice" with "0"/"1" per
- * choice; repeats produce "name[instance]" columns. A name used in more
+ * choice; repeats produce "name[instance]" columns, one [instance] per
+ * repeat around it, outermost first ("title[2][1]": job 1 of member 2).
+ * A name used in more
  * than one group (pyxform allows it) is written as its path of groups,
  * "group/name", so that columns never collide. Metadata types
  * (start, end, today: a date, never a time of day; deviceid, username and

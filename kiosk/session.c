@@ -419,20 +419,9 @@ is_end(enum form_type t)
 
 /*
  * The end_repeat item of a repeat the resident sizes (no repeat_count) is a
- * page of its own: "add another?". Repeats do not nest, so the nearest
- * begin_repeat before it is its own.
+ * page of its own: "add another?". Its begin_repeat item is the one of
+ * the same instance of the repeats around it (form_state_repeat_begin).
  */
-static long
-repeat_begin(const struct session *s, size_t end)
-{
-	size_t i;
-
-	for (i = end; i-- > 0;)
-		if (form_state_item(s->state, i)->q->type == FT_BEGIN_REPEAT)
-			return (long)i;
-	return -1;
-}
-
 int
 session_repeat_prompt(const struct session *s, size_t item, size_t *begin)
 {
@@ -442,11 +431,10 @@ session_repeat_prompt(const struct session *s, size_t item, size_t *begin)
 	if (s->state == NULL || item >= form_state_nitems(s->state))
 		return 0;
 	it = form_state_item(s->state, item);
-	if (it->q->type != FT_END_REPEAT || (b = repeat_begin(s, item)) < 0)
+	if (it->q->type != FT_END_REPEAT ||
+	    (b = form_state_repeat_begin(s->state, item)) < 0)
 		return 0;
-	it = form_state_item(s->state, (size_t)b);
-	if (it->q->repeat_count != NULL ||
-	    form_state_repeat_count(s->state, it->qindex) >= FORM_REPEAT_MAX)
+	if (!form_state_repeat_can_add(s->state, (size_t)b))
 		return 0;
 	if (begin != NULL)
 		*begin = (size_t)b;
@@ -731,39 +719,23 @@ session_repeat(struct session *s, int add, char **msg)
 int
 session_in_instance(const struct session *s, size_t *begin, int *inst)
 {
-	const struct form_item *it;
-	long b;
-
 	if (s->screen != SESSION_PAGE || s->state == NULL ||
 	    s->page >= form_state_nitems(s->state))
 		return 0;
-	it = form_state_item(s->state, s->page);
-	if (it->instance < 1 || (b = repeat_begin(s, s->page)) < 0 ||
-	    form_state_item(s->state, (size_t)b)->q->repeat_count != NULL)
-		return 0;
-	if (begin != NULL)
-		*begin = (size_t)b;
-	if (inst != NULL)
-		*inst = it->instance;
-	return 1;
+	return form_state_removable(s->state, s->page, begin, inst, NULL,
+	    NULL) == 0;
 }
 
 int
 session_repeat_remove(struct session *s)
 {
-	size_t b, first, span, i, k, n;
+	size_t b, first, span, i, k;
 	int inst;
 
-	if (!session_in_instance(s, &b, &inst))
+	if (s->screen != SESSION_PAGE || s->state == NULL ||
+	    form_state_removable(s->state, s->page, &b, &inst, &first,
+	    &span) != 0)
 		return -1;
-	/* The instance's items are one run: after the begin, in order. */
-	n = form_state_nitems(s->state);
-	for (first = b + 1; first < n &&
-	    form_state_item(s->state, first)->instance != inst; first++)
-		;
-	for (span = 0; first + span < n &&
-	    form_state_item(s->state, first + span)->instance == inst; span++)
-		;
 	if (form_state_repeat_remove_instance(s->state, s->page) != 0)
 		return -1;
 	/* Pages visited inside it go from Back; later ones move up. */

@@ -196,9 +196,9 @@ int		 session_repeat_prompt(const struct session *, size_t item,
 /* Answer that page: add an instance (and go to it) or go on. */
 int		 session_repeat(struct session *, int add, char **msg);
 /*
- * Is the current page inside one instance of a repeat the resident sizes?
- * Sets *begin (if not NULL) to its begin_repeat item and *inst to its
- * number. session_repeat_remove takes that instance out (answers wiped,
+ * Is the current page inside one instance of a repeat the resident sizes
+ * (the innermost such, when repeats nest)? Sets *begin (if not NULL) to
+ * its begin_repeat item and *inst to its number. session_repeat_remove takes that instance out (answers wiped,
  * later instances move down) and goes to the page after it.
  */
 int		 session_in_instance(const struct session *, size_t *begin,

@@ -162,5 +162,35 @@ printf 'consent=yes\nhh_size=1\ndistrict=north\nage[2]=30\n' | fill "$hs"
 t "survey: an instance beyond repeat_count is explained" has err \
     'the repeat "member" has 1 instance (its repeat_count)'
 
+# Issue 16: a repeat inside a repeat (each member's jobs). Keys have one
+# [N] per repeat, outermost first; a missing one is 1.
+printf 'consent=yes\nhh_size=3\ndistrict=south\nage[1]=41\nsex[1]=female\nnjobs[1]=2\njob_title[1][1]=cook\njob_hours[1][1]=30\njob_title[1][2]=driver\njob_hours[1][2]=20\nage[2]=3\nsex[2]=male\nage[3]=17\nsex[3]=female\nnjobs[3]=1\njob_title[3]=cashier\njob_hours[3][1]=45\nhh/comments=none\nvaccinated=yes\n' |
+    fill "$hs"
+t "nested: a household with jobs fills in" rc 0
+t "nested: each member's own jobs, and functions over them" python3 -c '
+import json, sys
+d = json.load(open(sys.argv[1]))
+jobs = sorted((k, v) for k, v in d.items() if k.startswith("job_title["))
+assert jobs == [("job_title[1][1]", "cook"), ("job_title[1][2]", "driver"),
+                ("job_title[3][1]", "cashier")], jobs
+assert d["jpos[1][2]"] == "2" and d["jpos[3][1]"] == "1", d   # position(..)
+assert d["job_of[1][2]"] == "1" and d["job_of[3][1]"] == "3", d  # ../../pos
+assert d["member_hours[1]"] == "50" and d["member_hours[3]"] == "45", d
+assert d["member_hours[2]"] == "0" and d["njobs[2]"] == "", d
+assert d["jobs_total"] == "3" and d["hours_max"] == "45", d
+assert d["head_job1"] == "cook", d     # indexed-repeat with two pairs
+' "$tmp/out"
+printf 'consent=yes\nhh_size=1\ndistrict=south\nage[1]=41\nsex[1]=female\nnjobs[1]=2\njob_title[1][1]=cook\njob_hours[1][1]=30\njob_title[1][2]=driver\njob_hours[1][2]=90\nhh/comments=none\n' |
+    fill "$hs"
+t "nested: a constraint in an inner instance names it" has err \
+    "job_hours[1][2]: This answer is not allowed."
+printf 'consent=yes\nhh_size=1\ndistrict=south\nage[1]=41\nsex[1]=female\nnjobs[1]=2\njob_title[1][3]=x\n' |
+    fill "$hs"
+t "nested: a job beyond the member's repeat_count is explained" has err \
+    '"job_title[1][3]": the repeat "job" has 2 instances (its repeat_count)'
+printf 'consent=yes\nhh_size=1\nage[1][1]=3\n' | fill "$hs"
+t "nested: one [N] per repeat, no more" has err \
+    '"age[1][1]" is in 1 repeat: write one [N] for each'
+
 echo "1..$n"
 [ $fails -eq 0 ]

@@ -972,6 +972,228 @@ test_indexed_repeat(void)
 	buf_free(&p);
 }
 
+/* The item of name at instance path (a, b): 0 ends the path. */
+static long
+nitem(struct form_state *st, const struct form *f, const char *name, int a,
+    int b)
+{
+	const struct form_question *q = form_question_by_name(f, name);
+	int path[2] = { a, b };
+
+	if (q == NULL)
+		return -1;
+	return form_state_find(st, (int)(q - f->questions), path,
+	    a == 0 ? 0 : b == 0 ? 1 : 2);
+}
+
+static const char *
+nget(struct form_state *st, const struct form *f, const char *name, int a,
+    int b)
+{
+	long i = nitem(st, f, name, a, b);
+
+	return i < 0 ? "(none)" : form_state_value(st, (size_t)i);
+}
+
+static void
+nset(struct form_state *st, const struct form *f, const char *name, int a,
+    int b, const char *v)
+{
+	long i = nitem(st, f, name, a, b);
+
+	if (i < 0 || form_state_set(st, (size_t)i, v, NULL) != 0)
+		printf("# set %s[%d][%d] failed\n", name, a, b);
+}
+
+/* Issue 16: a repeat inside a repeat (household -> member -> job). */
+static const char nested[] =
+    "survey\n"
+    ",type,name,label,relevant,constraint,calculation,repeat_count\n"
+    ",begin_repeat,member,Member,,,,\n"
+    ",text,first,First name,,,,\n"
+    ",integer,njobs,How many jobs?,,,,\n"
+    ",calculate,mpos,,,,position(..),\n"
+    ",begin_repeat,job,Job of ${first},,,,\n"
+    ",text,title,Job title,,,,\n"
+    ",integer,hours,Hours,,. <= 80,,\n"
+    ",calculate,jpos,,,,position(..),\n"
+    ",calculate,who,,,,../../first,\n"
+    ",calculate,siblings,,,,count(../../job),\n"
+    ",calculate,tag,,,,\"concat(${first}, '-', ${title})\",\n"
+    ",text,long_why,Why so long?,${hours} > 40,,,\n"
+    ",end_repeat,,,,,,\n"
+    ",calculate,mhours,,,,sum(${hours}),\n"
+    ",calculate,mjobs,,,,count(${job}),\n"
+    ",begin_repeat,car,Car,,,,${njobs}\n"
+    ",text,plate,Plate,,,,\n"
+    ",end_repeat,,,,,,\n"
+    ",end_repeat,,,,,,\n"
+    ",calculate,alljobs,,,,count(${job}),\n"
+    ",calculate,allhours,,,,sum(${hours}),\n"
+    ",calculate,maxh,,,,max(${hours}),\n"
+    ",calculate,t21,,,,\"indexed-repeat(${title}, ${member}, 2, ${job}, 1)\",\n"
+    ",calculate,t12,,,,\"indexed-repeat(${title}, ${job}, 2, ${member}, 1)\",\n"
+    ",calculate,t2,,,,\"indexed-repeat(${title}, ${member}, 2)\",\n"
+    ",calculate,t9,,,,\"indexed-repeat(${title}, ${member}, 9, ${job}, 1)\",\n";
+
+static void
+test_nested_repeats(void)
+{
+	struct form *f;
+	struct form_state *st;
+	struct buf p = { 0 };
+	char *msg = NULL;
+	long b;
+
+	f = load("nested.csv", nested);
+	ok(f != NULL, "a repeat inside a repeat loads");
+	if (f == NULL)
+		return;
+	st = form_state_new(f);
+	ok(nitem(st, f, "title", 1, 1) >= 0 && nitem(st, f, "title", 1, 2) < 0,
+	    "the first member has one job to begin with");
+	ok(form_state_repeat_add(st, (size_t)nitem(st, f, "title", 1, 1)) == 0,
+	    "add a job to the first member");
+	ok(form_state_repeat_add(st, (size_t)nitem(st, f, "member", 0, 0)) ==
+	    0, "add a second member");
+	ok(nitem(st, f, "title", 2, 1) >= 0 && nitem(st, f, "title", 2, 2) < 0,
+	    "each member has its own jobs");
+	nset(st, f, "first", 1, 0, "Ana");
+	nset(st, f, "first", 2, 0, "Bo");
+	nset(st, f, "title", 1, 1, "cook");
+	nset(st, f, "hours", 1, 1, "30");
+	nset(st, f, "title", 1, 2, "driver");
+	nset(st, f, "hours", 1, 2, "20");
+	nset(st, f, "title", 2, 1, "nurse");
+	nset(st, f, "hours", 2, 1, "45");
+	is_str(nget(st, f, "jpos", 1, 2), "2", "position(..) in the inner "
+	    "repeat is the job's number");
+	is_str(nget(st, f, "mpos", 2, 0), "2", "position(..) in the outer "
+	    "repeat is the member's");
+	is_str(nget(st, f, "who", 2, 1), "Bo", "../../first from a job is its "
+	    "member's answer");
+	is_str(nget(st, f, "tag", 1, 2), "Ana-driver", "${first} from a job "
+	    "is its own member's");
+	is_str(nget(st, f, "siblings", 1, 1), "2", "count(../../job) inside a "
+	    "job counts its member's jobs (JavaRosa issue 540)");
+	is_str(nget(st, f, "siblings", 2, 1), "1", "and only that member's");
+	is_str(nget(st, f, "mjobs", 1, 0), "2", "count(${job}) in a member: "
+	    "its jobs");
+	is_str(nget(st, f, "mhours", 1, 0), "50", "sum(${hours}) in a member: "
+	    "its jobs");
+	is_str(get(st, "alljobs"), "3", "count(${job}) outside: every job of "
+	    "every member");
+	is_str(get(st, "allhours"), "95", "sum() outside: every job");
+	is_str(get(st, "maxh"), "45", "max() outside: every job");
+	is_str(get(st, "t21"), "nurse", "indexed-repeat(${title}, ${member}, "
+	    "2, ${job}, 1)");
+	is_str(get(st, "t12"), "driver", "the pairs in any order");
+	is_str(get(st, "t2"), "nurse", "an inner repeat not named: its first");
+	is_str(get(st, "t9"), "", "a member that is not there: empty");
+	ok(!form_state_relevant(st, (size_t)nitem(st, f, "long_why", 1, 1)) &&
+	    form_state_relevant(st, (size_t)nitem(st, f, "long_why", 2, 1)),
+	    "relevance in each job follows its own answer");
+	nset(st, f, "hours", 1, 2, "90");
+	{
+		char *m2 = NULL;
+		int bad = form_state_check(st, (size_t)nitem(st, f, "hours",
+		    1, 2), NULL, &msgs, &msg);
+		int good = form_state_check(st, (size_t)nitem(st, f, "hours",
+		    2, 1), NULL, &msgs, &m2);
+		ok(bad != 0 && good == 0, "a constraint is checked in each "
+		    "job");
+		free(msg);
+		free(m2);
+		msg = NULL;
+	}
+	nset(st, f, "hours", 1, 2, "20");
+	ok(strstr(columns(st), "first[1]=Ana;njobs[1]=;mpos[1]=1;"
+	    "title[1][1]=cook;hours[1][1]=30;") != NULL &&
+	    strstr(columns(st), "title[2][1]=nurse;") != NULL,
+	    "columns of a job are name[member][job]");
+	/* repeat_count from an answer of the member. */
+	nset(st, f, "njobs", 1, 0, "2");
+	nset(st, f, "njobs", 2, 0, "1");
+	ok(nitem(st, f, "plate", 1, 2) >= 0 && nitem(st, f, "plate", 1, 3) < 0
+	    && nitem(st, f, "plate", 2, 1) >= 0 &&
+	    nitem(st, f, "plate", 2, 2) < 0, "an inner repeat_count follows "
+	    "each member's own answer");
+	is_int(form_state_repeat_count(st, (int)(form_question_by_name(f,
+	    "car") - f->questions)), 3, "instances of an inner repeat in all");
+	nset(st, f, "plate", 2, 1, "XYZ");
+	/* Taking out the first member moves the second, jobs and all. */
+	ok(form_state_repeat_remove_instance(st,
+	    (size_t)nitem(st, f, "first", 1, 0)) == 0, "remove member 1");
+	is_str(nget(st, f, "first", 1, 0), "Bo", "member 2 is now member 1");
+	is_str(nget(st, f, "title", 1, 1), "nurse", "with its jobs");
+	is_str(nget(st, f, "plate", 1, 1), "XYZ", "and its cars");
+	ok(nitem(st, f, "title", 1, 2) < 0 && nitem(st, f, "first", 2, 0) < 0,
+	    "and nothing of member 1 is left");
+	is_str(get(st, "alljobs"), "1", "count() after removing");
+	/* Removing a job from a page inside it. */
+	form_state_repeat_add(st, (size_t)nitem(st, f, "title", 1, 1));
+	nset(st, f, "title", 1, 2, "guard");
+	ok(form_state_repeat_remove_instance(st,
+	    (size_t)nitem(st, f, "title", 1, 1)) == 0 &&
+	    strcmp(nget(st, f, "title", 1, 1), "guard") == 0 &&
+	    strcmp(nget(st, f, "first", 1, 0), "Bo") == 0, "remove a job: "
+	    "the member keeps its other job");
+	ok(form_state_repeat_remove_instance(st,
+	    (size_t)nitem(st, f, "plate", 1, 1)) == 0 &&
+	    nitem(st, f, "first", 1, 0) < 0, "a page in a repeat_count repeat "
+	    "takes out the member around it");
+	b = nitem(st, f, "member", 0, 0);
+	is_int(form_state_instances(st, (size_t)b), 0, "no member left");
+	form_state_free(st);
+	form_free(f);
+
+	/* Limits: depth, and instances in all; each an error naming the row. */
+	is_int(check_count("survey\n,type,name,label\n"
+	    ",begin_repeat,a,A\n,begin_repeat,b,B\n,begin_repeat,c,C\n"
+	    ",begin_repeat,d,D\n,text,x,X\n,end_repeat,,\n,end_repeat,,\n"
+	    ",end_repeat,,\n,end_repeat,,\n", "row 6, column type: the repeat "
+	    "\"d\" is inside 3 repeats: a kiosk takes repeats at most 3 deep",
+	    &p), 1, "repeats four deep are an error naming the row");
+	is_int(check_count("survey\n,type,name,label,repeat_count\n"
+	    ",begin_repeat,a,A,50\n,begin_repeat,b,B,50\n,begin_repeat,c,C,2\n"
+	    ",text,x,X,\n,end_repeat,,,\n,end_repeat,,,\n,end_repeat,,,\n",
+	    "row 5, column repeat_count: the repeat \"c\" would have 5000 "
+	    "instances in all", &p), 1, "repeat_counts beyond the kiosk's "
+	    "limit in all are an error naming the row");
+	f = load("fifty.csv", "survey\n,type,name,label,repeat_count\n"
+	    ",begin_repeat,a,A,50\n,begin_repeat,b,B,50\n"
+	    ",text,x,X,\n,end_repeat,,,\n,end_repeat,,,\n");
+	ok(f != NULL, "50 instances of 50 load");
+	form_free(f);
+	buf_free(&p);
+
+	/* A count from an answer beyond the limits blocks the form. */
+	f = load("cut.csv", "survey\n,type,name,label,repeat_count\n"
+	    ",integer,n,N,\n,begin_repeat,a,A,${n}\n,integer,m,M,\n"
+	    ",begin_repeat,b,B,${m}\n,text,x,X,\n,end_repeat,,,\n"
+	    ",end_repeat,,,\n");
+	ok(f != NULL, "nested repeat_counts from answers load");
+	if (f == NULL)
+		return;
+	st = form_state_new(f);
+	set(st, "n", "50");
+	for (int i = 1; i <= 50; i++)
+		nset(st, f, "m", i, 0, "50");
+	is_int(form_state_repeat_count(st, (int)(form_question_by_name(f,
+	    "b") - f->questions)), FORM_INSTANCES_MAX - 50,
+	    "all instances together stay within the limit");
+	ok(form_state_check_all(st, NULL, &msgs, &msg) >= 0 && msg != NULL &&
+	    strcmp(msg, "CONSTRAINT") == 0, "and the form cannot be sent");
+	free(msg);
+	nset(st, f, "m", 50, 0, "1");
+	nset(st, f, "m", 49, 0, "1");
+	ok(form_state_check_all(st, NULL, &msgs, &msg) < 0, "within the limit "
+	    "again, it can");
+	free(msg);
+	form_state_free(st);
+	form_free(f);
+}
+
 /* Web Forms randomize.test.ts: a seed gives ODK's order. */
 static void
 test_randomize(void)
@@ -1086,6 +1308,7 @@ main(void)
 	test_meta();
 	test_functions();
 	test_indexed_repeat();
+	test_nested_repeats();
 	test_randomize();
 	test_speech_texts();
 	buf_free(&cols);
