@@ -76,6 +76,7 @@ struct fq_priv {
 	int		 other_of;	/* synthetic NAME_other: index of NAME */
 	int		 columns;	/* gives submission columns */
 	int		 guidance;	/* has a guidance_hint */
+	int		 media;		/* has an image, audio or video */
 	int		 dup_name;	/* another question has the name (2: a sibling) */
 	char		*params;	/* the parameters column, as written */
 	int		 randomize;	/* parameters randomize=true (selects) */

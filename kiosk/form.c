@@ -31,7 +31,7 @@ enum col {
 	C_CONSTRAINT, C_CONSTRAINT_MSG, C_RELEVANT, C_CALCULATION, C_DEFAULT,
 	C_READ_ONLY, C_CHOICE_FILTER, C_APPEARANCE, C_REPEAT_COUNT, C_STORE,
 	C_REVIEWED, C_LIST_NAME, C_IGNORED, C_UNSUPPORTED, C_PARAMETERS,
-	C_SPOKEN, C_SPOKEN_HINT, C_TICKET, C_OTHER
+	C_SPOKEN, C_SPOKEN_HINT, C_TICKET, C_MEDIA, C_OTHER
 };
 
 struct colspec {
@@ -43,6 +43,7 @@ struct colspec {
 
 struct builder {
 	const char	*path;
+	int		 media_warned;	/* images are not shown: said once */
 	struct form	*f;
 	struct buf	*problems;
 	int		 nerrors;
@@ -119,15 +120,15 @@ static const struct {
 	{ "notes", C_IGNORED, 0 },
 	{ "comment", C_IGNORED, 0 },
 	{ "comments", C_IGNORED, 0 },
-	{ "media", C_UNSUPPORTED, 1 },
-	{ "media::image", C_UNSUPPORTED, 1 },
-	{ "media::big-image", C_UNSUPPORTED, 1 },
-	{ "media::audio", C_UNSUPPORTED, 1 },
-	{ "media::video", C_UNSUPPORTED, 1 },
-	{ "image", C_UNSUPPORTED, 1 },
-	{ "big-image", C_UNSUPPORTED, 1 },
-	{ "audio", C_UNSUPPORTED, 1 },
-	{ "video", C_UNSUPPORTED, 1 },
+	{ "media", C_MEDIA, 1 },
+	{ "media::image", C_MEDIA, 1 },
+	{ "media::big-image", C_MEDIA, 1 },
+	{ "media::audio", C_MEDIA, 1 },
+	{ "media::video", C_MEDIA, 1 },
+	{ "image", C_MEDIA, 1 },
+	{ "big-image", C_MEDIA, 1 },
+	{ "audio", C_MEDIA, 1 },
+	{ "video", C_MEDIA, 1 },
 	{ "parameters", C_PARAMETERS, 0 },
 	{ "trigger", C_UNSUPPORTED, 0 },
 	{ "save_to", C_UNSUPPORTED, 0 },
@@ -140,7 +141,7 @@ static const char *unsupported_types[] = {
 	"photo", "audio", "video", "file", "barcode", "background-audio",
 	"background-geopoint", "xml-external", "csv-external", "range", "osm",
 	"datetime", "rank", "include",
-	"select_one_external", "select_multiple_external", "begin loop",
+	"select_multiple_external", "begin loop",
 	"begin_loop", "end loop", "end_loop", "entity", "signature", "q image",
 	"instanceid", "hidden geopoint",
 	"table-list", "begin table-list", "end table-list", "ranking"
@@ -357,13 +358,21 @@ header_cell(struct builder *b, struct colspec *c, const char *h)
 		*sep = '\0';
 	}
 	if ((j = column_index(lower)) == nitems(columns)) {
-		/* bind::x, instance::x, body::x: not ours. */
+		/* bind::x, body::x: not ours. */
 		if (sep != NULL && (strcmp(lower, "bind") == 0 ||
-		    strcmp(lower, "instance") == 0 ||
 		    strcmp(lower, "body") == 0 ||
-		    strcmp(lower, "control") == 0 ||
-		    strcmp(lower, "media") == 0))
+		    strcmp(lower, "control") == 0))
 			c->col = C_UNSUPPORTED;
+		/* media::x: not shown (read_header warns). */
+		else if (sep != NULL && strcmp(lower, "media") == 0)
+			c->col = C_MEDIA;
+		/*
+		 * instance::x: an attribute of the question's node in the
+		 * XForm (an HXL tag...), which a kiosk's record has no place
+		 * for; pyxform accepts it, so do we.
+		 */
+		else if (sep != NULL && strcmp(lower, "instance") == 0)
+			c->col = C_IGNORED;
 		return;
 	}
 	if (!columns[j].translatable)
@@ -390,7 +399,8 @@ read_header(struct builder *b, const struct fs_section *s)
 		header_cell(b, &cs[i], s->header.cells[i]);
 	for (i = 0; i < s->header.ncells; i++) {
 		if (cs[i].col == C_NONE || cs[i].col == C_OTHER ||
-		    cs[i].col == C_IGNORED || cs[i].col == C_UNSUPPORTED)
+		    cs[i].col == C_IGNORED || cs[i].col == C_UNSUPPORTED ||
+		    cs[i].col == C_MEDIA)
 			continue;
 		for (j = 0; j < i; j++) {
 			if (cs[j].col == cs[i].col && cs[j].lang == cs[i].lang) {
@@ -651,8 +661,36 @@ choice_cells(struct builder *b, const struct fs_section *s,
 	}
 }
 
+/*
+ * The lists of the sheet external_choices (select_one_external's) are
+ * named with this prefix: as in pyxform, they are apart from the choices
+ * sheet's, and a list may be in both.
+ */
+#define EXT_LIST	"@ext:"
+
+/* A list's name as the form writes it, and the sheet it is in. */
+static const char *
+list_shown(const char *name)
+{
+	size_t n = strlen(EXT_LIST);
+
+	return strncmp(name, EXT_LIST, n) == 0 ? name + n : name;
+}
+
+const char *
+form_list_name(const struct form_list *l)
+{
+	return list_shown(l->name);
+}
+
+static const char *
+list_sheet(const char *name)
+{
+	return list_shown(name) != name ? "external_choices" : "choices";
+}
+
 static void
-read_choices(struct builder *b, const struct fs_section *s)
+read_choices(struct builder *b, const struct fs_section *s, int external)
 {
 	struct form *f = b->f;
 	struct colspec *cs;
@@ -662,6 +700,7 @@ read_choices(struct builder *b, const struct fs_section *s)
 	size_t i, j, k, nextra;
 	ssize_t cl = -1, cn = -1;
 	const char *ln, *nm;
+	char *ext = NULL;
 
 	cs = read_header(b, s);
 	nextra = 0;
@@ -675,8 +714,8 @@ read_choices(struct builder *b, const struct fs_section *s)
 	}
 	if (s->nrows > 0 && (cl < 0 || cn < 0)) {
 		problem(b, 0, s->name, s->header.ncells ? s->rows[0].line :
-		    s->line, NULL, "the choices sheet needs the columns "
-		    "list_name and name");
+		    s->line, NULL, "the %s sheet needs the columns "
+		    "list_name and name", s->name);
 		goto out;
 	}
 	for (j = 0; j < s->nrows; j++) {
@@ -684,25 +723,35 @@ read_choices(struct builder *b, const struct fs_section *s)
 		ln = cell(r, (size_t)cl);
 		nm = cell(r, (size_t)cn);
 		if (*ln == '\0') {
-			problem(b, 0, s->name, r->line, cs[cl].header,
-			    "a choice has no list name");
+			/* pyxform leaves such a row out without a word. */
+			problem(b, 1, s->name, r->line, cs[cl].header,
+			    "a choice has no list name; it is left out");
 			continue;
 		}
 		if (*nm == '\0') {
 			problem(b, 0, s->name, r->line, cs[cn].header,
-			    "a choice in list \"%s\" has no name", ln);
+			    "a choice in list \"%s\" has no name",
+			    list_shown(ln));
 			continue;
+		}
+		if (external) {
+			xasprintf(&ext, "%s%s", EXT_LIST, ln);
+			ln = ext;
 		}
 		if ((l = list_find(f, ln)) == NULL)
 			l = list_new(f, ln);
+		free(ext);
+		ext = NULL;
+		ln = l->name;
 		for (k = 0; k < l->nchoices; k++) {
 			if (strcmp(l->choices[k].name, nm) == 0)
 				break;
 		}
-		if (k < l->nchoices && !b->allow_dup_choices) {
+		/* pyxform checks no duplicates in external_choices. */
+		if (k < l->nchoices && !b->allow_dup_choices && !external) {
 			problem(b, 0, s->name, r->line, cs[cn].header,
 			    "the choice \"%s\" appears twice in list \"%s\"",
-			    nm, ln);
+			    nm, list_shown(ln));
 			continue;
 		}
 		l->choices = xreallocarray(l->choices, l->nchoices + 1,
@@ -739,7 +788,8 @@ valid_name(const char *s)
 
 /*
  * A select and its list, in any spelling XLSForm accepts: 0 and *type,
- * *list ("@file:NAME" for choices from a file), or -1.
+ * *list ("@file:NAME" for choices from a file, EXT_LIST "NAME" for one
+ * from the sheet external_choices), or -1.
  */
 static int
 parse_select(const char *p, enum form_type *type, char **list)
@@ -750,6 +800,8 @@ parse_select(const char *p, enum form_type *type, char **list)
 	} sel[] = {
 		{ "select_one_from_file ", FT_SELECT_ONE },
 		{ "select_multiple_from_file ", FT_SELECT_MULTIPLE },
+		/* Its list is in the sheet external_choices. */
+		{ "select_one_external ", FT_SELECT_ONE },
 		{ "select_one ", FT_SELECT_ONE },
 		{ "select one from ", FT_SELECT_ONE },
 		{ "select one using ", FT_SELECT_ONE },
@@ -773,6 +825,8 @@ parse_select(const char *p, enum form_type *type, char **list)
 		*type = sel[i].type;
 		if (strstr(sel[i].prefix, "_from_file") != NULL)
 			xasprintf(list, "@file:%s", p + n);
+		else if (strstr(sel[i].prefix, "_external") != NULL)
+			xasprintf(list, "%s%s", EXT_LIST, p + n);
 		else
 			*list = xstrdup(p + n);
 		return 0;
@@ -1052,7 +1106,7 @@ resolve_name(void *arg, const char *name)
 		if (rc->b != NULL && valid_name(name))
 			problem(rc->b, 1, "survey", rc->row, rc->col, "the choice "
 			    "list \"%s\" has no column \"%s\"; it reads as "
-			    "empty", rc->list->name, name);
+			    "empty", form_list_name(rc->list), name);
 		return valid_name(name) ? FORM_REF_CHOICE + 2 + 100000 : -1;
 	}
 	if ((i = (size_t)names_find(f, name)) != (size_t)-1)
@@ -1466,6 +1520,19 @@ read_cells(struct builder *b, const struct fs_section *s,
 		case C_IGNORED:
 			if (strcmp(cs[i].base, "guidance_hint") == 0)
 				pv->guidance = 1;
+			break;
+		case C_MEDIA:
+			/*
+			 * An image, audio or video beside a text: pyxform
+			 * accepts it; a kiosk shows and reads the text alone
+			 * (a question with no text is not supported).
+			 */
+			pv->media = 1;
+			if (!b->media_warned)
+				problem(b, 1, s->name, r->line, cs[i].header,
+				    "a kiosk shows no images, audio or video; "
+				    "the text beside them is shown alone");
+			b->media_warned = 1;
 			break;
 		case C_UNSUPPORTED:
 			problem(b, 0, s->name, r->line, cs[i].header, "the "
@@ -1975,11 +2042,11 @@ link_lists(struct builder *b)
 			    "kiosk", names[i]);
 		else if ((l = list_find(f, names[i])) == NULL)
 			problem(b, 0, "survey", q->row, "type", "there is no "
-			    "choice list named \"%s\" in the choices sheet",
-			    names[i]);
+			    "choice list named \"%s\" in the %s sheet",
+			    list_shown(names[i]), list_sheet(names[i]));
 		else if (l->nchoices == 0)
 			problem(b, 0, "survey", q->row, "type", "the choice "
-			    "list \"%s\" is empty", names[i]);
+			    "list \"%s\" is empty", list_shown(names[i]));
 		q->list = strncmp(names[i], "${", 2) == 0 ? NULL : l;
 		free(names[i]);
 	}
@@ -2317,7 +2384,9 @@ check_shape(struct builder *b, struct form_question *q)
 	if (qtype_of(q->type)->shown && q->calculation == NULL &&
 	    text_empty(&q->label, f->nlangs) && text_empty(&q->hint, f->nlangs))
 		problem(b, 0, "survey", q->row, "label", "the %s \"%s\" has no "
-		    "label or hint", type_word(q->type), q->name ? q->name : "");
+		    "label or hint%s", type_word(q->type), q->name ? q->name : "",
+		    pv->media ? ", only an image, audio or video, which is "
+		    "not supported at a kiosk" : "");
 	if (q->type == FT_CALCULATE && q->calculation == NULL &&
 	    (q->default_value == NULL || (strstr(q->default_value, "${") ==
 	    NULL && strchr(q->default_value, '(') == NULL)))
@@ -2396,10 +2465,17 @@ compile_question(struct builder *b, struct form_question *q)
 	pv->calculation = compile(b, q->row, "calculation", q->calculation,
 	    NULL);
 	if (q->choice_filter != NULL) {
-		if (q->list == NULL)
-			problem(b, 0, "survey", q->row, "choice_filter",
-			    "choice_filter only applies to select questions");
-		else
+		/*
+		 * pyxform ignores it on other questions; a select without its
+		 * list has been reported already.
+		 */
+		if (q->list == NULL) {
+			if (qtype_of(q->type)->input != QI_CHOICE)
+				problem(b, 1, "survey", q->row,
+				    "choice_filter", "choice_filter only "
+				    "applies to select questions; it is "
+				    "ignored here");
+		} else
 			pv->choice_filter = compile(b, q->row, "choice_filter",
 			    q->choice_filter, q->list);
 	}
@@ -2632,6 +2708,7 @@ build(struct builder *b, const struct fs_book *book)
 	for (i = 0; i < book->nsections; i++) {
 		s = &book->sections[i];
 		if (section_is(s, "survey") || section_is(s, "choices") ||
+		    section_is(s, "external_choices") ||
 		    section_is(s, "settings"))
 		{
 			b->report_headers = 1;
@@ -2654,7 +2731,9 @@ build(struct builder *b, const struct fs_book *book)
 		if (section_is(s, "survey"))
 			survey[nsurvey++] = (struct fs_section *)s;
 		else if (section_is(s, "choices"))
-			read_choices(b, s);
+			read_choices(b, s, 0);
+		else if (section_is(s, "external_choices"))
+			read_choices(b, s, 1);
 		else if (section_is(s, "entities") && s->nrows > 0)
 			problem(b, 0, s->name, s->line, NULL, "entities are "
 			    "not supported at a kiosk");

@@ -58,7 +58,7 @@ struct form_choice {
 };
 
 struct form_list {
-	char			*name;
+	char			*name;	/* as written; form_list_name() */
 	struct form_choice	*choices;
 	size_t			 nchoices;
 };
@@ -162,6 +162,8 @@ int		 form_question_stored(const struct form_question *);
  * group path of a name used in several groups; NULL if it gives none.
  */
 const char	*form_question_column(const struct form_question *);
+/* A list's name as the form writes it (select_one_external's too). */
+const char	*form_list_name(const struct form_list *);
 
 /*
  * A phone number as kept (the digits of a text question with appearance

@@ -597,7 +597,7 @@ cb_cols(struct cbsink *b, const struct form *f, const char *file,
 		}
 		snprintf(type, sizeof type, "%s%s%s", type_name(q),
 		    q->list != NULL ? " " : "",
-		    q->list != NULL ? q->list->name : "");
+		    q->list != NULL ? form_list_name(q->list) : "");
 		cb_text(b, f, file, c[i].name, type, "", &q->label);
 		if (q->list == NULL)
 			continue;

@@ -1291,6 +1291,85 @@ test_speech_texts(void)
 	buf_free(&p);
 }
 
+/*
+ * Issue 16, real-world forms: select_one_external reads the sheet
+ * external_choices (its lists apart from the choices sheet's, duplicates
+ * allowed, as pyxform writes them to a CSV); media columns, instance::x,
+ * a choice_filter on a text question and a choice row without a list name
+ * are warnings, as pyxform accepts them.
+ */
+static void
+test_external(void)
+{
+	struct buf p = { 0 };
+	struct form *f;
+	struct form_state *st;
+	const struct form_choice **ch;
+	size_t n;
+	const char *ext =
+	    "survey\n,type,name,label,choice_filter\n"
+	    ",select_one provinces,prov,Province,\n"
+	    ",select_one_external districts,dist,District,prov=${prov}\n"
+	    "choices\n,list_name,name,label\n"
+	    ",provinces,p1,One\n,provinces,p2,Two\n"
+	    "external_choices\n,list_name,name,label,prov\n"
+	    ",provinces,p1,One,\n"
+	    ",districts,d1,D1,p1\n,districts,other,Other,p1\n"
+	    ",districts,d2,D2,p2\n,districts,other,Other,p2\n"
+	    ",,x,X,\n";
+
+	is_int(check_count(ext, "c.csv:", &p), 1,
+	    "select_one_external: a list in both sheets, duplicate names in "
+	    "external_choices: only the empty row's warning");
+	ok(strstr(buf_cstr(&p), "row 16, column list_name: warning: a choice "
+	    "has no list name; it is left out") != NULL,
+	    "a choice row without a list name is left out with a warning: %s",
+	    buf_cstr(&p));
+	f = load("ext.csv", ext);
+	ok(f != NULL, "select_one_external loads");
+	if (f != NULL) {
+		st = form_state_new(f);
+		set(st, "prov", "p2");
+		n = form_state_choices(st, (size_t)item(st, "dist", 0), &ch);
+		ok(n == 2 && strcmp(ch[0]->name, "d2") == 0 &&
+		    strcmp(ch[1]->name, "other") == 0,
+		    "select_one_external's choice_filter over external_choices");
+		is_str(form_list_name(f->questions[1].list), "districts",
+		    "its list is named as the form writes it");
+		form_state_free(st);
+		form_free(f);
+	}
+	is_int(check_count("survey\n,type,name,label\n"
+	    ",select_one_external nope,a,A\n",
+	    "no choice list named \"nope\" in the external_choices sheet", &p),
+	    1, "select_one_external without its list");
+	is_int(check_count("survey\n,type,name,label\n"
+	    ",select_one_external provinces,a,A\n"
+	    "choices\n,list_name,name,label\n,provinces,p1,One\n",
+	    "no choice list named \"provinces\" in the external_choices", &p),
+	    1, "a choices sheet list is not an external one");
+
+	is_int(check_count("survey\n,type,name,label,media::image,"
+	    "instance::hxl\n,text,a,A,a.png,#name\n,text,b,B,b.png,\n",
+	    "warning: a kiosk shows no images", &p), 1,
+	    "media beside a label: one warning, and instance::x is ignored");
+	ok(strstr(buf_cstr(&p), "not supported") == NULL &&
+	    strstr(buf_cstr(&p), "instance") == NULL, "no error: %s",
+	    buf_cstr(&p));
+	is_int(check_count("survey\n,type,name,media::image\n"
+	    ",note,a,a.png\n", "has no label or hint, only an image, audio "
+	    "or video, which is not supported at a kiosk", &p), 1,
+	    "a question that is only an image is not supported");
+	is_int(check_count("survey\n,type,name,label,choice_filter\n"
+	    ",text,a,A,x = 1\n", "warning: choice_filter only applies to "
+	    "select questions; it is ignored here", &p), 1,
+	    "choice_filter on a text question: a warning");
+	is_int(check_count("survey\n,type,name,label,choice_filter\n"
+	    ",select_one nope,a,A,x = 1\n", "choice_filter", &p), 0,
+	    "a select whose list is missing: no second problem");
+	buf_free(&p);
+}
+
 int
 main(void)
 {
@@ -1311,6 +1390,7 @@ main(void)
 	test_nested_repeats();
 	test_randomize();
 	test_speech_texts();
+	test_external();
 	buf_free(&cols);
 	return done_testing();
 }
