@@ -270,8 +270,8 @@ durable_save(const char *dir, const char *name, const void *data, size_t len,
 }
 
 int
-durable_load(const char *path, size_t max, unsigned char **data, size_t *len,
-    char **cause)
+durable_load_in(const char *path, size_t max, void *(*alloc)(size_t),
+    void (*release)(void *), unsigned char **data, size_t *len, char **cause)
 {
 	struct stat sb;
 	unsigned char *d = NULL;
@@ -305,10 +305,9 @@ durable_load(const char *path, size_t max, unsigned char **data, size_t *len,
 	/* Ask for the bytes on the device, not the page cache. */
 	posix_fadvise(fd, 0, 0, POSIX_FADV_DONTNEED);
 #endif
+	/* One block: a file that grows while it is read is refused. */
 	cap = (size_t)sb.st_size + 1;
-	if ((uint64_t)sb.st_size > max)
-		cap = max + 1;
-	d = xmalloc(cap);
+	d = alloc(cap);
 	for (;;) {
 		n = read(fd, d + off, cap - off);
 		if (n == -1 && errno == EINTR)
@@ -320,26 +319,28 @@ durable_load(const char *path, size_t max, unsigned char **data, size_t *len,
 		if (n == 0)
 			break;
 		off += (size_t)n;
-		if (off > max) {
-			xasprintf(cause, "%s: larger than %zu bytes", path,
-			    max);
-			goto fail;
-		}
 		if (off == cap) {
-			cap *= 2;
-			if (cap > max + 1)
-				cap = max + 1;
-			d = xreallocarray(d, cap, 1);
+			xasprintf(cause, "%s: grew while it was read; not "
+			    "read", path);
+			goto fail;
 		}
 	}
 	close(fd);
+	d[off] = '\0';
 	*data = d;
 	*len = off;
 	return 0;
 fail:
 	close(fd);
-	free(d);
+	release(d);
 	return -1;
+}
+
+int
+durable_load(const char *path, size_t max, unsigned char **data, size_t *len,
+    char **cause)
+{
+	return durable_load_in(path, max, xmalloc, free, data, len, cause);
 }
 
 int

@@ -50,10 +50,19 @@ int	 durable_sync_dir(const char *dir, char **cause);
 
 /*
  * Read a whole file (a regular file, at most max bytes, no link, never
- * waiting on a FIFO) into a malloc buffer.
+ * waiting on a FIFO, refused if it grows while read) into a malloc
+ * buffer, with a NUL after its *len bytes.
  */
 int	 durable_load(const char *path, size_t max, unsigned char **data,
 	    size_t *len, char **cause);
+/*
+ * The same into one block that alloc gives (the file's size + 1 bytes;
+ * release frees it on an error): for bytes that must stay in secure
+ * memory, as the office's report reads its CSV files.
+ */
+int	 durable_load_in(const char *path, size_t max, void *(*alloc)(size_t),
+	    void (*release)(void *), unsigned char **data, size_t *len,
+	    char **cause);
 /*
  * For a reader that streams: open path (the same checks), refuse it
  * when larger than max ("larger than WHAT can be"), and read its first

@@ -7,16 +7,13 @@
  * chosen columns, the form_id and the date columns of a row are looked
  * at; the rest of a row is skipped as it is parsed.
  */
-#include <sys/stat.h>
-
 #include <dirent.h>
 #include <errno.h>
-#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
+#include "durable.h"
 #include "form.h"
 #include "output.h"
 #include "report.h"
@@ -143,45 +140,6 @@ month(struct report *r, const char *ym)
 }
 
 /* ---- reading the CSV files ---- */
-
-/* A file's bytes in secure memory. */
-static int
-load_secure(const char *path, unsigned char **data, size_t *len,
-    char **cause)
-{
-	struct stat sb;
-	unsigned char *d;
-	size_t off = 0;
-	ssize_t n;
-	int fd;
-
-	if ((fd = open(path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK |
-	    O_CLOEXEC)) == -1) {
-		xasprintf(cause, "%s: %s", path, strerror(errno));
-		return -1;
-	}
-	if (fstat(fd, &sb) != 0 || !S_ISREG(sb.st_mode) ||
-	    (uint64_t)sb.st_size > FILE_MAX) {
-		xasprintf(cause, "%s: not a regular file of at most 1 GiB",
-		    path);
-		close(fd);
-		return -1;
-	}
-	d = vault_secure_alloc((size_t)sb.st_size + 1);
-	while (off < (size_t)sb.st_size) {
-		n = read(fd, d + off, (size_t)sb.st_size - off);
-		if (n == -1 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			break;
-		off += (size_t)n;
-	}
-	close(fd);
-	d[off] = '\0';
-	*data = d;
-	*len = off;
-	return 0;
-}
 
 /*
  * The next CSV field from *p (RFC 4180) into f (secure, cap bytes, cut if
@@ -397,7 +355,8 @@ read_file_rows(struct report *r, const char *path, size_t *nrows,
 	char *f, *cells = NULL;
 	size_t len, i;
 
-	if (load_secure(path, &data, &len, cause) != 0)
+	if (durable_load_in(path, FILE_MAX, vault_secure_alloc,
+	    vault_secure_free, &data, &len, cause) != 0)
 		return -1;
 	p = data;
 	e = data + len;

@@ -1,8 +1,8 @@
 /*
  * t_util: the one JSON string writer (json_quote) byte for byte, and the
  * durable writer and bounded reader for small files (durable_save,
- * durable_like, durable_load): replace or not, no temp file left, owner
- * and mode kept, links, FIFOs and big files refused.
+ * durable_like, durable_load, durable_load_in): replace or not, no temp
+ * file left, owner and mode kept, links, FIFOs and big files refused.
  */
 #include <sys/stat.h>
 
@@ -32,6 +32,25 @@ json_is(const char *in, const char *want, size_t fixed, const char *what)
 	is_str(buf_cstr(&b), want, "json: %s", what);
 	is_int(n, fixed, "json: %s: %zu bytes replaced", what, fixed);
 	buf_free(&b);
+}
+
+/* durable_load_in's allocator: counts its blocks and their sizes. */
+static int nalloc, nrelease;
+static size_t alloc_size;
+
+static void *
+count_alloc(size_t n)
+{
+	nalloc++;
+	alloc_size = n;
+	return xmalloc(n);
+}
+
+static void
+count_release(void *p)
+{
+	nrelease++;
+	free(p);
 }
 
 /* Files in dir other than . and .. */
@@ -107,6 +126,13 @@ main(void)
 	free(d);
 	d = NULL;
 	is_int(entries(dir), 1, "no temp file is left beside it");
+	ok(durable_load_in(path, 100, count_alloc, count_release, &d, &len,
+	    &cause) == 0 && len == 6 && memcmp(d, "three\n", 7) == 0,
+	    "durable_load_in: the bytes, then a NUL");
+	ok(nalloc == 1 && alloc_size == 7 && nrelease == 0,
+	    "in one block of the caller's memory, the file's size + 1");
+	free(d);
+	d = NULL;
 
 	ok(durable_open(dir, "g", 0, &f, &cause) == 0 &&
 	    durable_write(f, "x", 1, &cause) == 0, "start another");
@@ -124,6 +150,13 @@ main(void)
 	ok(durable_load(p2, 100, &d, &len, &cause) != 0 &&
 	    strstr(cause, "not a regular file") != NULL,
 	    "a FIFO is refused, not waited on");
+	free(cause);
+	cause = NULL;
+	nalloc = 0;
+	ok(durable_load_in(p2, 100, count_alloc, count_release, &d, &len,
+	    &cause) != 0 && strstr(cause, p2) != NULL &&
+	    strstr(cause, "not a regular file") != NULL && nalloc == 0,
+	    "durable_load_in refuses it too, naming it, before allocating");
 	free(cause);
 	cause = NULL;
 	unlink(p2);
