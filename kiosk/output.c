@@ -73,6 +73,8 @@ struct ocol {
 struct orepeat {
 	char			*name;
 	char			*fname;		/* safe in a file name */
+	long			 parent;	/* the repeat around it, or -1 */
+	int			 depth;		/* repeats around it, plus 1 */
 	struct ocol		*cols;
 	size_t			 ncols;
 	struct stage		*st;
@@ -393,6 +395,28 @@ col_add(struct ocol **c, size_t *n, const char *name,
 	(*n)++;
 }
 
+/* The repeat of layout l that is around question q (innermost), or -1. */
+static long
+repeat_around(const struct layout *l, const struct form *f,
+    const struct form_question *q)
+{
+	const struct form_question *r;
+	size_t i;
+	int p;
+
+	for (p = q->parent; p >= 0; p = f->questions[p].parent) {
+		r = &f->questions[p];
+		if (r->type != FT_BEGIN_REPEAT)
+			continue;
+		for (i = 0; i < l->nreps; i++)
+			if (r->name != NULL && strcmp(l->reps[i].name,
+			    r->name) == 0)
+				return (long)i;
+		return -1;
+	}
+	return -1;
+}
+
 /* The layout a form gives: its stored questions, repeats apart. */
 static void
 layout_from_form(struct layout *l, const struct form *f)
@@ -412,6 +436,9 @@ layout_from_form(struct layout *l, const struct form *f)
 			memset(&l->reps[l->nreps], 0, sizeof *l->reps);
 			l->reps[l->nreps].name = xstrdup(q->name);
 			l->reps[l->nreps].fname = safe_name(q->name, PART_SHOWN);
+			l->reps[l->nreps].parent = repeat_around(l, f, q);
+			l->reps[l->nreps].depth = l->reps[l->nreps].parent < 0 ?
+			    1 : l->reps[l->reps[l->nreps].parent].depth + 1;
 			l->nreps++;
 		}
 		if (!form_question_stored(q))
@@ -452,27 +479,34 @@ layout_from_form(struct layout *l, const struct form *f)
 
 /*
  * A column name of a record: "name", or "name[i]" / "name[i]/choice" in
- * a repeat (instance i >= 1, base "name" / "name/choice"). Returns the
- * instance (0 outside a repeat); *base is allocated when it is not 0.
+ * a repeat (instance i >= 1, base "name" / "name/choice"), with one [i]
+ * per repeat around it when repeats nest ("title[2][1]"). Returns the
+ * number of [i] (0 outside a repeat), each in path[]; *base is allocated
+ * when it is not 0.
  */
-static long
-split_column(const char *name, char **base)
+static int
+split_column(const char *name, char **base, long *path)
 {
 	const char *br, *p;
 	char *end;
 	long inst;
+	int n = 0;
 
 	*base = NULL;
 	if ((br = strchr(name, '[')) == NULL || br == name)
 		return 0;
-	p = br + 1;
-	if (*p < '1' || *p > '9')
+	for (p = br; *p == '[' && n < FORM_REPEAT_DEPTH; p = end + 1) {
+		if (p[1] < '1' || p[1] > '9')
+			return 0;
+		inst = strtol(p + 1, &end, 10);
+		if (*end != ']' || inst < 1 || inst > 100000)
+			return 0;
+		path[n++] = inst;
+	}
+	if (*p == '[')
 		return 0;
-	inst = strtol(p, &end, 10);
-	if (*end != ']' || inst < 1 || inst > 100000)
-		return 0;
-	xasprintf(base, "%.*s%s", (int)(br - name), name, end + 1);
-	return inst;
+	xasprintf(base, "%.*s%s", (int)(br - name), name, p);
+	return n;
 }
 
 /* The header line of a layout's main file and of each repeat's. */
@@ -558,9 +592,11 @@ cb_text(struct cbsink *b, const struct form *f, const char *file,
 static const struct {
 	const char	*col, *what;
 } meta_doc[] = {
-	{ "PARENT_KEY", "repeats: the KEY of the submission this entry is in" },
+	{ "PARENT_KEY", "repeats: the KEY of the submission this entry is in, "
+	    "or of the entry of the repeat around it" },
 	{ "KEY", "the key of the row: kiosk/seq for a submission, "
-	    "kiosk/seq/repeat[instance] for an entry of a repeat" },
+	    "kiosk/seq/repeat[instance] for an entry of a repeat, "
+	    "kiosk/seq/outer[i]/inner[j] for one of a repeat in a repeat" },
 	{ "kiosk", "the kiosk's name" },
 	{ "seq", "the submission's number at that kiosk" },
 	{ "form_id", "the form" },
@@ -848,12 +884,98 @@ struct placed {
 	long	col;		/* main column, or -1 */
 	size_t	rep;		/* repeat, if col == -1 */
 	long	rcol;		/* column in the repeat */
-	long	inst;
+	int	depth;		/* [i] in its name: 0 for a main column */
+	long	path[FORM_REPEAT_DEPTH];
 };
 
 /*
+ * One entry of a repeat in a record (rep, path; rcol -1), or one of its
+ * answers (rcol >= 0, record column i). Sorted by repeat, path, column.
+ */
+struct entry {
+	size_t	rep;
+	long	path[FORM_REPEAT_DEPTH];
+	long	rcol;
+	size_t	i;
+};
+
+static int
+entry_cmp(const void *va, const void *vb)
+{
+	const struct entry *a = va, *b = vb;
+	int k;
+
+	if (a->rep != b->rep)
+		return a->rep < b->rep ? -1 : 1;
+	for (k = 0; k < FORM_REPEAT_DEPTH; k++)
+		if (a->path[k] != b->path[k])
+			return a->path[k] < b->path[k] ? -1 : 1;
+	if (a->rcol != b->rcol)
+		return a->rcol < b->rcol ? -1 : 1;
+	return 0;
+}
+
+/*
+ * The entries of the repeats in a placed record (*ne of them), each
+ * once: every entry that has an answer, and the entries of the outer
+ * repeats around them (an outer entry whose own questions are all
+ * notes still gets its row, so its inner entries have a PARENT_KEY).
+ * And the answers (*na), in the same order.
+ */
+static struct entry *
+entries(const struct layout *l, const struct placed *pl, size_t n,
+    size_t *ne, struct entry **answers, size_t *na)
+{
+	struct entry *e = NULL, *a = NULL, x;
+	size_t i, m = 0, k = 0, cap = 0;
+	long r;
+
+	for (i = 0; i < n; i++) {
+		if (pl[i].col >= 0)
+			continue;
+		memset(&x, 0, sizeof x);
+		x.rep = pl[i].rep;
+		memcpy(x.path, pl[i].path, sizeof x.path);
+		x.rcol = pl[i].rcol;
+		x.i = i;
+		a = xreallocarray(a, k + 1, sizeof *a);
+		a[k++] = x;
+		x.rcol = -1;
+		for (r = (long)pl[i].rep; r >= 0; r = l->reps[r].parent) {
+			x.rep = (size_t)r;
+			if (l->reps[r].depth < FORM_REPEAT_DEPTH)
+				x.path[l->reps[r].depth] = 0;
+			if (m == cap) {
+				cap = cap ? cap * 2 : 16;
+				e = xreallocarray(e, cap, sizeof *e);
+			}
+			e[m++] = x;
+		}
+	}
+	if (m > 0)
+		qsort(e, m, sizeof *e, entry_cmp);
+	if (k > 0)
+		qsort(a, k, sizeof *a, entry_cmp);
+	for (i = 0, *ne = 0; i < m; i++)
+		if (*ne == 0 || entry_cmp(&e[*ne - 1], &e[i]) != 0)
+			e[(*ne)++] = e[i];
+	*answers = a;
+	*na = k;
+	return e;
+}
+
+/* Is answer a in entry e (same repeat, same path)? */
+static int
+entry_has(const struct entry *e, const struct entry *a)
+{
+	return a->rep == e->rep && memcmp(a->path, e->path,
+	    sizeof a->path) == 0;
+}
+
+/*
  * Place the record's columns in layout l (from a form). -1 if they do not
- * fit: a column the form does not have, or a main column missing or twice.
+ * fit: a column the form does not have, or a main column missing or twice,
+ * or an entry of a repeat without each of its columns once.
  */
 static int
 place(const struct layout *l, const struct record *r, struct placed *pl,
@@ -861,17 +983,18 @@ place(const struct layout *l, const struct record *r, struct placed *pl,
 {
 	const char *name;
 	char *base;
-	size_t i, j = 0, k = 0, n = record_ncolumns(r), cur = 0;
-	long inst;
-	int rc = 0;
+	struct entry *e, *a;
+	size_t i, j = 0, k = 0, n = record_ncolumns(r), cur = 0, ne, na, m;
+	int rc = 0, d;
 
 	memset(seen, 0, l->ncols ? l->ncols : 1);
 	for (i = 0; i < n && rc == 0; i++) {
 		record_column(r, i, &name, NULL, NULL);
-		inst = split_column(name, &base);
+		memset(pl[i].path, 0, sizeof pl[i].path);
+		d = split_column(name, &base, pl[i].path);
 		pl[i].col = -1;
-		pl[i].inst = inst;
-		if (inst == 0) {
+		pl[i].depth = d;
+		if (d == 0) {
 			/* Usually in order: look from the last one on. */
 			for (k = 0; k < l->ncols; k++) {
 				j = (cur + k) % l->ncols;
@@ -895,7 +1018,7 @@ place(const struct layout *l, const struct record *r, struct placed *pl,
 				break;
 		}
 		free(base);
-		if (j == l->nreps) {
+		if (j == l->nreps || l->reps[j].depth != d) {
 			rc = -1;
 			break;
 		}
@@ -905,30 +1028,28 @@ place(const struct layout *l, const struct record *r, struct placed *pl,
 	for (j = 0; rc == 0 && j < l->ncols; j++)
 		if (!seen[j])
 			rc = -1;
+	if (rc != 0)
+		return rc;
 	/* Every entry of a repeat has each of its columns once. */
-	for (j = 0; rc == 0 && j < l->nreps; j++) {
-		unsigned char *got;
-		long maxi = 0;
-
-		for (i = 0; i < n; i++)
-			if (pl[i].col < 0 && pl[i].rep == j && pl[i].inst > maxi)
-				maxi = pl[i].inst;
-		if (maxi == 0 || l->reps[j].ncols == 0)
-			continue;
-		got = xcalloc((size_t)maxi * l->reps[j].ncols, 1);
-		for (i = 0; i < n && rc == 0; i++) {
-			if (pl[i].col >= 0 || pl[i].rep != j)
-				continue;
-			k = (size_t)(pl[i].inst - 1) * l->reps[j].ncols +
-			    (size_t)pl[i].rcol;
-			if (got[k]++)
+	e = entries(l, pl, n, &ne, &a, &na);
+	for (i = 0, k = 0; rc == 0 && i < ne; i++) {
+		for (m = 0; k < na && entry_has(&e[i], &a[k]); k++, m++)
+			if (a[k].rcol != (long)m)
 				rc = -1;
-		}
-		for (k = 0; rc == 0 && k < (size_t)maxi * l->reps[j].ncols; k++)
-			if (!got[k])
+		if (m != l->reps[e[i].rep].ncols)
+			rc = -1;
+		/* Entries 1, 2, ... in each entry of the repeats around. */
+		d = l->reps[e[i].rep].depth - 1;
+		if (i > 0 && e[i - 1].rep == e[i].rep &&
+		    memcmp(e[i - 1].path, e[i].path, (size_t)d *
+		    sizeof *e[i].path) == 0) {
+			if (e[i].path[d] != e[i - 1].path[d] + 1)
 				rc = -1;
-		free(got);
+		} else if (e[i].path[d] != 1)
+			rc = -1;
 	}
+	free(e);
+	free(a);
 	return rc;
 }
 
@@ -978,6 +1099,7 @@ derived_layout(struct output *o, const char *form_id, const char *version,
 	const char *name;
 	char *base;
 	size_t i, j, k, n = record_ncolumns(r), m;
+	long path[FORM_REPEAT_DEPTH];
 
 	for (i = 0; i < o->nlay; i++) {
 		l = o->lay[i];
@@ -987,7 +1109,7 @@ derived_layout(struct output *o, const char *form_id, const char *version,
 		/* The same main columns in the same order? */
 		for (j = 0, m = 0; j < n; j++) {
 			record_column(r, j, &name, NULL, NULL);
-			if (split_column(name, &base) != 0) {
+			if (split_column(name, &base, path) != 0) {
 				free(base);
 				continue;
 			}
@@ -1001,7 +1123,7 @@ derived_layout(struct output *o, const char *form_id, const char *version,
 	l = new_layout(o, form_id, version, NULL);
 	for (k = 0; k < n; k++) {
 		record_column(r, k, &name, NULL, NULL);
-		if (split_column(name, &base) != 0) {
+		if (split_column(name, &base, path) != 0) {
 			free(base);
 			continue;
 		}
@@ -1163,19 +1285,41 @@ json_row(struct output *o, const char *kname, const struct record_head *h,
 	sb_adds(b, "}}\n");
 }
 
+/*
+ * The KEY of an entry of repeat rep: the submission's key, then each
+ * repeat around it and itself with its instance, "kiosk/seq/member[2]/
+ * job[1]", as ODK Central's exports write nested repeats.
+ */
+static void
+entry_key(struct buf *b, const struct layout *l, const char *key,
+    const struct entry *e)
+{
+	long chain[FORM_REPEAT_DEPTH], r;
+	int n = 0, k;
+
+	for (r = (long)e->rep; r >= 0 && n < FORM_REPEAT_DEPTH;
+	    r = l->reps[r].parent)
+		chain[n++] = r;
+	b->len = 0;
+	buf_adds(b, key);
+	for (k = n - 1; k >= 0; k--)
+		buf_addf(b, "/%s[%ld]", l->reps[chain[k]].name,
+		    e->path[n - 1 - k]);
+}
+
 /* The main row and the repeat rows of a record placed in a form layout. */
 static void
 form_rows(struct output *o, struct layout *l, const char *kname,
     const struct record_head *h, const struct record *r,
     const struct placed *pl)
 {
-	struct buf key = { 0 }, rkey = { 0 };
+	struct buf key = { 0 }, rkey = { 0 }, pkey = { 0 };
 	struct rowb rb = { 0 };
+	struct entry *e, *a, pe;
 	const char **val;
 	const char *value;
-	int *rel, rl;
-	size_t i, j, k, n = record_ncolumns(r), maxc = l->ncols;
-	long inst, maxi;
+	int *rel, rl, d;
+	size_t i, j, k, n = record_ncolumns(r), maxc = l->ncols, ne, na;
 
 	for (j = 0; j < l->nreps; j++)
 		if (l->reps[j].ncols > maxc)
@@ -1198,57 +1342,65 @@ form_rows(struct output *o, struct layout *l, const char *kname,
 		cell(&rb, val[k], rel[k]);
 	emit(o, l->main, &rb);
 
-	for (j = 0; j < l->nreps; j++) {
-		maxi = 0;
-		for (i = 0; i < n; i++)
-			if (pl[i].col < 0 && pl[i].rep == j &&
-			    pl[i].inst > maxi)
-				maxi = pl[i].inst;
-		for (inst = 1; inst <= maxi; inst++) {
-			for (k = 0; k < l->reps[j].ncols; k++) {
-				val[k] = "";
-				rel[k] = 0;
-			}
-			for (i = 0; i < n; i++) {
-				if (pl[i].col >= 0 || pl[i].rep != j ||
-				    pl[i].inst != inst)
-					continue;
-				record_column(r, i, NULL, &value, &rl);
-				val[pl[i].rcol] = value;
-				rel[pl[i].rcol] = rl;
-			}
-			rkey.len = 0;
-			buf_addf(&rkey, "%s/%s[%ld]", buf_cstr(&key),
-			    l->reps[j].name, inst);
-			snprintf(rb.inst, sizeof rb.inst, "%ld", inst);
-			cell(&rb, buf_cstr(&key), 1);
-			cell(&rb, buf_cstr(&rkey), 1);
-			meta_cells(&rb, kname, h);
-			cell(&rb, rb.inst, 1);
-			for (k = 0; k < l->reps[j].ncols; k++)
-				cell(&rb, val[k], rel[k]);
-			emit(o, l->reps[j].st, &rb);
+	/* One row per entry, in the order of repeats and paths. */
+	e = entries(l, pl, n, &ne, &a, &na);
+	for (i = 0, k = 0; i < ne; i++) {
+		j = e[i].rep;
+		d = l->reps[j].depth;
+		for (size_t c = 0; c < l->reps[j].ncols; c++) {
+			val[c] = "";
+			rel[c] = 0;
 		}
+		for (; k < na && entry_has(&e[i], &a[k]); k++) {
+			record_column(r, a[k].i, NULL, &value, &rl);
+			val[a[k].rcol] = value;
+			rel[a[k].rcol] = rl;
+		}
+		entry_key(&rkey, l, buf_cstr(&key), &e[i]);
+		if (l->reps[j].parent >= 0) {
+			pe = e[i];
+			pe.rep = (size_t)l->reps[j].parent;
+			pe.path[d - 1] = 0;
+			entry_key(&pkey, l, buf_cstr(&key), &pe);
+		} else {
+			pkey.len = 0;
+			buf_adds(&pkey, buf_cstr(&key));
+		}
+		snprintf(rb.inst, sizeof rb.inst, "%ld", e[i].path[d - 1]);
+		cell(&rb, buf_cstr(&pkey), 1);
+		cell(&rb, buf_cstr(&rkey), 1);
+		meta_cells(&rb, kname, h);
+		cell(&rb, rb.inst, 1);
+		for (size_t c = 0; c < l->reps[j].ncols; c++)
+			cell(&rb, val[c], rel[c]);
+		emit(o, l->reps[j].st, &rb);
 	}
+	free(e);
+	free(a);
 	rowb_free(&rb);
 	free(val);
 	free(rel);
 	buf_free(&key);
 	buf_free(&rkey);
+	buf_free(&pkey);
 }
 
-/* A record in a layout made from a record: repeats in the long file. */
+/*
+ * A record in a layout made from a record: repeats in the long file, one
+ * row per answer; KEY "kiosk/seq/2/1" for "name[2][1]", whose PARENT_KEY
+ * is "kiosk/seq/2" (the submission's KEY for "name[2]").
+ */
 static void
 derived_rows(struct output *o, struct layout *l, const char *kname,
     const struct record_head *h, const struct record *r)
 {
-	struct buf key = { 0 }, rkey = { 0 };
+	struct buf key = { 0 }, rkey = { 0 }, pkey = { 0 };
 	struct rowb rb = { 0 };
 	const char *name, *value;
 	char *base;
 	size_t i, n = record_ncolumns(r);
-	long inst;
-	int rl;
+	long path[FORM_REPEAT_DEPTH];
+	int rl, d, k;
 
 	output_key(&key, kname, (unsigned long long)h->seq);
 	cell(&rb, buf_cstr(&key), 1);
@@ -1256,7 +1408,7 @@ derived_rows(struct output *o, struct layout *l, const char *kname,
 	cell(&rb, h->claim, 1);
 	for (i = 0; i < n; i++) {
 		record_column(r, i, &name, &value, &rl);
-		if ((inst = split_column(name, &base)) != 0) {
+		if (split_column(name, &base, path) != 0) {
 			free(base);
 			continue;
 		}
@@ -1265,12 +1417,16 @@ derived_rows(struct output *o, struct layout *l, const char *kname,
 	emit(o, l->main, &rb);
 	for (i = 0; i < n; i++) {
 		record_column(r, i, &name, &value, &rl);
-		if ((inst = split_column(name, &base)) == 0)
+		if ((d = split_column(name, &base, path)) == 0)
 			continue;
+		pkey.len = 0;
+		buf_adds(&pkey, buf_cstr(&key));
+		for (k = 0; k < d - 1; k++)
+			buf_addf(&pkey, "/%ld", path[k]);
 		rkey.len = 0;
-		buf_addf(&rkey, "%s/%ld", buf_cstr(&key), inst);
-		snprintf(rb.inst, sizeof rb.inst, "%ld", inst);
-		cell(&rb, buf_cstr(&key), 1);
+		buf_addf(&rkey, "%s/%ld", buf_cstr(&pkey), path[d - 1]);
+		snprintf(rb.inst, sizeof rb.inst, "%ld", path[d - 1]);
+		cell(&rb, buf_cstr(&pkey), 1);
 		cell(&rb, buf_cstr(&rkey), 1);
 		meta_cells(&rb, kname, h);
 		cell(&rb, rb.inst, 1);
@@ -1282,6 +1438,7 @@ derived_rows(struct output *o, struct layout *l, const char *kname,
 	rowb_free(&rb);
 	buf_free(&key);
 	buf_free(&rkey);
+	buf_free(&pkey);
 }
 
 void
