@@ -1339,26 +1339,31 @@ interpolate(struct form_state *st, size_t i, const char *text)
 	return out;
 }
 
-char *
-form_state_label(struct form_state *st, size_t i, const char *lang)
+/* Item i's label, or its hint, in lang with its ${name}s filled in. */
+static char *
+item_text(struct form_state *st, size_t i, const char *lang, int hint)
 {
+	const struct form_question *q;
+
 	if (i >= st->nitems)
 		return xstrdup("");
 	if (lang != NULL)
 		form_state_set_lang(st, lang);
-	return interpolate(st, i, form_text(st->f, &st->items[i].pub.q->label,
+	q = st->items[i].pub.q;
+	return interpolate(st, i, form_text(st->f, hint ? &q->hint : &q->label,
 	    lang));
+}
+
+char *
+form_state_label(struct form_state *st, size_t i, const char *lang)
+{
+	return item_text(st, i, lang, 0);
 }
 
 char *
 form_state_hint(struct form_state *st, size_t i, const char *lang)
 {
-	if (i >= st->nitems)
-		return xstrdup("");
-	if (lang != NULL)
-		form_state_set_lang(st, lang);
-	return interpolate(st, i, form_text(st->f, &st->items[i].pub.q->hint,
-	    lang));
+	return item_text(st, i, lang, 1);
 }
 
 /*

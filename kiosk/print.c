@@ -208,11 +208,22 @@ copy_string(ipp_t *resp, const char *name, char *out, size_t len)
 		snprintf(out, len, "%s", v);
 }
 
+/*
+ * Ask CUPS for the n attributes want of the job or printer at uri (named
+ * by the attribute key, "job-uri" or "printer-uri") with request op.
+ */
 static ipp_t *
-do_request(ipp_t *req, char **cause)
+ask(ipp_op_t op, const char *key, const char *uri, const char *const *want,
+    size_t n, char **cause)
 {
-	ipp_t *resp;
+	ipp_t *req, *resp;
 
+	req = ippNewRequest(op);
+	ippAddString(req, IPP_TAG_OPERATION, IPP_TAG_URI, key, NULL, uri);
+	ippAddString(req, IPP_TAG_OPERATION, IPP_TAG_NAME,
+	    "requesting-user-name", NULL, cupsUser());
+	ippAddStrings(req, IPP_TAG_OPERATION, IPP_TAG_KEYWORD,
+	    "requested-attributes", (int)n, NULL, want);
 	resp = cupsDoRequest(CUPS_HTTP_DEFAULT, req, "/");
 	if (resp == NULL || cupsGetError() > IPP_STATUS_OK_CONFLICTING) {
 		xasprintf(cause, "%s", cupsGetErrorString());
@@ -229,18 +240,11 @@ get_job(int job_id, char **cause)
 		"job-state", "job-state-reasons", "job-printer-state-message",
 		"job-printer-uri"
 	};
-	ipp_t *req;
 	char uri[64];
 
 	snprintf(uri, sizeof uri, "ipp://localhost/jobs/%d", job_id);
-	req = ippNewRequest(IPP_OP_GET_JOB_ATTRIBUTES);
-	ippAddString(req, IPP_TAG_OPERATION, IPP_TAG_URI, "job-uri", NULL,
-	    uri);
-	ippAddString(req, IPP_TAG_OPERATION, IPP_TAG_NAME,
-	    "requesting-user-name", NULL, cupsUser());
-	ippAddStrings(req, IPP_TAG_OPERATION, IPP_TAG_KEYWORD,
-	    "requested-attributes", (int)nitems(want), NULL, want);
-	return do_request(req, cause);
+	return ask(IPP_OP_GET_JOB_ATTRIBUTES, "job-uri", uri, want,
+	    nitems(want), cause);
 }
 
 static int
@@ -250,17 +254,11 @@ get_printer(const char *uri, struct print_state *ps, char **cause)
 		"printer-state", "printer-state-reasons",
 		"printer-state-message", "printer-is-accepting-jobs"
 	};
-	ipp_t *req, *resp;
+	ipp_t *resp;
 	ipp_attribute_t *a;
 
-	req = ippNewRequest(IPP_OP_GET_PRINTER_ATTRIBUTES);
-	ippAddString(req, IPP_TAG_OPERATION, IPP_TAG_URI, "printer-uri", NULL,
-	    uri);
-	ippAddString(req, IPP_TAG_OPERATION, IPP_TAG_NAME,
-	    "requesting-user-name", NULL, cupsUser());
-	ippAddStrings(req, IPP_TAG_OPERATION, IPP_TAG_KEYWORD,
-	    "requested-attributes", (int)nitems(want), NULL, want);
-	if ((resp = do_request(req, cause)) == NULL)
+	if ((resp = ask(IPP_OP_GET_PRINTER_ATTRIBUTES, "printer-uri", uri,
+	    want, nitems(want), cause)) == NULL)
 		return -1;
 	memset(ps, 0, sizeof *ps);
 	if ((a = ippFindAttribute(resp, "printer-state", IPP_TAG_ENUM)) != NULL)
