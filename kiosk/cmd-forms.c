@@ -511,7 +511,8 @@ fill_print(struct form_state *st, const char *lang, int notes)
 		n = form_state_nitems(st);
 		for (k = 0; k < n; k++) {
 			it = form_state_item(st, k);
-			if (it->q->type != FT_NOTE || it->q->name == NULL ||
+			if (qtype_of(it->q->type)->input != QI_READ ||
+			    it->q->name == NULL ||
 			    !form_state_relevant(st, k))
 				continue;
 			msg = form_state_label(st, k, lang);
@@ -532,22 +533,17 @@ forms_fill(const struct cmd_entry *e, const struct cmd_args *a)
 	struct form *f = NULL;
 	struct form_state *st = NULL;
 	struct buf in = { 0 };
-	struct form_msgs msgs = {
-		"This answer is required.",
-		"Please enter a whole number.",
-		"Please enter a number.",
-		"Please enter a date as YYYY-MM-DD.",
-		"Please enter a time as HH:MM.",
-		"This answer is not allowed.",
-		"This note is required: the form cannot go on from here.",
-	};
+	struct form_msgs msgs;
 	struct fill_opts o;
 	const char *now;
 	char *cause = NULL;
-	int rc;
+	int rc, m;
 
 	if ((rc = fill_args(e, a, &o)) != 0)
 		return rc;
+	/* The table's messages, in its words for staff. */
+	for (m = 0; m < QM_NMSGS; m++)
+		msgs.text[m] = qtype_message((enum qtype_msg)m, 1);
 	rc = 1;
 	if ((f = form_load(o.path, &cause)) == NULL) {
 		cmd_error("%s", cause);

@@ -1127,9 +1127,7 @@ numbers_only(const struct form_question *q, const char *v)
 	char *o;
 	size_t n = 0;
 
-	if (q->type != FT_TEXT || q->appearance == NULL ||
-	    strstr(q->appearance, "numbers") == NULL ||
-	    strspn(v, "0123456789 ()-.+") != strlen(v))
+	if (!form_numbers(q) || strspn(v, "0123456789 ()-.+") != strlen(v))
 		return NULL;
 	o = vault_secure_alloc(strlen(v) + 1);
 	for (p = v; *p != '\0'; p++) {
@@ -1213,24 +1211,11 @@ message(struct form_state *st, const struct form_text *t, const char *lang,
 static const char *
 generic_message(const struct form_msgs *msgs, enum qtype_msg m)
 {
-	switch (m) {
-	case QM_INTEGER:
-		return msgs->integer;
-	case QM_DECIMAL:
-		return msgs->decimal;
-	case QM_DATE:
-		return msgs->date;
-	case QM_TIME:
-		return msgs->time;
-	case QM_REQUIRED:
-		return msgs->required;
-	case QM_NOTE:
-		return msgs->note != NULL ? msgs->note : msgs->required;
-	case QM_NONE:
-	case QM_CONSTRAINT:
-		break;
-	}
-	return msgs->constraint;
+	if (m == QM_NOTE && msgs->text[QM_NOTE] == NULL)
+		m = QM_REQUIRED;
+	else if (m == QM_NONE || (unsigned)m >= QM_NMSGS)
+		m = QM_CONSTRAINT;
+	return msgs->text[m];
 }
 
 int
@@ -1256,7 +1241,7 @@ form_state_check(struct form_state *st, size_t i, const char *lang,
 	 * instances, so it cannot be submitted (never cut silently).
 	 */
 	if (q->type == FT_BEGIN_REPEAT && st->items[i].cut) {
-		*msg = xstrdup(msgs->constraint);
+		*msg = xstrdup(msgs->text[QM_CONSTRAINT]);
 		return -1;
 	}
 	/* Hidden from the resident: nothing to check. */
@@ -1282,7 +1267,7 @@ form_state_check(struct form_state *st, size_t i, const char *lang,
 	}
 	if (pv->constraint != NULL && !eval_bool_at(st, pv->constraint, i)) {
 		*msg = message(st, &q->constraint_message, lang,
-		    msgs->constraint);
+		    msgs->text[QM_CONSTRAINT]);
 		return -1;
 	}
 	return 0;

@@ -3000,6 +3000,13 @@ form_question_column(const struct form_question *q)
 	return pv != NULL ? pv->column : NULL;
 }
 
+int
+form_numbers(const struct form_question *q)
+{
+	return q->type == FT_TEXT && q->appearance != NULL &&
+	    strstr(q->appearance, "numbers") != NULL;
+}
+
 void
 form_numbers_display(const char *v, struct buf *out)
 {

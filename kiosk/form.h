@@ -172,6 +172,8 @@ const char	*form_list_name(const struct form_list *);
  * as it is.
  */
 void		 form_numbers_display(const char *, struct buf *);
+/* Is it a text question with appearance "numbers" (a phone number)? */
+int		 form_numbers(const struct form_question *);
 
 /*
  * The espeak-ng voice the form names for a language (settings sheet
@@ -264,14 +266,12 @@ void			 form_state_asked(struct form_state *, size_t);
  * the caller-supplied msgs). Messages are allocated; caller frees.
  */
 struct form_msgs {
-	const char	*required;	/* "This answer is required." */
-	const char	*integer;	/* "Please enter a whole number." */
-	const char	*decimal;	/* "Please enter a number." */
-	const char	*date;		/* "Please enter a date as YYYY-MM-DD." */
-	const char	*time;		/* "Please enter a time as HH:MM." */
-	const char	*constraint;	/* "This answer is not allowed." */
-	/* A required note without required_message; NULL: required. */
-	const char	*note;		/* "You cannot go on from here." */
+	/*
+	 * The generic messages by qtype_msg, in the reader's words (see
+	 * qtype_message). [QM_NOTE] NULL: a required note says
+	 * [QM_REQUIRED]; [QM_NONE] is never shown.
+	 */
+	const char	*text[QM_NMSGS];
 };
 int			 form_state_check(struct form_state *, size_t,
 			    const char *lang, const struct form_msgs *,

@@ -1626,6 +1626,7 @@ xlsx_cell(struct xlsx *x, uint32_t r, uint16_t c, const struct xcol *xc,
 	const struct form_question *q;
 	const struct form_choice *ch;
 	struct buf b = { 0 };
+	enum qtype_cell cell;
 	const char *p;
 	double num;
 	int y, m, d;
@@ -1649,20 +1650,19 @@ xlsx_cell(struct xlsx *x, uint32_t r, uint16_t c, const struct xcol *xc,
 		text_cell(x, r, c, v);
 		return;
 	}
-	if (xc->oc->choice != NULL ||
-	    q->type == FT_INTEGER || q->type == FT_DECIMAL) {
+	cell = qtype_of(q->type)->cell;
+	if (xc->oc->choice != NULL || cell == QC_NUMBER) {
 		if (whole_number(v, &num))
 			xlsx_number(x, r, c, num);
 		else
 			text_cell(x, r, c, v);
 		return;
 	}
-	if ((q->type == FT_DATE || q->type == FT_TODAY) && ymd(v, &y, &m, &d)) {
+	if (cell == QC_DATE && ymd(v, &y, &m, &d)) {
 		xlsx_date(x, r, c, y, m, d);
 		return;
 	}
-	if ((q->type == FT_SELECT_ONE || q->type == FT_SELECT_MULTIPLE) &&
-	    q->list != NULL) {
+	if (cell == QC_CHOICES && q->list != NULL) {
 		/* Labels in the office's language; a code without one stays. */
 		for (p = v; *p != '\0'; p += n) {
 			while (*p == ' ')

@@ -3,13 +3,16 @@
  * declares its commands in cmd_entry and its modes in window_mode).
  *
  * A row says everything the rest of the kiosk needs to know about a type:
- * how XLSForm spells it, who gives its value, the widget the screen draws,
- * how its answer is checked and with which message, whether the resident
- * sees it, whether it makes a submission column, and its codebook word.
- * form, form-state, session, ui and `kiosk forms fill` read the row and
- * never list types of their own, so adding a type is one row here plus
- * its validator. A type without a row is a load error (form.c), never a
- * hidden question.
+ * how XLSForm spells it, who gives its value, the widget the screen draws
+ * (and read-aloud reads), how its answer is checked and with which
+ * message (both texts of each message are here too), whether the
+ * resident sees it, whether it makes a submission column, its codebook
+ * word and its cell in an office spreadsheet. form, form-state, session,
+ * ui, ui-listen, output, report and `kiosk forms fill` read the row and
+ * never list types of their own: they switch on its widget, input or
+ * cell. Adding a type is one row here plus its validator; only a new
+ * widget or input kind touches the ui. A type without a row is a load
+ * error (form.c), never a hidden question.
  *
  * Below form in the dependency order: this module knows no form, no
  * answer and no screen; it never prints and never exits.
@@ -67,15 +70,35 @@ enum qtype_widget {
 	QW_FIELD,	/* a line (or 3 with appearance "multiline") to type in */
 	QW_ONE,		/* a list, one choice */
 	QW_MANY,	/* a list, any number of choices */
-	QW_CONFIRM	/* one box: "Yes, I understand" */
+	QW_CONFIRM,	/* one box: "Yes, I understand" */
+	/*
+	 * "Add another?", yes or no: the end of a repeat the resident sizes
+	 * (no repeat_count). On a page only when session_repeat_prompt()
+	 * says so; never a question of its own.
+	 */
+	QW_ANOTHER
 };
 
 /*
- * Which of the caller's generic messages (struct form_msgs) a refusal
- * shows. The texts stay with the callers, who word them for their reader:
- * session_msgs() in the resident's language (gettext), `forms fill` in
- * English for staff. A type that needs a new kind of message adds it
- * here, in struct form_msgs and in those two.
+ * How an office spreadsheet (xlsx) types the type's column: its value
+ * as a number, a date, the labels of its choices, or text. A value that
+ * is not of that shape (a decimal with a point, a date left empty) is
+ * written as text.
+ */
+enum qtype_cell {
+	QC_TEXT,
+	QC_NUMBER,	/* a whole number as a number */
+	QC_DATE,	/* YYYY-MM-DD as a date */
+	QC_CHOICES	/* the choices' labels in the office's language */
+};
+
+/*
+ * Which generic message a refusal shows. Each has two texts in qtype.c
+ * (qtype_message): the resident's, a gettext msgid that session_msgs()
+ * translates, and the staff's, in English, that `forms fill` prints; the
+ * caller hands them to form-state in struct form_msgs, indexed by this
+ * enum. A type that needs a new kind of message adds it here and its two
+ * texts in qtype.c (and the msgid's translations in locales/).
  */
 enum qtype_msg {
 	QM_NONE,
@@ -87,6 +110,8 @@ enum qtype_msg {
 	QM_TIME,
 	QM_CONSTRAINT
 };
+/* How many values enum qtype_msg has (not a message itself). */
+#define QM_NMSGS	(QM_CONSTRAINT + 1)
 
 struct qtype {
 	enum form_type		 type;
@@ -104,6 +129,7 @@ struct qtype {
 	int			(*valid)(const char *value);
 	enum qtype_msg		 invalid;	/* shown when the check refuses */
 	enum qtype_msg		 missing;	/* shown when required and empty */
+	enum qtype_cell		 cell;		/* its xlsx cell */
 	int			 shown;		/* on a page; needs a label */
 	int			 column;	/* gives submission columns */
 	int			 nest;		/* +1 opens a group or repeat, -1 closes */
@@ -120,5 +146,18 @@ const struct qtype	*qtype_find(const char *spelling);
 int			 qtype_settable(enum form_type);
 /* Does the resident answer it on a page (not a note)? 0 for a missing row. */
 int			 qtype_answered(enum form_type);
+/*
+ * The widget of a type (QW_NONE for a missing row). The ui, read-aloud
+ * and the session's choices switch on the widget, never on the type, so
+ * a new type that draws as an old widget touches none of them.
+ */
+enum qtype_widget	 qtype_widget(enum form_type);
+/* Does the widget take focus on a page (all but the label-only note)? */
+int			 qtype_focus(enum qtype_widget);
+/*
+ * The texts of a generic message: for the resident (staff 0), the msgid
+ * to pass through gettext; for staff (staff 1), English. NULL for QM_NONE.
+ */
+const char		*qtype_message(enum qtype_msg, int staff);
 
 #endif

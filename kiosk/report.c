@@ -49,8 +49,7 @@ struct report {
 static int
 is_choice(const struct form_question *q)
 {
-	return (q->type == FT_SELECT_ONE || q->type == FT_SELECT_MULTIPLE) &&
-	    q->list != NULL;
+	return qtype_of(q->type)->input == QI_CHOICE && q->list != NULL;
 }
 
 struct report *
@@ -441,10 +440,10 @@ report_months(const struct report *r, const char ***out)
  * What may be shown of one question in one month: shown[c] is the count,
  * -1 if it is suppressed as small, -2 if it is hidden with a small one
  * (complementary); *asked likewise. A count of 1 to k-1 is
- * suppressed. For select_one the cells add up to the shown total, so if
- * one cell is hidden, or the hidden ones add up to less than k, the
- * smallest shown non-zero cell is hidden too, until that is no longer so
- * (or the total is hidden as well).
+ * suppressed. For one choice per answer (QW_ONE: select_one) the cells
+ * add up to the shown total, so if one cell is hidden, or the hidden ones
+ * add up to less than k, the smallest shown non-zero cell is hidden too,
+ * until that is no longer so (or the total is hidden as well).
  */
 static void
 suppress(const struct report *r, const struct rmonth *m, size_t qi,
@@ -466,7 +465,7 @@ suppress(const struct report *r, const struct rmonth *m, size_t qi,
 			hsum += (size_t)v;
 		}
 	}
-	if (*asked < 0 || q->q->type != FT_SELECT_ONE)
+	if (*asked < 0 || qtype_widget(q->q->type) != QW_ONE)
 		return;
 	while (nh > 0 && (nh == 1 || hsum < (size_t)k)) {
 		best = q->nch;

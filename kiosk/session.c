@@ -77,16 +77,13 @@ const struct form_msgs *
 session_msgs(void)
 {
 	static struct form_msgs m;
+	const char *id;
+	int i;
 
-	m.required = _("This answer is required.");
-	m.integer = _("Please enter a whole number, like 3.");
-	m.decimal = _("Please enter a number, like 2.5.");
-	m.date = _("Please enter a date as year-month-day, like 2024-03-31.");
-	m.time = _("Please enter a time as hours:minutes, like 14:30.");
-	m.constraint = _("This answer is not allowed. Please check it.");
-	/* A required note (a "you cannot go on" page) without a message. */
-	m.note = _("You cannot go on from this page. Please ask a staff "
-	    "member for help.");
+	/* The texts are the table's (qtype_message), translated now. */
+	for (i = 0; i < QM_NMSGS; i++)
+		m.text[i] = (id = qtype_message((enum qtype_msg)i, 0)) !=
+		    NULL ? _(id) : NULL;
 	return &m;
 }
 

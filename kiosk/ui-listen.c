@@ -150,11 +150,11 @@ page_item(struct ui *u, struct buf *b, size_t item, int focused)
 	const struct form_question *q = session_question(u->s, item);
 	const struct form_question *bq;
 	const struct form_choice **ch;
+	enum qtype_widget w = qtype_widget(q->type);
 	size_t begin, n, i;
 	char *t;
 
-	if (q->type == FT_END_REPEAT &&
-	    session_repeat_prompt(u->s, item, &begin)) {
+	if (w == QW_ANOTHER && session_repeat_prompt(u->s, item, &begin)) {
 		bq = session_question(u->s, begin);
 		xasprintf(&t, _("Add another: %s?"),
 		    session_text(u->s, &bq->label));
@@ -168,9 +168,9 @@ page_item(struct ui *u, struct buf *b, size_t item, int focused)
 	part(b, spoken_text(u, &q->spoken_hint, &q->hint));
 	if (!focused)
 		return;
-	if (q->type == FT_ACKNOWLEDGE)
+	if (w == QW_CONFIRM)
 		option(b, 1, _("Yes, I understand"));
-	else if (q->type == FT_SELECT_ONE || q->type == FT_SELECT_MULTIPLE) {
+	else if (w == QW_ONE || w == QW_MANY) {
 		n = session_choices(u->s, item, &ch);
 		for (i = 0; i < n; i++)
 			option(b, (int)i + 1, spoken_text(u, &ch[i]->spoken,

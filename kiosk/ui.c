@@ -576,8 +576,7 @@ shown_answer(const struct form_question *q, const char *v)
 	char *out;
 
 	memset(&b, 0, sizeof b);
-	if (q->type == FT_TEXT && q->appearance != NULL &&
-	    strstr(q->appearance, "numbers") != NULL)
+	if (form_numbers(q))
 		form_numbers_display(v, &b);
 	else
 		buf_adds(&b, v);
@@ -900,12 +899,12 @@ static int
 draw_item(struct ui *u, size_t item, int pos, int y, int maxy, int focused)
 {
 	const struct form_question *q = session_question(u->s, item);
-	enum qtype_widget widget = qtype_of(q->type)->widget;
+	enum qtype_widget widget = qtype_widget(q->type);
 	int rows = 0, fieldrows, err = 0;
 	char *label, *hint;
 	size_t begin;
 
-	if (q->type == FT_END_REPEAT &&
+	if (widget == QW_ANOTHER &&
 	    session_repeat_prompt(u->s, item, &begin))
 		return draw_repeat_prompt(u, begin, y, maxy);
 	label = session_label(u->s, item);
@@ -917,7 +916,7 @@ draw_item(struct ui *u, size_t item, int pos, int y, int maxy, int focused)
 		    A_NORMAL);
 	freezero_str(label);
 	freezero_str(hint);
-	if (q->type == FT_NOTE && q->reviewed != NULL &&
+	if (widget == QW_TEXT && q->reviewed != NULL &&
 	    session_info_only(u->s)) {
 		/* TRANSLATORS: under a know-your-rights page; %s is a date
 		   as YYYY-MM-DD. */
@@ -976,7 +975,7 @@ draw_item(struct ui *u, size_t item, int pos, int y, int maxy, int focused)
 static int
 item_takes_input(struct ui *u, size_t item)
 {
-	return session_question(u->s, item)->type != FT_NOTE;
+	return qtype_focus(qtype_widget(session_question(u->s, item)->type));
 }
 
 /*
@@ -1104,6 +1103,7 @@ draw_review(struct ui *u)
 	const char *v;
 	const struct form_question *q;
 	const struct form_choice **ch;
+	enum qtype_widget w;
 	size_t nch, j;
 	struct buf b;
 	int y, maxy;
@@ -1127,14 +1127,14 @@ draw_review(struct ui *u)
 		char *label = session_label(u->s, items[i]);
 
 		q = session_question(u->s, items[i]);
+		w = qtype_widget(q->type);
 		v = session_value(u->s, items[i]);
 		memset(&b, 0, sizeof b);
 		buf_adds(&b, text_plain(label));
 		buf_adds(&b, ": ");
 		if (*v == '\0')
 			buf_adds(&b, "—");
-		else if (q->type == FT_SELECT_ONE ||
-		    q->type == FT_SELECT_MULTIPLE) {
+		else if (w == QW_ONE || w == QW_MANY) {
 			int first = 1;
 
 			nch = session_choices(u->s, items[i], &ch);
@@ -1146,7 +1146,7 @@ draw_review(struct ui *u)
 				buf_adds(&b, choice_label(u, ch[j]));
 				first = 0;
 			}
-		} else if (q->type == FT_ACKNOWLEDGE)
+		} else if (w == QW_CONFIRM)
 			buf_adds(&b, _("Yes, I understand"));
 		else {
 			char *shown = shown_answer(q, v);
@@ -1506,6 +1506,7 @@ sync_screen(struct ui *u)
 	size_t items[PAGE_MAX], n, i;
 	const struct form_question *q;
 	const struct form_choice **ch;
+	enum qtype_widget w;
 	const char *v;
 	size_t nch, j;
 
@@ -1534,20 +1535,20 @@ sync_screen(struct ui *u)
 		u->cursor = -1;
 		for (i = 0; i < n; i++) {
 			q = session_question(u->s, items[i]);
-			if (q->type == FT_NOTE)
+			w = qtype_widget(q->type);
+			if (!qtype_focus(w))
 				continue;
 			u->focus = (int)i;
-			if (q->type == FT_SELECT_ONE) {
+			if (w == QW_ONE) {
 				v = session_value(u->s, items[i]);
 				nch = session_choices(u->s, items[i],
 				    &ch);
 				for (j = 0; j < nch; j++)
 					if (strcmp(ch[j]->name, v) == 0)
 						u->cursor = (int)j;
-			} else if (q->type == FT_SELECT_MULTIPLE ||
-			    q->type == FT_ACKNOWLEDGE)
+			} else if (w == QW_MANY || w == QW_CONFIRM)
 				u->cursor = 0;
-			else if (q->type == FT_END_REPEAT)
+			else if (w == QW_ANOTHER)
 				u->cursor = 1;	/* "No, go on" */
 			break;
 		}
@@ -1801,6 +1802,7 @@ static void
 list_key(struct ui *u, int r, wint_t k)
 {
 	const struct form_question *q = NULL;
+	enum qtype_widget w = QW_NONE;
 	long item = -1;
 	size_t *ri;
 	int n = 0;
@@ -1819,13 +1821,13 @@ list_key(struct ui *u, int r, wint_t k)
 	case SESSION_PAGE:
 		if ((item = focused_item(u, &q)) < 0)
 			return;
-		if (q->type == FT_END_REPEAT) {
+		w = qtype_widget(q->type);
+		if (w == QW_ANOTHER) {
 			n = 2;
 			q = NULL;	/* the cursor is the answer */
-		} else if (q->type == FT_ACKNOWLEDGE)
+		} else if (w == QW_CONFIRM)
 			n = 1;
-		else if (q->type == FT_SELECT_ONE ||
-		    q->type == FT_SELECT_MULTIPLE) {
+		else if (w == QW_ONE || w == QW_MANY) {
 			const struct form_choice **ch;
 			n = (int)session_choices(u->s, (size_t)item,
 			    &ch);
@@ -1853,23 +1855,23 @@ list_key(struct ui *u, int r, wint_t k)
 			u->cursor = u->cursor - page < 0 ? 0 : u->cursor - page;
 		else
 			u->cursor = k == KEY_HOME ? 0 : n - 1;
-		if (q != NULL && q->type == FT_SELECT_ONE)
+		if (w == QW_ONE)
 			pick_choice(u, (size_t)item, u->cursor);
 		return;
 	}
 	if (r == KEY_CODE_YES && k == KEY_UP) {
 		u->cursor = u->cursor <= 0 ? 0 : u->cursor - 1;
-		if (q != NULL && q->type == FT_SELECT_ONE)
+		if (w == QW_ONE)
 			pick_choice(u, (size_t)item, u->cursor);
 	} else if (r == KEY_CODE_YES && k == KEY_DOWN) {
 		u->cursor = u->cursor + 1 >= n ? n - 1 : u->cursor + 1;
-		if (q != NULL && q->type == FT_SELECT_ONE)
+		if (w == QW_ONE)
 			pick_choice(u, (size_t)item, u->cursor);
 	} else if (r == OK && k >= '0' && k <= '9' && n >= 10 &&
 	    u->digit_prev > 0 && now_ms() - u->digit_at < 1500 &&
 	    u->digit_prev * 10 + (int)(k - '0') <= n) {
 		/* A second digit: "1" then "2" is option 12. */
-		if (q != NULL && q->type == FT_SELECT_MULTIPLE)
+		if (w == QW_MANY)
 			pick_choice(u, (size_t)item, u->digit_prev - 1);
 		u->cursor = u->digit_prev * 10 + (int)(k - '0') - 1;
 		u->digit_prev = 0;
@@ -1879,13 +1881,13 @@ list_key(struct ui *u, int r, wint_t k)
 		u->cursor = (int)(k - '1');
 		u->digit_prev = (int)(k - '0');
 		u->digit_at = now_ms();
-		if (q != NULL && q->type == FT_ACKNOWLEDGE)
+		if (w == QW_CONFIRM)
 			toggle_ack(u, (size_t)item);
 		else if (q != NULL)
 			pick_choice(u, (size_t)item, u->cursor);
 		return;
 	} else if (r == OK && k == ' ' && q != NULL) {
-		if (q->type == FT_ACKNOWLEDGE)
+		if (w == QW_CONFIRM)
 			toggle_ack(u, (size_t)item);
 		else if (u->cursor >= 0)
 			pick_choice(u, (size_t)item, u->cursor);
@@ -1948,7 +1950,7 @@ do_hit(struct ui *u, struct hit *h)
 				focus_move(u, h->focus - u->focus);
 			if ((item = focused_item(u, &q)) < 0)
 				return;
-			if (q->type == FT_ACKNOWLEDGE)
+			if (qtype_widget(q->type) == QW_CONFIRM)
 				list_key(u, OK, '1');
 			else
 				pick_choice(u, (size_t)item, h->arg);
@@ -2138,9 +2140,8 @@ handle_key(struct ui *u, int r, wint_t k)
 		return;
 	}
 	if (session_screen(u->s) == SESSION_PAGE &&
-	    (item = focused_item(u, &q)) >= 0 && q->type != FT_NOTE &&
-	    q->type != FT_SELECT_ONE && q->type != FT_SELECT_MULTIPLE &&
-	    q->type != FT_ACKNOWLEDGE && q->type != FT_END_REPEAT) {
+	    (item = focused_item(u, &q)) >= 0 &&
+	    qtype_widget(q->type) == QW_FIELD) {
 		if (u->field_item != item)
 			field_load(u, (size_t)item);
 		if (field_key(u, r, k)) {

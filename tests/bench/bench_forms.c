@@ -19,7 +19,10 @@
 int
 main(int argc, char **argv)
 {
-	static const struct form_msgs msgs = { "r", "i", "d", "D", "t", "c", "n" };
+	static const struct form_msgs msgs = { {
+		[QM_REQUIRED] = "r", [QM_INTEGER] = "i", [QM_DECIMAL] = "d",
+		[QM_DATE] = "D", [QM_TIME] = "t", [QM_CONSTRAINT] = "c",
+		[QM_NOTE] = "n" } };
 	struct rusage ru;
 	struct form *f;
 	struct form_state *st;

@@ -9,12 +9,16 @@
 #include "util.h"
 #include "vault.h"
 
-static const struct form_msgs msgs = {
-	"REQUIRED", "INTEGER", "DECIMAL", "DATE", "TIME", "CONSTRAINT", NULL
-};
-static const struct form_msgs msgs_note = {
-	"REQUIRED", "INTEGER", "DECIMAL", "DATE", "TIME", "CONSTRAINT", "NOTE"
-};
+static const struct form_msgs msgs = { {
+	[QM_REQUIRED] = "REQUIRED", [QM_INTEGER] = "INTEGER",
+	[QM_DECIMAL] = "DECIMAL", [QM_DATE] = "DATE", [QM_TIME] = "TIME",
+	[QM_CONSTRAINT] = "CONSTRAINT", [QM_NOTE] = NULL
+} };
+static const struct form_msgs msgs_note = { {
+	[QM_REQUIRED] = "REQUIRED", [QM_INTEGER] = "INTEGER",
+	[QM_DECIMAL] = "DECIMAL", [QM_DATE] = "DATE", [QM_TIME] = "TIME",
+	[QM_CONSTRAINT] = "CONSTRAINT", [QM_NOTE] = "NOTE"
+} };
 
 static struct form *
 load(const char *name, const char *text)

@@ -3,11 +3,15 @@
  * row's type loads, is checked, is shown (or not) and makes a column (or
  * not) as its row says, through the forms engine that reads the row;
  * and a visit through the session puts on its pages exactly the types
- * whose row says shown.
+ * whose row says shown. The columns the ui, read-aloud, `forms fill`
+ * and the office's outputs read (widget, cell, messages) are filled in
+ * for every row, and the messages' resident texts are still the msgids
+ * the catalogues in locales/ translate.
  * t_qtype_hole: a type without a row is a load error.
  */
 #include <sys/stat.h>
 
+#include <locale.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,28 +20,23 @@
 #include "config.h"
 #include "fixture.h"
 #include "form.h"
+#include "i18n.h"
 #include "outbox.h"
 #include "session.h"
 #include "util.h"
 #include "vault.h"
 
-static const struct form_msgs msgs = {
-	"REQUIRED", "INTEGER", "DECIMAL", "DATE", "TIME", "CONSTRAINT", "NOTE"
-};
+static const struct form_msgs msgs = { {
+	[QM_REQUIRED] = "REQUIRED", [QM_INTEGER] = "INTEGER",
+	[QM_DECIMAL] = "DECIMAL", [QM_DATE] = "DATE", [QM_TIME] = "TIME",
+	[QM_CONSTRAINT] = "CONSTRAINT", [QM_NOTE] = "NOTE"
+} };
 
 /* What the generic message of a row is called in msgs. */
 static const char *
 msg_of(enum qtype_msg m)
 {
-	switch (m) {
-	case QM_INTEGER:	return msgs.integer;
-	case QM_DECIMAL:	return msgs.decimal;
-	case QM_DATE:		return msgs.date;
-	case QM_TIME:		return msgs.time;
-	case QM_REQUIRED:	return msgs.required;
-	case QM_NOTE:		return msgs.note;
-	default:		return msgs.constraint;
-	}
+	return msgs.text[m == QM_NONE ? QM_CONSTRAINT : m];
 }
 
 /* An answer of the right shape, and one of the wrong shape (or NULL). */
@@ -296,6 +295,81 @@ out:
 	fixture_remove(NULL);
 }
 
+/*
+ * The columns the ui, read-aloud, the office's outputs and `forms fill`
+ * read instead of naming types: every row has them.
+ */
+static void
+test_columns(const struct qtype *qt)
+{
+	ok(!qt->shown || qtype_widget(qt->type) != QW_NONE, "%s: %s",
+	    qt->name, qt->shown ? "shown, so it has a widget" : "not shown");
+	ok(qtype_focus(qt->widget) == (qt->input == QI_TYPED ||
+	    qt->input == QI_CHOICE || qt->input == QI_CONFIRM ||
+	    qt->widget == QW_ANOTHER), "%s: takes focus on a page exactly "
+	    "when the resident answers it", qt->name);
+	ok((qt->widget == QW_FIELD) == (qt->input == QI_TYPED), "%s: typed "
+	    "into a field exactly when the resident types it", qt->name);
+	ok((qt->widget == QW_ONE || qt->widget == QW_MANY) ==
+	    (qt->input == QI_CHOICE), "%s: drawn as a list exactly when "
+	    "picked from one", qt->name);
+	ok(qt->cell <= QC_CHOICES && (qt->cell == QC_CHOICES) ==
+	    (qt->input == QI_CHOICE) && (qt->cell != QC_NUMBER ||
+	    qt->valid != NULL), "%s: its xlsx cell fits its answer",
+	    qt->name);
+	ok((!qt->shown || qt->missing != QM_NONE) &&
+	    (qt->missing == QM_NONE || (qtype_message(qt->missing, 0) !=
+	    NULL && qtype_message(qt->missing, 1) != NULL)) &&
+	    (qt->invalid == QM_NONE || (qtype_message(qt->invalid, 0) !=
+	    NULL && qtype_message(qt->invalid, 1) != NULL)),
+	    "%s: its messages have a resident's and a staff's text",
+	    qt->name);
+}
+
+/*
+ * The messages' texts are the table's: session_msgs() translates the
+ * resident's, and the catalogues still know them (a msgid reworded in
+ * qtype.c would come back untranslated).
+ */
+static void
+test_messages(void)
+{
+	const struct form_msgs *m;
+	const char *id;
+	int i, same = 1, translated = 1;
+
+	ok(qtype_message(QM_NONE, 0) == NULL && qtype_message(QM_NONE, 1) ==
+	    NULL, "QM_NONE has no text (gettext(\"\") is the catalogue's "
+	    "header)");
+	setlocale(LC_ALL, "");
+	i18n_init("build/locale");
+	i18n_set("es");
+	m = session_msgs();
+	for (i = QM_NONE + 1; i < QM_NMSGS; i++) {
+		id = qtype_message((enum qtype_msg)i, 0);
+		if (id == NULL || m->text[i] == NULL ||
+		    strcmp(m->text[i], gettext(id)) != 0)
+			same = 0;
+		if (id != NULL && m->text[i] != NULL &&
+		    strcmp(m->text[i], id) == 0) {
+			printf("# not in es.po: \"%s\"\n", id);
+			translated = 0;
+		}
+		if (qtype_message((enum qtype_msg)i, 1) == NULL)
+			same = 0;
+	}
+	ok(same, "session_msgs() is the table's resident texts, translated");
+	ok(translated, "every resident text is a msgid the Spanish catalogue "
+	    "translates");
+	ok(m->text[QM_NONE] == NULL, "session_msgs(): no text for QM_NONE");
+	i18n_set("en");
+	m = session_msgs();
+	is_str(m->text[QM_INTEGER], "Please enter a whole number, like 3.",
+	    "in English the msgid itself");
+	is_str(qtype_message(QM_INTEGER, 1), "Please enter a whole number.",
+	    "staff's text for `forms fill`");
+}
+
 int
 main(void)
 {
@@ -324,7 +398,9 @@ main(void)
 		    QW_NONE), "%s: answered on a page, so shown with a widget",
 		    qt->name);
 		test_row(qt);
+		test_columns(qt);
 	}
+	test_messages();
 	ok(qtype_find("select_one") == NULL && qtype_find("geopoint") == NULL,
 	    "selects are read by prefix; unsupported types have no row");
 	test_pages();
