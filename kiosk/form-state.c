@@ -880,8 +880,8 @@ clear_stale(struct form_state *st, size_t except)
 			for (p = v; *p != '\0'; p += n) {
 				while (*p == ' ')
 					p++;
-				if ((n = q->type == FT_SELECT_ONE ? strlen(p) :
-				    strcspn(p, " ")) == 0)
+				if ((n = qtype_widget(q->type) == QW_ONE ?
+				    strlen(p) : strcspn(p, " ")) == 0)
 					break;
 				if (!choice_fits(st, i, p, n))
 					continue;
@@ -1182,7 +1182,7 @@ valid_choices(struct form_state *st, size_t i, const char *v)
 	const char *p = v;
 	size_t n;
 
-	if (q->type == FT_SELECT_ONE)
+	if (qtype_widget(q->type) == QW_ONE)	/* the value is one name */
 		return choice_fits(st, i, v, strlen(v));
 	for (;;) {
 		while (*p == ' ')
@@ -1619,7 +1619,7 @@ form_state_columns(struct form_state *st, form_column_fn fn, void *arg)
 			buf_addf(&col, "[%d]", st->items[i].pub.path[d]);
 		name = xstrdup(buf_cstr(&col));
 		fn(arg, name, v, rel);
-		if (q->type == FT_SELECT_MULTIPLE && (l = q->list) != NULL) {
+		if (qtype_choice_columns(q->type) && (l = q->list) != NULL) {
 			for (k = 0; k < l->nchoices; k++) {
 				sel = 0;
 				for (p = v; *p != '\0'; p += n) {

@@ -2190,7 +2190,7 @@ make_columns(struct builder *b)
 		pv = q->priv;
 		if (q->name == NULL || !pv->columns)
 			continue;
-		ncols += 1 + (q->type == FT_SELECT_MULTIPLE && q->list ?
+		ncols += 1 + (qtype_choice_columns(q->type) && q->list ?
 		    q->list->nchoices : 0);
 		if (!pv->dup_name) {
 			pv->column = xstrdup(q->name);
@@ -2219,7 +2219,7 @@ make_columns(struct builder *b)
 		pv = q->priv;
 		if (pv->column == NULL)
 			continue;
-		for (j = 0; j == 0 || (q->type == FT_SELECT_MULTIPLE &&
+		for (j = 0; j == 0 || (qtype_choice_columns(q->type) &&
 		    q->list != NULL && j <= q->list->nchoices); j++) {
 			col.len = 0;
 			buf_adds(&col, pv->column);

@@ -466,7 +466,7 @@ layout_from_form(struct layout *l, const struct form *f)
 		if ((cname = form_question_column(q)) == NULL)
 			continue;
 		col_add(cv, nv, cname, q, NULL);
-		if (q->type == FT_SELECT_MULTIPLE && q->list != NULL) {
+		if (qtype_choice_columns(q->type) && q->list != NULL) {
 			for (k = 0; k < q->list->nchoices; k++) {
 				xasprintf(&name, "%s/%s", cname,
 				    q->list->choices[k].name);

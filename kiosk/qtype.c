@@ -208,6 +208,12 @@ qtype_widget(enum form_type t)
 }
 
 int
+qtype_choice_columns(enum form_type t)
+{
+	return qtype_widget(t) == QW_MANY;
+}
+
+int
 qtype_focus(enum qtype_widget w)
 {
 	return w != QW_NONE && w != QW_TEXT;

@@ -152,6 +152,12 @@ int			 qtype_answered(enum form_type);
  * a new type that draws as an old widget touches none of them.
  */
 enum qtype_widget	 qtype_widget(enum form_type);
+/*
+ * Does its answer also make a 0/1 column per choice ("name/choice"),
+ * as ODK splits a select_multiple? So does any type of many choices
+ * (QW_MANY).
+ */
+int			 qtype_choice_columns(enum form_type);
 /* Does the widget take focus on a page (all but the label-only note)? */
 int			 qtype_focus(enum qtype_widget);
 /*

@@ -995,11 +995,11 @@ checklist_take(struct session *s)
 	n = form_state_nitems(s->state);
 	for (i = 0; i < n; i++) {
 		q = form_state_item(s->state, i)->q;
-		if (q->type == FT_NOTE && q->on_ticket &&
+		if (qtype_of(q->type)->input == QI_READ && q->on_ticket &&
 		    s->nnote < SESSION_NOTE_MAX &&
 		    form_state_relevant(s->state, i))
 			s->note[s->nnote++] = q;
-		if (!q->no_store || q->type != FT_SELECT_MULTIPLE ||
+		if (!q->no_store || qtype_widget(q->type) != QW_MANY ||
 		    !form_state_relevant(s->state, i))
 			continue;
 		v = form_state_value(s->state, i);
@@ -1429,7 +1429,8 @@ session_print_sheet(struct session *s, char **msg)
 	n = form_state_nitems(s->state);
 	for (i = 0; i < n; i++) {
 		q = form_state_item(s->state, i)->q;
-		if (q->type != FT_NOTE || !form_state_relevant(s->state, i))
+		if (qtype_of(q->type)->input != QI_READ ||
+		    !form_state_relevant(s->state, i))
 			continue;
 		if (b.len)
 			buf_adds(&b, "\n\n");
