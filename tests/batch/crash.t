@@ -30,8 +30,12 @@ early=0
 bad=0
 want=${CRASH_COMMITS:-1000}
 while [ "$(wc -l < "$T/reported")" -lt "$want" ] || [ $kills -lt 30 ]; do
+	# Emptied here, not by the writer's own redirection: on a loaded
+	# machine the kill can come before the writer has even opened it,
+	# and the last writer's lines would then be counted twice.
+	: > "$T/cur"
 	"$KIOSK" export --config "$T/lib-1.ini" --test-submit 100000 \
-	    > "$T/cur" 2>/dev/null &
+	    >> "$T/cur" 2>/dev/null &
 	pid=$!
 	ms=$(od -An -N1 -tu1 /dev/urandom | tr -d ' ')
 	if [ $((kills % 8)) -eq 7 ]; then
