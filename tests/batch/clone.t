@@ -9,9 +9,7 @@
 
 make_office "$T/office"
 make_kiosk cl-1 "$T/real" "$T/office/office.pub"
-"$KIOSK" identity --config "$T/cl-1.ini" > "$T/cl-1.pub"
-"$KIOSK" enroll --ledger "$T/L.db" "$T/cl-1.pub" > /dev/null
-KEY="--key $T/office/office.key --passphrase-file $T/pass"
+enrol_kiosk cl-1 "$T/L.db"
 count() { sqlite3 "$1/kiosk.db" 'SELECT count(*) FROM envelope'; }
 
 submit "$T/cl-1.ini" 3
@@ -51,8 +49,7 @@ is "$(count "$T/real")" 5 "the genuine records are still on the real kiosk"
 
 # A correct ack (through what was exported) is still applied.
 make_kiosk cl-2 "$T/k2" "$T/office/office.pub"
-"$KIOSK" identity --config "$T/cl-2.ini" > "$T/cl-2.pub"
-"$KIOSK" enroll --ledger "$T/L.db" "$T/cl-2.pub" > /dev/null
+enrol_kiosk cl-2 "$T/L.db"
 submit "$T/cl-2.ini" 3
 mkdir -p "$T/s2"
 B=$("$KIOSK" export --config "$T/cl-2.ini" --to "$T/s2" 2>/dev/null)

@@ -9,9 +9,7 @@
 
 make_office "$T/office"
 make_kiosk dm-1 "$T/data" "$T/office/office.pub"
-"$KIOSK" identity --config "$T/dm-1.ini" > "$T/dm-1.pub"
-"$KIOSK" enroll --ledger "$T/L.db" "$T/dm-1.pub" > /dev/null
-KEY="--key $T/office/office.key --passphrase-file $T/pass"
+enrol_kiosk dm-1 "$T/L.db"
 count() { sqlite3 "$T/data/kiosk.db" 'SELECT count(*) FROM envelope'; }
 submit "$T/dm-1.ini" 5
 

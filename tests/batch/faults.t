@@ -33,10 +33,7 @@ mkdir "$T/gone"
 KIOSK_TEST_STOP_AFTER_WRITE=1 "$KIOSK" export --config "$T/lib-1.ini" \
     --to "$T/gone" > "$T/out" 2> "$T/err" &
 pid=$!
-i=0
-while [ "$(ps -o stat= -p $pid 2>/dev/null | cut -c1)" != T ] && [ $i -lt 100 ]; do
-	sleep 0.05; i=$((i + 1))
-done
+wait_stopped $pid 100
 is "$(ps -o stat= -p $pid | cut -c1)" T "export stopped after writing"
 rm -rf "$T/gone"
 kill -CONT $pid

@@ -10,10 +10,8 @@
 make_office "$T/office"
 make_kiosk lg-1 "$T/data" "$T/office/office.pub"
 K="$T/lg-1.ini"
-"$KIOSK" identity --config "$K" > "$T/lg-1.pub"
 L="$T/L.db"
-"$KIOSK" enroll --ledger "$L" "$T/lg-1.pub" > /dev/null
-KEY="--key $T/office/office.key --passphrase-file $T/pass"
+enrol_kiosk lg-1 "$L"
 count() { sqlite3 "$T/data/kiosk.db" 'SELECT count(*) FROM envelope'; }
 opn() { "$KIOSK" open $KEY --ledger "$L" --out "$T/o" "$@" > "$T/out" 2> "$T/err"; }
 exp() { "$KIOSK" export --config "$K" --to "$T/stick" > "$T/bpath" 2> "$T/err"; }

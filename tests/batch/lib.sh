@@ -48,3 +48,36 @@ EOI
 submit() {	# submit INI COUNT
 	"$KIOSK" export --config "$1" --test-submit "$2" >/dev/null
 }
+# fill_kiosk NAME DATA_DIR: an office key set in $T/office, the kiosk
+# $T/NAME.ini with its data in DATA_DIR (mode 700), a stick $T/stick;
+# fill then submits visits to that kiosk
+fill_kiosk() {
+	make_office "$T/office"
+	make_kiosk "$1" "$2" "$T/office/office.pub"
+	mkdir -p "$2" "$T/stick" && chmod 700 "$2"
+	FILL_INI="$T/$1.ini"
+}
+# fill FORM LANG ASSISTED ANSWERS: one visit to FORM through `kiosk forms
+# fill` (ANSWERS as printf's format), submitted to fill_kiosk's kiosk;
+# what it says goes to $T/fill
+fill() {
+	printf "$4" | "$KIOSK" forms fill "$1" --lang "$2" \
+	    --test-submit "$FILL_INI" --test-assisted "$3" >>"$T/fill" 2>&1
+}
+# enrol_kiosk NAME LEDGER: the identity of the kiosk $T/NAME.ini, written
+# to $T/NAME.pub, enrolled in LEDGER; returns enroll's exit status
+enrol_kiosk() {
+	"$KIOSK" identity --config "$T/$1.ini" > "$T/$1.pub"
+	"$KIOSK" enroll --ledger "$2" "$T/$1.pub" > /dev/null
+}
+# The options of `kiosk open` for the key set make_office "$T/office" makes.
+KEY="--key $T/office/office.key --passphrase-file $T/pass"
+# wait_stopped PID TRIES: wait, TRIES times 50 ms at the most, until PID
+# has stopped itself (a KIOSK_TEST_*STOP* hook); the caller checks
+wait_stopped() {
+	i=0
+	while [ "$(ps -o stat= -p "$1" 2>/dev/null | cut -c1)" != T ] &&
+	    [ $i -lt "$2" ]; do
+		sleep 0.05; i=$((i + 1))
+	done
+}

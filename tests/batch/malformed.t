@@ -9,12 +9,10 @@
 . "$(dirname "$0")/lib.sh"
 
 make_office "$T/office"
-KEY="--key $T/office/office.key --passphrase-file $T/pass"
 L="$T/L.db"
 kiosk() {	# kiosk NAME: made, enrolled
 	make_kiosk "$1" "$T/d-$1" "$T/office/office.pub"
-	"$KIOSK" identity --config "$T/$1.ini" > "$T/$1.pub"
-	"$KIOSK" enroll --ledger "$L" "$T/$1.pub" > /dev/null
+	enrol_kiosk "$1" "$L"
 }
 sub() {	# sub NAME ARGS...: one submission with ARGS
 	k=$1; shift

@@ -16,7 +16,6 @@ K="$T/out-1.ini"
 mkdir -p "$T/stick"
 B=$("$KIOSK" export --config "$K" --to "$T/stick" 2>/dev/null)
 ok $? "a batch with a small and a big form"
-KEY="--key $T/office/office.key --passphrase-file $T/pass"
 "$KIOSK" identity --config "$K" > "$T/out-1.pub"
 make_kiosk out-2 "$T/data2" "$T/office/office.pub"
 "$KIOSK" identity --config "$T/out-2.ini" > "$T/out-2.pub"
@@ -116,10 +115,7 @@ mkdir -p "$T/crash"
 KIOSK_TEST_OPEN_STOP=1 "$KIOSK" open $KEY --ledger "$T/L4.db" \
     --out "$T/crash" "$B" > /dev/null 2>&1 &
 pid=$!
-i=0
-while [ "$(ps -o stat= -p $pid 2>/dev/null | cut -c1)" != T ] && [ $i -lt 200 ]; do
-	sleep 0.05; i=$((i + 1))
-done
+wait_stopped $pid 200
 is "$(ps -o stat= -p $pid | cut -c1)" T "open stopped after writing its rows"
 ok "$([ "$(plain "$T/crash")" -gt 0 ]; echo $?)" "rows were on disk then"
 kill -KILL $pid; wait $pid 2>/dev/null

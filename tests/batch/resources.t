@@ -9,7 +9,6 @@
 
 make_office "$T/office"
 make_kiosk rs-1 "$T/data" "$T/office/office.pub"
-KEY="--key $T/office/office.key --passphrase-file $T/pass"
 mkdir -p "$T/stick" "$T/o"
 
 # 1. The crafted batch.

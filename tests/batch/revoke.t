@@ -8,8 +8,7 @@
 
 make_office "$T/office"
 make_kiosk lib-2 "$T/data" "$T/office/office.pub"
-"$KIOSK" identity --config "$T/lib-2.ini" > "$T/lib-2.pub"
-"$KIOSK" enroll --ledger "$T/ledger.db" "$T/lib-2.pub" > /dev/null
+enrol_kiosk lib-2 "$T/ledger.db"
 ok $? "enrol the kiosk"
 open_b() {	# open_b OUT BATCH [LEDGER]
 	"$KIOSK" open --key "$T/office/office.key" --passphrase-file "$T/pass" \

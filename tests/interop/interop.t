@@ -14,15 +14,8 @@ if ! $PY -c 'import nacl' 2>/dev/null; then
 	echo "1..0 # SKIP python3-nacl is not installed (make deps)"
 	exit 0
 fi
-make_office "$T/office"
-make_kiosk lib1 "$T/k1" "$T/office/office.pub"
-mkdir -p "$T/k1" "$T/stick" "$T/out"
-chmod 700 "$T/k1"
-
-fill() {	# fill FORM LANG ASSISTED ANSWERS
-	printf "$4" | "$KIOSK" forms fill "$1" --lang "$2" \
-	    --test-submit "$T/lib1.ini" --test-assisted "$3" >>"$T/fill" 2>&1
-}
+fill_kiosk lib1 "$T/k1"
+mkdir -p "$T/out"
 fills=0
 fill_ok() { fills=$((fills + 1)); [ $? -eq 0 ] || echo "# fill $fills failed"; }
 

@@ -9,14 +9,8 @@
 PY=/usr/bin/python3
 UF="$KIOSK_TOP/tests/data/ui-forms"
 DF="$KIOSK_TOP/tests/data/forms"
-make_office "$T/office"
-make_kiosk k1 "$T/k1" "$T/office/office.pub"
-mkdir -p "$T/k1" "$T/stick" && chmod 700 "$T/k1"
+fill_kiosk k1 "$T/k1"
 
-fill() {	# fill FORM LANG ASSISTED ANSWERS
-	printf "$4" | "$KIOSK" forms fill "$1" --lang "$2" \
-	    --test-submit "$T/k1.ini" --test-assisted "$3" >>"$T/fill" 2>&1
-}
 members() {	# members N: answers for a household of N
 	i=1; s=""
 	while [ $i -le "$1" ]; do s="${s}first[$i]=P$i\nage[$i]=$((20 + i))\n"; i=$((i + 1)); done

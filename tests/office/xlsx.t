@@ -11,13 +11,7 @@ if ! $PY -c 'import openpyxl' 2>/dev/null; then
 	echo "1..0 # SKIP python3-openpyxl is not installed (make deps)"
 	exit 0
 fi
-make_office "$T/office"
-make_kiosk k1 "$T/k1" "$T/office/office.pub"
-mkdir -p "$T/k1" "$T/stick" && chmod 700 "$T/k1"
-fill() {	# fill FORM LANG ASSISTED ANSWERS
-	printf "$4" | "$KIOSK" forms fill "$1" --lang "$2" \
-	    --test-submit "$T/k1.ini" --test-assisted "$3" >>"$T/fill" 2>&1
-}
+fill_kiosk k1 "$T/k1"
 fill "$UF/household.csv" es 0 'first[1]=فاطمة\nage[1]=40\nfirst[2]=Zoë\nage[2]=9\nok=yes\nmore=yes\n' &&
 fill "$DF/intake.csv" es 5 'first_name==1+1\nage=30\nhas_kids=no\ndob=1990-04-05\nneeds=food legal\n' &&
 fill "$DF/intake.csv" en 0 'first_name=+1 555 0100\nage=41\nhas_kids=yes\nkids=2\n'
