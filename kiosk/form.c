@@ -2317,39 +2317,51 @@ read_parameters(struct builder *b, struct form_question *q)
 
 /*
  * A repeat inside repeats (household -> member -> job): at most
- * FORM_REPEAT_DEPTH deep, and numeric repeat_counts that together stay
- * within FORM_INSTANCES_MAX (a count from an answer is checked when the
- * form is filled in). Each outer instance has its own inner instances.
+ * FORM_REPEAT_DEPTH deep, and numeric repeat_counts that stay within
+ * FORM_INSTANCES_MAX with the instances of the repeats around it (50
+ * members of 3 jobs: 50 + 150; a count from an answer, taken as 1 here,
+ * is checked when the form is filled in). Each outer instance has its
+ * own inner instances.
  */
 static void
 check_nested_repeat(struct builder *b, const struct form_question *q)
 {
 	const struct form *f = b->f;
 	const struct form_question *r;
-	double total = 1, n;
+	double count[FORM_REPEAT_DEPTH + 1], total = 0, prod = 1, n;
 	char *end;
-	int depth = 0, p;
+	int depth = 0, p, k;
 
 	for (p = q - f->questions; p >= 0; p = f->questions[p].parent) {
 		r = &f->questions[p];
 		if (r->type != FT_BEGIN_REPEAT)
 			continue;
-		depth++;
+		n = 1;
 		if (r->repeat_count != NULL) {
 			n = strtod(r->repeat_count, &end);
-			if (*end == '\0' && end != r->repeat_count && n > 0)
-				total *= n;
+			if (*end != '\0' || end == r->repeat_count || n < 1)
+				n = 1;
 		}
+		if (depth <= FORM_REPEAT_DEPTH)
+			count[depth] = n;
+		depth++;
 	}
-	if (depth > FORM_REPEAT_DEPTH)
+	if (depth > FORM_REPEAT_DEPTH) {
 		problem(b, 0, "survey", q->row, "type", "the repeat \"%s\" is "
 		    "inside %d repeats: a kiosk takes repeats at most %d deep",
 		    q->name != NULL ? q->name : "", depth - 1,
 		    FORM_REPEAT_DEPTH);
-	else if (total > FORM_INSTANCES_MAX)
+		return;
+	}
+	/* Outermost first: a, a * b, a * b * c. */
+	for (k = depth - 1; k >= 0; k--) {
+		prod *= count[k];
+		total += prod;
+	}
+	if (total > FORM_INSTANCES_MAX)
 		problem(b, 0, "survey", q->row, "repeat_count", "the repeat "
-		    "\"%s\" would have %.0f instances in all (its "
-		    "repeat_count times those of the repeats around it): a "
+		    "\"%s\" and the repeats around it would have %.0f "
+		    "instances in all (the numbers in their repeat_count): a "
 		    "kiosk takes at most %d", q->name != NULL ? q->name : "",
 		    total, FORM_INSTANCES_MAX);
 }

@@ -144,8 +144,11 @@ int		 form_dump(const char *path, struct buf *out, char **cause);
 #define FORM_REPEAT_MAX	50
 /* Most repeats around one another (a repeat in a repeat in a repeat). */
 #define FORM_REPEAT_DEPTH 3
-/* Most instances of all repeats of one session together (50 x 50). */
-#define FORM_INSTANCES_MAX 2500
+/*
+ * Most instances of all repeats of one session together: 50 members with
+ * 50 jobs each fit (2,550).
+ */
+#define FORM_INSTANCES_MAX 3000
 /* The longest form_id and version a form may have: the office refuses a
  * record whose id or version is longer, or holds control characters (see
  * OFFICE_FORM_ID_MAX in office.h), so forms check refuses the form first. */

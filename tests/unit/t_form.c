@@ -1161,9 +1161,10 @@ test_nested_repeats(void)
 	is_int(check_count("survey\n,type,name,label,repeat_count\n"
 	    ",begin_repeat,a,A,50\n,begin_repeat,b,B,50\n,begin_repeat,c,C,2\n"
 	    ",text,x,X,\n,end_repeat,,,\n,end_repeat,,,\n,end_repeat,,,\n",
-	    "row 5, column repeat_count: the repeat \"c\" would have 5000 "
-	    "instances in all", &p), 1, "repeat_counts beyond the kiosk's "
-	    "limit in all are an error naming the row");
+	    "row 5, column repeat_count: the repeat \"c\" and the repeats "
+	    "around it would have 7550 instances in all", &p), 1,
+	    "repeat_counts beyond the kiosk's limit in all are an error "
+	    "naming the row");
 	f = load("fifty.csv", "survey\n,type,name,label,repeat_count\n"
 	    ",begin_repeat,a,A,50\n,begin_repeat,b,B,50\n"
 	    ",text,x,X,\n,end_repeat,,,\n,end_repeat,,,\n");
@@ -1175,6 +1176,7 @@ test_nested_repeats(void)
 	f = load("cut.csv", "survey\n,type,name,label,repeat_count\n"
 	    ",integer,n,N,\n,begin_repeat,a,A,${n}\n,integer,m,M,\n"
 	    ",begin_repeat,b,B,${m}\n,text,x,X,\n,end_repeat,,,\n"
+	    ",begin_repeat,c,C,${m}\n,text,y,Y,\n,end_repeat,,,\n"
 	    ",end_repeat,,,\n");
 	ok(f != NULL, "nested repeat_counts from answers load");
 	if (f == NULL)
@@ -1184,15 +1186,17 @@ test_nested_repeats(void)
 	for (int i = 1; i <= 50; i++)
 		nset(st, f, "m", i, 0, "50");
 	is_int(form_state_repeat_count(st, (int)(form_question_by_name(f,
-	    "b") - f->questions)), FORM_INSTANCES_MAX - 50,
-	    "all instances together stay within the limit");
+	    "b") - f->questions)) + form_state_repeat_count(st,
+	    (int)(form_question_by_name(f, "c") - f->questions)),
+	    FORM_INSTANCES_MAX - 50, "all instances together stay within "
+	    "the limit");
 	ok(form_state_check_all(st, NULL, &msgs, &msg) >= 0 && msg != NULL &&
 	    strcmp(msg, "CONSTRAINT") == 0, "and the form cannot be sent");
 	free(msg);
-	nset(st, f, "m", 50, 0, "1");
-	nset(st, f, "m", 49, 0, "1");
-	ok(form_state_check_all(st, NULL, &msgs, &msg) < 0, "within the limit "
-	    "again, it can");
+	set(st, "n", "2");
+	ok(form_state_check_all(st, NULL, &msgs, &msg) < 0 &&
+	    form_state_repeat_count(st, (int)(form_question_by_name(f, "c") -
+	    f->questions)) == 100, "within the limit again, it can");
 	free(msg);
 	form_state_free(st);
 	form_free(f);
