@@ -540,13 +540,93 @@ regex_escape(struct buf *o, char e, int inbr, const char **why)
 	return 0;
 }
 
+/* The code point of the UTF-8 sequence at p (n bytes, from utf8_seq_len). */
+static unsigned long
+regex_cp(const unsigned char *p, size_t n)
+{
+	unsigned long c;
+	size_t i;
+
+	if (n == 1)
+		return p[0];
+	c = p[0] & (0x7f >> n);
+	for (i = 1; i < n; i++)
+		c = (c << 6) | (p[i] & 0x3f);
+	return c;
+}
+
+static void
+regex_put_cp(struct buf *o, unsigned long c)
+{
+	if (c < 0x80)
+		buf_addc(o, (char)c);
+	else if (c < 0x800) {
+		buf_addc(o, (char)(0xc0 | c >> 6));
+		buf_addc(o, (char)(0x80 | (c & 0x3f)));
+	} else if (c < 0x10000) {
+		buf_addc(o, (char)(0xe0 | c >> 12));
+		buf_addc(o, (char)(0x80 | (c >> 6 & 0x3f)));
+		buf_addc(o, (char)(0x80 | (c & 0x3f)));
+	} else {
+		buf_addc(o, (char)(0xf0 | c >> 18));
+		buf_addc(o, (char)(0x80 | (c >> 12 & 0x3f)));
+		buf_addc(o, (char)(0x80 | (c >> 6 & 0x3f)));
+		buf_addc(o, (char)(0x80 | (c & 0x3f)));
+	}
+}
+
+#define REGEX_RANGE_MAX	4096	/* characters a range may expand to */
+
+/*
+ * A range inside brackets at p ("X-Y") with an end that is not ASCII, as
+ * Java reads it (code points X to Y), written out as its members: glibc
+ * reads such a range by the locale's collation, refuses it in C.UTF-8
+ * (Debian's default shell locale) and takes it in en_US.UTF-8, so the
+ * same form would load or not by who checks it. Returns the bytes of p
+ * used, 0 if p is no such range, -1 (with *why) if it cannot be.
+ */
+static long
+regex_range(struct buf *o, const char *p, const char **why)
+{
+	const unsigned char *u = (const unsigned char *)p;
+	size_t n1, n2;
+	unsigned long a, b, c;
+
+	if (*p == ']' || *p == '\\' || *p == '[' || *p == '-' ||
+	    (n1 = utf8_seq_len(u)) == 0 || p[n1] != '-')
+		return 0;
+	u += n1 + 1;
+	if (*u == ']' || *u == '\\' || *u == '[' || *u == '\0' ||
+	    (n2 = utf8_seq_len(u)) == 0 || (n1 == 1 && n2 == 1))
+		return 0;
+	a = regex_cp((const unsigned char *)p, n1);
+	b = regex_cp(u, n2);
+	if (b < a)		/* not valid, as in Java */
+		return -1;
+	if (b - a >= REGEX_RANGE_MAX) {
+		if (why != NULL)
+			*why = "a range of more than 4096 characters";
+		return -1;
+	}
+	if (a < 0x80) {		/* its ASCII part stays a range */
+		buf_addc(o, (char)a);
+		buf_addc(o, '-');
+		buf_addc(o, 0x7f);
+		a = 0x80;
+	}
+	for (c = a; c <= b; c++)
+		regex_put_cp(o, c);
+	return (long)(n1 + 1 + n2);
+}
+
 /*
  * Compile an ODK (Java) regular expression as a POSIX extended one: the
  * classes \d \D \s \S \w \W become bracket expressions (glibc would
  * otherwise read \d as a plain "d" and a phone-number constraint would
  * silently accept letters), and (?: is a plain group. Constructs POSIX
  * cannot express (\b, lookaround, lazy or possessive quantifiers, flags,
- * a negated class inside brackets) are refused, with *why set.
+ * a negated class inside brackets) are refused, with *why set. A range
+ * with an end that is not ASCII is written out (regex_range).
  */
 static int
 regex_compile(regex_t *re, const char *src, const char **why)
@@ -554,6 +634,7 @@ regex_compile(regex_t *re, const char *src, const char **why)
 	struct buf o = { 0 };
 	const char *p;
 	int inbr = 0, rc;
+	long n;
 
 	if (why != NULL)
 		*why = NULL;
@@ -602,6 +683,14 @@ regex_compile(regex_t *re, const char *src, const char **why)
 				p = e + 1;
 				continue;
 			}
+		}
+		if (inbr && (n = regex_range(&o, p, why)) != 0) {
+			if (n < 0) {
+				buf_free(&o);
+				return -1;
+			}
+			p += n - 1;
+			continue;
 		}
 		if (inbr && *p == ']')
 			inbr = 0;

@@ -1,4 +1,5 @@
 /* t_expr: the XPath subset: parsing, errors with positions, ODK semantics. */
+#include <locale.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -442,6 +443,25 @@ main(void)
 	is_ev("regex('xy', '^(?:x|z)y$')", "true");
 	is_ev("regex('a]', '^[]a]+$')", "true");
 	is_ev("regex('ab', '^[[:alpha:]]+$')", "true");
+	/*
+	 * A range with an end that is not ASCII, as real forms write names
+	 * ("[a-zA-Z _-éáíóã]"): Java's code points, in C.UTF-8 too, where
+	 * glibc's regcomp refuses it (the form then loaded or not by the
+	 * locale of whoever checked it).
+	 */
+	setlocale(LC_ALL, "C.UTF-8");
+	is_ev("regex('João da Silva', '^[a-zA-Z0-9. _-éáíóãõúçâôàèê]{1,75}$')",
+	    "true");
+	is_ev("regex('ã', '^[_-é]$')", "true");		/* U+00E3 */
+	is_ev("regex('ê', '^[_-é]$')", "false");	/* U+00EA, past é */
+	is_ev("regex('{', '^[_-é]$')", "true");		/* ASCII part */
+	is_ev("regex('^', '^[_-é]$')", "false");
+	is_ev("regex('ж', '^[а-я]+$')", "true");	/* both ends Cyrillic */
+	is_ev("regex('жz', '^[а-я]+$')", "false");
+	is_ev("regex('ééé', '^[a-é]{3}$')", "true");	/* one character each */
+	err_has("regex(., '[é-a]')", "is not valid");
+	err_has("regex(., '[a-一]')", "a range of more than 4096 characters");
+	setlocale(LC_ALL, "C");
 	err_has("regex(., '\\bword')", "not supported at a kiosk");
 	err_has("regex(., '(?=a)b')", "not supported at a kiosk");
 	err_has("regex(., 'a+?')", "lazy or possessive");
