@@ -23,6 +23,7 @@
 #include "printer.h"
 #include "record.h"
 #include "session.h"
+#include "stick.h"
 #include "text.h"
 #include "util.h"
 #include "vault.h"
@@ -1717,6 +1718,25 @@ session_export_pass(struct session *s, const char *dir, const char *pass,
 	rc = session_export(s, dir, msg);
 	outbox_lock(s->outbox);
 	return rc;
+}
+
+int
+session_sticks(const struct session *s, char ***out)
+{
+	char *cause = NULL;
+
+	*out = NULL;
+	if (!s->cfg->demo || s->cfg->demo_stick == NULL)
+		return stick_find(STICK_MOUNTS, s->cfg->usb_roots, out);
+	/* make demo: a folder stands in (config.c allows it with demo). */
+	if (mkdir_p(s->cfg->demo_stick, 0700, &cause) != 0) {
+		log_msg("demo stick: %s", cause);
+		free(cause);
+		return 0;
+	}
+	*out = xcalloc(1, sizeof **out);
+	(*out)[0] = xstrdup(s->cfg->demo_stick);
+	return 1;
 }
 
 int

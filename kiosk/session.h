@@ -51,6 +51,7 @@
  *        |                     --0--> unlocked, exported, locked again
  *        |                     --2--> wrong passphrase (or key damaged): ask
  *        +--(-1)--> failed; nothing was marked as exported (msg)
+ *   session_sticks --> the USB sticks to export to or read acks from
  *   session_ack(path) --> the acknowledged submissions are deleted here
  *   session_test_print, session_printer_status: the printer
  *
@@ -271,6 +272,13 @@ long		 session_pin_wait(const struct session *);
 int		 session_export(struct session *, const char *dir, char **msg);
 int		 session_export_pass(struct session *, const char *dir,
 		    const char *pass, char **msg);
+/*
+ * Staff: the USB sticks to export to and read acknowledgements from (the
+ * mounts below the config's usb_roots, stick_find). In a demo, the demo
+ * folder (made if missing), never a real stick. Returns how many; *out
+ * is an allocated array of allocated paths, the caller's to free.
+ */
+int		 session_sticks(const struct session *, char ***out);
 /* Staff: apply the office's acknowledgement file (outbox_apply_ack). */
 int		 session_ack(struct session *, const char *path, long *deleted,
 		    char **cause);

@@ -192,72 +192,16 @@ ui_staff_draw_pin(struct ui *u)
 	    A_REVERSE);
 }
 
-/* Mounted filesystems under the configured roots (/media, /run/media, /mnt). */
+/* The sticks the session finds (session_sticks), afresh. */
 static void
 find_sticks(struct ui *u)
 {
-	FILE *f;
-	char line[4096], dev[1024], mnt[1024], *roots, *root, *save, *p, *q;
-	char *cause = NULL;
-	size_t n;
 	int i;
 
 	for (i = 0; i < u->nsticks; i++)
 		free(u->sticks[i]);
 	free(u->sticks);
-	u->sticks = NULL;
-	u->nsticks = 0;
-	if (u->cfg->demo && u->cfg->demo_stick != NULL) {
-		/* make demo: a folder stands in for a stick (config.c allows
-		 * it only with demo = yes). */
-		if (mkdir_p(u->cfg->demo_stick, 0700, &cause) == 0) {
-			u->sticks = xreallocarray(NULL, 1, sizeof *u->sticks);
-			u->sticks[u->nsticks++] = xstrdup(u->cfg->demo_stick);
-		} else {
-			log_msg("demo stick: %s", cause);
-			free(cause);
-		}
-		return;		/* a demo never writes to a real stick */
-	}
-	if ((f = fopen("/proc/mounts", "r")) == NULL)
-		return;
-	while (fgets(line, sizeof line, f) != NULL) {
-		if (sscanf(line, "%1023s %1023s", dev, mnt) != 2)
-			continue;
-		/* Undo the octal escapes of /proc/mounts (\040 is a space). */
-		for (p = q = mnt; *p != '\0'; p++) {
-			if (p[0] == '\\' && p[1] >= '0' && p[1] <= '7' &&
-			    p[2] >= '0' && p[2] <= '7' && p[3] >= '0' &&
-			    p[3] <= '7') {
-				*q++ = (char)((p[1] - '0') * 64 +
-				    (p[2] - '0') * 8 + (p[3] - '0'));
-				p += 3;
-			} else
-				*q++ = *p;
-		}
-		*q = '\0';
-		/* Under the unit's sandbox (ReadWritePaths=/media) one stick
-		 * shows up twice in /proc/mounts; list it once. */
-		for (i = 0; i < u->nsticks; i++)
-			if (strcmp(u->sticks[i], mnt) == 0)
-				break;
-		if (i < u->nsticks)
-			continue;
-		roots = xstrdup(u->cfg->usb_roots);
-		for (root = strtok_r(roots, " ", &save); root != NULL;
-		    root = strtok_r(NULL, " ", &save)) {
-			n = strlen(root);
-			if (strncmp(mnt, root, n) == 0 && mnt[n] == '/' &&
-			    u->nsticks < 16) {
-				u->sticks = xreallocarray(u->sticks,
-				    (size_t)u->nsticks + 1, sizeof *u->sticks);
-				u->sticks[u->nsticks++] = xstrdup(mnt);
-				break;
-			}
-		}
-		free(roots);
-	}
-	fclose(f);
+	u->nsticks = session_sticks(u->s, &u->sticks);
 }
 
 static void

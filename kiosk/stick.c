@@ -1,0 +1,97 @@
+/*
+ * stick: USB sticks from the mounts table (see stick.h). The table is
+ * read as text, one mount a line: "SOURCE MOUNTPOINT TYPE OPTIONS 0 0",
+ * with a space, tab, newline or backslash in a field written as \ and
+ * three octal digits.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "stick.h"
+#include "util.h"
+
+/* Undo the octal escapes of the mounts table (\040 is a space) in place. */
+static void
+unescape(char *s)
+{
+	char *p, *q;
+
+	for (p = q = s; *p != '\0'; p++) {
+		if (p[0] == '\\' && p[1] >= '0' && p[1] <= '7' &&
+		    p[2] >= '0' && p[2] <= '7' && p[3] >= '0' && p[3] <= '7') {
+			*q++ = (char)((p[1] - '0') * 64 + (p[2] - '0') * 8 +
+			    (p[3] - '0'));
+			p += 3;
+		} else
+			*q++ = *p;
+	}
+	*q = '\0';
+}
+
+/* Is mnt strictly below one of roots (space-separated folders)? */
+static int
+below_root(const char *mnt, const char *roots)
+{
+	const char *r = roots;
+	size_t n;
+
+	while (*(r += strspn(r, " ")) != '\0') {
+		n = strcspn(r, " ");
+		if (strncmp(mnt, r, n) == 0 && mnt[n] == '/' && mnt[n + 1] !=
+		    '\0')
+			return 1;
+		r += n;
+	}
+	return 0;
+}
+
+/*
+ * The block device the root filesystem is mounted from ("" if / is not
+ * on one: tmpfs, overlay and the like name no device to compare).
+ */
+static void
+root_device(FILE *f, char *dev, size_t len)
+{
+	char line[4096], src[1024], mnt[1024];
+
+	dev[0] = '\0';
+	while (fgets(line, sizeof line, f) != NULL) {
+		if (sscanf(line, "%1023s %1023s", src, mnt) != 2)
+			continue;
+		unescape(mnt);
+		if (strcmp(mnt, "/") == 0 && strncmp(src, "/dev/", 5) == 0)
+			snprintf(dev, len, "%s", src);
+	}
+	rewind(f);
+}
+
+int
+stick_find(const char *path, const char *roots, char ***out)
+{
+	char line[4096], src[1024], mnt[1024], rootdev[1024], **s = NULL;
+	FILE *f;
+	int i, n = 0;
+
+	*out = NULL;
+	if ((f = fopen(path, "re")) == NULL)
+		return 0;
+	root_device(f, rootdev, sizeof rootdev);
+	while (n < STICK_MAX && fgets(line, sizeof line, f) != NULL) {
+		if (sscanf(line, "%1023s %1023s", src, mnt) != 2)
+			continue;
+		unescape(mnt);
+		if (!below_root(mnt, roots) ||
+		    (rootdev[0] != '\0' && strcmp(src, rootdev) == 0))
+			continue;
+		for (i = 0; i < n && strcmp(s[i], mnt) != 0; i++)
+			;
+		if (i < n)
+			continue;
+		s = xreallocarray(s, (size_t)n + 1, sizeof *s);
+		s[n++] = xstrdup(mnt);
+	}
+	fclose(f);
+	*out = s;
+	return n;
+}
