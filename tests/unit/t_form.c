@@ -1151,6 +1151,69 @@ test_nested_repeats(void)
 	form_state_free(st);
 	form_free(f);
 
+	/* Three deep: indexed-repeat with three pairs (7 arguments). */
+	f = load("deep.csv", "survey\n,type,name,label,calculation\n"
+	    ",begin_repeat,a,A,\n,begin_repeat,b,B,\n,begin_repeat,c,C,\n"
+	    ",integer,z,Z,\n,calculate,pa,,position(..)\n"
+	    ",calculate,up,,../../../../x\n,calculate,sib,,../z * 10\n"
+	    ",end_repeat,,,\n,calculate,nc,,count(${c})\n"
+	    ",calculate,sc,,sum(${z})\n,end_repeat,,,\n,text,x,X,\n"
+	    ",calculate,sa,,sum(${z})\n,end_repeat,,,\n"
+	    ",calculate,all,,sum(${z})\n"
+	    ",calculate,pick,,\"indexed-repeat(${z}, ${a}, 2, ${b}, 1, ${c}, 2)\"\n");
+	ok(f != NULL, "repeats three deep load");
+	if (f != NULL) {
+		const struct form_question *zq = form_question_by_name(f, "z");
+		int zi = (int)(zq - f->questions);
+		int p212[3] = { 2, 1, 2 }, p211[3] = { 2, 1, 1 };
+		int pa[1] = { 2 }, pb[2] = { 2, 1 };
+		long it;
+
+		st = form_state_new(f);
+		form_state_repeat_add(st, (size_t)nitem(st, f, "a", 0, 0));
+		form_state_repeat_add(st, (size_t)form_state_find(st,
+		    (int)(form_question_by_name(f, "c") - f->questions), pb,
+		    2));
+		form_state_set(st, (size_t)form_state_find(st, zi, p211, 3),
+		    "4", NULL);
+		form_state_set(st, (size_t)form_state_find(st, zi, p212, 3),
+		    "5", NULL);
+		form_state_set(st, (size_t)nitem(st, f, "x", 2, 0), "X2", NULL);
+		p211[0] = 1;	/* a[1]/b[1]/c[1]: not empty, or sum() is NaN */
+		form_state_set(st, (size_t)form_state_find(st, zi, p211, 3),
+		    "0", NULL);
+		p211[0] = 2;
+		it = form_state_find(st, zi, p212, 3);
+		ok(it >= 0 && form_state_item(st, (size_t)it)->depth == 3 &&
+		    form_state_item(st, (size_t)it)->instance == 2,
+		    "an item three deep has its path");
+		is_str(get(st, "pick"), "5", "indexed-repeat(${z}, ${a}, 2, "
+		    "${b}, 1, ${c}, 2)");
+		is_str(get(st, "all"), "9", "sum() outside: every level");
+		is_str(nget(st, f, "sa", 2, 0), "9", "sum() in a: its own");
+		is_str(nget(st, f, "sa", 1, 0), "0", "and only its own");
+		it = form_state_find(st, (int)(form_question_by_name(f, "up") -
+		    f->questions), p212, 3);
+		is_str(form_state_value(st, (size_t)it), "X2",
+		    "../../../../x from three deep: its own a's answer");
+		it = form_state_find(st, (int)(form_question_by_name(f, "sib") -
+		    f->questions), p211, 3);
+		is_str(form_state_value(st, (size_t)it), "40",
+		    "../z: the same instance");
+		it = form_state_find(st, (int)(form_question_by_name(f, "nc") -
+		    f->questions), pb, 2);
+		is_str(form_state_value(st, (size_t)it), "2", "count(${c}) in "
+		    "b: its own");
+		it = form_state_find(st, (int)(form_question_by_name(f, "pa") -
+		    f->questions), p212, 3);
+		is_str(form_state_value(st, (size_t)it), "2", "position(..) "
+		    "three deep");
+		ok(form_state_find(st, zi, pa, 1) < 0, "a path of the wrong "
+		    "depth finds nothing");
+		form_state_free(st);
+		form_free(f);
+	}
+
 	/* Limits: depth, and instances in all; each an error naming the row. */
 	is_int(check_count("survey\n,type,name,label\n"
 	    ",begin_repeat,a,A\n,begin_repeat,b,B\n,begin_repeat,c,C\n"
