@@ -2121,7 +2121,11 @@ base64_decode(const char *in, struct buf *out)
  * Bytes as text, as JavaRosa reads them (Java's UTF-8 decoder): each
  * ill-formed sequence (its longest valid start, or one byte) becomes
  * U+FFFD. A NUL byte, which Java keeps as U+0000 and a C string cannot
- * hold, is left out: base64 of UTF-16 "abc" gives "abc". Allocated.
+ * hold, is U+FFFD too: one character where Collect has one, so
+ * string-length(), substr(), comparisons and which questions are shown
+ * agree with Collect (base64 of UTF-16 "abc" is "\ufffda\ufffdb\ufffdc",
+ * 6 long, not "abc"); only its look differs, where Collect's U+0000 is
+ * invisible (and could not go into its XML submission). Allocated.
  */
 static char *
 utf8_text(const unsigned char *p, size_t len)
@@ -2136,6 +2140,8 @@ utf8_text(const unsigned char *p, size_t len)
 		if (b < 0x80) {
 			if (b != 0)
 				buf_addc(&o, (char)b);
+			else
+				buf_adds(&o, "\xef\xbf\xbd");	/* U+FFFD */
 			i++;
 			continue;
 		}
