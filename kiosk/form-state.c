@@ -1369,7 +1369,9 @@ shuffle(struct form_state *st, size_t i, const struct form_choice **c,
 	char *v;
 
 	seed = (int64_t)((st->seed ^ ((uint64_t)st->items[i].pub.qindex << 20)
-	    ^ (uint64_t)st->items[i].pub.instance) % 2147483647);
+	    ^ (uint64_t)st->items[i].pub.instance
+	    ^ ((uint64_t)st->items[i].pub.path[0] << 40)
+	    ^ ((uint64_t)st->items[i].pub.path[1] << 48)) % 2147483647);
 	if (pv->seed != NULL) {
 		v = eval_str_at(st, pv->seed, i);
 		if (expr_parse_number(v, &d) != 0 || !isfinite(d))
@@ -1509,7 +1511,7 @@ form_state_removable(struct form_state *st, size_t i, size_t *begin,
 		if (b >= 0 && st->items[b].pub.q->repeat_count == NULL)
 			break;
 	}
-	if (L < 0 || (size_t)b == i)
+	if (L < 0 || (size_t)b == i || st->items[b].mate < 0)
 		return -1;
 	/* Its items: after the begin, up to its end_repeat. */
 	for (k = (size_t)b + 1; k < (size_t)st->items[b].mate &&
