@@ -509,6 +509,35 @@ main(void)
 	is_ev("number(date('2018-01-02T10:20:30'))", "17533");
 	is_ev("date('2018-01-02T10:20:30') = '2018-01-02'", "true");
 	is_ev("boolean(date('2018-01-02T10:20:30'))", "true");
+	/*
+	 * date() of a date and time with an offset, at a kiosk in New
+	 * Jersey: JavaRosa's DateUtils.parseTime moves the instant into the
+	 * device's zone (so Collect gives its phone's local date, and a kiosk
+	 * its own), roundDate/daysSinceEpoch count that local date's days,
+	 * and format-date() shows the local time. Web Forms keeps the
+	 * date-time as text (date.test.ts: date(decimal-date-time(x)) is x);
+	 * a kiosk follows Collect (forms/README.md).
+	 */
+	setenv("TZ", "America/New_York", 1);
+	tzset();
+	is_ev("date('2023-11-14T23:30:00-08:00')", "2023-11-15");
+	is_ev("number(date('2023-11-14T23:30:00-08:00'))", "19676");
+	is_ev("date('2023-11-15T01:00:00+02:00')", "2023-11-14");
+	is_ev("number(date('2023-11-15T01:00:00+02:00'))", "19675");
+	is_ev("format-date(date('2023-11-14T23:30:00-08:00'), "
+	    "'%Y-%m-%d %H:%M')", "2023-11-15 02:30");
+	is_ev("date('2023-11-14T23:30:00-08:00') = '2023-11-15'", "true");
+	is_ev("date('2023-11-14T23:30:00-08:00') = date('2023-11-15')",
+	    "true");
+	is_ev("date('2023-11-14T23:30:00-08:00') - date('2023-11-14')", "1");
+	is_ev("date('2023-03-12T06:30:00Z')", "2023-03-12");	/* 01:30 EST */
+	is_ev("date('2023-03-12T04:30:00Z')", "2023-03-11");	/* 23:30 EST */
+	is_ev("date('2023-07-01T03:59:00Z')", "2023-06-30");	/* 23:59 EDT */
+	is_ev("date('2023-07-01T04:00:00Z')", "2023-07-01");	/* 00:00 EDT */
+	is_ev("date('2023-11-15T00:00:00')", "2023-11-15");	/* no offset */
+	is_ev("date('2023-11-14T23:30:00.000-05:00')", "2023-11-14");
+	is_ev("date-time(date('2023-11-14T23:30:00-08:00'))",
+	    "2023-11-15T02:30:00.000-05:00");
 	setenv("TZ", "UTC", 1);
 	tzset();
 	/* Web Forms number.test.ts */
