@@ -5,9 +5,10 @@
  * A durable write (as Redis does it): a temp file beside the name,
  * written, fsynced, renamed over the name, then the folder fsynced; an
  * error at any step is returned, the temp file removed, and the old file
- * (if any) left as it was. Reads refuse links, FIFOs and devices (opened
- * O_NOFOLLOW | O_NONBLOCK, then checked to be regular files) and know a
- * file's size before a byte is read.
+ * (if any) left as it was; the error names the file being written, not
+ * its temp file (gone by then). Reads refuse links, FIFOs and devices
+ * (opened O_NOFOLLOW | O_NONBLOCK, then checked to be regular files) and
+ * know a file's size before a byte is read.
  *
  * The kiosk's batches, kiosk.id, kiosk.state and the config file, and
  * the office's acks and keys, are written here; the only other writer of
@@ -101,10 +102,10 @@ int
 durable_reserve(struct durable *f, uint64_t len, char **cause)
 {
 	if (f->sp != NULL || (len % DURABLE_BLOCK) != 0)
-		return save_fail(cause, f->tmp, "cannot reserve the head",
+		return save_fail(cause, f->final, "cannot reserve the head",
 		    EINVAL);
 	if (lseek(f->fd, (off_t)len, SEEK_SET) != (off_t)len)
-		return save_fail(cause, f->tmp, "cannot reserve the head",
+		return save_fail(cause, f->final, "cannot reserve the head",
 		    errno);
 	return 0;
 }
@@ -130,7 +131,7 @@ durable_like(struct durable *f, const char *path, char **cause)
 	if ((fchown(f->fd, sb.st_uid, sb.st_gid) != 0 &&
 	    (errno != EPERM || sb.st_uid != geteuid())) ||
 	    fchmod(f->fd, sb.st_mode & 07777) != 0)
-		return save_fail(cause, f->tmp, "cannot set owner and mode",
+		return save_fail(cause, f->final, "cannot set owner and mode",
 		    errno);
 	return 0;
 }
@@ -149,7 +150,7 @@ durable_write(struct durable *f, const void *data, size_t len,
 	if (f->sp == NULL)
 		f->sp = spool_writer(f->fd, SAVE_WRITEBACK);
 	if (spool_write(f->sp, data, len, &err) != 0)
-		return save_fail(cause, f->tmp, "cannot write", err);
+		return save_fail(cause, f->final, "cannot write", err);
 	return 0;
 }
 
@@ -188,14 +189,14 @@ write_head(struct durable *f, char **cause)
 	/* Through the page cache: it need not be whole blocks. */
 	if ((fl = fcntl(f->fd, F_GETFL)) == -1 ||
 	    fcntl(f->fd, F_SETFL, fl & ~O_DIRECT) == -1)
-		return save_fail(cause, f->tmp, "cannot write", errno);
+		return save_fail(cause, f->final, "cannot write", errno);
 	while (off < f->headlen) {
 		n = pwrite(f->fd, f->head + off, f->headlen - off,
 		    (off_t)off);
 		if (n == -1 && errno == EINTR)
 			continue;
 		if (n <= 0)
-			return save_fail(cause, f->tmp, "cannot write",
+			return save_fail(cause, f->final, "cannot write",
 			    n == 0 ? EIO : errno);
 		off += (size_t)n;
 	}
@@ -211,7 +212,7 @@ durable_commit(struct durable *f, char **path, char **cause)
 	rc = f->sp != NULL ? spool_finish(f->sp, &err) : 0; /* joins */
 	f->sp = NULL;
 	if (rc != 0) {
-		save_fail(cause, f->tmp, "cannot write", err);
+		save_fail(cause, f->final, "cannot write", err);
 		goto fail;
 	}
 	if (f->headlen > 0 && write_head(f, cause) != 0)
@@ -220,13 +221,13 @@ durable_commit(struct durable *f, char **path, char **cause)
 	if (getenv("KIOSK_TEST_STOP_AFTER_WRITE") != NULL)
 		raise(SIGSTOP);
 	if (fsync(f->fd) != 0) {
-		save_fail(cause, f->tmp, "cannot flush to disk", errno);
+		save_fail(cause, f->final, "cannot flush to disk", errno);
 		goto fail;
 	}
 	err = close(f->fd);
 	f->fd = -1;
 	if (err != 0) {
-		save_fail(cause, f->tmp, "cannot close", errno);
+		save_fail(cause, f->final, "cannot close", errno);
 		goto fail;
 	}
 	if (!f->replace && lstat(f->final, &sb) == 0) {
