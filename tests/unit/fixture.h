@@ -31,6 +31,8 @@ struct config	*fixture_kiosk(const char *languages, const char *extra);
 /* A PIN hash as kiosk pin set makes, with the cheapest limits. */
 void		 fixture_pin_hash(char out[crypto_pwhash_STRBYTES],
 		     const char *pin);
+/* How many files folder dir holds (. and .. not counted); 0 if none. */
+int		 fixture_entries(const char *dir);
 /* Close the log and remove the folder, unless keep names a variable set
  * in the environment (then say where it is). */
 void		 fixture_remove(const char *keep);

@@ -13,7 +13,6 @@
 #include <sys/mount.h>
 #include <sys/stat.h>
 
-#include <dirent.h>
 #include <fcntl.h>
 #include <sched.h>
 #include <stdio.h>
@@ -23,6 +22,7 @@
 
 #include "../tap.h"
 #include "durable.h"
+#include "fixture.h"
 #include "util.h"
 
 #define OLD_LEN		1000
@@ -59,21 +59,6 @@ own_mounts(void)
 			return -1;
 	}
 	return mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL);
-}
-
-/* Files in dir other than . and .. */
-static int
-entries(const char *dir)
-{
-	DIR *d = opendir(dir);
-	struct dirent *e;
-	int n = 0;
-
-	while (d != NULL && (e = readdir(d)) != NULL)
-		n += strcmp(e->d_name, ".") != 0 && strcmp(e->d_name, "..") != 0;
-	if (d != NULL)
-		closedir(d);
-	return n;
 }
 
 int
@@ -125,7 +110,7 @@ main(void)
 	    len == sizeof old && memcmp(d, old, sizeof old) == 0,
 	    "the old file is there, whole");
 	free(d);
-	is_int(entries(dir), 1, "no temp file is left beside it");
+	is_int(fixture_entries(dir), 1, "no temp file is left beside it");
 	ok(durable_save(dir, "f", "small\n", 6, 1, NULL, &cause) == 0,
 	    "its space came back: a small replace works");
 

@@ -6,7 +6,6 @@
  */
 #include <sys/stat.h>
 
-#include <dirent.h>
 #include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,6 +13,7 @@
 
 #include "../tap.h"
 #include "durable.h"
+#include "fixture.h"
 #include "util.h"
 
 static void
@@ -51,21 +51,6 @@ count_release(void *p)
 {
 	nrelease++;
 	free(p);
-}
-
-/* Files in dir other than . and .. */
-static int
-entries(const char *dir)
-{
-	DIR *d = opendir(dir);
-	struct dirent *e;
-	int n = 0;
-
-	while (d != NULL && (e = readdir(d)) != NULL)
-		n += strcmp(e->d_name, ".") != 0 && strcmp(e->d_name, "..") != 0;
-	if (d != NULL)
-		closedir(d);
-	return n;
 }
 
 int
@@ -125,7 +110,7 @@ main(void)
 	    memcmp(d, "three\n", 6) == 0, "and the new bytes");
 	free(d);
 	d = NULL;
-	is_int(entries(dir), 1, "no temp file is left beside it");
+	is_int(fixture_entries(dir), 1, "no temp file is left beside it");
 	ok(durable_load_in(path, 100, count_alloc, count_release, &d, &len,
 	    &cause) == 0 && len == 6 && memcmp(d, "three\n", 7) == 0,
 	    "durable_load_in: the bytes, then a NUL");
@@ -137,7 +122,7 @@ main(void)
 	ok(durable_open(dir, "g", 0, &f, &cause) == 0 &&
 	    durable_write(f, "x", 1, &cause) == 0, "start another");
 	durable_abort(f);
-	is_int(entries(dir), 1, "abort leaves nothing");
+	is_int(fixture_entries(dir), 1, "abort leaves nothing");
 
 	/* Bounded reads refuse what is not a small regular file. */
 	ok(durable_load(path, 5, &d, &len, &cause) != 0 &&
