@@ -304,6 +304,7 @@ sample_args(int argc, char **argv, struct sample_opts *o)
 	const char *v;
 
 	if (cmd_args_parse(printer_sample_options, argc, argv, &a) != 0) {
+		cmd_error("%s", a.why);
 		fprintf(stderr, "usage: kiosk printer sample [--config F]"
 		    " [--lang L] [--profile P] [--profiles-dir D]\n"
 		    "    [--claim C] [--next-steps T] [--next-steps-en T]"
@@ -441,7 +442,7 @@ cmd_printer_exec(const struct cmd_entry *e, int argc, char **argv)
 	if (strcmp(sub, "test") != 0 && strcmp(sub, "status") != 0)
 		return cmd_usage(e, "printer: unknown command \"%s\"", sub);
 	if (cmd_args_parse(e->options, argc - 1, argv + 1, &args) != 0)
-		return cmd_usage(e, "printer %s: bad option", sub);
+		return cmd_usage(e, "printer %s: %s", sub, args.why);
 	cfgpath = cmd_args_get(&args, "config");
 	nargs = args.argc;
 	cmd_args_free(&args);

@@ -21,18 +21,67 @@
 #define CMD_OPTIONS_MAX	32	/* options of one command */
 #define CMD_OPT_VAL	256	/* getopt's value for option i: this + i */
 
+/*
+ * Why getopt_long returned c ('?' or ':', with optopt) for word, the
+ * argument it stopped at, into a->why.
+ */
+static void
+cmd_args_why(struct cmd_args *a, const struct cmd_option *opts, int c,
+    const char *word)
+{
+	const struct cmd_option *o = NULL;
+	struct buf fits = { 0 };
+	size_t n, len;
+	int nfit = 0;
+
+	if (optopt >= CMD_OPT_VAL)
+		o = &opts[optopt - CMD_OPT_VAL];
+	for (n = 0; optopt > 0 && optopt < CMD_OPT_VAL && opts != NULL &&
+	    opts[n].name != NULL; n++) {
+		if (opts[n].letter == optopt)
+			o = &opts[n];
+	}
+	if (c == ':' && o != NULL && o->letter == optopt)
+		snprintf(a->why, sizeof a->why, "-%c needs a value", optopt);
+	else if (c == ':' && o != NULL)
+		snprintf(a->why, sizeof a->why, "--%s needs a value", o->name);
+	else if (o != NULL && optopt >= CMD_OPT_VAL)
+		snprintf(a->why, sizeof a->why, "--%s takes no value", o->name);
+	else if (optopt != 0)
+		snprintf(a->why, sizeof a->why, "unknown option -%c", optopt);
+	else {
+		/* A long option: unknown, or a prefix of several names. */
+		len = strcspn(word, "=");
+		for (n = 0; opts != NULL && opts[n].name != NULL && len > 2;
+		    n++) {
+			if (strncmp(opts[n].name, word + 2, len - 2) == 0)
+				buf_addf(&fits, "%s--%s", nfit++ == 0 ? "" :
+				    ", ", opts[n].name);
+		}
+		if (nfit < 2)
+			snprintf(a->why, sizeof a->why, "unknown option %.*s",
+			    (int)len, word);
+		else
+			snprintf(a->why, sizeof a->why, "%.*s is short for "
+			    "more than one option: %s", (int)len, word,
+			    buf_cstr(&fits));
+		buf_free(&fits);
+	}
+}
+
 int
 cmd_args_parse(const struct cmd_option *opts, int argc, char **argv,
     struct cmd_args *a)
 {
 	struct option lo[CMD_OPTIONS_MAX + 1];
-	char shorts[2 * CMD_OPTIONS_MAX + 1];
+	char shorts[2 * CMD_OPTIONS_MAX + 2];
 	const struct cmd_option *o;
 	size_t n, k = 0;
 	int c;
 
 	memset(a, 0, sizeof *a);
 	a->options = opts;
+	shorts[k++] = ':';	/* a missing value is ':', not '?' */
 	for (n = 0; opts != NULL && opts[n].name != NULL; n++) {
 		if (n == CMD_OPTIONS_MAX)
 			fatal("%s: too many options", __func__);
@@ -50,7 +99,13 @@ cmd_args_parse(const struct cmd_option *opts, int argc, char **argv,
 	memset(&lo[n], 0, sizeof lo[n]);
 	shorts[k] = '\0';
 	optind = 1;
+	opterr = 0;		/* cmd_args_why says it, in one line */
 	while ((c = getopt_long(argc, argv, shorts, lo, NULL)) != -1) {
+		if (c == '?' || c == ':') {
+			cmd_args_why(a, opts, c, argv[optind - 1]);
+			cmd_args_free(a);
+			return -1;
+		}
 		if (c >= CMD_OPT_VAL)
 			o = &opts[c - CMD_OPT_VAL];
 		else {
@@ -82,7 +137,7 @@ cmd_parse(const struct cmd_entry *e, int argc, char **argv,
     struct cmd_args *a)
 {
 	if (cmd_args_parse(e->options, argc, argv, a) != 0)
-		return cmd_usage(e, "unknown option");
+		return cmd_usage(e, "%s", a->why);
 	return 0;
 }
 

@@ -55,17 +55,21 @@ struct cmd_args {
 	int		 n;
 	int		 argc;		/* the operands (argv[0] not one) */
 	char		**argv;
+	char		 why[160];	/* cmd_args_parse's error, or "" */
 };
 
 /*
  * Parse argv[1, argc) against the table opts with getopt_long (so options
- * and operands may mix, --name=V works, and "--" ends the options). -1 if
- * an option is unknown or lacks its value (getopt has said which on
- * stderr). The values point into argv. Free with cmd_args_free.
+ * and operands may mix, --name=V works, a unique prefix of a name is that
+ * name, and "--" ends the options). -1 if an option is unknown, lacks its
+ * value or has one it does not take, or a prefix fits several: why says
+ * which ("unknown option --x", "--lang needs a value"); nothing is
+ * printed. The values point into argv. Free with cmd_args_free.
  */
 int	 cmd_args_parse(const struct cmd_option *opts, int argc, char **argv,
 	    struct cmd_args *);
-/* As cmd_args_parse with e's options; prints usage and returns 2 on error. */
+/* As cmd_args_parse with e's options; on error prints why and the usage
+ * and returns 2. */
 int	 cmd_parse(const struct cmd_entry *e, int argc, char **argv,
 	    struct cmd_args *);
 void	 cmd_args_free(struct cmd_args *);

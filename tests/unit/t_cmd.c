@@ -15,6 +15,7 @@ static const struct cmd_option opts[] = {
 	{ "list", 0, 0, "a flag" },
 	{ "key", 1, 0, "may be repeated" },
 	{ "swap", 2, 0, "two values" },
+	{ "keep", 0, 0, "a flag that key is a prefix of" },
 	{ NULL, 0, 0, NULL }
 };
 
@@ -131,15 +132,27 @@ main(void)
 		cmd_args_free(&a);
 	}
 	{
-		const char *argv[] = { "x", "--bogus" };
+		const char *argv[] = { "x", "--bogus=1" };
 		const char *argv2[] = { "x", "--config" };
 		const char *argv3[] = { "x", "-l" };
+		const char *argv4[] = { "x", "--list=1" };
+		const char *argv5[] = { "x", "-c" };
+		const char *argv6[] = { "x", "--ke", "1" };
 
-		fprintf(stderr, "# getopt's own messages follow:\n");
 		ok(parse(&a, 2, argv) == -1, "an unknown option is refused");
+		is_str(a.why, "unknown option --bogus", "and named");
 		ok(parse(&a, 2, argv2) == -1, "a missing value is refused");
+		is_str(a.why, "--config needs a value", "and named");
 		ok(parse(&a, 2, argv3) == -1,
 		    "a letter that no option declares is refused");
+		is_str(a.why, "unknown option -l", "and named");
+		ok(parse(&a, 2, argv4) == -1, "a value for a flag is refused");
+		is_str(a.why, "--list takes no value", "and named");
+		ok(parse(&a, 2, argv5) == -1, "a letter's missing value too");
+		is_str(a.why, "-c needs a value", "and named");
+		ok(parse(&a, 3, argv6) == -1, "a prefix of two names is refused");
+		is_str(a.why, "--ke is short for more than one option: --key, "
+		    "--keep", "and the names it fits are listed");
 	}
 	{
 		const char *argv[] = { "x", "--li", "--conf", "F" };
