@@ -107,6 +107,20 @@ def visit(w, cols, rows, office):
                                    ("Ana", "cook", "driver", "Bo")) and
              "Cy" not in hist and "guard" not in hist and "nurse" not in hist,
              size + "the review lists every job, and nothing removed", hist)
+        # Change the second job of the first member from the review.
+        k.keys("Up", "Up")
+        s = enter("Job 2 of Ana")
+        t.ok(s is not None and "driver" in s, size + "the review opens "
+             "the job's own page", k.screen())
+        for _ in range(6):
+            k.keys("BSpace")
+        k.type("baker")
+        s = enter("Check your answers")
+        for _ in range(5):
+            k.keys("Down")
+        s = k.screen()
+        t.ok(s is not None and "baker" in s and "driver" not in s,
+             size + "and goes back to the review with the change", s)
         k.keys("Enter")
         s = k.wait("saved and sealed", 10)
         t.ok(s is not None, size + "sent", k.screen())
@@ -129,7 +143,7 @@ def visit(w, cols, rows, office):
          "office: a row per member", (r.stderr, ents))
     t.ok([(j["PARENT_KEY"], j["KEY"], j["title"]) for j in jobs] ==
          [("test-kiosk/1/member[1]", "test-kiosk/1/member[1]/job[1]", "cook"),
-          ("test-kiosk/1/member[1]", "test-kiosk/1/member[1]/job[2]", "driver")],
+          ("test-kiosk/1/member[1]", "test-kiosk/1/member[1]/job[2]", "baker")],
          "office: a row per job, under its member", jobs)
 
 
