@@ -385,9 +385,10 @@ tap(not safety, "every form's privacy notice says a court could ask; the U-visa 
 # ---- one way of writing times and example dates on every screen and ticket
 # The ticket's office hours read "9:00 to 17:00"; next steps must not say
 # "9 am to 4 pm" beside them. A hint's example date is the one the kiosk's
-# own date error gives (kiosk/session.c), so the resident sees one example.
-src = open("kiosk/session.c", encoding="utf-8").read()
-m = re.search(r"m\.date = _\(\"[^\"]*?(\d{4}-\d\d-\d\d)", src)
+# own date error gives (kiosk/qtype.c's QM_DATE), so the resident sees one
+# example.
+src = open("kiosk/qtype.c", encoding="utf-8").read()
+m = re.search(r"\[QM_DATE\] = \{ N_\(\"[^\"]*\"\s*\"?[^\"]*?(\d{4}-\d\d-\d\d)", src)
 err_example = m.group(1) if m else None
 ampm, examples = [], []
 AMPM = re.compile(r"\b\d{1,2}(:\d\d)? ?(a\.?m\.?|p\.?m\.?)(?!\w)", re.I)
