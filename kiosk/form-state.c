@@ -74,6 +74,7 @@ struct form_state {
 	int			(*qreps)[FORM_REPEAT_DEPTH];
 	int			*qdepth;
 	int			*ninit;		/* per question: new begin_repeat's count */
+	int			*cost;		/* per repeat: instances one new one makes */
 	size_t			 ntotal;	/* instances of all repeats */
 	unsigned char		*arena;		/* secure */
 	size_t			 arena_cap;
@@ -758,7 +759,7 @@ update_repeat_counts(struct form_state *st)
 	size_t q, k;
 	char *v;
 	double n;
-	long total = (long)st->ntotal;
+	long total = (long)st->ntotal, c;
 	int want, cut, changed = 0;
 
 	for (q = 0; q < f->nquestions; q++) {
@@ -778,17 +779,18 @@ update_repeat_counts(struct form_state *st)
 			freezero_str(v);
 			if (!it->relevant)
 				want = cut = 0;
-			if (want > it->ninst && total - it->ninst + want >
-			    FORM_INSTANCES_MAX) {
-				want = (int)(FORM_INSTANCES_MAX - total +
-				    it->ninst);
+			c = st->cost[q];
+			if (want > it->ninst && total + (long)(want -
+			    it->ninst) * c > FORM_INSTANCES_MAX) {
+				want = it->ninst + (int)((FORM_INSTANCES_MAX -
+				    total) / c);
 				if (want < it->ninst)
 					want = it->ninst;
 				cut = 1;
 			}
 			it->cut = cut;
 			if (want != it->ninst) {
-				total += want - it->ninst;
+				total += (long)(want - it->ninst) * c;
 				it->ninst = want;
 				changed = 1;
 			}
@@ -994,6 +996,19 @@ form_state_new(const struct form *f)
 		    f->questions[q].repeat_count == NULL)
 			st->ninit[q] = 1;
 	}
+	/*
+	 * A new instance of a repeat brings the first instance of each
+	 * repeat in it that the resident sizes (inner ones come later in
+	 * the form, so their cost is known first).
+	 */
+	st->cost = xcalloc(f->nquestions + 1, sizeof *st->cost);
+	for (q = f->nquestions; q-- > 0;) {
+		if (f->questions[q].type != FT_BEGIN_REPEAT)
+			continue;
+		st->cost[q] += 1;
+		if ((r = qp(f, (int)q)->repeat) >= 0 && st->ninit[q] > 0)
+			st->cost[r] += st->cost[q];
+	}
 	st->arena_cap = ARENA_MIN;
 	st->arena = vault_secure_alloc(st->arena_cap);
 	st->arena_used = 1;
@@ -1018,6 +1033,7 @@ form_state_free(struct form_state *st)
 	free(st->qreps);
 	free(st->qdepth);
 	free(st->ninit);
+	free(st->cost);
 	free(st->cbuf);
 	free(st);
 }
@@ -1462,7 +1478,8 @@ form_state_repeat_can_add(struct form_state *st, size_t i)
 	long b = resident_begin(st, i);
 
 	return b >= 0 && st->items[b].ninst < FORM_REPEAT_MAX &&
-	    st->ntotal < FORM_INSTANCES_MAX;
+	    st->ntotal + (size_t)st->cost[st->items[b].pub.qindex] <=
+	    FORM_INSTANCES_MAX;
 }
 
 int

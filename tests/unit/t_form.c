@@ -1263,6 +1263,37 @@ test_nested_repeats(void)
 	free(msg);
 	form_state_free(st);
 	form_free(f);
+
+	/* New instances bring the first of each repeat the resident sizes. */
+	f = load("cost.csv", "survey\n,type,name,label,repeat_count\n"
+	    ",integer,n,N,\n,begin_repeat,a,A,${n}\n,integer,m,M,\n"
+	    ",begin_repeat,b,B,${m}\n,begin_repeat,c,C,\n,text,y,Y,\n"
+	    ",end_repeat,,,\n,end_repeat,,,\n,end_repeat,,,\n");
+	ok(f != NULL, "a resident-sized repeat in counted ones loads");
+	if (f == NULL)
+		return;
+	st = form_state_new(f);
+	set(st, "n", "50");
+	for (int i = 1; i <= 50; i++)
+		nset(st, f, "m", i, 0, "50");
+	{
+		int na = form_state_repeat_count(st, (int)(form_question_by_name(
+		    f, "a") - f->questions));
+		int nb = form_state_repeat_count(st, (int)(form_question_by_name(
+		    f, "b") - f->questions));
+		int nc = form_state_repeat_count(st, (int)(form_question_by_name(
+		    f, "c") - f->questions));
+		ok(na == 50 && nb == nc && na + nb + nc <= FORM_INSTANCES_MAX &&
+		    na + nb + nc > FORM_INSTANCES_MAX - 2, "each new b brings "
+		    "its first c, and all stay within the limit");
+		if (na + nb + nc > FORM_INSTANCES_MAX)
+			printf("# %d + %d + %d\n", na, nb, nc);
+	}
+	ok(form_state_repeat_add(st, (size_t)form_state_find(st,
+	    (int)(form_question_by_name(f, "c") - f->questions),
+	    (int[]){ 1, 1 }, 2)) != 0, "at the limit, no more can be added");
+	form_state_free(st);
+	form_free(f);
 }
 
 /* Web Forms randomize.test.ts: a seed gives ODK's order. */
