@@ -47,42 +47,58 @@ below_root(const char *mnt, const char *roots)
 }
 
 /*
- * The block device the root filesystem is mounted from ("" if / is not
- * on one: tmpfs, overlay and the like name no device to compare).
+ * The block devices mounted outside the roots (/, the data partition,
+ * /boot/efi): the kiosk's own disks, never sticks, also where one is
+ * mounted again below a root (a bind mount of / or of data_dir, or a
+ * kiosk booted from a USB disk whose partitions were automounted).
+ * Pseudo filesystems (tmpfs, overlay) name no device and hide nothing.
+ * An allocated array of *n allocated names.
  */
-static void
-root_device(FILE *f, char *dev, size_t len)
+static char **
+system_devices(FILE *f, const char *roots, int *n)
 {
-	char line[4096], src[1024], mnt[1024];
+	char line[4096], src[1024], mnt[1024], **d = NULL;
+	int i;
 
-	dev[0] = '\0';
+	*n = 0;
 	while (fgets(line, sizeof line, f) != NULL) {
-		if (sscanf(line, "%1023s %1023s", src, mnt) != 2)
+		if (sscanf(line, "%1023s %1023s", src, mnt) != 2 ||
+		    strncmp(src, "/dev/", 5) != 0)
 			continue;
 		unescape(mnt);
-		if (strcmp(mnt, "/") == 0 && strncmp(src, "/dev/", 5) == 0)
-			snprintf(dev, len, "%s", src);
+		if (below_root(mnt, roots))
+			continue;
+		for (i = 0; i < *n && strcmp(d[i], src) != 0; i++)
+			;
+		if (i == *n) {
+			d = xreallocarray(d, (size_t)*n + 1, sizeof *d);
+			d[(*n)++] = xstrdup(src);
+		}
 	}
 	rewind(f);
+	return d;
 }
 
 int
 stick_find(const char *path, const char *roots, char ***out)
 {
-	char line[4096], src[1024], mnt[1024], rootdev[1024], **s = NULL;
+	char line[4096], src[1024], mnt[1024], **s = NULL, **sys;
 	FILE *f;
-	int i, n = 0;
+	int i, n = 0, nsys;
 
 	*out = NULL;
 	if ((f = fopen(path, "re")) == NULL)
 		return 0;
-	root_device(f, rootdev, sizeof rootdev);
+	sys = system_devices(f, roots, &nsys);
 	while (n < STICK_MAX && fgets(line, sizeof line, f) != NULL) {
 		if (sscanf(line, "%1023s %1023s", src, mnt) != 2)
 			continue;
 		unescape(mnt);
-		if (!below_root(mnt, roots) ||
-		    (rootdev[0] != '\0' && strcmp(src, rootdev) == 0))
+		if (!below_root(mnt, roots))
+			continue;
+		for (i = 0; i < nsys && strcmp(sys[i], src) != 0; i++)
+			;
+		if (i < nsys)
 			continue;
 		for (i = 0; i < n && strcmp(s[i], mnt) != 0; i++)
 			;
@@ -92,6 +108,9 @@ stick_find(const char *path, const char *roots, char ***out)
 		s[n++] = xstrdup(mnt);
 	}
 	fclose(f);
+	for (i = 0; i < nsys; i++)
+		free(sys[i]);
+	free(sys);
 	*out = s;
 	return n;
 }

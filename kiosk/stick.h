@@ -14,9 +14,11 @@
  * The mount points below roots (folders separated by spaces) in the
  * mounts table at path (STICK_MOUNTS; tests give another file in its
  * format), in its order, each once (a service's sandbox lists a mount
- * twice), at most STICK_MAX. A root itself is not a stick, nor is the
- * root filesystem's device mounted again below a root (a bind mount of
- * /), nor anything outside the roots (/, /boot, the data partition).
+ * twice), at most STICK_MAX. A root itself is not a stick, nor is
+ * anything outside the roots (/, /boot, the data partition), nor a
+ * device mounted outside them that is mounted again below a root (a bind
+ * mount of / or of data_dir, the partitions of a kiosk booted from a USB
+ * disk).
  * Returns how many; *out is an allocated array of allocated paths (NULL
  * if none). A table that cannot be read lists none.
  */

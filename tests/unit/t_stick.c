@@ -98,6 +98,26 @@ main(void)
 	is_int(n, STICK_MAX, "at most STICK_MAX sticks");
 	free_all(s, n);
 
+	/*
+	 * The kiosk's own disks mounted again below a root: the data
+	 * partition (a kiosk booted from a USB disk has its partitions
+	 * automounted too; or a bind mount of data_dir) and the EFI
+	 * partition. A device also mounted outside the roots is the
+	 * system's, never a stick.
+	 */
+	put(path, "/dev/root / ext4 rw 0 0\n"
+	    "/dev/sda3 /srv/kiosk ext4 rw 0 0\n"
+	    "/dev/sda3 /var/lib/kiosk ext4 rw 0 0\n"
+	    "/dev/sda2 /boot/efi vfat rw 0 0\n"
+	    "/dev/sda3 /media/usb-sda3 ext4 rw 0 0\n"
+	    "/dev/sda2 /media/usb-sda2 vfat rw 0 0\n"
+	    "/dev/sdb1 /media/usb-sdb1 vfat rw 0 0\n");
+	n = stick_find(path, "/media", &s);
+	ok(n == 1 && strcmp(s[0], "/media/usb-sdb1") == 0,
+	    "the data and EFI partitions mounted below /media are not "
+	    "sticks (%d found: %s)", n, n > 0 ? s[0] : "");
+	free_all(s, n);
+
 	unlink(path);
 	n = stick_find(path, "/media", &s);
 	ok(n == 0 && s == NULL, "no table: no stick, and no error");
