@@ -87,7 +87,14 @@ part(struct buf *b, const char *s)
 	if (s == NULL || *s == '\0')
 		return;
 	t = xstrdup(s);
-	/* Leave out ${name}: it would be another answer of the resident. */
+	/*
+	 * Leave out ${name}: it would be another answer of the resident.
+	 * The screen shows it filled in (session_label), but the screen is
+	 * read by the resident and speech is heard by the room; a filled
+	 * value is an answer or computed from one (incident-report's
+	 * dcr_last_day is the incident's date + 180 days), so it is never
+	 * spoken (SECURITY.md, tests/speech/listen-form.t).
+	 */
 	while ((p = strstr(t, "${")) != NULL && (q = strchr(p, '}')) != NULL)
 		memmove(p, q + 1, strlen(q + 1) + 1);
 	text_plain(t);
