@@ -1289,6 +1289,37 @@ form_state_check(struct form_state *st, size_t i, const char *lang,
 	return 0;
 }
 
+/*
+ * A begin_repeat whose repeat_count is past the limits is no page of its
+ * own: the item to show is the answer the count reads (in the same
+ * instances), when the resident gives it; else the begin_repeat item.
+ */
+static long
+count_source(struct form_state *st, size_t b)
+{
+	const struct form *f = st->f;
+	struct fq_priv *pv = st->items[b].pub.q->priv;
+	int prefix[FORM_REPEAT_DEPTH], n;
+	const int *refs;
+	size_t k, nref, lo, hi;
+
+	if (st->items[b].pub.q->type != FT_BEGIN_REPEAT || !st->items[b].cut ||
+	    pv->repeat_count == NULL)
+		return (long)b;
+	nref = expr_refs(pv->repeat_count, &refs);
+	for (k = 0; k < nref; k++) {
+		if (refs[k] < 0 || refs[k] >= (int)f->nquestions ||
+		    !qtype_of(f->questions[refs[k]].type)->shown)
+			continue;
+		st->ctx = b;
+		n = env_prefix(st, refs[k], prefix);
+		q_range(st, refs[k], prefix, n, &lo, &hi);
+		if (lo < hi && st->items[st->qlist[lo]].relevant)
+			return (long)st->qlist[lo];
+	}
+	return (long)b;
+}
+
 long
 form_state_check_all(struct form_state *st, const char *lang,
     const struct form_msgs *msgs, char **msg)
@@ -1298,7 +1329,7 @@ form_state_check_all(struct form_state *st, const char *lang,
 	*msg = NULL;
 	for (i = 0; i < st->nitems; i++) {
 		if (form_state_check(st, i, lang, msgs, msg) != 0)
-			return (long)i;
+			return count_source(st, i);
 	}
 	return -1;
 }

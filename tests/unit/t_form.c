@@ -1253,8 +1253,15 @@ test_nested_repeats(void)
 	    (int)(form_question_by_name(f, "c") - f->questions)),
 	    FORM_INSTANCES_MAX - 50, "all instances together stay within "
 	    "the limit");
-	ok(form_state_check_all(st, NULL, &msgs, &msg) >= 0 && msg != NULL &&
-	    strcmp(msg, "CONSTRAINT") == 0, "and the form cannot be sent");
+	{
+		long bad = form_state_check_all(st, NULL, &msgs, &msg);
+
+		ok(bad >= 0 && msg != NULL && strcmp(msg, "CONSTRAINT") == 0,
+		    "and the form cannot be sent");
+		ok(bad >= 0 && strcmp(form_state_item(st, (size_t)bad)->q->name,
+		    "m") == 0 && form_state_item(st, (size_t)bad)->depth == 1,
+		    "the resident is sent to the answer the count reads");
+	}
 	free(msg);
 	set(st, "n", "2");
 	ok(form_state_check_all(st, NULL, &msgs, &msg) < 0 &&
