@@ -64,6 +64,14 @@ fill() {
 	printf "$4" | "$KIOSK" forms fill "$1" --lang "$2" \
 	    --test-submit "$FILL_INI" --test-assisted "$3" >>"$T/fill" 2>&1
 }
+# need_python MODULE PACKAGE: skip the whole test (exit 0) unless $PY
+# (default /usr/bin/python3) can import MODULE, from Debian's PACKAGE
+need_python() {
+	if ! "${PY:-/usr/bin/python3}" -c "import $1" 2>/dev/null; then
+		echo "1..0 # SKIP $2 is not installed (make deps)"
+		exit 0
+	fi
+}
 # enrol_kiosk NAME LEDGER: the identity of the kiosk $T/NAME.ini, written
 # to $T/NAME.pub, enrolled in LEDGER; returns enroll's exit status
 enrol_kiosk() {

@@ -10,10 +10,7 @@ R="$KIOSK_TOP/tests/interop/kioskread.py"
 F="$KIOSK_TOP/forms"
 U="$KIOSK_TOP/tests/data/ui-forms"
 
-if ! $PY -c 'import nacl' 2>/dev/null; then
-	echo "1..0 # SKIP python3-nacl is not installed (make deps)"
-	exit 0
-fi
+need_python nacl python3-nacl
 fill_kiosk lib1 "$T/k1"
 mkdir -p "$T/out"
 fills=0

@@ -7,10 +7,7 @@
 PY=/usr/bin/python3
 UF="$KIOSK_TOP/tests/data/ui-forms"
 DF="$KIOSK_TOP/tests/data/forms"
-if ! $PY -c 'import openpyxl' 2>/dev/null; then
-	echo "1..0 # SKIP python3-openpyxl is not installed (make deps)"
-	exit 0
-fi
+need_python openpyxl python3-openpyxl
 fill_kiosk k1 "$T/k1"
 fill "$UF/household.csv" es 0 'first[1]=فاطمة\nage[1]=40\nfirst[2]=Zoë\nage[2]=9\nok=yes\nmore=yes\n' &&
 fill "$DF/intake.csv" es 5 'first_name==1+1\nage=30\nhas_kids=no\ndob=1990-04-05\nneeds=food legal\n' &&
