@@ -7,6 +7,7 @@ tests never share state and never touch the user's tmux.
 import csv
 import glob
 import os
+import re as _re
 import shutil
 import subprocess
 import sys
@@ -63,6 +64,15 @@ def csv_rows(path):
         return list(csv.DictReader(f))
 
 
+def submission_rows(out):
+    """Every submission row of the CSV files `kiosk open` wrote in out
+    (not the repeats' rows, not the codebooks)."""
+    rows = []
+    for f in office_csvs(out):
+        rows += csv_rows(f)
+    return rows
+
+
 def run(args, **kw):
     kw.setdefault("capture_output", True)
     kw.setdefault("text", True)
@@ -114,8 +124,46 @@ class Workdir:
         with open(self.config, "w") as f:
             f.write("\n".join(lines) + "\n")
 
+    def add_config(self, text):
+        """Append lines to kiosk.ini (a section, or lines of the last)."""
+        with open(self.config, "a") as f:
+            f.write(text)
+
+    def use_forms(self, files):
+        """Serve only these forms: write each {file name: CSV text} into
+        a folder of their own and point forms_dir (and open) at it."""
+        self.forms = os.path.join(self.dir, "forms")
+        os.makedirs(self.forms)
+        for name, text in files.items():
+            with open(os.path.join(self.forms, name), "w") as f:
+                f.write(text)
+        with open(self.config) as f:
+            cfg = f.read()
+        with open(self.config, "w") as f:
+            f.write(_re.sub(r"forms_dir = .*", "forms_dir = " + self.forms,
+                            cfg))
+
+    def set_staff_pin(self, pin):
+        """`kiosk pin set staff` with this PIN, read from a file (the
+        prompt needs a terminal); returns its result."""
+        pins = os.path.join(self.dir, "pins")
+        with open(pins, "w") as f:
+            f.write(pin + "\n")
+        return run([KIOSK, "pin", "set", "staff", "--config", self.config,
+                    "--pin-file", pins])
+
     def export(self, usb):
         return run([KIOSK, "export", "--config", self.config, "--to", usb])
+
+    def export_open(self, usb="usb", out="opened"):
+        """Export to a new folder usb in the work folder (the stick), and
+        open every batch on it at the office into out. Returns (export's
+        result, open's result, out's path)."""
+        usb = os.path.join(self.dir, usb)
+        os.makedirs(usb)
+        e = self.export(usb)
+        out = os.path.join(self.dir, out)
+        return e, self.open(out, glob.glob(os.path.join(usb, "*.kib"))), out
 
     def open(self, out, batches):
         env = dict(os.environ, KIOSK_TEST_FAST_KDF="1")
@@ -125,7 +173,12 @@ class Workdir:
                     "--forms", self.forms] + batches, env=env)
 
     def cleanup(self):
-        shutil.rmtree(self.dir, ignore_errors=True)
+        """Remove the work folder; with KEEP=1 in the environment, keep
+        it and say where it is."""
+        if os.environ.get("KEEP"):
+            print("# kept " + self.dir)
+        else:
+            shutil.rmtree(self.dir, ignore_errors=True)
 
 
 class Kiosk:
@@ -193,6 +246,38 @@ class Kiosk:
              str(w), "-y", str(h)])
         time.sleep(0.4)
 
+    def enter(self, expect=None, timeout=5):
+        """Press Enter; wait for expect on screen (the screen, or None if
+        it did not come), or without expect, a moment (the screen)."""
+        self.keys("Enter")
+        if expect:
+            return self.wait(expect, timeout)
+        time.sleep(0.3)
+        return self.screen()
+
+    def to_services(self, lang="1", title="What do you need today?"):
+        """From the first screen: wait for it, choose the language
+        numbered lang, wait for the list of services (its title in that
+        language); returns that screen, or None."""
+        self.wait("Choose your language", 10)
+        self.keys(lang, "Enter")
+        return self.wait(title, 5)
+
+    def staff_menu(self, pin):
+        """F9, then the staff PIN: the staff menu's screen, or None if it
+        did not open."""
+        self.keys("F9")
+        self.wait("staff PIN", 5)
+        self.type(pin)
+        self.keys("Enter")
+        return self.wait("Staff menu", 5)
+
+    def clear(self, n=45):
+        """Empty the focused text field: End, then n backspaces."""
+        self.keys("End")
+        for _ in range(n):
+            run(["tmux", "-L", self.sock, "send-keys", "-t", "k", "BSpace"])
+
     def stop(self):
         run(["tmux", "-L", self.sock, "kill-server"])
 
@@ -214,8 +299,6 @@ def grep_tree(root, needles):
 
 
 # ---- a visit driven from what is on screen, in any language ----
-
-import re as _re
 
 COUNTER = _re.compile(r"\s(\d+) / (\d+)\s*$")
 CODE = _re.compile(r"\b([0-9A-HJKMNP-TV-Z]{4}-[0-9A-HJKMNP-TV-Z]{4}-"
@@ -241,12 +324,14 @@ def has_field(k):
         "\x1b[4;1m" in r.stdout
 
 
-def _changed(k, before, timeout=5.0):
+def changed(k, before, timeout=5.0, settle=0.15):
+    """Wait until the screen is no longer before, then settle seconds
+    more for it to finish drawing; return the screen."""
     end = time.time() + timeout
     while time.time() < end:
         s = k.screen()
         if s != before:
-            time.sleep(0.15)
+            time.sleep(settle)
             return k.screen()
         time.sleep(0.05)
     return k.screen()
@@ -273,9 +358,9 @@ def auto_visit(k, name=None, info=False, max_pages=80, pick="first"):
         if page_counter(s) is None:
             if info:
                 return None, seen
-            s = _changed(k, s) if False else s
+            s = changed(k, s) if False else s
             k.keys("Enter")            # review: the cursor is on Send
-            _changed(k, s, 10)
+            changed(k, s, 10)
             continue
         before = page_counter(s)
         if "( )" in s or "(•)" in s or "[ ]" in s or "[x]" in s:
@@ -288,7 +373,7 @@ def auto_visit(k, name=None, info=False, max_pages=80, pick="first"):
                 tries = [["Enter"]] + tries[1:]
             for keys in tries:
                 k.keys(*keys)
-                s2 = _changed(k, s)
+                s2 = changed(k, s)
                 if page_counter(s2) != before or not has_error(s2):
                     break
                 s = s2
@@ -298,21 +383,18 @@ def auto_visit(k, name=None, info=False, max_pages=80, pick="first"):
             if name and not typed_name:
                 tries.insert(0, name)
             for text in tries:
-                k.keys("End")
-                for _ in range(45):
-                    run(["tmux", "-L", k.sock, "send-keys", "-t", "k",
-                         "BSpace"])
+                k.clear()
                 if text:
                     k.type(text)
                 k.keys("Enter")
-                s2 = _changed(k, s)
+                s2 = changed(k, s)
                 if not has_error(s2):
                     if text == name:
                         typed_name = True
                     break
             continue
         k.keys("Enter")                # a note
-        _changed(k, s)
+        changed(k, s)
     return None, seen
 
 
@@ -372,6 +454,37 @@ def live_memory(pid):
             except (OSError, ValueError, OverflowError):
                 pass
     return b"".join(out)
+
+
+# ---- kiosk-speak's test-only input log (KIOSK_TEST_SPEECH_LOG) ----
+
+def speech_log(path, op=True):
+    """What the helper was asked: [(op, voice, text)] in order, or with
+    op=False [(voice, text)]; [] while there is no log."""
+    out = []
+    try:
+        data = open(path, "rb").read()
+    except OSError:
+        return out
+    i = 0
+    while i < len(data):
+        nl = data.index(b"\n", i)
+        o, _id, voice, n = data[i:nl].decode().split(" ")
+        text = data[nl + 1:nl + 1 + int(n)].decode()
+        out.append((o, voice, text) if op else (voice, text))
+        i = nl + 1 + int(n) + 1
+    return out
+
+
+def speech_after(path, before, timeout=5, op=True):
+    """The requests in the helper's log after the first `before`: wait
+    until there is one (timeout seconds at most), then 0.3 s more for
+    the rest of them."""
+    end = time.time() + timeout
+    while time.time() < end and len(speech_log(path)) <= before:
+        time.sleep(0.1)
+    time.sleep(0.3)
+    return speech_log(path, op)[before:]
 
 
 def kiosk_pid(w):

@@ -120,12 +120,9 @@ try:
     # the kiosk goes on to the next resident.
     for name in ("crash", "lost", "hang"):
         w = Workdir(printer="Stuck", save_dir=False)
-        with open(w.config, "a") as f:
-            f.write("timeout = 5\n")
+        w.add_config("timeout = 5\n")
         k = Kiosk(w.config, 100, 30, env=fake_env(name))
-        k.wait("Choose your language", 10)
-        k.keys("1", "Enter")
-        k.wait("What do you need today?", 5)
+        k.to_services()
         k.keys("1", "Enter")
         time.sleep(0.3)
         code, _ = auto_visit(k)

@@ -14,9 +14,9 @@ import sys
 import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "lib"))
-from kiosktest import (Kiosk, Tap, Workdir, auto_visit, csv_rows,  # noqa: E402
-                       office_csvs,
-                       grep_tree, private_cupsd, stop_cupsd)
+from kiosktest import (Kiosk, Tap, Workdir, auto_visit,  # noqa: E402
+                       grep_tree, private_cupsd, stop_cupsd,
+                       submission_rows)
 
 t = Tap()
 cupsdir, cenv = private_cupsd(t)
@@ -35,9 +35,7 @@ def active_jobs(dest):
 
 def visit(w, timeout_words):
     k = Kiosk(w.config, 100, 30, env=cenv)
-    k.wait("Choose your language", 10)
-    k.keys("1", "Enter")
-    k.wait("What do you need today?", 5)
+    k.to_services()
     k.keys("1", "Enter")
     time.sleep(0.3)
     code, seen = auto_visit(k)
@@ -67,14 +65,8 @@ try:
          "office name and address on the ticket")
     k.keys("Enter")
     k.stop()
-    usb = os.path.join(w.dir, "usb")
-    os.makedirs(usb)
-    w.export(usb)
-    out = os.path.join(w.dir, "opened")
-    w.open(out, glob.glob(os.path.join(usb, "*.kib")))
-    rows = []
-    for f in office_csvs(out):
-        rows += csv_rows(f)
+    _, _, out = w.export_open()
+    rows = submission_rows(out)
     t.ok(len(rows) == 1 and rows[0]["claim_code"] == code,
          "the office CSV has the same claim code", rows)
     w.cleanup()

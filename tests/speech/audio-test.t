@@ -41,8 +41,7 @@ def audio_test(w, cards=None):
 
 w = Workdir(langs="en es")
 try:
-    with open(w.config, "a") as f:
-        f.write("[audio]\nenabled = yes\ndevice = hw:9\n")
+    w.add_config("[audio]\nenabled = yes\ndevice = hw:9\n")
     r = audio_test(w, "--- no soundcards ---\n")
     out = r.stdout
     t.ok(r.returncode == 2, "no device: exit 2 (%d)" % r.returncode,
@@ -62,15 +61,8 @@ try:
     w.cleanup()
 
     w = Workdir(langs="en es")
-    forms = os.path.join(w.dir, "forms")
-    os.makedirs(forms)
-    with open(os.path.join(forms, "voiced.csv"), "w") as f:
-        f.write(FORM)
-    with open(w.config) as f:
-        cfg = f.read()
-    with open(w.config, "w") as f:
-        f.write(re.sub(r"forms_dir = .*", "forms_dir = " + forms, cfg) +
-                "[audio]\nenabled = no\ndevice = null\n")
+    w.use_forms({"voiced.csv": FORM})
+    w.add_config("[audio]\nenabled = no\ndevice = null\n")
     r = audio_test(w)
     out = r.stdout
     t.ok("note: [audio] enabled = no" in out,
@@ -84,8 +76,7 @@ try:
          "form voiced, es (voice zz-novoice): did not play (unknown voice)"
          in out, "a form's voice the kiosk lacks: did not play, exit 1",
          out)
-    with open(w.config, "a") as f:
-        f.write("voice.es = es\n")
+    w.add_config("voice.es = es\n")
     r = audio_test(w)
     t.ok(r.returncode == 0 and "form voiced, es: its voice zz-novoice is "
          "not used ([audio] voice.es = es wins)" in r.stdout,

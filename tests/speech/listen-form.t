@@ -9,12 +9,12 @@ key; Arabic goes to the helper in logical order (bidi = app draws it
 reordered); the claim code is read only with the ticket screen's own key
 (F6), one character at a time."""
 import os
-import re
 import sys
 import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "lib"))
-from kiosktest import CODE, Kiosk, Tap, Workdir  # noqa: E402
+from kiosktest import (CODE, Kiosk, Tap, Workdir,  # noqa: E402
+                       speech_after, speech_log)
 
 t = Tap()
 NAME = "Qwuxoria" + "".join(chr(97 + int(c)) for c in str(os.getpid()))
@@ -35,38 +35,17 @@ settings,,,,,,,,
 
 
 def entries(path):
-    out = []
-    try:
-        data = open(path, "rb").read()
-    except OSError:
-        return out
-    i = 0
-    while i < len(data):
-        nl = data.index(b"\n", i)
-        op, _id, voice, n = data[i:nl].decode().split(" ")
-        out.append((voice, data[nl + 1:nl + 1 + int(n)].decode()))
-        i = nl + 1 + int(n) + 1
-    return out
+    """The helper's input log: [(voice, text)]."""
+    return speech_log(path, op=False)
 
 
 def wait_new(log, before, timeout=5):
-    end = time.time() + timeout
-    while time.time() < end and len(entries(log)) <= before:
-        time.sleep(0.1)
-    time.sleep(0.3)
-    return entries(log)[before:]
+    return speech_after(log, before, timeout, op=False)
 
 
 w = Workdir(langs="en ar", extra_kiosk="bidi = app")
-forms = os.path.join(w.dir, "forms")
-os.makedirs(forms)
-with open(os.path.join(forms, "speak.csv"), "w") as f:
-    f.write(FORM)
-with open(w.config) as f:
-    cfg = f.read()
-cfg = re.sub(r"forms_dir = .*", "forms_dir = " + forms, cfg)
-with open(w.config, "w") as f:
-    f.write(cfg + "[audio]\nenabled = yes\nauto = yes\ndevice = null\n")
+w.use_forms({"speak.csv": FORM})
+w.add_config("[audio]\nenabled = yes\nauto = yes\ndevice = null\n")
 log = os.path.join(w.dir, "speech.log")
 try:
     k = Kiosk(w.config, 100, 30, env={"KIOSK_TEST": "1",
@@ -134,8 +113,5 @@ try:
          "the name was never sent to the helper")
     k.stop()
 finally:
-    if os.environ.get("KEEP"):
-        print("# kept " + w.dir)
-    else:
-        w.cleanup()
+    w.cleanup()
 t.done()

@@ -15,28 +15,14 @@ import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "lib"))
 from kiosktest import (CODE, TEXT_TRIES, Kiosk, Tap, Workdir,  # noqa: E402
-                       has_error, has_field, page_counter, run,
-                       _changed)
+                       changed, has_error, has_field, page_counter,
+                       speech_after, speech_log)
 
 t = Tap()
 NAME = "Zyxquorbin" + "".join(chr(97 + int(c)) for c in str(os.getpid()))
 
 
-def entries(path):
-    """The helper's input log: [(op, voice, text)]."""
-    out = []
-    try:
-        data = open(path, "rb").read()
-    except OSError:
-        return out
-    i = 0
-    while i < len(data):
-        nl = data.index(b"\n", i)
-        op, _id, voice, n = data[i:nl].decode().split(" ")
-        text = data[nl + 1:nl + 1 + int(n)].decode()
-        out.append((op, voice, text))
-        i = nl + 1 + int(n) + 1
-    return out
+entries = speech_log       # [(op, voice, text)]
 
 
 def flat(s):
@@ -45,11 +31,7 @@ def flat(s):
 
 def listen(k, log, before):
     k.keys("F3")
-    end = time.time() + 5
-    while time.time() < end and len(entries(log)) == before:
-        time.sleep(0.1)
-    time.sleep(0.3)
-    return entries(log)[before:]
+    return speech_after(log, before)
 
 
 def spoken_parts(text):
@@ -97,8 +79,7 @@ def check_page(k, log, lang, voice):
 
 
 w = Workdir(langs="en es bn")
-with open(w.config, "a") as f:
-    f.write("[audio]\nenabled = yes\ndevice = null\n")
+w.add_config("[audio]\nenabled = yes\ndevice = null\n")
 log = os.path.join(w.dir, "speech.log")
 env = {"KIOSK_TEST": "1", "KIOSK_TEST_SPEECH_LOG": log}
 try:
@@ -170,16 +151,13 @@ try:
             continue
         if has_field(k):
             for text in ([NAME] if not typed else []) + TEXT_TRIES:
-                k.keys("End")
-                for _ in range(45):
-                    run(["tmux", "-L", k.sock, "send-keys", "-t", "k",
-                         "BSpace"])
+                k.clear()
                 if text:
                     k.type(text)
                     time.sleep(0.3)
                 shown = flat(k.screen())
                 k.keys("Enter")
-                s2 = _changed(k, s)
+                s2 = changed(k, s)
                 if not has_error(s2):
                     typed = typed or (text == NAME and NAME in shown)
                     break
@@ -200,8 +178,7 @@ try:
 
     # No audio device: no key, no hint, nothing spoken.
     w2 = Workdir(langs="en es")
-    with open(w2.config, "a") as f:
-        f.write("[audio]\nenabled = yes\ndevice = hw:9\n")
+    w2.add_config("[audio]\nenabled = yes\ndevice = hw:9\n")
     log2 = os.path.join(w2.dir, "speech.log")
     k = Kiosk(w2.config, 100, 30, env={"KIOSK_TEST": "1",
                                         "KIOSK_TEST_SPEECH_LOG": log2})

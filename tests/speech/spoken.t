@@ -18,12 +18,12 @@ test-only input log (KIOSK_TEST=1 + KIOSK_TEST_SPEECH_LOG):
   is followed by the same text in the language's own voice, and the log
   says so without naming the voice."""
 import os
-import re
 import sys
 import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "lib"))
-from kiosktest import Kiosk, Tap, Workdir  # noqa: E402
+from kiosktest import (Kiosk, Tap, Workdir, speech_after,  # noqa: E402
+                       speech_log)
 
 t = Tap()
 BN_HINT = "সাহায্যের জন্য ৯৭৩-৫৫৫-০১০০ নম্বরে কল করুন।"
@@ -42,51 +42,43 @@ settings,,,,,,,,,
 
 def entries(path):
     """The helper's input log: [(voice, text)]."""
-    out = []
-    try:
-        data = open(path, "rb").read()
-    except OSError:
-        return out
-    i = 0
-    while i < len(data):
-        nl = data.index(b"\n", i)
-        _op, _id, voice, n = data[i:nl].decode().split(" ")
-        out.append((voice, data[nl + 1:nl + 1 + int(n)].decode()))
-        i = nl + 1 + int(n) + 1
-    return out
+    return speech_log(path, op=False)
 
 
 def listen(k, log):
     before = len(entries(log))
     k.keys("F3")
-    end = time.time() + 5
-    while time.time() < end and len(entries(log)) == before:
-        time.sleep(0.1)
-    time.sleep(0.3)
-    return entries(log)[before:]
+    return speech_after(log, before, op=False)
 
 
 def setup(w, audio=""):
-    forms = os.path.join(w.dir, "forms")
-    os.makedirs(forms)
-    with open(os.path.join(forms, "spoken.csv"), "w") as f:
-        f.write(FORM)
-    with open(w.config) as f:
-        cfg = f.read()
-    cfg = re.sub(r"forms_dir = .*", "forms_dir = " + forms, cfg)
-    with open(w.config, "w") as f:
-        f.write(cfg + "[audio]\nenabled = yes\ndevice = null\n" + audio)
+    w.use_forms({"spoken.csv": FORM})
+    w.add_config("[audio]\nenabled = yes\ndevice = null\n" + audio)
     return os.path.join(w.dir, "speech.log")
 
 
-w = Workdir(langs="en bn")
-log = setup(w)
-try:
+def start(w, log):
+    """The kiosk in English, on the service screen."""
     k = Kiosk(w.config, 100, 30, env={"KIOSK_TEST": "1",
                                       "KIOSK_TEST_SPEECH_LOG": log})
     k.wait("F3: listen", 10)
     k.keys("1", "Enter")
     k.wait("Spoken test", 5)
+    return k
+
+
+def question(w, log):
+    """A new kiosk in English, on the form's question."""
+    k = start(w, log)
+    k.keys("1", "Enter")
+    k.wait("Is the ID OK", 5)
+    return k
+
+
+w = Workdir(langs="en bn")
+log = setup(w)
+try:
+    k = start(w, log)
     new = listen(k, log)
     t.ok(new and new[0][0] == "en-us" and "Spoken test" in new[0][1],
          "the service screen: the default voice", new)
@@ -130,15 +122,8 @@ try:
     k.stop()
 
     # [audio] voice.en wins over the form's voice::English (en).
-    with open(w.config, "a") as f:
-        f.write("voice.en = en\n")
-    k = Kiosk(w.config, 100, 30, env={"KIOSK_TEST": "1",
-                                      "KIOSK_TEST_SPEECH_LOG": log})
-    k.wait("F3: listen", 10)
-    k.keys("1", "Enter")
-    k.wait("Spoken test", 5)
-    k.keys("1", "Enter")
-    k.wait("Is the ID OK", 5)
+    w.add_config("voice.en = en\n")
+    k = question(w, log)
     new = listen(k, log)
     t.ok(new and new[0][0] == "en" and "Yes, it is" in new[0][1],
          "the config's voice.en wins over the form's", new)
@@ -146,15 +131,8 @@ try:
 
     # A voice the kiosk does not have: the helper answers "unknown voice",
     # and the language's own voice reads the same text again.
-    with open(w.config, "a") as f:
-        f.write("voice.en = zz-novoice\n")
-    k = Kiosk(w.config, 100, 30, env={"KIOSK_TEST": "1",
-                                      "KIOSK_TEST_SPEECH_LOG": log})
-    k.wait("F3: listen", 10)
-    k.keys("1", "Enter")
-    k.wait("Spoken test", 5)
-    k.keys("1", "Enter")
-    k.wait("Is the ID OK", 5)
+    w.add_config("voice.en = zz-novoice\n")
+    k = question(w, log)
     before = len(entries(log))
     k.keys("F3")
     end = time.time() + 5
@@ -184,8 +162,5 @@ try:
          "the log says a voice is missing, without naming it (it would "
          "name the resident's language)", klog[-500:])
 finally:
-    if os.environ.get("KEEP"):
-        print("# kept " + w.dir)
-    else:
-        w.cleanup()
+    w.cleanup()
 t.done()

@@ -14,7 +14,7 @@ import tempfile
 import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "lib"))
-from kiosktest import Kiosk, Tap, Workdir, run, KIOSK  # noqa: E402
+from kiosktest import Kiosk, Tap, Workdir  # noqa: E402
 
 t = Tap()
 d = tempfile.mkdtemp(prefix="kiosk-speakstaff-")
@@ -35,15 +35,10 @@ def staff_menu(audio, env=None, before=None, voices=""):
     """The staff menu's screen with this [audio] section."""
     w = Workdir(langs="en es bn")
     try:
-        pins = os.path.join(w.dir, "pins")
-        with open(pins, "w") as f:
-            f.write("991193\n")
-        r = run([KIOSK, "pin", "set", "staff", "--config", w.config,
-                 "--pin-file", pins])
+        r = w.set_staff_pin("991193")
         if r.returncode != 0:
             return "pin set failed: " + r.stderr
-        with open(w.config, "a") as f:
-            f.write("[audio]\n" + audio + voices)
+        w.add_config("[audio]\n" + audio + voices)
         e = {"KIOSK_TEST": "1"}
         e.update(env or {})
         k = Kiosk(w.config, 100, 30, env=e)
@@ -52,11 +47,7 @@ def staff_menu(audio, env=None, before=None, voices=""):
             time.sleep(1)       # the probe's answer
             if before:
                 before(k)
-            k.keys("F9")
-            k.wait("staff PIN", 5)
-            k.type("991193")
-            k.keys("Enter")
-            return k.wait("Staff menu", 5) or k.screen()
+            return k.staff_menu("991193") or k.screen()
         finally:
             k.stop()
     finally:

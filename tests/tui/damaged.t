@@ -38,21 +38,13 @@ clone_cfg = os.path.join(w.dir, "clone.ini")
 with open(w.config) as f, open(clone_cfg, "w") as g:
     g.write(f.read().replace("data_dir = " + w.data,
                              "data_dir = " + clone_data))
-pins = os.path.join(w.dir, "pins")
-with open(pins, "w") as f:
-    f.write("246810\n")
-r = run([KIOSK, "pin", "set", "staff", "--config", w.config,
-         "--pin-file", pins])
+r = w.set_staff_pin("246810")
 t.ok(r.returncode == 0, "staff PIN set", r.stderr)
 
 k = Kiosk(w.config, 80, 24)
 try:
     k.wait("Choose your language", 10)
-    k.keys("F9")
-    k.wait("staff PIN", 5)
-    k.type("246810")
-    k.keys("Enter")
-    s = k.wait("Staff menu", 5)
+    s = k.staff_menu("246810")
     t.ok(s is not None, "the staff menu opens", k.screen())
     k.keys("1", "Enter")
     s = k.wait("Exported", 15)

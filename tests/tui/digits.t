@@ -3,15 +3,14 @@
 (ar), Extended Arabic-Indic (ur), Bengali (bn) and Gujarati (gu). Typed
 into a whole number (the U-visa year), a phone number and a date (legal
 help), and used as list shortcuts; the office's CSV holds ASCII digits."""
-import csv
-import glob
 import os
 import sys
 import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "lib"))
 import kiosktest  # noqa: E402
-from kiosktest import Kiosk, Tap, Workdir, auto_visit  # noqa: E402
+from kiosktest import (Kiosk, Tap, Workdir, auto_visit,  # noqa: E402
+                       submission_rows)
 
 t = Tap()
 ZERO = {"ar": 0x0660, "ur": 0x06f0, "bn": 0x09e6, "gu": 0x0ae6}
@@ -65,19 +64,11 @@ try:
 finally:
     k.stop()
 
-usb = os.path.join(w.dir, "usb")
-os.makedirs(usb)
-w.export(usb)
-out = os.path.join(w.dir, "opened")
-r = w.open(out, glob.glob(os.path.join(usb, "*.kib")))
-rows = []
-for f in glob.glob(os.path.join(out, "*.csv")):
-    # Submissions only (not the codebook), answers only (not "(not
-    # asked)" markers).
-    for r_ in csv.DictReader(open(f, encoding="utf-8-sig")):
-        if "claim_code" in r_:
-            rows.append({c: v for c, v in r_.items()
-                         if not v.startswith("(not")})
+_, r, out = w.export_open()
+# Submissions only (not the codebook), answers only (not "(not asked)"
+# markers).
+rows = [{c: v for c, v in r_.items() if not v.startswith("(not")}
+        for r_ in submission_rows(out)]
 by = {}
 for row in rows:
     by.setdefault(row.get("language"), []).append(row)

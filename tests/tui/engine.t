@@ -4,30 +4,21 @@ resident sizes ("add another?"), a label that shows an answer (${first}), a
 calculation (count), an integer check, and a field-list group with an
 acknowledge and a choice on one screen. The office CSV has one column per
 instance."""
-import csv
-import glob
 import os
 import sys
-import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "lib"))
-from kiosktest import TOP, Kiosk, Tap, Workdir, csv_rows, office_csvs  # noqa: E402
+from kiosktest import (TOP, Kiosk, Tap, Workdir, csv_rows,  # noqa: E402
+                       office_csvs, submission_rows)
 
 t = Tap()
 w = Workdir(langs="en es",
             forms=os.path.join(TOP, "tests", "data", "ui-forms"))
 k = Kiosk(w.config, 90, 28)
-
-
-def enter(expect=None):
-    k.keys("Enter")
-    return k.wait(expect, 5) if expect else (time.sleep(0.3) or k.screen())
-
+enter = k.enter
 
 try:
-    k.wait("Choose your language", 10)
-    k.keys("1", "Enter")
-    k.wait("What do you need today?", 5)
+    k.to_services()
     k.keys("1")
     s = enter("Household")
     s = enter("First name of this person")
@@ -112,14 +103,8 @@ try:
 finally:
     k.stop()
 
-usb = os.path.join(w.dir, "usb")
-os.makedirs(usb)
-w.export(usb)
-out = os.path.join(w.dir, "opened")
-r = w.open(out, glob.glob(os.path.join(usb, "*.kib")))
-rows = []
-for f in office_csvs(out):
-    rows += csv_rows(f)
+_, r, out = w.export_open()
+rows = submission_rows(out)
 row = rows[0] if rows else {}
 t.ok(len(rows) == 1, "one row at the office", r.stderr)
 # Each entry of the repeat is a row of its own file, joined by KEY.

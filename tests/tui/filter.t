@@ -3,31 +3,21 @@
 parent answer from the review, the filtered child is asked again, and the
 answer that no longer fits is gone from the review and from the office
 CSV. The metadata rows reach the office as dates and the kiosk's name."""
-import csv
-import glob
 import os
 import sys
-import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "lib"))
-from kiosktest import (TOP, Kiosk, Tap, Workdir, csv_rows,  # noqa: E402
-                       office_csvs)
+from kiosktest import (TOP, Kiosk, Tap, Workdir,  # noqa: E402
+                       submission_rows)
 
 t = Tap()
 w = Workdir(langs="en es",
             forms=os.path.join(TOP, "tests", "forms", "data", "ui-filter"))
 k = Kiosk(w.config, 90, 28)
-
-
-def enter(expect=None):
-    k.keys("Enter")
-    return k.wait(expect, 5) if expect else (time.sleep(0.3) or k.screen())
-
+enter = k.enter
 
 try:
-    k.wait("Choose your language", 10)
-    k.keys("1", "Enter")
-    k.wait("What do you need today?", 5)
+    k.to_services()
     k.keys("1")
     s = enter("Which county")
     t.ok(s is not None, "the parent question", k.screen())
@@ -58,14 +48,8 @@ try:
 finally:
     k.stop()
 
-usb = os.path.join(w.dir, "usb")
-os.makedirs(usb)
-w.export(usb)
-out = os.path.join(w.dir, "opened")
-r = w.open(out, glob.glob(os.path.join(usb, "*.kib")))
-rows = []
-for f in office_csvs(out):       # submission rows, not the codebook
-    rows += csv_rows(f)
+_, r, out = w.export_open()
+rows = submission_rows(out)      # submission rows, not the codebook
 row = rows[0] if rows else {}
 t.ok(len(rows) == 1, "one row at the office", r.stderr)
 t.ok(row.get("county") == "bergen" and row.get("city") == "",

@@ -15,12 +15,7 @@ t = Tap()
 w = Workdir(langs="en es",
             forms=os.path.join(TOP, "tests", "forms", "data", "ui-note"))
 k = Kiosk(w.config, 90, 28)
-
-
-def enter(expect=None):
-    k.keys("Enter")
-    return k.wait(expect, 5) if expect else (time.sleep(0.3) or k.screen())
-
+enter = k.enter
 
 try:
     k.wait("Choose your language", 10)

@@ -101,11 +101,7 @@ mounted = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=4m", "tmpfs",
 k = Kiosk(w.config, 100, 30, env={"KIOSK_TEST_FAST_KDF": "1"})
 try:
     k.wait("Choose your language", 10)
-    k.keys("F9")
-    k.wait("staff PIN", 5)
-    k.type("991193")
-    k.keys("Enter")
-    s = k.wait("Staff menu", 5)
+    s = k.staff_menu("991193")
     t.ok(s is not None and "waiting for the office: 2" in s,
          "the staff menu opens", k.screen())
     if mounted:

@@ -11,7 +11,7 @@ import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "lib"))
 from kiosktest import (CODE, TEXT_TRIES, Kiosk, Tap, Workdir,  # noqa: E402
-                       has_error, has_field, page_counter, run)
+                       changed, has_error, has_field, page_counter, run)
 
 t = Tap()
 LANGS = ["en", "ar", "bn"]
@@ -28,14 +28,7 @@ def key(k, name):
 
 
 def settle(k, before, timeout=4.0):
-    end = time.time() + timeout
-    while time.time() < end:
-        s = k.screen()
-        if s != before:
-            time.sleep(0.1)
-            return k.screen()
-        time.sleep(0.05)
-    return k.screen()
+    return changed(k, before, timeout, settle=0.1)
 
 
 def is_list(s):
@@ -106,10 +99,7 @@ def visit(k, lang, form, W, H, problems, long_lists):
             continue
         if has_field(k):
             for text in TEXT_TRIES:
-                k.keys("End")
-                for _ in range(30):
-                    run(["tmux", "-L", k.sock, "send-keys", "-t", "k",
-                         "BSpace"])
+                k.clear(30)
                 if text:
                     k.type(text)
                 k.keys("Enter")

@@ -52,10 +52,10 @@ def visit(k, lang, mail_choice):
         page = kiosktest.page_counter(s) is not None
         if page and MAIL[lang] in s:
             k.keys(mail_choice, "Enter")
-            kiosktest._changed(k, s)
+            kiosktest.changed(k, s)
         elif page and "65" in s and "( )" in s:     # the age: 18 to 64
             k.keys("3", "Enter")
-            kiosktest._changed(k, s)
+            kiosktest.changed(k, s)
         else:
             auto_visit(k, max_pages=1)
     else:

@@ -12,7 +12,8 @@ import sys
 import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "lib"))
-from kiosktest import TOP, Kiosk, Tap, Workdir, auto_visit  # noqa: E402
+from kiosktest import (TOP, Kiosk, Tap, Workdir, auto_visit,  # noqa: E402
+                       submission_rows)
 
 t = Tap()
 
@@ -38,9 +39,7 @@ RES = choices("res_docs")
 w = Workdir(langs="en")
 k = Kiosk(w.config, 100, 30)
 try:
-    k.wait("Choose your language", 10)
-    k.keys("1", "Enter")
-    k.wait("What do you need today?", 5)
+    k.to_services()
     k.keys("1", "Enter")
     time.sleep(0.3)
     # Notes, then age and city, up to the identity papers.
@@ -85,15 +84,8 @@ for name, label in ID + RES:
     t.ok((" ".join(label.split()) in flat) == want,
          "ticket %s %s" % ("lists" if want else "does not list", label),
          text)
-usb = os.path.join(w.dir, "usb")
-os.makedirs(usb)
-w.export(usb)
-out = os.path.join(w.dir, "opened")
-w.open(out, glob.glob(os.path.join(usb, "*.kib")))
-rows = []
-for f in glob.glob(os.path.join(out, "*.csv")):
-    rows += [r for r in csv.DictReader(open(f, encoding="utf-8-sig"))
-             if "claim_code" in r]
+_, _, out = w.export_open()
+rows = submission_rows(out)
 t.ok(len(rows) == 1 and not any(c in ("id_docs", "res_docs") or
                                 c.startswith(("id_docs/", "res_docs/"))
                                 for c in rows[0]),

@@ -17,7 +17,8 @@ import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "lib"))
 import kiosktest  # noqa: E402
-from kiosktest import TOP, Kiosk, Tap, Workdir, auto_visit  # noqa: E402
+from kiosktest import (TOP, Kiosk, Tap, Workdir, auto_visit,  # noqa: E402
+                       submission_rows)
 
 t = Tap()
 ISOLATES = re.compile("[\u2066-\u2069]")
@@ -135,15 +136,8 @@ try:
 finally:
     pass
 
-usb = os.path.join(w.dir, "usb")
-os.makedirs(usb)
-w.export(usb)
-out = os.path.join(w.dir, "opened")
-w.open(out, glob.glob(os.path.join(usb, "*.kib")))
-rows = []
-for f in glob.glob(os.path.join(out, "*.csv")):
-    rows += [r for r in csv.DictReader(open(f, encoding="utf-8-sig"))
-             if "claim_code" in r]
+_, _, out = w.export_open()
+rows = submission_rows(out)
 t.ok(sorted(r["claim_code"] for r in rows) == sorted(codes) and
      all(r["language"] == "ur" for r in rows),
      "the office opens both Urdu submissions by their codes", rows)
