@@ -35,6 +35,7 @@
 			"submitted,assisted_by,claim_code"
 #define META_REPEAT	"PARENT_KEY,KEY,kiosk,seq,form_id,form_version," \
 			"language,submitted,assisted_by,instance"
+#define CB_HEAD		"file,column,type,code,language,label\r\n"
 
 /* A growable buffer in secure memory, for plaintext. */
 struct sbuf {
@@ -417,6 +418,23 @@ repeat_around(const struct layout *l, const struct form *f,
 	return -1;
 }
 
+/*
+ * A repeat's part of its file name: STEM-codebook.csv is the codebook's,
+ * so a repeat named "codebook" is "codebook~repeat" ('~' is in no other
+ * safe_name but a hashed one).
+ */
+static char *
+repeat_fname(const char *name)
+{
+	char *s = safe_name(name, PART_SHOWN), *r;
+
+	if (strcmp(s, "codebook") != 0)
+		return s;
+	xasprintf(&r, "%s~repeat", s);
+	free(s);
+	return r;
+}
+
 /* The layout a form gives: its stored questions, repeats apart. */
 static void
 layout_from_form(struct layout *l, const struct form *f)
@@ -435,7 +453,7 @@ layout_from_form(struct layout *l, const struct form *f)
 			    sizeof *l->reps);
 			memset(&l->reps[l->nreps], 0, sizeof *l->reps);
 			l->reps[l->nreps].name = xstrdup(q->name);
-			l->reps[l->nreps].fname = safe_name(q->name, PART_SHOWN);
+			l->reps[l->nreps].fname = repeat_fname(q->name);
 			l->reps[l->nreps].parent = repeat_around(l, f, q);
 			l->reps[l->nreps].depth = l->reps[l->nreps].parent < 0 ?
 			    1 : l->reps[l->reps[l->nreps].parent].depth + 1;
@@ -678,7 +696,7 @@ codebook_text(const struct layout *l)
 	rn = xcalloc(l->nreps + 1, sizeof *rn);
 	for (i = 0; i < l->nreps; i++)
 		rn[i] = l->reps[i].st->name;
-	buf_adds(&b, "file,column,type,code,language,label\r\n");
+	buf_adds(&b, CB_HEAD);
 	codebook_rows(&k, l, l->main->name, rn, l->longrep != NULL ?
 	    l->longrep->name : NULL);
 	free(rn);
@@ -832,6 +850,12 @@ layout_files(struct output *o, struct layout *l)
 			fits = file_fits(o, name, lh, &ex) == 0;
 			free(name);
 		}
+		/* The codebook's name too: a repeat or a version may take it. */
+		if (fits) {
+			xasprintf(&name, "%s-codebook.csv", stem);
+			fits = file_fits(o, name, CB_HEAD, &ex) == 0;
+			free(name);
+		}
 		if (fits || tries > 1000)
 			break;
 	}
@@ -862,8 +886,8 @@ layout_files(struct output *o, struct layout *l)
 	}
 	xasprintf(&name, "%s-codebook.csv", stem);
 	if ((l->codebook = find_stage(o, name)) == NULL) {
-		file_fits(o, name, NULL, &ex);
-		l->codebook = new_stage(o, name, NULL, ex, ST_CODEBOOK,
+		file_fits(o, name, CB_HEAD, &ex);
+		l->codebook = new_stage(o, name, CB_HEAD, ex, ST_CODEBOOK,
 		    l, 0);
 	}
 	free(name);

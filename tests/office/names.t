@@ -1,0 +1,71 @@
+#!/bin/sh
+# The office's file names never collide: a form version's codebook is its
+# own file whatever its repeats and other versions are called. A repeat
+# named "codebook" (STEM-codebook.csv) and a version "1-codebook" (stem
+# x-v1-codebook) once took the codebook's file name: the codebook went
+# into their CSV, or was never written.
+. "$(dirname "$0")/../batch/lib.sh"
+PY=/usr/bin/python3
+fill_kiosk k1 "$T/k1"
+mkdir -p "$T/f1" "$T/f2"
+form() {	# form FILE VERSION REPEAT
+	cat > "$1" <<F
+survey,,,
+,type,name,label
+,text,a,A
+,begin_repeat,$3,R
+,text,b,B
+,end_repeat,,
+settings,,,
+,form_id,version,
+,x,$2,
+F
+}
+form "$T/f1/x.csv" 1 codebook
+form "$T/f2/x.csv" 1-codebook r
+for f in f2/x f1/x; do
+	printf 'a=hello\nb[1]=inner\n' | "$KIOSK" forms fill "$T/$f.csv" \
+	    --test-submit "$FILL_INI" >>"$T/fill" 2>&1
+done
+ok $? "two visits: version 1-codebook, then 1 with a repeat named codebook"
+"$KIOSK" export --config "$FILL_INI" --to "$T/stick" >/dev/null 2>&1
+ok $? "export"
+# o1: with the form of version 1; o2: without forms (both derived).
+"$KIOSK" open $KEY --out "$T/o1" --forms "$T/f1" "$T/stick/k1-1.kib" \
+    >"$T/open" 2>&1
+ok $? "kiosk open --forms"
+"$KIOSK" open $KEY --out "$T/o2" "$T/stick/k1-1.kib" >>"$T/open" 2>&1
+ok $? "kiosk open without the forms"
+$PY - "$T/o1" "$T/o2" >"$T/check" 2>&1 <<'PY'
+import csv, glob, os, sys
+bad = []
+def check(c, msg, diag=None):
+    print(("ok" if c else "FAIL") + " " + msg)
+    if not c:
+        bad.append(msg)
+        print("# " + repr(diag))
+for o in sys.argv[1:]:
+    heads = {}
+    for p in sorted(glob.glob(os.path.join(o, "*.csv"))):
+        with open(p, encoding="utf-8-sig", newline="") as h:
+            heads[os.path.basename(p)[:-4]] = list(csv.reader(h))
+    kind = {n: ("codebook" if r[0][:2] == ["file", "column"] else
+                "main" if r[0][:1] == ["KEY"] else "repeat")
+            for n, r in heads.items() if r}
+    main = sorted(n for n, k in kind.items() if k == "main")
+    w = os.path.basename(o)
+    check(len(main) == 2 and sum(len(heads[n]) - 1 for n in main) == 2,
+          w + ": a main file per version, a row each", sorted(heads))
+    check(all(kind.get(n + "-codebook") == "codebook" for n in main),
+          w + ": each with its own codebook", kind)
+    check(all(row[:1] != ["file"] for n in heads for row in heads[n][1:]),
+          w + ": no codebook rows inside another file", heads)
+    check(sum(k == "codebook" for k in kind.values()) == 2,
+          w + ": two codebooks", kind)
+    check(any(row[-1] == "inner" for n, k in kind.items() if k == "repeat"
+              for row in heads[n][1:]), w + ": the repeat's row is kept", heads)
+sys.exit(1 if bad else 0)
+PY
+ok $? "each codebook in a file of its own"
+sed 's/^/# /' "$T/check"
+done_testing
