@@ -997,6 +997,22 @@ entry_has(const struct entry *e, const struct entry *a)
 }
 
 /*
+ * The repeat (*j) and its column (*k) of base, a column of a repeat d
+ * deep; -1 if no repeat that deep has it.
+ */
+static int
+repeat_column(const struct layout *l, const char *base, int d, size_t *j,
+    size_t *k)
+{
+	for (*j = 0; *j < l->nreps; (*j)++) {
+		for (*k = 0; *k < l->reps[*j].ncols; (*k)++)
+			if (strcmp(l->reps[*j].cols[*k].name, base) == 0)
+				return l->reps[*j].depth == d ? 0 : -1;
+	}
+	return -1;
+}
+
+/*
  * Place the record's columns in layout l (from a form). -1 if they do not
  * fit: a column the form does not have, or a main column missing or twice,
  * or an entry of a repeat without each of its columns once.
@@ -1016,6 +1032,13 @@ place(const struct layout *l, const struct record *r, struct placed *pl,
 		record_column(r, i, &name, NULL, NULL);
 		memset(pl[i].path, 0, sizeof pl[i].path);
 		d = split_column(name, &base, pl[i].path);
+		/* "q/a[1]" of a choice a[1] is a main column, not an entry. */
+		if (d > 0 && repeat_column(l, base, d, &j, &k) != 0) {
+			free(base);
+			base = NULL;
+			memset(pl[i].path, 0, sizeof pl[i].path);
+			d = 0;
+		}
 		pl[i].col = -1;
 		pl[i].depth = d;
 		if (d == 0) {
@@ -1034,18 +1057,7 @@ place(const struct layout *l, const struct record *r, struct placed *pl,
 			cur = j + 1;
 			continue;
 		}
-		for (j = 0; j < l->nreps; j++) {
-			for (k = 0; k < l->reps[j].ncols; k++)
-				if (strcmp(l->reps[j].cols[k].name, base) == 0)
-					break;
-			if (k < l->reps[j].ncols)
-				break;
-		}
 		free(base);
-		if (j == l->nreps || l->reps[j].depth != d) {
-			rc = -1;
-			break;
-		}
 		pl[i].rep = j;
 		pl[i].rcol = (long)k;
 	}

@@ -3,7 +3,9 @@
 # own file whatever its repeats and other versions are called. A repeat
 # named "codebook" (STEM-codebook.csv) and a version "1-codebook" (stem
 # x-v1-codebook) once took the codebook's file name: the codebook went
-# into their CSV, or was never written.
+# into their CSV, or was never written. And a column is named for what
+# it is: q/a[1] of a choice a[1] is a main column, not an entry of a
+# repeat (every such record left its form's layout, with a NOTE).
 . "$(dirname "$0")/../batch/lib.sh"
 PY=/usr/bin/python3
 fill_kiosk k1 "$T/k1"
@@ -67,5 +69,39 @@ for o in sys.argv[1:]:
 sys.exit(1 if bad else 0)
 PY
 ok $? "each codebook in a file of its own"
+sed 's/^/# /' "$T/check"
+
+# A choice named like an entry of a repeat ("a[1]", which forms check
+# takes): its column q/a[1] is the form's main column, not the answer of
+# an entry 1 of a repeat "q/a"; the record fits its form (no NOTE).
+cat > "$T/f1/sm.csv" <<'F'
+survey,,,
+,type,name,label
+,select_multiple l,q,Q
+choices,,,
+,list_name,name,label
+,l,a[1],A one
+,l,a,A
+settings,,,
+,form_id,version,
+,sm,1,
+F
+printf 'q=a[1]\n' | "$KIOSK" forms fill "$T/f1/sm.csv" \
+    --test-submit "$FILL_INI" >>"$T/fill" 2>&1
+ok $? "a visit choosing a[1] only"
+"$KIOSK" export --config "$FILL_INI" --to "$T/stick" >/dev/null 2>&1
+"$KIOSK" open $KEY --out "$T/o1" --forms "$T/f1" "$T/stick/k1-2.kib" \
+    >"$T/open" 2>&1
+ok $? "kiosk open --forms"
+grep -q "does not have the columns" "$T/open"
+ok $((! $?)) "the record fits its form"
+$PY - "$T/o1/sm-v1.csv" >"$T/check" 2>&1 <<'PY'
+import csv, sys
+with open(sys.argv[1], encoding="utf-8-sig", newline="") as h:
+    r = list(csv.DictReader(h))
+print(r)
+sys.exit(0 if len(r) == 1 and r[0].get("q/a[1]") == "1" and r[0].get("q/a") == "0" else 1)
+PY
+ok $? "its main file has q/a[1] = 1 and q/a = 0"
 sed 's/^/# /' "$T/check"
 done_testing
