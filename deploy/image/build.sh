@@ -82,6 +82,7 @@ mmdebstrap --variant=minbase --mode=root --format=directory \
     --customize-hook="cp -R '$here/rootfs/.' \"\$1/\"" \
     --customize-hook="install -m 0755 '$here/firstboot.sh' \"\$1/usr/local/sbin/kiosk-firstboot\"" \
     --customize-hook="install -m 0755 '$here/usb.sh' \"\$1/usr/local/sbin/kiosk-usb\"" \
+    --customize-hook="install -m 0755 '$here/grow.sh' \"\$1/usr/local/sbin/kiosk-grow-data\"" \
     --customize-hook="cp '$here/configure.sh' \"\$1/tmp/configure.sh\" && chroot \"\$1\" sh /tmp/configure.sh && rm \"\$1/tmp/configure.sh\"" \
     --customize-hook="mkdir -p '$work/efi' && cd \"\$1/tmp\" && chroot \"\$1\" sh -c 'cd /tmp && apt-get download -q shim-signed grub-efi-amd64-signed' && for d in \"\$1\"/tmp/*.deb; do dpkg-deb -x \"\$d\" '$work/efi'; done && rm -f \"\$1\"/tmp/*.deb" \
     --customize-hook="find \"\$1/var/cache/apt/archives\" -maxdepth 1 -name '*.deb' -exec cp -n {} '$debs/' \\; ; rm -f \"\$1\"/var/cache/apt/archives/*.deb" \

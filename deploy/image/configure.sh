@@ -28,6 +28,8 @@ cp /usr/local/share/kiosk/deploy/kiosk-wayland.service /etc/systemd/system/kiosk
 # /tmp on tmpfs.
 cp /usr/share/systemd/tmp.mount /etc/systemd/system/tmp.mount
 systemctl enable kiosk.service kiosk-firstboot.service tmp.mount >/dev/null
+# The data partition grows onto the rest of the disk (kiosk-grow-data).
+systemctl enable kiosk-grow-data.service >/dev/null
 systemctl add-wants multi-user.target kiosk-wayland.service >/dev/null
 # No logins anywhere: no getty on any console or serial line, no
 # Ctrl-Alt-Del reboot, no debug shell.

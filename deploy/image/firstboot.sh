@@ -31,6 +31,29 @@ yes_no() {	# yes_no PROMPT: true for y
 heading() { printf '\n== %s ==\n' "$*"; }
 # An INI value: one line, at most 200 bytes, no ';' or '#' (comments).
 ini_ok() { case $1 in *";"* | *"#"*) return 1 ;; esac; [ ${#1} -le 200 ]; }
+# Test only (tests/image/check.py): `kiosk.test_cut=NAME` on the kernel
+# command line stops the machine at the point NAME at once, as a power cut
+# would (no sync, no unmount). Nobody can set it on a kiosk: GRUB has no
+# menu, no editing and no command line (grub.cfg).
+test_cut() {
+	case " $(cat /proc/cmdline 2>/dev/null) " in
+	*" kiosk.test_cut=$1 "*) echo b > /proc/sysrq-trigger; sleep 60 ;;
+	esac
+}
+# True when data_dir holds nothing but a key made by a set-up that did not
+# finish (kiosk.id, kiosk.state, their temp files): that key was never
+# shown (the fingerprint comes after kiosk.ini is written), so never
+# enrolled, and the kiosk never ran under it (no kiosk.db), so nothing was
+# sealed or signed under it.
+only_unused_key() {
+	for f in "$data"/* "$data"/.*; do
+		case ${f##*/} in
+		"*" | . | .. | ".*") ;;
+		kiosk.id | kiosk.state | .kiosk.id.*.tmp | .kiosk.state.*.tmp) ;;
+		*) return 1 ;;
+		esac
+	done
+}
 
 printf '\033c'
 say "KIOSK SET-UP (first start)"
@@ -212,6 +235,19 @@ heading "7. The kiosk's key"
 # The key is made as the kiosk's user, in its data folder (0700).
 chown kiosk:kiosk "$data"
 chmod 0700 "$data"
+# A set-up interrupted after it made the key (or sealed it) leaves a key
+# nobody depends on, perhaps sealed under a passphrase nobody here knows:
+# it goes, and a new key is made and sealed below, as on a first start.
+# A key with submissions beside it (kiosk.db) is never removed.
+if [ -e "$data/kiosk.id" ] || [ -e "$data/kiosk.state" ]; then
+	if only_unused_key; then
+		say "The key made by the set-up that was interrupted was never"
+		say "enrolled: a new one is made."
+		rm -f "$data"/.kiosk.id.*.tmp "$data"/.kiosk.state.*.tmp \
+		    "$data/kiosk.state" "$data/kiosk.id"
+		sync
+	fi
+fi
 if ! $as_kiosk kiosk identity --config "$new" > /dev/null; then
 	say "The kiosk could not make its key; see the message above."
 	exit 1
@@ -219,11 +255,12 @@ fi
 say "An export passphrase seals the kiosk's signing key: whoever takes the"
 say "kiosk then cannot sign exports as it. Staff type it at each export."
 say "Use six or more random words, and keep it where staff can find it."
-# A set-up interrupted after it sealed the key (kiosk.id "KID2", FORMAT.md)
-# keeps that key: --protect would now ask for the passphrase typed then.
+# A key already sealed (kiosk.id "KID2", FORMAT.md) beside submissions (a
+# kiosk.ini removed from a kiosk in use) is kept: --protect would now ask
+# for its passphrase.
 if [ "$(head -c 4 "$data/kiosk.id" 2>/dev/null)" = KID2 ]; then
-	say "The key is already sealed under the export passphrase typed before"
-	say "this set-up was interrupted."
+	say "The key is already sealed under an export passphrase, and"
+	say "submissions may be waiting under it: it is kept."
 	if yes_no "Change that passphrase now (the current one is asked first)?"; then
 		until $as_kiosk kiosk identity --config "$new" --protect; do
 			yes_no "Try again?" || break
@@ -234,6 +271,7 @@ elif yes_no "Protect the key with an export passphrase (recommended)?"; then
 		yes_no "Try again?" || break
 	done
 fi
+test_cut sealed
 
 [ "$screen" = 2 ] && : > "$etc/graphical"
 [ "$screen" = 1 ] && rm -f "$etc/graphical"
