@@ -45,7 +45,15 @@ PHONE_KEPT = "9735550188"          # only its digits are kept and sent
 OTHER_NAME = "interrupted-1"
 OTHER_OFFICE = "Office Typed Before The Power Cut"
 OTHER_PIN = "902100"
+# What the set-up cut between sealing the key and writing kiosk.ini types.
+CUT_NAME = "interrupted-2"
+CUT_OFFICE = "Office Typed Before The Second Cut"
+CUT_PASS = "a passphrase typed before the second cut"
 DISK_GB = 6
+# The data partition once grown: from its start to the disk's last usable
+# sector (34 sectors before the end: the backup GPT).
+DATA_START_S = V.DATA_START_MB << 11
+GROWN_S = (DISK_GB << 21) - 33 - DATA_START_S
 
 t = Tap()
 times = []
@@ -107,25 +115,89 @@ subprocess.run(["mkfs.vfat", "-F", "32", "-n", "STICK", "-C", stick,
 subprocess.run(["mcopy", "-i", stick, os.path.join(office, "office.pub"),
                 "::office.pub"], check=True)
 
+def table():
+    """The copy's partitions as {number: (start, size)}, read on this machine."""
+    r = subprocess.run(["sfdisk", "--dump", disk], capture_output=True,
+                       text=True)
+    parts = {}
+    for line in r.stdout.splitlines():
+        m = re.match(r".*?(\d+) : start=\s*(\d+), size=\s*(\d+)", line)
+        if m:
+            parts[int(m.group(1))] = (int(m.group(2)), int(m.group(3)))
+    return parts
+
+
+def data_fs_blocks():
+    """The data file system's size in 4 KiB blocks, read on this machine."""
+    r = subprocess.run(["dumpe2fs", "-h", "%s?offset=%d" % (
+        disk, V.DATA_START_MB << 20)], capture_output=True, text=True)
+    m = re.search(r"^Block count:\s+(\d+)", r.stdout, re.M)
+    return int(m.group(1)) if m else None
+
+
 disk = V.prepare(IMAGE, WORK)
 # A mini PC's disk is larger than the image: the image is written to its
-# start, and the rest is left unused (deploy/image/README.md "Layout").
+# start; the data partition grows onto the rest at first boot.
 os.truncate(disk, DISK_GB << 30)
+before = table()
 since = lap("copy the image, add the test shell", t0)
+
+# -- the data partition grows, and the power goes meanwhile -----------------
+# kiosk.test_cut=grown: the machine stops at once, as at a power cut, after
+# the partition table is written and before the file system has grown.
+V.set_cmdline(disk, "kiosk.test_cut=grown")
 vm = V.VM(disk, WORK, stick=stick)
 print("# qemu with %s" % ("KVM" if vm.kvm else "TCG (no KVM: slow)"))
+cut = vm.wait_exit(240 if vm.kvm else 900)
+if not cut:
+    vm.kill()
+after = table()
+t.ok(cut and after.get(3) == (DATA_START_S, GROWN_S) and
+     after.get(1) == before.get(1) and after.get(2) == before.get(2) and
+     before.get(3) == (DATA_START_S, V.DATA_MB << 11),
+     "first boot grows the data partition to the end of the %d GiB disk "
+     "(same start; the other partitions unchanged); the power is cut there"
+     % DISK_GB, "cut %s before %s after %s" % (cut, before, after))
+t.ok(data_fs_blocks() == V.DATA_MB << 8,
+     "its file system is not grown yet at the cut", data_fs_blocks())
+since = lap("boot, the power cut while growing", since)
+
+V.set_cmdline(disk, "kiosk.test_cut=sealed")
+vm = V.VM(disk, WORK, stick=stick)
 try:
     ok = vm.wait_shell(240 if vm.kvm else 900)
-    t.ok(ok, "the image boots (test shell answers on ttyS0)")
+    t.ok(ok, "the image boots again (test shell answers on ttyS0)")
     since = lap("boot to the test shell", since)
     if not ok:
         raise SystemExit
     rc, out = vm.run("cat /sys/block/nvme0n1/size /sys/block/nvme0n1/nvme0n1p3/size; "
                      "findmnt -no SOURCE /")
-    t.ok(out.split()[:2] == [str(DISK_GB << 21), str(V.DATA_MB << 11)] and
+    t.ok(out.split()[:2] == [str(DISK_GB << 21), str(GROWN_S)] and
          "nvme0n1p2" in out,
-         "written to a %d GiB disk, it boots from its own partitions; the "
-         "space after them is left unused" % DISK_GB, out)
+         "it boots from its own partitions; the data partition reaches the "
+         "disk's end", out)
+    fs = ""
+    end = time.time() + 120
+    while time.time() < end:
+        rc, fs = vm.run("dumpe2fs -h /dev/nvme0n1p3 2>/dev/null | "
+                        "sed -n 's/^Block count: *//p'; "
+                        "stat -c '%a %U' /srv/kiosk/data; "
+                        "findmnt -no SOURCE /srv/kiosk")
+        if fs.split() and int(fs.split()[0]) > V.DATA_MB << 8:
+            break
+        time.sleep(2)
+    grown_blocks = int(fs.split()[0]) if fs.split() else 0
+    t.ok(grown_blocks * 4096 > (GROWN_S << 9) - (128 << 20) and
+         grown_blocks * 4096 <= GROWN_S << 9 and
+         fs.split()[1:] == ["700", "kiosk", "/dev/nvme0n1p3"],
+         "its file system grows into it while mounted (%d MiB), the data "
+         "folder intact" % (grown_blocks >> 8), fs)
+    rc, out = vm.run("journalctl -b -o cat -u kiosk-grow-data.service; "
+                     "systemctl is-active kiosk-grow-data.service")
+    t.ok("reaches the end of the disk" in out and "growing" not in out and
+         out.split()[-1] == "active",
+         "after the cut the partition is already grown: nothing more done",
+         out)
     s = vm.wait("Kiosk name:", 120)
     since = lap("then to the first-boot question", since)
     t.ok(s is not None, "first boot asks for the kiosk's name on tty1",
@@ -173,6 +245,52 @@ try:
          "not started", out)
     since = lap("boot again, to the first question", since)
 
+    # -- a cut between sealing the key and writing kiosk.ini ----------------
+    # kiosk.test_cut=sealed: the set-up is answered in full, the key sealed
+    # under CUT_PASS, and the machine stops before kiosk.ini is written.
+    vm.type(CUT_NAME + "\n")
+    vm.wait("then press Enter", 10)
+    vm.type("\n")
+    vm.wait("same as on the office", 20)
+    vm.type("y\n")
+    for prompt, answer in (("Office name:", CUT_OFFICE), ("Office address:", ""),
+                           ("Office hours:", ""), ("Screen (1 or 2):", "1"),
+                           ("Printer (0 to", "0")):
+        vm.wait(prompt, 30)
+        vm.type(answer + "\n")
+    type_after("New PIN", OTHER_PIN + "\n")
+    type_after("Repeat the passphrase:", OTHER_PIN + "\n")
+    vm.wait("How many volunteer PINs", 60)
+    vm.type("0\n")
+    s_protect = vm.wait("Protect the key", 60)
+    vm.type("y\n")
+    type_after("New passphrase for the kiosk", CUT_PASS + "\n")
+    type_after("Repeat the passphrase:", CUT_PASS + "\n")
+    cut = vm.wait_exit(180)
+    if not cut:
+        print("# " + vm.screen().replace("\n", "\n# "))
+        vm.kill()
+    t.ok(cut and s_protect is not None and "new one is made" in s_protect,
+         "the set-up cut just after it sealed the key (it had said the "
+         "interrupted set-up's key was never enrolled)", s_protect)
+    since = lap("first boot, up to the cut after sealing", since)
+    V.set_cmdline(disk, "")
+    vm = V.VM(disk, WORK, stick=stick)
+    ok = vm.wait_shell(240 if vm.kvm else 900)
+    s = vm.wait("Kiosk name:", 120) if ok else None
+    if not ok:
+        raise SystemExit
+    rc, out = vm.run("ls /srv/kiosk/etc; systemctl is-active kiosk.service "
+                     "kiosk-wayland.service; head -c 4 /var/lib/kiosk/kiosk.id; "
+                     "echo; sha256sum < /var/lib/kiosk/kiosk.id")
+    cut_key = out.split()[-2] if len(out.split()) > 2 else None
+    t.ok(s is not None and out.split()[:-3] in (["inactive", "inactive"],
+         ["office.pub", "inactive", "inactive"]) and out.split()[-3] == "KID2",
+         "after that cut: the sealed key is there, no kiosk.ini, no kiosk "
+         "started, and the set-up asks again from its first question",
+         out + (vm.screen() if s is None else ""))
+    since = lap("boot again, to the first question", since)
+
     # -- first boot ------------------------------------------------------
     vm.type("bad name!\n")
     s = vm.wait("Use 1 to 40", 10)
@@ -207,6 +325,9 @@ try:
     type_after("Repeat the passphrase:", VOL_PIN + "\n")
     s = vm.wait("Protect the key", 60)
     t.ok(s is not None, "asks whether to protect the key", vm.screen())
+    t.ok(s is not None and "new one is made" in s and "already sealed" not in s,
+         "the key sealed before the cut (never enrolled) is replaced by a "
+         "new one", s)
     vm.type("y\n")
     type_after("New passphrase for the kiosk", EXPORT_PASS + "\n")
     type_after("Repeat the passphrase:", EXPORT_PASS + "\n")
@@ -218,11 +339,15 @@ try:
     t.ok(kiosk_fpr is not None, "the fingerprint is printed", s)
     t.ok(s is not None and EXPORT_PASS not in s,
          "the export passphrase was not shown", s)
-    rc, out = vm.run("head -c 4 /var/lib/kiosk/kiosk.id | od -c | head -1")
+    rc, out = vm.run("head -c 4 /var/lib/kiosk/kiosk.id | od -c | head -1; "
+                     "sha256sum < /var/lib/kiosk/kiosk.id")
     t.ok("K   I   D   2" in out, "the kiosk's key is sealed (KID2)", out)
-    rc, out = vm.run("grep -c -e '%s' -e '%s' /etc/kiosk/kiosk.ini; "
+    t.ok(cut_key is not None and cut_key not in out,
+         "it is a new key, not the one sealed before the cut", out)
+    rc, out = vm.run("grep -c -e '%s' -e '%s' -e '%s' -e '%s' /etc/kiosk/kiosk.ini; "
                      "grep -c '^name = %s$' /etc/kiosk/kiosk.ini"
-                     % (OTHER_NAME, OTHER_OFFICE, KIOSK_NAME))
+                     % (OTHER_NAME, OTHER_OFFICE, CUT_NAME, CUT_OFFICE,
+                        KIOSK_NAME))
     t.ok(out.split() == ["0", "1"], "kiosk.ini has the second set-up's "
          "answers, none of the interrupted one's", out)
     vm.type("\n")
@@ -454,11 +579,12 @@ def grep_disk(needles, start_mb=0, size_mb=None):
     return found
 
 
-typed = [FIRST, PHONE, PHONE_KEPT, STAFF_PIN + "\n", OTHER_PIN + "\n", EXPORT_PASS] + ([code] if code else [])
-found = grep_disk([OFFICE_NAME], V.DATA_START_MB, V.DATA_MB)
+typed = [FIRST, PHONE, PHONE_KEPT, STAFF_PIN + "\n", OTHER_PIN + "\n",
+         EXPORT_PASS, CUT_PASS] + ([code] if code else [])
+found = grep_disk([OFFICE_NAME], V.DATA_START_MB, GROWN_S >> 11)
 t.ok(found == {OFFICE_NAME}, "control: the data partition is read (the "
      "office name from first boot is in kiosk.ini there)", found)
-found = grep_disk(typed + ["municipal_id"], V.DATA_START_MB, V.DATA_MB)
+found = grep_disk(typed + ["municipal_id"], V.DATA_START_MB, GROWN_S >> 11)
 t.ok(not found, "nothing typed, no claim code, no form id on the data "
      "partition", found)
 found = grep_disk(typed)
@@ -466,9 +592,12 @@ t.ok(not found, "nor anywhere on the whole disk", found)
 since = lap("scan the disk", since)
 
 # An update that keeps the data partition (README "Install on a mini PC"):
-# the image written up to the data partition, over the used disk.
-subprocess.run(["dd", "if=" + IMAGE, "of=" + disk, "bs=1M",
-                "count=%d" % V.DATA_START_MB, "conv=notrunc,fsync",
+# the image written from its first MiB (after the partition table, which
+# the grown data partition is in) up to the data partition, over the used
+# disk.
+grown = table()
+subprocess.run(["dd", "if=" + IMAGE, "of=" + disk, "bs=1M", "skip=1", "seek=1",
+                "count=%d" % (V.DATA_START_MB - 1), "conv=notrunc,fsync",
                 "status=none"], check=True)
 V.add_test_shell(disk, WORK)
 vm = V.VM(disk, WORK, stick=stick)
@@ -479,6 +608,15 @@ try:
     s = vm.wait("Choose your language", 180) if ok else None
     t.ok(s is not None, "after the update the kiosk starts, no first boot",
          vm.screen() if ok else "no test shell")
+    rc, out = vm.run("cat /sys/block/nvme0n1/nvme0n1p3/size; "
+                     "dumpe2fs -h /dev/nvme0n1p3 2>/dev/null | "
+                     "sed -n 's/^Block count: *//p'; "
+                     "journalctl -b -o cat -u kiosk-grow-data.service")
+    t.ok(table() == grown and out.split()[:2] == [str(GROWN_S),
+                                                  str(grown_blocks)] and
+         "reaches the end of the disk" in out and "growing" not in out,
+         "the partition table, the data partition and its file system are "
+         "as grown at first boot; nothing grown again", out)
     rc, out = vm.run("sha256sum /var/lib/kiosk/kiosk.id")
     t.ok(out == key_sum, "the kiosk's key is the same", out)
     vm.key("f9")

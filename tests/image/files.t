@@ -8,7 +8,7 @@ cd "$KIOSK_TOP/deploy/image" || exit 1
 n=0
 t() { n=$((n + 1)); if [ "$1" = 0 ]; then echo "ok $n - $2"; else echo "not ok $n - $2"; fi; }
 
-for f in build.sh configure.sh firstboot.sh usb.sh; do
+for f in build.sh configure.sh firstboot.sh usb.sh grow.sh; do
 	sh -n "$f"; t $? "$f parses"
 done
 for v in ROOT_PARTUUID DATA_PARTUUID ESP_PARTUUID; do
@@ -21,8 +21,15 @@ root_start=$(sed -n 's/^ROOT_START=\([0-9]*\).*/\1/p' build.sh)
 grep -q "^DATA_START_MB = $data_start\$" "$KIOSK_TOP/tests/image/vm.py" &&
     grep -q "^ROOT_START_MB = $root_start " "$KIOSK_TOP/tests/image/vm.py"
 t $? "the check reads the partitions where build.sh puts them"
-grep -q "count=$data_start " "$KIOSK_TOP/README.md"
-t $? "README's update without losing data writes up to the data partition"
+grep -q "bs=1M skip=1 seek=1 count=$((data_start - 1)) " "$KIOSK_TOP/README.md"
+t $? "README's update without losing data writes the system partitions only (not the table, not the data)"
+grep -q "^PARTUUID=$(sed -n 's/^DATA_PARTUUID=\([0-9a-f-]*\).*/\1/p' build.sh) /srv/kiosk ext4 .*x-systemd.growfs" rootfs/etc/fstab &&
+    grep -q "grow.sh.*kiosk-grow-data" build.sh &&
+    grep -q "systemctl enable kiosk-grow-data.service" configure.sh &&
+    grep -q "^ExecStart=/usr/local/sbin/kiosk-grow-data$" rootfs/etc/systemd/system/kiosk-grow-data.service &&
+    grep -q "^Before=systemd-fsck@dev-disk-by.*srv-kiosk.mount" rootfs/etc/systemd/system/kiosk-grow-data.service &&
+    grep -qx fdisk packages && grep -q '^linux .* gpt ' grub.cfg
+t $? "the data partition grows before fsck and mount, its file system online (growfs); a torn primary GPT is read from its backup"
 grep -q "^set superusers=\"\"" grub.cfg && ! grep -q menuentry grub.cfg &&
     grep -q 'panic=' grub.cfg
 t $? "GRUB: no menu, no editing, no command line; the initramfs reboots, no shell"

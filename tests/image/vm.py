@@ -17,6 +17,7 @@ import time
 OVMF_CODE = "/usr/share/OVMF/OVMF_CODE_4M.fd"
 OVMF_VARS = "/usr/share/OVMF/OVMF_VARS_4M.fd"
 ROOT_START_MB = 129          # deploy/image/build.sh's layout
+ESP_START_MB = 1
 DATA_START_MB = 3201
 DATA_MB = 512
 
@@ -80,6 +81,30 @@ def add_test_shell(disk, work):
             fs], capture_output=True)
     if b"Type: regular" not in r.stdout:
         raise RuntimeError("could not add the test shell to the copy")
+
+
+def set_cmdline(disk, extra):
+    """Test only: the copy's kernel command line gets extra (for example
+    kiosk.test_cut=sealed, a power cut at a named point; "" for none). The
+    image's grub.cfg (both copies on the EFI partition) is rewritten."""
+    img = "%s@@%d" % (disk, ESP_START_MB << 20)
+    env = dict(os.environ, MTOOLS_SKIP_CHECK="1")
+    for path in ("::EFI/debian/grub.cfg", "::EFI/BOOT/grub.cfg"):
+        cfg = sh(["mtype", "-i", img, path], capture_output=True, text=True,
+                 env=env).stdout
+        out = []
+        for line in cfg.splitlines():
+            if line.startswith("linux "):
+                line = " ".join(w for w in line.split()
+                                if not w.startswith("kiosk.test_"))
+                if extra:
+                    line += " " + extra
+            out.append(line)
+        local = os.path.join(os.path.dirname(disk), "grub.cfg.test")
+        with open(local, "w") as f:
+            f.write("\n".join(out) + "\n")
+        sh(["mcopy", "-o", "-i", img, local, path], env=env)
+        os.unlink(local)
 
 
 def kvm_works(disk, work):
@@ -290,6 +315,15 @@ class VM:
                 return s
             time.sleep(0.3)
         return None
+
+    def wait_exit(self, timeout):
+        """Wait for the machine to stop by itself (a test_cut); True if it did."""
+        try:
+            self.proc.wait(timeout)
+        except subprocess.TimeoutExpired:
+            return False
+        self.close()
+        return True
 
     def poweroff(self, timeout=90):
         try:
