@@ -1138,6 +1138,69 @@ parse_name(struct parser *p, size_t pos)
 	return n;
 }
 
+/*
+ * ${repeat}[N]/path/name, as pyxform's tests write a default from another
+ * instance: the question name in instance N of the repeat, which is
+ * indexed-repeat(${name}, ${repeat}, N) (its load-time check then says
+ * whether the repeat is around the question). Only a number predicate;
+ * [position() = ...] is refused, as other paths are. Frees rep on error.
+ */
+static struct node *
+ref_predicate(struct parser *p, struct node *rep)
+{
+	struct node *idx = NULL, *q, *n;
+	size_t ipos;
+
+	lex(p);			/* past "[" */
+	ipos = p->pos;
+	/* [position() = N] is [N]. */
+	if (p->tok == T_NAME && strcmp(p->text, "position") == 0 &&
+	    strncmp(p->src + p->next, "()", 2) == 0) {
+		lex(p);
+		lex(p);
+		lex(p);
+		if (p->tok != T_EQ) {
+			perror_at(p, ipos, "only [position() = N] or [N] after "
+			    "${%s} is supported at a kiosk", rep->str);
+			goto fail;
+		}
+		lex(p);
+	}
+	if ((idx = parse_or(p)) == NULL)
+		goto fail;
+	if (is_boolean(idx)) {
+		perror_at(p, ipos, "only a number in [ ] after ${%s} is "
+		    "supported at a kiosk (paths are not supported, use "
+		    "indexed-repeat())", rep->str);
+		goto fail;
+	}
+	if (p->tok != T_OTHER || p->src[p->pos] != ']') {
+		perror_at(p, p->pos, "expected ']'");
+		goto fail;
+	}
+	lex(p);
+	if (p->tok != T_PATH || p->text[0] != '/') {
+		perror_at(p, p->pos, "expected /name after ${%s}[...]",
+		    rep->str);
+		goto fail;
+	}
+	if ((q = make_ref(p, strrchr(p->text, '/') + 1, p->pos)) == NULL)
+		goto fail;
+	lex(p);
+	n = node_new(N_CALL);
+	n->fn = func_find("indexed-repeat");
+	n->f = n->fn->f;
+	n->num = 1;		/* an index that is no instance: nothing */
+	node_add(n, q);
+	node_add(n, rep);
+	node_add(n, idx);
+	return n;
+fail:
+	node_free(rep);
+	node_free(idx);
+	return NULL;
+}
+
 static struct node *
 parse_primary(struct parser *p)
 {
@@ -1159,6 +1222,8 @@ parse_primary(struct parser *p)
 	case T_REF:
 		n = make_ref(p, p->text, pos);
 		lex(p);
+		if (n != NULL && p->tok == T_OTHER && p->src[p->pos] == '[')
+			return ref_predicate(p, n);
 		return n;
 	case T_PATH:
 		/* ../x, ./x and /data/x: from where the expression is. */
@@ -2814,6 +2879,9 @@ fn_indexed_repeat(const struct node *n, const struct expr_env *env)
 	for (j = 0; j < np; j++) {
 		groups[j] = n->args[1 + 2 * j]->ref;
 		x = eval_num(n->args[2 + 2 * j], env);
+		/* ${t}[N] (ref_predicate, num 1): no instance N, nothing. */
+		if (n->num != 0 && (isnan(x) || x < 1 || x != floor(x)))
+			return vstr_const("");
 		if (isnan(x) || x < 1)
 			x = 1;
 		if (x > 1e6)

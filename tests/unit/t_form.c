@@ -964,6 +964,46 @@ test_indexed_repeat(void)
 	    "a repeat not named is the context's instance");
 	form_state_free(st);
 	form_free(f);
+	/*
+	 * ${repeat}[N]/path/name, as pyxform's tests write a default from
+	 * another instance (test_survey.py test_references__*): the
+	 * question in instance N, as indexed-repeat(); [position() = N] too.
+	 */
+	f = load("pred.csv", "survey\n"
+	    ",type,name,label,default,calculation\n"
+	    ",begin_repeat,t,T,,\n"
+	    ",begin_group,g,G,,\n"
+	    ",text,s,S,,\n"
+	    ",calculate,prev,,,${t}[position() = position(current()/../..) - 1]/g/s\n"
+	    ",end_group,,,,\n"
+	    ",calculate,prev2,,,${t}[position() = position(..) - 1]/g/s\n"
+	    ",text,d,D,${t}[1]/g/s,\n"
+	    ",calculate,first,,,${t}[1]/g/s\n"
+	    ",end_repeat,,,,\n"
+	    ",calculate,second,,,${t}[1 + 1]/g/s\n");
+	ok(f != NULL, "${t}[N]/g/s loads");
+	if (f != NULL) {
+		st = form_state_new(f);
+		form_state_repeat_add(st, (size_t)item(st, "t", 0));
+		form_state_set(st, (size_t)item(st, "s", 1), "a", NULL);
+		form_state_repeat_add(st, (size_t)item(st, "t", 0));
+		form_state_set(st, (size_t)item(st, "s", 2), "b", NULL);
+		is_str(get_at(st, "first", 2), "a", "${t}[1]/g/s");
+		is_str(get(st, "second"), "b", "${t}[1 + 1]/g/s outside t");
+		is_str(get_at(st, "prev", 2), "a",
+		    "[position() = position(current()/../..) - 1]: the instance "
+		    "before");
+		is_str(get_at(st, "prev2", 2), "a", "[position() = position(..) "
+		    "- 1]");
+		is_str(get_at(st, "prev2", 1), "", "[0]: no instance, nothing "
+		    "(indexed-repeat() would take instance 1)");
+		form_state_free(st);
+		form_free(f);
+	}
+	error_has("a boolean predicate", "survey\n,type,name,label,calculation"
+	    "\n,begin_repeat,t,T,\n,text,s,S,\n,end_repeat,,,\n"
+	    ",calculate,c,,${t}[${s} = 'a']/s\n",
+	    "only a number in [ ] after ${t} is supported at a kiosk");
 	/* ODK: every group named must be around the question. */
 	is_int(check_count("survey\n,type,name,label,calculation\n"
 	    ",begin_repeat,member,Member,\n,integer,age,Age,\n"
