@@ -52,11 +52,23 @@ is_choice(const struct form_question *q)
 	return qtype_of(q->type)->input == QI_CHOICE && q->list != NULL;
 }
 
+/* The repeat q is in (the innermost), or NULL. */
+static const struct form_question *
+repeat_of(const struct form *f, const struct form_question *q)
+{
+	int p;
+
+	for (p = q->parent; p >= 0; p = f->questions[p].parent)
+		if (f->questions[p].type == FT_BEGIN_REPEAT)
+			return &f->questions[p];
+	return NULL;
+}
+
 struct report *
 report_new(struct form *f, const char *questions, int k, const char *lang,
     char **cause)
 {
-	const struct form_question *q;
+	const struct form_question *q, *rep;
 	struct report *r;
 	char *list, *tok, *save = NULL;
 
@@ -74,6 +86,18 @@ report_new(struct form *f, const char *questions, int k, const char *lang,
 			xasprintf(cause, "%s: \"%s\" is not a choice question "
 			    "of the form; only choice questions are counted",
 			    f->path, tok);
+			free(list);
+			report_free(r);
+			return NULL;
+		}
+		/* The submission file has no column of a repeat's entries. */
+		if ((rep = repeat_of(f, q)) != NULL && questions == NULL)
+			continue;
+		if (rep != NULL) {
+			xasprintf(cause, "%s: \"%s\" is inside the repeat "
+			    "\"%s\"; only the questions of the submission, "
+			    "asked once, are counted", f->path, tok,
+			    rep->name != NULL ? rep->name : "");
 			free(list);
 			report_free(r);
 			return NULL;
