@@ -1149,7 +1149,7 @@ static struct node *
 ref_predicate(struct parser *p, struct node *rep)
 {
 	struct node *idx = NULL, *q, *n;
-	size_t ipos;
+	size_t ipos, bpos = p->pos;
 
 	lex(p);			/* past "[" */
 	ipos = p->pos;
@@ -1180,8 +1180,9 @@ ref_predicate(struct parser *p, struct node *rep)
 	}
 	lex(p);
 	if (p->tok != T_PATH || p->text[0] != '/') {
-		perror_at(p, p->pos, "expected /name after ${%s}[...]",
-		    rep->str);
+		/* ${t}[1] alone is the instance itself: a path. */
+		perror_at(p, bpos, "paths are not supported at a kiosk, use "
+		    "${name}");
 		goto fail;
 	}
 	if ((q = make_ref(p, strrchr(p->text, '/') + 1, p->pos)) == NULL)
