@@ -3012,6 +3012,15 @@ form_question_column(const struct form_question *q)
 	return pv != NULL ? pv->column : NULL;
 }
 
+const struct form_question *
+form_question_repeat(const struct form *f, const struct form_question *q)
+{
+	const struct fq_priv *pv = q->priv;
+
+	return pv != NULL && pv->repeat >= 0 ? &f->questions[pv->repeat] :
+	    NULL;
+}
+
 int
 form_numbers(const struct form_question *q)
 {

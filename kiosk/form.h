@@ -165,6 +165,9 @@ int		 form_question_stored(const struct form_question *);
  * group path of a name used in several groups; NULL if it gives none.
  */
 const char	*form_question_column(const struct form_question *);
+/* The repeat around it (the innermost begin_repeat), or NULL. */
+const struct form_question *form_question_repeat(const struct form *,
+		    const struct form_question *);
 /* A list's name as the form writes it (select_one_external's too). */
 const char	*form_list_name(const struct form_list *);
 

@@ -198,6 +198,12 @@ csv_risky(const char *s)
 	return 0;
 }
 
+int
+output_guarded(const char *s)
+{
+	return s[0] == '\'' && csv_risky(s + 1);
+}
+
 /*
  * One CSV cell (RFC 4180): valid UTF-8 only (U+FFFD for a bad byte), a
  * cell a spreadsheet could evaluate prefixed with ', quoted when needed.

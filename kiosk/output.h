@@ -76,6 +76,12 @@ void		 output_flushed(struct output *, size_t);
 void		 output_done(struct output *, int written);
 
 /*
+ * Is s a CSV cell that output prefixed with ' (its value, from s + 1, is
+ * one a spreadsheet could evaluate: "-99", "=1")? For readers of the
+ * files, such as kiosk report.
+ */
+int		 output_guarded(const char *s);
+/*
  * With OUTPUT_XLSX: a workbook at path with what this run wrote: a sheet
  * per form version and per repeat, typed cells (numbers, dates, text),
  * choices by their labels in lang (the code when it has none), "(not

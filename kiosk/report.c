@@ -52,18 +52,6 @@ is_choice(const struct form_question *q)
 	return qtype_of(q->type)->input == QI_CHOICE && q->list != NULL;
 }
 
-/* The repeat q is in (the innermost), or NULL. */
-static const struct form_question *
-repeat_of(const struct form *f, const struct form_question *q)
-{
-	int p;
-
-	for (p = q->parent; p >= 0; p = f->questions[p].parent)
-		if (f->questions[p].type == FT_BEGIN_REPEAT)
-			return &f->questions[p];
-	return NULL;
-}
-
 struct report *
 report_new(struct form *f, const char *questions, int k, const char *lang,
     char **cause)
@@ -91,7 +79,8 @@ report_new(struct form *f, const char *questions, int k, const char *lang,
 			return NULL;
 		}
 		/* The submission file has no column of a repeat's entries. */
-		if ((rep = repeat_of(f, q)) != NULL && questions == NULL)
+		rep = form_question_repeat(f, q);
+		if (rep != NULL && questions == NULL)
 			continue;
 		if (rep != NULL) {
 			xasprintf(cause, "%s: \"%s\" is inside the repeat "
@@ -212,6 +201,8 @@ csv_field(const unsigned char **p, const unsigned char *e, char *f,
 }
 
 #define FIELD_CAP	4096
+/* The cells read_row keeps: form_id, 3 dates and the questions'. */
+#define CELLS_CAP(nq)	(((nq) + 4) * FIELD_CAP)
 
 /* Where a submission file keeps what a report reads. */
 struct rcols {
@@ -277,15 +268,18 @@ read_header(struct report *r, const unsigned char **p, const unsigned char *e,
 }
 
 /*
- * The next row, keeping only the cells we use (cut at 63 bytes: codes
- * and dates are short) in cells, one secure block; row[col] points
- * there, or is NULL. 0 at the end of the data.
+ * The next row, keeping only the cells we use in cells, one secure block
+ * of CELLS_CAP(nq) bytes: each whole (a select_multiple's answer holds
+ * several codes; one cut short could count as a shorter code) and as
+ * the form wrote it (output's ' before a value like "-99" taken off);
+ * row[col] points there, or is NULL. 0 at the end of the data.
  */
 static int
 read_row(const struct report *r, const struct rcols *c,
     const unsigned char **p, const unsigned char *e, char *f,
     const char **row, char *cells)
 {
+	const char *v;
 	size_t used = 0, col, i, j, fl;
 	int end, want;
 
@@ -301,10 +295,9 @@ read_row(const struct report *r, const struct rcols *c,
 		for (i = 0; i < r->nq; i++)
 			want |= (long)col == c->qcol[i];
 		if (want && col < c->nh) {
-			fl = strlen(f);
-			if (fl > 63)
-				fl = 63;
-			memcpy(cells + used, f, fl);
+			v = output_guarded(f) ? f + 1 : f;
+			fl = strlen(v);
+			memcpy(cells + used, v, fl);
 			cells[used + fl] = '\0';
 			row[col] = cells + used;
 			used += fl + 1;
@@ -389,7 +382,7 @@ read_file_rows(struct report *r, const char *path, size_t *nrows,
 	if (!read_header(r, &p, e, f, &c))
 		goto out;
 	row = xcalloc(c.nh, sizeof *row);
-	cells = vault_secure_alloc(c.nh * 64 + FIELD_CAP);
+	cells = vault_secure_alloc(CELLS_CAP(r->nq));
 	while (read_row(r, &c, &p, e, f, row, cells)) {
 		if (row[c.fcol] == NULL || strcmp(row[c.fcol], r->form->id) != 0)
 			continue;
