@@ -6,7 +6,7 @@
 # entry taken and then cut leaves the resident with a form that cannot be
 # sent ("This answer is not allowed." on a repeat they cannot change).
 . "$(dirname "$0")/../env.sh"
-echo "1..3"
+echo "1..5"
 n=0
 ok() {	# ok STATUS DESCRIPTION [TODO]
 	n=$((n + 1))
@@ -45,3 +45,17 @@ grep -q '"a\[30\]": the repeat "o" cannot have more instances' "$w/out"
 ok $? "the 30th entry (3,030) is refused when it is added" \
     "form-state's cost of a new entry leaves out the numbers in inner repeat_counts (16a)"
 sed 's/^/# /' "$w/out" | cut -c1-200 | head -3
+
+# Numbers in sibling repeat_counts add up: 30 entries of o with 50 of i1
+# and 50 of i2 each are 3,030 instances, which no visit can hold: every
+# visit is blocked (i2[30]). forms check takes each chain alone (30 +
+# 1,500) and says ok.
+sed 's/^,begin_repeat,o,O,$/,begin_repeat,o,O,30/; s/^,lim,1,,$/,lim2,1,,/' \
+    "$w/lim.csv" >"$w/lim2.csv"
+grep -q '^,begin_repeat,o,O,30$' "$w/lim2.csv"
+ok $? "a form with o's repeat_count 30"
+"$KIOSK" forms check "$w/lim2.csv" >"$w/out" 2>&1
+[ $? -ne 0 ] && grep -q 'repeat_count' "$w/out"
+ok $? "forms check refuses 30 x (1 + 50 + 50) instances" \
+    "form.c's check_nested_repeat adds up each chain alone, not the form's repeats together (16a)"
+sed 's/^/# /' "$w/out" | head -3
