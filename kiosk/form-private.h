@@ -77,6 +77,7 @@ struct fq_priv {
 	int		 columns;	/* gives submission columns */
 	int		 guidance;	/* has a guidance_hint */
 	int		 media;		/* has an image, audio or video */
+	int		 range;		/* type range (read_range) */
 	int		 dup_name;	/* another question has the name (2: a sibling) */
 	char		*params;	/* the parameters column, as written */
 	int		 randomize;	/* parameters randomize=true (selects) */

@@ -13,6 +13,7 @@
  * resident's session (that is form-state.c).
  */
 #include <ctype.h>
+#include <math.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdio.h>
@@ -139,7 +140,7 @@ static const struct {
 static const char *unsupported_types[] = {
 	"geopoint", "geotrace", "geoshape", "gps", "location", "image",
 	"photo", "audio", "video", "file", "barcode", "background-audio",
-	"background-geopoint", "xml-external", "csv-external", "range", "osm",
+	"background-geopoint", "xml-external", "csv-external", "osm",
 	"datetime", "rank", "include",
 	"select_multiple_external", "begin loop",
 	"begin_loop", "end loop", "end_loop", "entity", "signature", "q image",
@@ -887,6 +888,11 @@ parse_type(const char *raw, enum form_type *type, char **list, int *or_other)
 	}
 	if ((qt = qtype_find(p)) != NULL) {
 		*type = qt->type;
+		rc = 0;
+		goto out;
+	}
+	if (strcasecmp(p, "range") == 0) {	/* a number: read_range() */
+		*type = FT_INTEGER;
 		rc = 0;
 		goto out;
 	}
@@ -1642,6 +1648,8 @@ read_survey(struct builder *b, struct fs_section **secs, size_t nsecs)
 			q = new_question(b, &cap, s->name, r->line, type,
 			    typecell, namecell);
 			q->or_other = orr;
+			if (strcasecmp(typecell, "range") == 0)
+				((struct fq_priv *)q->priv)->range = 1;
 			read_cells(b, s, cs, r, q);
 			/*
 			 * Until link_lists() the list pointer carries the
@@ -2252,6 +2260,144 @@ make_columns(struct builder *b)
 	buf_free(&col);
 }
 
+/* Is x a whole multiple of step (within rounding)? */
+static int
+range_multiple(double x, double step)
+{
+	double k = x / step;
+
+	return fabs(k - round(k)) < 1e-9;
+}
+
+/*
+ * A range question (a slider in Collect) is a number at a kiosk: an
+ * integer, or a decimal when a parameter has decimals, with a constraint
+ * that keeps it between start and end on a step. Its parameters are
+ * checked as pyxform does (validators/pyxform/question_types/range.py):
+ * numbers, a step and tick_interval that are not 0 nor wider than the
+ * range, a tick_interval and placeholder on a step, a tick_labelset whose
+ * choices are numbers on a tick inside the range (with no-ticks, exactly
+ * start and end). tick_interval, placeholder and tick_labelset only shape
+ * the slider, which a kiosk does not draw.
+ */
+static void
+read_range(struct builder *b, struct form_question *q)
+{
+	static const char *names[] = { "start", "end", "step",
+	    "tick_interval", "placeholder" };
+	struct fq_priv *pv = q->priv;
+	double v[5] = { 1, 10, 1, 0, 0 }, width, lo, hi, x;
+	int set[5] = { 1, 1, 1, 0, 0 }, whole = 1, i, ticks = 0;
+	char *copy = xstrdup(pv->params ? pv->params : ""), *tok, *save = NULL;
+	char *eq, *end, *labelset = NULL, *c;
+	const char *app = q->appearance ? q->appearance : "";
+	const struct form_list *l;
+	size_t k;
+
+	for (tok = strtok_r(copy, " \t,;", &save); tok != NULL;
+	    tok = strtok_r(NULL, " \t,;", &save)) {
+		if ((eq = strchr(tok, '=')) == NULL) {
+			problem(b, 0, "survey", q->row, "parameters", "\"%s\" "
+			    "is not key=value", tok);
+			goto out;
+		}
+		*eq++ = '\0';
+		if (strcasecmp(tok, "tick_labelset") == 0) {
+			labelset = eq;
+			continue;
+		}
+		for (i = 0; i < 5; i++)
+			if (strcasecmp(tok, names[i]) == 0)
+				break;
+		if (i == 5) {
+			problem(b, 0, "survey", q->row, "parameters", "\"%s\" "
+			    "is not a parameter of range (start, end, step, "
+			    "tick_interval, placeholder, tick_labelset)", tok);
+			goto out;
+		}
+		v[i] = strtod(eq, &end);
+		if (end == eq || *end != '\0' || !isfinite(v[i])) {
+			problem(b, 0, "survey", q->row, "parameters", "range's "
+			    "%s must be a number, not \"%s\"", names[i], eq);
+			goto out;
+		}
+		set[i] = 1;
+	}
+	if (*app != '\0' && strstr(app, "vertical") == NULL &&
+	    strstr(app, "no-ticks") == NULL && (set[3] || set[4] ||
+	    labelset != NULL)) {
+		problem(b, 0, "survey", q->row, "appearance", "range's "
+		    "tick_interval, placeholder and tick_labelset need no "
+		    "appearance, vertical or no-ticks");
+		goto out;
+	}
+	width = fabs(v[1] - v[0]);
+	lo = fmin(v[0], v[1]);
+	hi = fmax(v[0], v[1]);
+	for (i = 2; i < 4; i++) {
+		if (!set[i])
+			continue;
+		if (v[i] == 0 || v[i] > width) {
+			problem(b, 0, "survey", q->row, "parameters", "range's "
+			    "%s must not be 0 nor more than end - start",
+			    names[i]);
+			goto out;
+		}
+	}
+	if ((set[3] && !range_multiple(v[3], v[2])) ||
+	    (set[4] && !range_multiple(v[4] - v[0], v[2]))) {
+		problem(b, 0, "survey", q->row, "parameters", "range's %s must "
+		    "be a multiple of step", set[3] && !range_multiple(v[3],
+		    v[2]) ? "tick_interval" : "placeholder");
+		goto out;
+	}
+	if (set[4] && (v[4] < lo || v[4] > hi)) {
+		problem(b, 0, "survey", q->row, "parameters", "range's "
+		    "placeholder must be between start and end");
+		goto out;
+	}
+	if (labelset != NULL) {
+		if ((l = list_find(b->f, labelset)) == NULL) {
+			problem(b, 0, "survey", q->row, "parameters", "there is "
+			    "no choice list named \"%s\" (tick_labelset)",
+			    labelset);
+			goto out;
+		}
+		for (k = 0; k < l->nchoices; k++) {
+			x = strtod(l->choices[k].name, &end);
+			if (end == l->choices[k].name || *end != '\0' ||
+			    !isfinite(x) || x < lo || x > hi ||
+			    !range_multiple(x - v[0], set[3] ? v[3] : v[2])) {
+				problem(b, 0, "survey", q->row, "parameters",
+				    "the tick_labelset's choice \"%s\" is "
+				    "not a number on a tick between start and "
+				    "end", l->choices[k].name);
+				goto out;
+			}
+			/* bit 1 start, bit 2 end, bit 4 another value */
+			ticks |= x == v[0] ? 1 : x == v[1] ? 2 : 4;
+		}
+		if (strstr(app, "no-ticks") != NULL && ticks != 3) {
+			problem(b, 0, "survey", q->row, "parameters", "with "
+			    "no-ticks, the tick_labelset must label start and "
+			    "end only");
+			goto out;
+		}
+	}
+	for (i = 0; i < 5; i++)
+		if (set[i] && v[i] != floor(v[i]))
+			whole = 0;
+	q->type = whole ? FT_INTEGER : FT_DECIMAL;
+	xasprintf(&c, "(. >= %.17g and . <= %.17g and abs((. - %.17g) div "
+	    "%.17g - round((. - %.17g) div %.17g)) < 0.000000001)%s%s%s",
+	    lo, hi, v[0], v[2], v[0], v[2], q->constraint ? " and (" : "",
+	    q->constraint ? q->constraint : "", q->constraint ? ")" : "");
+	free(q->constraint);
+	q->constraint = c;
+out:
+	free(copy);
+}
+
 /*
  * The parameters column: "key=value" pairs separated by blanks, commas or
  * semicolons. A kiosk uses randomize=true|false and seed=EXPR on selects
@@ -2529,7 +2675,9 @@ check_questions(struct builder *b)
 		b->cur_q = q;
 		check_shape(b, q);
 		check_label_langs(b, q);
-		if (((struct fq_priv *)q->priv)->params != NULL)
+		if (((struct fq_priv *)q->priv)->range)
+			read_range(b, q);
+		else if (((struct fq_priv *)q->priv)->params != NULL)
 			read_parameters(b, q);
 		check_text_refs(b, q, &q->label, "label");
 		check_text_refs(b, q, &q->hint, "hint");

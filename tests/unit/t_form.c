@@ -1519,6 +1519,92 @@ test_external(void)
 	buf_free(&p);
 }
 
+/*
+ * Issue 16: range (a slider in Collect) is a number between start and
+ * end on a step, its parameters checked as pyxform's range.py.
+ */
+static void
+test_range(void)
+{
+	struct buf p = { 0 };
+	struct form *f;
+	struct form_state *st;
+	char *m = NULL;
+	size_t i;
+	int k;
+	static const struct {
+		const char	*v;
+		int		 ok;
+	} rv[] = {
+		{ "4", 1 }, { "0", 1 }, { "10", 1 }, { "5", 0 }, { "12", 0 },
+		{ "-2", 0 },
+	}, dv[] = {
+		{ "2.5", 1 }, { "0.5", 1 }, { "2.7", 0 }, { "3", 0 },
+	};
+
+	f = load("range.csv", "survey\n,type,name,label,parameters,constraint\n"
+	    ",range,r,R,start=0 end=10 step=2,\n"
+	    ",range,d,D,start=0.5 end=5.0 step=0.5,. != 3\n"
+	    ",range,z,Z,,\n");
+	ok(f != NULL, "range loads");
+	if (f == NULL)
+		return;
+	is_int(f->questions[0].type, FT_INTEGER, "whole parameters: integer");
+	is_int(f->questions[1].type, FT_DECIMAL, "a parameter with decimals: "
+	    "decimal");
+	st = form_state_new(f);
+	for (k = 0; k < (int)nitems(rv); k++) {
+		i = (size_t)item(st, "r", 0);
+		set(st, "r", rv[k].v);
+		is_int(form_state_check(st, i, NULL, &msgs, &m) == 0, rv[k].ok,
+		    "range 0..10 step 2: %s", rv[k].v);
+		free(m);
+		m = NULL;
+	}
+	for (k = 0; k < (int)nitems(dv); k++) {
+		i = (size_t)item(st, "d", 0);
+		set(st, "d", dv[k].v);
+		is_int(form_state_check(st, i, NULL, &msgs, &m) == 0, dv[k].ok,
+		    "range 0.5..5 step 0.5 and the row's constraint: %s",
+		    dv[k].v);
+		free(m);
+		m = NULL;
+	}
+	i = (size_t)item(st, "z", 0);
+	set(st, "z", "11");
+	ok(form_state_check(st, i, NULL, &msgs, &m) != 0,
+	    "no parameters: 1 to 10");
+	free(m);
+	form_state_free(st);
+	form_free(f);
+
+	is_int(check_count("survey\n,type,name,label,parameters\n"
+	    ",range,q,Q,start=2 stop=9\n", "\"stop\" is not a parameter of "
+	    "range", &p), 1, "an unknown parameter (pyxform refuses it)");
+	is_int(check_count("survey\n,type,name,label,parameters\n"
+	    ",range,q,Q,step=0\n", "step must not be 0", &p), 1, "step 0");
+	is_int(check_count("survey\n,type,name,label,parameters\n"
+	    ",range,q,Q,start=1 end=3 step=2 tick_interval=3\n",
+	    "tick_interval must not be 0 nor more than", &p), 1,
+	    "a tick_interval wider than the range");
+	is_int(check_count("survey\n,type,name,label,parameters\n"
+	    ",range,q,Q,start=1 end=10 step=2 placeholder=4\n",
+	    "placeholder must be a multiple of step", &p), 1,
+	    "a placeholder off the steps");
+	is_int(check_count("survey\n,type,name,label,parameters,appearance\n"
+	    ",range,q,Q,tick_labelset=c1,no-ticks\n"
+	    "choices\n,list_name,name,label\n,c1,1,A\n,c1,5,B\n,c1,10,C\n",
+	    "must label start and end only", &p), 1,
+	    "no-ticks with a label inside the range");
+	buf_free(&p);	/* a fresh buffer: check_count keeps the old text */
+	is_int(check_count("survey\n,type,name,label,parameters,appearance\n"
+	    ",range,q,Q,tick_labelset=c1,no-ticks\n"
+	    "choices\n,list_name,name,label\n,c1,1,A\n,c1,10,C\n",
+	    "c.csv: sheet", &p), 0, "no-ticks labelling start and end: no "
+	    "problem");
+	buf_free(&p);
+}
+
 int
 main(void)
 {
@@ -1540,6 +1626,7 @@ main(void)
 	test_randomize();
 	test_speech_texts();
 	test_external();
+	test_range();
 	buf_free(&cols);
 	return done_testing();
 }
