@@ -48,9 +48,11 @@ below_root(const char *mnt, const char *roots)
 
 /*
  * The block devices mounted outside the roots (/, the data partition,
- * /boot/efi): the kiosk's own disks, never sticks, also where one is
- * mounted again below a root (a bind mount of / or of data_dir, or a
- * kiosk booted from a USB disk whose partitions were automounted).
+ * /boot/efi): the kiosk's own disks, never sticks, also where one (or
+ * another partition of its disk) is mounted again below a root (a bind
+ * mount of / or of data_dir, or a kiosk booted from a USB disk whose
+ * partitions were automounted: its EFI partition, noauto, is mounted
+ * nowhere else).
  * Pseudo filesystems (tmpfs, overlay) name no device and hide nothing.
  * An allocated array of *n allocated names.
  */
@@ -79,6 +81,44 @@ system_devices(FILE *f, const char *roots, int *n)
 	return d;
 }
 
+/*
+ * The length of the whole disk's name at the start of a partition's
+ * device: /dev/sda3 -> /dev/sda, /dev/nvme0n1p2 -> /dev/nvme0n1,
+ * /dev/mmcblk0p1 -> /dev/mmcblk0. Other devices (loop0 and loop1,
+ * dm-0, mapper/NAME) are each their own.
+ */
+static size_t
+disk_len(const char *dev)
+{
+	static const char *const disks[] = { "/dev/sd", "/dev/vd", "/dev/hd",
+	    "/dev/xvd", "/dev/nvme", "/dev/mmcblk" };
+	size_t n = strlen(dev), i;
+
+	for (i = 0; i < sizeof disks / sizeof disks[0]; i++)
+		if (strncmp(dev, disks[i], strlen(disks[i])) == 0)
+			break;
+	if (i == sizeof disks / sizeof disks[0])
+		return n;
+	while (n > 6 && dev[n - 1] >= '0' && dev[n - 1] <= '9')
+		n--;
+	if (i < 4)
+		return n;
+	/* nvme0n1p2, mmcblk0p1: a 'p' after a digit ends the disk. */
+	if (n < strlen(dev) && dev[n - 1] == 'p' && dev[n - 2] >= '0' &&
+	    dev[n - 2] <= '9')
+		return n - 1;
+	return strlen(dev);	/* nvme0n1, mmcblk0: a whole disk */
+}
+
+/* Are devices a and b partitions of one disk (or the same device)? */
+static int
+same_disk(const char *a, const char *b)
+{
+	size_t n = disk_len(a);
+
+	return n == disk_len(b) && strncmp(a, b, n) == 0;
+}
+
 int
 stick_find(const char *path, const char *roots, char ***out)
 {
@@ -96,7 +136,7 @@ stick_find(const char *path, const char *roots, char ***out)
 		unescape(mnt);
 		if (!below_root(mnt, roots))
 			continue;
-		for (i = 0; i < nsys && strcmp(sys[i], src) != 0; i++)
+		for (i = 0; i < nsys && !same_disk(sys[i], src); i++)
 			;
 		if (i < nsys)
 			continue;

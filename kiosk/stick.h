@@ -16,9 +16,9 @@
  * format), in its order, each once (a service's sandbox lists a mount
  * twice), at most STICK_MAX. A root itself is not a stick, nor is
  * anything outside the roots (/, /boot, the data partition), nor a
- * device mounted outside them that is mounted again below a root (a bind
- * mount of / or of data_dir, the partitions of a kiosk booted from a USB
- * disk).
+ * device mounted outside them, or another partition of its disk, that is
+ * mounted again below a root (a bind mount of / or of data_dir, the
+ * partitions of a kiosk booted from a USB disk, its EFI partition too).
  * Returns how many; *out is an allocated array of allocated paths (NULL
  * if none). A table that cannot be read lists none.
  */

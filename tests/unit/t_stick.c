@@ -118,6 +118,36 @@ main(void)
 	    "sticks (%d found: %s)", n, n > 0 ? s[0] : "");
 	free_all(s, n);
 
+	/*
+	 * A kiosk booted from a USB disk: its EFI partition (noauto, so
+	 * mounted nowhere else) is automounted below /media too. A
+	 * partition of a disk that holds a system partition is the
+	 * kiosk's disk (sda, nvme0n1, mmcblk0), never a stick.
+	 */
+	put(path, "/dev/sda2 / ext4 rw 0 0\n"
+	    "/dev/sda3 /srv/kiosk ext4 rw 0 0\n"
+	    "/dev/sda1 /media/usb-sda1 vfat rw 0 0\n"
+	    "/dev/sda12 /media/usb-sda12 vfat rw 0 0\n"
+	    "/dev/nvme0n1p2 /var/x ext4 rw 0 0\n"
+	    "/dev/nvme0n1p1 /media/usb-nvme0n1p1 vfat rw 0 0\n"
+	    "/dev/nvme0n11p1 /media/usb-nvme0n11p1 vfat rw 0 0\n"
+	    "/dev/sdaa1 /media/usb-sdaa1 vfat rw 0 0\n"
+	    "/dev/sdb /media/usb-sdb vfat rw 0 0\n"
+	    "/dev/loop0 /snap/core/1 squashfs ro 0 0\n"
+	    "/dev/loop1 /media/loop1 vfat rw 0 0\n"
+	    "/dev/mmcblk0 /var/y ext4 rw 0 0\n"
+	    "/dev/mmcblk0p1 /media/mmc-p1 vfat rw 0 0\n"
+	    "/dev/mmcblk1p1 /media/mmc1-p1 vfat rw 0 0\n");
+	n = stick_find(path, "/media", &s);
+	ok(n == 5 && strcmp(s[0], "/media/usb-nvme0n11p1") == 0 &&
+	    strcmp(s[1], "/media/usb-sdaa1") == 0 &&
+	    strcmp(s[2], "/media/usb-sdb") == 0 &&
+	    strcmp(s[3], "/media/loop1") == 0 &&
+	    strcmp(s[4], "/media/mmc1-p1") == 0,
+	    "the other partitions of the kiosk's own disks are not sticks, "
+	    "other disks are (%d found: %s)", n, n > 0 ? s[0] : "");
+	free_all(s, n);
+
 	unlink(path);
 	n = stick_find(path, "/media", &s);
 	ok(n == 0 && s == NULL, "no table: no stick, and no error");
