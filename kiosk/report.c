@@ -26,6 +26,7 @@
 struct rq {
 	const struct form_question	*q;
 	size_t				 nch;	/* choices, + other, + none */
+	unsigned char			*again;	/* per choice: its code is an earlier one's */
 };
 
 struct rmonth {
@@ -50,6 +51,23 @@ static int
 is_choice(const struct form_question *q)
 {
 	return qtype_of(q->type)->input == QI_CHOICE && q->list != NULL;
+}
+
+/*
+ * Per choice of l: is its code an earlier choice's (allow_choice_
+ * duplicates, or an external list's same town in two districts)?
+ */
+static unsigned char *
+codes_again(const struct form_list *l)
+{
+	unsigned char *a = xcalloc(l->nchoices + 1, 1);
+	size_t c, d;
+
+	for (c = 1; c < l->nchoices; c++)
+		for (d = 0; d < c && !a[c]; d++)
+			a[c] = strcmp(l->choices[d].name,
+			    l->choices[c].name) == 0;
+	return a;
 }
 
 struct report *
@@ -94,6 +112,7 @@ report_new(struct form *f, const char *questions, int k, const char *lang,
 		r->q = xreallocarray(r->q, r->nq + 1, sizeof *r->q);
 		r->q[r->nq].q = q;
 		r->q[r->nq].nch = q->list->nchoices + 2;
+		r->q[r->nq].again = codes_again(q->list);
 		r->nq++;
 	}
 	free(list);
@@ -121,6 +140,8 @@ report_free(struct report *r)
 	}
 	free(r->m);
 	free(r->ymv);
+	for (i = 0; i < r->nq; i++)
+		free(r->q[i].again);
 	free(r->q);
 	form_free(r->form);
 	free(r);
@@ -335,12 +356,16 @@ row_month(struct report *r, const struct rcols *c, const char **row)
  * answer is "no answer".
  */
 static void
-count_answer(const struct form_list *l, const char *v, size_t *count)
+count_answer(const struct form_list *l, const unsigned char *again,
+    const char *v, size_t *count)
 {
 	const char *s;
 	size_t c, cl, tl, nd = 0;
 
 	for (c = 0; c < l->nchoices; c++) {
+		/* A code two choices share is one answer: the first's. */
+		if (again[c])
+			continue;
 		cl = strlen(l->choices[c].name);
 		for (s = v; *s != '\0'; s += strspn(s, " ")) {
 			tl = strcspn(s, " ");
@@ -395,7 +420,8 @@ read_file_rows(struct report *r, const char *path, size_t *nrows,
 			if (v == NULL || strcmp(v, NOT_ASKED) == 0)
 				continue;
 			m->asked[i]++;
-			count_answer(r->q[i].q->list, v, m->count[i]);
+			count_answer(r->q[i].q->list, r->q[i].again, v,
+			    m->count[i]);
 		}
 	}
 out:
