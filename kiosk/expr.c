@@ -608,14 +608,17 @@ regex_range(struct buf *o, const char *p, const char **why)
 			*why = "a range of more than 4096 characters";
 		return -1;
 	}
-	if (a < 0x80) {		/* its ASCII part stays a range */
-		buf_addc(o, (char)a);
-		buf_addc(o, '-');
-		buf_addc(o, 0x7f);
-		a = 0x80;
+	/*
+	 * Every member, its ASCII part too: en_US.UTF-8 reads even an ASCII
+	 * range by collation ("_-~" has no "a"). A member that means
+	 * something inside brackets is a collating symbol.
+	 */
+	for (c = a; c <= b; c++) {
+		if (c == ']' || c == '-' || c == '^' || c == '[')
+			buf_addf(o, "[.%c.]", (int)c);
+		else
+			regex_put_cp(o, c);
 	}
-	for (c = a; c <= b; c++)
-		regex_put_cp(o, c);
 	return (long)(n1 + 1 + n2);
 }
 
