@@ -724,6 +724,72 @@ session_in_instance(const struct session *s, size_t *begin, int *inst)
 	    NULL) == 0;
 }
 
+/*
+ * A repeat's label for session_where: form text with every ${name} as
+ * "…" (the line names no answer), no "**" markers, one line.
+ */
+static char *
+where_label(const char *t)
+{
+	struct buf b = { 0 };
+	const char *e;
+	char *r;
+
+	while (*t != '\0') {
+		if (t[0] == '$' && t[1] == '{' && (e = strchr(t, '}')) != NULL) {
+			buf_adds(&b, "…");
+			t = e + 1;
+		} else if (strncmp(t, TEXT_EMPH, 2) == 0)
+			t += 2;
+		else {
+			buf_addc(&b, *t == '\n' || *t == '\t' ? ' ' : *t);
+			t++;
+		}
+	}
+	r = xstrdup(b.len ? buf_cstr(&b) : "");
+	buf_free(&b);
+	return r;
+}
+
+size_t
+session_where(const struct session *s, char **out, size_t max)
+{
+	const struct form_item *it;
+	const struct form_question *q;
+	char nb[16], *num, *label;
+	int reps[FORM_REPEAT_DEPTH], n = 0, p, k;
+	size_t got = 0;
+
+	if (s->screen != SESSION_PAGE || s->state == NULL ||
+	    s->page >= form_state_nitems(s->state))
+		return 0;
+	it = form_state_item(s->state, s->page);
+	/* The begin_repeat rows around it, innermost first. */
+	for (p = it->q->parent; p >= 0 && n < FORM_REPEAT_DEPTH;
+	    p = s->form->questions[p].parent)
+		if (s->form->questions[p].type == FT_BEGIN_REPEAT)
+			reps[n++] = p;
+	if (n > it->depth)
+		n = it->depth;
+	for (k = 0; k < n && got < max; k++) {
+		q = &s->form->questions[reps[n - 1 - k]];
+		snprintf(nb, sizeof nb, "%d", it->path[k]);
+		num = text_native_digits(nb, session_digit_zero(nb));
+		label = where_label(form_text(s->form, &q->label, s->lang));
+		if (*label == '\0')
+			out[got++] = xstrdup(num);
+		else
+			/* TRANSLATORS: one step of the line that says where
+			   the resident is inside lists they fill, as in
+			   "Household member 2 › Job 1": %1$s names the list
+			   (from the form), %2$s is the entry's number. */
+			xasprintf(&out[got++], _("%1$s %2$s"), label, num);
+		free(label);
+		freezero_str(num);
+	}
+	return got;
+}
+
 int
 session_repeat_remove(struct session *s)
 {

@@ -205,6 +205,16 @@ int		 session_repeat(struct session *, int add, char **msg);
 int		 session_in_instance(const struct session *, size_t *begin,
 		    int *inst);
 int		 session_repeat_remove(struct session *);
+/*
+ * Where the current page stands inside repeats, one level each, outermost
+ * first: "Household member 2" (the repeat's label in the resident's
+ * language, the instance number in session_digit_zero()'s digits). A
+ * ${name} in the label is shown as "…", never filled in, so the line
+ * names no answer. Returns the number of levels put in out (at most max;
+ * 0 outside repeats or off a PAGE); each is allocated, free with free().
+ */
+size_t		 session_where(const struct session *, char **out,
+		    size_t max);
 /* Page number and total (relevant pages), for "3 of 8". */
 void		 session_progress(const struct session *, int *n, int *total);
 /* REVIEW: the relevant answered items, in order. Caller frees *out. */

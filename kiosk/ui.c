@@ -1023,11 +1023,57 @@ draw_confirm(struct ui *u)
 	ui_draw_footer(u, keys, nitems(keys));
 }
 
+/*
+ * Where the page stands inside repeats, under the title bar at y:
+ * "Household member 2 › Job 1", outermost first (session_where). When it
+ * is wider than the screen the outer levels give way to "…" first; the
+ * innermost is cut with "…" at its end. Returns 1 if there is a line.
+ */
+static int
+draw_where(struct ui *u, int y)
+{
+	char *lv[FORM_REPEAT_DEPTH], *line = NULL;
+	struct buf b = { 0 };
+	size_t n, i, first, fit;
+	int w = COLS - 4;
+
+	n = session_where(u->s, lv, nitems(lv));
+	if (n == 0)
+		return 0;
+	for (first = 0; first < n; first++) {
+		buf_free(&b);
+		b = (struct buf){ 0 };
+		if (first > 0)
+			buf_adds(&b, "…");
+		for (i = first; i < n; i++) {
+			if (b.len)
+				buf_adds(&b, " › ");
+			buf_adds(&b, lv[i]);
+		}
+		if (text_width(buf_cstr(&b)) <= w)
+			break;
+	}
+	if (first == n) {
+		/* Even the innermost alone is too wide: cut it. */
+		buf_free(&b);
+		b = (struct buf){ 0 };
+		fit = text_fit(lv[n - 1], strlen(lv[n - 1]), w - 1);
+		buf_add(&b, lv[n - 1], fit);
+		buf_adds(&b, "…");
+	}
+	line = buf_cstr(&b);
+	put_line(u, y, 2, w, line, strlen(line), A_NORMAL);
+	buf_free(&b);
+	for (i = 0; i < n; i++)
+		free(lv[i]);
+	return 1;
+}
+
 static void
 draw_page(struct ui *u)
 {
 	size_t items[PAGE_MAX], n, i;
-	int y, focus, nk = 4, maxy, hits, fy = -1, fend = -1;
+	int y, focus, nk = 4, maxy, hits, fy = -1, fend = -1, where;
 	char *more;
 	struct key_hint keys[] = {
 		{ _("Enter: next"), HIT_ENTER },
@@ -1065,6 +1111,7 @@ draw_page(struct ui *u)
 	u->focus = focus < 0 ? 0 : focus;
 	maxy = LINES - footer_rows(u, keys, nk) - 1;
 	hits = u->nhits;
+	where = draw_where(u, 1);
 	y = 2;
 	for (i = 0; i < n && y < maxy; i++) {
 		if ((int)i == u->focus)
@@ -1079,10 +1126,13 @@ draw_page(struct ui *u)
 		for (y = 1; y < maxy; y++)
 			mvhline(y, 0, ' ', COLS);
 		u->nhits = hits;
+		if (where)
+			draw_where(u, 1);
 		xasprintf(&more, "↑ %s", _("more above"));
-		put_line(u, 1, 2, COLS - 4, more, strlen(more), A_BOLD);
+		put_line(u, 1 + where, 2, COLS - 4, more, strlen(more),
+		    A_BOLD);
 		free(more);
-		y = 2;
+		y = 2 + where;
 		for (i = (size_t)u->focus; i < n && y < maxy; i++)
 			y += draw_item(u, items[i], (int)i, y, maxy,
 			    (int)i == u->focus);
