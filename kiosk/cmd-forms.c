@@ -501,13 +501,17 @@ static void
 fill_print(struct form_state *st, const char *lang, int notes)
 {
 	const struct form_item *it;
-	struct buf out = { 0 };
+	struct buf out = { 0 }, key = { 0 };
 	char *msg;
 	size_t k, n;
+	int d;
 
 	buf_addc(&out, '{');
 	if (notes) {
-		/* The notes the resident would read, as shown. */
+		/*
+		 * The notes the resident would read, as shown, keyed as the
+		 * fill keys are: "note[2][1]" inside repeats.
+		 */
 		n = form_state_nitems(st);
 		for (k = 0; k < n; k++) {
 			it = form_state_item(st, k);
@@ -515,10 +519,15 @@ fill_print(struct form_state *st, const char *lang, int notes)
 			    it->q->name == NULL ||
 			    !form_state_relevant(st, k))
 				continue;
+			key.len = 0;
+			buf_adds(&key, it->q->name);
+			for (d = 0; d < it->depth; d++)
+				buf_addf(&key, "[%d]", it->path[d]);
 			msg = form_state_label(st, k, lang);
-			add_column(&out, it->q->name, msg, 1);
+			add_column(&out, buf_cstr(&key), msg, 1);
 			freezero_str(msg);
 		}
+		buf_free(&key);
 	} else
 		form_state_columns(st, add_column, &out);
 	buf_adds(&out, "}\n");
@@ -666,7 +675,8 @@ const struct cmd_entry cmd_forms_entry = {
 	"violation as \"name: message\" on stderr, in the chosen language, "
 	"and exits 1. With --notes it prints, instead of the submission, the "
 	"notes the resident would read with those answers, as one JSON "
-	"object from note name to text. An answer cleared because a later "
+	"object from note name (with [N] inside repeats, as the keys) to "
+	"text. An answer cleared because a later "
 	"answer changed its choice_filter is reported as such. Metadata "
 	"rows take KIOSK_FORMS_DEVICEID (the kiosk's name) and "
 	"KIOSK_FORMS_USERNAME (a volunteer's number) from the environment; "

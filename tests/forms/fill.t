@@ -191,6 +191,17 @@ t "nested: a job beyond the member's repeat_count is explained" has err \
 printf 'consent=yes\nhh_size=1\nage[1][1]=3\n' | fill "$hs"
 t "nested: one [N] per repeat, no more" has err \
     '"age[1][1]" is in 1 repeat: write one [N] for each'
+# --notes keys a note inside repeats as the fill keys are: one [N] per
+# repeat (it listed every member's note under the one name "mjobs").
+printf 'first[1]=Ana\ntitle[1][1]=cook\ntitle[1][2]=baker\nfirst[2]=Bo\ntitle[2][1]=nurse\n' |
+    fill "$KIOSK_TOP/tests/data/ui-nested/jobs.csv" --notes
+t "notes: a note in each instance, keyed note[N]" python3 -c '
+import json, sys
+pairs = json.load(open(sys.argv[1]), object_pairs_hook=lambda p: p)
+assert pairs == [("intro", "Household jobs"), ("mjobs[1]", "Jobs of Ana: 2"),
+                 ("mjobs[2]", "Jobs of Bo: 1"),
+                 ("total", "Jobs in your household: 3")], pairs
+' "$tmp/out"
 
 echo "1..$n"
 [ $fails -eq 0 ]
