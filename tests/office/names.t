@@ -104,4 +104,42 @@ sys.exit(0 if len(r) == 1 and r[0].get("q/a[1]") == "1" and r[0].get("q/a") == "
 PY
 ok $? "its main file has q/a[1] = 1 and q/a = 0"
 sed 's/^/# /' "$T/check"
+
+# A record that does not fit its form (an older kiosk's copy: repeat r
+# without c) opened first: its derived layout has the same main columns,
+# so it shares STEM.csv and STEM-codebook.csv with the form's layout, and
+# the codebook it writes ("the form was not given to kiosk open", no
+# line for STEM-r.csv) stays the form version's codebook for good.
+mkdir -p "$T/ka" "$T/fo"
+cat > "$T/ka/y.csv" <<'F'
+survey,,,
+,type,name,label
+,text,a,A
+,begin_repeat,r,R
+,text,b,B
+,end_repeat,,
+settings,,,
+,form_id,version,
+,y,1,
+F
+sed 's/^,text,b,B$/,text,b,B\n,text,c,C/' "$T/ka/y.csv" >"$T/fo/y.csv"
+printf 'a=1\nb[1]=2\n' | "$KIOSK" forms fill "$T/ka/y.csv" \
+    --test-submit "$FILL_INI" >>"$T/fill" 2>&1 &&
+"$KIOSK" export --config "$FILL_INI" --to "$T/stick" >/dev/null 2>&1 &&
+"$KIOSK" open $KEY --out "$T/o3" --forms "$T/fo" "$T/stick/k1-3.kib" \
+    >"$T/open" 2>&1
+ok $? "a record of an older copy of form y, opened first"
+printf 'a=1\nb[1]=2\nc[1]=3\n' | "$KIOSK" forms fill "$T/fo/y.csv" \
+    --test-submit "$FILL_INI" >>"$T/fill" 2>&1 &&
+"$KIOSK" export --config "$FILL_INI" --to "$T/stick" >/dev/null 2>&1 &&
+"$KIOSK" open $KEY --out "$T/o3" --forms "$T/fo" "$T/stick/k1-4.kib" \
+    >>"$T/open" 2>&1
+ok $? "then one that fits"
+grep -q '^y-v1-r.csv,c,text,,' "$T/o3/y-v1-codebook.csv" 2>/dev/null
+rc=$?
+n=$((n + 1))
+if [ $rc -eq 0 ]; then echo "ok $n - the form's codebook describes y-v1-r.csv"
+else echo "not ok $n - the form's codebook describes y-v1-r.csv # TODO" \
+    "output.c: a derived layout of a form the office has shares its stem (16a)"
+fi
 done_testing
