@@ -1,5 +1,5 @@
 #!/bin/sh
-# The ASan/UBSan build (make asan): every unit test, then four tmux
+# The ASan/UBSan build (make asan): every unit test, then six tmux
 # tests with the sanitized binary. Any sanitizer
 # report fails the test; reports are kept in build-asan/reports/.
 . "$(dirname "$0")/../env.sh"
@@ -24,8 +24,11 @@ for t in build-asan/tests/t_*; do
 done
 # The end-to-end session, export and open; the forms engine's repeats
 # (removing one) and or_other; a protected kiosk key at the staff menu;
-# the Listen key with the sanitized speech helper beside the kiosk.
-for s in tui/session tui/engine tui/protect speech/listen-form; do
+# the Listen key with the sanitized speech helper beside the kiosk; a
+# repeat inside a repeat (add, remove, Back, edit from the review, the
+# office's CSV) and the line that says where a page stands in them.
+for s in tui/session tui/engine tui/protect speech/listen-form tui/nested \
+    tui/where; do
 	n=$((n + 1))
 	o="$reports/$(basename "$s").out"
 	if KIOSK="$KIOSK_TOP/build-asan/kiosk" python3 tests/$s.t \
