@@ -67,6 +67,22 @@ static const char other_csv[] =
     "menu_order\n"
     ",other,1,Other,Otro,2\n";
 
+/* Repeats in a repeat, for session_where. */
+static const char nest_csv[] =
+    "survey\n"
+    ",type,name,label::English (en),label::العربية (ar)\n"
+    ",begin_repeat,member,**Member**,عضو\n"
+    ",text,first,First name?,الاسم؟\n"
+    ",begin_repeat,job,Job of ${first},عمل ${first}\n"
+    ",text,title,What work?,ما العمل؟\n"
+    ",end_repeat,,,\n"
+    ",end_repeat,,,\n"
+    ",text,after,Anything else?,شيء آخر؟\n"
+    "settings\n"
+    ",form_id,version,form_title::English (en),form_title::العربية (ar),"
+    "menu_order\n"
+    ",nest,1,Nest,عش,3\n";
+
 static struct config *
 setup(struct vault_office_key **key)
 {
@@ -464,6 +480,75 @@ digits(const struct config *cfg, struct outbox *ob)
 	}
 }
 
+/* session_where gives levels; all of them joined by " | " (0 if none). */
+static char *
+where_is(struct session *s)
+{
+	struct buf b = { 0 };
+	char *lv[4], *r;
+	size_t n, i;
+
+	n = session_where(s, lv, nitems(lv));
+	for (i = 0; i < n; i++) {
+		if (i > 0)
+			buf_adds(&b, " | ");
+		buf_adds(&b, lv[i]);
+		free(lv[i]);
+	}
+	r = xstrdup(n > 0 ? buf_cstr(&b) : "");
+	buf_free(&b);
+	return r;
+}
+
+/*
+ * Where a page stands inside repeats: each repeat's label and instance
+ * number, outermost first, ${name} as "…" (never the answer), no "**";
+ * nothing outside repeats; the resident's digits and language.
+ */
+static void
+where(const struct config *cfg, struct outbox *ob)
+{
+	static const char *const want[] = {
+		"Member 1",			/* first[1] */
+		"Member 1 | Job of … 1",	/* title[1][1] */
+		"Member 1",			/* add another job? */
+		"",				/* add another member? */
+		"",				/* after */
+	};
+	struct session *s;
+	char *cause = NULL, *msg = NULL, *w;
+	size_t i;
+
+	fixture_put("forms/nest.csv", nest_csv);	/* the third service */
+	s = session_new(cfg, ob, &cause);
+	session_load_forms(s);
+	session_pick_lang(s, "en");
+	session_pick_service(s, 2);
+	session_answer(s, (size_t)item_named(s, "first"), "Ana");
+	for (i = 0; i < nitems(want); i++) {
+		w = where_is(s);
+		ok(strcmp(w, want[i]) == 0 && strstr(w, "Ana") == NULL,
+		    "where, page %zu: \"%s\" (want \"%s\")", i, w, want[i]);
+		free(w);
+		if (session_repeat_prompt(s, session_page(s), NULL))
+			session_repeat(s, 0, &msg);
+		else
+			session_next(s, &msg);
+		free(msg);
+		msg = NULL;
+	}
+	session_free(s);
+	s = session_new(cfg, ob, &cause);
+	session_load_forms(s);
+	session_pick_lang(s, "ar");
+	session_pick_service(s, 2);
+	w = where_is(s);
+	ok(strcmp(w, "عضو \xd9\xa1") == 0, "where in Arabic, Arabic-Indic "
+	    "digits: \"%s\"", w);
+	free(w);
+	session_free(s);
+}
+
 int
 main(void)
 {
@@ -494,6 +579,7 @@ main(void)
 	session_free(s);
 	pins(cfg, ob);
 	digits(cfg, ob);
+	where(cfg, ob);
 
 	free(data);
 	freezero_str(claim);
