@@ -965,11 +965,30 @@ apply_defaults(struct form_state *st, size_t from, size_t to)
 	}
 }
 
+/*
+ * The number a repeat_count is written as (1 to FORM_INSTANCES_MAX), or 0
+ * when it is an expression or a reference to an answer.
+ */
+static int
+fixed_count(const struct form_question *q)
+{
+	char *end;
+	double n;
+
+	if (q->repeat_count == NULL)
+		return 0;
+	n = strtod(q->repeat_count, &end);
+	if (end == q->repeat_count || *end != '\0' || !(n >= 1))
+		return 0;
+	return n > FORM_INSTANCES_MAX ? FORM_INSTANCES_MAX : (int)n;
+}
+
 struct form_state *
 form_state_new(const struct form *f)
 {
 	struct form_state *st;
 	size_t q;
+	long long add;
 	int r, d;
 
 	st = xcalloc(1, sizeof *st);
@@ -998,16 +1017,23 @@ form_state_new(const struct form *f)
 	}
 	/*
 	 * A new instance of a repeat brings the first instance of each
-	 * repeat in it that the resident sizes (inner ones come later in
-	 * the form, so their cost is known first).
+	 * repeat in it that the resident sizes, and all N of each repeat
+	 * whose repeat_count is the number N (inner ones come later in the
+	 * form, so their cost is known first). A count read from an answer
+	 * is not known here; it is cut when it is worked out.
 	 */
 	st->cost = xcalloc(f->nquestions + 1, sizeof *st->cost);
 	for (q = f->nquestions; q-- > 0;) {
 		if (f->questions[q].type != FT_BEGIN_REPEAT)
 			continue;
 		st->cost[q] += 1;
-		if ((r = qp(f, (int)q)->repeat) >= 0 && st->ninit[q] > 0)
-			st->cost[r] += st->cost[q];
+		if ((r = qp(f, (int)q)->repeat) < 0)
+			continue;
+		add = (long long)st->cost[q] * (st->ninit[q] > 0 ? 1 :
+		    fixed_count(&f->questions[q]));
+		/* Past the limit is past it: kept from overflowing. */
+		st->cost[r] = (int)(st->cost[r] + add > FORM_INSTANCES_MAX + 1 ?
+		    FORM_INSTANCES_MAX + 1 : st->cost[r] + add);
 	}
 	st->arena_cap = ARENA_MIN;
 	st->arena = vault_secure_alloc(st->arena_cap);

@@ -54,6 +54,8 @@ struct builder {
 	int		 allow_dup_choices;
 	int		 report_headers;	/* header problems: once */
 	char		*root;			/* settings name, or "data" */
+	double		 ninstances;	/* numbers in repeat_counts, so far */
+	int		 instances_said;	/* too many: said once */
 	char		*instance_name;
 	/* The question being checked (named in expression errors). */
 	const char	*cur_name;
@@ -2462,15 +2464,16 @@ read_parameters(struct builder *b, struct form_question *q)
 }
 
 /*
- * A repeat inside repeats (household -> member -> job): at most
- * FORM_REPEAT_DEPTH deep, and numeric repeat_counts that stay within
+ * A repeat, alone or inside repeats (household -> member -> job): at
+ * most FORM_REPEAT_DEPTH deep, and numeric repeat_counts that stay within
  * FORM_INSTANCES_MAX with the instances of the repeats around it (50
- * members of 3 jobs: 50 + 150; a count from an answer, taken as 1 here,
- * is checked when the form is filled in). Each outer instance has its
- * own inner instances.
+ * members of 3 jobs: 50 + 150) and with all the form's repeats together
+ * (sibling repeats add up). A count from an answer, taken as 1 here, is
+ * checked when the form is filled in. Each outer instance has its own
+ * inner instances.
  */
 static void
-check_nested_repeat(struct builder *b, const struct form_question *q)
+check_repeat_size(struct builder *b, const struct form_question *q)
 {
 	const struct form *f = b->f;
 	const struct form_question *r;
@@ -2504,12 +2507,28 @@ check_nested_repeat(struct builder *b, const struct form_question *q)
 		prod *= count[k];
 		total += prod;
 	}
-	if (total > FORM_INSTANCES_MAX)
+	if (depth > 1 && total > FORM_INSTANCES_MAX) {
 		problem(b, 0, "survey", q->row, "repeat_count", "the repeat "
 		    "\"%s\" and the repeats around it would have %.0f "
 		    "instances in all (the numbers in their repeat_count): a "
 		    "kiosk takes at most %d", q->name != NULL ? q->name : "",
 		    total, FORM_INSTANCES_MAX);
+		b->instances_said = 1;
+	}
+	/*
+	 * All of the form's repeats together: each has the product of the
+	 * numbers down its chain (sibling repeats add up; the chain above
+	 * counts only its own instances).
+	 */
+	b->ninstances += prod;
+	if (b->ninstances > FORM_INSTANCES_MAX && !b->instances_said) {
+		problem(b, 0, "survey", q->row, "repeat_count", "with the "
+		    "repeat \"%s\", the form's repeats would have %.0f "
+		    "instances in all (the numbers in their repeat_count): a "
+		    "kiosk takes at most %d", q->name != NULL ? q->name : "",
+		    b->ninstances, FORM_INSTANCES_MAX);
+		b->instances_said = 1;
+	}
 }
 
 /*
@@ -2532,8 +2551,8 @@ check_shape(struct builder *b, struct form_question *q)
 			break;
 		}
 	}
-	if (q->type == FT_BEGIN_REPEAT && pv->repeat >= 0)
-		check_nested_repeat(b, q);
+	if (q->type == FT_BEGIN_REPEAT)
+		check_repeat_size(b, q);
 	if (q->type == FT_META_EMPTY)
 		problem(b, 1, "survey", q->row, "type", "\"%s\": a kiosk has "
 		    "no such metadata (phone number, e-mail, SIM, audit log, "
