@@ -811,9 +811,13 @@ file_fits(struct output *o, const char *name, const char *header,
 	return ok ? 0 : -1;
 }
 
-/* The stem and the stages of a new layout. */
+/*
+ * The stem and the stages of a new layout. With hashed, never the plain
+ * FORM-vVERSION stem: a layout derived from a record of a form the office
+ * has must not share the form's files (or write the version's codebook).
+ */
 static void
-layout_files(struct output *o, struct layout *l)
+layout_files(struct output *o, struct layout *l, int hashed)
 {
 	struct buf h = { 0 };
 	unsigned char hash[4];
@@ -835,7 +839,7 @@ layout_files(struct output *o, struct layout *l)
 	vault_hash(hash, sizeof hash, h.data, h.len);
 	hex_encode(hex, hash, sizeof hash);
 	buf_free(&h);
-	for (tries = 0;; tries++) {
+	for (tries = hashed ? 1 : 0;; tries++) {
 		free(stem);
 		if (tries == 0)
 			xasprintf(&stem, "%s%s%s", form, ver ? "-v" : "",
@@ -1128,7 +1132,7 @@ form_layout(struct output *o, const char *form_id, const char *version)
 		return NULL;
 	l = new_layout(o, form_id, version, f);
 	layout_from_form(l, f);
-	layout_files(o, l);
+	layout_files(o, l, 0);
 	return l;
 }
 
@@ -1171,7 +1175,7 @@ derived_layout(struct output *o, const char *form_id, const char *version,
 		}
 		col_add(&l->cols, &l->ncols, name, NULL, NULL);
 	}
-	layout_files(o, l);
+	layout_files(o, l, find_form(o, form_id, version) != NULL);
 	return l;
 }
 
