@@ -417,7 +417,8 @@ fill_read(struct buf *in)
 static int
 fill_not_answered(const struct form_question *q)
 {
-	return !qtype_settable(q->type) || q->calculation != NULL ||
+	return !qtype_settable(q->type) || (q->calculation != NULL &&
+	    (q->trigger == NULL || q->type == FT_CALCULATE)) ||
 	    (q->read_only != NULL &&
 	    (strcasecmp(q->read_only, "yes") == 0 ||
 	    strcasecmp(q->read_only, "true()") == 0 ||

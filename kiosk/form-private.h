@@ -78,6 +78,9 @@ struct fq_priv {
 	int		 guidance;	/* has a guidance_hint */
 	int		 media;		/* has an image, audio or video */
 	int		 range;		/* type range (read_range) */
+	int		*triggers;	/* trigger: the questions whose change
+					   sets it (odk:setvalue), or NULL */
+	size_t		 ntriggers;
 	int		 dup_name;	/* another question has the name (2: a sibling) */
 	char		*params;	/* the parameters column, as written */
 	int		 randomize;	/* parameters randomize=true (selects) */

@@ -1180,11 +1180,55 @@ numbers_only(const struct form_question *q, const char *v)
 	return o;
 }
 
+/*
+ * The resident changed item i (question q at path): set each question
+ * whose trigger names q (odk:setvalue on xforms-value-changed) to its
+ * calculation, or "" when it has none. In a repeat, the items that share
+ * the trigger's instances (all instances of a repeat the trigger is
+ * outside of). One step: a value set here triggers nothing further.
+ * Returns whether anything was set.
+ */
+static int
+fire_triggers(struct form_state *st, int q, const int *path, int depth)
+{
+	const struct form *f = st->f;
+	const struct fq_priv *pv;
+	size_t t, k, lo, hi, n;
+	int shared;
+	char *v;
+	int fired = 0;
+
+	for (t = 0; t < f->nquestions; t++) {
+		pv = qp(f, (int)t);
+		for (k = 0; k < pv->ntriggers; k++)
+			if (pv->triggers[k] == q)
+				break;
+		if (k == pv->ntriggers)
+			continue;
+		for (shared = 0; shared < depth && shared < st->qdepth[t] &&
+		    st->qreps[t][shared] == st->qreps[q][shared]; shared++)
+			;
+		q_range(st, (int)t, path, shared, &lo, &hi);
+		for (k = lo; k < hi; k++) {
+			n = st->qlist[k];
+			v = pv->calculation == NULL ? xstrdup("") :
+			    eval_str_at(st, pv->calculation, n);
+			if (store(st, n, v, NULL) == 0) {
+				st->items[n].stale = 0;
+				fired = 1;
+			}
+			freezero_str(v);
+		}
+	}
+	return fired;
+}
+
 int
 form_state_set(struct form_state *st, size_t i, const char *v, char **cause)
 {
 	char *nv;
-	int rc;
+	const char *w;
+	int rc, changed, q, depth, path[FORM_REPEAT_DEPTH];
 
 	if (i >= st->nitems) {
 		if (cause != NULL)
@@ -1192,12 +1236,21 @@ form_state_set(struct form_state *st, size_t i, const char *v, char **cause)
 		return -1;
 	}
 	nv = numbers_only(st->items[i].pub.q, v);
-	rc = store(st, i, nv != NULL ? nv : v, cause);
+	w = nv != NULL ? nv : v;
+	changed = strlen(w) != st->items[i].len ||
+	    strcmp(w, item_raw(st, i)) != 0;
+	rc = store(st, i, w, cause);
 	vault_secure_free(nv);
 	if (rc != 0)
 		return -1;
 	st->items[i].stale = 0;
+	q = st->items[i].pub.qindex;
+	depth = st->items[i].pub.depth;
+	memcpy(path, st->items[i].pub.path, sizeof path);
 	recompute(st);
+	/* Items may have moved (a repeat_count): found again by path. */
+	if (changed && fire_triggers(st, q, path, depth))
+		recompute(st);
 	clear_stale(st, i);
 	return 0;
 }

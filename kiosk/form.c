@@ -32,7 +32,7 @@ enum col {
 	C_CONSTRAINT, C_CONSTRAINT_MSG, C_RELEVANT, C_CALCULATION, C_DEFAULT,
 	C_READ_ONLY, C_CHOICE_FILTER, C_APPEARANCE, C_REPEAT_COUNT, C_STORE,
 	C_REVIEWED, C_LIST_NAME, C_IGNORED, C_UNSUPPORTED, C_PARAMETERS,
-	C_SPOKEN, C_SPOKEN_HINT, C_TICKET, C_MEDIA, C_OTHER
+	C_SPOKEN, C_SPOKEN_HINT, C_TICKET, C_MEDIA, C_TRIGGER, C_OTHER
 };
 
 struct colspec {
@@ -133,7 +133,7 @@ static const struct {
 	{ "audio", C_MEDIA, 1 },
 	{ "video", C_MEDIA, 1 },
 	{ "parameters", C_PARAMETERS, 0 },
-	{ "trigger", C_UNSUPPORTED, 0 },
+	{ "trigger", C_TRIGGER, 0 },
 	{ "save_to", C_UNSUPPORTED, 0 },
 	{ "intent", C_UNSUPPORTED, 0 },
 };
@@ -1314,6 +1314,7 @@ static const struct col_field text_fields[] = {
 	{ C_CONSTRAINT, offsetof(struct form_question, constraint) },
 	{ C_RELEVANT, offsetof(struct form_question, relevant) },
 	{ C_CALCULATION, offsetof(struct form_question, calculation) },
+	{ C_TRIGGER, offsetof(struct form_question, trigger) },
 	{ C_DEFAULT, offsetof(struct form_question, default_value) },
 	{ C_READ_ONLY, offsetof(struct form_question, read_only) },
 	{ C_CHOICE_FILTER, offsetof(struct form_question, choice_filter) },
@@ -2680,6 +2681,78 @@ compile_question(struct builder *b, struct form_question *q)
 		    q->default_value, NULL);
 }
 
+/*
+ * The trigger column (pyxform >= 1.9, ODK's odk:setvalue on
+ * xforms-value-changed): "${x}" (or several, separated by commas or
+ * blanks). The row's calculation (empty if none) is then no longer kept
+ * up to date: it is computed only when the resident changes x. As
+ * pyxform, x must be a question the resident answers, not a calculation.
+ */
+static void
+read_trigger(struct builder *b, struct form_question *q)
+{
+	struct form *f = b->f;
+	struct fq_priv *pv = q->priv;
+	const struct form_question *t;
+	const char *p = q->trigger, *e;
+	struct expr *x;
+	const int *refs;
+	char *one;
+
+	if (q->trigger == NULL)
+		return;
+	if (q->type != FT_CALCULATE && (!qtype_settable(q->type) ||
+	    qtype_of(q->type)->nest != 0)) {
+		problem(b, 1, "survey", q->row, "trigger", "a trigger on "
+		    "the %s \"%s\" sets nothing; it is ignored",
+		    type_word(q->type), q->name ? q->name : "");
+		return;
+	}
+	for (;;) {
+		while (*p == ',' || isspace((unsigned char)*p))
+			p++;
+		if (*p == '\0')
+			break;
+		if (p[0] != '$' || p[1] != '{' || (e = strchr(p, '}')) ==
+		    NULL) {
+			problem(b, 0, "survey", q->row, "trigger", "the "
+			    "trigger of \"%s\" must name a question as "
+			    "${name}, not \"%s\"", q->name ? q->name : "",
+			    q->trigger);
+			return;
+		}
+		one = xstrndup(p, (size_t)(e + 1 - p));
+		p = e + 1;
+		x = compile(b, q->row, "trigger", one, NULL);
+		free(one);
+		if (x == NULL)
+			return;
+		if (expr_refs(x, &refs) != 1 || refs[0] < 0 ||
+		    refs[0] >= (int)f->nquestions) {
+			expr_free(x);
+			return;
+		}
+		t = &f->questions[refs[0]];
+		if (!qtype_settable(t->type) || qtype_of(t->type)->nest != 0 ||
+		    !qtype_of(t->type)->shown || t->calculation != NULL) {
+			problem(b, 0, "survey", q->row, "trigger", "the "
+			    "trigger of \"%s\" is \"%s\", which the "
+			    "resident does not answer (a calculation, a note "
+			    "or a group); only a question can be a trigger",
+			    q->name ? q->name : "", t->name ? t->name : "");
+			expr_free(x);
+			return;
+		}
+		pv->triggers = xreallocarray(pv->triggers, pv->ntriggers + 1,
+		    sizeof *pv->triggers);
+		pv->triggers[pv->ntriggers++] = refs[0];
+		expr_free(x);
+	}
+	if (pv->ntriggers == 0)
+		problem(b, 0, "survey", q->row, "trigger", "the trigger of "
+		    "\"%s\" names no question", q->name ? q->name : "");
+}
+
 /* Per-question checks that need names, lists and languages. */
 static void
 check_questions(struct builder *b)
@@ -2701,6 +2774,7 @@ check_questions(struct builder *b)
 		check_text_refs(b, q, &q->label, "label");
 		check_text_refs(b, q, &q->hint, "hint");
 		compile_question(b, q);
+		read_trigger(b, q);
 		((struct fq_priv *)q->priv)->columns = form_question_stored(q);
 	}
 	b->cur_name = NULL;
@@ -2725,7 +2799,8 @@ order_calculations(struct builder *b)
 	fp->calc_order = xcalloc((size_t)n + 1, sizeof *fp->calc_order);
 	for (i = 0; i < n; i++) {
 		pv = f->questions[i].priv;
-		if (pv->calculation == NULL || state[i] != 0)
+		if (pv->calculation == NULL || pv->ntriggers > 0 ||
+		    state[i] != 0)
 			continue;
 		sp = 0;
 		stack[sp] = i;
@@ -2741,7 +2816,9 @@ order_calculations(struct builder *b)
 				if (r < 0 || r >= n)
 					continue;
 				if (((struct fq_priv *)f->questions[r].priv)
-				    ->calculation == NULL)
+				    ->calculation == NULL ||
+				    ((struct fq_priv *)f->questions[r].priv)
+				    ->ntriggers > 0)
 					continue;
 				if (state[r] == 1) {
 					int k;
@@ -2798,6 +2875,7 @@ free_question(struct form_question *q, size_t nlangs)
 		expr_free(pv->choice_filter);
 		expr_free(pv->repeat_count);
 		free(pv->column);
+		free(pv->triggers);
 		free(pv->params);
 		expr_free(pv->seed);
 		free(pv);

@@ -76,6 +76,7 @@ struct form_question {
 	char			*constraint;	/* expression or NULL */
 	char			*relevant;	/* expression or NULL */
 	char			*calculation;	/* expression or NULL */
+	char			*trigger;	/* "${x}": calculation only when x changes, or NULL */
 	char			*default_value;
 	char			*read_only;
 	char			*choice_filter;

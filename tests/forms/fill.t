@@ -203,5 +203,34 @@ assert pairs == [("intro", "Household jobs"), ("mjobs[1]", "Jobs of Ana: 2"),
                  ("total", "Jobs in your household: 3")], pairs
 ' "$tmp/out"
 
+# Issue 16: the trigger column (odk:setvalue when a question changes).
+cat >"$tmp/trigger.csv" <<'EOF'
+survey
+,type,name,label,calculation,trigger
+,text,a,A,,
+,integer,n,N,,
+,calculate,a_len,,string-length(${a}),${a}
+,integer,doubled,Doubled,${n} * 2,${n}
+EOF
+printf 'a=abc\nn=4\n' | fill "$tmp/trigger.csv"
+t "trigger: calculated when its trigger changes" python3 -c '
+import json, sys
+d = json.load(open(sys.argv[1]))
+assert d["a_len"] == "3" and d["doubled"] == "8", d
+' "$tmp/out"
+printf 'n=4\ndoubled=10\n' | fill "$tmp/trigger.csv"
+t "trigger: the resident may change the calculated answer" python3 -c '
+import json, sys
+d = json.load(open(sys.argv[1]))
+assert d["doubled"] == "10" and d["a_len"] == "", d
+' "$tmp/out"
+printf 'doubled=10\nn=4\n' | fill "$tmp/trigger.csv"
+t "trigger: a later change of the trigger sets it again" has out '"doubled": "8"'
+sed 's/,${a}$/,${nosuch}/' "$tmp/trigger.csv" >"$tmp/trigger-bad.csv"
+"$KIOSK" forms check "$tmp/trigger-bad.csv" >"$tmp/out" 2>"$tmp/err"; echo $? >"$tmp/rc"
+t "trigger: a missing question is an error" rc 1
+t "trigger: naming the row and column" has out \
+    'trigger-bad.csv: sheet survey, row 5, column trigger: position 1: there is no question named "nosuch"'
+
 echo "1..$n"
 [ $fails -eq 0 ]

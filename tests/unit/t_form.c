@@ -1605,6 +1605,103 @@ test_range(void)
 	buf_free(&p);
 }
 
+/*
+ * Issue 16: the trigger column (odk:setvalue on xforms-value-changed):
+ * the calculation runs only when the named question changes, and the
+ * resident may change a triggered question.
+ */
+static void
+test_trigger(void)
+{
+	struct buf p = { 0 };
+	struct form *f;
+	struct form_state *st;
+	char *e, *cause = NULL;
+
+	f = load("trigger.csv", "survey\n"
+	    ",type,name,label,calculation,trigger,repeat_count\n"
+	    ",text,a,A,,,\n"
+	    ",integer,n,N,,,\n"
+	    ",calculate,a_len,,string-length(${a}),${a},\n"
+	    ",integer,doubled,Doubled,${n} * 2,${n},\n"
+	    ",text,cleared,Cleared,,${a},\n"
+	    ",calculate,live,,${n} + 1,,\n"
+	    ",calculate,both,,\"concat(${a}, ${n})\",\"${a}, ${n}\",\n"
+	    ",begin_repeat,rep,Rep,,,2\n"
+	    ",text,x,X,,,\n"
+	    ",calculate,x_up,,\"concat(${x}, '!')\",${x},\n"
+	    ",calculate,x_a,,${a},${a},\n"
+	    ",end_repeat,,,,,\n");
+	ok(f != NULL, "trigger: the column loads");
+	if (f == NULL)
+		return;
+	st = form_state_new(f);
+	is_str(get(st, "a_len"), "", "trigger: nothing calculated before the "
+	    "trigger changes");
+	set(st, "a", "abc");
+	is_str(get(st, "a_len"), "3", "trigger: calculated when it changes");
+	set(st, "n", "4");
+	is_str(get(st, "doubled"), "8", "trigger: a question gets its "
+	    "calculation");
+	set(st, "doubled", "10");
+	is_str(get(st, "doubled"), "10", "trigger: and the resident may "
+	    "change it");
+	set(st, "a", "abcd");
+	is_str(get(st, "a_len"), "4", "trigger: again on the next change");
+	is_str(get(st, "doubled"), "10", "trigger: another trigger's change "
+	    "leaves it");
+	is_str(get(st, "both"), "abcd4", "trigger: either of two triggers");
+	set(st, "cleared", "keep");
+	set(st, "a", "abcd");
+	is_str(get(st, "cleared"), "keep", "trigger: the same value again is "
+	    "no change");
+	set(st, "n", "6");
+	is_str(get(st, "doubled"), "12", "trigger: a new value overrides the "
+	    "resident's");
+	is_str(get(st, "live"), "7", "trigger: calculations still follow");
+	set(st, "a", "z");
+	is_str(get(st, "cleared"), "", "trigger: no calculation clears it");
+	is_str(get_at(st, "x_a", 1), "z", "trigger outside a repeat: sets "
+	    "instance 1");
+	is_str(get_at(st, "x_a", 2), "z", "trigger outside a repeat: and "
+	    "instance 2");
+	if (form_state_set(st, (size_t)item(st, "x", 1), "p", &cause) != 0)
+		printf("# set x[1] failed\n");
+	free(cause);
+	is_str(get_at(st, "x_up", 1), "p!", "trigger in a repeat: its own "
+	    "instance");
+	is_str(get_at(st, "x_up", 2), "", "trigger in a repeat: not the "
+	    "others");
+	form_state_free(st);
+	form_free(f);
+
+	e = load_error("t.csv", "survey\n,type,name,label,calculation,trigger\n"
+	    ",text,a,A,,\n"
+	    ",calculate,b,,now(),${nosuch}\n");
+	ok(strstr(e, "row 4, column trigger") != NULL &&
+	    strstr(e, "no question named \"nosuch\"") != NULL,
+	    "trigger: a missing question is a load error naming the row");
+	printf("# %s\n", e);
+	free(e);
+	is_int(check_count("survey\n,type,name,label,calculation,trigger\n"
+	    ",text,a,A,,\n,calculate,b,,now(),6\n",
+	    "row 4, column trigger: the trigger of \"b\" must name a question",
+	    &p), 1, "trigger: not a ${name} (pyxform refuses it)");
+	is_int(check_count("survey\n,type,name,label,calculation,trigger\n"
+	    ",calculate,one,,5 + 4,\n,calculate,ts,,now(),${one}\n",
+	    "which the resident does not answer", &p), 1,
+	    "trigger: a calculate cannot trigger (pyxform refuses it)");
+	is_int(check_count("survey\n,type,name,label,calculation,trigger\n"
+	    ",integer,two,,1 + 1,\n,integer,ts,,now(),${two}\n",
+	    "which the resident does not answer", &p), 1,
+	    "trigger: nor a typed calculate");
+	is_int(check_count("survey\n,type,name,label,calculation,trigger\n"
+	    ",text,a,A,,\n,begin_group,g,G,,${a}\n,text,c,C,,${a}\n"
+	    ",end_group,,,,\n", "warning: a trigger on the group", &p), 1,
+	    "trigger: on a group it is ignored, with a warning");
+	buf_free(&p);
+}
+
 int
 main(void)
 {
@@ -1627,6 +1724,7 @@ main(void)
 	test_speech_texts();
 	test_external();
 	test_range();
+	test_trigger();
 	buf_free(&cols);
 	return done_testing();
 }
