@@ -2560,7 +2560,7 @@ check_shape(struct builder *b, struct form_question *q)
 		    "location); its column stays empty",
 		    q->name ? q->name : "");
 	if (qtype_of(q->type)->shown && q->calculation == NULL &&
-	    text_empty(&q->label, f->nlangs) && text_empty(&q->hint, f->nlangs))
+	    q->trigger == NULL && text_empty(&q->label, f->nlangs) && text_empty(&q->hint, f->nlangs))
 		problem(b, 0, "survey", q->row, "label", "the %s \"%s\" has no "
 		    "label or hint%s", type_word(q->type), q->name ? q->name : "",
 		    pv->media ? ", only an image, audio or video, which is "

@@ -13,7 +13,6 @@ Each error line is put in the first class whose pattern it matches:
   file     a select_*_from_file CSV or pulldata()/search() data that is
            not in the form's repository (Collect gets it from the server)
   nested   a repeat inside a repeat (issue 16, helper 16a)
-  trigger  the trigger column (a kiosk gap)
   loop     begin loop / end loop (a kiosk gap)
   gap      anything else "not supported at a kiosk" (a kiosk gap)
   other    any other error (look at it: a kiosk fault or a new class)
@@ -26,7 +25,6 @@ RULES = [
               r'geopoint|gps|geotrace|geoshape|start-geopoint|'
               r'background-[a-z]+)"|\$\{last-saved#|only an image, audio'),
     ('nested', r'a repeat inside a repeat'),
-    ('trigger', r'column "trigger"'),
     ('loop', r'the type "(begin|end)[ _]loop'),
     ('file', r'cannot read the choices of select_\*_from_file|'
              r'no choice list named "[^"]*" \(in instance\(|'
