@@ -554,6 +554,7 @@ forms_fill(const struct cmd_entry *e, const struct cmd_args *a)
 	/* The table's messages, in its words for staff. */
 	for (m = 0; m < QM_NMSGS; m++)
 		msgs.text[m] = qtype_message((enum qtype_msg)m, 1);
+	msgs.zero = 0;
 	rc = 1;
 	if ((f = form_load(o.path, &cause)) == NULL) {
 		cmd_error("%s", cause);

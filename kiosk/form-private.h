@@ -78,6 +78,8 @@ struct fq_priv {
 	int		 guidance;	/* has a guidance_hint */
 	int		 media;		/* has an image, audio or video */
 	int		 range;		/* type range (read_range) */
+	double		 range_lo, range_hi;	/* its bounds */
+	double		 range_start, range_step;
 	int		*triggers;	/* trigger: the questions whose change
 					   sets it (odk:setvalue), or NULL */
 	size_t		 ntriggers;

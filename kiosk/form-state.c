@@ -1302,6 +1302,77 @@ message(struct form_state *st, const struct form_text *t, const char *lang,
 	return xstrdup(s);
 }
 
+/* A number in the digits whose zero is zero (0: 0-9), UTF-8. */
+static void
+add_number(struct buf *b, double d, unsigned int zero)
+{
+	char nb[40], *p;
+	unsigned int c;
+
+	snprintf(nb, sizeof nb, "%.15g", d);
+	for (p = nb; *p != '\0'; p++) {
+		if (zero == 0 || zero == '0' || *p < '0' || *p > '9') {
+			buf_addc(b, *p);
+			continue;
+		}
+		c = zero + (unsigned int)(*p - '0');
+		if (c < 0x80)
+			buf_addc(b, (char)c);
+		else if (c < 0x800) {
+			buf_addc(b, (char)(0xc0 | (c >> 6)));
+			buf_addc(b, (char)(0x80 | (c & 0x3f)));
+		} else {
+			buf_addc(b, (char)(0xe0 | (c >> 12)));
+			buf_addc(b, (char)(0x80 | ((c >> 6) & 0x3f)));
+			buf_addc(b, (char)(0x80 | (c & 0x3f)));
+		}
+	}
+}
+
+/* Is v a number inside a range question's bounds, on its step? */
+static int
+in_range(const struct fq_priv *pv, const char *v)
+{
+	double d, k;
+
+	if (expr_parse_number(v, &d) != 0 || d < pv->range_lo ||
+	    d > pv->range_hi)
+		return 0;
+	k = (d - pv->range_start) / pv->range_step;
+	return fabs(k - round(k)) < 1e-9;
+}
+
+/*
+ * A range question's message: the caller's text with %1$s, %2$s and
+ * %3$s replaced by its bounds and step (in msgs->zero's digits).
+ */
+static char *
+range_message(const struct fq_priv *pv, const struct form_msgs *msgs)
+{
+	int step = pv->range_step != 1 ||
+	    pv->range_start != floor(pv->range_start);
+	const char *t = msgs->text[step ? QM_RANGE_STEP : QM_RANGE], *p;
+	struct buf b = { 0 };
+	char *out;
+
+	if (t == NULL)
+		return xstrdup(msgs->text[QM_CONSTRAINT]);
+	buf_adds(&b, "");
+	for (p = t; *p != '\0'; p++) {
+		if (p[0] == '%' && p[1] >= '1' && p[1] <= '3' &&
+		    strncmp(p + 2, "$s", 2) == 0) {
+			add_number(&b, p[1] == '1' ? pv->range_lo :
+			    p[1] == '2' ? pv->range_hi : fabs(pv->range_step),
+			    msgs->zero);
+			p += 3;
+		} else
+			buf_addc(&b, *p);
+	}
+	out = xstrdup(buf_cstr(&b));
+	buf_free(&b);
+	return out;
+}
+
 /* The caller's generic message that a type's row names (qtype.h). */
 static const char *
 generic_message(const struct form_msgs *msgs, enum qtype_msg m)
@@ -1358,6 +1429,11 @@ form_state_check(struct form_state *st, size_t i, const char *lang,
 	if ((qt->valid != NULL && !qt->valid(v)) ||
 	    (qt->input == QI_CHOICE && !valid_choices(st, i, v))) {
 		*msg = xstrdup(generic_message(msgs, qt->invalid));
+		return -1;
+	}
+	/* A range's bounds, said (its constraint checks them too). */
+	if (pv->range && !in_range(pv, v)) {
+		*msg = range_message(pv, msgs);
 		return -1;
 	}
 	if (pv->constraint != NULL && !eval_bool_at(st, pv->constraint, i)) {

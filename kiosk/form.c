@@ -2391,6 +2391,10 @@ read_range(struct builder *b, struct form_question *q)
 		if (set[i] && v[i] != floor(v[i]))
 			whole = 0;
 	q->type = whole ? FT_INTEGER : FT_DECIMAL;
+	pv->range_lo = lo;
+	pv->range_hi = hi;
+	pv->range_start = v[0];
+	pv->range_step = v[2];
 	xasprintf(&c, "(. >= %.17g and . <= %.17g and abs((. - %.17g) div "
 	    "%.17g - round((. - %.17g) div %.17g)) < 0.000000001)%s%s%s",
 	    lo, hi, v[0], v[2], v[0], v[2], q->constraint ? " and (" : "",

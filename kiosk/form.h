@@ -279,6 +279,11 @@ struct form_msgs {
 	 * [QM_REQUIRED]; [QM_NONE] is never shown.
 	 */
 	const char	*text[QM_NMSGS];
+	/*
+	 * The zero of the digits numbers put into a text are written in
+	 * (U+0660 for ٠١٢...; i18n_digit_zero), or 0 for 0-9.
+	 */
+	unsigned int	 zero;
 };
 int			 form_state_check(struct form_state *, size_t,
 			    const char *lang, const struct form_msgs *,

@@ -148,6 +148,14 @@ static const struct {
 	    "Please enter a time as HH:MM." },
 	[QM_CONSTRAINT] = { N_("This answer is not allowed. Please check "
 	    "it."), "This answer is not allowed." },
+	/* TRANSLATORS: a range question; %1$s and %2$s are its bounds. */
+	[QM_RANGE] = { N_("Please enter a number from %1$s to %2$s."),
+	    "Please enter a number from %1$s to %2$s." },
+	/* TRANSLATORS: a range question; %1$s and %2$s are its bounds,
+	   %3$s how far apart its numbers are (0, 2, 4... for 2). */
+	[QM_RANGE_STEP] = { N_("Please enter a number from %1$s to %2$s, "
+	    "in steps of %3$s."),
+	    "Please enter a number from %1$s to %2$s, in steps of %3$s." },
 };
 
 const struct qtype *

@@ -108,10 +108,18 @@ enum qtype_msg {
 	QM_DECIMAL,
 	QM_DATE,
 	QM_TIME,
-	QM_CONSTRAINT
+	QM_CONSTRAINT,
+	/*
+	 * A range question's number outside its bounds: texts with %1$s
+	 * (start) and %2$s (end), and for QM_RANGE_STEP %3$s (the step),
+	 * which form-state fills in (never printf: a translation's own
+	 * %-sequences stay as written).
+	 */
+	QM_RANGE,
+	QM_RANGE_STEP
 };
 /* How many values enum qtype_msg has (not a message itself). */
-#define QM_NMSGS	(QM_CONSTRAINT + 1)
+#define QM_NMSGS	(QM_RANGE_STEP + 1)
 
 struct qtype {
 	enum form_type		 type;

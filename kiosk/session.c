@@ -85,6 +85,7 @@ session_msgs(void)
 	for (i = 0; i < QM_NMSGS; i++)
 		m.text[i] = (id = qtype_message((enum qtype_msg)i, 0)) !=
 		    NULL ? _(id) : NULL;
+	m.zero = i18n_digit_zero();
 	return &m;
 }
 

@@ -22,7 +22,7 @@ main(int argc, char **argv)
 	static const struct form_msgs msgs = { {
 		[QM_REQUIRED] = "r", [QM_INTEGER] = "i", [QM_DECIMAL] = "d",
 		[QM_DATE] = "D", [QM_TIME] = "t", [QM_CONSTRAINT] = "c",
-		[QM_NOTE] = "n" } };
+		[QM_NOTE] = "n" }, 0 };
 	struct rusage ru;
 	struct form *f;
 	struct form_state *st;

@@ -232,5 +232,19 @@ t "trigger: a missing question is an error" rc 1
 t "trigger: naming the row and column" has out \
     'trigger-bad.csv: sheet survey, row 5, column trigger: position 1: there is no question named "nosuch"'
 
+# Issue 16: a range question's refusal says its bounds (it said only
+# "This answer is not allowed.").
+cat >"$tmp/range.csv" <<'EOF'
+survey
+,type,name,label,parameters
+,range,pain,How bad is it?,
+,range,even,An even number,start=0 end=10 step=2
+EOF
+printf 'pain=11\n' | fill "$tmp/range.csv"
+t "range: a number outside it is refused" rc 1
+t "range: the message names the bounds" has err "pain: Please enter a number from 1 to 10."
+printf 'pain=3\neven=5\n' | fill "$tmp/range.csv"
+t "range: and the step" has err "even: Please enter a number from 0 to 10, in steps of 2."
+
 echo "1..$n"
 [ $fails -eq 0 ]

@@ -25,7 +25,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *, size_t);
 static const struct form_msgs msgs = { {
 	[QM_REQUIRED] = "r", [QM_INTEGER] = "i", [QM_DECIMAL] = "d",
 	[QM_DATE] = "D", [QM_TIME] = "t", [QM_CONSTRAINT] = "c",
-	[QM_NOTE] = "n" } };
+	[QM_NOTE] = "n" }, 0 };
 
 static void
 column(void *arg, const char *c, const char *v, int rel)

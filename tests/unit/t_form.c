@@ -13,12 +13,21 @@ static const struct form_msgs msgs = { {
 	[QM_REQUIRED] = "REQUIRED", [QM_INTEGER] = "INTEGER",
 	[QM_DECIMAL] = "DECIMAL", [QM_DATE] = "DATE", [QM_TIME] = "TIME",
 	[QM_CONSTRAINT] = "CONSTRAINT", [QM_NOTE] = NULL
-} };
+}, 0 };
 static const struct form_msgs msgs_note = { {
 	[QM_REQUIRED] = "REQUIRED", [QM_INTEGER] = "INTEGER",
 	[QM_DECIMAL] = "DECIMAL", [QM_DATE] = "DATE", [QM_TIME] = "TIME",
 	[QM_CONSTRAINT] = "CONSTRAINT", [QM_NOTE] = "NOTE"
-} };
+}, 0 };
+
+static const struct form_msgs msgs_range = { {
+	[QM_CONSTRAINT] = "CONSTRAINT", [QM_RANGE] = "from %1$s to %2$s",
+	[QM_RANGE_STEP] = "from %1$s to %2$s by %3$s"
+}, 0 };
+static const struct form_msgs msgs_range_ar = { {
+	[QM_CONSTRAINT] = "CONSTRAINT", [QM_RANGE] = "from %1$s to %2$s",
+	[QM_RANGE_STEP] = "from %1$s to %2$s by %3$s"
+}, 0x660 };
 
 static struct form *
 load(const char *name, const char *text)
@@ -1575,6 +1584,32 @@ test_range(void)
 	ok(form_state_check(st, i, NULL, &msgs, &m) != 0,
 	    "no parameters: 1 to 10");
 	free(m);
+	/* Issue 16: the message says the bounds (not "not allowed"). */
+	ok(form_state_check(st, i, NULL, &msgs_range, &m) != 0 &&
+	    strcmp(m, "from 1 to 10") == 0, "range message: the bounds");
+	printf("# %s\n", m);
+	free(m);
+	ok(form_state_check(st, i, NULL, &msgs_range_ar, &m) != 0 &&
+	    strcmp(m, "from \xd9\xa1 to \xd9\xa1\xd9\xa0") == 0,
+	    "range message: in the resident's digits");
+	free(m);
+	i = (size_t)item(st, "r", 0);
+	set(st, "r", "5");
+	ok(form_state_check(st, i, NULL, &msgs_range, &m) != 0 &&
+	    strcmp(m, "from 0 to 10 by 2") == 0, "range message: a step");
+	free(m);
+	i = (size_t)item(st, "d", 0);
+	set(st, "d", "2.7");
+	ok(form_state_check(st, i, NULL, &msgs_range, &m) != 0 &&
+	    strcmp(m, "from 0.5 to 5 by 0.5") == 0,
+	    "range message: decimal bounds");
+	free(m);
+	set(st, "d", "3");
+	ok(form_state_check(st, i, NULL, &msgs_range, &m) != 0 &&
+	    strcmp(m, "CONSTRAINT") == 0,
+	    "range message: the row's own constraint keeps its message");
+	free(m);
+	m = NULL;
 	form_state_free(st);
 	form_free(f);
 

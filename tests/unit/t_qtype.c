@@ -30,7 +30,7 @@ static const struct form_msgs msgs = { {
 	[QM_REQUIRED] = "REQUIRED", [QM_INTEGER] = "INTEGER",
 	[QM_DECIMAL] = "DECIMAL", [QM_DATE] = "DATE", [QM_TIME] = "TIME",
 	[QM_CONSTRAINT] = "CONSTRAINT", [QM_NOTE] = "NOTE"
-} };
+}, 0 };
 
 /* What the generic message of a row is called in msgs. */
 static const char *
