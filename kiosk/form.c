@@ -45,6 +45,8 @@ struct colspec {
 struct builder {
 	const char	*path;
 	int		 media_warned;	/* images are not shown: said once */
+	unsigned char	*list_media;	/* per list: its image warned about */
+	size_t		 nlist_media;
 	struct form	*f;
 	struct buf	*problems;
 	int		 nerrors;
@@ -692,6 +694,47 @@ list_sheet(const char *name)
 	return list_shown(name) != name ? "external_choices" : "choices";
 }
 
+/*
+ * An image, audio or video on a choice: pyxform accepts it, a kiosk shows
+ * and reads the label alone. Said once per list, at its first such row;
+ * a choice with no label beside it is an error (an empty choice).
+ */
+static void
+choice_media(struct builder *b, const struct fs_section *s,
+    const struct colspec *cs, const struct fs_row *r,
+    const struct form_list *l, const struct form_choice *c)
+{
+	size_t i, li = (size_t)(l - b->f->lists);
+
+	for (i = 0; i < s->header.ncells; i++)
+		if (cs[i].col == C_MEDIA && *cell(r, i) != '\0')
+			break;
+	if (i == s->header.ncells)
+		return;
+	/* As a question that is only an image: nothing to show. */
+	if (text_empty(&c->label, b->f->nlangs)) {
+		problem(b, 0, s->name, r->line, cs[i].header, "the choice "
+		    "\"%s\" of list \"%s\" has only an image, audio or "
+		    "video and no label, which is not supported at a kiosk "
+		    "(it would be an empty choice)", c->name,
+		    list_shown(l->name));
+		return;
+	}
+	if (li >= b->nlist_media) {
+		b->list_media = xreallocarray(b->list_media, li + 1, 1);
+		memset(b->list_media + b->nlist_media, 0, li + 1 -
+		    b->nlist_media);
+		b->nlist_media = li + 1;
+	}
+	if (b->list_media[li])
+		return;
+	b->list_media[li] = 1;
+	problem(b, 1, s->name, r->line, cs[i].header, "the choice \"%s\" of "
+	    "list \"%s\" has an image, audio or video, which a kiosk does not "
+	    "show: its label is shown alone (said once for the list)",
+	    c->name, list_shown(l->name));
+}
+
 static void
 read_choices(struct builder *b, const struct fs_section *s, int external)
 {
@@ -767,6 +810,7 @@ read_choices(struct builder *b, const struct fs_section *s, int external)
 		c->extra = xcalloc(nextra ? nextra : 1, sizeof (char *));
 		c->extra_names = xcalloc(nextra ? nextra : 1, sizeof (char *));
 		choice_cells(b, s, cs, r, c, (size_t)cl, (size_t)cn);
+		choice_media(b, s, cs, r, l, c);
 	}
 out:
 	header_free(cs, s->header.ncells);
@@ -3057,6 +3101,7 @@ load(const char *name, const char *data, size_t len, struct buf *problems,
 	for (size_t k = 0; k < b.nskipped; k++)
 		free(b.skipped[k]);
 	free(b.skipped);
+	free(b.list_media);
 	if (nproblems != NULL)
 		*nproblems = b.nerrors + b.nwarnings;
 	if (b.nerrors > 0) {

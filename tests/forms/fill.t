@@ -246,5 +246,20 @@ t "range: the message names the bounds" has err "pain: Please enter a number fro
 printf 'pain=3\neven=5\n' | fill "$tmp/range.csv"
 t "range: and the step" has err "even: Please enter a number from 0 to 10, in steps of 2."
 
+# Issue 16: images on choices are not shown; forms check says so.
+cat >"$tmp/chimg.csv" <<'EOF'
+survey
+,type,name,label
+,select_one c,q,Q
+choices
+,list_name,name,label,media::image
+,c,a,A,a.png
+,c,b,B,b.png
+EOF
+"$KIOSK" forms check "$tmp/chimg.csv" >"$tmp/out" 2>"$tmp/err"; echo $? >"$tmp/rc"
+t "choice image: the form loads" has out "1 form checked, 0 invalid, 1 with warnings"
+t "choice image: a warning naming the row" has out \
+    'chimg.csv: sheet choices, row 6, column media::image: warning: the choice "a" of list "c" has an image'
+
 echo "1..$n"
 [ $fails -eq 0 ]

@@ -1737,6 +1737,31 @@ test_trigger(void)
 	buf_free(&p);
 }
 
+/* Issue 16: an image on a choice is not shown: forms check says so. */
+static void
+test_choice_media(void)
+{
+	struct buf p = { 0 };
+	const char *form =
+	    "survey\n,type,name,label\n,select_one c,q,Q\n,select_one d,r,R\n"
+	    "choices\n,list_name,name,label,media::image\n"
+	    ",c,a,A,a.png\n,c,b,B,b.png\n,d,x,X,\n,d,y,Y,y.png\n";
+
+	is_int(check_count(form, "warning: the choice", &p), 2,
+	    "choice image: a warning per list");
+	is_int(check_count(form, "sheet choices, row 7, column media::image: "
+	    "warning: the choice \"a\" of list \"c\" has an image", &p), 1,
+	    "choice image: naming the row, column, choice and list");
+	is_int(check_count(form, "row 10, column media::image: warning: the "
+	    "choice \"y\" of list \"d\"", &p), 1,
+	    "choice image: at the list's first choice with one");
+	is_int(check_count("survey\n,type,name,label\n,select_one c,q,Q\n"
+	    "choices\n,list_name,name,label,image\n,c,a,,a.png\n",
+	    "row 6, column image: the choice \"a\" of list \"c\" has only "
+	    "an image", &p), 1, "choice image: without a label it is an error");
+	buf_free(&p);
+}
+
 int
 main(void)
 {
@@ -1760,6 +1785,7 @@ main(void)
 	test_external();
 	test_range();
 	test_trigger();
+	test_choice_media();
 	buf_free(&cols);
 	return done_testing();
 }
