@@ -92,7 +92,7 @@ mmdebstrap --variant=minbase --mode=root --format=directory \
     "deb $security bookworm-security main"
 
 step "checking the kiosk's libraries in the image"
-if chroot "$root" ldd /usr/local/bin/kiosk /usr/local/bin/kiosk-print | grep 'not found'; then
+if chroot "$root" ldd /usr/local/bin/kiosk /usr/local/bin/kiosk-print /usr/local/bin/kiosk-speak | grep 'not found'; then
 	echo "build.sh: a library of kiosk is missing from deploy/image/packages" >&2
 	exit 1
 fi

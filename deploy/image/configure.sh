@@ -31,6 +31,8 @@ systemctl enable kiosk.service kiosk-firstboot.service tmp.mount >/dev/null
 # The data partition grows onto the rest of the disk (kiosk-grow-data).
 systemctl enable kiosk-grow-data.service >/dev/null
 systemctl add-wants multi-user.target kiosk-wayland.service >/dev/null
+# seatd (cage's seat) runs only for kiosk-wayland.service, which requires it.
+systemctl disable seatd.service >/dev/null 2>&1 || true
 # No logins anywhere: no getty on any console or serial line, no
 # Ctrl-Alt-Del reboot, no debug shell.
 systemctl mask getty@.service serial-getty@.service autovt@.service \

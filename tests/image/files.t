@@ -46,12 +46,16 @@ t $? "no swap; no core dumps"
 ! grep -Eq "^(ExecStart|User|Protect|Restrict|NoNewPrivileges|StateDirectory|Restart|ReadWritePaths|Limit)" \
     rootfs/etc/systemd/system/kiosk.service.d/image.conf
 t $? "the image's drop-in does not change what the shipped unit runs or its sandbox"
+! grep -Eq "^(ExecStart|User|Protect|Restrict|NoNewPrivileges|StateDirectory|Restart|ReadWritePaths|Limit|PAMName|Environment)" \
+    rootfs/etc/systemd/system/kiosk-wayland.service.d/image.conf
+t $? "nor does the graphical one's (cage + foot)"
 grep -q "systemctl mask getty@.service serial-getty@.service" configure.sh
 t $? "no getty"
 grep -q -- "--shell /usr/sbin/nologin kiosk" configure.sh && grep -q "passwd -l root" configure.sh
 t $? "kiosk has no shell; root is locked"
 pkgs=$(sed 's/#.*//' packages | tr -s ' \n' ' ')
-for p in cage foot fonts-noto-core locales cups linux-image-amd64; do
+for p in cage foot xwayland seatd fonts-noto-core fonts-noto-mono locales cups \
+    linux-image-amd64 libespeak-ng1 alsa-utils; do
 	case " $pkgs " in *" $p "*) r=0 ;; *) r=1 ;; esac
 	t $r "the image has $p"
 done

@@ -9,6 +9,7 @@ shipped image has no such thing (no getty, no shell, no network).
 """
 import base64
 import os
+import re
 import shutil
 import socket
 import subprocess
@@ -155,7 +156,12 @@ def _kvm_probe(disk, work):
 
 
 class VM:
-    def __init__(self, disk, work, stick=None, mem=1536):
+    def __init__(self, disk, work, stick=None, mem=1536, gpu="std",
+                 sound=False):
+        """gpu "std": QEMU's standard VGA (bochs-drm; the text console
+        only: wlroots refuses it, it cannot import buffers); "virtio":
+        virtio-gpu, which cage can drive, as a mini PC's GPU. sound: an
+        Intel HD Audio card playing into nothing, for aplay."""
         self.work = work
         self.mon_path = os.path.join(work, "monitor.sock")
         self.ser_path = os.path.join(work, "serial.sock")
@@ -167,7 +173,7 @@ class VM:
                 "q35,accel=%s" % ("kvm" if self.kvm else "tcg"),
                 "-cpu", "host" if self.kvm else "max", "-smp", "2",
                 "-m", str(mem), "-nodefaults", "-no-user-config",
-                "-vga", "std", "-display", "none", "-nic", "none",
+                "-display", "none", "-nic", "none",
                 "-drive", "if=pflash,format=raw,readonly=on,file=" + OVMF_CODE,
                 "-drive", "if=pflash,format=raw,file=" + vars_fd,
                 "-drive", "file=%s,format=raw,if=none,id=disk" % disk,
@@ -178,6 +184,13 @@ class VM:
                 "-serial", "chardev:ser",
                 "-monitor", "unix:%s,server=on,wait=off" % self.mon_path,
                 "-no-reboot"]
+        if gpu == "virtio":
+            args += ["-vga", "none", "-device", "virtio-gpu-pci"]
+        else:
+            args += ["-vga", "std"]
+        if sound:
+            args += ["-audiodev", "none,id=snd0", "-device", "intel-hda",
+                     "-device", "hda-output,audiodev=snd0"]
         if stick:
             args += ["-drive", "file=%s,format=raw,if=none,id=stick" % stick,
                      "-device", "usb-storage,bus=xhci.0,drive=stick,id=stickdev"]
@@ -324,6 +337,26 @@ class VM:
             return False
         self.close()
         return True
+
+    def screendump(self, path):
+        """What the screen shows, through QEMU's monitor (screendump):
+        (width, height, RGB bytes, one pixel after another), or None."""
+        if os.path.exists(path):
+            os.unlink(path)
+        self.monitor("screendump " + path)
+        for _ in range(50):
+            try:
+                with open(path, "rb") as f:
+                    data = f.read()
+                m = re.match(rb"P6\s+(\d+)\s+(\d+)\s+255\s", data)
+                w, h = int(m.group(1)), int(m.group(2))
+                pix = data[m.end():]
+                if len(pix) >= 3 * w * h:
+                    return w, h, pix[:3 * w * h]
+            except (OSError, AttributeError):
+                pass
+            time.sleep(0.2)
+        return None
 
     def poweroff(self, timeout=90):
         try:
