@@ -212,6 +212,11 @@ fi
 	say "profile = $profile"
 	say "profiles_dir = /usr/local/share/kiosk/printers"
 	say "timeout = 30"
+	say ""
+	say "[audio]"
+	say "; Reading aloud when the resident asks (the Listen key); the key is"
+	say "; shown only if this PC plays sound (kiosk audio status)."
+	say "enabled = yes"
 } > "$new"
 mv "$etc/office.pub.setup" "$etc/office.pub"
 

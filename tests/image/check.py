@@ -654,8 +654,10 @@ try:
     # the kiosk's own bidi), with reading aloud on. The VM has a sound card
     # (Intel HD Audio, playing into nothing).
     since = time.time()
+    rc, out = vm.run("sed -n '/^\\[audio\\]/,$p' /etc/kiosk/kiosk.ini")
+    t.ok(re.search(r"^enabled = yes$", out, re.M) is not None,
+         "first boot turned reading aloud on ([audio] enabled = yes)", out)
     vm.run("sed -i 's/^languages = .*/languages = %s/; s/^bidi = .*/bidi = app/' "
-           "/etc/kiosk/kiosk.ini; printf '\\n[audio]\\nenabled = yes\\n' >> "
            "/etc/kiosk/kiosk.ini" % " ".join(ALL_LANGS))
     rc, out = vm.run("setpriv --reuid=kiosk --regid=kiosk --groups=audio "
                      "--reset-env env LANG=en_US.UTF-8 /usr/local/bin/kiosk "
