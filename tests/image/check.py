@@ -485,7 +485,8 @@ try:
     ttys = sorted(set(tuple(x.split()[:3]) for x in out.splitlines()
                       if x.strip()))
     t.ok(all(x[0] in ("tty1", "ttyS0") for x in ttys) and
-         all(x[2] in ("kiosk", "sh", "ps", "awk") for x in ttys) and
+         all(x[2] in ("kiosk", "kiosk-speak", "aplay", "sh", "ps", "awk")
+             for x in ttys) and
          not any(x[0] == "tty1" and x[1] == "root" for x in ttys),
          "after Ctrl-C/Z/\\/D, Alt-F2..F6, SysRq, Ctrl-Alt-Del: nothing but "
          "the kiosk on a console", out)
