@@ -185,7 +185,9 @@ class VM:
                 "-monitor", "unix:%s,server=on,wait=off" % self.mon_path,
                 "-no-reboot"]
         if gpu == "virtio":
-            args += ["-vga", "none", "-device", "virtio-gpu-pci"]
+            # In std VGA's PCI slot (00:01.0), so the disk keeps its address
+            # and the firmware its boot entry (else OVMF starts its shell).
+            args += ["-vga", "none", "-device", "virtio-gpu-pci,addr=01.0"]
         else:
             args += ["-vga", "std"]
         if sound:
