@@ -660,9 +660,10 @@ try:
          "first boot turned reading aloud on ([audio] enabled = yes)", out)
     vm.run("sed -i 's/^languages = .*/languages = %s/; s/^bidi = .*/bidi = app/' "
            "/etc/kiosk/kiosk.ini" % " ".join(ALL_LANGS))
-    rc, out = vm.run("setpriv --reuid=kiosk --regid=kiosk --groups=audio "
-                     "--reset-env env LANG=en_US.UTF-8 /usr/local/bin/kiosk "
-                     "audio test --config /etc/kiosk/kiosk.ini", timeout=600)
+    rc, out = vm.run("timeout 300 setpriv --reuid=kiosk --regid=kiosk "
+                     "--groups=audio --reset-env env LANG=en_US.UTF-8 "
+                     "/usr/local/bin/kiosk audio test --config "
+                     "/etc/kiosk/kiosk.ini", timeout=330)
     played = [x.split()[0] for x in out.splitlines()
               if re.match(r"^[a-z]{2} \(voice [^)]+\): played$", x)]
     t.ok(rc == 0 and sorted(played) == sorted(ALL_LANGS),
