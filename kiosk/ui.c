@@ -986,7 +986,7 @@ static void
 draw_confirm(struct ui *u)
 {
 	const char *labels[2];
-	char *label, *line;
+	char *label, *line, *shown, *mark;
 	size_t begin;
 	int inst, y = 2;
 	struct key_hint keys[] = {
@@ -1012,8 +1012,20 @@ draw_confirm(struct ui *u)
 	label = session_label(u->s, begin);
 	/* TRANSLATORS: %1$s names one entry of a list the resident fills
 	   (such as "Household member"), %2$d is its number. */
+	/*
+	 * The number in the resident's digits, as on the "where" line; the
+	 * label (already shown as session_label gives it) goes in after, in
+	 * the place the translation gave it (\037 stands for it until then).
+	 */
 	xasprintf(&line, _("Remove %1$s %2$d? Its answers will be erased."),
-	    label, inst);
+	    "\037", inst);
+	shown = text_native_digits(line, session_digit_zero("0"));
+	freezero_str(line);
+	mark = strchr(shown, '\037');
+	xasprintf(&line, "%.*s%s%s", mark != NULL ? (int)(mark - shown) :
+	    (int)strlen(shown), shown, mark != NULL ? label : "",
+	    mark != NULL ? mark + 1 : "");
+	freezero_str(shown);
 	y += ui_put_wrapped(u, y, 2, COLS - 4, LINES - 4, line, A_BOLD) + 1;
 	freezero_str(line);
 	freezero_str(label);

@@ -135,6 +135,19 @@ def arabic(bidi, cols, rows):
                  len(row(s, 1).rstrip()) == cols - 2,
                  size + "reordered and right-aligned", s)
         t.ok("Bo" not in row(s, 1), size + "names no answer", s)
+        if bidi == "terminal":
+            # F4 asks to remove this job: its number in the same digits
+            # as the line above (it was "1", ASCII, before).
+            k.keys("F4")
+            time.sleep(0.3)
+            s = k.screen()
+            ask = [nfkc(r) for r in s.split("\n") if "؟" in r]
+            t.ok(len(ask) == 1 and "١" in ask[0] and "1" not in ask[0]
+                 and "Bo" in ask[0],
+                 size + "the remove question gives the job's number in "
+                 "Arabic-Indic digits, the label as the page shows it", s)
+            k.keys("Down")      # No, keep it
+            k.enter()
     finally:
         k.stop()
         w.cleanup()
