@@ -29,6 +29,9 @@ KIOSK = os.path.join(TOP, "build", "kiosk")
 IMAGE = sys.argv[1] if len(sys.argv) > 1 else os.path.join(
     TOP, "build", "image", "kiosk.img")
 WORK = os.path.join(TOP, "build", "image", "check")
+# The update at the end writes this image (KIOSK_UPDATE_IMAGE: a newer one,
+# from a later commit) over the system partitions; by default the same.
+UPDATE_IMAGE = os.environ.get("KIOSK_UPDATE_IMAGE") or IMAGE
 CODE = re.compile(r"\b([0-9A-HJKMNP-TV-Z]{4}-[0-9A-HJKMNP-TV-Z]{4}-"
                   r"[0-9A-HJKMNP-TV-Z]{4})\b")
 
@@ -544,6 +547,7 @@ try:
     rc, out = vm.run("sync; ls -la /var/lib/kiosk /srv/kiosk/etc")
     print("# " + out.replace("\n", "\n# "))
     rc, key_sum = vm.run("sha256sum /var/lib/kiosk/kiosk.id")
+    rc, old_bin = vm.run("sha256sum /usr/local/bin/kiosk")
 finally:
     vm.poweroff()
 since = lap("power off", since)
@@ -615,7 +619,8 @@ since = lap("scan the disk", since)
 # the grown data partition is in) up to the data partition, over the used
 # disk.
 grown = table()
-subprocess.run(["dd", "if=" + IMAGE, "of=" + disk, "bs=1M", "skip=1", "seek=1",
+print("# update: %s over %s" % (UPDATE_IMAGE, IMAGE))
+subprocess.run(["dd", "if=" + UPDATE_IMAGE, "of=" + disk, "bs=1M", "skip=1", "seek=1",
                 "count=%d" % (V.DATA_START_MB - 1), "conv=notrunc,fsync",
                 "status=none"], check=True)
 V.add_test_shell(disk, WORK)
@@ -640,6 +645,11 @@ try:
          "as grown at first boot; nothing grown again", out)
     rc, out = vm.run("sha256sum /var/lib/kiosk/kiosk.id")
     t.ok(out == key_sum, "the kiosk's key is the same", out)
+    if UPDATE_IMAGE != IMAGE:
+        rc, out = vm.run("sha256sum /usr/local/bin/kiosk")
+        t.ok(out != old_bin and "/usr/local/bin/kiosk" in out,
+             "the system is the newer image's (another kiosk binary)",
+             old_bin + out)
     vm.key("f9")
     vm.wait("staff PIN", 10)
     vm.type(STAFF_PIN + "\n")
