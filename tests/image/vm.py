@@ -176,6 +176,12 @@ class VM:
                 "-display", "none", "-nic", "none",
                 "-drive", "if=pflash,format=raw,readonly=on,file=" + OVMF_CODE,
                 "-drive", "if=pflash,format=raw,file=" + vars_fd,
+                ] + (
+                    # In std VGA's PCI slot (00:01.0), before the disk, so
+                    # the disk keeps its address and the firmware its boot
+                    # entry (else OVMF starts its shell).
+                    ["-vga", "none", "-device", "virtio-gpu-pci,addr=01.0"]
+                    if gpu == "virtio" else ["-vga", "std"]) + [
                 "-drive", "file=%s,format=raw,if=none,id=disk" % disk,
                 "-device", "nvme,drive=disk,serial=kiosk0",
                 "-device", "qemu-xhci,id=xhci",
@@ -184,12 +190,6 @@ class VM:
                 "-serial", "chardev:ser",
                 "-monitor", "unix:%s,server=on,wait=off" % self.mon_path,
                 "-no-reboot"]
-        if gpu == "virtio":
-            # In std VGA's PCI slot (00:01.0), so the disk keeps its address
-            # and the firmware its boot entry (else OVMF starts its shell).
-            args += ["-vga", "none", "-device", "virtio-gpu-pci,addr=01.0"]
-        else:
-            args += ["-vga", "std"]
         if sound:
             args += ["-audiodev", "none,id=snd0", "-device", "intel-hda",
                      "-device", "hda-output,audiodev=snd0"]
