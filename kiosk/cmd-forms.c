@@ -413,12 +413,16 @@ fill_read(struct buf *in)
 	explicit_bzero(chunk, sizeof chunk);
 }
 
-/* Is q answered by the kiosk or the form, never by the resident? */
+/*
+ * Is q answered by the kiosk or the form, never by the resident? (A
+ * calculate is never settable; a question with a calculation is, if a
+ * trigger runs it.)
+ */
 static int
 fill_not_answered(const struct form_question *q)
 {
 	return !qtype_settable(q->type) || (q->calculation != NULL &&
-	    (q->trigger == NULL || q->type == FT_CALCULATE)) ||
+	    q->trigger == NULL) ||
 	    (q->read_only != NULL &&
 	    (strcasecmp(q->read_only, "yes") == 0 ||
 	    strcasecmp(q->read_only, "true()") == 0 ||
